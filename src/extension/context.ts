@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import type { Config } from './config';
+import type { Connections } from './connections';
+import type { Log } from './log';
+import type { Passwords } from './secrets';
+import type { ToolsService } from './tools-service';
+import type { ConnectionsTree } from './tree/connections-tree';
+
+/** The long-lived services every command gets. Built once in activate(). */
+export interface Ctx {
+  extension: vscode.ExtensionContext;
+  config: Config;
+  log: Log;
+  passwords: Passwords;
+  tools: ToolsService;
+  connections: Connections;
+  connectionsTree: ConnectionsTree;
+}
+
+/** A command is a factory: (ctx) => handler. One per file under commands/. */
+export type CommandFactory = (ctx: Ctx) => (...args: never[]) => unknown;

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { addConnection } from './commands/add-connection';
+import { editConnection } from './commands/edit-connection';
+import { refreshConnections } from './commands/refresh-connections';
+import { removeConnection } from './commands/remove-connection';
+import { setPassword } from './commands/set-password';
+import { showClientTools } from './commands/show-client-tools';
+import { testConnection } from './commands/test-connection';
+import { Config } from './config';
+import { Connections } from './connections';
+import type { CommandFactory, Ctx } from './context';
+import { Log } from './log';
+import { Passwords } from './secrets';
+import { ToolsService } from './tools-service';
+import { BackupsTree } from './tree/backups-tree';
+import { ConnectionsTree } from './tree/connections-tree';
+
+/** What activate() returns: used by the extension-host tests. */
+export interface PgBackupApi {
+  connectionsTree: ConnectionsTree;
+  activationMs: number;
+}
+
+export function activate(extension: vscode.ExtensionContext): PgBackupApi {
+  const started = performance.now();
+  const config = new Config();
+  const log = new Log();
+  const passwords = new Passwords(extension.secrets);
+  const tools = new ToolsService(config);
+  const connections = new Connections(config, passwords);
+  const connectionsTree = new ConnectionsTree(config, connections);
+  const backupsTree = new BackupsTree();
+  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree };
+
+  const register = (id: string, factory: CommandFactory) => extension.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
+  register('pgBackup.addConnection', addConnection);
+  register('pgBackup.editConnection', editConnection);
+  register('pgBackup.removeConnection', removeConnection);
+  register('pgBackup.testConnection', testConnection);
+  register('pgBackup.setPassword', setPassword);
+  register('pgBackup.refreshConnections', refreshConnections);
+  register('pgBackup.showClientTools', showClientTools);
+
+  extension.subscriptions.push(
+    log,
+    vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
+    vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (config.affects(e, 'connections')) connectionsTree.refresh();
+      if (config.affects(e, 'toolFolders')) tools.invalidate();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => connectionsTree.refresh()),
+  );
+  return { connectionsTree, activationMs: performance.now() - started };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/connection/profile';
+import { describeParams } from '../../core/connection/profile';
+import { listDatabases, serverInfo, type DatabaseInfo, type ServerInfo } from '../../core/connection/server-info';
+import { errorMessage } from '../../core/errors';
+import { formatBytes } from '../../core/format';
+import type { Config } from '../config';
+import type { Connections } from '../connections';
+
+export interface ConnectionNode {
+  kind: 'connection';
+  profile: ConnectionProfile;
+  scope: 'workspace' | 'global';
+}
+export interface DatabaseNode {
+  kind: 'database';
+  connection: ConnectionNode;
+  database: DatabaseInfo;
+}
+export interface MessageNode {
+  kind: 'message';
+  text: string;
+  error?: boolean;
+}
+export type ConnectionsTreeNode = ConnectionNode | DatabaseNode | MessageNode;
+
+interface Probe {
+  server?: ServerInfo;
+  databases?: DatabaseInfo[];
+  error?: string;
+}
+
+/** Saved connections; each lists its databases (with size) and shows the server version once it was reached. */
+export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeNode> {
+  private readonly changed = new vscode.EventEmitter<ConnectionsTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly probes = new Map<string, Probe>();
+  private roots: ConnectionNode[] = [];
+
+  constructor(
+    private readonly config: Config,
+    private readonly connections: Connections,
+  ) {}
+
+  refresh(): void {
+    this.probes.clear();
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: ConnectionsTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'connection': {
+        const p = node.profile;
+        const probe = this.probes.get(p.name);
+        const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `connection:${p.name}`;
+        item.contextValue = 'connection';
+        item.iconPath = new vscode.ThemeIcon(probe?.error ? 'warning' : 'server');
+        item.description = probe?.server ? `PostgreSQL ${probe.server.version.split(' ')[0]}` : probe?.error ? 'unreachable' : describeParams(p);
+        item.tooltip = new vscode.MarkdownString(
+          [`**${p.name}** (${node.scope === 'global' ? 'user' : 'workspace'} setting)`, describeParams(p), probe?.server ? `PostgreSQL ${probe.server.version}` : '', probe?.error ?? '']
+            .filter(Boolean)
+            .join('\n\n'),
+        );
+        return item;
+      }
+      case 'database': {
+        const item = new vscode.TreeItem(node.database.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `database:${node.connection.profile.name}/${node.database.name}`;
+        item.contextValue = 'database';
+        item.iconPath = new vscode.ThemeIcon('database');
+        item.description = node.database.sizeBytes >= 0 ? formatBytes(node.database.sizeBytes) : 'no access';
+        item.tooltip = `${node.database.name} — owner ${node.database.owner}, ${node.database.encoding}`;
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        item.tooltip = node.text;
+        item.contextValue = node.error ? 'message.error' : 'message';
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: ConnectionsTreeNode): Promise<ConnectionsTreeNode[]> {
+    if (!node) {
+      this.roots = this.config.connections().map((c) => ({ kind: 'connection', profile: c.profile, scope: c.scope }));
+      return this.roots;
+    }
+    if (node.kind !== 'connection') return [];
+    const probe = await this.probe(node);
+    if (probe.error) return [{ kind: 'message', text: probe.error, error: true }];
+    return (probe.databases ?? []).map((database) => ({ kind: 'database', connection: node, database }));
+  }
+
+  /** The root node of a connection by name (for commands given a name). */
+  connectionNode(name: string): ConnectionNode | undefined {
+    return this.roots.find((r) => r.profile.name === name);
+  }
+
+  serverOf(name: string): ServerInfo | undefined {
+    return this.probes.get(name)?.server;
+  }
+
+  private async probe(node: ConnectionNode): Promise<Probe> {
+    const cached = this.probes.get(node.profile.name);
+    if (cached && !cached.error) return cached;
+    let probe: Probe;
+    try {
+      probe = await this.connections.with(node.profile, {}, async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }));
+    } catch (e) {
+      probe = { error: errorMessage(e) };
+    }
+    this.probes.set(node.profile.name, probe);
+    this.changed.fire(node);
+    return probe;
+  }
+}

