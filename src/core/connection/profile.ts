@@ -85,7 +85,8 @@ export function parseConnectionString(text: string): { params: ConnParams; passw
   if (/^postgres(ql)?:\/\//i.test(t)) {
     let parsed: ReturnType<typeof parseUri>;
     try {
-      parsed = parseUri(t);
+      // sslmode is read from the query below; pg-connection-string would only warn about its own aliases.
+      parsed = parseUri(t.replace(/([?&])sslmode=[^&]*&?/i, '$1').replace(/[?&]$/, ''));
     } catch (e) {
       throw new PgBackupError(`Invalid connection URI: ${(e as Error).message}`, 'usage');
     }

@@ -87,7 +87,8 @@ export function validateModel(m: PitrModel, window?: RecoverableWindow): Issue[]
   if (!(m.serverMajor >= 9.6)) {
     issues.push({ field: 'serverMajor', severity: 'error', message: `PostgreSQL ${m.serverMajor} is not supported: recovery configs are generated for 9.6 and newer.` });
   }
-  const formatError = targetFormatError(m.target);
+  let formatError = targetFormatError(m.target);
+  if (!formatError && m.target.kind === 'lsn' && m.serverMajor < 10) formatError = 'recovery_target_lsn needs PostgreSQL 10 or newer.';
   if (formatError) issues.push({ field: 'target', severity: 'error', message: formatError });
   const src = sourceError(m);
   if (src) issues.push({ field: 'source', severity: 'error', message: src });

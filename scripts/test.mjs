@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing, then runs every layer (static checks, unit, integration, extension host,
+// e2e) and ends with one line `N passed, N failed` over all layers. Exit code 0 only when nothing failed.
+// Layers can be chosen: `npm test -- unit integration` (names: checks unit integration extension e2e).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const ALL = ['checks', 'unit', 'integration', 'extension', 'e2e'];
+const wanted = process.argv.slice(2).filter((a) => ALL.includes(a));
+const layers = wanted.length ? wanted : ALL;
+const isRoot = process.getuid?.() === 0;
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+}
+
+function ensureSystemPackages() {
+  const missing = [];
+  if (!existsSync(join(PG_BIN, 'initdb')) || !existsSync(join(PG_BIN, 'pg_dump'))) missing.push('postgresql-15', 'postgresql-client-15');
+  if (layers.some((l) => l === 'extension' || l === 'e2e')) {
+    if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+    if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
+  }
+  if (!missing.length) return;
+  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (!isRoot) {
+    console.error(`Missing system packages: ${missing.join(', ')}. Install them with:\n  sudo sh -c '${cmd}'`);
+    process.exit(2);
+  }
+  console.log(`Installing ${missing.join(', ')} from Debian…`);
+  const t = Date.now();
+  sh('sh', ['-c', cmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  console.log(`  done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+}
+
+function ensureNodeModules() {
+  const lock = join(root, 'package-lock.json');
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
+  console.log('Installing npm packages…');
+  sh('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+/** Runs a command, echoes its output, and returns {passed, failed} read from its summary lines. */
+function runLayer(name, cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    console.log(`\n=== ${name} ===`);
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    const onData = (stream) => (d) => {
+      text += d.toString();
+      stream.write(d);
+    };
+    child.stdout.on('data', onData(process.stdout));
+    child.stderr.on('data', onData(process.stderr));
+    child.on('close', (code) => {
+      const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
+      let passed = 0;
+      let failed = 0;
+      const result = [...plain.matchAll(/^RESULT: (\d+) passed, (\d+) failed/gm)].at(-1);
+      if (result) {
+        passed = +result[1];
+        failed = +result[2];
+      } else {
+        passed = +(/^\s*(\d+) passing/m.exec(plain)?.[1] ?? 0);
+        failed = +(/^\s*(\d+) failing/m.exec(plain)?.[1] ?? 0);
+      }
+      // A layer that crashed or exited non-zero without reporting a failure still counts as one failure.
+      if (code !== 0 && failed === 0) failed = 1;
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`--- ${name}: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s`);
+      resolve({ name, passed, failed, seconds });
+    });
+  });
+}
+
+const mocha = (globs, timeout) => ['node_modules/mocha/bin/mocha.js', '--import=tsx', '--timeout', String(timeout), '--reporter', 'spec', ...globs];
+
+const started = Date.now();
+ensureSystemPackages();
+ensureNodeModules();
+sh('npm', ['run', '--silent', 'build']);
+if (layers.some((l) => l === 'extension' || l === 'e2e')) sh(process.execPath, ['scripts/ensure-test-host.mjs']);
+
+const results = [];
+for (const layer of layers) {
+  switch (layer) {
+    case 'checks':
+      results.push(await runLayer('checks (tsc, eslint)', process.execPath, ['scripts/checks.mjs']));
+      break;
+    case 'unit':
+      results.push(await runLayer('unit', process.execPath, mocha(['test/unit/**/*.test.ts'], 20000)));
+      break;
+    case 'integration':
+      results.push(await runLayer('integration', process.execPath, mocha(['test/integration/**/*.test.ts'], 300000)));
+      break;
+    case 'extension':
+      results.push(await runLayer('extension (VS Code host)', process.execPath, ['--import=tsx', 'scripts/run-extension-tests.mjs']));
+      break;
+    case 'e2e':
+      results.push(await runLayer('e2e (UI)', process.execPath, ['--import=tsx', 'scripts/run-e2e.mjs']));
+      break;
+  }
+}
+const passed = results.reduce((a, r) => a + r.passed, 0);
+const failed = results.reduce((a, r) => a + r.failed, 0);
+console.log('\nLayer summary:');
+for (const r of results) console.log(`  ${r.name.padEnd(40)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s`);
+console.log(`  total time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,157 @@
+import { PgBackupError } from '../errors';
+import type { ByteSource } from './byte-source';
+import { NEED_MORE, SourceEnded, TocCursor } from './toc-cursor';
+import type { ArchiveFormat, ArchiveInfo, ArchiveVersion, CompressionMethod, TocEntry, TocSection } from './types';
+
+/** The archive versions this reader understands: 1.12 (pg_dump 9.0) to 1.16 (pg_dump 17+). */
+export const MIN_VERSION: ArchiveVersion = { major: 1, minor: 12, rev: 0 };
+export const MAX_VERSION: ArchiveVersion = { major: 1, minor: 16, rev: 255 };
+
+const num = (v: ArchiveVersion): number => (v.major * 256 + v.minor) * 256 + v.rev;
+const V1_14 = num({ major: 1, minor: 14, rev: 0 });
+const V1_15 = num({ major: 1, minor: 15, rev: 0 });
+const V1_16 = num({ major: 1, minor: 16, rev: 0 });
+
+/** Format byte in the header (pg_backup.h ArchiveFormat). */
+const FORMAT_CODE: Record<ArchiveFormat, number> = { custom: 1, tar: 3, directory: 5 };
+const FORMAT_BY_CODE: Record<number, string> = { 1: 'custom', 3: 'tar', 4: 'null', 5: 'directory' };
+/** common/compression.h pg_compress_algorithm. */
+const COMPRESSION_BY_CODE: readonly CompressionMethod[] = ['none', 'gzip', 'lz4', 'zstd'];
+/** pg_backup.h teSection. */
+const SECTION_BY_CODE: Record<number, TocSection> = { 1: 'none', 2: 'pre-data', 3: 'data', 4: 'post-data' };
+
+/** Bytes fetched per read: small, so reading stops at most this far past the end of the TOC. */
+const CHUNK = 64 * 1024;
+
+type Header = Omit<ArchiveInfo, 'path' | 'format' | 'entries' | 'bytesRead'>;
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+function parseHeader(c: TocCursor, name: string, format: ArchiveFormat): Header {
+  const magic = c.bytes(5).toString('latin1');
+  if (magic !== 'PGDMP') throw new PgBackupError(`${name} is not a pg_dump archive: the header has no PGDMP signature.`, 'input');
+  const major = c.byte();
+  const minor = c.byte();
+  const rev = c.byte();
+  const version = { major, minor, rev };
+  if (num(version) > num(MAX_VERSION)) {
+    throw new PgBackupError(
+      `${name} is archive version ${major}.${minor}, newer than this reader supports (1.12 to 1.16): it was made by a newer pg_dump.`,
+      'input',
+      undefined,
+      'Update pg-backup, or list it with a pg_restore as new as the pg_dump that made it.',
+    );
+  }
+  if (num(version) < num(MIN_VERSION)) {
+    throw new PgBackupError(`${name} is archive version ${major}.${minor}, made by pg_dump older than 9.0: only 1.12 to 1.16 are supported.`, 'input');
+  }
+  const intSize = c.byte();
+  if (intSize < 1 || intSize > 32) throw new PgBackupError(`${name} has an impossible integer size (${intSize}) in its header.`, 'input');
+  c.intSize = intSize;
+  const offSize = c.byte();
+  if (offSize < 1 || offSize > 32) throw new PgBackupError(`${name} has an impossible offset size (${offSize}) in its header.`, 'input');
+  const fmt = c.byte();
+  if (fmt !== FORMAT_CODE[format]) {
+    const found = FORMAT_BY_CODE[fmt] ?? `unknown (${fmt})`;
+    throw new PgBackupError(`${name} looks like a ${format} archive, but its header says the format is ${found}.`, 'input');
+  }
+  let compression: Header['compression'];
+  if (num(version) >= V1_15) {
+    const code = c.byte();
+    const method = COMPRESSION_BY_CODE[code];
+    if (!method) throw new PgBackupError(`${name} names an unknown compression method (${code}) in its header.`, 'input');
+    compression = { method, level: null };
+  } else {
+    const level = c.int();
+    compression = { method: level !== 0 ? 'gzip' : 'none', level };
+  }
+  const [sec, min, hour, mday, mon, year] = [c.int(), c.int(), c.int(), c.int(), c.int(), c.int()];
+  c.int(); // tm_isdst: mktime in this machine's zone decides, as pg_restore does
+  const created = {
+    local: `${pad(year + 1900, 4)}-${pad(mon + 1)}-${pad(mday)} ${pad(hour)}:${pad(min)}:${pad(sec)}`,
+    date: new Date(year + 1900, mon, mday, hour, min, sec),
+  };
+  const database = c.str();
+  const serverVersion = c.str();
+  const pgDumpVersion = c.str();
+  return { version, intSize, offSize, compression, created, database, serverVersion, pgDumpVersion };
+}
+
+function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, label: () => string): TocEntry {
+  const dumpId = c.int();
+  if (dumpId <= 0 || !Number.isSafeInteger(dumpId)) throw new PgBackupError(`${label()} has dump id ${dumpId}: the table of contents is corrupt.`, 'input');
+  const hadDumper = c.int() !== 0;
+  const tableOid = Number.parseInt(c.str() ?? '0', 10) || 0;
+  const oid = Number.parseInt(c.str() ?? '0', 10) || 0;
+  const tag = c.str() ?? '';
+  const desc = c.str() ?? '';
+  const sectionCode = c.int();
+  const section = SECTION_BY_CODE[sectionCode];
+  if (!section) throw new PgBackupError(`${label()} (${desc} ${tag}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
+  const defn = c.str();
+  const dropStmt = c.str();
+  const copyStmt = c.str();
+  const namespace = c.str();
+  const tablespace = c.str();
+  const v = num(h.version);
+  const tableam = v >= V1_14 ? c.str() : null;
+  const relkindCode = v >= V1_16 ? c.int() : 0;
+  const owner = c.str();
+  c.str(); // "withOids": always "false" since PostgreSQL 12, kept in the format
+  const dependencies: number[] = [];
+  for (let d = c.str(); d !== null; d = c.str()) dependencies.push(Number.parseInt(d, 10) || 0);
+  let dataState: TocEntry['dataState'] = null;
+  let dataOffset: number | null = null;
+  let dataFile: string | null = null;
+  if (format === 'custom') {
+    const o = c.offset(h.offSize, label);
+    dataState = o.state;
+    dataOffset = o.state === 'set' ? o.offset : null;
+  } else {
+    dataFile = c.str() || null;
+  }
+  const relkind = relkindCode > 0 && relkindCode < 128 ? String.fromCharCode(relkindCode) : null;
+  return { dumpId, hadDumper, tableOid, oid, tag, desc, section, defn, dropStmt, copyStmt, namespace, tablespace, tableam, relkind, owner, dependencies, dataState, dataOffset, dataFile };
+}
+
+/**
+ * Reads the header and the table of contents from `src` (ReadHead + ReadToc of pg_backup_archiver.c).
+ * Parsing is synchronous over a buffered window; when the window runs out the step restarts from its last
+ * checkpoint (the start of the header, the count, or the current entry) after one more chunk is read.
+ */
+export async function parseArchive(src: ByteSource, format: ArchiveFormat): Promise<Omit<ArchiveInfo, 'path'>> {
+  const first = await src.read(0, CHUNK);
+  const c = new TocCursor(first, 0, 0, first.length >= src.size, src.size);
+  const step = async <T>(fn: () => T, truncated: () => string): Promise<T> => {
+    const checkpoint = c.pos;
+    for (;;) {
+      try {
+        return fn();
+      } catch (e) {
+        if (e instanceof SourceEnded) throw new PgBackupError(truncated(), 'input');
+        if (e !== NEED_MORE) throw e;
+        c.pos = checkpoint;
+        // Keep the bytes from the checkpoint on, and append the next chunk.
+        const kept = c.buf.subarray(checkpoint);
+        const next = await src.read(c.base + c.buf.length, CHUNK);
+        if (next.length === 0) throw new PgBackupError(truncated(), 'input'); // the file shrank while we read it
+        c.base += checkpoint;
+        c.buf = kept.length ? Buffer.concat([kept, next]) : next;
+        c.pos = 0;
+        c.complete = c.base + c.buf.length >= src.size;
+      }
+    }
+  };
+  const header = await step(() => parseHeader(c, src.name, format), () => `${src.name} is truncated: it ends inside the archive header.`);
+  const count = await step(() => c.int(), () => `${src.name} is truncated: it ends right after the archive header.`);
+  if (count < 0 || count > src.size) throw new PgBackupError(`${src.name} claims ${count} table of contents entries: the header is corrupt.`, 'input');
+  const entries: TocEntry[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = () => `${src.name}: entry ${i + 1} of ${count}`;
+    entries[i] = await step(
+      () => parseEntry(c, header, format, label),
+      () => `${src.name} is truncated: the table of contents ends after ${i} of ${count} entries.`,
+    );
+  }
+  return { format, ...header, entries, bytesRead: src.bytesRead() };
+}

@@ -1,0 +1,166 @@
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { childEnv } from '../connection/child-env';
+import { withClient } from '../connection/client';
+import type { ConnParams } from '../connection/profile';
+import { toConninfo } from '../connection/profile';
+import { serverInfo, type ServerInfo } from '../connection/server-info';
+import { CancelledError, PgBackupError } from '../errors';
+import { runTool } from '../process/run-tool';
+import { discoverTools, type ToolSet } from '../tools/discover';
+import { pickToolSet, toolPath } from '../tools/pick';
+import { dumpArgv } from './argv';
+import { backupChecksum, sizeOnDisk } from './checksum';
+import { classifyDumpFailure } from './failure';
+import { partialPath, sidecarPath } from './naming';
+import type { DumpOptions } from './options';
+import { validateDumpOptions } from './options';
+import { DumpProgressEstimator, type DumpProgress } from './progress';
+import { stageSidecar, type DumpSidecar } from './sidecar';
+import { queryDumpWorkload, type DumpWorkload } from './table-sizes';
+
+export interface DumpRequest {
+  params: ConnParams;
+  /** Reaches pg_dump only through a temporary pgpass file. */
+  password?: string;
+  /** The pg_dump to use; default: the lowest installed major that can dump this server. */
+  toolSet?: ToolSet;
+  options: DumpOptions;
+  /** The backup's final path (a file, or a folder for the directory format). Must not exist yet. */
+  out: string;
+  signal?: AbortSignal;
+  onProgress?: (p: DumpProgress) => void;
+  /** Receives the masked command line and pg_dump's stderr lines. */
+  log?: (line: string) => void;
+  /** How often the output's size is sampled for progress. Default 500 ms. */
+  pollMs?: number;
+}
+
+export interface DumpResult {
+  path: string;
+  sidecarPath: string;
+  sidecar: DumpSidecar;
+}
+
+interface Preflight {
+  info: ServerInfo;
+  toolSet: ToolSet;
+  workload: DumpWorkload;
+}
+
+/** One connection before pg_dump starts: server version (to pick or check pg_dump) and table sizes (for progress). */
+async function preflight(req: DumpRequest): Promise<Preflight> {
+  return withClient(req.params, { password: req.password }, async (c) => {
+    const info = await serverInfo(c);
+    const toolSet = pickToolSet(req.toolSet ? [req.toolSet] : await discoverTools(), info.major, info.version, 'pg_dump');
+    validateDumpOptions(req.options, toolSet.major);
+    return { info, toolSet, workload: await queryDumpWorkload(c, req.options) };
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+const removeOutput = (path: string) => rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+
+function diskFull(e: unknown): PgBackupError | undefined {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') return undefined;
+  return new PgBackupError('The disk is full: the backup could not be finished.', 'io', (e as Error).message, 'Free some space or choose another folder, then dump again.');
+}
+
+/**
+ * Dumps a database with pg_dump into `<out>.partial`, reporting size-weighted progress, then checksums it,
+ * stages the sidecar and renames both into place. On cancel or failure the partial output is removed, so
+ * nothing under the final name exists unless it is a complete dump; an existing backup is never overwritten.
+ */
+export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
+  if (req.toolSet) validateDumpOptions(req.options, req.toolSet.major);
+  if (await exists(req.out)) {
+    throw new PgBackupError(`${req.out} already exists: a dump never overwrites an earlier backup.`, 'usage', undefined, 'Choose another name, or delete the old backup first.');
+  }
+  const started = new Date();
+  const { info, toolSet, workload } = await preflight(req);
+  if (req.signal?.aborted) throw new CancelledError('pg_dump');
+
+  const partial = partialPath(req.out);
+  await mkdir(dirname(req.out), { recursive: true });
+  await removeOutput(partial); // a leftover of a crashed run: it never was a backup
+
+  const estimator = new DumpProgressEstimator(workload, req.options);
+  let last: DumpProgress | undefined;
+  const emit = () => {
+    const p = estimator.snapshot();
+    if (!last || p.percent !== last.percent || p.phase !== last.phase || p.table !== last.table) req.onProgress?.(p);
+    last = p;
+  };
+  emit();
+
+  const env = await childEnv(req.password);
+  let polling = false;
+  const poll = setInterval(() => {
+    if (polling) return; // a slow stat of a big directory must not pile up
+    polling = true;
+    void sizeOnDisk(partial)
+      .then((bytes) => {
+        estimator.written(bytes);
+        emit();
+      })
+      .finally(() => (polling = false));
+  }, req.pollMs ?? 500);
+  try {
+    await runTool({
+      file: toolPath(toolSet, 'pg_dump'),
+      args: dumpArgv({ options: req.options, conninfo: toConninfo(req.params), file: partial, pgDumpMajor: toolSet.major }),
+      env: env.env,
+      signal: req.signal,
+      log: req.log,
+      onStderrLine: (line) => {
+        req.log?.(line);
+        estimator.line(line);
+        emit();
+      },
+    });
+  } catch (e) {
+    clearInterval(poll);
+    await removeOutput(partial);
+    throw e instanceof PgBackupError && !(e instanceof CancelledError) ? classifyDumpFailure(e) : e;
+  } finally {
+    clearInterval(poll);
+    await env.dispose();
+  }
+
+  let staged: Awaited<ReturnType<typeof stageSidecar>> | undefined;
+  try {
+    const bytes = await sizeOnDisk(partial);
+    estimator.written(bytes);
+    estimator.finishing();
+    emit();
+    const sidecar: DumpSidecar = {
+      tool: 'pg-backup',
+      format: req.options.format,
+      database: info.currentDatabase,
+      serverVersion: info.version,
+      pgDumpVersion: toolSet.version,
+      options: req.options,
+      started: started.toISOString(),
+      durationMs: 0,
+      bytes,
+      sha256: await backupChecksum(partial),
+    };
+    if (req.signal?.aborted) throw new CancelledError('pg_dump');
+    sidecar.durationMs = Date.now() - started.getTime();
+    staged = await stageSidecar(req.out, sidecar);
+    await rename(partial, req.out);
+    await staged.commit();
+    req.onProgress?.(estimator.done());
+    return { path: req.out, sidecarPath: sidecarPath(req.out), sidecar };
+  } catch (e) {
+    await removeOutput(partial);
+    await staged?.discard();
+    throw diskFull(e) ?? e;
+  }
+}

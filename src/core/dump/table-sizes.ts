@@ -1,0 +1,63 @@
+import type { Client } from 'pg';
+import type { DumpOptions } from './options';
+import { schemaPatternMatcher, tablePatternMatcher, type RelationRef } from './name-pattern';
+
+export interface TableSize {
+  schema: string;
+  name: string;
+  /** Heap + TOAST bytes (pg_table_size): what COPY reads. Indexes are rebuilt on restore, not dumped. */
+  bytes: number;
+}
+
+export interface DumpWorkload {
+  tables: TableSize[];
+  /** pg_largeobject's size when the dump includes large objects, else 0. */
+  largeObjectBytes: number;
+}
+
+/**
+ * Ordinary tables with their sizes, system schemas and extension members left out (pg_dump skips their data).
+ * Foreign tables and materialized views are left out too: pg_dump copies no rows from them by default.
+ */
+const TABLES_SQL = `
+select n.nspname as schema, c.relname as name, pg_catalog.pg_table_size(c.oid)::bigint as bytes,
+       pg_catalog.pg_table_is_visible(c.oid) as visible
+  from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ where c.relkind = 'r'
+   and n.nspname <> 'information_schema' and n.nspname !~ '^pg_'
+   and not exists (select 1 from pg_catalog.pg_depend d
+                    where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass and d.objid = c.oid and d.deptype = 'e')`;
+
+/** Which tables' rows a dump with these options copies, following pg_dump's selection rules. */
+export function selectDumpedTables<T extends RelationRef>(all: readonly T[], o: DumpOptions): T[] {
+  if (o.schemaOnly) return [];
+  const anyOf = (patterns: string[] | undefined) => (patterns ?? []).map(tablePatternMatcher);
+  const include = anyOf(o.tables);
+  const exclude = anyOf([...(o.excludeTables ?? []), ...(o.excludeTableData ?? [])]);
+  const schemas = (o.schemas ?? []).map(schemaPatternMatcher);
+  const excludeSchemas = (o.excludeSchemas ?? []).map(schemaPatternMatcher);
+  return all.filter((t) => {
+    // pg_dump: with -t, the -n/-N switches have no effect.
+    const selected = include.length
+      ? include.some((m) => m(t))
+      : (!schemas.length || schemas.some((m) => m(t.schema))) && !excludeSchemas.some((m) => m(t.schema));
+    return selected && !exclude.some((m) => m(t));
+  });
+}
+
+/** pg_dump includes large objects unless the dump is limited to schemas or tables, or carries no data. */
+export function includesLargeObjects(o: DumpOptions): boolean {
+  return !o.schemaOnly && !o.schemas?.length && !o.tables?.length;
+}
+
+/** Sizes of what the dump will copy, queried before pg_dump starts so progress can be weighted by size. */
+export async function queryDumpWorkload(c: Client, o: DumpOptions): Promise<DumpWorkload> {
+  const { rows } = await c.query<{ schema: string; name: string; bytes: string; visible: boolean }>(TABLES_SQL);
+  const tables = selectDumpedTables(rows, o).map((r) => ({ schema: r.schema, name: r.name, bytes: Number(r.bytes) }));
+  let largeObjectBytes = 0;
+  if (includesLargeObjects(o)) {
+    const lo = await c.query<{ bytes: string }>(`select pg_catalog.pg_table_size('pg_catalog.pg_largeobject')::bigint as bytes`);
+    largeObjectBytes = Number(lo.rows[0].bytes);
+  }
+  return { tables, largeObjectBytes };
+}

@@ -1,0 +1,66 @@
+/**
+ * Turns `pg_dump --schema-only` output into text that is byte-identical across runs for an unchanged database:
+ * pg_dump 15.14+/16.10+/17.6+ (the 2025 security releases) write a random `\restrict <key>` / `\unrestrict <key>`
+ * pair into every plain dump, and every dump names the server and pg_dump versions in its header. Nothing else is
+ * touched: everything left carries meaning.
+ */
+
+export interface SchemaContentOptions {
+  /** Keep `OWNER TO` statements. Default false: owners differ between environments. */
+  includeOwners?: boolean;
+  /** Keep GRANT/REVOKE statements. Default false: privileges differ between environments. */
+  includePrivileges?: boolean;
+  /** Only these schemas (pg_dump --schema); all when empty. */
+  schemas?: readonly string[];
+}
+
+/** The first line of every exported file: what was stripped and why, and the options that shaped the content. */
+export function provenanceComment(opts: SchemaContentOptions): string {
+  const left = [!opts.includeOwners && 'owners', !opts.includePrivileges && 'privileges'].filter(Boolean);
+  const parts = [left.length ? `${left.join(' and ')} left out` : 'owners and privileges kept'];
+  if (opts.schemas?.length) parts.push(`schemas: ${opts.schemas.join(', ')}`);
+  return (
+    `-- pg_dump --schema-only output (${parts.join('; ')}), normalized by pg-backup: the random per-run ` +
+    `\\restrict/\\unrestrict keys and the "Dumped from/by version" lines are removed so that an unchanged database ` +
+    `exports byte-identically.`
+  );
+}
+
+const RESTRICT = /^\\restrict [A-Za-z0-9]+$/;
+const UNRESTRICT = /^\\unrestrict [A-Za-z0-9]+$/;
+const VERSION_LINE = /^-- Dumped (?:from database|by pg_dump) version /;
+const FIRST_ENTRY = /^-- (?:Name|Data for Name): /;
+
+/** Removes line `i` and, when it follows, one blank line after it. Returns how many lines were removed. */
+function removeLine(lines: string[], i: number): void {
+  lines.splice(i, lines[i + 1] === '' ? 2 : 1);
+}
+
+/**
+ * Normalizes a plain schema dump. Only the header (before the first object) is searched for `\restrict` and the
+ * version lines, and only the last line for `\unrestrict`, so a function body that happens to contain such a line
+ * is never altered.
+ */
+export function normalizeDump(raw: string, opts: SchemaContentOptions): string {
+  const lines = raw.replace(/\r\n/g, '\n').split('\n');
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  if (lines.length && UNRESTRICT.test(lines[lines.length - 1])) lines.pop();
+  let end = lines.findIndex((l) => FIRST_ENTRY.test(l));
+  if (end < 0) end = lines.length;
+  for (let i = 0; i < end; ) {
+    if (RESTRICT.test(lines[i])) {
+      const before = lines.length;
+      removeLine(lines, i);
+      end -= before - lines.length;
+    } else if (VERSION_LINE.test(lines[i])) {
+      lines.splice(i, 1);
+      end--;
+      if (!VERSION_LINE.test(lines[i]) && lines[i] === '') {
+        lines.splice(i, 1);
+        end--;
+      }
+    } else i++;
+  }
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return `${provenanceComment(opts)}\n${lines.join('\n')}\n`;
+}
