@@ -18,11 +18,12 @@ const MARK = '[pgb-mocha] ';
 /** Collects mocha's lines from the workbench console and the counts of its summary. */
 function mochaLines(transcript) {
   const counts = { passed: 0, failed: 0 };
+  const start = Date.now();
   return {
     counts,
     onLog(level, message) {
       const text = Array.isArray(message) ? message.join(' ') : String(message);
-      transcript.write(`[${level}] ${text}\n`);
+      transcript.write(`[+${seconds(start)} ${level}] ${text}\n`);
       const at = text.indexOf(MARK);
       if (at < 0) {
         if (VERBOSE) console.log(`  (workbench ${level}) ${text}`);
@@ -61,9 +62,10 @@ async function main() {
   try {
     const ws = await prepareTestWorkspace(scratch);
     stack.push(ws.stop);
+    const tServer = Date.now();
     const server = await startCodeServer(scratch, { smokeTestDriver: true });
     stack.push(server.stop);
-    console.log(`[extension-tests] cluster on port ${ws.cluster.port}, code-server on ${server.port} (ready after ${seconds(t0)})`);
+    console.log(`[extension-tests] cluster on port ${ws.cluster.port} (${seconds(t0)}), code-server on ${server.port} (${seconds(tServer)})`);
     const browser = await launchBrowser(scratch);
     stack.push(() => browser.close());
     const page = browser.pages()[0] ?? (await browser.newPage());
@@ -76,8 +78,10 @@ async function main() {
       ['extensionTestsPath', server.remoteUri(join(REPO_ROOT, 'out', 'test', 'extension', 'index'))],
       ['extensionEnvironment', JSON.stringify({ ...ws.env, PGBACKUP_TEST_LOG_MARK: MARK })],
     ];
+    const tHost = Date.now();
     await page.goto(server.url(ws.workspace, payload));
     code = await Promise.race([exited, timeout.promise]);
+    console.log(`[extension-tests] extension host ran the tests and exited in ${seconds(tHost)}`);
   } catch (e) {
     console.error(`[extension-tests] FAILED: ${e.message}`);
     code = 1;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing, then runs every layer (static checks, unit, integration, extension host,
 // e2e) and ends with one line `N passed, N failed` over all layers. Exit code 0 only when nothing failed.
-// Layers can be chosen: `npm test -- unit integration` (names: checks unit integration extension e2e).
+// Layers can be chosen: `npm test -- unit integration` (names: checks unit integration extension e2e);
+// `--install-only` installs and builds without testing (npm run demo uses it).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const ALL = ['checks', 'unit', 'integration', 'extension', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => ALL.includes(a));
-const layers = wanted.length ? wanted : ALL;
+const installOnly = process.argv.includes('--install-only');
+const layers = installOnly ? ['unit'] : wanted.length ? wanted : ALL;
 const isRoot = process.getuid?.() === 0;
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 
@@ -87,6 +89,7 @@ const started = Date.now();
 ensureSystemPackages();
 ensureNodeModules();
 sh('npm', ['run', '--silent', 'build']);
+if (process.argv.includes('--install-only')) process.exit(0);
 if (layers.some((l) => l === 'extension' || l === 'e2e')) sh(process.execPath, ['scripts/ensure-test-host.mjs']);
 
 const results = [];

@@ -1,35 +1,39 @@
 import { errorMessage, PgBackupError } from '../core/errors';
 import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command';
-import { connTestCommand } from './commands/conn-test';
-import { toolsCommand } from './commands/tools';
 
-/** Every subcommand, in the order `pg-backup --help` lists them. */
-const COMMANDS: CliCommand[] = [toolsCommand, connTestCommand];
+/**
+ * Every subcommand by name, in the order `pg-backup --help` lists them. Loaded lazily: `pg-backup tools` must
+ * not pay for loading pg and execa (Node's start plus the probe stays under 200 ms).
+ */
+const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  tools: () => import('./commands/tools').then((m) => m.toolsCommand),
+  'conn test': () => import('./commands/conn-test').then((m) => m.connTestCommand),
+};
 
-function help(): string {
-  return ['pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).', '', ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`), '', 'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed.'].join('\n');
+async function help(): Promise<string> {
+  const all = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return ['pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).', '', ...all.map((c) => `  ${c.usage}\n      ${c.summary}`), '', 'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed.'].join('\n');
 }
 
 /** Finds the command whose (one- or two-word) name prefixes argv. */
-function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
+async function findCommand(argv: string[]): Promise<{ command: CliCommand; rest: string[] } | undefined> {
   for (const words of [2, 1]) {
-    const name = argv.slice(0, words).join(' ');
-    const command = COMMANDS.find((c) => c.name === name);
-    if (command) return { command, rest: argv.slice(words) };
+    const load = COMMANDS[argv.slice(0, words).join(' ')];
+    if (load) return { command: await load(), rest: argv.slice(words) };
   }
   return undefined;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.out(help());
+    io.out(await help());
     return argv.length ? EXIT.ok : EXIT.usage;
   }
   if (argv[0] === '--version') {
     io.out(process.env.PGBACKUP_VERSION ?? '0.1.0');
     return EXIT.ok;
   }
-  const found = findCommand(argv);
+  const found = await findCommand(argv);
   if (!found) {
     io.err(`pg-backup: unknown command "${argv.slice(0, 2).join(' ')}". Run pg-backup --help.`);
     return EXIT.usage;

@@ -7,6 +7,7 @@ export const SETTINGS = {
   toolFolders: 'toolFolders',
   backupFolders: 'backupFolders',
   connectTimeout: 'connectTimeoutSeconds',
+  backupsGroupBy: 'backupsGroupBy',
 } as const;
 
 const SECTION = 'pgBackup';
@@ -51,6 +52,10 @@ export class Config {
 
   backupFolders(): string[] {
     return this.cfg.get<string[]>(SETTINGS.backupFolders, []);
+  }
+
+  backupsGroupBy(): 'database' | 'folder' {
+    return this.cfg.get<'database' | 'folder'>(SETTINGS.backupsGroupBy, 'database');
   }
 
   affects(e: vscode.ConfigurationChangeEvent, key: keyof typeof SETTINGS): boolean {

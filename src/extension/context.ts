@@ -4,6 +4,7 @@ import type { Connections } from './connections';
 import type { Log } from './log';
 import type { Passwords } from './secrets';
 import type { ToolsService } from './tools-service';
+import type { BackupsTree } from './tree/backups-tree';
 import type { ConnectionsTree } from './tree/connections-tree';
 
 /** The long-lived services every command gets. Built once in activate(). */
@@ -15,6 +16,7 @@ export interface Ctx {
   tools: ToolsService;
   connections: Connections;
   connectionsTree: ConnectionsTree;
+  backupsTree: BackupsTree;
 }
 
 /** A command is a factory: (ctx) => handler. One per file under commands/. */

@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
 import { addConnection } from './commands/add-connection';
+import { deleteBackup } from './commands/delete-backup';
+import { dumpDatabase } from './commands/dump-database';
+import { inspectBackup } from './commands/inspect-backup';
+import { refreshBackups } from './commands/refresh-backups';
+import { copyBackupPath, revealBackup } from './commands/reveal-backup';
+import { verifyChecksum } from './commands/verify-checksum';
 import { editConnection } from './commands/edit-connection';
 import { refreshConnections } from './commands/refresh-connections';
 import { removeConnection } from './commands/remove-connection';
@@ -18,6 +24,7 @@ import { ConnectionsTree } from './tree/connections-tree';
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
   connectionsTree: ConnectionsTree;
+  backupsTree: BackupsTree;
   activationMs: number;
 }
 
@@ -29,8 +36,8 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const tools = new ToolsService(config);
   const connections = new Connections(config, passwords);
   const connectionsTree = new ConnectionsTree(config, connections);
-  const backupsTree = new BackupsTree();
-  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree };
+  const backupsTree = new BackupsTree(config);
+  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree };
 
   const register = (id: string, factory: CommandFactory) => extension.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
   register('pgBackup.addConnection', addConnection);
@@ -40,18 +47,28 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.setPassword', setPassword);
   register('pgBackup.refreshConnections', refreshConnections);
   register('pgBackup.showClientTools', showClientTools);
+  register('pgBackup.dumpDatabase', dumpDatabase);
+  register('pgBackup.refreshBackups', refreshBackups);
+  register('pgBackup.inspectBackup', inspectBackup);
+  register('pgBackup.verifyChecksum', verifyChecksum);
+  register('pgBackup.revealBackup', revealBackup);
+  register('pgBackup.copyBackupPath', copyBackupPath);
+  register('pgBackup.deleteBackup', deleteBackup);
 
   extension.subscriptions.push(
     log,
+    backupsTree,
     vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affects(e, 'connections')) connectionsTree.refresh();
       if (config.affects(e, 'toolFolders')) tools.invalidate();
+      if (config.affects(e, 'backupFolders')) backupsTree.rewatch();
+      if (config.affects(e, 'backupsGroupBy')) backupsTree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => connectionsTree.refresh()),
   );
-  return { connectionsTree, activationMs: performance.now() - started };
+  return { connectionsTree, backupsTree, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {}

@@ -187,9 +187,10 @@ export function tail(file, lines = 30) {
   }
 }
 
-/** Chromium with a fresh profile inside the scratch folder. Returns a playwright BrowserContext. */
+/** Chromium with a fresh profile inside the scratch folder (one per window). Returns a playwright BrowserContext. */
 export function launchBrowser(scratch, { viewport = { width: 1400, height: 900 } } = {}) {
-  return chromium.launchPersistentContext(scratch.dirs['chromium-profile'], {
+  const profile = mkdtempSync(join(scratch.dirs['chromium-profile'], 'p-'));
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_FLAGS,

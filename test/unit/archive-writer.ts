@@ -24,7 +24,7 @@ export interface FixtureSpec {
 }
 
 const SECTION_CODE = { none: 1, 'pre-data': 2, data: 3, 'post-data': 4 } as const;
-const FORMAT_CODE = { custom: 1, tar: 3, directory: 5 } as const;
+const FORMAT_CODE = { custom: 1, tar: 3, directory: 3 } as const; // toc.dat of a directory archive says tar
 const COMPRESSION_CODE = { none: 0, gzip: 1, lz4: 2, zstd: 3 } as const;
 
 class Out {

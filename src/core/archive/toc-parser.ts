@@ -12,8 +12,11 @@ const V1_14 = num({ major: 1, minor: 14, rev: 0 });
 const V1_15 = num({ major: 1, minor: 15, rev: 0 });
 const V1_16 = num({ major: 1, minor: 16, rev: 0 });
 
-/** Format byte in the header (pg_backup.h ArchiveFormat). */
-const FORMAT_CODE: Record<ArchiveFormat, number> = { custom: 1, tar: 3, directory: 5 };
+/**
+ * Format byte in the header (pg_backup.h ArchiveFormat). A directory archive's toc.dat says tar (3):
+ * pg_backup_directory.c writes and reads its header as archTar, the two being compatible.
+ */
+const FORMAT_CODE: Record<ArchiveFormat, number> = { custom: 1, tar: 3, directory: 3 };
 const FORMAT_BY_CODE: Record<number, string> = { 1: 'custom', 3: 'tar', 4: 'null', 5: 'directory' };
 /** common/compression.h pg_compress_algorithm. */
 const COMPRESSION_BY_CODE: readonly CompressionMethod[] = ['none', 'gzip', 'lz4', 'zstd'];

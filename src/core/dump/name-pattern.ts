@@ -12,7 +12,7 @@ function splitPattern(pattern: string): string[] {
     const ch = pattern[i];
     if (ch === '"') {
       if (inQuotes && pattern[i + 1] === '"') {
-        parts[parts.length - 1] += '\\"';
+        parts[parts.length - 1] += '"';
         i++;
       } else inQuotes = !inQuotes;
     } else if (inQuotes) {

@@ -18,7 +18,6 @@ export function timestampForName(d: Date): string {
 
 /** Characters no file system takes (Windows is the strictest) become "_"; non-ASCII letters stay. */
 export function safeFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const s = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_');
   return s.length ? s : '_';
 }

@@ -141,10 +141,10 @@ export class DumpProgressEstimator {
     this.phase = 'finishing';
   }
 
-  done(): DumpProgress {
+  /** The backup is in place: the only way to 100 %. */
+  done(): void {
     this.phase = 'done';
     this.lastPercent = 100;
-    return this.snapshot();
   }
 
   snapshot(): DumpProgress {

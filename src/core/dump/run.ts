@@ -112,25 +112,26 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
       .finally(() => (polling = false));
   }, req.pollMs ?? 500);
   try {
-    await runTool({
-      file: toolPath(toolSet, 'pg_dump'),
-      args: dumpArgv({ options: req.options, conninfo: toConninfo(req.params), file: partial, pgDumpMajor: toolSet.major }),
-      env: env.env,
-      signal: req.signal,
-      log: req.log,
-      onStderrLine: (line) => {
-        req.log?.(line);
-        estimator.line(line);
-        emit();
-      },
-    });
+    try {
+      await runTool({
+        file: toolPath(toolSet, 'pg_dump'),
+        args: dumpArgv({ options: req.options, conninfo: toConninfo(req.params), file: partial, pgDumpMajor: toolSet.major }),
+        env: env.env,
+        signal: req.signal,
+        log: req.log,
+        onStderrLine: (line) => {
+          req.log?.(line);
+          estimator.line(line);
+          emit();
+        },
+      });
+    } finally {
+      clearInterval(poll);
+      await env.dispose();
+    }
   } catch (e) {
-    clearInterval(poll);
     await removeOutput(partial);
     throw e instanceof PgBackupError && !(e instanceof CancelledError) ? classifyDumpFailure(e) : e;
-  } finally {
-    clearInterval(poll);
-    await env.dispose();
   }
 
   let staged: Awaited<ReturnType<typeof stageSidecar>> | undefined;
@@ -156,7 +157,8 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
     staged = await stageSidecar(req.out, sidecar);
     await rename(partial, req.out);
     await staged.commit();
-    req.onProgress?.(estimator.done());
+    estimator.done();
+    emit();
     return { path: req.out, sidecarPath: sidecarPath(req.out), sidecar };
   } catch (e) {
     await removeOutput(partial);

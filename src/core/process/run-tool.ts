@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { CancelledError, PgBackupError } from '../errors';
 import { maskSecrets } from './mask';
 
@@ -57,6 +56,9 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
   const name = opts.file.split(/[\\/]/).pop() ?? opts.file;
   opts.log?.(maskSecrets(renderCommandLine(opts.file, opts.args)));
   if (opts.signal?.aborted) throw new CancelledError(name);
+  // execa 9 is ESM-only; a dynamic import loads it as ESM even from CommonJS (tsx in the tests), where a
+  // static import is turned into a require() that cannot resolve execa's own ESM-only dependencies.
+  const { execa } = await import('execa');
   const started = Date.now();
   const stderrTail: string[] = [];
   const child = execa(opts.file, [...opts.args], {

@@ -31,9 +31,9 @@ const UNRESTRICT = /^\\unrestrict [A-Za-z0-9]+$/;
 const VERSION_LINE = /^-- Dumped (?:from database|by pg_dump) version /;
 const FIRST_ENTRY = /^-- (?:Name|Data for Name): /;
 
-/** Removes line `i` and, when it follows, one blank line after it. Returns how many lines were removed. */
-function removeLine(lines: string[], i: number): void {
-  lines.splice(i, lines[i + 1] === '' ? 2 : 1);
+/** Removes line `i` and, when one follows, the blank line after it. Returns how many lines were removed. */
+function removeLine(lines: string[], i: number): number {
+  return lines.splice(i, lines[i + 1] === '' ? 2 : 1).length;
 }
 
 /**
@@ -48,18 +48,10 @@ export function normalizeDump(raw: string, opts: SchemaContentOptions): string {
   let end = lines.findIndex((l) => FIRST_ENTRY.test(l));
   if (end < 0) end = lines.length;
   for (let i = 0; i < end; ) {
-    if (RESTRICT.test(lines[i])) {
-      const before = lines.length;
-      removeLine(lines, i);
-      end -= before - lines.length;
-    } else if (VERSION_LINE.test(lines[i])) {
-      lines.splice(i, 1);
-      end--;
-      if (!VERSION_LINE.test(lines[i]) && lines[i] === '') {
-        lines.splice(i, 1);
-        end--;
-      }
-    } else i++;
+    // The two version lines share one trailing blank line: remove it with the second.
+    if (RESTRICT.test(lines[i]) || (VERSION_LINE.test(lines[i]) && !VERSION_LINE.test(lines[i + 1] ?? ''))) end -= removeLine(lines, i);
+    else if (VERSION_LINE.test(lines[i])) end -= lines.splice(i, 1).length;
+    else i++;
   }
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return `${provenanceComment(opts)}\n${lines.join('\n')}\n`;

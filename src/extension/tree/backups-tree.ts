@@ -1,19 +1,140 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { listBackups, type BackupEntry } from '../../core/backups/catalog';
+import { formatBytes } from '../../core/format';
+import { backupFolders } from '../backup-folders';
+import type { Config } from '../config';
 
-/** Placeholder until the backups catalog lands: empty, so the view's welcome content explains what comes. */
-export class BackupsTree implements vscode.TreeDataProvider<never> {
-  private readonly changed = new vscode.EventEmitter<undefined>();
+export interface BackupGroupNode {
+  kind: 'group';
+  label: string;
+  entries: BackupEntry[];
+}
+export interface BackupNode {
+  kind: 'backup';
+  entry: BackupEntry;
+}
+export type BackupsTreeNode = BackupGroupNode | BackupNode;
+
+export function age(d: Date, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - d.getTime()) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+function formatLabel(e: BackupEntry): string {
+  return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
+}
+
+function tooltip(e: BackupEntry): vscode.MarkdownString {
+  const rows: [string, string | undefined][] = [
+    ['Path', e.path],
+    ['Kind', e.kind === 'basebackup' ? `base backup, ${e.format}` : `pg_dump, ${e.format} format`],
+    ['Database', e.database],
+    ['Taken', e.created.toLocaleString()],
+    ['Size', formatBytes(e.sizeBytes)],
+    ['Server', e.serverVersion],
+    ['pg_dump', e.pgDumpVersion],
+    ['Duration', e.sidecar ? `${(e.sidecar.durationMs / 1000).toFixed(1)} s` : undefined],
+    ['Options', e.sidecar ? JSON.stringify(e.sidecar.options) : undefined],
+    ['Label', e.base?.label?.label],
+    ['WAL', e.base?.label?.startLsn ? `${e.base.label.startLsn} → ${e.base.label.stopLsn ?? '?'} (timeline ${e.base.label.startTimeline ?? '?'})` : undefined],
+    ['Checksum', e.checksum === 'recorded' ? (e.kind === 'basebackup' ? 'backup_manifest (verify with pg_verifybackup)' : 'sha256 recorded in the sidecar') : 'none recorded'],
+    ['Problem', e.problem],
+  ];
+  const md = new vscode.MarkdownString(`**${e.name}**\n\n| | |\n|---|---|\n${rows.filter(([, v]) => v).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`).join('\n')}`);
+  return md;
+}
+
+/**
+ * Backups in the configured folders, grouped by database (or by folder), newest first. Watches the folders and
+ * refreshes (debounced) when files come and go.
+ */
+export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<BackupsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private watchers: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private entries: Promise<BackupEntry[]> | undefined;
 
+  constructor(private readonly config: Config) {
+    this.watch();
+  }
+
+  /** Re-reads the folders (e.g. after a setting change) and redraws. */
   refresh(): void {
+    this.entries = undefined;
     this.changed.fire(undefined);
   }
 
-  getTreeItem(): vscode.TreeItem {
-    throw new Error('no items');
+  rewatch(): void {
+    this.watch();
+    this.refresh();
   }
 
-  getChildren(): never[] {
-    return [];
+  folders(): string[] {
+    return backupFolders(this.config);
+  }
+
+  all(): Promise<BackupEntry[]> {
+    this.entries ??= listBackups(this.folders());
+    return this.entries;
+  }
+
+  private watch(): void {
+    this.watchers.forEach((w) => w.dispose());
+    this.watchers = this.folders().map((folder) => {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*'));
+      const later = () => {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.refresh(), 300);
+      };
+      w.onDidCreate(later);
+      w.onDidDelete(later);
+      w.onDidChange(later);
+      return w;
+    });
+  }
+
+  getTreeItem(node: BackupsTreeNode): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${node.label}`;
+      item.contextValue = 'backupGroup';
+      item.iconPath = new vscode.ThemeIcon('database');
+      item.description = `${node.entries.length} backup${node.entries.length === 1 ? '' : 's'}`;
+      return item;
+    }
+    const e = node.entry;
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `backup:${e.path}`;
+    item.resourceUri = vscode.Uri.file(e.path);
+    item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
+    item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
+    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), e.checksum === 'recorded' ? '✓ sha256' : undefined].filter(Boolean).join(' · ');
+    item.tooltip = tooltip(e);
+    item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
+    return item;
+  }
+
+  async getChildren(node?: BackupsTreeNode): Promise<BackupsTreeNode[]> {
+    if (node?.kind === 'group') return node.entries.map((entry) => ({ kind: 'backup', entry }));
+    if (node) return [];
+    const entries = await this.all();
+    if (!entries.length) return [];
+    const byFolder = this.config.backupsGroupBy() === 'folder';
+    const groups = new Map<string, BackupEntry[]>();
+    for (const e of entries) {
+      const key = byFolder ? e.folder : e.kind === 'basebackup' ? 'Base backups' : (e.database ?? basename(e.folder));
+      groups.set(key, [...(groups.get(key) ?? []), e]);
+    }
+    return [...groups].map(([label, list]) => ({ kind: 'group', label, entries: list }));
+  }
+
+  dispose(): void {
+    this.watchers.forEach((w) => w.dispose());
+    clearTimeout(this.timer);
   }
 }

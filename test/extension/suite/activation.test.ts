@@ -4,13 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ConnectionsTreeNode } from '../../../src/extension/tree/connections-tree';
+import type { PgBackupApi } from '../../../src/extension/main';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
-
-/** The part of activate()'s return value these tests use. */
-interface PgBackupApi {
-  connectionsTree: vscode.TreeDataProvider<unknown>;
-}
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -42,7 +39,7 @@ describe('extension activation', () => {
   describe('Connections tree', () => {
     const tree = () => api.connectionsTree;
 
-    async function connectionNamed(name: string): Promise<unknown> {
+    async function connectionNamed(name: string): Promise<ConnectionsTreeNode> {
       const roots = (await tree().getChildren()) ?? [];
       for (const element of roots) {
         if (labelOf(await tree().getTreeItem(element)) === name) return element;

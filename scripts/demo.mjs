@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm run demo`: installs what is missing, starts a throwaway PostgreSQL 15 seeded with a small shop schema,
+// writes a demo workspace that knows the connection, and opens the extension on it: desktop VS Code
+// (`code --extensionDevelopmentPath`) when `code` is on PATH, otherwise code-server in the browser at a printed
+// URL. Ctrl-C stops everything and removes the cluster. Run with `--no-open` to only start the database.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const sh = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+
+// Same installer as the tests (npm packages, PostgreSQL from Debian when missing), then the build.
+sh(process.execPath, ['scripts/test.mjs', '--install-only']);
+const { startCluster, destroyCluster } = await import('../test/support/cluster.ts');
+const cluster = await startCluster();
+await cluster.psql('create database sample');
+await cluster.psql(readFileSync('test/support/sample-schema.sql', 'utf8'), 'sample');
+const workspace = join(cluster.baseDir, 'workspace');
+mkdirSync(join(workspace, '.vscode'), { recursive: true });
+writeFileSync(
+  join(workspace, '.vscode', 'settings.json'),
+  JSON.stringify({ 'pgBackup.connections': [{ name: 'demo', host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'sample' }] }, null, 2),
+);
+console.log(`\nPostgreSQL 15 is running on 127.0.0.1:${cluster.port} (database "sample", user postgres, no password).`);
+console.log(`Connection URI: ${cluster.url('sample')}\nWorkspace: ${workspace}\n`);
+
+let editor;
+const stop = async () => {
+  if (editor?.pid) {
+    try {
+      process.kill(-editor.pid);
+    } catch {
+      /* already gone */
+    }
+  }
+  await destroyCluster(cluster);
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+if (process.argv.includes('--no-open')) {
+  console.log('Press Ctrl-C to stop the database.');
+} else if (spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0) {
+  spawn('code', ['--extensionDevelopmentPath', root, workspace], { stdio: 'inherit' });
+  console.log('VS Code opened with the extension. Press Ctrl-C here to stop the database.');
+} else {
+  sh(process.execPath, ['scripts/ensure-test-host.mjs']);
+  const { startDemoServer } = await import('../test/support/code-server.mjs');
+  editor = await startDemoServer({ extensionPath: root, workspace });
+  console.log(`Open ${editor.url} in your browser (code-server with the extension). Press Ctrl-C to stop.`);
+}

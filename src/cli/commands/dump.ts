@@ -1,0 +1,75 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { resolveParams } from '../../core/connection/resolve';
+import { applyPreset, defaultBackupPath, dumpDatabase, findPreset, parseCompressionSpec, DUMP_FORMATS, type DumpFormat, type DumpOptions, type DumpProgress } from '../../core/dump';
+import { PgBackupError } from '../../core/errors';
+import { formatBytes, formatDuration } from '../../core/format';
+import { EXIT, flag, flags, has, parseArgs, type CliCommand, type ParsedArgs } from '../command';
+import { resolveConnArg } from '../resolve-conn';
+
+const LISTS = { schema: 'schemas', 'exclude-schema': 'excludeSchemas', table: 'tables', 'exclude-table': 'excludeTables', 'exclude-table-data': 'excludeTableData' } as const;
+const SWITCHES = { 'schema-only': 'schemaOnly', 'data-only': 'dataOnly', 'no-owner': 'noOwner', 'no-privileges': 'noPrivileges' } as const;
+
+function parseFormat(text: string): DumpFormat {
+  if (!DUMP_FORMATS.includes(text as DumpFormat)) throw new PgBackupError(`Unknown format "${text}".`, 'usage', undefined, `Use one of ${DUMP_FORMATS.join(', ')}.`);
+  return text as DumpFormat;
+}
+
+function parseJobs(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new PgBackupError(`--jobs needs a whole number of at least 1, not "${text}".`, 'usage');
+  return n;
+}
+
+/** A preset gives the starting point; flags given on the command line add to it or override it. */
+export function optionsFromArgs(p: ParsedArgs): DumpOptions {
+  const preset = flag(p, 'preset');
+  const format = flag(p, 'format');
+  if (!preset && !format) throw new PgBackupError('Say which format to write: --format plain|custom|directory|tar, or choose a --preset.', 'usage');
+  const o: DumpOptions = preset ? applyPreset(findPreset(preset), { chosenTables: flags(p, 'exclude-table-data') }) : { format: parseFormat(format!) };
+  if (format) o.format = parseFormat(format);
+  const jobs = flag(p, 'jobs');
+  if (jobs) o.jobs = parseJobs(jobs);
+  const compress = flag(p, 'compress');
+  if (compress) o.compression = parseCompressionSpec(compress);
+  for (const [name, key] of Object.entries(LISTS)) {
+    const given = flags(p, name);
+    if (given.length) o[key] = [...new Set([...(o[key] ?? []), ...given])];
+  }
+  for (const [name, key] of Object.entries(SWITCHES)) if (has(p, name)) o[key] = true;
+  return o;
+}
+
+/** `--out` may name the backup itself or an existing folder to put a default-named backup in. */
+async function outputPath(out: string | undefined, database: string, o: DumpOptions): Promise<string> {
+  const isFolder = out !== undefined && (await stat(out).then((s) => s.isDirectory(), () => false));
+  if (out !== undefined && !isFolder) return resolve(out);
+  return defaultBackupPath(resolve(out ?? '.'), database, o.format, new Date(), o.compression);
+}
+
+function progressLine(database: string, p: DumpProgress): string {
+  const what = p.phase === 'catalog' ? 'reading the catalog' : p.phase === 'data' ? `${p.table ?? 'data'} (${p.tablesDone}/${p.tablesTotal} tables)` : p.phase === 'finishing' ? 'checksumming' : 'done';
+  return `Dumping ${database}: ${String(p.percent).padStart(3)}% ${what}, ${formatBytes(p.bytesWritten)} written`;
+}
+
+export const dumpCommand: CliCommand = {
+  name: 'dump',
+  usage:
+    'pg-backup dump <conn> --format plain|custom|directory|tar [--jobs N] [--compress SPEC] [--schema S]... [--exclude-schema S]... ' +
+    '[--table T]... [--exclude-table T]... [--exclude-table-data T]... [--schema-only | --data-only] [--no-owner] [--no-privileges] ' +
+    '[--preset NAME] [--out PATH] [--json]',
+  summary: 'Dump a database with pg_dump: progress in percent, written under a temporary name, with a sha256 sidecar.',
+  async run(args, io) {
+    const p = parseArgs(args, ['format', 'jobs', 'compress', 'preset', 'out', ...Object.keys(LISTS)], ['json', ...Object.keys(SWITCHES)]);
+    if (p.positional.length > 1) throw new PgBackupError(`Unexpected argument "${p.positional[1]}".`, 'usage');
+    const options = optionsFromArgs(p);
+    const { params, password } = resolveConnArg(p.positional[0], io.env);
+    const database = resolveParams(params, io.env).database;
+    const out = await outputPath(flag(p, 'out'), database, options);
+    const result = await dumpDatabase({ params, password, options, out, signal: io.signal, onProgress: (pr) => io.progress(progressLine(database, pr)) });
+    const s = result.sidecar;
+    if (has(p, 'json')) io.out(JSON.stringify({ path: result.path, sidecarPath: result.sidecarPath, ...s }, null, 2));
+    else io.out(`Wrote ${result.path} (${s.format}, ${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}; facts and sha256 in ${result.sidecarPath}`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,34 @@
+import { stat } from 'node:fs/promises';
+import { describeParams } from '../../core/connection/profile';
+import { PgBackupError } from '../../core/errors';
+import { checkSchema, type SchemaLayout } from '../../core/schema';
+import { EXIT, parseArgs, type CliCommand } from '../command';
+import { SCHEMA_BOOLEANS, schemaSourceOptions } from './schema-export';
+
+/** A folder is a split export, a file a single-file export. */
+async function layoutAt(path: string): Promise<SchemaLayout> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) throw new PgBackupError(`${path} does not exist.`, 'input', undefined, 'Export the schema first: pg-backup schema export <conn> --out FILE | --split DIR.');
+  return s.isDirectory() ? { kind: 'split', dir: path } : { kind: 'file', path };
+}
+
+export const schemaCheckCommand: CliCommand = {
+  name: 'schema check',
+  usage: 'pg-backup schema check <conn> FILE|DIR [--owners] [--privileges] [--schema S]...',
+  summary: 'Compare the live schema with a committed export; exit 1 and print a unified diff when it drifted.',
+  async run(args, io) {
+    const p = parseArgs(args, ['schema'], SCHEMA_BOOLEANS);
+    if (p.positional.length !== 2) throw new PgBackupError('Give a connection and the committed schema file or folder.', 'usage');
+    const opts = schemaSourceOptions(p.positional[0], p, io);
+    const where = p.positional[1];
+    const result = await checkSchema({ ...opts, layout: await layoutAt(where) });
+    if (!result.drifted) {
+      io.out(`No drift: ${where} matches the schema of ${describeParams(opts.conn)}.`);
+      return EXIT.ok;
+    }
+    io.out(result.diff.replace(/\n$/, ''));
+    const n = result.files.length;
+    io.err(`Schema drift: ${n} file${n === 1 ? '' : 's'} in ${where} differ${n === 1 ? 's' : ''} from ${describeParams(opts.conn)}. Run pg-backup schema export and commit the result.`);
+    return EXIT.difference;
+  },
+};

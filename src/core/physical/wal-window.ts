@@ -1,0 +1,109 @@
+/**
+ * The recoverable window of a base backup with a WAL archive: from the backup's end (the archived backup
+ * history file's STOP WAL LOCATION / STOP TIME) to the last archived commit. pg_waldump runs only on the last
+ * segment of the newest timeline, stepping back one segment at a time while no commit is found, so a
+ * 10,000-segment archive costs one listing and usually one pg_waldump.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { parseLsn } from '../pitr/lsn';
+import type { RecoverableWindow, WalPoint } from '../pitr/window';
+import { backupHistoryFileName, parseBackupLabel } from './backup-label';
+import { readBaseBackup, type BaseBackupInfo } from './base-backup-info';
+import { findGaps, scanWalArchive, type ArchivedSegment, type WalArchive } from './wal-archive';
+import { summarizeSegment, type SegmentSummary } from './waldump';
+import { parseSegmentName, segmentOfLsn } from './wal-names';
+
+export interface WindowOptions {
+  backupDir: string;
+  archiveDir: string;
+  pgWaldump: string;
+  /** wal_segment_size when known; otherwise read from an archived segment's size, else 16 MB. */
+  segmentSize?: number;
+  /** How many segments to read backwards looking for a commit. Default 32. */
+  maxSegmentsRead?: number;
+  signal?: AbortSignal;
+}
+
+export interface WindowResult {
+  window: RecoverableWindow;
+  backup: BaseBackupInfo;
+  archive: WalArchive;
+  /** Segments pg_waldump read. */
+  segmentsRead: number;
+}
+
+/** pg_waldump reads plain files only: a .gz segment is inflated into a temp folder first. */
+async function summarizeArchived(pgWaldump: string, archive: WalArchive, seg: ArchivedSegment, signal?: AbortSignal): Promise<SegmentSummary> {
+  if (!seg.compression) return summarizeSegment(pgWaldump, archive.dir, seg.name, signal);
+  if (seg.compression !== 'gz') throw new Error(`${seg.file} is ${seg.compression}-compressed; only gzip segments are read.`);
+  const tmp = await mkdtemp(join(tmpdir(), 'pg-backup-wal-'));
+  try {
+    await pipeline(createReadStream(join(archive.dir, seg.file)), createGunzip(), createWriteStream(join(tmp, seg.name)));
+    return await summarizeSegment(pgWaldump, tmp, seg.name, signal);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function backupEnd(backup: BaseBackupInfo, archive: WalArchive, notes: string[]): Promise<WalPoint> {
+  const label = backup.label;
+  if (label?.startWalFile && label.startLsn) {
+    const hist = backupHistoryFileName(label.startWalFile, label.startLsn, archive.segmentSize);
+    if (archive.backupFiles.includes(hist)) {
+      const h = parseBackupLabel(await readFile(join(archive.dir, hist), 'utf8'));
+      if (h.stopTimeText && !h.stopTime) notes.push(`The backup's STOP TIME "${h.stopTimeText}" has a time zone we cannot place; time targets are not checked against it.`);
+      return { lsn: h.stopLsn, time: h.stopTime };
+    }
+    notes.push(`The archive has no backup history file ${hist}: the backup's end time is unknown.`);
+  }
+  const range = backup.manifest?.walRanges.at(-1);
+  if (range) return { lsn: range.endLsn };
+  notes.push("The backup's end LSN is unknown (no backup history file and no backup_manifest).");
+  return {};
+}
+
+export async function recoverableWindow(opts: WindowOptions): Promise<WindowResult> {
+  const [backup, archive] = await Promise.all([readBaseBackup(opts.backupDir), scanWalArchive(opts.archiveDir, opts.segmentSize)]);
+  const notes = [...backup.notes];
+  const from = await backupEnd(backup, archive, notes);
+  const timeline = archive.timelines.at(-1)?.timeline ?? backup.label?.startTimeline ?? 1;
+  const startSegNo = backup.label?.startWalFile ? parseSegmentName(backup.label.startWalFile, archive.segmentSize)?.segNo : undefined;
+  const fromSegNo = from.lsn ? segmentOfLsn(parseLsn(from.lsn)!, archive.segmentSize) : startSegNo;
+
+  const onTimeline = archive.segments.filter((s) => s.timeline === timeline);
+  const limit = opts.maxSegmentsRead ?? 32;
+  let to: WalPoint = {};
+  let walEnd: string | undefined;
+  let segmentsRead = 0;
+  for (let i = onTimeline.length - 1; i >= 0 && segmentsRead < limit; i--) {
+    const seg = onTimeline[i];
+    if (fromSegNo !== undefined && seg.segNo < fromSegNo) break;
+    let summary: SegmentSummary;
+    try {
+      summary = await summarizeArchived(opts.pgWaldump, archive, seg, opts.signal);
+    } catch (e) {
+      notes.push(`Could not read ${seg.file}: ${(e as Error).message}`);
+      break;
+    }
+    segmentsRead++;
+    walEnd ??= summary.endLsn;
+    if (summary.lastCommit) {
+      to = summary.lastCommit;
+      break;
+    }
+  }
+  if (!onTimeline.length) notes.push(`The archive ${archive.dir} holds no WAL segments.`);
+  else if (!to.lsn) notes.push(`No commit found in the last ${segmentsRead} archived segment(s) after the backup's end.`);
+  if (to.time && from.time && to.time < from.time) notes.push('No transaction committed after the backup ended.');
+  return {
+    window: { from, to, walEnd, timeline, gaps: findGaps(archive, timeline, startSegNo), notes },
+    backup,
+    archive,
+    segmentsRead,
+  };
+}

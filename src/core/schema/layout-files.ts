@@ -1,0 +1,150 @@
+/**
+ * Reading and writing an exported schema on disk. In a split folder we own only `_index.sql`, `<dir>/schema*.sql`
+ * and `*.sql` directly inside the known object folders (`<dir>/tables/`, …); anything else in the folder (a
+ * README, a migrations folder, other file types) is never read, reported or deleted.
+ */
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PgBackupError } from '../errors';
+import { INDEX_FILE, OBJECT_FOLDERS } from './split-layout';
+
+export type SchemaLayout = { kind: 'file'; path: string } | { kind: 'split'; dir: string };
+
+/** The folder the layout's relative paths start from. */
+export function layoutRoot(layout: SchemaLayout): string {
+  return layout.kind === 'file' ? dirname(layout.path) : layout.dir;
+}
+
+/** Whether a relative path (with `/`) in a split folder is one of ours. `extraFolders`: folders the export uses. */
+export function isOwnedPath(rel: string, extraFolders: ReadonlySet<string> = new Set()): boolean {
+  const parts = rel.split('/');
+  if (!rel.endsWith('.sql')) return false;
+  if (parts.length === 1) return rel === INDEX_FILE;
+  if (parts.length === 2) return /^schema[.~]/.test(parts[1]);
+  return parts.length === 3 && (OBJECT_FOLDERS.has(parts[1]) || extraFolders.has(parts[1]));
+}
+
+async function listDir(dir: string): Promise<{ name: string; isDir: boolean }[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).map((d) => ({ name: d.name, isDir: d.isDirectory() }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new PgBackupError(`Cannot read ${dir}: ${(e as Error).message}`, 'io');
+  }
+}
+
+/** Runs fn over items with at most `limit` at a time (thousands of small files: do not open them all at once). */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Relative paths of our files in a split folder (three levels at most, so this stays cheap). */
+async function listOwned(dir: string, extraFolders: ReadonlySet<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const top of await listDir(dir)) {
+    if (!top.isDir) {
+      if (isOwnedPath(top.name)) out.push(top.name);
+      continue;
+    }
+    for (const second of await listDir(join(dir, top.name))) {
+      const rel = `${top.name}/${second.name}`;
+      if (!second.isDir) {
+        if (isOwnedPath(rel)) out.push(rel);
+      } else if (OBJECT_FOLDERS.has(second.name) || extraFolders.has(second.name)) {
+        for (const f of await listDir(join(dir, rel))) if (!f.isDir && isOwnedPath(`${rel}/${f.name}`, extraFolders)) out.push(`${rel}/${f.name}`);
+      }
+    }
+  }
+  return out.sort();
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PgBackupError(`Cannot read ${path}: ${(e as Error).message}`, 'io');
+  }
+}
+
+/** Folders (second path segment) the rendered files use, so unknown entry types' folders count as ours. */
+export function foldersOf(files: ReadonlyMap<string, string>): Set<string> {
+  return new Set([...files.keys()].map((k) => k.split('/')).filter((p) => p.length === 3).map((p) => p[1]));
+}
+
+/**
+ * The committed export as a map like renderSchemaFiles returns. A missing file or folder reads as empty.
+ * `expected` lets the folders of the new export count as ours.
+ */
+export async function readLayoutFiles(layout: SchemaLayout, expected: ReadonlyMap<string, string> = new Map()): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (layout.kind === 'file') {
+    const text = await readText(layout.path);
+    if (text !== undefined) out.set(basename(layout.path), text);
+    return out;
+  }
+  const rels = await listOwned(layout.dir, foldersOf(expected));
+  await eachLimited(rels, 64, async (rel) => {
+    const text = await readText(join(layout.dir, rel));
+    if (text !== undefined) out.set(rel, text);
+  });
+  return out;
+}
+
+export type FileStatus = 'added' | 'changed' | 'removed' | 'unchanged';
+
+export interface FileChange {
+  /** Relative to the layout root, with `/`. */
+  path: string;
+  status: FileStatus;
+}
+
+/** What turns `before` (on disk) into `after` (rendered), sorted by path. */
+export function compareFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FileChange[] {
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return paths.map((path) => {
+    const a = before.get(path);
+    const b = after.get(path);
+    const status: FileStatus = a === undefined ? 'added' : b === undefined ? 'removed' : a === b ? 'unchanged' : 'changed';
+    return { path, status };
+  });
+}
+
+async function writeAtomic(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.partial`;
+  await writeFile(tmp, content, 'utf8');
+  await rename(tmp, path);
+}
+
+/** Removes now-empty folders that held removed files, deepest first; stops at the first non-empty one. */
+async function pruneEmpty(root: string, removed: readonly string[]): Promise<void> {
+  const dirs = [...new Set(removed.flatMap((rel) => {
+    const parts = rel.split('/').slice(0, -1);
+    return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  }))].sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const d of dirs) await rmdir(join(root, d)).catch(() => undefined);
+}
+
+/**
+ * Writes the rendered files: only those whose content differs (unchanged files keep their mtime), and in a split
+ * folder removes our files the new export no longer has.
+ */
+export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<string, string>): Promise<FileChange[]> {
+  const root = layoutRoot(layout);
+  const changes = compareFiles(await readLayoutFiles(layout, files), files);
+  const toWrite = changes.filter((c) => c.status === 'added' || c.status === 'changed');
+  const toRemove = changes.filter((c) => c.status === 'removed').map((c) => c.path);
+  try {
+    await eachLimited(toWrite, 64, (c) => writeAtomic(join(root, c.path), files.get(c.path)!));
+    await eachLimited(toRemove, 64, (rel) => rm(join(root, rel), { force: true }));
+  } catch (e) {
+    throw new PgBackupError(`Cannot write the schema into ${layout.kind === 'file' ? layout.path : layout.dir}: ${(e as Error).message}`, 'io');
+  }
+  await pruneEmpty(root, toRemove);
+  return changes;
+}

@@ -1,0 +1,313 @@
+/**
+ * The split layout: one file per object, plus `_index.sql` that runs them all with psql `\ir` in pg_dump's order.
+ *
+ *     _index.sql                          header settings, then one `\ir` per file, in dump order
+ *     _database/extensions/pg_trgm.sql    objects outside any schema (extensions, event triggers, casts, …)
+ *     <schema>/schema.sql                 CREATE SCHEMA and its comment
+ *     <schema>/tables/users.sql           CREATE TABLE, its comments
+ *     <schema>/tables/users.privileges.sql  its GRANTs (only with privileges)
+ *     <schema>/tables/part_2024.attach.sql  ALTER TABLE … ATTACH PARTITION
+ *     <schema>/defaults/users.sql         ALTER TABLE … SET DEFAULT for the table's columns
+ *     <schema>/constraints/users.users_pkey.sql, indexes/users_name_idx.sql, triggers/users.users_touch.sql, …
+ *     <schema>/functions/add(integer,integer).sql   overloads differ by argument types
+ *
+ * Why constraints, indexes, triggers and defaults are not folded into the table's file: pg_dump creates them
+ * after every table, sequence and function (a foreign key needs the referenced table, a default its sequence), so
+ * a table file holding them could not be run at the table's place. Keeping pg_dump's order exactly is what makes
+ * `psql -f _index.sql` recreate the schema.
+ *
+ * Consecutive entries of one object (a table and its comments, a sequence and its OWNED BY) share a file. Every
+ * path is computed from the entry alone (type, schema, name), so unrelated changes never move an object to
+ * another file.
+ */
+import type { DumpEntry, ParsedDump } from './dump-entries';
+import { parseDump } from './dump-entries';
+import { disambiguate, safeSegment } from './file-names';
+
+export const INDEX_FILE = '_index.sql';
+/** Folder for objects that belong to no schema. Schema folders never start with `_` (it is escaped). */
+export const DATABASE_DIR = '_database';
+
+/** Folder for each pg_dump entry type; types not listed go to a folder named after the type. */
+const FOLDERS: Record<string, string> = {
+  TABLE: 'tables',
+  'TABLE ATTACH': 'tables',
+  'FOREIGN TABLE': 'foreign_tables',
+  VIEW: 'views',
+  'MATERIALIZED VIEW': 'materialized_views',
+  SEQUENCE: 'sequences',
+  TYPE: 'types',
+  'SHELL TYPE': 'types',
+  DOMAIN: 'domains',
+  FUNCTION: 'functions',
+  PROCEDURE: 'procedures',
+  AGGREGATE: 'aggregates',
+  OPERATOR: 'operators',
+  'OPERATOR CLASS': 'operator_classes',
+  'OPERATOR FAMILY': 'operator_families',
+  COLLATION: 'collations',
+  CONVERSION: 'conversions',
+  'TEXT SEARCH CONFIGURATION': 'text_search',
+  'TEXT SEARCH DICTIONARY': 'text_search',
+  'TEXT SEARCH PARSER': 'text_search',
+  'TEXT SEARCH TEMPLATE': 'text_search',
+  DEFAULT: 'defaults',
+  CONSTRAINT: 'constraints',
+  'CHECK CONSTRAINT': 'constraints',
+  'FK CONSTRAINT': 'constraints',
+  INDEX: 'indexes',
+  'INDEX ATTACH': 'indexes',
+  STATISTICS: 'statistics',
+  TRIGGER: 'triggers',
+  RULE: 'rules',
+  POLICY: 'policies',
+  'ROW SECURITY': 'policies',
+  EXTENSION: 'extensions',
+  'EVENT TRIGGER': 'event_triggers',
+  PUBLICATION: 'publications',
+  'PUBLICATION TABLE': 'publications',
+  'PUBLICATION TABLES IN SCHEMA': 'publications',
+  SUBSCRIPTION: 'subscriptions',
+  CAST: 'casts',
+  TRANSFORM: 'transforms',
+  'PROCEDURAL LANGUAGE': 'languages',
+  'FOREIGN DATA WRAPPER': 'foreign_data_wrappers',
+  SERVER: 'foreign_servers',
+  'USER MAPPING': 'user_mappings',
+  'ACCESS METHOD': 'access_methods',
+  'DEFAULT ACL': 'default_privileges',
+};
+
+/** Every folder an object file may live in, below a schema folder or `_database/`. */
+export const OBJECT_FOLDERS: ReadonlySet<string> = new Set(Object.values(FOLDERS));
+
+/** A second entry of an object that pg_dump writes elsewhere in the dump gets a file beside the object's own. */
+const VARIANTS: Record<string, string> = { 'SHELL TYPE': 'shell', 'TABLE ATTACH': 'attach', 'INDEX ATTACH': 'attach', 'ROW SECURITY': 'row_security', ACL: 'privileges' };
+
+/** Entries whose tag is "<table> <name>". */
+const ON_TABLE = new Set(['CONSTRAINT', 'CHECK CONSTRAINT', 'FK CONSTRAINT', 'TRIGGER', 'RULE', 'POLICY', 'DEFAULT', 'PUBLICATION TABLE']);
+/** Entries whose tag is a signature "name(type, type)". */
+const SIGNATURE = new Set(['FUNCTION', 'PROCEDURE', 'AGGREGATE', 'OPERATOR', 'CAST', 'TRANSFORM']);
+const RELATION = new Set(['TABLE', 'FOREIGN TABLE', 'VIEW', 'MATERIALIZED VIEW', 'SEQUENCE']);
+/** Entries that describe the object before them: tag "<KIND> <object>". */
+const ATTACHED = new Set(['COMMENT', 'SECURITY LABEL', 'ACL']);
+
+/** Where an object's file goes, before the names are made safe. */
+interface ObjectRef {
+  /** Schema name; undefined for objects outside schemas. */
+  schema?: string;
+  /** '' for the schema's own `schema.sql`. */
+  folder: string;
+  stem: string;
+  variant?: string;
+}
+
+/** How an entry is looked up by the COMMENT and ACL entries that name it: relations share one namespace. */
+function family(type: string): string {
+  if (RELATION.has(type)) return 'relation';
+  if (type === 'FUNCTION' || type === 'PROCEDURE' || type === 'AGGREGATE') return 'routine';
+  if (type === 'FK CONSTRAINT' || type === 'CHECK CONSTRAINT') return 'CONSTRAINT';
+  return type;
+}
+
+/** Reads one identifier as pg_dump's fmtId writes it (double-quoted when needed); returns it and where it ends. */
+function readIdent(s: string, i: number): [string, number] {
+  if (s[i] !== '"') {
+    let j = i;
+    while (j < s.length && s[j] !== '.' && s[j] !== '(' && s[j] !== ' ') j++;
+    return [s.slice(i, j), j];
+  }
+  let out = '';
+  let j = i + 1;
+  while (j < s.length) {
+    if (s[j] === '"' && s[j + 1] === '"') {
+      out += '"';
+      j += 2;
+    } else if (s[j] === '"') return [out, j + 1];
+    else out += s[j++];
+  }
+  return [out, j];
+}
+
+/** The last part of a possibly qualified identifier list starting at i. */
+function readQualified(s: string, i: number): [string, number] {
+  let [name, j] = readIdent(s, i);
+  while (s[j] === '.') [name, j] = readIdent(s, j + 1);
+  return [name, j];
+}
+
+/** KINDs of COMMENT/ACL tags, longest first so "MATERIALIZED VIEW" wins over "VIEW". */
+const TAG_KINDS = [...Object.keys(FOLDERS), 'COLUMN', 'SCHEMA', 'DATABASE', 'LANGUAGE', 'LARGE OBJECT'].sort((a, b) => b.length - a.length);
+
+/** What a COMMENT/ACL/SECURITY LABEL tag ("TABLE users", "COLUMN users.name", "CONSTRAINT c ON t") points at. */
+function targetOf(tag: string): { type: string; name: string; label: string } | undefined {
+  const kind = TAG_KINDS.find((k) => tag.startsWith(k + ' '));
+  if (!kind) return undefined;
+  const rest = tag.slice(kind.length + 1);
+  const [first, end] = readIdent(rest, 0);
+  if (kind === 'COLUMN') {
+    return { type: 'TABLE', name: first, label: first };
+  }
+  if (rest.startsWith(' ON ', end) && ON_TABLE.has(kind)) {
+    const [table] = readQualified(rest, end + 4);
+    return { type: kind, name: `${table} ${first}`, label: `${table} ${first}` };
+  }
+  // Routines: "add(a integer, b integer)" names arguments; only the name is compared, see lookUp.
+  return { type: kind === 'LANGUAGE' ? 'PROCEDURAL LANGUAGE' : kind, name: first, label: SIGNATURE.has(kind) ? rest : first };
+}
+
+/** The name a main entry is found by: routines by their bare name (comments spell their arguments differently). */
+function lookupName(e: DumpEntry): string {
+  const paren = e.name.indexOf('(');
+  return family(e.type) === 'routine' && paren >= 0 ? e.name.slice(0, paren) : e.name;
+}
+
+const keyOf = (schema: string, type: string, name: string) => `${schema}\u0000${family(type)}\u0000${name}`;
+
+/** Splits "<table> <name>" where either may contain spaces, using the tables seen so far. */
+function splitOnTable(tag: string, tables: ReadonlySet<string>): [string, string] | undefined {
+  let best: [string, string] | undefined;
+  for (let i = tag.indexOf(' '); i >= 0; i = tag.indexOf(' ', i + 1)) {
+    if (tables.has(tag.slice(0, i))) best = [tag.slice(0, i), tag.slice(i + 1)];
+  }
+  if (best) return best;
+  const i = tag.indexOf(' ');
+  return i >= 0 && tag.indexOf(' ', i + 1) < 0 ? [tag.slice(0, i), tag.slice(i + 1)] : undefined;
+}
+
+function refOfMain(e: DumpEntry, relations: ReadonlySet<string>): ObjectRef {
+  const schema = e.schema === '-' ? undefined : e.schema;
+  if (e.type === 'SCHEMA') return { schema: e.name, folder: '', stem: 'schema' };
+  const folder = FOLDERS[e.type] ?? e.type.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  let stem = e.name;
+  if (ON_TABLE.has(e.type)) {
+    const parts = splitOnTable(e.name, relations);
+    if (parts) stem = e.type === 'DEFAULT' ? parts[0] : `${parts[0]}.${parts[1]}`;
+  } else if (SIGNATURE.has(e.type)) stem = e.name.replace(/, /g, ',');
+  return { schema, folder, stem, variant: VARIANTS[e.type] };
+}
+
+/** A COMMENT/ACL whose object is not among the entries (e.g. the `public` schema pg_dump does not create). */
+function refOfTarget(e: DumpEntry, target: NonNullable<ReturnType<typeof targetOf>>): ObjectRef {
+  const variant = VARIANTS[e.type];
+  if (target.type === 'SCHEMA') return { schema: target.name, folder: '', stem: 'schema', variant };
+  if (target.type === 'DATABASE') return { folder: 'database', stem: target.name, variant };
+  const folder = FOLDERS[target.type] ?? target.type.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  const stem = SIGNATURE.has(target.type) ? target.label.replace(/, /g, ',') : target.name.replace(' ', '.');
+  return { schema: e.schema === '-' ? undefined : e.schema, folder, stem, variant };
+}
+
+const refKey = (r: ObjectRef) => JSON.stringify([r.schema ?? null, r.folder, r.stem, r.variant ?? null]);
+
+export interface SplitFile {
+  path: string;
+  content: string;
+}
+
+interface Run {
+  ref: ObjectRef;
+  /** How COMMENT/ACL entries find the object this run was opened for. */
+  lookupKey?: string;
+  /** 1 for the first run of an object, 2… when pg_dump wrote the object again later (rare). */
+  part: number;
+  entries: DumpEntry[];
+}
+
+/** Groups entries into runs of one object each, in dump order. */
+function groupRuns(dump: ParsedDump): (Run | string)[] {
+  const out: (Run | string)[] = [];
+  const mains = new Map<string, ObjectRef[]>();
+  const relations = new Map<string, Set<string>>();
+  const parts = new Map<string, number>();
+  let last: Run | undefined;
+  for (const item of dump.items) {
+    if (item.kind === 'settings') {
+      out.push(item.text);
+      last = undefined;
+      continue;
+    }
+    let ref: ObjectRef;
+    let lookupKey: string | undefined;
+    const target = ATTACHED.has(item.type) ? targetOf(item.name) : undefined;
+    if (item.type === 'SEQUENCE OWNED BY' && last) ref = last.ref;
+    else if (target) {
+      // pg_dump writes comments right after their object: the run before wins (it tells overloads apart).
+      const key = keyOf(item.schema, target.type, target.name);
+      const candidates = mains.get(key) ?? [];
+      const own = last?.lookupKey === key ? last.ref : candidates.length === 1 ? candidates[0] : refOfTarget(item, target);
+      ref = item.type === 'ACL' ? { ...own, variant: VARIANTS.ACL } : own;
+    } else {
+      const tables = relations.get(item.schema) ?? new Set();
+      ref = refOfMain(item, tables);
+      if (RELATION.has(item.type)) relations.set(item.schema, tables.add(item.name));
+      lookupKey = keyOf(item.schema, item.type, lookupName(item));
+      mains.set(lookupKey, [...(mains.get(lookupKey) ?? []), ref]);
+    }
+    const key = refKey(ref);
+    if (last && refKey(last.ref) === key) {
+      last.entries.push(item);
+      continue;
+    }
+    const part = (parts.get(key) ?? 0) + 1;
+    parts.set(key, part);
+    last = { ref, lookupKey, part, entries: [item] };
+    out.push(last);
+  }
+  return out;
+}
+
+/** Safe, collision-free relative paths for every run. */
+function assignPaths(runs: readonly Run[]): Map<Run, string> {
+  const schemas = [...new Set(runs.map((r) => r.ref.schema).filter((s): s is string => s !== undefined))];
+  const dirs = disambiguate(schemas.map((s) => ({ identity: s, name: safeSegment(s, '_') })));
+  const byFolder = new Map<string, { run: Run; identity: string; name: string }[]>();
+  for (const run of runs) {
+    const { schema, folder, stem, variant } = run.ref;
+    const dir = schema === undefined ? DATABASE_DIR : dirs.get(schema)!;
+    const where = folder ? `${dir}/${folder}` : dir;
+    const name = (folder ? safeSegment(stem) : stem) + (variant ? `.${variant}` : '') + (run.part > 1 ? `.${run.part}` : '');
+    const list = byFolder.get(where) ?? [];
+    list.push({ run, identity: `${refKey(run.ref)}#${run.part}`, name });
+    byFolder.set(where, list);
+  }
+  const out = new Map<Run, string>();
+  for (const [where, list] of byFolder) {
+    const names = disambiguate(list.map((l) => ({ identity: l.identity, name: l.name, extension: '.sql' })));
+    for (const l of list) out.set(l.run, `${where}/${names.get(l.identity)}`);
+  }
+  return out;
+}
+
+/** psql meta-command argument: single-quoted, with `'` doubled and `\` escaped (psql applies C-like escapes). */
+function psqlQuote(path: string): string {
+  return `'${path.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+const INDEX_NOTE =
+  '-- Index of the split layout: `psql -f _index.sql` recreates the schema; each \\ir line runs one object\'s file, in pg_dump\'s order.';
+
+/**
+ * Splits a normalized schema dump into files. The header (provenance comment and session settings) and trailer
+ * stay in the index file, so each object file holds only its own statements.
+ */
+export function splitDump(normalized: string): SplitFile[] {
+  const dump = parseDump(normalized);
+  const sequence = groupRuns(dump);
+  const runs = sequence.filter((s): s is Run => typeof s !== 'string');
+  const paths = assignPaths(runs);
+  const [provenance, ...header] = dump.header.split('\n');
+  // Lines of the index; a text block (settings, trailer) is set off by blank lines as pg_dump does.
+  const index: string[] = [provenance, INDEX_NOTE, header.join('\n')];
+  const files: SplitFile[] = [];
+  for (const s of sequence) {
+    if (typeof s === 'string') {
+      index.push('', s);
+      continue;
+    }
+    const path = paths.get(s)!;
+    index.push(`\\ir ${psqlQuote(path)}`);
+    files.push({ path, content: s.entries.map((e) => e.text).join('\n\n') });
+  }
+  if (dump.trailer) index.push('', dump.trailer);
+  return [{ path: INDEX_FILE, content: index.join('\n').replace(/\n*$/, '\n') }, ...files];
+}

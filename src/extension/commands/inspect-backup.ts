@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { readArchive } from '../../core/archive/read-archive';
+import { archiveReport, baseBackupReport } from '../../core/backups/inspect-report';
+import type { Ctx } from '../context';
+import { pickBackup } from '../ui/pick-backup';
+import type { BackupsTreeNode } from '../tree/backups-tree';
+import { showError } from '../ui/errors';
+
+/** Opens a readable summary: header facts and the table of contents (a plain dump opens as it is). */
+export const inspectBackup = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
+  const entry = await pickBackup(ctx, node);
+  if (!entry) return;
+  try {
+    if (entry.kind === 'dump' && entry.format === 'plain') {
+      await vscode.window.showTextDocument(vscode.Uri.file(entry.path), { preview: true });
+      return;
+    }
+    const content = entry.kind === 'basebackup' && entry.base ? baseBackupReport(entry.base, entry.sizeBytes) : archiveReport(await readArchive(entry.path), entry.sidecar, entry.sizeBytes);
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  } catch (e) {
+    await showError(ctx.log, e);
+  }
+};

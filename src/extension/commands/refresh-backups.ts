@@ -1,0 +1,3 @@
+import type { Ctx } from '../context';
+
+export const refreshBackups = (ctx: Ctx) => () => ctx.backupsTree.refresh();

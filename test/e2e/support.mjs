@@ -1,0 +1,106 @@
+// Helpers for UI tests against the packaged extension in code-server (no smoke-test driver, so notification
+// toasts show). scripts/run-e2e.mjs installs the .vsix, starts the cluster and code-server once, and hands them
+// over with setSession(); each test file opens its own Chromium window with openWorkbench().
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { launchBrowser } from '../support/code-server.mjs';
+
+let current;
+
+/** Called by scripts/run-e2e.mjs: { scratch, server, workspace, cluster }. */
+export function setSession(session) {
+  current = session;
+}
+
+/** The running code-server, workspace and cluster; e2e tests run only through scripts/run-e2e.mjs. */
+export function session() {
+  if (!current) throw new Error('no e2e session: run the e2e tests with `node scripts/run-e2e.mjs`');
+  return current;
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Opens the session's workspace in a fresh Chromium profile and waits for the workbench. Returns the page and
+ * the helpers below bound to it; close() when done.
+ */
+export async function openWorkbench() {
+  const { scratch, server, workspace } = session();
+  const browser = await launchBrowser(scratch);
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(server.url(workspace));
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+  return {
+    page,
+
+    /** Clicks an activity bar item by its aria-label (e.g. "PostgreSQL Backup") and waits for its side bar. */
+    async openContainer(label = 'PostgreSQL Backup') {
+      const item = page.locator(`.part.activitybar [aria-label^="${label}"]`).first();
+      await item.click();
+      await page.locator('.part.sidebar .composite.title', { hasText: new RegExp(escape(label), 'i') }).waitFor();
+    },
+
+    /** The view pane with this header title (e.g. "Connections"), expanded. */
+    async view(title) {
+      const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escape(title)}`, 'i') }) });
+      await pane.first().waitFor();
+      const header = pane.first().locator('.pane-header');
+      if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+      return pane.first();
+    },
+
+    /** A tree row whose label is exactly `label`, inside `scope` (a view pane) or anywhere. */
+    treeRow(label, scope = page) {
+      return scope.locator('.monaco-list-row').filter({ has: page.locator('.label-name').getByText(label, { exact: true }) }).first();
+    },
+
+    /** Labels of the rows currently shown in a view pane. */
+    async rowLabels(scope) {
+      return (await scope.locator('.monaco-list-row .label-name').allTextContents()).map((s) => s.trim());
+    },
+
+    /** Expands a collapsed tree row (no-op when already expanded). */
+    async expand(row) {
+      if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+      await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+    },
+
+    /** Right-clicks a row and picks a context menu entry by its title. */
+    async contextMenu(row, itemTitle) {
+      await row.click({ button: 'right' });
+      const entry = page.locator('.monaco-menu .action-item').filter({ has: page.getByText(itemTitle, { exact: true }) }).first();
+      await entry.click();
+    },
+
+    /** Runs a command palette entry: F1, its title, Enter. */
+    async runCommand(title) {
+      await page.locator('.monaco-workbench').click({ position: { x: 5, y: 400 } }).catch(() => undefined);
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+      await page.keyboard.press('Enter');
+    },
+
+    /** Waits for a notification toast whose text matches `pattern` and returns its text. */
+    async notification(pattern, timeout = 30_000) {
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
+      await toast.waitFor({ timeout });
+      return (await toast.innerText()).trim();
+    },
+
+    /** Texts of the toasts on screen now. */
+    async notifications() {
+      return (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).map((s) => s.trim());
+    },
+
+    /** Saves a screenshot of the whole window (folders created as needed). */
+    async screenshot(path) {
+      mkdirSync(dirname(path), { recursive: true });
+      await page.screenshot({ path });
+    },
+
+    close: () => browser.close(),
+  };
+}
