@@ -3,7 +3,8 @@
 // smoke-test driver (so notifications show) on a workspace whose "test" connection points at a throwaway
 // PostgreSQL 15 cluster, then runs mocha here (Node 20) with playwright-core driving Chromium.
 // Prints mocha's lines, then `RESULT: N passed, N failed`; exits 0 when every test passed.
-// Env: PGBACKUP_VSCODE_TIMEOUT_MS (default 300000). Arguments: test files to run instead of all of test/e2e.
+// Env: PGBACKUP_VSCODE_TIMEOUT_MS (default 300000), PGBACKUP_KEEP_SCRATCH=1 keeps the scratch folder (logs).
+// Arguments: test files to run instead of all of test/e2e.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -87,8 +88,9 @@ async function main() {
     timeout.clear();
     await cleanup();
   }
-  if (counts.failed) console.log(`[e2e] kept ${scratch.root} (code-server.log, user-data/logs) for inspection`);
-  else scratch.remove();
+  if (counts.failed || process.env.PGBACKUP_KEEP_SCRATCH === '1') {
+    console.log(`[e2e] kept ${scratch.root} (code-server.log, user-data/logs) for inspection`);
+  } else scratch.remove();
   console.log(`[e2e] finished in ${seconds(t0)}`);
   console.log(`RESULT: ${counts.passed} passed, ${counts.failed} failed`);
   process.exit(counts.failed ? 1 : 0);

@@ -3,7 +3,8 @@
 // PostgreSQL 15 cluster backs the workspace's "test" connection. Prints mocha's lines, then
 // `RESULT: N passed, N failed`; exits with the extension host's exit code (0 when every test passed).
 // Env: PGBACKUP_VSCODE_TIMEOUT_MS (default 300000), PGBACKUP_TEST_VERBOSE=1 prints the whole workbench console,
-// PGBACKUP_SKIP_BUILD=1 uses out/ and dist/ as they are.
+// PGBACKUP_SKIP_BUILD=1 uses out/ and dist/ as they are, PGBACKUP_KEEP_SCRATCH=1 keeps the scratch folder
+// (logs) even when the tests pass.
 import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { REPO_ROOT, deadline, launchBrowser, makeScratch, prepareTestWorkspace, 
 
 const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 300_000);
 const VERBOSE = process.env.PGBACKUP_TEST_VERBOSE === '1';
+const KEEP = process.env.PGBACKUP_KEEP_SCRATCH === '1';
 /** The test index prefixes mocha's lines with this; everything else in the workbench console is noise here. */
 const MARK = '[pgb-mocha] ';
 
@@ -93,7 +95,7 @@ async function main() {
   const { passed } = mocha.counts;
   // A host that died or hung without a failing test still counts as one failure.
   const failed = code !== 0 && mocha.counts.failed === 0 ? 1 : mocha.counts.failed;
-  if (code !== 0) console.log(`[extension-tests] kept ${scratch.root} (workbench-console.log, code-server.log) for inspection`);
+  if (code !== 0 || KEEP) console.log(`[extension-tests] kept ${scratch.root} (workbench-console.log, code-server.log) for inspection`);
   else scratch.remove();
   console.log(`[extension-tests] finished in ${seconds(t0)} with exit code ${code}`);
   console.log(`RESULT: ${passed} passed, ${failed} failed`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Config } from './config';
 import type { Connections } from './connections';
 import type { Log } from './log';
+import type { SchemaDiffContent } from './schema-diff-view';
 import type { Passwords } from './secrets';
 import type { ToolsService } from './tools-service';
 import type { BackupsTree } from './tree/backups-tree';
@@ -17,6 +18,7 @@ export interface Ctx {
   connections: Connections;
   connectionsTree: ConnectionsTree;
   backupsTree: BackupsTree;
+  schemaDiff: SchemaDiffContent;
 }
 
 /** A command is a factory: (ctx) => handler. One per file under commands/. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { addConnection } from './commands/add-connection';
+import { compareSchema } from './commands/compare-schema';
 import { deleteBackup } from './commands/delete-backup';
 import { dumpDatabase } from './commands/dump-database';
 import { inspectBackup } from './commands/inspect-backup';
@@ -7,6 +8,7 @@ import { refreshBackups } from './commands/refresh-backups';
 import { copyBackupPath, revealBackup } from './commands/reveal-backup';
 import { verifyChecksum } from './commands/verify-checksum';
 import { editConnection } from './commands/edit-connection';
+import { exportSchema } from './commands/export-schema';
 import { refreshConnections } from './commands/refresh-connections';
 import { removeConnection } from './commands/remove-connection';
 import { setPassword } from './commands/set-password';
@@ -16,6 +18,8 @@ import { Config } from './config';
 import { Connections } from './connections';
 import type { CommandFactory, Ctx } from './context';
 import { Log } from './log';
+import { SchemaDiffContent } from './schema-diff-view';
+import { exportOnSave } from './schema-on-save';
 import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
 import { BackupsTree } from './tree/backups-tree';
@@ -37,7 +41,8 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const connections = new Connections(config, passwords);
   const connectionsTree = new ConnectionsTree(config, connections);
   const backupsTree = new BackupsTree(config);
-  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree };
+  const schemaDiff = new SchemaDiffContent();
+  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, schemaDiff };
 
   const register = (id: string, factory: CommandFactory) => extension.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
   register('pgBackup.addConnection', addConnection);
@@ -48,6 +53,8 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.refreshConnections', refreshConnections);
   register('pgBackup.showClientTools', showClientTools);
   register('pgBackup.dumpDatabase', dumpDatabase);
+  register('pgBackup.exportSchema', exportSchema);
+  register('pgBackup.compareSchema', compareSchema);
   register('pgBackup.refreshBackups', refreshBackups);
   register('pgBackup.inspectBackup', inspectBackup);
   register('pgBackup.verifyChecksum', verifyChecksum);
@@ -58,6 +65,8 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   extension.subscriptions.push(
     log,
     backupsTree,
+    schemaDiff,
+    exportOnSave(ctx),
     vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
     vscode.workspace.onDidChangeConfiguration((e) => {

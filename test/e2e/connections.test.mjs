@@ -37,6 +37,7 @@ describe('Connections view (packaged extension in code-server)', () => {
     const text = await wb.notification(/Connected/);
     assert.match(text, /Connected/);
     assert.match(text, /PostgreSQL 15\.\d+/);
+    await wb.notificationGone(/Connecting/);
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'connections.png'));
   });
 });

@@ -90,6 +90,11 @@ export async function openWorkbench() {
       return (await toast.innerText()).trim();
     },
 
+    /** Waits until no toast matches `pattern` (e.g. a progress toast that closes when its work ends). */
+    async notificationGone(pattern, timeout = 30_000) {
+      await page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first().waitFor({ state: 'hidden', timeout });
+    },
+
     /** Texts of the toasts on screen now. */
     async notifications() {
       return (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).map((s) => s.trim());
@@ -98,6 +103,7 @@ export async function openWorkbench() {
     /** Saves a screenshot of the whole window (folders created as needed). */
     async screenshot(path) {
       mkdirSync(dirname(path), { recursive: true });
+      await page.mouse.move(0, 0); // no hover highlight in the picture
       await page.screenshot({ path });
     },
 

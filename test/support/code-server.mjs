@@ -188,7 +188,7 @@ export function tail(file, lines = 30) {
 }
 
 /** Chromium with a fresh profile inside the scratch folder (one per window). Returns a playwright BrowserContext. */
-export function launchBrowser(scratch, { viewport = { width: 1400, height: 900 } } = {}) {
+export function launchBrowser(scratch, { viewport = { width: 1200, height: 720 } } = {}) {
   const profile = mkdtempSync(join(scratch.dirs['chromium-profile'], 'p-'));
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { normalizeDump, provenanceComment } from '../../src/core/schema/normalize';
 import { entry, rawDump } from './schema-dump-fixture';
 
-
 const TABLE = entry('users', 'TABLE', 'public', 'CREATE TABLE public.users (\n    id integer\n);');
 
 describe('schema dump normalizer', () => {

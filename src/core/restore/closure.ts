@@ -83,7 +83,9 @@ export function dependencyClosure(index: TocIndex, selected: readonly TocEntry[]
         if (d.desc === 'FK CONSTRAINT') fkCandidates.set(d.dumpId, d);
         else if (BELONGS_TO_PARENT.has(d.desc)) add(d, reasonFor(d, parent), parent.dumpId);
         else if (d.desc === 'SEQUENCE' && parent.desc === 'TABLE') add(d, reasonFor(d, parent), parent.dumpId);
-        else if (!omitted.has(d.dumpId)) omitted.set(d.dumpId, `depends on ${describeEntry(parent)}; select it to restore it too`);
+        else if (items.get(parent.dumpId)?.via === null && !omitted.has(d.dumpId)) {
+          omitted.set(d.dumpId, `depends on ${describeEntry(parent)}; select it to restore it too`);
+        }
       }
       // A column default's sequence is needed for the default to be created (it survives DROP TABLE when not owned).
       if (parent.desc === 'TABLE' || parent.desc === 'DEFAULT') {

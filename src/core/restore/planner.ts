@@ -1,0 +1,46 @@
+import type { ArchiveInfo, TocEntry } from '../archive/types';
+import { dependencyClosure } from './closure';
+import { findExisting, listTargetTables, type Queryable } from './existing';
+import type { RestoreOptions } from './options';
+import { buildPlan, type RestorePlan } from './plan';
+import { parseSelectSpec, resolveSpec } from './selection';
+import { buildTocIndex, type TocIndex } from './toc-index';
+
+export interface PlanRequest {
+  archive: ArchiveInfo;
+  /** Reuse across calls (a picker recomputing as the user clicks); built from the archive otherwise. */
+  index?: TocIndex;
+  /** `KIND:SCHEMA.NAME` specs or entries; empty = the whole archive. */
+  select: readonly (string | TocEntry)[];
+  withDependents: boolean;
+  options: RestoreOptions;
+  /** The target database: existing objects are found there and foreign keys to its tables kept. */
+  target?: Queryable;
+}
+
+export interface PlannedRestore extends RestorePlan {
+  /** The options to run with: --if-exists is added to --clean when some items are not in the target yet. */
+  options: RestoreOptions;
+  notes: string[];
+}
+
+/** Selection → closure → check against the target → plan and list file. */
+export async function planRestore(req: PlanRequest): Promise<PlannedRestore> {
+  const index = req.index ?? buildTocIndex(req.archive.entries);
+  const selected = req.select.length
+    ? req.select.flatMap((s) => (typeof s === 'string' ? resolveSpec(index, parseSelectSpec(s)) : [s]))
+    : req.archive.entries;
+  const existingTables = req.target ? await listTargetTables(req.target) : undefined;
+  const closure = dependencyClosure(index, selected, { withDependents: req.withDependents, existingTables });
+  const existing = req.target ? await findExisting(req.target, closure.items.map((i) => i.entry)) : new Set<number>();
+  const plan = buildPlan(index, closure, existing, { clean: req.options.clean, info: req.archive });
+  const notes: string[] = [];
+  const options = { ...req.options };
+  if (options.clean && !options.ifExists && plan.items.some((i) => i.action === 'restore' && i.entry.dropStmt)) {
+    options.ifExists = true;
+    notes.push('--if-exists added: with --clean, objects not yet in the target would otherwise fail to drop.');
+  }
+  const skipped = plan.items.filter((i) => i.action === 'skip').length;
+  if (skipped) notes.push(`${skipped} item(s) skipped because they already exist in the target.`);
+  return { ...plan, options, notes };
+}

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { Ctx } from './context';
+import { schemaSettings } from './schema-settings';
+
+/**
+ * Export on save of a migration file: when a saved file matches pgBackup.schema.exportOnSave (a glob, off by
+ * default), re-export the schema quietly from the connection the last export used (or pgBackup.schema.connection).
+ * Saves in quick succession run one export.
+ */
+export function exportOnSave(ctx: Ctx): vscode.Disposable {
+  let running: Promise<unknown> | undefined;
+  return vscode.workspace.onDidSaveTextDocument((doc) => {
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    if (!folder || !vscode.workspace.isTrusted) return;
+    const s = schemaSettings(folder);
+    if (!s.exportOnSave || !vscode.languages.match({ pattern: new vscode.RelativePattern(folder, s.exportOnSave) }, doc)) return;
+    const last = ctx.extension.workspaceState.get<{ connection: string; database: string }>('pgBackup.schema.lastSource');
+    const connection = s.connection ?? last?.connection;
+    const database = s.database ?? last?.database ?? (connection ? ctx.connections.find(connection)?.database : undefined);
+    if (!connection || !database) {
+      void vscode.window.showWarningMessage('Export on save needs a database: run "Export Schema to Workspace" once, or set pgBackup.schema.connection.');
+      return;
+    }
+    running ??= Promise.resolve(vscode.commands.executeCommand('pgBackup.exportSchema', { connection, database, folder, quiet: true })).finally(() => (running = undefined));
+  });
+}
