@@ -10,6 +10,8 @@ import { format } from 'node:util';
 /** Suites in the order they run; each is imported after mocha has installed describe/it as globals. */
 const suites: Record<string, () => Promise<unknown>> = {
   activation: () => import('./suite/activation.test.js'),
+  dump: () => import('./suite/dump.test.js'),
+  schema: () => import('./suite/schema.test.js'),
 };
 
 /**

@@ -106,7 +106,7 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     const port = await freePort();
     appendFileSync(join(data, 'postgresql.auto.conf'), `port = ${port}\n`);
     execFileSync('chown', ['-R', 'postgres:postgres', data]);
-    const log = join(work, `restore-${target.kind}.log`);
+    const log = join(cluster.baseDir, `restore-${target.kind}.log`);
     await cluster.asOwner(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
     const q = (sql: string) => cluster.asOwner(join(PG15_BIN, 'psql'), ['-X', '-At', '-h', cluster.socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql]).then((s) => s.trim());
     try {

@@ -199,11 +199,40 @@ export function launchBrowser(scratch, { viewport = { width: 1200, height: 720 }
   });
 }
 
-/** Rejects after `ms` with a message that says what hung; clear() when the work finished first. */
-export function deadline(ms, what) {
+/** Resolves with `work`, or rejects after `ms` with a message that says what hung. */
+export async function withDeadline(work, ms, what) {
   let timer;
-  const promise = new Promise((_, reject) => {
+  const expired = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
   });
-  return { promise, clear: () => clearTimeout(timer) };
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Stoppers for what a run started (cluster, code-server, browser), run last-first by closeAll() and on
+ * SIGINT/SIGTERM. Something added after closeAll() (setup still running when the deadline hit) is stopped at
+ * once, so a detached code-server never outlives the runner.
+ */
+export function teardown() {
+  const stoppers = [];
+  let closed = false;
+  const report = (e) => console.error(`cleanup: ${e.message}`);
+  const closeAll = async () => {
+    closed = true;
+    while (stoppers.length) await stoppers.pop()().catch(report);
+  };
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    process.once(signal, () => closeAll().finally(() => process.exit(code)));
+  }
+  return {
+    add(stop) {
+      if (closed) stop().catch(report);
+      else stoppers.push(stop);
+    },
+    closeAll,
+  };
 }

@@ -13,6 +13,7 @@ import { describeOptions, dumpForm } from '../ui/dump-form';
 import { showError } from '../ui/errors';
 import { pickDatabase } from '../ui/pick-database';
 import { withCancellableProgress } from '../ui/progress';
+import { requireTrust } from '../ui/trust';
 
 /** Arguments for running the command without its UI (tests, other commands). */
 export interface DumpDatabaseArgs {
@@ -35,6 +36,7 @@ async function chooseOutput(suggested: string, format: DumpOptions['format']): P
 /** pg_dump in any format, with presets, real progress in percent and cancel. */
 export const dumpDatabase = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | DumpDatabaseArgs): Promise<DumpResult | undefined> => {
   const direct = arg && 'options' in arg ? arg : undefined;
+  if (!(await requireTrust('Dumping a database'))) return undefined;
   try {
     const target = direct
       ? { profile: ctx.connections.find(direct.connection), database: direct.database }

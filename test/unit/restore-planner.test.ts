@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readArchive } from '../../src/core/archive/read-archive';
+import type { ArchiveInfo, TocEntry } from '../../src/core/archive/types';
+import { dependencyClosure } from '../../src/core/restore/closure';
+import { restoreArgv, validateRestoreOptions } from '../../src/core/restore/options';
+import { buildPlan } from '../../src/core/restore/plan';
+import { planRestore } from '../../src/core/restore/planner';
+import { RestoreLog } from '../../src/core/restore/run';
+import { parseSelectSpec, resolveSpec } from '../../src/core/restore/selection';
+import { buildTocIndex, describeEntry, type TocIndex } from '../../src/core/restore/toc-index';
+import { pickRestoreTools } from '../../src/core/restore/tool-version';
+import type { ToolSet } from '../../src/core/tools/discover';
+import { PgBackupError } from '../../src/core/errors';
+
+/** pg_dump 15 archive of test/integration/archive-shop-schema.ts (schema shop: products, orders, order_items). */
+const FIXTURE = join(__dirname, '..', 'fixtures', 'archive', 'pg15-custom-gzip.dump');
+
+describe('restore planner', () => {
+  let archive: ArchiveInfo;
+  let index: TocIndex;
+  const find = (desc: string, tag: string) => {
+    const e = archive.entries.find((x) => x.desc === desc && x.tag === tag);
+    assert.ok(e, `${desc} ${tag} is in the fixture`);
+    return e;
+  };
+  const closureOf = (specs: string[], withDependents: boolean, existingTables?: Set<string>) =>
+    dependencyClosure(index, specs.flatMap((s) => resolveSpec(index, parseSelectSpec(s))), { withDependents, existingTables });
+  const kinds = (items: { entry: TocEntry }[]) => items.map((i) => describeEntry(i.entry)).sort();
+
+  before(async () => {
+    archive = await readArchive(FIXTURE);
+    index = buildTocIndex(archive.entries);
+  });
+
+  describe('selection specs', () => {
+    it('parses KIND:SCHEMA.NAME, quoted identifiers and SCHEMA:NAME', () => {
+      assert.deepEqual(parseSelectSpec('table:shop.products'), { kind: 'TABLE', schema: 'shop', name: 'products' });
+      assert.deepEqual(parseSelectSpec('TABLE:"my.schema"."Odd ""name"""'), { kind: 'TABLE', schema: 'my.schema', name: 'Odd "name"' });
+      assert.deepEqual(parseSelectSpec('MATERIALIZED_VIEW:s.v'), { kind: 'MATERIALIZED VIEW', schema: 's', name: 'v' });
+      assert.deepEqual(parseSelectSpec('SCHEMA:shop'), { kind: 'SCHEMA', schema: null, name: 'shop' });
+      assert.throws(() => parseSelectSpec('products'), /KIND:SCHEMA\.NAME/);
+    });
+
+    it('finds functions by bare name and says when a spec names nothing', () => {
+      assert.equal(resolveSpec(index, parseSelectSpec('FUNCTION:shop.touch'))[0].tag, 'touch()');
+      assert.throws(() => resolveSpec(index, parseSelectSpec('TABLE:shop.nope')), (e: PgBackupError) => e.kind === 'usage' && /no TABLE shop\.nope/.test(e.message));
+    });
+  });
+
+  describe('dependency closure', () => {
+    it('without dependents brings only what was asked', () => {
+      const c = closureOf(['TABLE:shop.products'], false);
+      assert.deepEqual(kinds(c.items), ['TABLE shop.products']);
+    });
+
+    it('brings a table\'s rows, indexes, constraints, triggers, sequences, defaults, comments and grants', () => {
+      const c = closureOf(['TABLE:shop.products'], true);
+      assert.deepEqual(kinds(c.items), [
+        'ACL shop.TABLE products',
+        'COMMENT shop.COLUMN products.price',
+        'COMMENT shop.TABLE products',
+        'CONSTRAINT shop.products products_name_key',
+        'CONSTRAINT shop.products products_pkey',
+        'DEFAULT shop.products id',
+        'INDEX shop.products_name_lower',
+        'POLICY shop.products products_all',
+        'ROW SECURITY shop.products',
+        'SEQUENCE OWNED BY shop.products_id_seq',
+        'SEQUENCE SET shop.products_id_seq',
+        'SEQUENCE SET shop.sku_seq',
+        'SEQUENCE shop.products_id_seq',
+        'SEQUENCE shop.sku_seq',
+        'STATISTICS shop.products_stats',
+        'TABLE DATA shop.products',
+        'TABLE shop.products',
+        'TRIGGER shop.products products_touch',
+      ]);
+    });
+
+    it('says why each item was added, and keeps the archive order', () => {
+      const c = closureOf(['TABLE:shop.products'], true);
+      const byName = new Map(c.items.map((i) => [describeEntry(i.entry), i]));
+      assert.equal(byName.get('TABLE shop.products')?.reason, 'selected');
+      assert.equal(byName.get('TABLE DATA shop.products')?.reason, 'rows of TABLE shop.products');
+      assert.equal(byName.get('SEQUENCE shop.products_id_seq')?.reason, 'sequence owned by TABLE shop.products');
+      assert.equal(byName.get('SEQUENCE shop.sku_seq')?.reason, 'sequence used by a default of TABLE shop.products');
+      assert.equal(byName.get('SEQUENCE SET shop.sku_seq')?.via, find('SEQUENCE', 'sku_seq').dumpId);
+      const positions = c.items.map((i) => archive.entries.indexOf(i.entry));
+      assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    });
+
+    it('leaves out a foreign key whose other table is neither selected nor in the target, and says so', () => {
+      const c = closureOf(['TABLE:shop.products'], true);
+      const fk = find('FK CONSTRAINT', 'order_items order_items_product_id_fkey');
+      assert.ok(!c.items.some((i) => i.entry === fk));
+      assert.match(c.omitted.find((o) => o.entry === fk)?.reason ?? '', /references shop\.order_items, which is neither selected nor in the target/);
+      assert.ok(c.omitted.some((o) => o.entry.desc === 'VIEW' && o.entry.tag === 'price_list'), 'the view on products is offered');
+    });
+
+    it('keeps a foreign key when the other table exists in the target or is selected too', () => {
+      const fk = find('FK CONSTRAINT', 'order_items order_items_product_id_fkey');
+      assert.ok(closureOf(['TABLE:shop.products'], true, new Set(['shop.order_items'])).items.some((i) => i.entry === fk));
+      const both = closureOf(['TABLE:shop.products', 'TABLE:shop.order_items'], true);
+      assert.ok(both.items.some((i) => i.entry === fk));
+      assert.ok(!both.items.some((i) => i.entry.tag === 'order_items order_items_order_id_fkey'), 'orders is neither selected nor present');
+    });
+
+    it('brings a schema\'s contents when the schema is chosen', () => {
+      const c = closureOf(['SCHEMA:shop'], false);
+      const inShop = archive.entries.filter((e) => e.namespace === 'shop').length;
+      assert.equal(c.items.length, inShop + 1);
+    });
+  });
+
+  describe('plan against the target', () => {
+    it('skips what exists, with the rows and sequence values that belong to it', () => {
+      const c = closureOf(['TABLE:shop.products'], true);
+      const sku = find('SEQUENCE', 'sku_seq');
+      const plan = buildPlan(index, c, new Set([sku.dumpId]), {});
+      const action = (desc: string, tag: string) => plan.items.find((i) => i.entry.desc === desc && i.entry.tag === tag);
+      assert.equal(action('SEQUENCE', 'sku_seq')?.action, 'skip');
+      assert.equal(action('SEQUENCE SET', 'sku_seq')?.action, 'skip');
+      assert.match(action('SEQUENCE SET', 'sku_seq')?.note ?? '', /current value is kept/);
+      assert.equal(action('TABLE', 'products')?.action, 'restore');
+      assert.ok(!plan.listFile.includes(`\n${sku.dumpId};`));
+      assert.equal(plan.total, plan.items.length - 2);
+    });
+
+    it('recreates what exists with --clean, and adds --if-exists for what does not', async () => {
+      const p = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: false, options: { clean: true } });
+      assert.equal(p.items[0].action, 'restore');
+      assert.equal(p.options.ifExists, true);
+      assert.match(p.notes.join(' '), /--if-exists added/);
+    });
+
+    it('writes a list file pg_restore -L accepts: ids in archive order with reasons as comments', async () => {
+      const p = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: true, options: {} });
+      const ids = p.listFile.split('\n').filter((l) => /^\d+;/.test(l)).map((l) => Number(l.split(';')[0]));
+      assert.equal(ids.length, p.total);
+      assert.deepEqual(ids, p.items.map((i) => i.entry.dumpId));
+      assert.match(p.listFile, /^; Archive created at /m);
+      assert.match(p.listFile, /TABLE DATA shop products postgres\n;\trows of TABLE shop\.products\n/);
+    });
+  });
+
+  describe('pg_restore options', () => {
+    it('refuses what pg_restore refuses, with its reason', () => {
+      assert.throws(() => validateRestoreOptions({ jobs: 4, singleTransaction: true }, 'custom'), /--jobs and --single-transaction/);
+      assert.throws(() => validateRestoreOptions({ jobs: 2 }, 'tar'), /tar archive/);
+      assert.throws(() => validateRestoreOptions({ schemaOnly: true, dataOnly: true }, 'custom'), /cannot be used together/);
+      assert.throws(() => validateRestoreOptions({ ifExists: true }, 'custom'), /only works with --clean/);
+      assert.throws(() => validateRestoreOptions({ create: true, singleTransaction: true }, 'custom'), /--create and --single-transaction/);
+      assert.doesNotThrow(() => validateRestoreOptions({ jobs: 4, clean: true, ifExists: true }, 'directory'));
+    });
+
+    it('builds the argv with the target as a password-free conninfo', () => {
+      const args = restoreArgv({ clean: true, ifExists: true, noOwner: true, role: 'app', jobs: 3, exitOnError: true }, '/b/x.dump', 'host=h port=5 dbname=shop', '/tmp/l.list');
+      assert.deepEqual(args, ['--verbose', '--dbname=host=h port=5 dbname=shop', '--use-list=/tmp/l.list', '--clean', '--if-exists', '--no-owner', '--role=app', '--jobs=3', '--exit-on-error', '/b/x.dump']);
+    });
+
+    it('refuses a pg_restore older than the pg_dump that made the archive, naming both versions', () => {
+      const set = (major: number, version: string): ToolSet => ({ major, version, dir: `/pg${major}`, tools: { pg_restore: `/pg${major}/pg_restore` } });
+      const made17 = { ...archive, pgDumpVersion: '17.2', version: { major: 1, minor: 16, rev: 0 } };
+      assert.throws(() => pickRestoreTools([set(15, '15.18')], made17), (e: PgBackupError) => e.kind === 'tool-version' && /pg_dump 17\.2, newer than pg_restore 15\.18/.test(e.message));
+      assert.equal(pickRestoreTools([set(15, '15.18'), set(17, '17.1')], archive).major, 17);
+    });
+  });
+
+  describe('pg_restore -v progress and errors', () => {
+    it('counts items and collects errors with their statements', () => {
+      const seen: string[] = [];
+      const log = new RestoreLog(3, (p) => seen.push(`${p.done}/${p.total}`));
+      for (const l of [
+        'pg_restore: connecting to database for restore',
+        'pg_restore: creating TABLE "public.products"',
+        'pg_restore: while PROCESSING TOC:',
+        'pg_restore: from TOC entry 216; 1259 16388 TABLE products postgres',
+        'pg_restore: error: could not execute query: ERROR:  relation "products" already exists',
+        'Command was: CREATE TABLE public.products (',
+        '    id integer NOT NULL',
+        ');',
+        'pg_restore: processing data for table "public.products"',
+        'pg_restore: executing SEQUENCE SET products_id_seq',
+        'pg_restore: warning: errors ignored on restore: 1',
+      ]) log.line(l);
+      assert.deepEqual(seen, ['1/3', '2/3', '3/3']);
+      assert.deepEqual(log.restored, ['processing data for table "public.products"', 'executing SEQUENCE SET products_id_seq']);
+      assert.deepEqual(log.errors, [{ dumpId: 216, message: 'ERROR:  relation "products" already exists', statement: 'CREATE TABLE public.products (\n    id integer NOT NULL\n);' }]);
+    });
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * The PITR builder panel. The form, the preview of the recovery files, the runbook and the format checks are
+ * computed here with the core's pure functions on every keystroke (no round trip to the host); the host only
+ * reads the backup, scans the archive folder for the recoverable window, copies and saves.
+ */
+import type { BackupSummary, HostToPanel, PanelToHost, PitrForm, PitrPanelState } from '../../src/common/pitr-protocol';
+import type { PitrModel } from '../../src/core/pitr/model';
+import { renderRecoveryFiles, type RecoveryFile } from '../../src/core/pitr/render';
+import { buildRunbook, renderRunbook, type RunbookStep } from '../../src/core/pitr/runbook';
+import { hasErrors, validateModel, type Issue } from '../../src/core/pitr/validate';
+import { defaultForm, formToModel, restoreForm, runbookContext } from './form';
+import { escapeHtml } from './html';
+import { PANEL_MARKUP } from './markup';
+import { renderWindow, updateTargetMarker, type ScanState } from './window-view';
+
+interface VsCodeApi {
+  postMessage(message: PanelToHost): void;
+  getState(): unknown;
+  setState(state: PitrPanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const saved = vscode.getState() as Partial<PitrPanelState> | undefined;
+const post = (m: PanelToHost) => vscode.postMessage(m);
+
+let backup: BackupSummary | undefined;
+let form: PitrForm = defaultForm();
+let scan: ScanState = { status: 'none', reason: 'Choose the archive folder to see the recoverable window.' };
+let current: { model: PitrModel; files: RecoveryFile[]; steps: RunbookStep[]; issues: Issue[] } | undefined;
+let scanTimer: ReturnType<typeof setTimeout> | undefined;
+
+const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
+const fields = () => [...document.querySelectorAll<HTMLElement & { value?: string; checked?: boolean }>('[data-field]')];
+
+function readForm(): PitrForm {
+  const out = { ...form } as Record<string, unknown>;
+  for (const el of fields()) {
+    const key = el.dataset.field!;
+    out[key] = typeof out[key] === 'boolean' ? !!el.checked : String(el.value ?? '');
+  }
+  return out as unknown as PitrForm;
+}
+
+function applyForm(f: PitrForm): void {
+  for (const el of fields()) {
+    const v = (f as unknown as Record<string, unknown>)[el.dataset.field!];
+    if (typeof v === 'boolean') el.checked = v;
+    else el.value = String(v ?? '');
+  }
+}
+
+function toggleSections(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-when-source]')) el.hidden = el.dataset.whenSource !== form.sourceKind;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-when-target]')) el.hidden = !el.dataset.whenTarget!.split(' ').includes(form.targetKind);
+  $('#server-major-row').hidden = !!backup?.serverMajor;
+}
+
+/** The window applies only to the folder it was read from. */
+function windowFor(): ScanState {
+  if (form.sourceKind !== 'cp') return { status: 'none', reason: 'The window is read from a local archive folder: choose "Local folder (cp)" (a copy of the archive will do) to check the target against it.' };
+  if (scan.status !== 'none' && scan.archiveDir === form.archiveDir.trim()) return scan;
+  return { status: 'none', reason: form.archiveDir.trim() ? 'Reading the archive…' : 'Choose the archive folder to see the recoverable window.' };
+}
+
+function renderFiles(files: RecoveryFile[]): string {
+  return files
+    .map((f) => {
+      const how = f.mode === 'append' ? 'append to the file that came with the backup' : f.content === '' ? 'create, empty' : 'create';
+      return `<div class="file"><div class="file-head"><code>${escapeHtml(f.name)}</code> <span class="muted">${how}</span></div>${f.content ? `<pre class="code">${escapeHtml(f.content)}</pre>` : ''}</div>`;
+    })
+    .join('');
+}
+
+function renderSteps(steps: RunbookStep[]): string {
+  return steps
+    .map((s) => `<li><div class="step-title">${escapeHtml(s.title)}</div><pre class="code">${escapeHtml(s.commands.join('\n'))}</pre>${s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : ''}</li>`)
+    .join('');
+}
+
+function renderIssues(problems: string[], issues: Issue[]): string {
+  const items = [...problems.map((message) => ({ severity: 'error', message })), ...issues];
+  return items.map((i) => `<li class="${i.severity}">${escapeHtml(i.message)}</li>`).join('');
+}
+
+/** Recomputes everything from the form; synchronous, so the preview is current in the frame the key was typed. */
+function update(): void {
+  if (!backup) return;
+  const started = performance.now();
+  toggleSections();
+  const { model, problems } = formToModel(form, backup);
+  const shown = windowFor();
+  const issues = validateModel(model, shown.status === 'ready' ? shown.window : undefined);
+  const files = renderRecoveryFiles(model);
+  const steps = buildRunbook(model, runbookContext(form, backup));
+  current = { model, files, steps, issues };
+  const blocked = problems.length > 0 || hasErrors(issues);
+  $('#files').innerHTML = renderFiles(files);
+  $('#files').classList.toggle('invalid', blocked);
+  $('#runbook').innerHTML = renderSteps(steps);
+  $('#issues').innerHTML = renderIssues(problems, issues);
+  $('#copy-files').toggleAttribute('disabled', blocked);
+  $('#save-files').toggleAttribute('disabled', blocked);
+  const win = $('#window');
+  if (win.dataset.scan !== scanKey(shown)) {
+    renderWindow(win, shown, model);
+    win.dataset.scan = scanKey(shown);
+  } else {
+    updateTargetMarker(win, shown, model);
+  }
+  const ms = performance.now() - started;
+  const timing = $('#render-time');
+  timing.textContent = `preview ${ms.toFixed(1)} ms`;
+  timing.dataset.ms = String(ms);
+}
+
+function scanKey(s: ScanState): string {
+  return s.status === 'none' ? `none:${s.reason}` : `${s.status}:${s.archiveDir}:${s.status === 'ready' ? s.scanMs : ''}`;
+}
+
+function persist(): void {
+  if (backup) vscode.setState({ backupDir: backup.dir, form });
+}
+
+function requestScan(): void {
+  clearTimeout(scanTimer);
+  const dir = form.archiveDir.trim();
+  if (form.sourceKind !== 'cp' || !dir.startsWith('/')) return;
+  if (scan.status !== 'none' && scan.archiveDir === dir && scan.status !== 'error') return;
+  // Typing a path fires on every key: read the folder once the typing pauses.
+  scanTimer = setTimeout(() => {
+    scan = { status: 'scanning', archiveDir: dir };
+    post({ type: 'scanArchive', archiveDir: dir });
+    update();
+  }, 300);
+}
+
+function onFormInput(): void {
+  if (!backup) return;
+  form = readForm();
+  update();
+  persist();
+  requestScan();
+}
+
+function describeBackup(b: BackupSummary): string {
+  const rows: [string, string | undefined][] = [
+    ['Folder', b.dir],
+    ['PostgreSQL', b.serverMajor ? String(b.serverMajor) : 'unknown (no PG_VERSION)'],
+    ['Format', b.format === 'tar' ? `tar (${[b.tarFiles?.base, b.tarFiles?.wal].filter(Boolean).join(', ')})` : 'plain'],
+    ['Label', b.label],
+    ['Started', b.startTime ? b.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : undefined],
+    ['Start LSN', b.startLsn && `${b.startLsn} (timeline ${b.timeline ?? '?'})`],
+  ];
+  return `<dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v!)}</dd>`).join('')}</dl>${b.notes.map((n) => `<p class="warning">${escapeHtml(n)}</p>`).join('')}`;
+}
+
+function onMessage(m: HostToPanel): void {
+  switch (m.type) {
+    case 'backup': {
+      backup = m.backup;
+      form = restoreForm(saved?.backupDir === m.backup.dir ? saved.form : undefined, defaultForm(m.backup));
+      $('#backup-info').innerHTML = describeBackup(m.backup);
+      applyForm(form);
+      persist();
+      update();
+      requestScan();
+      break;
+    }
+    case 'scanning':
+      scan = { status: 'scanning', archiveDir: m.archiveDir };
+      update();
+      break;
+    case 'window':
+      scan = { status: 'ready', archiveDir: m.archiveDir, window: m.window, segments: m.segments, scanMs: m.scanMs };
+      update();
+      break;
+    case 'windowError':
+      scan = { status: 'error', archiveDir: m.archiveDir, message: m.message };
+      update();
+      break;
+    case 'archivePicked':
+      form = { ...form, sourceKind: 'cp', archiveDir: m.dir };
+      applyForm(form);
+      onFormInput();
+      break;
+    case 'saved':
+      $('#render-time').textContent = `Saved ${m.files.join(', ')} into ${m.dir}`;
+      break;
+  }
+}
+
+function filesText(files: RecoveryFile[]): string {
+  return files.map((f) => `# ${f.name} (${f.mode === 'append' ? 'append' : 'create'})\n${f.content}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  document.getElementById('app')!.innerHTML = PANEL_MARKUP;
+  // The toolkit module registers its elements; values set before that would land on plain HTMLElements.
+  await Promise.all(['vscode-text-field', 'vscode-dropdown', 'vscode-radio-group', 'vscode-checkbox', 'vscode-button'].map((t) => customElements.whenDefined(t)));
+  const root = document.querySelector('main')!;
+  root.addEventListener('input', onFormInput);
+  root.addEventListener('change', onFormInput);
+  $('#pick-archive').addEventListener('click', () => post({ type: 'pickArchive' }));
+  $('#copy-files').addEventListener('click', () => current && post({ type: 'copy', text: filesText(current.files) }));
+  $('#copy-runbook').addEventListener('click', () => current && post({ type: 'copy', text: renderRunbook(current.steps) }));
+  $('#save-files').addEventListener('click', () => current && post({ type: 'save', model: current.model }));
+  window.addEventListener('message', (e: MessageEvent<HostToPanel>) => onMessage(e.data));
+  post({ type: 'ready' });
+}
+
+void main();
