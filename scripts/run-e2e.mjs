@@ -10,7 +10,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Mocha from 'mocha';
 import { ensureTestHost } from './ensure-test-host.mjs';
-import { REPO_ROOT, codeServerCli, deadline, makeScratch, prepareTestWorkspace, startCodeServer } from '../test/support/code-server.mjs';
+import { REPO_ROOT, codeServerCli, makeScratch, prepareTestWorkspace, startCodeServer, teardown, withDeadline } from '../test/support/code-server.mjs';
 import { setSession } from '../test/e2e/support.mjs';
 
 const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 300_000);
@@ -46,6 +46,28 @@ function testFiles() {
 
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
+/** Installs the .vsix, starts cluster and code-server, runs mocha; `counts` is kept current as tests finish. */
+async function runMocha(scratch, stoppers, counts, t0) {
+  const tInstall = Date.now();
+  await codeServerCli(scratch, ['--install-extension', VSIX]);
+  console.log(`[e2e] installed the .vsix into code-server (${seconds(tInstall)})`);
+  const ws = await prepareTestWorkspace(scratch);
+  stoppers.add(ws.stop);
+  const server = await startCodeServer(scratch);
+  stoppers.add(server.stop);
+  setSession({ scratch, server, workspace: ws.workspace, cluster: ws.cluster, stoppers });
+  console.log(`[e2e] cluster on port ${ws.cluster.port}, code-server on ${server.port} (${seconds(t0)})`);
+
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 120_000 });
+  for (const f of testFiles()) mocha.addFile(f);
+  await mocha.loadFilesAsync();
+  await new Promise((resolve) => {
+    const runner = mocha.run(resolve);
+    runner.on('pass', () => (counts.passed += 1));
+    runner.on('fail', () => (counts.failed += 1));
+  });
+}
+
 async function main() {
   const t0 = Date.now();
   ensureTestHost();
@@ -53,40 +75,15 @@ async function main() {
   console.log(`[e2e] ${packaged ? 'packaged' : 'reusing'} ${relative(REPO_ROOT, VSIX)} (${seconds(t0)})`);
 
   const scratch = makeScratch('e2e');
-  const stack = [];
-  const cleanup = async () => {
-    while (stack.length) await stack.pop()().catch((e) => console.error(`cleanup: ${e.message}`));
-  };
-  process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => cleanup().finally(() => process.exit(143)));
-  const timeout = deadline(TIMEOUT_MS, 'the e2e tests');
+  const stoppers = teardown();
   const counts = { passed: 0, failed: 0 };
   try {
-    const tInstall = Date.now();
-    await codeServerCli(scratch, ['--install-extension', VSIX]);
-    console.log(`[e2e] installed the .vsix into code-server (${seconds(tInstall)})`);
-    const ws = await prepareTestWorkspace(scratch);
-    stack.push(ws.stop);
-    const server = await startCodeServer(scratch);
-    stack.push(server.stop);
-    setSession({ scratch, server, workspace: ws.workspace, cluster: ws.cluster });
-    console.log(`[e2e] cluster on port ${ws.cluster.port}, code-server on ${server.port} (${seconds(t0)})`);
-
-    const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 120_000 });
-    for (const f of testFiles()) mocha.addFile(f);
-    await mocha.loadFilesAsync();
-    const run = new Promise((resolve) => {
-      const runner = mocha.run(() => resolve(runner.stats));
-    });
-    const stats = await Promise.race([run, timeout.promise]);
-    counts.passed = stats.passes;
-    counts.failed = stats.failures;
+    await withDeadline(runMocha(scratch, stoppers, counts, t0), TIMEOUT_MS, 'the e2e tests');
   } catch (e) {
     console.error(`[e2e] FAILED: ${e.message}`);
-    counts.failed = Math.max(counts.failed, 1);
+    counts.failed += 1;
   } finally {
-    timeout.clear();
-    await cleanup();
+    await stoppers.closeAll();
   }
   if (counts.failed || process.env.PGBACKUP_KEEP_SCRATCH === '1') {
     console.log(`[e2e] kept ${scratch.root} (code-server.log, user-data/logs) for inspection`);
@@ -96,4 +93,9 @@ async function main() {
   process.exit(counts.failed ? 1 : 0);
 }
 
-await main();
+// Set-up failures before the session (install, build, packaging) still end with the line the lead's total reads.
+await main().catch((e) => {
+  console.error(`[e2e] FAILED: ${e.message}`);
+  console.log('RESULT: 0 passed, 1 failed');
+  process.exit(1);
+});

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTestHost } from './ensure-test-host.mjs';
-import { REPO_ROOT, deadline, launchBrowser, makeScratch, prepareTestWorkspace, startCodeServer } from '../test/support/code-server.mjs';
+import { REPO_ROOT, launchBrowser, makeScratch, prepareTestWorkspace, startCodeServer, teardown, withDeadline } from '../test/support/code-server.mjs';
 
 const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 300_000);
 const VERBOSE = process.env.PGBACKUP_TEST_VERBOSE === '1';
@@ -45,6 +45,33 @@ function seconds(since) {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
+/** Cluster, code-server, Chromium with the test payload; resolves with the extension host's exit code. */
+async function runInHost(scratch, mocha, stoppers, t0) {
+  const ws = await prepareTestWorkspace(scratch);
+  stoppers.add(ws.stop);
+  const tServer = Date.now();
+  const server = await startCodeServer(scratch, { smokeTestDriver: true });
+  stoppers.add(server.stop);
+  console.log(`[extension-tests] cluster on port ${ws.cluster.port} (${seconds(t0)}), code-server on ${server.port} (${seconds(tServer)})`);
+  const browser = await launchBrowser(scratch);
+  stoppers.add(() => browser.close());
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  let hostExited;
+  const exited = new Promise((resolve) => (hostExited = resolve));
+  await page.exposeFunction('codeAutomationLog', (level, message) => mocha.onLog(level, message));
+  await page.exposeFunction('codeAutomationExit', (exitCode) => hostExited(Number(exitCode)));
+  const payload = [
+    ['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)],
+    ['extensionTestsPath', server.remoteUri(join(REPO_ROOT, 'out', 'test', 'extension', 'index'))],
+    ['extensionEnvironment', JSON.stringify({ ...ws.env, PGBACKUP_TEST_LOG_MARK: MARK })],
+  ];
+  const tHost = Date.now();
+  await page.goto(server.url(ws.workspace, payload));
+  const code = await exited;
+  console.log(`[extension-tests] extension host ran the tests and exited in ${seconds(tHost)}`);
+  return code;
+}
+
 async function main() {
   const t0 = Date.now();
   ensureTestHost();
@@ -53,43 +80,15 @@ async function main() {
   const scratch = makeScratch('ext');
   const transcript = createWriteStream(scratch.file('workbench-console.log'));
   const mocha = mochaLines(transcript);
-  const stack = [];
+  const stoppers = teardown();
   let code = 1;
-  const cleanup = async () => {
-    while (stack.length) await stack.pop()().catch((e) => console.error(`cleanup: ${e.message}`));
-  };
-  process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => cleanup().finally(() => process.exit(143)));
-  const timeout = deadline(TIMEOUT_MS, 'the extension tests in code-server');
   try {
-    const ws = await prepareTestWorkspace(scratch);
-    stack.push(ws.stop);
-    const tServer = Date.now();
-    const server = await startCodeServer(scratch, { smokeTestDriver: true });
-    stack.push(server.stop);
-    console.log(`[extension-tests] cluster on port ${ws.cluster.port} (${seconds(t0)}), code-server on ${server.port} (${seconds(tServer)})`);
-    const browser = await launchBrowser(scratch);
-    stack.push(() => browser.close());
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    let hostExited;
-    const exited = new Promise((resolve) => (hostExited = resolve));
-    await page.exposeFunction('codeAutomationLog', (level, message) => mocha.onLog(level, message));
-    await page.exposeFunction('codeAutomationExit', (exitCode) => hostExited(Number(exitCode)));
-    const payload = [
-      ['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)],
-      ['extensionTestsPath', server.remoteUri(join(REPO_ROOT, 'out', 'test', 'extension', 'index'))],
-      ['extensionEnvironment', JSON.stringify({ ...ws.env, PGBACKUP_TEST_LOG_MARK: MARK })],
-    ];
-    const tHost = Date.now();
-    await page.goto(server.url(ws.workspace, payload));
-    code = await Promise.race([exited, timeout.promise]);
-    console.log(`[extension-tests] extension host ran the tests and exited in ${seconds(tHost)}`);
+    code = await withDeadline(runInHost(scratch, mocha, stoppers, t0), TIMEOUT_MS, 'the extension tests in code-server');
   } catch (e) {
     console.error(`[extension-tests] FAILED: ${e.message}`);
     code = 1;
   } finally {
-    timeout.clear();
-    await cleanup();
+    await stoppers.closeAll();
     transcript.end();
   }
   const { passed } = mocha.counts;
@@ -102,4 +101,9 @@ async function main() {
   process.exit(code === 0 ? 0 : 1);
 }
 
-await main();
+// Set-up failures before the session (install, build, packaging) still end with the line the lead's total reads.
+await main().catch((e) => {
+  console.error(`[extension-tests] FAILED: ${e.message}`);
+  console.log('RESULT: 0 passed, 1 failed');
+  process.exit(1);
+});

@@ -8,6 +8,9 @@ import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command';
 const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   tools: () => import('./commands/tools').then((m) => m.toolsCommand),
   'conn test': () => import('./commands/conn-test').then((m) => m.connTestCommand),
+  dump: () => import('./commands/dump').then((m) => m.dumpCommand),
+  'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
+  'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
 };
 
 async function help(): Promise<string> {

@@ -7,7 +7,7 @@ import { launchBrowser } from '../support/code-server.mjs';
 
 let current;
 
-/** Called by scripts/run-e2e.mjs: { scratch, server, workspace, cluster }. */
+/** Called by scripts/run-e2e.mjs: { scratch, server, workspace, cluster, stoppers }. */
 export function setSession(session) {
   current = session;
 }
@@ -25,8 +25,9 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * the helpers below bound to it; close() when done.
  */
 export async function openWorkbench() {
-  const { scratch, server, workspace } = session();
+  const { scratch, server, workspace, stoppers } = session();
   const browser = await launchBrowser(scratch);
+  stoppers.add(() => browser.close()); // also closed when a test file forgets to, or the run times out
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(server.url(workspace));
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });

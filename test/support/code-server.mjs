@@ -223,14 +223,14 @@ export function teardown() {
   const report = (e) => console.error(`cleanup: ${e.message}`);
   const closeAll = async () => {
     closed = true;
-    while (stoppers.length) await stoppers.pop()().catch(report);
+    while (stoppers.length) await Promise.resolve().then(stoppers.pop()).catch(report);
   };
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     process.once(signal, () => closeAll().finally(() => process.exit(code)));
   }
   return {
     add(stop) {
-      if (closed) stop().catch(report);
+      if (closed) Promise.resolve().then(stop).catch(report);
       else stoppers.push(stop);
     },
     closeAll,

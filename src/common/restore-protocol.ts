@@ -1,0 +1,183 @@
+/**
+ * The messages between the selective-restore picker (webview/restore/) and its host
+ * (src/extension/webview/restore-panel.ts), declared once and imported by both sides. The host checks every
+ * message it receives with `parsePanelMessage`: a webview is a browser page, its messages are untrusted input.
+ * Pure: no node, no vscode, no DOM.
+ */
+import type { TocEntry } from '../core/archive/types';
+import type { RestoreOptions } from '../core/restore/options';
+
+export const RESTORE_VIEW_TYPE = 'pgBackup.restore';
+
+/**
+ * A TOC entry as the picker needs it: enough for grouping, searching and the dependency closure (which only
+ * reads ids, kinds, names and dependencies), without the SQL text that would make 10,000 entries heavy.
+ */
+export interface PanelEntry {
+  id: number;
+  desc: string;
+  schema: string | null;
+  tag: string;
+  owner: string | null;
+  deps: number[];
+  /** pg_restore would run it (archive/list-file isRestorable); others are shown but cannot be chosen. */
+  restorable: boolean;
+}
+
+export interface ArchiveSummary {
+  path: string;
+  name: string;
+  format: string;
+  database: string | null;
+  created: string;
+  pgDumpVersion: string | null;
+  serverVersion: string | null;
+}
+
+/** Where to restore: a new database (created first) or an existing one. */
+export interface TargetChoice {
+  connection: string;
+  database: string;
+  kind: 'new' | 'existing';
+}
+
+/** What the user chose in the picker. */
+export interface SelectionRequest {
+  /** Entries the user ticked. */
+  chosen: number[];
+  /** Entries the closure brought in that the user took out again. */
+  excluded: number[];
+  withDependents: boolean;
+  target: TargetChoice;
+  options: RestoreOptions;
+}
+
+export interface PlanRow {
+  id: number;
+  label: string;
+  reason: string;
+  action: 'restore' | 'skip' | 'recreate';
+  note?: string;
+}
+
+export interface PlanPreview {
+  listFile: string;
+  commandLine: string;
+  total: number;
+  /** Items that already exist in the target (skipped, or dropped and recreated with clean). */
+  existing: PlanRow[];
+  omitted: { label: string; reason: string }[];
+  notes: string[];
+  /** With clean (or into an existing database): what pg_restore will drop first. */
+  drops: string[];
+}
+
+export interface SummaryView {
+  database: string;
+  restored: number;
+  durationMs: number;
+  errors: { message: string; statement?: string }[];
+  rowCounts: { table: string; rows: number | null }[];
+  /** Path of the markdown summary written for the log (also opened from the panel). */
+  cancelled?: boolean;
+}
+
+/** What the panel keeps with setState; the serializer reads `path` to reopen the same dump. */
+export interface RestorePanelState {
+  path: string;
+  chosen?: number[];
+  excluded?: number[];
+  filter?: string;
+  withDependents?: boolean;
+  target?: Partial<TargetChoice>;
+  options?: RestoreOptions;
+  collapsed?: string[];
+}
+
+export type HostToPanel =
+  | { type: 'archive'; archive: ArchiveSummary; entries: PanelEntry[]; connections: string[]; defaultTarget: TargetChoice; readMs: number }
+  | { type: 'databases'; connection: string; databases: string[]; tables: string[] }
+  | { type: 'plan'; preview: PlanPreview }
+  | { type: 'progress'; done: number; total: number; current: string }
+  | { type: 'summary'; summary: SummaryView }
+  | { type: 'error'; message: string };
+
+export type PanelToHost =
+  | { type: 'ready' }
+  | { type: 'listDatabases'; connection: string }
+  | { type: 'preview'; request: SelectionRequest }
+  | { type: 'restore'; request: SelectionRequest }
+  | { type: 'cancel' };
+
+// ---- validation (host side) ----
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isIds = (v: unknown): v is number[] => Array.isArray(v) && v.length <= 1_000_000 && v.every((x) => Number.isInteger(x) && x > 0);
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1024 && !v.includes('\0');
+
+const BOOL_OPTIONS = ['clean', 'ifExists', 'create', 'noOwner', 'schemaOnly', 'dataOnly', 'singleTransaction', 'exitOnError'] as const;
+
+function parseOptions(v: unknown): RestoreOptions | undefined {
+  if (!isObj(v)) return undefined;
+  const o: RestoreOptions = {};
+  for (const k of BOOL_OPTIONS) {
+    if (v[k] === undefined) continue;
+    if (typeof v[k] !== 'boolean') return undefined;
+    o[k] = v[k] as boolean;
+  }
+  if (v.role !== undefined && v.role !== '') {
+    if (!isName(v.role)) return undefined;
+    o.role = v.role;
+  }
+  if (v.jobs !== undefined) {
+    if (!Number.isInteger(v.jobs) || (v.jobs as number) < 1 || (v.jobs as number) > 128) return undefined;
+    o.jobs = v.jobs as number;
+  }
+  return o;
+}
+
+function parseTarget(v: unknown): TargetChoice | undefined {
+  if (!isObj(v) || !isName(v.connection) || !isName(v.database) || (v.kind !== 'new' && v.kind !== 'existing')) return undefined;
+  if (v.database.length > 63) return undefined; // PostgreSQL's NAMEDATALEN - 1
+  return { connection: v.connection, database: v.database, kind: v.kind };
+}
+
+function parseRequest(v: unknown): SelectionRequest | undefined {
+  if (!isObj(v) || !isIds(v.chosen) || !isIds(v.excluded) || typeof v.withDependents !== 'boolean') return undefined;
+  const target = parseTarget(v.target);
+  const options = parseOptions(v.options);
+  if (!target || !options) return undefined;
+  return { chosen: v.chosen, excluded: v.excluded, withDependents: v.withDependents, target, options };
+}
+
+/** The message if it is one the panel may send, with only the fields declared above; undefined otherwise. */
+export function parsePanelMessage(m: unknown): PanelToHost | undefined {
+  if (!isObj(m)) return undefined;
+  switch (m.type) {
+    case 'ready':
+    case 'cancel':
+      return { type: m.type };
+    case 'listDatabases':
+      return isName(m.connection) ? { type: 'listDatabases', connection: m.connection } : undefined;
+    case 'preview':
+    case 'restore': {
+      const request = parseRequest(m.request);
+      return request ? { type: m.type, request } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The slim form of an entry sent to the panel. */
+export function toPanelEntry(e: TocEntry, restorable: boolean): PanelEntry {
+  return { id: e.dumpId, desc: e.desc, schema: e.namespace, tag: e.tag, owner: e.owner, deps: e.dependencies, restorable };
+}
+
+/** Back to the shape the core's closure reads (it only looks at ids, kinds, names and dependencies). */
+export function fromPanelEntry(p: PanelEntry): TocEntry {
+  return {
+    dumpId: p.id, desc: p.desc, namespace: p.schema, tag: p.tag, owner: p.owner, dependencies: p.deps, hadDumper: false, tableOid: 0, oid: 0,
+    section: 'none', defn: null, dropStmt: null, copyStmt: null, tablespace: null, tableam: null, relkind: null, dataState: null, dataOffset: null, dataFile: null,
+  };
+}

@@ -1,0 +1,151 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { parsePanelMessage, PITR_VIEW_TYPE, type HostToPanel, type PanelToHost } from '../../common/pitr-protocol';
+import { errorMessage, PgBackupError } from '../../core/errors';
+import { readBaseBackup } from '../../core/physical/base-backup-info';
+import { recoverableWindow } from '../../core/physical/wal-window';
+import type { PitrModel } from '../../core/pitr/model';
+import { renderRecoveryFiles } from '../../core/pitr/render';
+import { hasErrors, validateModel } from '../../core/pitr/validate';
+import type { RecoverableWindow } from '../../core/pitr/window';
+import type { Ctx } from '../context';
+import { showError } from '../ui/errors';
+import { backupSummary } from './backup-summary';
+import { panelHtml, panelOptions } from './panel-html';
+import { saveRecoveryFiles } from './save-recovery-files';
+
+/**
+ * The host side of one PITR builder panel: tells the panel about its base backup, reads the archive folder for
+ * the recoverable window when asked, copies, and saves the recovery files. The form, preview and format checks
+ * live in the panel (webview/pitr/). One panel per base backup; opening it again reveals the existing one.
+ */
+export class PitrPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, PitrPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private scanSeq = 0;
+  private disposed = false;
+  private lastWindow: { archiveDir: string; window: RecoverableWindow } | undefined;
+  private markReady!: () => void;
+  /** Resolves once the panel's script has run and asked for its data. */
+  readonly ready = new Promise<void>((r) => (this.markReady = r));
+
+  /** The panels open now (the extension's API hands this to the tests). */
+  static all(): PitrPanel[] {
+    return [...PitrPanel.open.values()];
+  }
+
+  /** Opens (or reveals) the builder for a base backup folder. */
+  static show(ctx: Ctx, backupDir: string): PitrPanel {
+    const existing = PitrPanel.open.get(backupDir);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PITR_VIEW_TYPE, '', vscode.ViewColumn.Active, panelOptions(ctx.extension.extensionUri));
+    return new PitrPanel(ctx, panel, backupDir);
+  }
+
+  /** Takes over a panel VS Code restored after a reload (see PitrPanelSerializer). */
+  static revive(ctx: Ctx, panel: vscode.WebviewPanel, backupDir: string): PitrPanel {
+    panel.webview.options = panelOptions(ctx.extension.extensionUri);
+    return new PitrPanel(ctx, panel, backupDir);
+  }
+
+  private constructor(
+    private readonly ctx: Ctx,
+    readonly panel: vscode.WebviewPanel,
+    readonly backupDir: string,
+  ) {
+    PitrPanel.open.set(backupDir, this);
+    panel.title = `PITR: ${basename(backupDir)}`;
+    panel.iconPath = new vscode.ThemeIcon('history');
+    panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri, { title: 'Point-in-time recovery', script: 'pitr.js', style: 'pitr.css' });
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => {
+        const message = parsePanelMessage(raw);
+        if (!message) return ctx.log.error(`PITR panel: ignored a malformed message ${JSON.stringify(raw).slice(0, 200)}`);
+        void this.handle(message).catch((e) => showError(ctx.log, e));
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private post(m: HostToPanel): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async handle(m: PanelToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        const [info, toolSets] = await Promise.all([readBaseBackup(this.backupDir), this.ctx.tools.all()]);
+        this.post({ type: 'backup', backup: backupSummary(info, toolSets) });
+        this.markReady();
+        return;
+      }
+      case 'scanArchive':
+        return this.scan(m.archiveDir);
+      case 'pickArchive': {
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'The WAL archive folder', openLabel: 'Use this archive' });
+        if (picked?.[0]) this.post({ type: 'archivePicked', dir: picked[0].fsPath });
+        return;
+      }
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        void vscode.window.showInformationMessage('Copied to the clipboard.');
+        return;
+      case 'save':
+        return this.save(m.model);
+    }
+  }
+
+  /** Reads the archive folder; only the newest request's answer reaches the panel. */
+  private async scan(archiveDir: string): Promise<void> {
+    const seq = ++this.scanSeq;
+    this.post({ type: 'scanning', archiveDir });
+    const started = performance.now();
+    try {
+      const info = await readBaseBackup(this.backupDir);
+      const major = info.serverMajor;
+      const tools = (await this.ctx.tools.all()).find((s) => s.major === major && s.tools.pg_waldump);
+      if (!tools) {
+        throw new PgBackupError(`No pg_waldump ${major ?? ''} found: the last archived commit is read with the client tools of the backup's own major.`, 'tool-missing');
+      }
+      const result = await recoverableWindow({ backupDir: this.backupDir, archiveDir, pgWaldump: tools.tools.pg_waldump! });
+      if (seq !== this.scanSeq) return;
+      this.lastWindow = { archiveDir, window: result.window };
+      this.post({ type: 'window', archiveDir, window: result.window, segments: result.archive.segments.length, scanMs: performance.now() - started });
+    } catch (e) {
+      if (seq !== this.scanSeq) return;
+      this.lastWindow = undefined;
+      this.post({ type: 'windowError', archiveDir, message: errorMessage(e) });
+    }
+  }
+
+  /** The panel checked the model already; the host checks again (messages are untrusted) before writing. */
+  private async save(model: PitrModel): Promise<void> {
+    const window = model.source.kind === 'cp' && this.lastWindow?.archiveDir === model.source.dir ? this.lastWindow.window : undefined;
+    const issues = validateModel(model, window);
+    if (hasErrors(issues)) throw new PgBackupError(issues.find((i) => i.severity === 'error')!.message, 'input');
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      title: 'The restored data directory (a copy of the base backup, server stopped)',
+      openLabel: 'Write recovery files here',
+    });
+    const dir = picked?.[0]?.fsPath;
+    if (!dir) return;
+    const files = await saveRecoveryFiles(dir, renderRecoveryFiles(model));
+    this.ctx.log.info(`PITR: wrote ${files.join(', ')} into ${dir}`);
+    this.post({ type: 'saved', dir, files });
+    void vscode.window.showInformationMessage(`Recovery files written into ${dir}: ${files.join(', ')}. Start the server to begin recovery.`);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (PitrPanel.open.get(this.backupDir) === this) PitrPanel.open.delete(this.backupDir);
+    this.scanSeq++;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
