@@ -1,5 +1,6 @@
 // Bundles the extension host code, the CLI and the webview panels. `--watch` rebuilds on change,
 // `--production` minifies. Everything lands in dist/.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -18,7 +19,16 @@ const builds = [
     format: 'cjs', target: 'node20', external: ['vscode', 'pg-native'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
     target: 'node20', external: ['pg-native'], banner: { js: '#!/usr/bin/env node' } },
+  // Webview panels run in the browser; the pure core/pitr modules they import are bundled in.
+  { ...common, entryPoints: ['webview/pitr/main.ts'], outfile: 'dist/webview/pitr.js', platform: 'browser',
+    format: 'esm', target: 'es2022' },
+  { ...common, entryPoints: ['webview/restore/main.ts'], outfile: 'dist/webview/restore.js', platform: 'browser',
+    format: 'iife', target: 'es2022' },
 ];
+
+// The toolkit registers its elements when loaded: the panels load this copy as a module of their own.
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('node_modules/@vscode/webview-ui-toolkit/dist/toolkit.min.js', 'dist/webview/toolkit.min.js');
 
 // Extension-host tests must be plain JS loaded by the host's require(); mocha stays external (the runner's copy).
 const testBuilds = [

@@ -78,8 +78,6 @@ export interface SummaryView {
   durationMs: number;
   errors: { message: string; statement?: string }[];
   rowCounts: { table: string; rows: number | null }[];
-  /** Path of the markdown summary written for the log (also opened from the panel). */
-  cancelled?: boolean;
 }
 
 /** What the panel keeps with setState; the serializer reads `path` to reopen the same dump. */
@@ -96,15 +94,18 @@ export interface RestorePanelState {
 
 export type HostToPanel =
   | { type: 'archive'; archive: ArchiveSummary; entries: PanelEntry[]; connections: string[]; defaultTarget: TargetChoice; readMs: number }
-  | { type: 'databases'; connection: string; databases: string[]; tables: string[] }
+  | { type: 'databases'; connection: string; databases: string[]; database?: string; tables: string[] }
   | { type: 'plan'; preview: PlanPreview }
   | { type: 'progress'; done: number; total: number; current: string }
   | { type: 'summary'; summary: SummaryView }
+  /** Nothing runs (the user said no to the confirmation): the panel leaves its waiting state. */
+  | { type: 'idle'; message: string }
   | { type: 'error'; message: string };
 
 export type PanelToHost =
   | { type: 'ready' }
-  | { type: 'listDatabases'; connection: string }
+  /** The connection's databases, and the tables of `database` when it exists (foreign keys to them can be kept). */
+  | { type: 'listDatabases'; connection: string; database?: string }
   | { type: 'preview'; request: SelectionRequest }
   | { type: 'restore'; request: SelectionRequest }
   | { type: 'cancel' };
@@ -158,7 +159,8 @@ export function parsePanelMessage(m: unknown): PanelToHost | undefined {
     case 'cancel':
       return { type: m.type };
     case 'listDatabases':
-      return isName(m.connection) ? { type: 'listDatabases', connection: m.connection } : undefined;
+      if (!isName(m.connection) || (m.database !== undefined && !isName(m.database))) return undefined;
+      return { type: 'listDatabases', connection: m.connection, ...(m.database !== undefined ? { database: m.database } : {}) };
     case 'preview':
     case 'restore': {
       const request = parseRequest(m.request);

@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
 import { addConnection } from './commands/add-connection';
+import { createBaseBackup } from './commands/create-base-backup';
 import { compareSchema } from './commands/compare-schema';
 import { deleteBackup } from './commands/delete-backup';
 import { dumpDatabase } from './commands/dump-database';
 import { inspectBackup } from './commands/inspect-backup';
+import { openPitrBuilder } from './commands/open-pitr-builder';
 import { refreshBackups } from './commands/refresh-backups';
+import { restoreBackup } from './commands/restore-backup';
+import { restoreSelected } from './commands/restore-selected';
 import { copyBackupPath, revealBackup } from './commands/reveal-backup';
 import { verifyChecksum } from './commands/verify-checksum';
 import { editConnection } from './commands/edit-connection';
@@ -12,6 +16,7 @@ import { exportSchema } from './commands/export-schema';
 import { refreshConnections } from './commands/refresh-connections';
 import { removeConnection } from './commands/remove-connection';
 import { setPassword } from './commands/set-password';
+import { setupWalArchiving } from './commands/setup-wal-archiving';
 import { showClientTools } from './commands/show-client-tools';
 import { testConnection } from './commands/test-connection';
 import { Config } from './config';
@@ -24,11 +29,17 @@ import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
 import { BackupsTree } from './tree/backups-tree';
 import { ConnectionsTree } from './tree/connections-tree';
+import { PitrPanel } from './webview/pitr-panel';
+import { PitrPanelSerializer } from './webview/pitr-serializer';
+import { registerRestorePanelSerializer } from './webview/restore-panel';
+import { PITR_VIEW_TYPE } from '../common/pitr-protocol';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
   connectionsTree: ConnectionsTree;
   backupsTree: BackupsTree;
+  /** The PITR builder panels open now. */
+  pitrPanels: () => PitrPanel[];
   activationMs: number;
 }
 
@@ -61,6 +72,11 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.revealBackup', revealBackup);
   register('pgBackup.copyBackupPath', copyBackupPath);
   register('pgBackup.deleteBackup', deleteBackup);
+  register('pgBackup.restoreBackup', restoreBackup);
+  register('pgBackup.restoreSelected', restoreSelected);
+  register('pgBackup.createBaseBackup', createBaseBackup);
+  register('pgBackup.setupWalArchiving', setupWalArchiving);
+  register('pgBackup.openPitrBuilder', openPitrBuilder);
 
   extension.subscriptions.push(
     log,
@@ -69,6 +85,8 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     exportOnSave(ctx),
     vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
+    vscode.window.registerWebviewPanelSerializer(PITR_VIEW_TYPE, new PitrPanelSerializer(ctx)),
+    registerRestorePanelSerializer(ctx),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affects(e, 'connections')) connectionsTree.refresh();
       if (config.affects(e, 'toolFolders')) tools.invalidate();
@@ -77,7 +95,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => connectionsTree.refresh()),
   );
-  return { connectionsTree, backupsTree, activationMs: performance.now() - started };
+  return { connectionsTree, backupsTree, pitrPanels: PitrPanel.all, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {}

@@ -40,4 +40,11 @@ describe('Connections view (packaged extension in code-server)', () => {
     await wb.notificationGone(/Connecting/);
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'connections.png'));
   });
+
+  it('lists the PostgreSQL 15 client tools from the command palette (Show Client Tools)', async () => {
+    await wb.runCommand('PostgreSQL Backup: Show Client Tools');
+    const items = await wb.quickPickItems('PostgreSQL client tools');
+    assert.ok(items.some((label) => /PostgreSQL 15\.\d+/.test(label)), `quick pick shows: ${items.join(' | ')}`);
+    await wb.dismissQuickInput();
+  });
 });

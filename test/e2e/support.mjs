@@ -29,6 +29,7 @@ export async function openWorkbench() {
   const browser = await launchBrowser(scratch);
   stoppers.add(() => browser.close()); // also closed when a test file forgets to, or the run times out
   const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(60_000); // the workbench is slow to react on a loaded 2-CPU machine
   await page.goto(server.url(workspace));
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
   return {
@@ -82,6 +83,20 @@ export async function openWorkbench() {
       await input.fill(`>${title}`);
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
       await page.keyboard.press('Enter');
+    },
+
+    /** Labels of the entries of the quick pick titled `title`, once it shows (the palette closes first). */
+    async quickPickItems(title) {
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await rows.first().waitFor();
+      return (await rows.locator('.label-name').allInnerTexts()).map((s) => s.trim());
+    },
+
+    /** Closes the open quick pick or palette. */
+    async dismissQuickInput() {
+      await page.keyboard.press('Escape');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     },
 
     /** Waits for a notification toast whose text matches `pattern` and returns its text. */

@@ -20,7 +20,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000)
 }
 
 describe('dump failures and cancellation (PostgreSQL 15)', function () {
-  this.timeout(180_000);
+  this.timeout(60_000);
   let cluster: Cluster;
   let dir: string;
   let earlier: string;
@@ -33,7 +33,7 @@ describe('dump failures and cancellation (PostgreSQL 15)', function () {
     await locker.query('begin; lock table shop.orders in access exclusive mode');
     return locker;
   }
-  const waitingForLock = () => waitFor('pg_dump to wait for the lock', async () => (await dumpBackends(`and wait_event_type = 'Lock'`)) === 1);
+  const waitingForLock = () => waitFor('pg_dump to wait for the lock', async () => (await dumpBackends(`and wait_event_type = 'Lock' and query like 'LOCK TABLE%'`)) === 1);
 
   /** Nothing under the final name, no partial output, no sidecar, and the earlier backup as it was. */
   async function assertNothingLeft(folder = dir): Promise<void> {

@@ -159,7 +159,7 @@ describe('pg_waldump summary', () => {
   it('finds the last commit and the end of WAL', () => {
     const s = summarizeWaldump([
       'rmgr: Heap        len (rec/tot):     54/   150, tx:        735, lsn: 0/03000D30, prev 0/03000CF8, desc: INSERT off 2 flags 0x00, blkref #0: rel 1663/5/16384 blk 0',
-      'rmgr: Transaction len (rec/tot):     34/    34, tx:        735, lsn: 0/03000DC8, prev 0/03000D30, desc: COMMIT 2026-11-25 15:01:02.123456 UTC',
+      'rmgr: Transaction len (rec/tot):     34/    34, tx:        735, lsn: 0/03000DC8, prev 0/03000D30, desc: COMMIT 2026-11-25 15:01:02.123456 UTC; inval msgs: catcache 55 catcache 54',
       'rmgr: Transaction len (rec/tot):     34/    34, tx:        736, lsn: 0/03000DF0, prev 0/03000DC8, desc: ABORT 2026-11-25 15:01:03.000000 UTC',
       'rmgr: Standby     len (rec/tot):     50/    50, tx:          0, lsn: 0/03000E18, prev 0/03000DF0, desc: RUNNING_XACTS nextXid 737',
     ]);

@@ -44,3 +44,21 @@ export async function openForReading(path: string): Promise<FileHandle> {
     throw new PgBackupError(`${path} cannot be read: ${(e as Error).message}`, 'io');
   }
 }
+
+/**
+ * Bytes already in memory (the head of a file of `size` bytes) as a source: reads past them come back short, so a
+ * parser that needs more than the head reports the file as truncated.
+ */
+export function bufferSource(buf: Buffer, name: string, size: number): ByteSource {
+  let total = 0;
+  return {
+    name,
+    size,
+    bytesRead: () => total,
+    async read(position, length) {
+      const out = buf.subarray(Math.min(position, buf.length), Math.min(position + length, buf.length));
+      total += out.length;
+      return out;
+    },
+  };
+}

@@ -34,16 +34,21 @@ export async function detectArchiveFormat(path: string): Promise<DetectedFormat>
   try {
     const size = (await fh.stat()).size;
     const head = await fileSource(fh, path, 0, size).read(0, 512);
-    if (head.length >= 5 && head.toString('latin1', 0, 5) === 'PGDMP') return 'custom';
-    if (isValidTarHeader(head)) return 'tar';
-    const text = head.toString('utf8');
-    if (PLAIN_MARKERS.some((m) => text.includes(m))) return 'plain';
-    if (head.length < 5) throw new PgBackupError(`${path} is too short to be a pg_dump archive (${head.length} bytes).`, 'input');
-    if (head[0] === 0x1f && head[1] === 0x8b) {
-      throw new PgBackupError(`${path} is gzip-compressed, not a pg_dump archive.`, 'input', undefined, 'If it is a compressed plain dump, restore it with: gunzip -c FILE | psql.');
-    }
-    throw new PgBackupError(`${path} is not a pg_dump archive: no PGDMP signature, no tar header and no plain dump header.`, 'input');
+    return formatOfHead(head, path);
   } finally {
     await fh.close();
   }
+}
+
+/** The format of a file from its first 512 bytes (custom, tar or plain), or a typed error saying what it is instead. */
+export function formatOfHead(head: Buffer, path: string): Exclude<DetectedFormat, 'directory'> {
+  if (head.length >= 5 && head.toString('latin1', 0, 5) === 'PGDMP') return 'custom';
+  if (isValidTarHeader(head)) return 'tar';
+  const text = head.toString('utf8');
+  if (PLAIN_MARKERS.some((m) => text.includes(m))) return 'plain';
+  if (head.length < 5) throw new PgBackupError(`${path} is too short to be a pg_dump archive (${head.length} bytes).`, 'input');
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    throw new PgBackupError(`${path} is gzip-compressed, not a pg_dump archive.`, 'input', undefined, 'If it is a compressed plain dump, restore it with: gunzip -c FILE | psql.');
+  }
+  throw new PgBackupError(`${path} is not a pg_dump archive: no PGDMP signature, no tar header and no plain dump header.`, 'input');
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
-import { fileSource, openForReading } from './byte-source';
-import { detectArchiveFormat, PLAIN_DUMP_ADVICE } from './detect';
+import { stat } from 'node:fs/promises';
+import { bufferSource, fileSource, openForReading } from './byte-source';
+import { detectArchiveFormat, formatOfHead, PLAIN_DUMP_ADVICE } from './detect';
 import { findTarMember } from './tar';
 import { parseArchive } from './toc-parser';
 import type { ArchiveInfo } from './types';
@@ -10,7 +11,7 @@ import type { ArchiveInfo } from './types';
  * Reads the header and table of contents of a custom, tar or directory archive natively, touching only the
  * bytes they take. A plain SQL dump, garbage or a truncated file gives a PgBackupError('input').
  */
-export async function readArchive(path: string): Promise<ArchiveInfo> {
+export async function readArchive(path: string, opts: { headerOnly?: boolean } = {}): Promise<ArchiveInfo> {
   const format = await detectArchiveFormat(path);
   if (format === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', undefined, PLAIN_DUMP_ADVICE);
   const file = format === 'directory' ? join(path, 'toc.dat') : path;
@@ -24,8 +25,42 @@ export async function readArchive(path: string): Promise<ArchiveInfo> {
       const inner = fileSource(fh, `${path} (toc.dat)`, member.start, member.size);
       src = { ...inner, bytesRead: () => headerBytes + inner.bytesRead() };
     }
-    return { path, ...(await parseArchive(src, format)) };
+    return { path, ...(await parseArchive(src, format, opts)) };
   } finally {
     await fh.close();
   }
+}
+
+/** How much of a file a header-only read takes: a tar header block, then toc.dat's archive header (~100 bytes). */
+const HEAD_BYTES = 2048;
+
+/**
+ * Only the header (format, versions, database, dump time, compression), `entries` empty, from one read of the
+ * first 2 KB: the Backups tree reads 1,000 of these at a time. Plain dumps and non-archives throw.
+ */
+export async function readArchiveHeader(path: string): Promise<ArchiveInfo> {
+  const isDir = (await stat(path).catch(() => undefined))?.isDirectory();
+  const file = isDir ? join(path, 'toc.dat') : path;
+  const fh = await openForReading(file);
+  let head: Buffer;
+  let size: number;
+  try {
+    size = (await fh.stat()).size;
+    head = await fileSource(fh, file, 0, size).read(0, HEAD_BYTES);
+  } finally {
+    await fh.close();
+  }
+  return archiveHeaderFromHead(head, size, path, isDir ? 'directory' : undefined);
+}
+
+/** The header of an archive whose first bytes the caller already read (`format` given for directory archives). */
+export async function archiveHeaderFromHead(head: Buffer, size: number, path: string, format?: 'directory'): Promise<ArchiveInfo> {
+  const detected = format ?? formatOfHead(head.subarray(0, 512), path);
+  if (detected === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', undefined, PLAIN_DUMP_ADVICE);
+  let src = bufferSource(head, path, size);
+  if (detected === 'tar') {
+    const member = await findTarMember(src, 'toc.dat');
+    src = bufferSource(head.subarray(member.start), `${path} (toc.dat)`, member.size);
+  }
+  return { path, ...(await parseArchive(src, detected, { headerOnly: true })) };
 }

@@ -23,8 +23,8 @@ const COMPRESSION_BY_CODE: readonly CompressionMethod[] = ['none', 'gzip', 'lz4'
 /** pg_backup.h teSection. */
 const SECTION_BY_CODE: Record<number, TocSection> = { 1: 'none', 2: 'pre-data', 3: 'data', 4: 'post-data' };
 
-/** Bytes fetched per read: small, so reading stops at most this far past the end of the TOC. */
-const CHUNK = 64 * 1024;
+const FIRST_CHUNK = 64 * 1024;
+const MAX_CHUNK = 1024 * 1024;
 
 type Header = Omit<ArchiveInfo, 'path' | 'format' | 'entries' | 'bytesRead'>;
 
@@ -80,17 +80,19 @@ function parseHeader(c: TocCursor, name: string, format: ArchiveFormat): Header 
   return { version, intSize, offSize, compression, created, database, serverVersion, pgDumpVersion };
 }
 
-function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, label: () => string): TocEntry {
+const entryLabel = (name: string, i: number, count: number) => `${name}: entry ${i + 1} of ${count}`;
+
+function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, name: string, i: number, count: number): TocEntry {
   const dumpId = c.int();
-  if (dumpId <= 0 || !Number.isSafeInteger(dumpId)) throw new PgBackupError(`${label()} has dump id ${dumpId}: the table of contents is corrupt.`, 'input');
+  if (dumpId <= 0 || !Number.isSafeInteger(dumpId)) throw new PgBackupError(`${entryLabel(name, i, count)} has dump id ${dumpId}: the table of contents is corrupt.`, 'input');
   const hadDumper = c.int() !== 0;
-  const tableOid = Number.parseInt(c.str() ?? '0', 10) || 0;
-  const oid = Number.parseInt(c.str() ?? '0', 10) || 0;
+  const tableOid = c.numStr() ?? 0;
+  const oid = c.numStr() ?? 0;
   const tag = c.str() ?? '';
   const desc = c.str() ?? '';
   const sectionCode = c.int();
   const section = SECTION_BY_CODE[sectionCode];
-  if (!section) throw new PgBackupError(`${label()} (${desc} ${tag}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
+  if (!section) throw new PgBackupError(`${entryLabel(name, i, count)} (${desc} ${tag}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
   const defn = c.str();
   const dropStmt = c.str();
   const copyStmt = c.str();
@@ -100,16 +102,18 @@ function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, label: () =>
   const tableam = v >= V1_14 ? c.str() : null;
   const relkindCode = v >= V1_16 ? c.int() : 0;
   const owner = c.str();
-  c.str(); // "withOids": always "false" since PostgreSQL 12, kept in the format
+  c.skipStr(); // "withOids": always "false" since PostgreSQL 12, kept in the format
   const dependencies: number[] = [];
-  for (let d = c.str(); d !== null; d = c.str()) dependencies.push(Number.parseInt(d, 10) || 0);
+  for (let d = c.numStr(); d !== null; d = c.numStr()) dependencies.push(d);
   let dataState: TocEntry['dataState'] = null;
   let dataOffset: number | null = null;
   let dataFile: string | null = null;
   if (format === 'custom') {
-    const o = c.offset(h.offSize, label);
-    dataState = o.state;
-    dataOffset = o.state === 'set' ? o.offset : null;
+    const o = c.offset(h.offSize);
+    dataState = o.flag === 1 ? 'not-set' : o.flag === 2 ? 'set' : o.flag === 3 ? 'no-data' : null;
+    if (!dataState) throw new PgBackupError(`${entryLabel(name, i, count)} has an unexpected data offset flag ${o.flag}.`, 'input');
+    if (o.offset < 0) throw new PgBackupError(`${entryLabel(name, i, count)} has a data offset too large for a file.`, 'input');
+    dataOffset = dataState === 'set' ? o.offset : null;
   } else {
     dataFile = c.str() || null;
   }
@@ -119,42 +123,60 @@ function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, label: () =>
 
 /**
  * Reads the header and the table of contents from `src` (ReadHead + ReadToc of pg_backup_archiver.c).
- * Parsing is synchronous over a buffered window; when the window runs out the step restarts from its last
- * checkpoint (the start of the header, the count, or the current entry) after one more chunk is read.
+ * Parsing is synchronous over a buffered window; when the window runs out, parsing restarts from its last
+ * checkpoint (the start of the header, the count, or the current entry) once the next chunk is in. Chunks
+ * grow from 64 KB to 1 MB, so a large TOC takes a few reads and reading stops soon after the TOC ends.
  */
-export async function parseArchive(src: ByteSource, format: ArchiveFormat): Promise<Omit<ArchiveInfo, 'path'>> {
-  const first = await src.read(0, CHUNK);
+export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts: { headerOnly?: boolean } = {}): Promise<Omit<ArchiveInfo, 'path'>> {
+  // A header-only read (the Backups tree lists 1,000 archives at a time) stops after the ~100-byte header.
+  let chunk = opts.headerOnly ? 1024 : FIRST_CHUNK;
+  const first = await src.read(0, chunk);
   const c = new TocCursor(first, 0, 0, first.length >= src.size, src.size);
-  const step = async <T>(fn: () => T, truncated: () => string): Promise<T> => {
-    const checkpoint = c.pos;
+  /** Keeps the bytes from `checkpoint` on, appends the next chunk; false when the source has no more. */
+  const refill = async (checkpoint: number): Promise<boolean> => {
+    chunk = Math.min(chunk * 2, MAX_CHUNK);
+    const next = await src.read(c.base + c.buf.length, chunk);
+    if (next.length === 0) return false; // the file shrank while we read it
+    const kept = c.buf.subarray(checkpoint);
+    c.base += checkpoint;
+    c.buf = kept.length ? Buffer.concat([kept, next]) : next;
+    c.pos = 0;
+    c.complete = c.base + c.buf.length >= src.size;
+    return true;
+  };
+  /** Runs one parsing step, refilling and retrying while the window is short. */
+  const step = async <T>(fn: () => T, truncated: string): Promise<T> => {
     for (;;) {
+      const checkpoint = c.pos;
       try {
         return fn();
       } catch (e) {
-        if (e instanceof SourceEnded) throw new PgBackupError(truncated(), 'input');
-        if (e !== NEED_MORE) throw e;
-        c.pos = checkpoint;
-        // Keep the bytes from the checkpoint on, and append the next chunk.
-        const kept = c.buf.subarray(checkpoint);
-        const next = await src.read(c.base + c.buf.length, CHUNK);
-        if (next.length === 0) throw new PgBackupError(truncated(), 'input'); // the file shrank while we read it
-        c.base += checkpoint;
-        c.buf = kept.length ? Buffer.concat([kept, next]) : next;
-        c.pos = 0;
-        c.complete = c.base + c.buf.length >= src.size;
+        if (e !== NEED_MORE) throw e instanceof SourceEnded ? new PgBackupError(truncated, 'input') : e;
+        if (!(await refill(checkpoint))) throw new PgBackupError(truncated, 'input');
       }
     }
   };
-  const header = await step(() => parseHeader(c, src.name, format), () => `${src.name} is truncated: it ends inside the archive header.`);
-  const count = await step(() => c.int(), () => `${src.name} is truncated: it ends right after the archive header.`);
+  const header = await step(() => parseHeader(c, src.name, format), `${src.name} is truncated: it ends inside the archive header.`);
+  if (opts.headerOnly) return { format, ...header, entries: [], bytesRead: src.bytesRead() };
+  const count = await step(() => c.int(), `${src.name} is truncated: it ends right after the archive header.`);
   if (count < 0 || count > src.size) throw new PgBackupError(`${src.name} claims ${count} table of contents entries: the header is corrupt.`, 'input');
   const entries: TocEntry[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const label = () => `${src.name}: entry ${i + 1} of ${count}`;
-    entries[i] = await step(
-      () => parseEntry(c, header, format, label),
-      () => `${src.name} is truncated: the table of contents ends after ${i} of ${count} entries.`,
-    );
+  // Entries are parsed in a synchronous loop (no await per entry); only a short window breaks out of it.
+  let i = 0;
+  while (i < count) {
+    let checkpoint = c.pos;
+    try {
+      for (; i < count; i++) {
+        checkpoint = c.pos;
+        entries[i] = parseEntry(c, header, format, src.name, i, count);
+      }
+    } catch (e) {
+      const truncated = () => new PgBackupError(`${src.name} is truncated: the table of contents ends after ${i} of ${count} entries.`, 'input');
+      if (e instanceof SourceEnded) throw truncated();
+      if (e !== NEED_MORE) throw e;
+      c.pos = checkpoint;
+      if (!(await refill(checkpoint))) throw truncated();
+    }
   }
   return { format, ...header, entries, bytesRead: src.bytesRead() };
 }

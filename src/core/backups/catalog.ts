@@ -3,10 +3,12 @@
  * format, size, date, database and versions (from our sidecar, else read natively from the archive header),
  * checksum state, and for base backups the label, LSNs and timeline.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { detectArchiveFormat, type DetectedFormat } from '../archive/detect';
-import { readArchive } from '../archive/read-archive';
+import { formatOfHead, type DetectedFormat } from '../archive/detect';
+import { archiveHeaderFromHead, readArchiveHeader } from '../archive/read-archive';
+import type { ArchiveInfo } from '../archive/types';
+import { sidecarPath } from '../dump/naming';
 import { sizeOnDisk } from '../dump/checksum';
 import { readSidecar, type DumpSidecar } from '../dump/sidecar';
 import { errorMessage } from '../errors';
@@ -40,17 +42,33 @@ export interface BackupEntry {
 /** Names that are never backups: our own sidecars and in-flight output. */
 const IGNORED = /(\.pgbackup\.json|\.partial|\.tmp-\d+)$|^\./;
 const DUMP_FILE = /\.(dump|backup|custom|pgdump|tar|sql|sql\.gz)$/i;
+/** A tar header block plus toc.dat's archive header: all a header needs. */
+const HEAD_BYTES = 2048;
 
-async function describeDump(path: string, folder: string, format: DetectedFormat, sizeBytes: number, modified: Date): Promise<BackupEntry> {
-  const entry: BackupEntry = { path, name: basename(path), folder, kind: 'dump', format, sizeBytes, modified, created: modified, checksum: 'none' };
-  const sidecar = await readSidecar(path).catch(() => undefined);
-  if (sidecar) {
-    Object.assign(entry, { sidecar, checksum: 'recorded', database: sidecar.database, serverVersion: sidecar.serverVersion, pgDumpVersion: sidecar.pgDumpVersion, created: new Date(sidecar.started) });
-    return entry;
-  }
-  if (format === 'plain') return entry;
+async function readHead(path: string): Promise<{ head: Buffer; size: number; mtime: Date } | undefined> {
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (!fh) return undefined;
   try {
-    const h = await readArchive(path); // FIXME: header-only read (the TOC is not needed here)
+    const [s, r] = await Promise.all([fh.stat(), fh.read(Buffer.allocUnsafe(HEAD_BYTES), 0, HEAD_BYTES, 0)]);
+    return { head: r.buffer.subarray(0, r.bytesRead), size: s.size, mtime: s.mtime };
+  } finally {
+    await fh.close();
+  }
+}
+
+function entryFor(path: string, folder: string, format: DetectedFormat, sizeBytes: number, modified: Date): BackupEntry {
+  return { path, name: basename(path), folder, kind: 'dump', format, sizeBytes, modified, created: modified, checksum: 'none' };
+}
+
+/** Fills database, versions and time from our sidecar when there is one (hasSidecar), else from the archive header. */
+async function addFacts(entry: BackupEntry, hasSidecar: boolean, header: () => Promise<ArchiveInfo>): Promise<BackupEntry> {
+  const sidecar = hasSidecar ? await readSidecar(entry.path).catch(() => undefined) : undefined;
+  if (sidecar) {
+    return Object.assign(entry, { sidecar, checksum: 'recorded', database: sidecar.database, serverVersion: sidecar.serverVersion, pgDumpVersion: sidecar.pgDumpVersion, created: new Date(sidecar.started) });
+  }
+  if (entry.format === 'plain') return entry;
+  try {
+    const h = await header();
     Object.assign(entry, { database: h.database ?? undefined, serverVersion: h.serverVersion ?? undefined, pgDumpVersion: h.pgDumpVersion ?? undefined, created: h.created.date });
   } catch (e) {
     entry.problem = errorMessage(e);
@@ -77,32 +95,57 @@ async function describeBaseBackup(path: string, folder: string, modified: Date):
   };
 }
 
-/** One path: a dump file, a directory dump, a base backup folder, or undefined for anything else. */
-export async function describeBackup(path: string, folder: string): Promise<BackupEntry | undefined> {
-  const name = basename(path);
-  if (IGNORED.test(name)) return undefined;
+async function describeFolder(path: string, folder: string, hasSidecar: boolean): Promise<BackupEntry | undefined> {
   const s = await stat(path).catch(() => undefined);
   if (!s) return undefined;
-  if (s.isDirectory()) {
-    const children = await readdir(path).catch(() => [] as string[]);
-    if (children.includes('toc.dat')) return describeDump(path, folder, 'directory', await sizeOnDisk(path), s.mtime);
-    if (children.includes('backup_label') || children.includes('backup_manifest') || children.some((c) => /^base\.tar/.test(c))) return describeBaseBackup(path, folder, s.mtime);
-    return undefined;
-  }
-  if (!s.isFile()) return undefined;
-  const format = await detectArchiveFormat(path).catch(() => undefined);
-  if (!format) return undefined;
-  // Any custom/tar archive is a backup whatever its name; a text file only when it is named like a dump.
-  if (format === 'plain' && !DUMP_FILE.test(name)) return undefined;
-  return describeDump(path, folder, format, s.size, s.mtime);
+  const children = await readdir(path).catch(() => [] as string[]);
+  if (children.includes('toc.dat')) return addFacts(entryFor(path, folder, 'directory', await sizeOnDisk(path), s.mtime), hasSidecar, () => readArchiveHeader(path));
+  if (children.includes('backup_label') || children.includes('backup_manifest') || children.some((c) => /^base\.tar/.test(c))) return describeBaseBackup(path, folder, s.mtime);
+  return undefined;
 }
 
-/** Every backup directly inside the given folders, newest first. Missing folders are skipped. */
+async function describeFile(path: string, folder: string, hasSidecar: boolean): Promise<BackupEntry | undefined> {
+  const read = await readHead(path);
+  if (!read) return undefined;
+  let format: DetectedFormat;
+  try {
+    format = formatOfHead(read.head.subarray(0, 512), path);
+  } catch {
+    return undefined; // not a dump: anything else may live in a backups folder
+  }
+  // Any custom/tar archive is a backup whatever its name; a text file only when it is named like a dump.
+  if (format === 'plain' && !DUMP_FILE.test(basename(path))) return undefined;
+  return addFacts(entryFor(path, folder, format, read.size, read.mtime), hasSidecar, () => archiveHeaderFromHead(read.head, read.size, path));
+}
+
+/** One path: a dump file, a directory dump, a base backup folder, or undefined for anything else. */
+export async function describeBackup(path: string, folder: string): Promise<BackupEntry | undefined> {
+  if (IGNORED.test(basename(path))) return undefined;
+  const s = await stat(path).catch(() => undefined);
+  const hasSidecar = !!(await stat(sidecarPath(path)).catch(() => undefined));
+  if (s?.isDirectory()) return describeFolder(path, folder, hasSidecar);
+  return s?.isFile() ? describeFile(path, folder, hasSidecar) : undefined;
+}
+
+/**
+ * Every backup directly inside the given folders, newest first. Missing folders are skipped. One readdir per
+ * folder tells files from folders and which have a sidecar; each file costs one 2 KB read.
+ */
 export async function listBackups(folders: readonly string[]): Promise<BackupEntry[]> {
   const perFolder = await Promise.all(
     folders.map(async (folder) => {
-      const names = await readdir(folder).catch(() => [] as string[]);
-      return Promise.all(names.map((n) => describeBackup(join(folder, n), folder)));
+      const dirents = await readdir(folder, { withFileTypes: true }).catch(() => []);
+      const names = new Set(dirents.map((d) => d.name));
+      return Promise.all(
+        dirents
+          .filter((d) => !IGNORED.test(d.name))
+          .map((d) => {
+            const path = join(folder, d.name);
+            const hasSidecar = names.has(basename(sidecarPath(path)));
+            if (d.isDirectory()) return describeFolder(path, folder, hasSidecar);
+            return d.isFile() ? describeFile(path, folder, hasSidecar) : undefined;
+          }),
+      );
     }),
   );
   return perFolder

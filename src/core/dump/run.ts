@@ -51,10 +51,19 @@ interface Preflight {
 /** One connection before pg_dump starts: server version (to pick or check pg_dump) and table sizes (for progress). */
 async function preflight(req: DumpRequest): Promise<Preflight> {
   return withClient(req.params, { password: req.password }, async (c) => {
-    const info = await serverInfo(c);
-    const toolSet = pickToolSet(req.toolSet ? [req.toolSet] : await discoverTools(), info.major, info.version, 'pg_dump');
-    validateDumpOptions(req.options, toolSet.major);
-    return { info, toolSet, workload: await queryDumpWorkload(c, req.options) };
+    // Cancelling ends the connection, which fails the query in flight.
+    const onAbort = () => void c.end().catch(() => undefined);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const info = await serverInfo(c);
+      const toolSet = pickToolSet(req.toolSet ? [req.toolSet] : await discoverTools(), info.major, info.version, 'pg_dump');
+      validateDumpOptions(req.options, toolSet.major);
+      return { info, toolSet, workload: await queryDumpWorkload(c, req.options) };
+    } catch (e) {
+      throw req.signal?.aborted ? new CancelledError('pg_dump') : e;
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
+    }
   });
 }
 
@@ -78,13 +87,13 @@ function diskFull(e: unknown): PgBackupError | undefined {
  * nothing under the final name exists unless it is a complete dump; an existing backup is never overwritten.
  */
 export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
-  if (req.toolSet) validateDumpOptions(req.options, req.toolSet.major);
+  // What no pg_dump accepts is refused before connecting; the per-major rules again once pg_dump is chosen.
+  validateDumpOptions(req.options, req.toolSet?.major ?? Number.POSITIVE_INFINITY);
   if (await exists(req.out)) {
     throw new PgBackupError(`${req.out} already exists: a dump never overwrites an earlier backup.`, 'usage', undefined, 'Choose another name, or delete the old backup first.');
   }
   const started = new Date();
   const { info, toolSet, workload } = await preflight(req);
-  if (req.signal?.aborted) throw new CancelledError('pg_dump');
 
   const partial = partialPath(req.out);
   await mkdir(dirname(req.out), { recursive: true });

@@ -19,14 +19,19 @@ export interface DumpWorkload {
  * Ordinary tables with their sizes, system schemas and extension members left out (pg_dump skips their data).
  * Foreign tables and materialized views are left out too: pg_dump copies no rows from them by default.
  */
-const TABLES_SQL = `
-select n.nspname as schema, c.relname as name, pg_catalog.pg_table_size(c.oid)::bigint as bytes,
-       pg_catalog.pg_table_is_visible(c.oid) as visible
+const tablesSql = (size: string) => `
+select n.nspname as schema, c.relname as name, (${size})::bigint as bytes, pg_catalog.pg_table_is_visible(c.oid) as visible
   from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
  where c.relkind = 'r'
    and n.nspname <> 'information_schema' and n.nspname !~ '^pg_'
    and not exists (select 1 from pg_catalog.pg_depend d
                     where d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass and d.objid = c.oid and d.deptype = 'e')`;
+
+/** Exact, but pg_table_size takes an ACCESS SHARE lock on each table: it waits behind an exclusive lock. */
+const EXACT = 'pg_catalog.pg_table_size(c.oid)';
+/** Lock-free: the planner's page counts of the heap and its TOAST table (as of the last VACUUM/ANALYZE). */
+const ESTIMATE = `(greatest(c.relpages, 0) + coalesce((select greatest(t.relpages, 0) from pg_catalog.pg_class t where t.oid = c.reltoastrelid), 0))
+                  * pg_catalog.current_setting('block_size')::int`;
 
 /** Which tables' rows a dump with these options copies, following pg_dump's selection rules. */
 export function selectDumpedTables<T extends RelationRef>(all: readonly T[], o: DumpOptions): T[] {
@@ -50,14 +55,33 @@ export function includesLargeObjects(o: DumpOptions): boolean {
   return !o.schemaOnly && !o.schemas?.length && !o.tables?.length;
 }
 
-/** Sizes of what the dump will copy, queried before pg_dump starts so progress can be weighted by size. */
+interface SizeRow {
+  schema: string;
+  name: string;
+  bytes: string;
+  visible: boolean;
+}
+
+/**
+ * Sizes of what the dump will copy, queried before pg_dump starts so progress can be weighted by size. A table
+ * locked by another session must not hold up the estimate (pg_dump will wait for it anyway, but cancellably):
+ * after a short lock timeout the sizes come from pg_class's page counts instead.
+ */
 export async function queryDumpWorkload(c: Client, o: DumpOptions): Promise<DumpWorkload> {
-  const { rows } = await c.query<{ schema: string; name: string; bytes: string; visible: boolean }>(TABLES_SQL);
-  const tables = selectDumpedTables(rows, o).map((r) => ({ schema: r.schema, name: r.name, bytes: Number(r.bytes) }));
+  const lo = includesLargeObjects(o);
+  let rows: SizeRow[];
   let largeObjectBytes = 0;
-  if (includesLargeObjects(o)) {
-    const lo = await c.query<{ bytes: string }>(`select pg_catalog.pg_table_size('pg_catalog.pg_largeobject')::bigint as bytes`);
-    largeObjectBytes = Number(lo.rows[0].bytes);
+  await c.query(`set lock_timeout = '300ms'`);
+  try {
+    rows = (await c.query<SizeRow>(tablesSql(EXACT))).rows;
+    if (lo) largeObjectBytes = Number((await c.query(`select pg_catalog.pg_table_size('pg_catalog.pg_largeobject')::bigint as bytes`)).rows[0].bytes);
+  } catch (e) {
+    if ((e as { code?: string }).code !== '55P03') throw e; // lock_not_available
+    rows = (await c.query<SizeRow>(tablesSql(ESTIMATE))).rows;
+    if (lo) largeObjectBytes = Number((await c.query(`select greatest(relpages, 0)::bigint * current_setting('block_size')::int as bytes from pg_catalog.pg_class where oid = 'pg_catalog.pg_largeobject'::regclass`)).rows[0].bytes);
+  } finally {
+    await c.query('reset lock_timeout');
   }
+  const tables = selectDumpedTables(rows, o).map((r) => ({ schema: r.schema, name: r.name, bytes: Number(r.bytes) }));
   return { tables, largeObjectBytes };
 }

@@ -77,6 +77,7 @@ export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackup
       args: baseBackupArgv(req.options, { dir: partial, conninfo: toConninfo(req.params), toolMajor: toolSet.major }),
       env: env.env,
       signal: req.signal,
+      processGroup: true,
       log: req.log,
       onStderrLine: (line) => {
         const p = parseBaseBackupProgress(line);

@@ -10,11 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { PgBackupError } from '../errors';
 import { parseLsn } from '../pitr/lsn';
 import type { RecoverableWindow, WalPoint } from '../pitr/window';
 import { backupHistoryFileName, parseBackupLabel } from './backup-label';
 import { readBaseBackup, type BaseBackupInfo } from './base-backup-info';
 import { findGaps, scanWalArchive, type ArchivedSegment, type WalArchive } from './wal-archive';
+import type { ToolSet } from '../tools/discover';
+import { installAdvice } from '../tools/pick';
 import { summarizeSegment, type SegmentSummary } from './waldump';
 import { parseSegmentName, segmentOfLsn } from './wal-names';
 
@@ -106,4 +109,17 @@ export async function recoverableWindow(opts: WindowOptions): Promise<WindowResu
     archive,
     segmentsRead,
   };
+}
+
+/** pg_waldump reads WAL of its own major only (the page format changes between majors). */
+export function pickWaldump(sets: readonly ToolSet[], serverMajor: number): string {
+  const set = sets.find((s) => s.major === serverMajor && s.tools.pg_waldump);
+  if (set) return set.tools.pg_waldump!;
+  const found = sets.filter((s) => s.tools.pg_waldump).map((s) => s.version);
+  throw new PgBackupError(
+    `Reading the archive of a PostgreSQL ${serverMajor} backup needs pg_waldump ${serverMajor}; ${found.length ? `found only ${found.join(', ')}` : 'none was found'}.`,
+    'tool-missing',
+    undefined,
+    installAdvice(serverMajor),
+  );
 }

@@ -17,7 +17,7 @@ export interface SegmentSummary {
 }
 
 const RECORD_RE = /^rmgr: (\S+)\s+len \(rec\/tot\):\s*\d+\/\s*(\d+), tx:\s*(\d+), lsn: ([0-9A-F]+\/[0-9A-F]+), prev [^,]+, desc: (.*)$/;
-const COMMIT_RE = /^COMMIT(?:_PREPARED \d+:)? (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+)/;
+const COMMIT_RE = /^COMMIT(?:_PREPARED \d+:)? (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [^\s;]+)/;
 
 /** Parses pg_waldump output lines (printed with TZ=UTC so commit times carry an unambiguous zone). */
 export function summarizeWaldump(lines: Iterable<string>): SegmentSummary {

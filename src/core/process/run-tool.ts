@@ -20,6 +20,12 @@ export interface RunToolOptions {
   input?: string;
   /** Milliseconds between SIGINT and SIGKILL on cancel. */
   killGraceMs?: number;
+  /**
+   * Run the tool in its own process group and signal the whole group on cancel. pg_basebackup forks a WAL
+   * streamer that only its atexit handler stops, which SIGINT skips: the orphan would keep streaming (and keep
+   * our stderr pipe open) forever.
+   */
+  processGroup?: boolean;
 }
 
 export interface RunToolResult {
@@ -74,7 +80,22 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
     cancelSignal: opts.signal,
     killSignal: 'SIGINT',
     forceKillAfterDelay: opts.killGraceMs ?? 5000,
+    detached: opts.processGroup,
   });
+  const killGroup = () => {
+    const pid = child.pid;
+    if (!pid) return;
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        // the group is gone already
+      }
+    };
+    kill('SIGINT');
+    setTimeout(() => kill('SIGKILL'), opts.killGraceMs ?? 5000).unref();
+  };
+  if (opts.processGroup) opts.signal?.addEventListener('abort', killGroup, { once: true });
   child.stderr?.on(
     'data',
     splitLines((line) => {
@@ -84,7 +105,7 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
     }),
   );
   if (opts.onStdoutLine && child.stdout) child.stdout.on('data', splitLines(opts.onStdoutLine));
-  const result = await child;
+  const result = await child.finally(() => opts.signal?.removeEventListener('abort', killGroup));
   const durationMs = Date.now() - started;
   const stderr = stderrTail.join('\n');
   if (result.isCanceled || opts.signal?.aborted) throw new CancelledError(name);

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 export const MAX_STEM_BYTES = 100;
 
 const SAFE_CHAR = /^[A-Za-z0-9 _\-.,()+=@\p{L}\p{M}\p{N}]$/u;
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_(),+=@-]*$/;
 const RESERVED_WINDOWS = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\.|$)/i;
 
 export function shortHash(text: string): string {
@@ -30,6 +31,8 @@ function percent(ch: string): string {
  * (the caller reserves names starting with them for its own files).
  */
 export function safeSegment(name: string, escapeLeading = ''): string {
+  // Fast path: most names are plain ASCII identifiers.
+  if (PLAIN.test(name) && name.length <= MAX_STEM_BYTES && !escapeLeading.includes(name[0]) && !RESERVED_WINDOWS.test(name)) return name;
   const chars = [...name.normalize('NFC')];
   let out = chars.map((c) => (SAFE_CHAR.test(c) ? c : percent(c))).join('');
   if (!out) return '%00';
@@ -73,13 +76,19 @@ export function disambiguate(requests: readonly NameRequest[]): Map<string, stri
   const groups = new Map<string, NameRequest[]>();
   for (const r of requests) {
     const key = foldPath(r.name + (r.extension ?? ''));
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   const out = new Map<string, string>();
   for (const group of groups.values()) {
+    if (group.length === 1) {
+      out.set(group[0].identity, group[0].name + (group[0].extension ?? ''));
+      continue;
+    }
     const lower = group.filter((r) => r.name === r.name.toLowerCase() && r.name === r.name.normalize('NFC'));
     for (const r of group) {
-      const keep = group.length === 1 || (lower.length === 1 && lower[0] === r);
+      const keep = lower.length === 1 && lower[0] === r;
       out.set(r.identity, keep ? r.name + (r.extension ?? '') : `${r.name}~${shortHash(r.identity)}${r.extension ?? ''}`);
     }
   }

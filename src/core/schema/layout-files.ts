@@ -71,14 +71,22 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-/** Folders (second path segment) the rendered files use, so unknown entry types' folders count as ours. */
-export function foldersOf(files: ReadonlyMap<string, string>): Set<string> {
-  return new Set([...files.keys()].map((k) => k.split('/')).filter((p) => p.length === 3).map((p) => p[1]));
+/**
+ * Object folders the rendered files use beyond the known ones (entry types pg-backup has no folder for get a
+ * folder named after the type); files there count as ours too.
+ */
+export function extraFoldersOf(files: ReadonlyMap<string, string>): Set<string> {
+  const out = new Set<string>();
+  for (const k of files.keys()) {
+    const parts = k.split('/');
+    if (parts.length === 3 && !OBJECT_FOLDERS.has(parts[1])) out.add(parts[1]);
+  }
+  return out;
 }
 
 /**
  * The committed export as a map like renderSchemaFiles returns. A missing file or folder reads as empty.
- * `expected` lets the folders of the new export count as ours.
+ * `expected` (the rendered export) lets folders only it uses count as ours.
  */
 export async function readLayoutFiles(layout: SchemaLayout, expected: ReadonlyMap<string, string> = new Map()): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -87,7 +95,7 @@ export async function readLayoutFiles(layout: SchemaLayout, expected: ReadonlyMa
     if (text !== undefined) out.set(basename(layout.path), text);
     return out;
   }
-  const rels = await listOwned(layout.dir, foldersOf(expected));
+  const rels = await listOwned(layout.dir, extraFoldersOf(expected));
   await eachLimited(rels, 64, async (rel) => {
     const text = await readText(join(layout.dir, rel));
     if (text !== undefined) out.set(rel, text);
@@ -114,11 +122,22 @@ export function compareFiles(before: ReadonlyMap<string, string>, after: Readonl
   });
 }
 
+/** The single file is replaced atomically: an editor or `git diff` never sees half of it. */
 async function writeAtomic(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.partial`;
   await writeFile(tmp, content, 'utf8');
   await rename(tmp, path);
+}
+
+/**
+ * Split files are written in place (thousands of renames would double the cost); an interrupted export leaves a
+ * folder the next export repairs.
+ */
+async function writeSplit(root: string, files: ReadonlyMap<string, string>, paths: readonly string[]): Promise<void> {
+  const dirs = [...new Set(paths.map((rel) => dirname(join(root, rel))))];
+  await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
+  await eachLimited(paths, 64, (rel) => writeFile(join(root, rel), files.get(rel)!, 'utf8'));
 }
 
 /** Removes now-empty folders that held removed files, deepest first; stops at the first non-empty one. */
@@ -131,16 +150,18 @@ async function pruneEmpty(root: string, removed: readonly string[]): Promise<voi
 }
 
 /**
- * Writes the rendered files: only those whose content differs (unchanged files keep their mtime), and in a split
- * folder removes our files the new export no longer has.
+ * Writes the rendered files: only files whose content differs from `committed` (what readLayoutFiles finds, read
+ * here when not given), so unchanged files keep their mtime; in a split folder removes our files the new export
+ * no longer has.
  */
-export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<string, string>): Promise<FileChange[]> {
+export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<string, string>, committed?: ReadonlyMap<string, string>): Promise<FileChange[]> {
   const root = layoutRoot(layout);
-  const changes = compareFiles(await readLayoutFiles(layout, files), files);
-  const toWrite = changes.filter((c) => c.status === 'added' || c.status === 'changed');
+  const changes = compareFiles(committed ?? (await readLayoutFiles(layout, files)), files);
+  const toWrite = changes.filter((c) => c.status === 'added' || c.status === 'changed').map((c) => c.path);
   const toRemove = changes.filter((c) => c.status === 'removed').map((c) => c.path);
   try {
-    await eachLimited(toWrite, 64, (c) => writeAtomic(join(root, c.path), files.get(c.path)!));
+    if (layout.kind === 'file') await Promise.all(toWrite.map((rel) => writeAtomic(join(root, rel), files.get(rel)!)));
+    else await writeSplit(root, files, toWrite);
     await eachLimited(toRemove, 64, (rel) => rm(join(root, rel), { force: true }));
   } catch (e) {
     throw new PgBackupError(`Cannot write the schema into ${layout.kind === 'file' ? layout.path : layout.dir}: ${(e as Error).message}`, 'io');

@@ -197,7 +197,13 @@ function refOfTarget(e: DumpEntry, target: NonNullable<ReturnType<typeof targetO
   return { schema: e.schema === '-' ? undefined : e.schema, folder, stem, variant };
 }
 
-const refKey = (r: ObjectRef) => JSON.stringify([r.schema ?? null, r.folder, r.stem, r.variant ?? null]);
+const refKeys = new WeakMap<ObjectRef, string>();
+/** A string that identifies the object file (computed once per ref: there are thousands). */
+function refKey(r: ObjectRef): string {
+  let key = refKeys.get(r);
+  if (key === undefined) refKeys.set(r, (key = JSON.stringify([r.schema ?? null, r.folder, r.stem, r.variant ?? null])));
+  return key;
+}
 
 export interface SplitFile {
   path: string;
@@ -241,7 +247,9 @@ function groupRuns(dump: ParsedDump): (Run | string)[] {
       ref = refOfMain(item, tables);
       if (RELATION.has(item.type)) relations.set(item.schema, tables.add(item.name));
       lookupKey = keyOf(item.schema, item.type, lookupName(item));
-      mains.set(lookupKey, [...(mains.get(lookupKey) ?? []), ref]);
+      const list = mains.get(lookupKey);
+      if (list) list.push(ref);
+      else mains.set(lookupKey, [ref]);
     }
     const key = refKey(ref);
     if (last && refKey(last.ref) === key) {

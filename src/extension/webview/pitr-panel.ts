@@ -58,7 +58,7 @@ export class PitrPanel implements vscode.Disposable {
   ) {
     PitrPanel.open.set(backupDir, this);
     panel.title = `PITR: ${basename(backupDir)}`;
-    panel.iconPath = new vscode.ThemeIcon('history');
+    panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'pg-backup.svg');
     panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri, { title: 'Point-in-time recovery', script: 'pitr.js', style: 'pitr.css' });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw) => {

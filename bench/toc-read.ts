@@ -1,0 +1,71 @@
+/**
+ * Benchmark: the native TOC reader against `pg_restore -l` on a custom dump with 10,000 TOC entries.
+ * Target (issue 5): under 20 ms, at least 5× faster than pg_restore -l. Run: npx tsx bench/toc-read.ts
+ * The dump is built once (2,000 tables, each with data, a primary key, an index and a comment) and kept in
+ * the temp folder for the next run and for bench/restore-closure.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readArchive } from '../src/core/archive/read-archive';
+import { destroyCluster, PG15_BIN, startCluster } from '../test/support/cluster';
+
+export const BIG_DUMP = join(tmpdir(), 'pg-backup-bench-10k-entries.dump');
+const TABLES = 2000;
+
+export async function ensureBigDump(): Promise<string> {
+  if (existsSync(BIG_DUMP)) return BIG_DUMP;
+  const cluster = await startCluster();
+  try {
+    await cluster.psql('create database bench');
+    await cluster.psql(
+      `do $$ begin for i in 1..${TABLES} loop
+         execute format('create table t%s (id int primary key, parent int, name text)', i);
+         execute format('create index t%s_name on t%s (name)', i, i);
+         execute format('comment on table t%s is %L', i, 'table ' || i);
+         execute format('insert into t%s values (1, null, %L)', i, 'row');
+       end loop; end $$`,
+      'bench',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'pgb-bench-'));
+    chmodSync(dir, 0o777);
+    const out = join(dir, 'bench.dump');
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', out, 'bench']);
+    renameSync(out, BIG_DUMP);
+  } finally {
+    await destroyCluster(cluster);
+  }
+  return BIG_DUMP;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await fn();
+  return [performance.now() - t, r];
+}
+
+async function main(): Promise<void> {
+  const path = await ensureBigDump();
+  const [coldMs, first] = await time(() => readArchive(path));
+  const native: number[] = [];
+  for (let i = 0; i < 30; i++) native.push((await time(() => readArchive(path)))[0]);
+  const pgRestore: number[] = [];
+  for (let i = 0; i < 10; i++) pgRestore.push((await time(() => execFileSync(join(PG15_BIN, 'pg_restore'), ['-l', path], { maxBuffer: 64 * 1024 * 1024 })))[0]);
+  const n = median(native);
+  const p = median(pgRestore);
+  console.log(`TOC entries: ${first.entries.length}; header + TOC bytes read: ${first.bytesRead}`);
+  console.log(`native reader: first ${coldMs.toFixed(1)} ms, median of 30 ${n.toFixed(1)} ms (min ${Math.min(...native).toFixed(1)})`);
+  console.log(`pg_restore -l:  median of 10 ${p.toFixed(1)} ms (min ${Math.min(...pgRestore).toFixed(1)})`);
+  console.log(`speed-up: ${(p / n).toFixed(1)}x; target < 20 ms and >= 5x: ${n < 20 && p / n >= 5 ? 'met' : 'NOT met'}`);
+}
+
+if (require.main === module) main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PgBackupError } from '../../core/errors';
+import { looksRunning, readBaseBackup, type BaseBackupInfo } from '../../core/physical/base-backup-info';
+import { parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS, type PitrModel, type RecoveryAction } from '../../core/pitr/model';
+import { renderRecoveryFiles } from '../../core/pitr/render';
+import { buildRunbook, renderRunbook } from '../../core/pitr/runbook';
+import { hasErrors, validateModel } from '../../core/pitr/validate';
+import type { RecoverableWindow } from '../../core/pitr/window';
+import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
+import { describeWindow, windowFor } from './pitr-window';
+
+const TARGET_HELP = 'time:TS | xid:N | lsn:X/Y | name:LABEL | immediate | latest';
+const SOURCE_HELP = 'cp:DIR | rsync:HOST:DIR | walg | pgbackrest:STANZA | barman:HOST:SERVER';
+
+export const pitrConfigCommand: CliCommand = {
+  name: 'pitr config',
+  usage: `pg-backup pitr config --backup DIR --source ${SOURCE_HELP} --target ${TARGET_HELP} [--action pause|promote|shutdown] [--exclusive] [--timeline latest|current|N] [--standby] [--archive DIR] [--out DATADIR] [--json]`,
+  summary: 'Generate the recovery files and the runbook for a point-in-time recovery; with --archive, check the target against the recoverable window.',
+  async run(args, io) {
+    const p = parseArgs(args, ['backup', 'source', 'target', 'action', 'timeline', 'archive', 'out'], ['exclusive', 'standby', 'json']);
+    const backupDir = flag(p, 'backup');
+    if (!backupDir) throw new PgBackupError('--backup DIR is needed: the base backup to recover from.', 'usage');
+    const archiveDir = flag(p, 'archive');
+    const sourceText = flag(p, 'source') ?? (archiveDir ? `cp:${resolve(archiveDir)}` : undefined);
+    const source = sourceText ? parseSource(sourceText) : undefined;
+    if (!source) throw new PgBackupError(`--source must be ${SOURCE_HELP}${sourceText ? `, not "${sourceText}"` : ''}.`, 'usage');
+    const targetText = flag(p, 'target');
+    const target = targetText ? parseTarget(targetText) : undefined;
+    if (!target) throw new PgBackupError(`--target must be ${TARGET_HELP}${targetText ? `, not "${targetText}"` : ''}.`, 'usage');
+    const action = (flag(p, 'action') ?? 'pause') as RecoveryAction;
+    if (!RECOVERY_ACTIONS.includes(action)) throw new PgBackupError(`--action must be pause, promote or shutdown, not "${action}".`, 'usage');
+    const timeline = parseTimeline(flag(p, 'timeline') ?? 'latest');
+    if (timeline === undefined) throw new PgBackupError(`--timeline must be latest, current or a timeline number, not "${flag(p, 'timeline')}".`, 'usage');
+
+    let window: RecoverableWindow | undefined;
+    let info: BaseBackupInfo;
+    if (archiveDir) ({ window, backup: info } = await windowFor(backupDir, archiveDir, io.env, io.signal));
+    else info = await readBaseBackup(backupDir);
+    if (info.serverMajor === undefined) throw new PgBackupError(`Cannot tell the PostgreSQL version of ${backupDir}: PG_VERSION is missing.`, 'input');
+
+    const model: PitrModel = { serverMajor: info.serverMajor, target, inclusive: !has(p, 'exclusive'), timeline, action, source, standby: has(p, 'standby') };
+    const issues = validateModel(model, window);
+    if (hasErrors(issues)) {
+      const errors = issues.filter((i) => i.severity === 'error');
+      throw new PgBackupError(errors[0].message, 'input', errors.slice(1).map((i) => i.message).join('\n') || undefined);
+    }
+    const files = renderRecoveryFiles(model);
+    const out = flag(p, 'out');
+    const runbook = buildRunbook(model, { dataDir: out ? resolve(out) : '/path/to/data', backupDir: resolve(backupDir), backupFormat: info.format, tarFiles: info.tarFiles, stamp: new Date().toISOString().slice(0, 10) });
+    if (out) {
+      if (looksRunning(out)) throw new PgBackupError(`${out} belongs to a running server (postmaster.pid is there): stop it first.`, 'usage');
+      await mkdir(out, { recursive: true });
+      for (const f of files) {
+        const path = join(out, f.name);
+        if (f.mode === 'append') await appendFile(path, (existsSync(path) ? '\n' : '') + f.content);
+        else await writeFile(path, f.content, { flag: 'wx' }).catch((e) => {
+          throw (e as NodeJS.ErrnoException).code === 'EEXIST' ? new PgBackupError(`${path} already exists: remove it first if it is from an earlier attempt.`, 'usage') : e;
+        });
+      }
+    }
+    if (has(p, 'json')) {
+      io.out(JSON.stringify({ model, files, issues, window, runbook, written: out ? resolve(out) : undefined }, null, 2));
+      return EXIT.ok;
+    }
+    for (const i of issues) io.err(`warning: ${i.message}`);
+    if (window) io.out(describeWindow(window).join('\n') + '\n');
+    for (const f of files) io.out(`--- ${f.name} (${f.mode === 'append' ? 'append' : 'new file'}${f.content ? '' : ', empty'})\n${f.content}`);
+    if (out) io.out(`Written into ${resolve(out)}.\n`);
+    io.out(`Runbook:\n\n${renderRunbook(runbook)}`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import { readArchive } from '../../core/archive/read-archive';
+import type { ArchiveInfo } from '../../core/archive/types';
+import { withClient } from '../../core/connection/client';
+import { describeParams, type ConnParams } from '../../core/connection/profile';
+import { PgBackupError } from '../../core/errors';
+import { formatDuration } from '../../core/format';
+import { executeRestore, planArgv } from '../../core/restore/execute';
+import type { RestoreOptions } from '../../core/restore/options';
+import { planRestore, type PlannedRestore } from '../../core/restore/planner';
+import { restoreCommandLine } from '../../core/restore/run';
+import { describeEntry } from '../../core/restore/toc-index';
+import { pickRestoreTools } from '../../core/restore/tool-version';
+import { discoverTools } from '../../core/tools/discover';
+import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { resolveConnArg } from '../resolve-conn';
+
+const SWITCHES = {
+  clean: 'clean',
+  'if-exists': 'ifExists',
+  create: 'create',
+  'no-owner': 'noOwner',
+  'schema-only': 'schemaOnly',
+  'data-only': 'dataOnly',
+  'single-transaction': 'singleTransaction',
+  'exit-on-error': 'exitOnError',
+} as const;
+
+function optionsFromArgs(p: ParsedArgs): RestoreOptions {
+  const o: RestoreOptions = {};
+  for (const [name, key] of Object.entries(SWITCHES)) if (has(p, name)) o[key] = true;
+  const jobs = flag(p, 'jobs');
+  if (jobs !== undefined) o.jobs = Number(jobs);
+  const role = flag(p, 'role');
+  if (role) o.role = role;
+  return o;
+}
+
+/** The plan as a reader checks it before running: what runs, what is skipped and why, what is left out. */
+function describePlan(plan: PlannedRestore): string[] {
+  const out = plan.items.map((i) => `  ${i.action.padEnd(8)} ${describeEntry(i.entry)}  (${i.reason}${i.note ? `; ${i.note}` : ''})`);
+  if (plan.omitted.length) out.push('Left out:', ...plan.omitted.map((o) => `  ${describeEntry(o.entry)}: ${o.reason}`));
+  return [...out, ...plan.notes.map((n) => `Note: ${n}`)];
+}
+
+async function makePlan(archive: ArchiveInfo, p: ParsedArgs, options: RestoreOptions, target: ConnParams, password?: string): Promise<PlannedRestore> {
+  const request = { archive, select: flags(p, 'select'), withDependents: has(p, 'with-dependents'), options };
+  // With --create the database is created by pg_restore: there is nothing in it to compare with yet.
+  if (options.create) return planRestore(request);
+  return withClient(target, { password }, (client) => planRestore({ ...request, target: client }));
+}
+
+function printSummary(io: CliIo, json: boolean, plan: PlannedRestore, s: Awaited<ReturnType<typeof executeRestore>>): void {
+  if (json) {
+    io.out(JSON.stringify({ plan: plan.items.map((i) => ({ dumpId: i.entry.dumpId, kind: i.entry.desc, schema: i.entry.namespace, name: i.entry.tag, action: i.action, reason: i.reason, note: i.note })), ...s }, null, 2));
+    return;
+  }
+  io.out(`Restored ${s.restored.length} of ${plan.total} items in ${formatDuration(s.durationMs)}${s.errors.length ? ` with ${s.errors.length} error(s)` : ''}.`);
+  for (const r of s.rowCounts) io.out(`  ${r.table}: ${r.rows ?? '?'} rows`);
+  for (const e of s.errors) io.err(`error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`);
+}
+
+export const restoreCommand: CliCommand = {
+  name: 'restore',
+  usage:
+    'pg-backup restore <file-or-dir> <conn> [--select KIND:SCHEMA.NAME]... [--with-dependents] [--clean] [--if-exists] [--create] ' +
+    '[--no-owner] [--role ROLE] [--schema-only | --data-only] [--jobs N] [--single-transaction] [--exit-on-error] [--dry-run] [--yes] [--json]',
+  summary: 'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them, via pg_restore.',
+  async run(args, io) {
+    const p = parseArgs(args, ['select', 'jobs', 'role'], ['with-dependents', 'dry-run', 'yes', 'json', ...Object.keys(SWITCHES)]);
+    if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
+    const archive = await readArchive(resolve(p.positional[0]));
+    const options = optionsFromArgs(p);
+    const { params, password } = resolveConnArg(p.positional[1], io.env);
+    const tools = pickRestoreTools(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env), archive);
+    const pgRestore = tools.tools.pg_restore!;
+    const plan = await makePlan(archive, p, options, params, password);
+    const json = has(p, 'json');
+
+    if (has(p, 'dry-run')) {
+      const command = restoreCommandLine(pgRestore, planArgv(archive, plan, params, 'restore.list'));
+      if (json) io.out(JSON.stringify({ listFile: plan.listFile, command, items: plan.items.map((i) => ({ dumpId: i.entry.dumpId, action: i.action, reason: i.reason, note: i.note })), omitted: plan.omitted.map((o) => ({ dumpId: o.entry.dumpId, reason: o.reason })), notes: plan.notes }, null, 2));
+      else io.out([...describePlan(plan), '', '# restore.list', plan.listFile, '# command (save the list above as restore.list)', command].join('\n'));
+      return EXIT.ok;
+    }
+    if (!plan.total) throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', undefined, 'Use --clean to drop and recreate them.');
+    if (plan.options.clean && !has(p, 'yes')) {
+      const dropped = plan.items.filter((i) => i.action === 'recreate').map((i) => describeEntry(i.entry));
+      throw new PgBackupError(
+        `--clean drops objects in ${describeParams(params)} before restoring them${dropped.length ? `: ${dropped.slice(0, 10).join(', ')}${dropped.length > 10 ? ` and ${dropped.length - 10} more` : ''}` : ''}. Add --yes to confirm.`,
+        'usage',
+      );
+    }
+    if (!json) io.err(describePlan(plan).join('\n'));
+    const summary = await executeRestore({
+      archive,
+      plan,
+      target: params,
+      password,
+      pgRestore,
+      signal: io.signal,
+      onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`),
+    });
+    printSummary(io, json, plan, summary);
+    return summary.errors.length ? EXIT.failed : EXIT.ok;
+  },
+};

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { isRestorable } from '../../core/archive/list-file';
+import { readArchive } from '../../core/archive/read-archive';
+import type { ArchiveInfo } from '../../core/archive/types';
+import { errorMessage, PgBackupError } from '../../core/errors';
+import { validateRestoreOptions } from '../../core/restore/options';
+import type { PlannedRestore } from '../../core/restore/planner';
+import { buildTocIndex, describeEntry, type TocIndex } from '../../core/restore/toc-index';
+import type { ToolSet } from '../../core/tools/discover';
+import {
+  parsePanelMessage, RESTORE_VIEW_TYPE, toPanelEntry, type HostToPanel, type PanelToHost, type PlanPreview, type RestorePanelState, type SelectionRequest,
+} from '../../common/restore-protocol';
+import type { Ctx } from '../context';
+import { previewCommandLine, runPlannedRestore, type RestoreOutcome } from '../restore/execute';
+import { planSelection, plannedDrops } from '../restore/plan-selection';
+import { summaryView } from '../restore/summary';
+import { confirmTarget, createDatabase, databaseNames, suggestNewDatabaseName, targetTables, type RestoreTarget } from '../restore/target';
+import { restoreTools, warnToolProblem } from '../restore/tools';
+import { withCancellableProgress } from '../ui/progress';
+
+interface Loaded {
+  info: ArchiveInfo;
+  index: TocIndex;
+  toolSet: ToolSet;
+}
+
+/**
+ * The selective-restore picker (webview/restore/) for one dump: sends the TOC, answers database lists,
+ * previews plans and runs the restore with progress, cancel and a summary. Every message from the panel goes
+ * through parsePanelMessage; the host recomputes the plan itself from the ticked ids, never trusting the panel's.
+ */
+export class RestorePanel {
+  private static readonly panels = new Map<string, RestorePanel>();
+  private loaded: Promise<Loaded> | undefined;
+  private running: AbortController | undefined;
+  /** The last outcome, for tests and the summary document. */
+  lastOutcome: RestoreOutcome | undefined;
+
+  static show(ctx: Ctx, path: string): RestorePanel {
+    const open = RestorePanel.panels.get(path);
+    if (open) {
+      open.panel.reveal();
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(RESTORE_VIEW_TYPE, `Restore: ${basename(path)}`, vscode.ViewColumn.Active, RestorePanel.options(ctx));
+    return new RestorePanel(ctx, panel, path);
+  }
+
+  /** Scripts on; resources only from dist/ and media/. */
+  static options(ctx: Ctx): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const root = ctx.extension.extensionUri;
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
+  }
+
+  constructor(
+    private readonly ctx: Ctx,
+    readonly panel: vscode.WebviewPanel,
+    readonly path: string,
+  ) {
+    RestorePanel.panels.set(path, this);
+    panel.webview.options = RestorePanel.options(ctx);
+    panel.webview.html = this.html();
+    panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
+    panel.onDidDispose(() => {
+      this.running?.abort();
+      RestorePanel.panels.delete(path);
+    });
+  }
+
+  private post(m: HostToPanel): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const uri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, ...p)).toString();
+    const csp = [`default-src 'none'`, `img-src ${w.cspSource} data:`, `style-src ${w.cspSource} 'nonce-${nonce}'`, `font-src ${w.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" nonce="${nonce}" href="${uri('media', 'restore.css')}">
+<title>Restore selected objects</title>
+</head>
+<body>
+<div id="app" data-path="${escapeAttr(this.path)}"><p class="loading">Reading the table of contents of ${escapeAttr(basename(this.path))}…</p></div>
+<script nonce="${nonce}" src="${uri('dist', 'webview', 'restore.js')}"></script>
+</body>
+</html>`;
+  }
+
+  private load(): Promise<Loaded> {
+    this.loaded ??= (async () => {
+      const info = await readArchive(this.path);
+      return { info, index: buildTocIndex(info.entries), toolSet: await restoreTools(this.ctx, info) };
+    })();
+    this.loaded.catch(() => (this.loaded = undefined));
+    return this.loaded;
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const m = parsePanelMessage(raw);
+    if (!m) {
+      this.ctx.log.error(`Restore panel: ignored a malformed message (${JSON.stringify(raw)?.slice(0, 200)})`);
+      return;
+    }
+    try {
+      await this.handle(m);
+    } catch (e) {
+      const message = e instanceof PgBackupError && e.hint ? `${e.message} ${e.hint}` : errorMessage(e);
+      this.ctx.log.error(message, e instanceof PgBackupError ? e.detail : undefined);
+      this.post({ type: 'error', message });
+      if (m.type === 'ready') void warnToolProblem(e);
+    }
+  }
+
+  private async handle(m: PanelToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.sendArchive();
+      case 'listDatabases': {
+        const profile = this.profile(m.connection);
+        const databases = await databaseNames(this.ctx, profile);
+        const tables = m.database && databases.includes(m.database) ? [...(await targetTables(this.ctx, profile, m.database))] : [];
+        return this.post({ type: 'databases', connection: m.connection, databases, database: m.database, tables });
+      }
+      case 'preview': {
+        const { loaded, plan, target } = await this.plan(m.request);
+        return this.post({ type: 'plan', preview: this.preview(loaded, plan, target) });
+      }
+      case 'restore':
+        await this.restore(m.request);
+        return;
+      case 'cancel':
+        this.running?.abort();
+        return;
+    }
+  }
+
+  private async sendArchive(): Promise<void> {
+    const started = performance.now();
+    const { info } = await this.load();
+    const readMs = performance.now() - started;
+    const connections = this.ctx.config.connections().map((c) => c.profile.name);
+    const first = connections[0] ? this.ctx.connections.find(connections[0]) : undefined;
+    const taken = first ? await databaseNames(this.ctx, first).catch(() => []) : [];
+    this.post({
+      type: 'archive',
+      archive: {
+        path: info.path, name: basename(info.path), format: info.format, database: info.database, created: info.created.local,
+        pgDumpVersion: info.pgDumpVersion, serverVersion: info.serverVersion,
+      },
+      entries: info.entries.map((e) => toPanelEntry(e, isRestorable(e))),
+      connections,
+      defaultTarget: { connection: connections[0] ?? '', database: suggestNewDatabaseName(info.database, taken), kind: 'new' },
+      readMs,
+    });
+    if (first) this.post({ type: 'databases', connection: first.name, databases: taken, tables: [] });
+  }
+
+  private profile(name: string) {
+    const p = this.ctx.connections.find(name);
+    if (!p) throw new PgBackupError(`No saved connection named "${name}".`, 'usage');
+    return p;
+  }
+
+  /** The host's own plan for the request: ticked ids resolved against the archive, checked against the target. */
+  private async plan(req: SelectionRequest): Promise<{ loaded: Loaded; plan: PlannedRestore; target: RestoreTarget }> {
+    const loaded = await this.load();
+    const chosen = req.chosen.map((id) => loaded.index.byId.get(id)).filter((e) => e !== undefined);
+    if (!chosen.length) throw new PgBackupError('Nothing is selected: tick the objects to restore.', 'usage');
+    validateRestoreOptions(req.options, loaded.info.format);
+    const target: RestoreTarget = { profile: this.profile(req.target.connection), database: req.target.database, kind: req.target.kind };
+    const names = await databaseNames(this.ctx, target.profile);
+    if (target.kind === 'new' && names.includes(target.database)) throw new PgBackupError(`The database "${target.database}" exists already: choose another name, or restore into it as an existing database.`, 'usage');
+    if (target.kind === 'existing' && !names.includes(target.database)) throw new PgBackupError(`There is no database "${target.database}" on ${target.profile.name}.`, 'usage');
+    const request = { archive: loaded.info, index: loaded.index, chosen, excluded: new Set(req.excluded), withDependents: req.withDependents, options: req.options };
+    const plan =
+      target.kind === 'existing'
+        ? await this.ctx.connections.with(target.profile, { database: target.database }, (c) => planSelection({ ...request, target: c }))
+        : await planSelection(request);
+    return { loaded, plan, target };
+  }
+
+  private preview(loaded: Loaded, plan: PlannedRestore, target: RestoreTarget): PlanPreview {
+    return {
+      listFile: plan.listFile,
+      commandLine: previewCommandLine(loaded.toolSet, loaded.info, plan, target),
+      total: plan.total,
+      existing: plan.items.filter((i) => i.action !== 'restore' && i.note).map((i) => ({ id: i.entry.dumpId, label: describeEntry(i.entry), reason: i.reason, action: i.action, note: i.note })),
+      omitted: plan.omitted.map((o) => ({ label: describeEntry(o.entry), reason: o.reason })),
+      notes: plan.notes,
+      drops: plannedDrops(plan),
+    };
+  }
+
+  private async restore(req: SelectionRequest): Promise<void> {
+    if (this.running) throw new PgBackupError('A restore from this panel is already running.', 'usage');
+    const { loaded, plan, target } = await this.plan(req);
+    this.post({ type: 'plan', preview: this.preview(loaded, plan, target) });
+    const skipped = plan.items.filter((i) => i.action === 'skip').length;
+    if (!(await confirmTarget(target, !!plan.options.clean, plannedDrops(plan), skipped))) {
+      this.post({ type: 'idle', message: 'Restore not started.' });
+      return;
+    }
+    const cancel = new AbortController();
+    this.running = cancel;
+    try {
+      if (target.kind === 'new') await createDatabase(this.ctx, target.profile, target.database);
+      const outcome = await withCancellableProgress(`Restoring ${plan.total} item(s) of ${basename(this.path)} into ${target.database}`, (p) =>
+        runPlannedRestore(this.ctx, loaded.info, plan, target, loaded.toolSet, {
+          signal: AbortSignal.any([p.signal, cancel.signal]),
+          onProgress: (e) => {
+            p.report(e.total ? (100 * e.done) / e.total : 0, `${e.done}/${e.total} · ${e.current}`);
+            this.post({ type: 'progress', ...e });
+          },
+        }),
+      );
+      this.lastOutcome = outcome;
+      this.ctx.log.info(`Restored ${outcome.summary.restored.length} of ${plan.total} item(s) into ${target.database}; ${outcome.summary.errors.length} error(s).`);
+      this.post({ type: 'summary', summary: summaryView(outcome) });
+    } finally {
+      this.running = undefined;
+    }
+  }
+}
+
+const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** Reopens pickers after a reload from the state the webview kept (its `path`). */
+export function registerRestorePanelSerializer(ctx: Ctx): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(RESTORE_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+      const path = (state as Partial<RestorePanelState> | undefined)?.path;
+      if (typeof path === 'string' && path) new RestorePanel(ctx, panel, path);
+      else panel.dispose();
+    },
+  });
+}

@@ -1,0 +1,133 @@
+// The PITR builder as a user sees it: a PostgreSQL 15 cluster of its own that archives WAL into a folder, a base
+// backup of it, rows committed after the backup; the panel opened from the palette on that backup, the archive
+// folder typed in, the recoverable window shown, a target typed in the form and the preview following it.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+import { REPO_ROOT } from '../support/code-server.mjs';
+import { openWorkbench } from './support.mjs';
+
+const { startCluster, destroyCluster, PG15_BIN } = await tsImport('../support/cluster.ts', import.meta.url);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, check, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`${what} did not happen within ${ms} ms`);
+    await sleep(200);
+  }
+}
+
+/** `2026-11-25 15:20:01.123+00` (psql, TimeZone UTC) → `2026-11-25T15:20:01` for a datetime-local input. */
+const localInputValue = (pgTime) => pgTime.slice(0, 19).replace(' ', 'T');
+
+describe('PITR builder panel (packaged extension in code-server)', () => {
+  let scratch;
+  let cluster;
+  let wb;
+  let frame;
+  let backupDir;
+  let archiveDir;
+  let targetTime;
+
+  before(async function () {
+    this.timeout(180_000);
+    scratch = mkdtempSync(join(tmpdir(), 'pgb-e2e-pitr-'));
+    chmodSync(scratch, 0o755);
+    archiveDir = join(scratch, 'wal archive'); // a space: quoting in restore_command must hold
+    mkdirSync(archiveDir);
+    chmodSync(archiveDir, 0o777); // the server's OS user writes here
+    cluster = await startCluster({ conf: ['archive_mode = on', `archive_command = 'test ! -f "${archiveDir}/%f" && cp %p "${archiveDir}/%f"'`, "timezone = 'UTC'", "log_timezone = 'UTC'"] });
+    await cluster.psql('CREATE TABLE orders (id int PRIMARY KEY, total numeric); INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g;');
+    backupDir = join(scratch, 'shop-base');
+    execFileSync(join(PG15_BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-D', backupDir, '-X', 'stream', '-c', 'fast', '-l', 'e2e base'], { stdio: 'pipe' });
+    await cluster.psql('INSERT INTO orders SELECT g, g FROM generate_series(101, 200) g;');
+    await sleep(1100);
+    targetTime = await cluster.psql('SELECT now()');
+    await sleep(1100);
+    await cluster.psql('DROP TABLE orders;');
+    const last = await cluster.psql('SELECT pg_walfile_name(pg_current_wal_lsn())');
+    await cluster.psql('SELECT pg_switch_wal()');
+    await waitFor('archiving of the last segment and the backup history file', () => {
+      const files = readdirSync(archiveDir);
+      return files.includes(last) && files.some((f) => f.endsWith('.backup'));
+    });
+    wb = await openWorkbench();
+  });
+
+  after(async () => {
+    await wb?.close();
+    await destroyCluster(cluster);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('opens from the palette on a base backup folder', async () => {
+    const { page } = wb;
+    await wb.runCommand('PostgreSQL Backup: Open PITR Builder');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Choose a base backup folder' }).first().click();
+    // code-server's own folder dialog: a path box in the quick input.
+    await waitFor('the folder dialog', async () => /\//.test(await input.inputValue()));
+    await input.fill(backupDir);
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 3 && !(await page.locator('iframe.webview').count()); i++) {
+      await sleep(700);
+      if (await page.locator('.quick-input-widget .quick-input-box input').isVisible()) await page.keyboard.press('Enter');
+    }
+    await page.locator('.tab', { hasText: 'PITR: shop-base' }).first().waitFor({ timeout: 30_000 });
+    frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await frame.locator('#backup-info dl').waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('#backup-info').innerText(), /PostgreSQL\s+15/);
+    assert.match(await frame.locator('#backup-info').innerText(), /e2e base/);
+  });
+
+  it('reads the archive folder and shows the recoverable window from the backup end to the last commit', async () => {
+    await frame.locator('#archive-dir input').fill(archiveDir);
+    await frame.locator('#window-to').waitFor({ timeout: 30_000 });
+    const from = await frame.locator('#window-from').innerText();
+    const to = await frame.locator('#window-to').innerText();
+    assert.match(from, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · LSN [0-9A-F]+\/[0-9A-F]+/);
+    assert.match(to, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · LSN [0-9A-F]+\/[0-9A-F]+ · xid \d+/);
+    assert.ok(from < to, `window runs backwards: ${from} … ${to}`);
+  });
+
+  it('refuses a target before the backup ended, against the real window', async () => {
+    await frame.locator('#target-zone input').fill('UTC');
+    await frame.locator('#target-time').fill('2020-01-01T00:00:00');
+    const issue = frame.locator('#issues li.error').first();
+    await issue.waitFor();
+    assert.match(await issue.innerText(), /before the backup ended/);
+    assert.equal(await frame.locator('#save-files').getAttribute('disabled'), '');
+  });
+
+  it('updates the preview as a target is typed, within one frame', async () => {
+    const value = localInputValue(targetTime);
+    await frame.locator('#target-time').fill(value);
+    const files = frame.locator('#files');
+    await waitFor('the preview to show the typed target', async () => (await files.innerText()).includes(`recovery_target_time = '${value.replace('T', ' ')} UTC'`));
+    const text = await files.innerText();
+    assert.match(text, /recovery\.signal/);
+    assert.match(text, /restore_command = 'cp ''\/.*wal archive\/%f'' ''%p'''/);
+    assert.match(text, /recovery_target_action = 'pause'/);
+    assert.match(text, /archive_mode = off/);
+    assert.equal(await frame.locator('#issues li.error').count(), 0, await frame.locator('#issues').innerText());
+    const ms = Number(await frame.locator('#render-time').getAttribute('data-ms'));
+    assert.ok(ms < 16, `the preview took ${ms} ms, more than a frame`);
+    assert.match(await frame.locator('#runbook').innerText(), /Move the old data directory aside/);
+    await frame.locator('.target-marker:not([hidden])').waitFor();
+  });
+
+  it('flags a malformed LSN as it is typed and follows the chosen action', async () => {
+    await frame.locator('vscode-radio[value="lsn"]').click();
+    await frame.locator('#target-lsn input').fill('0/ZZ');
+    await frame.locator('#issues li.error', { hasText: 'is not an LSN' }).waitFor();
+    await frame.locator('vscode-radio[value="time"]').click();
+    await frame.locator('vscode-radio[value="promote"]').click();
+    await waitFor('the action to change', async () => (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"));
+    await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'pitr-builder.png'));
+  });
+});

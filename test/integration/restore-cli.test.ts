@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspectCommand } from '../../src/cli/commands/inspect';
+import { restoreCommand } from '../../src/cli/commands/restore';
+import type { CliIo } from '../../src/cli/command';
+import { PgBackupError } from '../../src/core/errors';
+import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { SHOP_SQL } from './archive-shop-schema';
+
+function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), progress: (t) => stderr.push(t), env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN }, signal: new AbortController().signal };
+}
+
+describe('pg-backup inspect and restore', function () {
+  this.timeout(240000);
+  let cluster: Cluster;
+  let dir: string;
+  let dumpPath: string;
+
+  before(async () => {
+    cluster = await startCluster();
+    dir = mkdtempSync(join(tmpdir(), 'pgb-restore-cli-'));
+    chmodSync(dir, 0o777);
+    await cluster.psql('create database shopdb');
+    await cluster.psql(SHOP_SQL, 'shopdb');
+    dumpPath = join(dir, 'shop.dump');
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', dumpPath, 'shopdb']);
+    await cluster.psql('create database target template shopdb');
+    await cluster.psql('drop table shop.products cascade', 'target');
+  });
+  after(async () => {
+    await destroyCluster(cluster);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('inspect prints the header, the contents by kind and pg_restore -l lines', async () => {
+    const io = captureIo();
+    assert.equal(await inspectCommand.run([dumpPath], io), 0);
+    const text = io.stdout.join('\n');
+    assert.match(text, /;     dbname: shopdb/);
+    assert.match(text, /;     Contents: .*3 TABLE DATA/);
+    assert.match(text, /^\d+; 1259 \d+ TABLE shop products postgres$/m);
+  });
+
+  it('inspect --json includes the sidecar facts when a sidecar sits next to the dump', async () => {
+    writeFileSync(`${dumpPath}.pgbackup.json`, JSON.stringify({ tool: 'pg-backup', format: 'custom', database: 'shopdb', serverVersion: '15', pgDumpVersion: '15', options: { format: 'custom' }, started: '2026-01-01T00:00:00Z', durationMs: 10, bytes: 1, sha256: 'ab' }));
+    const io = captureIo();
+    assert.equal(await inspectCommand.run([dumpPath, '--json'], io), 0);
+    const doc = JSON.parse(io.stdout.join('\n'));
+    assert.equal(doc.format, 'custom');
+    assert.equal(doc.sidecar.sha256, 'ab');
+    assert.ok(doc.entries.some((e: { desc: string; dependencies: number[] }) => e.desc === 'FK CONSTRAINT' && e.dependencies.length === 3));
+  });
+
+  it('inspect says a plain dump cannot be restored selectively', async () => {
+    const plain = join(dir, 'plain.sql');
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-f', plain, 'shopdb']);
+    const io = captureIo();
+    assert.equal(await inspectCommand.run([plain], io), 0);
+    assert.match(io.stdout.join('\n'), /plain SQL dump[\s\S]*cannot be restored selectively/);
+  });
+
+  it('restore --dry-run prints the plan, the list file and the exact command, and changes nothing', async () => {
+    const io = captureIo();
+    assert.equal(await restoreCommand.run([dumpPath, cluster.url('target'), '--select', 'TABLE:shop.products', '--with-dependents', '--dry-run'], io), 0);
+    const text = io.stdout.join('\n');
+    assert.match(text, /skip +SEQUENCE shop\.sku_seq .*already exists in the target/);
+    assert.match(text, /^\d+; 0 \d+ TABLE DATA shop products postgres$/m);
+    assert.match(text, /pg_restore --verbose '--dbname=host=127\.0\.0\.1 port=\d+ user=postgres dbname=target' --use-list=restore\.list .*shop\.dump$/m);
+    assert.equal(await cluster.psql("select count(*) from pg_class where relname = 'products'", 'target'), '0');
+  });
+
+  it('restore --clean asks for --yes and names what it would drop', async () => {
+    await assert.rejects(
+      restoreCommand.run([dumpPath, cluster.url('target'), '--select', 'TABLE:shop.orders', '--clean'], captureIo()),
+      (e: PgBackupError) => e.kind === 'usage' && /--clean drops objects in postgres@127\.0\.0\.1:\d+\/target.*TABLE shop\.orders.*--yes/.test(e.message),
+    );
+  });
+
+  it('restore brings the table back and reports row counts', async () => {
+    const io = captureIo();
+    assert.equal(await restoreCommand.run([dumpPath, cluster.url('target'), '--select', 'TABLE:shop.products', '--with-dependents'], io), 0);
+    assert.match(io.stdout.join('\n'), /shop\.products: 3 rows/);
+    assert.ok(io.stderr.some((l) => /^Restoring \d+\/\d+: /.test(l)));
+    assert.equal(await cluster.psql("select count(*) from pg_trigger where tgname = 'products_touch'", 'target'), '1');
+  });
+});

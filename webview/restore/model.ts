@@ -1,0 +1,217 @@
+/**
+ * The picker's data: the TOC grouped by schema and kind, filtered as the user types, and the selection with
+ * its dependency closure (computed by the core's own closure code, bundled into the panel, so ticking a table
+ * shows its dependents at once). Pure: no DOM here, so it is tested and benchmarked under Node.
+ */
+import { fromPanelEntry, type PanelEntry } from '../../src/common/restore-protocol';
+import type { TocEntry } from '../../src/core/archive/types';
+import { dependencyClosure } from '../../src/core/restore/closure';
+import { buildTocIndex, describeEntry, type TocIndex } from '../../src/core/restore/toc-index';
+
+/** Kind groups in the order they are shown; a kind not listed goes to "Other". */
+const GROUPS: [string, string[]][] = [
+  ['Tables', ['TABLE', 'FOREIGN TABLE']],
+  ['Table data', ['TABLE DATA']],
+  ['Views', ['VIEW', 'MATERIALIZED VIEW', 'MATERIALIZED VIEW DATA']],
+  ['Sequences', ['SEQUENCE', 'SEQUENCE OWNED BY', 'SEQUENCE SET']],
+  ['Functions', ['FUNCTION', 'PROCEDURE', 'AGGREGATE']],
+  ['Types', ['TYPE', 'DOMAIN']],
+  ['Indexes', ['INDEX', 'INDEX ATTACH']],
+  ['Constraints', ['CONSTRAINT', 'CHECK CONSTRAINT', 'FK CONSTRAINT']],
+  ['Triggers', ['TRIGGER', 'RULE', 'POLICY', 'ROW SECURITY']],
+  ['Defaults', ['DEFAULT']],
+  ['Comments', ['COMMENT']],
+  ['Grants', ['ACL', 'DEFAULT ACL']],
+];
+const GROUP_OF = new Map(GROUPS.flatMap(([g, kinds]) => kinds.map((k) => [k, g] as const)));
+const GROUP_ORDER = new Map([...GROUPS.map(([g], i) => [g, i] as const), ['Other', GROUPS.length]]);
+export const NO_SCHEMA = '(no schema)';
+
+export const groupOf = (desc: string): string => GROUP_OF.get(desc) ?? 'Other';
+
+export type Row =
+  | { type: 'schema'; key: string; schema: string; count: number; schemaEntry?: PanelEntry }
+  | { type: 'group'; key: string; schema: string; group: string; count: number }
+  | { type: 'entry'; entry: PanelEntry };
+
+interface Slot {
+  entry: PanelEntry;
+  schema: string;
+  group: string;
+  /** Lower-cased text the search matches: kind, schema, name, owner. */
+  haystack: string;
+}
+
+/** The TOC, sorted once by schema and kind group (archive order inside a group), ready to filter. */
+export class Catalog {
+  readonly slots: Slot[];
+  readonly byId: Map<number, PanelEntry>;
+  /** SCHEMA entries by name: the schema rows tick them. */
+  readonly schemaEntries = new Map<string, PanelEntry>();
+  readonly index: TocIndex;
+  /** Entries under each schema row ("s:schema") and group row ("g:schema/group"). */
+  private readonly under = new Map<string, PanelEntry[]>();
+
+  constructor(readonly entries: readonly PanelEntry[]) {
+    this.byId = new Map(entries.map((e) => [e.id, e]));
+    this.index = buildTocIndex(entries.map(fromPanelEntry));
+    const slots: (Slot & { pos: number })[] = [];
+    entries.forEach((entry, pos) => {
+      if (entry.desc === 'SCHEMA') {
+        this.schemaEntries.set(entry.tag, entry);
+        return;
+      }
+      const schema = entry.schema ?? NO_SCHEMA;
+      const group = groupOf(entry.desc);
+      const haystack = `${entry.desc} ${schema}.${entry.tag} ${entry.owner ?? ''}`.toLowerCase();
+      slots.push({ entry, schema, group, haystack, pos });
+    });
+    slots.sort((a, b) => cmpSchema(a.schema, b.schema) || GROUP_ORDER.get(a.group)! - GROUP_ORDER.get(b.group)! || a.pos - b.pos);
+    this.slots = slots;
+    for (const s of slots) {
+      for (const key of [`s:${s.schema}`, `g:${s.schema}/${s.group}`]) {
+        const list = this.under.get(key);
+        if (list) list.push(s.entry);
+        else this.under.set(key, [s.entry]);
+      }
+    }
+  }
+
+  /** Entries under a schema or group row, by its key. */
+  entriesUnder(key: string): readonly PanelEntry[] {
+    return this.under.get(key) ?? [];
+  }
+
+  /**
+   * The rows to show for a search text: headers with the number of matches under them, then the matching
+   * entries unless their group is collapsed. Every word of the search must match (in any order).
+   */
+  rows(filter: string, collapsed: ReadonlySet<string> = new Set()): Row[] {
+    const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+    const searching = words.length > 0;
+    const rows: Row[] = [];
+    let schemaRow: Extract<Row, { type: 'schema' }> | undefined;
+    let groupRow: Extract<Row, { type: 'group' }> | undefined;
+    const seenSchemas = new Set<string>();
+    for (const s of this.slots) {
+      if (searching && !words.every((w) => s.haystack.includes(w))) continue;
+      if (schemaRow?.schema !== s.schema) {
+        schemaRow = { type: 'schema', key: `s:${s.schema}`, schema: s.schema, count: 0, schemaEntry: this.schemaEntries.get(s.schema) };
+        seenSchemas.add(s.schema);
+        rows.push(schemaRow);
+        groupRow = undefined;
+      }
+      schemaRow.count++;
+      if (groupRow?.group !== s.group) {
+        if (collapsed.has(schemaRow.key)) continue;
+        groupRow = { type: 'group', key: `g:${s.schema}/${s.group}`, schema: s.schema, group: s.group, count: 0 };
+        rows.push(groupRow);
+      }
+      groupRow.count++;
+      if (!collapsed.has(groupRow.key) && !collapsed.has(schemaRow.key)) rows.push({ type: 'entry', entry: s.entry });
+    }
+    // Schemas with no other entries still get a row, so they can be chosen.
+    for (const [name, entry] of this.schemaEntries) {
+      if (seenSchemas.has(name) || (searching && !words.every((w) => `schema ${name}`.includes(w)))) continue;
+      rows.push({ type: 'schema', key: `s:${name}`, schema: name, count: 0, schemaEntry: entry });
+    }
+    return rows;
+  }
+}
+
+/** Schemas alphabetically, "(no schema)" (extensions, the database itself) last. */
+function cmpSchema(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === NO_SCHEMA) return 1;
+  if (b === NO_SCHEMA) return -1;
+  return a < b ? -1 : 1;
+}
+
+export interface SelectedItem {
+  entry: PanelEntry;
+  reason: string;
+  /** False when the user took a dependent out again. */
+  on: boolean;
+}
+
+/**
+ * What the user ticked (`chosen`), what the closure brought in, and what the user took out again (`excluded`).
+ * Ticking an entry the closure brought in is a no-op; unticking one excludes it; unticking a chosen entry
+ * drops it and whatever it alone brought in.
+ */
+export class Selection {
+  readonly chosen = new Set<number>();
+  readonly excluded = new Set<number>();
+  withDependents = true;
+  existingTables: ReadonlySet<string> = new Set();
+  private closure = new Map<number, { reason: string; via: number | null }>();
+  private omittedReasons = new Map<number, string>();
+
+  constructor(private readonly catalog: Catalog) {}
+
+  /** Recomputes the closure; call after changing chosen, excluded, withDependents or existingTables. */
+  update(): void {
+    const { index } = this.catalog;
+    const selected = [...this.chosen].map((id) => index.byId.get(id)).filter((e): e is TocEntry => !!e);
+    const c = dependencyClosure(index, selected, { withDependents: this.withDependents, existingTables: this.existingTables });
+    this.closure = new Map(c.items.map((i) => [i.entry.dumpId, { reason: i.reason, via: i.via }]));
+    this.omittedReasons = new Map(c.omitted.map((o) => [o.entry.dumpId, o.reason]));
+    for (const id of this.excluded) if (!this.closure.has(id) || this.chosen.has(id)) this.excluded.delete(id);
+  }
+
+  isOn(id: number): boolean {
+    return this.closure.has(id) && !this.excluded.has(id);
+  }
+
+  /** Why an entry is in the selection ("selected", "rows of TABLE shop.products"…), or why it was left out. */
+  reason(id: number): string | undefined {
+    return this.closure.get(id)?.reason ?? this.omittedReasons.get(id);
+  }
+
+  toggle(id: number): void {
+    this.set([id], !this.isOn(id));
+  }
+
+  /** Ticks or unticks several entries at once (a schema or group row). */
+  set(ids: readonly number[], on: boolean): void {
+    for (const id of ids) {
+      if (!this.catalog.byId.get(id)?.restorable) continue;
+      if (on) {
+        this.excluded.delete(id);
+        if (!this.closure.has(id)) this.chosen.add(id);
+      } else if (this.chosen.has(id)) this.chosen.delete(id);
+      else this.excluded.add(id);
+    }
+    this.update();
+  }
+
+  /** Everything the closure holds (ticked or taken out), in archive order, then what was left out and why. */
+  items(): { selected: SelectedItem[]; omitted: { entry: PanelEntry; reason: string }[] } {
+    const pos = this.catalog.index.position;
+    const byPos = (a: number, b: number) => (pos.get(a) ?? 0) - (pos.get(b) ?? 0);
+    const selected = [...this.closure.keys()].sort(byPos).map((id) => ({ entry: this.catalog.byId.get(id)!, reason: this.closure.get(id)!.reason, on: !this.excluded.has(id) }));
+    const omitted = [...this.omittedReasons.keys()].sort(byPos).map((id) => ({ entry: this.catalog.byId.get(id)!, reason: this.omittedReasons.get(id)! }));
+    return { selected, omitted };
+  }
+
+  /** Counts for the header: ticked by the user, brought in as dependents, taken out. */
+  counts(): { chosen: number; dependents: number; excluded: number } {
+    return { chosen: this.chosen.size, dependents: this.closure.size - this.chosen.size - this.excluded.size, excluded: this.excluded.size };
+  }
+}
+
+/** "TABLE shop.products" for a panel entry. */
+export const label = (e: PanelEntry): string => describeEntry(fromPanelEntry(e));
+
+/** State of a schema or group row's checkbox from its entries. */
+export function triState(sel: Selection, entries: readonly PanelEntry[]): 'on' | 'off' | 'mixed' {
+  let on = 0;
+  let total = 0;
+  for (const e of entries) {
+    if (!e.restorable) continue;
+    total++;
+    if (sel.isOn(e.id)) on++;
+  }
+  if (!total || !on) return 'off';
+  return on === total ? 'on' : 'mixed';
+}
