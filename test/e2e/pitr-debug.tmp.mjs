@@ -9,10 +9,12 @@ const wb = await openWorkbench();
 const { page } = wb;
 try {
   await page.waitForTimeout(4000);
+  await wb.openContainer('PostgreSQL Backup');
+  await page.waitForTimeout(3000);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
-  await input.fill('>PITR');
+  for (const q of ['>PostgreSQL Backup', '>Open PITR', '>Base Backup']) { await input.fill(q); await page.waitForTimeout(1500); console.log(q, await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts()); }
   await page.waitForTimeout(2000);
   console.log(await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts());
   await page.screenshot({ path: '/tmp/pgb-dbg/palette.png' });

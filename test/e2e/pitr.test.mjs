@@ -67,6 +67,8 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
 
   it('opens from the palette on a base backup folder', async () => {
     const { page } = wb;
+    // The palette lists the extension's commands once its view container has been shown.
+    await wb.openContainer('PostgreSQL Backup');
     await wb.runCommand('PostgreSQL Backup: Open PITR Builder');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Choose a base backup folder' }).first().click();

@@ -116,6 +116,11 @@ export async function openWorkbench() {
       return (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).map((s) => s.trim());
     },
 
+    /** The content of the active webview panel (open shadow roots are reachable with CSS locators). */
+    webview() {
+      return page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    },
+
     /** Saves a screenshot of the whole window (folders created as needed). */
     async screenshot(path) {
       mkdirSync(dirname(path), { recursive: true });

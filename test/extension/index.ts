@@ -10,6 +10,7 @@ import { format } from 'node:util';
 /** Suites in the order they run; each is imported after mocha has installed describe/it as globals. */
 const suites: Record<string, () => Promise<unknown>> = {
   activation: () => import('./suite/activation.test.js'),
+  restore: () => import('./suite/restore.test.js'),
   pitr: () => import('./suite/pitr.test.js'),
   dump: () => import('./suite/dump.test.js'),
   schema: () => import('./suite/schema.test.js'),

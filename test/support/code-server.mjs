@@ -18,7 +18,7 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update', '--disable-sync',
 ];
 
-/** A quiet test profile: no trust prompt, no welcome page, no chat panel, no gallery checks. */
+/** A quiet test profile: no trust prompt, no welcome page, no chat panel, no update checks. */
 const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',

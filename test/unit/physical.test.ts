@@ -12,7 +12,7 @@ import { parseBaseBackupProgress } from '../../src/core/physical/basebackup-prog
 import { parseManifest } from '../../src/core/physical/manifest';
 import { findGaps, scanWalArchive } from '../../src/core/physical/wal-archive';
 import { parseSegmentName, segmentName } from '../../src/core/physical/wal-names';
-import { summarizeWaldump } from '../../src/core/physical/waldump';
+import { lastCommitIn, walEndIn } from '../../src/core/physical/waldump';
 
 const LABEL = `START WAL LOCATION: 0/2000028 (file 000000010000000000000002)
 CHECKPOINT LOCATION: 0/2000060
@@ -120,23 +120,23 @@ describe('WAL archive scan', () => {
   const SEG = 16 << 20;
 
   it('names segments across the 0xFF boundary', () => {
-    assert.equal(segmentName(1, 0x1ffn, SEG), '0000000100000001000000FF');
-    assert.equal(parseSegmentName('000000020000000100000000', SEG)?.segNo, 0x100n);
+    assert.equal(segmentName(1, 0x1ff, SEG), '0000000100000001000000FF');
+    assert.equal(parseSegmentName('000000020000000100000000', SEG)?.segNo, 0x100);
     assert.equal(parseSegmentName('000000010000000000000100', SEG), undefined);
   });
 
   it('lists segments, compressed and partial ones, history and backup files, and finds gaps', async () => {
     const touch = (n: string) => writeFileSync(join(dir, n), '');
-    for (let i = 1; i <= 9; i++) if (i !== 5 && i !== 6) touch(segmentName(1, BigInt(i), SEG) + (i === 3 ? '.gz' : ''));
+    for (let i = 1; i <= 9; i++) if (i !== 5 && i !== 6) touch(segmentName(1, i, SEG) + (i === 3 ? '.gz' : ''));
     touch('000000010000000000000009.partial');
     touch('00000002.history');
-    touch(segmentName(2, 9n, SEG) + '.zst');
-    touch(segmentName(2, 10n, SEG));
+    touch(segmentName(2, 9, SEG) + '.zst');
+    touch(segmentName(2, 10, SEG));
     touch('000000010000000000000002.00000028.backup');
     touch('README');
     const a = await scanWalArchive(dir, SEG);
     assert.equal(a.segments.length, 9);
-    assert.equal(a.segments.find((s) => s.segNo === 3n)?.compression, 'gz');
+    assert.equal(a.segments.find((s) => s.segNo === 3)?.compression, 'gz');
     assert.equal(a.partials.length, 1);
     assert.deepEqual(a.historyTimelines, [2]);
     assert.deepEqual(a.backupFiles, ['000000010000000000000002.00000028.backup']);
@@ -145,7 +145,7 @@ describe('WAL archive scan', () => {
       [2, '000000020000000000000009', '00000002000000000000000A', 2],
     ]);
     assert.deepEqual(findGaps(a, 2), [{ timeline: 1, first: '000000010000000000000005', last: '000000010000000000000006', count: 2, startLsn: '0/5000000' }]);
-    assert.deepEqual(findGaps(a, 2, 7n), []);
+    assert.deepEqual(findGaps(a, 2, 7), []);
   });
 
   it('learns the segment size from an archived segment', async () => {
@@ -156,15 +156,17 @@ describe('WAL archive scan', () => {
 });
 
 describe('pg_waldump summary', () => {
-  it('finds the last commit and the end of WAL', () => {
-    const s = summarizeWaldump([
-      'rmgr: Heap        len (rec/tot):     54/   150, tx:        735, lsn: 0/03000D30, prev 0/03000CF8, desc: INSERT off 2 flags 0x00, blkref #0: rel 1663/5/16384 blk 0',
+  it('finds the last commit, skipping aborts', () => {
+    const c = lastCommitIn([
       'rmgr: Transaction len (rec/tot):     34/    34, tx:        735, lsn: 0/03000DC8, prev 0/03000D30, desc: COMMIT 2026-11-25 15:01:02.123456 UTC; inval msgs: catcache 55 catcache 54',
       'rmgr: Transaction len (rec/tot):     34/    34, tx:        736, lsn: 0/03000DF0, prev 0/03000DC8, desc: ABORT 2026-11-25 15:01:03.000000 UTC',
-      'rmgr: Standby     len (rec/tot):     50/    50, tx:          0, lsn: 0/03000E18, prev 0/03000DF0, desc: RUNNING_XACTS nextXid 737',
     ]);
-    assert.deepEqual(s.lastCommit, { lsn: '0/03000DC8', xid: 735, time: '2026-11-25T15:01:02.123Z' });
-    assert.equal(s.endLsn, '0/3000E4A');
-    assert.equal(s.records, 4);
+    assert.deepEqual(c, { lsn: '0/03000DC8', xid: 735, time: '2026-11-25T15:01:02.123Z' });
+    assert.equal(lastCommitIn([]), undefined);
+  });
+
+  it('reads the end of WAL from the final error', () => {
+    assert.equal(walEndIn('pg_waldump: error: error in WAL record at 28/29324D0: invalid record length at 28/2932508: expected at least 24, got 0'), '28/2932508');
+    assert.equal(walEndIn('pg_waldump: error: error in WAL record at 0/3000028: invalid magic number 0000'), '0/3000028');
   });
 });

@@ -412,6 +412,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       showSummary(m.summary);
       break;
     case 'idle':
+      $('progress').hidden = true;
       setRunning(false);
       status(m.message);
       break;

@@ -1,6 +1,9 @@
-/** Buffer's own decoder, without toString's argument handling: most of the TOC's cost is its strings. */
-interface Utf8Sliceable {
+import { isAscii } from 'node:buffer';
+
+/** Buffer's own decoders, without toString's argument handling: most of the TOC's cost is its strings. */
+interface Sliceable {
   utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
 }
 
 /** Thrown (not an Error: it is control flow) when the buffered window ends before the source does. */
@@ -16,6 +19,12 @@ export class SourceEnded {
  * ReadOffset). `base` is the source position of buf[0]; `complete` says the window reaches the source's end.
  */
 export class TocCursor {
+  /**
+   * The window decoded once when it is all ASCII (the usual case): each string is then a substring of it,
+   * which V8 makes without copying, instead of one decoder call per string. null when not ASCII.
+   */
+  private text: string | null | undefined;
+
   constructor(
     public buf: Buffer,
     public base: number,
@@ -24,6 +33,15 @@ export class TocCursor {
     readonly sourceSize: number,
     public intSize = 4,
   ) {}
+
+  /** Moves the window: `buf` now starts at source position `base`. */
+  setWindow(buf: Buffer, base: number): void {
+    this.buf = buf;
+    this.base = base;
+    this.pos = 0;
+    this.text = undefined;
+    this.complete = base + buf.length >= this.sourceSize;
+  }
 
   /** Source position of the next byte. */
   get at(): number {
@@ -65,7 +83,8 @@ export class TocCursor {
   str(): string | null {
     const len = this.strLength();
     if (len <= 0) return len === 0 ? '' : null;
-    const s = (this.buf as unknown as Utf8Sliceable).utf8Slice(this.pos, this.pos + len);
+    if (this.text === undefined) this.text = isAscii(this.buf) ? (this.buf as unknown as Sliceable).latin1Slice(0, this.buf.length) : null;
+    const s = this.text !== null ? this.text.substring(this.pos, this.pos + len) : (this.buf as unknown as Sliceable).utf8Slice(this.pos, this.pos + len);
     this.pos += len;
     return s;
   }

@@ -138,10 +138,7 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
     const next = await src.read(c.base + c.buf.length, chunk);
     if (next.length === 0) return false; // the file shrank while we read it
     const kept = c.buf.subarray(checkpoint);
-    c.base += checkpoint;
-    c.buf = kept.length ? Buffer.concat([kept, next]) : next;
-    c.pos = 0;
-    c.complete = c.base + c.buf.length >= src.size;
+    c.setWindow(kept.length ? Buffer.concat([kept, next]) : next, c.base + checkpoint);
     return true;
   };
   /** Runs one parsing step, refilling and retrying while the window is short. */

@@ -35,6 +35,7 @@ export function initialRatio(o: DumpOptions): number {
 
 interface Item {
   key: string;
+  /** Unqualified, as parallel workers' "finished item" lines name it. */
   name: string;
   weight: number;
   startBytes?: number;
@@ -54,6 +55,11 @@ const LO_KEY = '(large objects)';
  */
 export class DumpProgressEstimator {
   private readonly items = new Map<string, Item>();
+  // Running sums, so each stderr line costs O(tables in flight), not O(tables): databases have thousands.
+  private readonly flying = new Set<Item>();
+  private totalWeight = 0;
+  private finishedWeight = 0;
+  private tablesDone = 0;
   private readonly catalogWeight: number;
   private catalogSteps = 0;
   private dataStarted = false;
@@ -71,32 +77,25 @@ export class DumpProgressEstimator {
   ) {
     for (const t of workload.tables) this.add(`${t.schema}.${t.name}`, t.name, t.bytes);
     if (workload.largeObjectBytes > 0) this.add(LO_KEY, LO_KEY, workload.largeObjectBytes);
-    this.catalogWeight = Math.max(1, CATALOG_SHARE * this.dataWeight());
+    this.catalogWeight = Math.max(1, CATALOG_SHARE * this.totalWeight);
     this.ratio = initialRatio(options);
   }
 
   private add(key: string, name: string, bytes: number): Item {
     const item = { key, name, weight: Math.max(MIN_WEIGHT, bytes) };
     this.items.set(key, item);
+    this.totalWeight += item.weight;
     return item;
-  }
-
-  private dataWeight(): number {
-    let w = 0;
-    for (const i of this.items.values()) w += i.weight;
-    return w;
-  }
-
-  private inFlight(): Item[] {
-    return [...this.items.values()].filter((i) => i.startBytes !== undefined && !i.done);
   }
 
   private finish(item: Item): void {
     item.done = true;
-    let finished = 0;
-    for (const i of this.items.values()) if (i.done) finished += i.weight;
+    this.flying.delete(item);
+    this.finishedWeight += item.weight;
+    if (item.key !== LO_KEY) this.tablesDone++;
     const written = this.bytes - this.dataStartBytes;
-    if (written > 0 && !this.parallel) this.ratio = finished / written;
+    // Only a one-table-at-a-time dump tells which output bytes belong to which tables.
+    if (written > 0 && !this.parallel) this.ratio = this.finishedWeight / written;
   }
 
   private start(key: string, name: string): void {
@@ -105,9 +104,11 @@ export class DumpProgressEstimator {
       this.dataStartBytes = this.bytes;
     }
     // Without workers pg_dump copies one table at a time: a new table means the previous ones are done.
-    if (!this.parallel) for (const i of this.inFlight()) this.finish(i);
+    if (!this.parallel) for (const i of [...this.flying]) this.finish(i);
     const item = this.items.get(key) ?? this.add(key, name, 0);
+    if (item.done || this.flying.has(item)) return;
     item.startBytes = this.bytes;
+    this.flying.add(item);
     this.current = key;
     this.phase = 'data';
   }
@@ -123,7 +124,7 @@ export class DumpProgressEstimator {
       this.start(LO_KEY, LO_KEY);
     } else if ((m = FINISHED_LINE.exec(text))) {
       const name = m[1] === 'TABLE DATA' ? m[2] : LO_KEY;
-      const item = this.inFlight().find((i) => i.name === name);
+      const item = [...this.flying].find((i) => i.name === name);
       if (item) this.finish(item);
     } else if (CATALOG_LINE.test(text)) {
       this.catalogSteps++;
@@ -137,7 +138,7 @@ export class DumpProgressEstimator {
 
   /** pg_dump exited successfully; what remains is checksums and renames. */
   finishing(): void {
-    for (const i of this.inFlight()) this.finish(i);
+    for (const i of [...this.flying]) this.finish(i);
     this.phase = 'finishing';
   }
 
@@ -148,21 +149,24 @@ export class DumpProgressEstimator {
   }
 
   snapshot(): DumpProgress {
-    const items = [...this.items.values()];
-    const finished = items.filter((i) => i.done).reduce((s, i) => s + i.weight, 0);
-    const flying = this.inFlight().reduce((s, i) => s + i.weight, 0);
-    const fromOutput = finished + (this.bytes - Math.max(this.dataStartBytes, ...this.inFlight().map((i) => i.startBytes ?? 0))) * this.ratio;
-    const data = this.dataStarted ? Math.min(finished + IN_FLIGHT_CAP * flying, Math.max(finished, fromOutput)) : 0;
+    let flyingWeight = 0;
+    let lastStart = this.dataStartBytes;
+    for (const i of this.flying) {
+      flyingWeight += i.weight;
+      lastStart = Math.max(lastStart, i.startBytes ?? 0);
+    }
+    const finished = this.finishedWeight;
+    const fromOutput = finished + (this.bytes - lastStart) * this.ratio;
+    const data = this.dataStarted ? Math.min(finished + IN_FLIGHT_CAP * flyingWeight, Math.max(finished, fromOutput)) : 0;
     const catalog = this.dataStarted || this.phase === 'finishing' ? 1 : Math.min(1, this.catalogSteps / CATALOG_STEPS);
-    const total = this.catalogWeight + this.dataWeight();
-    const estimate = this.phase === 'finishing' ? 99 : Math.floor((99 * (this.catalogWeight * catalog + data)) / total);
+    const estimate = this.phase === 'finishing' ? 99 : Math.floor((99 * (this.catalogWeight * catalog + data)) / (this.catalogWeight + this.totalWeight));
     if (this.phase !== 'done') this.lastPercent = Math.max(this.lastPercent, Math.min(99, estimate));
     return {
       percent: this.lastPercent,
       phase: this.phase,
       table: this.phase === 'data' ? this.current : undefined,
-      tablesDone: items.filter((i) => i.done && i.key !== LO_KEY).length,
-      tablesTotal: items.filter((i) => i.key !== LO_KEY).length,
+      tablesDone: this.tablesDone,
+      tablesTotal: this.items.size - (this.items.has(LO_KEY) ? 1 : 0),
       bytesWritten: this.bytes,
     };
   }

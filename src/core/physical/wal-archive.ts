@@ -18,7 +18,7 @@ export interface ArchivedSegment {
   /** The 24-hex segment name. */
   name: string;
   timeline: number;
-  segNo: bigint;
+  segNo: number;
   compression?: SegmentCompression;
   partial: boolean;
 }
@@ -78,7 +78,7 @@ export async function scanWalArchive(dir: string, segmentSize?: number): Promise
       backupFiles.push(file);
     }
   }
-  segments.sort((a, b) => a.timeline - b.timeline || (a.segNo < b.segNo ? -1 : a.segNo > b.segNo ? 1 : 0));
+  segments.sort((a, b) => a.timeline - b.timeline || a.segNo - b.segNo);
   const timelines: TimelineSpan[] = [];
   for (const s of segments) {
     const span = timelines.at(-1);
@@ -95,28 +95,28 @@ export async function scanWalArchive(dir: string, segmentSize?: number): Promise
  * the first archived segment) and the last one. A timeline switch continues in the same segment number on the
  * new timeline, so segments of all timelines on the way count.
  */
-export function findGaps(a: WalArchive, timeline: number, fromSegNo?: bigint): WalGap[] {
-  const present = new Map<bigint, number>();
+export function findGaps(a: WalArchive, timeline: number, fromSegNo?: number): WalGap[] {
+  const present = new Map<number, number>();
   for (const s of a.segments) if (s.timeline <= timeline) present.set(s.segNo, Math.max(present.get(s.segNo) ?? 0, s.timeline));
   if (!present.size) return [];
-  const nums = [...present.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const nums = [...present.keys()].sort((x, y) => x - y);
   const gaps: WalGap[] = [];
   // Segments before the first one at or after fromSegNo are not needed (a -Xs backup carries its own WAL).
-  let prev: bigint | undefined;
+  let prev: number | undefined;
   for (const n of nums) {
     if (fromSegNo !== undefined && n < fromSegNo) continue;
     if (prev === undefined) {
       prev = n;
       continue;
     }
-    if (n > prev + 1n) {
+    if (n > prev + 1) {
       const tl = present.get(n)!;
       gaps.push({
         timeline: tl,
-        first: segmentName(tl, prev + 1n, a.segmentSize),
-        last: segmentName(tl, n - 1n, a.segmentSize),
-        count: Number(n - prev - 1n),
-        startLsn: segmentStartLsn(prev + 1n, a.segmentSize),
+        first: segmentName(tl, prev + 1, a.segmentSize),
+        last: segmentName(tl, n - 1, a.segmentSize),
+        count: n - prev - 1,
+        startLsn: segmentStartLsn(prev + 1, a.segmentSize),
       });
     }
     prev = n;

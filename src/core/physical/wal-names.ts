@@ -9,35 +9,36 @@ export const DEFAULT_SEGMENT_SIZE = 16 * 1024 * 1024;
 
 export interface SegmentName {
   timeline: number;
-  segNo: bigint;
+  /** Segment number: at most 2^32 × 4096 (1 MB segments), exact as a double. */
+  segNo: number;
 }
 
 const SEGMENT_RE = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})$/;
 
-function segmentsPerId(segSize: number): bigint {
-  return 0x100000000n / BigInt(segSize);
+function segmentsPerId(segSize: number): number {
+  return 0x100000000 / segSize;
 }
 
 export function parseSegmentName(name: string, segSize: number): SegmentName | undefined {
   const m = SEGMENT_RE.exec(name);
   if (!m) return undefined;
-  const low = BigInt(`0x${m[3]}`);
+  const low = parseInt(m[3], 16);
   if (low >= segmentsPerId(segSize)) return undefined;
-  return { timeline: parseInt(m[1], 16), segNo: BigInt(`0x${m[2]}`) * segmentsPerId(segSize) + low };
+  return { timeline: parseInt(m[1], 16), segNo: parseInt(m[2], 16) * segmentsPerId(segSize) + low };
 }
 
-export function segmentName(timeline: number, segNo: bigint, segSize: number): string {
+export function segmentName(timeline: number, segNo: number, segSize: number): string {
   const per = segmentsPerId(segSize);
-  const hex = (n: bigint | number) => n.toString(16).toUpperCase().padStart(8, '0');
-  return `${hex(timeline)}${hex(segNo / per)}${hex(segNo % per)}`;
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+  return `${hex(timeline)}${hex(Math.floor(segNo / per))}${hex(segNo % per)}`;
 }
 
-export function segmentStartLsn(segNo: bigint, segSize: number): string {
-  return formatLsn(segNo * BigInt(segSize));
+export function segmentStartLsn(segNo: number, segSize: number): string {
+  return formatLsn(BigInt(segNo) * BigInt(segSize));
 }
 
-export function segmentOfLsn(lsn: bigint, segSize: number): bigint {
-  return lsn / BigInt(segSize);
+export function segmentOfLsn(lsn: bigint, segSize: number): number {
+  return Number(lsn / BigInt(segSize));
 }
 
 export function isValidSegmentSize(n: number): boolean {

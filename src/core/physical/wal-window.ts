@@ -19,7 +19,7 @@ import { findGaps, scanWalArchive, type ArchivedSegment, type WalArchive } from 
 import type { ToolSet } from '../tools/discover';
 import { installAdvice } from '../tools/pick';
 import { summarizeSegment, type SegmentSummary } from './waldump';
-import { parseSegmentName, segmentOfLsn } from './wal-names';
+import { parseSegmentName, segmentOfLsn, segmentStartLsn } from './wal-names';
 
 export interface WindowOptions {
   backupDir: string;
@@ -94,7 +94,7 @@ export async function recoverableWindow(opts: WindowOptions): Promise<WindowResu
       break;
     }
     segmentsRead++;
-    walEnd ??= summary.endLsn;
+    walEnd ??= summary.endLsn ?? segmentStartLsn(seg.segNo + 1, archive.segmentSize);
     if (summary.lastCommit) {
       to = summary.lastCommit;
       break;

@@ -3,7 +3,8 @@
  * and `*.sql` directly inside the known object folders (`<dir>/tables/`, …); anything else in the folder (a
  * README, a migrations folder, other file types) is never read, reported or deleted.
  */
-import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PgBackupError } from '../errors';
 import { INDEX_FILE, OBJECT_FOLDERS } from './split-layout';
@@ -62,13 +63,33 @@ async function listOwned(dir: string, extraFolders: ReadonlySet<string>): Promis
   return out.sort();
 }
 
-async function readText(path: string): Promise<string | undefined> {
+function readText(path: string): string | undefined {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new PgBackupError(`Cannot read ${path}: ${(e as Error).message}`, 'io');
   }
+}
+
+/** Files read between two yields to the event loop. */
+const READ_BATCH = 200;
+
+/**
+ * Reads many small files. Synchronous reads in batches: each async readFile is four thread-pool round trips,
+ * which for thousands of files costs several times the CPU; yielding between batches keeps the extension host
+ * responsive.
+ */
+async function readTexts(root: string, rels: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < rels.length; i += READ_BATCH) {
+    if (i) await new Promise((r) => setImmediate(r));
+    for (const rel of rels.slice(i, i + READ_BATCH)) {
+      const text = readText(join(root, rel));
+      if (text !== undefined) out.set(rel, text);
+    }
+  }
+  return out;
 }
 
 /**
@@ -89,18 +110,8 @@ export function extraFoldersOf(files: ReadonlyMap<string, string>): Set<string> 
  * `expected` (the rendered export) lets folders only it uses count as ours.
  */
 export async function readLayoutFiles(layout: SchemaLayout, expected: ReadonlyMap<string, string> = new Map()): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (layout.kind === 'file') {
-    const text = await readText(layout.path);
-    if (text !== undefined) out.set(basename(layout.path), text);
-    return out;
-  }
-  const rels = await listOwned(layout.dir, extraFoldersOf(expected));
-  await eachLimited(rels, 64, async (rel) => {
-    const text = await readText(join(layout.dir, rel));
-    if (text !== undefined) out.set(rel, text);
-  });
-  return out;
+  if (layout.kind === 'file') return readTexts(dirname(layout.path), [basename(layout.path)]);
+  return readTexts(layout.dir, await listOwned(layout.dir, extraFoldersOf(expected)));
 }
 
 export type FileStatus = 'added' | 'changed' | 'removed' | 'unchanged';

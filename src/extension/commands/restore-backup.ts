@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { detectArchiveFormat } from '../../core/archive/detect';
 import { readArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
+import { PgBackupError } from '../../core/errors';
 import { validateRestoreOptions, type RestoreOptions } from '../../core/restore/options';
 import { planRestore } from '../../core/restore/planner';
 import type { Ctx } from '../context';
@@ -61,7 +62,7 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
 
     const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, undefined, 'Restore into which server?');
     if (!profile) {
-      if (direct) throw new Error(`No saved connection named "${direct.connection}".`);
+      if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
       return undefined;
     }
     const target: RestoreTarget | undefined = direct ? { profile, database: direct.database, kind: direct.newDatabase === false ? 'existing' : 'new' } : await chooseTarget(ctx, profile, info?.database);

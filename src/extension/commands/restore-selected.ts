@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { PLAIN_DUMP_ADVICE, detectArchiveFormat } from '../../core/archive/detect';
 import { readArchive } from '../../core/archive/read-archive';
+import { PgBackupError } from '../../core/errors';
 import { validateRestoreOptions, type RestoreOptions } from '../../core/restore/options';
 import { parseSelectSpec, resolveSpec } from '../../core/restore/selection';
 import { buildTocIndex } from '../../core/restore/toc-index';
@@ -38,7 +39,7 @@ async function restoreDirect(ctx: Ctx, a: RestoreSelectedArgs): Promise<RestoreO
   const options = a.options ?? {};
   validateRestoreOptions(options, info.format);
   const profile = ctx.connections.find(a.connection);
-  if (!profile) throw new Error(`No saved connection named "${a.connection}".`);
+  if (!profile) throw new PgBackupError(`No saved connection named "${a.connection}".`, 'usage');
   const target: RestoreTarget = { profile, database: a.database, kind: a.newDatabase === false ? 'existing' : 'new' };
   const request = { archive: info, index, chosen, excluded: new Set<number>(), withDependents: a.withDependents ?? true, options };
   const plan = target.kind === 'existing' ? await ctx.connections.with(profile, { database: a.database }, (c) => planSelection({ ...request, target: c })) : await planSelection(request);

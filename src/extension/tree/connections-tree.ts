@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
 import { listDatabases, serverInfo, type DatabaseInfo, type ServerInfo } from '../../core/connection/server-info';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, PgBackupError } from '../../core/errors';
 import { formatBytes } from '../../core/format';
 import type { Config } from '../config';
 import type { Connections } from '../connections';
@@ -21,6 +21,8 @@ export interface MessageNode {
   kind: 'message';
   text: string;
   error?: boolean;
+  /** What clicking it does, e.g. "Set Password…" after an authentication failure. */
+  command?: vscode.Command;
 }
 export type ConnectionsTreeNode = ConnectionNode | DatabaseNode | MessageNode;
 
@@ -28,6 +30,7 @@ interface Probe {
   server?: ServerInfo;
   databases?: DatabaseInfo[];
   error?: string;
+  errorKind?: string;
 }
 
 /** Saved connections; each lists its databases (with size) and shows the server version once it was reached. */
@@ -78,6 +81,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
         item.tooltip = node.text;
         item.contextValue = node.error ? 'message.error' : 'message';
+        item.command = node.command;
         return item;
       }
     }
@@ -90,7 +94,15 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
     }
     if (node.kind !== 'connection') return [];
     const probe = await this.probe(node);
-    if (probe.error) return [{ kind: 'message', text: probe.error, error: true }];
+    if (probe.error) {
+      const fix: vscode.Command | undefined =
+        probe.errorKind === 'auth'
+          ? { command: 'pgBackup.setPassword', title: 'Set Password…', arguments: [node] }
+          : probe.errorKind === 'unreachable' || probe.errorKind === 'database'
+            ? { command: 'pgBackup.editConnection', title: 'Edit Connection…', arguments: [node] }
+            : undefined;
+      return [{ kind: 'message', text: probe.error, error: true, command: fix }, ...(fix ? [{ kind: 'message' as const, text: `Click to fix: ${fix.title}`, command: fix }] : [])];
+    }
     return (probe.databases ?? []).map((database) => ({ kind: 'database', connection: node, database }));
   }
 
@@ -110,10 +122,12 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
     try {
       probe = await this.connections.with(node.profile, {}, async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }));
     } catch (e) {
-      probe = { error: errorMessage(e) };
+      probe = { error: errorMessage(e), errorKind: e instanceof PgBackupError ? e.kind : undefined };
     }
     this.probes.set(node.profile.name, probe);
-    this.changed.fire(node);
+    // Redraw the connection row (version or error) once VS Code has taken its children: a refresh fired while
+    // the children are still being fetched is dropped.
+    setTimeout(() => this.changed.fire(node), 0);
     return probe;
   }
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { isRestorable } from '../../core/archive/list-file';
 import { readArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
-import { errorMessage, PgBackupError } from '../../core/errors';
+import { CancelledError, errorMessage, PgBackupError } from '../../core/errors';
 import { validateRestoreOptions } from '../../core/restore/options';
 import type { PlannedRestore } from '../../core/restore/planner';
 import { buildTocIndex, describeEntry, type TocIndex } from '../../core/restore/toc-index';
@@ -35,8 +35,8 @@ export class RestorePanel {
   private static readonly panels = new Map<string, RestorePanel>();
   private loaded: Promise<Loaded> | undefined;
   private running: AbortController | undefined;
-  /** The last outcome, for tests and the summary document. */
-  lastOutcome: RestoreOutcome | undefined;
+  /** The last outcome: sent again when the webview is rebuilt (a hidden panel drops messages). */
+  private lastOutcome: RestoreOutcome | undefined;
 
   static show(ctx: Ctx, path: string): RestorePanel {
     const open = RestorePanel.panels.get(path);
@@ -123,7 +123,9 @@ export class RestorePanel {
   private async handle(m: PanelToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
-        return this.sendArchive();
+        await this.sendArchive();
+        if (this.lastOutcome) this.post({ type: 'summary', summary: summaryView(this.lastOutcome) });
+        return;
       case 'listDatabases': {
         const profile = this.profile(m.connection);
         const databases = await databaseNames(this.ctx, profile);
@@ -225,6 +227,11 @@ export class RestorePanel {
       this.lastOutcome = outcome;
       this.ctx.log.info(`Restored ${outcome.summary.restored.length} of ${plan.total} item(s) into ${target.database}; ${outcome.summary.errors.length} error(s).`);
       this.post({ type: 'summary', summary: summaryView(outcome) });
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+      const left = target.kind === 'new' ? ` The new database "${target.database}" stays, with what was restored before the cancel.` : '';
+      this.ctx.log.info(`Restore into ${target.database} cancelled.${left}`);
+      this.post({ type: 'idle', message: `Cancelled.${left}` });
     } finally {
       this.running = undefined;
     }
