@@ -116,8 +116,9 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
   }
 
   private async probe(node: ConnectionNode): Promise<Probe> {
+    // Errors are cached too (until Refresh), or each redraw would reconnect and redraw again.
     const cached = this.probes.get(node.profile.name);
-    if (cached && !cached.error) return cached;
+    if (cached) return cached;
     let probe: Probe;
     try {
       probe = await this.connections.with(node.profile, {}, async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }));
