@@ -27,15 +27,21 @@ BEGIN
   END LOOP;
 END $$;`;
 
-async function median(fn: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+interface Sample {
+  wall: number;
+  /** CPU time of this Node process (pg-backup's own work; pg_dump runs in a child). */
+  cpu: number;
 }
+
+async function sample(fn: () => Promise<unknown>): Promise<Sample> {
+  const wall = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  await fn();
+  const used = process.cpuUsage(cpu);
+  return { wall: Number(process.hrtime.bigint() - wall) / 1e6, cpu: (used.user + used.system) / 1000 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const cluster = await startCluster();
@@ -49,22 +55,32 @@ async function main(): Promise<void> {
     );
     const conn = parseConnectionString(cluster.url('bench')).params;
     const pgDump = join(PG15_BIN, 'pg_dump');
-    const raw = await median(() => execFileP(pgDump, ['--schema-only', '--no-owner', '--no-privileges', '-f', join(work, 'raw.sql'), `--dbname=${cluster.url('bench')}`]));
     const file: SchemaLayout = { kind: 'file', path: join(work, 'schema.sql') };
     const split: SchemaLayout = { kind: 'split', dir: join(work, 'schema') };
     let fresh = 0;
-    const rows: [string, number][] = [
-      ['raw pg_dump --schema-only', raw],
-      ['export, single file', await median(() => exportSchema({ conn, layout: file }))],
-      ['export, split (first, all files new)', await median(async () => exportSchema({ conn, layout: { kind: 'split', dir: join(work, `fresh${fresh++}`) } }))],
-      ['export, split (again, unchanged)', await median(() => exportSchema({ conn, layout: split }))],
-      ['check, single file (unchanged)', await median(() => checkSchema({ conn, layout: file }))],
-      ['check, split (unchanged)', await median(() => checkSchema({ conn, layout: split }))],
+    // Operations run interleaved, round after round, so a busy machine slows them all alike.
+    const ops: [string, () => Promise<unknown>][] = [
+      ['raw pg_dump --schema-only', () => execFileP(pgDump, ['--schema-only', '--no-owner', '--no-privileges', '-f', join(work, 'raw.sql'), `--dbname=${cluster.url('bench')}`])],
+      ['export, single file', () => exportSchema({ conn, layout: file })],
+      ['export, split, into an empty folder', () => exportSchema({ conn, layout: { kind: 'split', dir: join(work, `fresh${fresh++}`) } })],
+      ['export, split, unchanged', () => exportSchema({ conn, layout: split })],
+      ['check, single file, unchanged', () => checkSchema({ conn, layout: file })],
+      ['check, split, unchanged', () => checkSchema({ conn, layout: split })],
     ];
+    await exportSchema({ conn, layout: split });
+    const samples = ops.map((): Sample[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < ops.length; i++) samples[i].push(await sample(ops[i][1]));
+    }
     const files = (await exportSchema({ conn, layout: split })).files.length;
-    console.log(`Schema export on PostgreSQL 15, ${objects} objects (${TABLES} tables), ${files} files in the split layout, median of ${ROUNDS} runs:\n`);
-    console.log('| operation | ms | × raw pg_dump |\n|---|---:|---:|');
-    for (const [name, ms] of rows) console.log(`| ${name} | ${ms.toFixed(0)} | ${(ms / raw).toFixed(2)} |`);
+    const raw = median(samples[0].map((s) => s.wall));
+    console.log(`Schema export on PostgreSQL 15, ${objects} objects (${TABLES} tables), ${files} files in the split layout, median of ${ROUNDS} interleaved runs:\n`);
+    console.log('| operation | wall ms | × raw pg_dump | pg-backup CPU ms |\n|---|---:|---:|---:|');
+    ops.forEach(([name], i) => {
+      const wall = median(samples[i].map((s) => s.wall));
+      const cpu = i === 0 ? '–' : median(samples[i].map((s) => s.cpu)).toFixed(0);
+      console.log(`| ${name} | ${wall.toFixed(0)} | ${(wall / raw).toFixed(2)} | ${cpu} |`);
+    });
   } finally {
     await destroyCluster(cluster);
     await rm(work, { recursive: true, force: true });

@@ -94,7 +94,8 @@ export interface RestorePanelState {
 
 export type HostToPanel =
   | { type: 'archive'; archive: ArchiveSummary; entries: PanelEntry[]; connections: string[]; defaultTarget: TargetChoice; readMs: number }
-  | { type: 'databases'; connection: string; databases: string[]; database?: string; tables: string[] }
+  /** `suggested`: a free name for a new database, after the dump's database. */
+  | { type: 'databases'; connection: string; databases: string[]; database?: string; tables: string[]; suggested: string }
   | { type: 'plan'; preview: PlanPreview }
   | { type: 'progress'; done: number; total: number; current: string }
   | { type: 'summary'; summary: SummaryView }

@@ -59,6 +59,10 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     wb = await openWorkbench();
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.page.screenshot({ path: `/tmp/pgb-dbg/fail-${Date.now()}.png` }); // DEBUG-TMP
+  });
+
   after(async () => {
     await wb?.close();
     await destroyCluster(cluster);
@@ -75,7 +79,11 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     // code-server's own folder dialog: a path box in the quick input.
     await waitFor('the folder dialog', async () => /\//.test(await input.inputValue()));
     await input.fill(backupDir);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: '/tmp/pgb-dbg/dialog-1.png' }); // DEBUG-TMP
     await page.keyboard.press('Enter');
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: '/tmp/pgb-dbg/dialog-2.png' }); // DEBUG-TMP
     for (let i = 0; i < 3 && !(await page.locator('iframe.webview').count()); i++) {
       await sleep(700);
       if (await page.locator('.quick-input-widget .quick-input-box input').isVisible()) await page.keyboard.press('Enter');

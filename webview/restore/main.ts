@@ -32,6 +32,8 @@ const collapsed = new Set<string>();
 let archivePath = '';
 let toc: VirtualList;
 let selList: VirtualList;
+/** The user typed a name for the new database: suggestions from the host no longer replace it. */
+let nameEdited = false;
 
 const BOOL_OPTIONS: [keyof RestoreOptions, string, string][] = [
   ['clean', '--clean', 'drop objects of the selection that exist in the target, then recreate them'],
@@ -369,7 +371,11 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
         selectionChanged();
       });
       for (const id of ['kind-new', 'kind-existing', 'existing']) $(id).addEventListener('change', targetChanged);
-      conn.addEventListener('change', () => host.postMessage({ type: 'listDatabases', connection: conn.value }));
+      conn.addEventListener('change', () => host.postMessage({ type: 'listDatabases', connection: conn.value, ...(targetChoice().kind === 'existing' ? { database: targetChoice().database } : {}) }));
+      $('new-name').addEventListener('input', () => {
+        nameEdited = true;
+        save();
+      });
       $('options').addEventListener('change', save);
       $('preview').addEventListener('click', () => {
         status('Planning…');
@@ -384,6 +390,12 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       refilter(false);
       selectionChanged();
       targetChanged();
+      // Time since this webview's document started loading: script, the host's TOC read, first rows drawn.
+      requestAnimationFrame(() => {
+        const ms = Math.round(performance.now());
+        app.dataset.openMs = String(ms);
+        $('facts').textContent += ` · picker ready in ${ms} ms`;
+      });
       break;
     }
     case 'databases': {
@@ -391,6 +403,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       const existing = $('existing') as HTMLSelectElement;
       const keep = existing.value;
       existing.replaceChildren(...m.databases.map((d) => new Option(d, d, false, d === keep)));
+      if (!nameEdited) ($('new-name') as HTMLInputElement).value = m.suggested;
       if (m.database && m.database === targetChoice().database && targetChoice().kind === 'existing') {
         sel.existingTables = new Set(m.tables);
         sel.update();

@@ -19,10 +19,10 @@ export function buildTocIndex(entries: readonly TocEntry[]): TocIndex {
     position.set(e.dumpId, i);
   });
   for (const e of entries) {
-    for (const d of new Set(e.dependencies)) {
+    for (const d of e.dependencies) {
       const list = dependents.get(d);
-      if (list) list.push(e);
-      else dependents.set(d, [e]);
+      if (!list) dependents.set(d, [e]);
+      else if (list[list.length - 1] !== e) list.push(e); // an id listed twice by one entry counts once
     }
   }
   return { entries, byId, position, dependents };

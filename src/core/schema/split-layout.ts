@@ -139,21 +139,26 @@ function readQualified(s: string, i: number): [string, number] {
 /** KINDs of COMMENT/ACL tags, longest first so "MATERIALIZED VIEW" wins over "VIEW". */
 const TAG_KINDS = [...Object.keys(FOLDERS), 'COLUMN', 'SCHEMA', 'DATABASE', 'LANGUAGE', 'LARGE OBJECT'].sort((a, b) => b.length - a.length);
 
+interface Target {
+  type: string;
+  /** As the object's own entry names it (see lookupName). */
+  name: string;
+  /** For routines and operators: the signature as the tag spells it, "add(a integer, b integer)". */
+  signature?: string;
+}
+
 /** What a COMMENT/ACL/SECURITY LABEL tag ("TABLE users", "COLUMN users.name", "CONSTRAINT c ON t") points at. */
-function targetOf(tag: string): { type: string; name: string; label: string } | undefined {
+function targetOf(tag: string): Target | undefined {
   const kind = TAG_KINDS.find((k) => tag.startsWith(k + ' '));
   if (!kind) return undefined;
   const rest = tag.slice(kind.length + 1);
   const [first, end] = readIdent(rest, 0);
-  if (kind === 'COLUMN') {
-    return { type: 'TABLE', name: first, label: first };
-  }
+  if (kind === 'COLUMN') return { type: 'TABLE', name: first };
   if (rest.startsWith(' ON ', end) && ON_TABLE.has(kind)) {
     const [table] = readQualified(rest, end + 4);
-    return { type: kind, name: `${table} ${first}`, label: `${table} ${first}` };
+    return { type: kind, name: `${table} ${first}` };
   }
-  // Routines: "add(a integer, b integer)" names arguments; only the name is compared, see lookUp.
-  return { type: kind === 'LANGUAGE' ? 'PROCEDURAL LANGUAGE' : kind, name: first, label: SIGNATURE.has(kind) ? rest : first };
+  return { type: kind === 'LANGUAGE' ? 'PROCEDURAL LANGUAGE' : kind, name: first, signature: SIGNATURE.has(kind) ? rest : undefined };
 }
 
 /** The name a main entry is found by: routines by their bare name (comments spell their arguments differently). */
@@ -161,6 +166,8 @@ function lookupName(e: DumpEntry): string {
   const paren = e.name.indexOf('(');
   return family(e.type) === 'routine' && paren >= 0 ? e.name.slice(0, paren) : e.name;
 }
+
+const folderOf = (type: string) => FOLDERS[type] ?? type.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 
 const keyOf = (schema: string, type: string, name: string) => `${schema}\u0000${family(type)}\u0000${name}`;
 
@@ -178,7 +185,7 @@ function splitOnTable(tag: string, tables: ReadonlySet<string>): [string, string
 function refOfMain(e: DumpEntry, relations: ReadonlySet<string>): ObjectRef {
   const schema = e.schema === '-' ? undefined : e.schema;
   if (e.type === 'SCHEMA') return { schema: e.name, folder: '', stem: 'schema' };
-  const folder = FOLDERS[e.type] ?? e.type.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+  const folder = folderOf(e.type);
   let stem = e.name;
   if (ON_TABLE.has(e.type)) {
     const parts = splitOnTable(e.name, relations);
@@ -188,13 +195,12 @@ function refOfMain(e: DumpEntry, relations: ReadonlySet<string>): ObjectRef {
 }
 
 /** A COMMENT/ACL whose object is not among the entries (e.g. the `public` schema pg_dump does not create). */
-function refOfTarget(e: DumpEntry, target: NonNullable<ReturnType<typeof targetOf>>): ObjectRef {
+function refOfTarget(e: DumpEntry, target: Target): ObjectRef {
   const variant = VARIANTS[e.type];
   if (target.type === 'SCHEMA') return { schema: target.name, folder: '', stem: 'schema', variant };
   if (target.type === 'DATABASE') return { folder: 'database', stem: target.name, variant };
-  const folder = FOLDERS[target.type] ?? target.type.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-  const stem = SIGNATURE.has(target.type) ? target.label.replace(/, /g, ',') : target.name.replace(' ', '.');
-  return { schema: e.schema === '-' ? undefined : e.schema, folder, stem, variant };
+  const stem = target.signature?.replace(/, /g, ',') ?? target.name.replace(' ', '.');
+  return { schema: e.schema === '-' ? undefined : e.schema, folder: folderOf(target.type), stem, variant };
 }
 
 const refKeys = new WeakMap<ObjectRef, string>();

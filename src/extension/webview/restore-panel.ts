@@ -33,7 +33,8 @@ interface Loaded {
  */
 export class RestorePanel {
   private static readonly panels = new Map<string, RestorePanel>();
-  private loaded: Promise<Loaded> | undefined;
+  private archive: Promise<Omit<Loaded, 'toolSet'>> | undefined;
+  private tools: Promise<ToolSet> | undefined;
   private running: AbortController | undefined;
   /** The last outcome: sent again when the webview is rebuilt (a hidden panel drops messages). */
   private lastOutcome: RestoreOutcome | undefined;
@@ -95,13 +96,19 @@ export class RestorePanel {
 </html>`;
   }
 
-  private load(): Promise<Loaded> {
-    this.loaded ??= (async () => {
-      const info = await readArchive(this.path);
-      return { info, index: buildTocIndex(info.entries), toolSet: await restoreTools(this.ctx, info) };
-    })();
-    this.loaded.catch(() => (this.loaded = undefined));
-    return this.loaded;
+  /** The TOC, read once (what the picker needs first). */
+  private readToc(): Promise<Omit<Loaded, 'toolSet'>> {
+    this.archive ??= readArchive(this.path).then((info) => ({ info, index: buildTocIndex(info.entries) }));
+    this.archive.catch(() => (this.archive = undefined));
+    return this.archive;
+  }
+
+  /** The TOC and a pg_restore that can read it (tool discovery probes every install: not on the way to the first rows). */
+  private async load(): Promise<Loaded> {
+    const toc = await this.readToc();
+    this.tools ??= restoreTools(this.ctx, toc.info);
+    this.tools.catch(() => (this.tools = undefined));
+    return { ...toc, toolSet: await this.tools };
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -126,12 +133,8 @@ export class RestorePanel {
         await this.sendArchive();
         if (this.lastOutcome) this.post({ type: 'summary', summary: summaryView(this.lastOutcome) });
         return;
-      case 'listDatabases': {
-        const profile = this.profile(m.connection);
-        const databases = await databaseNames(this.ctx, profile);
-        const tables = m.database && databases.includes(m.database) ? [...(await targetTables(this.ctx, profile, m.database))] : [];
-        return this.post({ type: 'databases', connection: m.connection, databases, database: m.database, tables });
-      }
+      case 'listDatabases':
+        return this.sendDatabases(m.connection, m.database);
       case 'preview': {
         const { loaded, plan, target } = await this.plan(m.request);
         return this.post({ type: 'plan', preview: this.preview(loaded, plan, target) });
@@ -147,11 +150,9 @@ export class RestorePanel {
 
   private async sendArchive(): Promise<void> {
     const started = performance.now();
-    const { info } = await this.load();
+    const { info } = await this.readToc();
     const readMs = performance.now() - started;
     const connections = this.ctx.config.connections().map((c) => c.profile.name);
-    const first = connections[0] ? this.ctx.connections.find(connections[0]) : undefined;
-    const taken = first ? await databaseNames(this.ctx, first).catch(() => []) : [];
     this.post({
       type: 'archive',
       archive: {
@@ -160,10 +161,20 @@ export class RestorePanel {
       },
       entries: info.entries.map((e) => toPanelEntry(e, isRestorable(e))),
       connections,
-      defaultTarget: { connection: connections[0] ?? '', database: suggestNewDatabaseName(info.database, taken), kind: 'new' },
+      defaultTarget: { connection: connections[0] ?? '', database: suggestNewDatabaseName(info.database, []), kind: 'new' },
       readMs,
     });
-    if (first) this.post({ type: 'databases', connection: first.name, databases: taken, tables: [] });
+    // After the rows are on screen: the tool check (warns and stops a too-new archive) and the databases.
+    await this.load();
+    if (connections[0]) await this.sendDatabases(connections[0]);
+  }
+
+  private async sendDatabases(connection: string, database?: string): Promise<void> {
+    const profile = this.profile(connection);
+    const databases = await databaseNames(this.ctx, profile);
+    const tables = database && databases.includes(database) ? [...(await targetTables(this.ctx, profile, database))] : [];
+    const { info } = await this.readToc();
+    this.post({ type: 'databases', connection, databases, database, tables, suggested: suggestNewDatabaseName(info.database, databases) });
   }
 
   private profile(name: string) {
@@ -227,6 +238,7 @@ export class RestorePanel {
       this.lastOutcome = outcome;
       this.ctx.log.info(`Restored ${outcome.summary.restored.length} of ${plan.total} item(s) into ${target.database}; ${outcome.summary.errors.length} error(s).`);
       this.post({ type: 'summary', summary: summaryView(outcome) });
+      await this.sendDatabases(target.profile.name).catch(() => undefined); // the next suggested name
     } catch (e) {
       if (!(e instanceof CancelledError)) throw e;
       const left = target.kind === 'new' ? ` The new database "${target.database}" stays, with what was restored before the cancel.` : '';

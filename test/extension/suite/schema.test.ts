@@ -13,7 +13,7 @@ describe('schema export command', () => {
     assert.ok(result, 'the command returned no result');
     const text = readFileSync(join(folder().uri.fsPath, 'db', 'schema.sql'), 'utf8');
     assert.match(text, /CREATE TABLE/);
-    assert.doesNotMatch(text, /\\restrict/);
+    assert.doesNotMatch(text, /^\\(un)?restrict /m, 'a \\restrict line survived');
   });
 
   it('finds no changes when exporting the unchanged database again', async () => {
