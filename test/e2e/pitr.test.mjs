@@ -59,10 +59,6 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     wb = await openWorkbench();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) await wb.page.screenshot({ path: `/tmp/pgb-dbg/fail-${Date.now()}.png` }); // DEBUG-TMP
-  });
-
   after(async () => {
     await wb?.close();
     await destroyCluster(cluster);
@@ -79,16 +75,15 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     // code-server's own folder dialog: a path box in the quick input.
     await waitFor('the folder dialog', async () => /\//.test(await input.inputValue()));
     await input.fill(backupDir);
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: '/tmp/pgb-dbg/dialog-1.png' }); // DEBUG-TMP
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: '/tmp/pgb-dbg/dialog-2.png' }); // DEBUG-TMP
-    for (let i = 0; i < 3 && !(await page.locator('iframe.webview').count()); i++) {
-      await sleep(700);
-      if (await page.locator('.quick-input-widget .quick-input-box input').isVisible()) await page.keyboard.press('Enter');
-    }
-    await page.locator('.tab', { hasText: 'PITR: shop-base' }).first().waitFor({ timeout: 30_000 });
+    // The dialog lists the typed folder's parent once it has read it; accepting before that completes the path instead.
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'shop-base' }).first().waitFor();
+    const tab = page.locator('.tab', { hasText: 'PITR: shop-base' }).first();
+    const ok = page.locator('.quick-input-widget .monaco-button', { hasText: 'Recover from this backup' });
+    await waitFor('the panel\'s tab', async () => {
+      if (await tab.isVisible()) return true;
+      if (await ok.isVisible()) await ok.click({ timeout: 2000 }).catch(() => undefined);
+      return false;
+    }, 60_000);
     frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
     await frame.locator('#backup-info dl').waitFor({ timeout: 30_000 });
     assert.match(await frame.locator('#backup-info').innerText(), /PostgreSQL\s+15/);
@@ -138,6 +133,26 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     await frame.locator('vscode-radio[value="time"]').click();
     await frame.locator('vscode-radio[value="promote"]').click();
     await waitFor('the action to change', async () => (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"));
+  });
+
+  it('is pictured for the README', async () => {
+    const { page } = wb;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.keyboard.press('Control+B'); // hide the side bar: the panel gets the window
+    await frame.locator('body').evaluate(() => window.scrollTo(0, 0));
+    await frame.locator('#window-to').waitFor();
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'pitr-builder.png'));
+  });
+
+  it('comes back with its form after a window reload (getState and the panel serializer)', async () => {
+    const { page } = wb;
+    await wb.runCommand('Developer: Reload Window');
+    await page.locator('.tab', { hasText: 'PITR: shop-base' }).first().waitFor({ timeout: 60_000 });
+    frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await frame.locator('#backup-info dl').waitFor({ timeout: 60_000 });
+    await waitFor('the restored preview', async () => (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"));
+    assert.equal(await frame.locator('#target-zone input').inputValue(), 'UTC');
+    assert.equal(await frame.locator('#archive-dir input').inputValue(), archiveDir);
+    await frame.locator('#window-to').waitFor(); // the archive is read again for the restored folder
   });
 });

@@ -93,6 +93,13 @@ export async function openWorkbench() {
       return (await rows.locator('.label-name').allInnerTexts()).map((s) => s.trim());
     },
 
+    /** Picks the entry of the open quick pick (or input's list) whose label contains `label`. */
+    async pickQuickItem(label) {
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+      await row.waitFor();
+      await row.click();
+    },
+
     /** Closes the open quick pick or palette. */
     async dismissQuickInput() {
       await page.keyboard.press('Escape');

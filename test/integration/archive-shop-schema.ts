@@ -1,4 +1,7 @@
-/** The schema the archive and restore integration tests dump: FKs, triggers, owned and free sequences, comments, grants. */
+/**
+ * The schema the archive and restore integration tests dump: FKs, triggers, owned and free sequences, comments,
+ * grants, a partitioned table. (test/fixtures/archive/pg15-*.dump/.tar are pg_dump 15 dumps of it before events.)
+ */
 export const SHOP_SQL = `
 create role shop_reader;
 create schema shop;
@@ -26,6 +29,11 @@ create table shop.order_items (
   primary key (order_id, product_id)
 );
 create view shop.price_list as select name, price from shop.products;
+create table shop.events (id int, at date not null, what text) partition by range (at);
+create table shop.events_2025 partition of shop.events for values from ('2025-01-01') to ('2026-01-01');
+create table shop.events_2026 partition of shop.events for values from ('2026-01-01') to ('2027-01-01');
+create index events_at on shop.events (at);
+insert into shop.events values (1, '2025-05-01', 'a'), (2, '2026-02-01', 'b'), (3, '2026-03-01', 'c');
 insert into shop.products (name, price) values ('apple', 30), ('pear', 45), ('plum', 12);
 insert into shop.orders default values;
 insert into shop.orders default values;

@@ -95,7 +95,7 @@ describe('pg-backup basebackup and pitr', function () {
       assert.match(auto, new RegExp(`^restore_command = 'cp ''${archive}/%f'' ''%p'''$`, 'm'));
       assert.match(auto, new RegExp(`^recovery_target_time = '${target}'$`, 'm'));
       const text = io.stdout.join('\n');
-      assert.match(text, /Runbook:\n\n1\. Stop the server/);
+      assert.match(text, /Runbook:\n\n1\. Stop the server\n```sh\n'\/usr\/lib\/postgresql\/15\/bin\/pg_ctl' -D '.*restored' -m fast stop/);
       assert.match(text, /recovery_target_action = 'promote'/);
     });
 

@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConnectionString } from '../../src/core/connection/profile';
 import { CancelledError } from '../../src/core/errors';
+import { withClient } from '../../src/core/connection/client';
+import { readArchivingSettings } from '../../src/core/physical/archiving-settings';
 import { takeBaseBackup } from '../../src/core/physical/basebackup';
+import { archiveSetup } from '../../src/core/pitr/archive-setup';
 import { recoverableWindow, type WindowResult } from '../../src/core/physical/wal-window';
 import { archiveCommand } from '../../src/core/pitr/commands';
 import type { PitrModel, RecoveryTarget } from '../../src/core/pitr/model';
@@ -92,6 +95,7 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     assert.ok(window.to.time && window.to.xid, `window.to: ${JSON.stringify(window)}`);
     assert.ok(Date.parse(window.to.time) > Date.parse(targetTime.replace(' ', 'T').replace(/\+00$/, 'Z')), 'the drop committed after the target time');
     assert.equal(window.timeline, 1);
+    assert.equal(result.archive.segmentSize, 16 << 20);
     assert.deepEqual(window.gaps, []);
     assert.ok(result.segmentsRead <= 2, `pg_waldump read ${result.segmentsRead} segments`);
   });
@@ -149,6 +153,13 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     const gapped = await recoverableWindow({ backupDir, archiveDir: copy, pgWaldump: join(PG15_BIN, 'pg_waldump') });
     assert.deepEqual(gapped.window.gaps.map((g) => [g.first, g.count]), [[middle, 1]]);
     assert.match(validateModel({ serverMajor: 15, target: { kind: 'latest' }, inclusive: true, timeline: 'latest', action: 'promote', source: { kind: 'cp', dir: copy } }, gapped.window)[0].message, new RegExp(`missing from the archive \\(${middle}`));
+  });
+
+  it('reads the archiving settings, and generates no change for the archive already in use', async () => {
+    const current = await withClient(parseConnectionString(cluster.url()).params, {}, readArchivingSettings);
+    assert.deepEqual({ ...current, archive_timeout: undefined }, { wal_level: 'replica', archive_mode: 'on', archive_command: archiveCommand({ kind: 'cp', dir: archive }), archive_library: '', archive_timeout: undefined, canAlterSystem: true });
+    assert.deepEqual(archiveSetup({ kind: 'cp', dir: archive }, current), { ...archiveSetup({ kind: 'cp', dir: archive }, current), confLines: [], apply: 'nothing' });
+    assert.equal(archiveSetup({ kind: 'cp', dir: '/elsewhere' }, current).apply, 'reload');
   });
 
   it('explains a role without the REPLICATION privilege', async () => {

@@ -42,7 +42,7 @@ describe('pg-backup inspect and restore', function () {
     assert.equal(await inspectCommand.run([dumpPath], io), 0);
     const text = io.stdout.join('\n');
     assert.match(text, /;     dbname: shopdb/);
-    assert.match(text, /;     Contents: .*3 TABLE DATA/);
+    assert.match(text, /;     Contents: .*5 TABLE DATA/);
     assert.match(text, /^\d+; 1259 \d+ TABLE shop products postgres$/m);
   });
 

@@ -84,6 +84,17 @@ describe('selective restore with pg_restore 15', function () {
     assert.equal(await cluster.psql('select last_value from shop.sku_seq', 'target1'), skuBefore, 'the surviving sequence keeps its value');
   });
 
+  it('brings a dropped partitioned table back with its partitions, rows and partitioned index', async () => {
+    await cluster.psql('create database target4 template shopdb');
+    const rowsBefore = await cluster.psql("select tableoid::regclass || ' ' || id from shop.events order by id", 'target4');
+    await cluster.psql('drop table shop.events cascade', 'target4');
+    const plan = await withClient(conn('target4'), {}, (target) => planRestore({ archive, select: ['TABLE:shop.events'], withDependents: true, options: {}, target }));
+    const summary = await executeRestore({ archive, plan, target: conn('target4'), pgRestore: PG_RESTORE });
+    assert.deepEqual(summary.errors, []);
+    assert.equal(await cluster.psql("select tableoid::regclass || ' ' || id from shop.events order by id", 'target4'), rowsBefore);
+    assert.equal(await cluster.psql("select count(*) from pg_indexes where schemaname = 'shop' and tablename like 'events%'", 'target4'), '3');
+  });
+
   it('without dependents restores only what was asked', async () => {
     await droppedCopy('target2');
     const plan = await withClient(conn('target2'), {}, (target) => planRestore({ archive, select: ['TABLE:shop.products'], withDependents: false, options: {}, target }));

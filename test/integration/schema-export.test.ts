@@ -4,12 +4,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { CliIo } from '../../src/cli/command';
+import { exitCodeFor, type CliIo } from '../../src/cli/command';
 import { schemaCheckCommand } from '../../src/cli/commands/schema-check';
 import { schemaExportCommand } from '../../src/cli/commands/schema-export';
 import { parseConnectionString } from '../../src/core/connection/profile';
 import { PgBackupError } from '../../src/core/errors';
 import { checkSchema, exportSchema, readLayoutFiles, INDEX_FILE, type SchemaLayout } from '../../src/core/schema';
+import { dumpSchema } from '../../src/core/schema/dump-schema';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 
 const execFileP = promisify(execFile);
@@ -33,6 +34,7 @@ CREATE INDEX measurements_at_idx ON public.measurements (at);
 CREATE FUNCTION public.add(a int, b int) RETURNS int LANGUAGE sql AS 'select a + b';
 CREATE FUNCTION public.add(a text, b text) RETURNS text LANGUAGE sql AS 'select a || b';
 COMMENT ON FUNCTION public.add(int, int) IS 'adds integers';
+CREATE FUNCTION public.many_args(${Array.from({ length: 8 }, (_, i) => `a${i} timestamp with time zone`).join(', ')}) RETURNS int LANGUAGE sql AS 'select 1';
 CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$begin new.name := lower(new.name); return new; end$$;
 CREATE TRIGGER users_touch BEFORE INSERT ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch();
 CREATE VIEW public.happy_users AS SELECT id, name FROM public.users WHERE mood = 'happy';
@@ -69,6 +71,13 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
   after(async () => {
     await destroyCluster(cluster);
     await rm(work, { recursive: true, force: true });
+  });
+
+  it('runs a pg_dump that writes random \\restrict keys (15.14+), so the normalizer has work to do', async () => {
+    const [a, b] = [await dumpSchema({ conn: conn('app') }, {}), await dumpSchema({ conn: conn('app') }, {})];
+    assert.match(a.text, /^\\restrict [A-Za-z0-9]+$/m);
+    assert.notEqual(a.text, b.text);
+    assert.match(a.serverVersion ?? '', /^15\./);
   });
 
   it('exports byte-identical files twice in a row, without \\restrict lines', async () => {
@@ -110,6 +119,7 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
     has(/^public\/functions\/add\(integer,integer\)\.sql$/);
     has(/^public\/functions\/add\(text,text\)\.sql$/);
     has(/^public\/triggers\/users\.users_touch\.sql$/);
+    has(/^public\/functions\/many_args\(timestamp with time zone,timestamp with time zone,[^/]*~[0-9a-f]{8}\.sql$/);
     has(/^public\/views\/happy_users\.sql$/);
     has(/^public\/materialized_views\/user_counts\.sql$/);
     has(/^public\/constraints\/orders\.orders_user_id_fkey\.sql$/);
@@ -121,7 +131,6 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
 
   it('recreates the schema from the index file with psql, and the copy exports the same files', async () => {
     await cluster.psql('CREATE DATABASE copy');
-    await cluster.psql('CREATE ROLE schema_reader', 'copy').catch(() => undefined);
     await execFileP(join(PG15_BIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-d', 'copy', '-f', INDEX_FILE], {
       cwd: join(work, 'one'),
     });
@@ -196,11 +205,20 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
 
   it('CLI: bad usage and a missing export are usage/input errors (exit 2), an unreachable server a failure (exit 3)', async () => {
     const url = cluster.url('app');
-    await assert.rejects(schemaExportCommand.run([url], fakeIo()), (e: PgBackupError) => e.kind === 'usage');
+    const exit = (code: number) => (e: PgBackupError) => exitCodeFor(e) === code;
+    await assert.rejects(schemaExportCommand.run([url], fakeIo()), exit(2));
+    await assert.rejects(schemaExportCommand.run([url, '--out', join(work, 'x.sql'), '--bogus'], fakeIo()), exit(2));
     await assert.rejects(schemaExportCommand.run([url, '--out', 'a', '--split', 'b'], fakeIo()), (e: PgBackupError) => e.kind === 'usage');
     await assert.rejects(schemaCheckCommand.run([url], fakeIo()), (e: PgBackupError) => e.kind === 'usage');
-    await assert.rejects(schemaCheckCommand.run([url, join(work, 'nothing-here')], fakeIo()), (e: PgBackupError) => e.kind === 'input' && /does not exist/.test(e.message));
+    await assert.rejects(schemaCheckCommand.run([url, join(work, 'nothing-here')], fakeIo()), (e: PgBackupError) => e.kind === 'input' && /does not exist/.test(e.message) && exitCodeFor(e) === 2);
     await writeFile(join(work, 'x.sql'), '');
-    await assert.rejects(schemaCheckCommand.run(['postgresql://postgres@127.0.0.1:1/app', join(work, 'x.sql')], fakeIo()), (e: PgBackupError) => e.kind === 'unreachable');
+    await assert.rejects(schemaCheckCommand.run(['postgresql://postgres@127.0.0.1:1/app', join(work, 'x.sql')], fakeIo()), (e: PgBackupError) => e.kind === 'unreachable' && exitCodeFor(e) === 3);
+  });
+
+  it('stops pg_dump when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(exportSchema({ conn: conn('app'), layout: file('cancelled.sql'), signal: controller.signal }), (e: PgBackupError) => e.kind === 'cancelled');
+    await assert.rejects(readFile(join(work, 'cancelled.sql')), 'nothing was written');
   });
 });

@@ -161,7 +161,7 @@ describe('archive reader', () => {
   });
 
   describe('fuzzing with truncated and mutated real pg_dump 15 archives', function () {
-    this.timeout(60000);
+    this.timeout(120000);
     const seeds = ['pg15-custom-gzip.dump', 'pg15-tar.tar'].map((n) => readFileSync(join(FIXTURES, n)));
     // A small deterministic PRNG so a failure can be replayed.
     let state = 0x2545f491;
@@ -207,7 +207,7 @@ describe('archive reader', () => {
         }
       }
       assert.ok(typed > 500, `only ${typed} of 3000 mutations were rejected`);
-      assert.ok(Date.now() - started < 45000);
+      assert.ok(Date.now() - started < 90000, `took ${Date.now() - started} ms`);
     });
   });
 });

@@ -13,6 +13,7 @@ import { parseManifest } from '../../src/core/physical/manifest';
 import { findGaps, scanWalArchive } from '../../src/core/physical/wal-archive';
 import { parseSegmentName, segmentName } from '../../src/core/physical/wal-names';
 import { lastCommitIn, walEndIn } from '../../src/core/physical/waldump';
+import { parseControlDataSegmentSize } from '../../src/core/physical/wal-window';
 
 const LABEL = `START WAL LOCATION: 0/2000028 (file 000000010000000000000002)
 CHECKPOINT LOCATION: 0/2000060
@@ -146,6 +147,11 @@ describe('WAL archive scan', () => {
     ]);
     assert.deepEqual(findGaps(a, 2), [{ timeline: 1, first: '000000010000000000000005', last: '000000010000000000000006', count: 2, startLsn: '0/5000000' }]);
     assert.deepEqual(findGaps(a, 2, 7), []);
+  });
+
+  it('reads wal_segment_size from pg_controldata output', () => {
+    assert.equal(parseControlDataSegmentSize('Maximum data alignment:               8\nBytes per WAL segment:                67108864\n'), 64 << 20);
+    assert.equal(parseControlDataSegmentSize('Bytes per WAL segment:                12345\n'), undefined);
   });
 
   it('learns the segment size from an archived segment', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { archiveCommand, restoreCommand } from '../../src/core/pitr/commands';
 import { archiveSetup } from '../../src/core/pitr/archive-setup';
-import { compareLsn, formatLsn, parseLsn } from '../../src/core/pitr/lsn';
+import { formatLsn, parseLsn } from '../../src/core/pitr/lsn';
 import { parseSource, parseTarget, parseTimeline, type PitrModel } from '../../src/core/pitr/model';
 import { gucString } from '../../src/core/pitr/quote';
 import { renderRecoveryFiles } from '../../src/core/pitr/render';
@@ -168,7 +168,8 @@ describe('pitr parsing', () => {
   it('orders and formats LSNs', () => {
     assert.equal(parseLsn('1/0'), 0x100000000n);
     assert.equal(formatLsn(0x16b374d848n), '16/B374D848');
-    assert.equal(compareLsn('0/FFFFFFFF', '1/0'), -1);
+    assert.equal(parseLsn('0/FFFFFFFF')! < parseLsn('1/0')!, true);
+    assert.equal(parseLsn('1/0/0'), undefined);
   });
 });
 
@@ -185,5 +186,17 @@ describe('pitr runbook', () => {
     assert.match(text, /recovery stopping \(before\|after\)/);
     assert.match(text, /select pg_wal_replay_resume\(\)/);
     assert.equal(steps.length, 8);
+  });
+});
+
+describe('pitr modules', () => {
+  it('are pure: no node, fs or other core imports, so the webview can bundle them', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = 'src/core/pitr';
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(`${dir}/${f}`, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => `${f}: ${m[1]}`))
+      .filter((imp) => !/: \.\/[\w-]+$/.test(imp));
+    assert.deepEqual(offenders, []);
   });
 });

@@ -46,6 +46,16 @@ describe('restore picker', () => {
       assert.deepEqual(names('nothing-like-this'), []);
     });
 
+    it('gives the same rows while typing on and backspacing as a fresh search would', () => {
+      const entries = shop();
+      const typing = new Catalog(entries);
+      const names = (c: Catalog, f: string) => c.rows(f).map((r) => (r.type === 'entry' ? r.entry.id : r.key));
+      for (const f of ['p', 'pr', 'prod', 'products p', 'products products_t', 'products p', 'prod', 'o', 'or', '']) {
+        assert.deepEqual(names(typing, f), names(new Catalog(entries), f), `after typing "${f}"`);
+      }
+      assert.equal(typing.rows('products products_t').filter((r) => r.type === 'entry').length, 1);
+    });
+
     it('hides the entries of a collapsed group but keeps its header', () => {
       const c = new Catalog(shop());
       const rows = c.rows('', new Set(['g:shop/Tables']));

@@ -106,6 +106,29 @@ describe('restore planner', () => {
       assert.ok(!both.items.some((i) => i.entry.tag === 'order_items order_items_order_id_fkey'), 'orders is neither selected nor present');
     });
 
+    it('brings the partitions of a partitioned table, with their rows and attachments (pg_dump 15 TOC shape)', () => {
+      const e = (dumpId: number, desc: string, tag: string, dependencies: number[]): TocEntry => ({
+        dumpId, desc, tag, dependencies, defn: desc === 'TABLE DATA' ? '' : 'CREATE …', hadDumper: desc === 'TABLE DATA', tableOid: 0, oid: 0, section: 'pre-data',
+        dropStmt: null, copyStmt: null, namespace: 'public', tablespace: null, tableam: null, relkind: null, owner: 'o', dataState: null, dataOffset: null, dataFile: null,
+      });
+      // As pg_restore -l -v shows a table m partitioned into m1, with an index on m.
+      const idx = buildTocIndex([
+        e(214, 'TABLE', 'm', []),
+        e(215, 'TABLE', 'm1', [214]),
+        e(3200, 'TABLE ATTACH', 'm1', [215, 214]),
+        e(3346, 'TABLE DATA', 'm1', [215]),
+        e(3201, 'INDEX', 'm_id_idx', [214]),
+        e(3202, 'INDEX', 'm1_id_idx', [215, 3201, 215]),
+        e(3203, 'INDEX ATTACH', 'm1_id_idx', [3202, 3201, 215, 214]),
+      ]);
+      const all = dependencyClosure(idx, [idx.byId.get(214)!], { withDependents: true });
+      assert.deepEqual(all.items.map((i) => i.entry.dumpId), [214, 215, 3200, 3346, 3201, 3202, 3203]);
+      assert.equal(all.items[1].reason, 'partition of TABLE public.m');
+      const child = dependencyClosure(idx, [idx.byId.get(215)!], { withDependents: true });
+      assert.ok(!child.items.some((i) => i.entry.dumpId === 3200 || i.entry.dumpId === 3203), 'a partition alone is not attached to a parent that will not exist');
+      assert.match(child.omitted.find((o) => o.entry.dumpId === 3200)?.reason ?? '', /references public\.m/);
+    });
+
     it('brings a schema\'s contents when the schema is chosen', () => {
       const c = closureOf(['SCHEMA:shop'], false);
       const inShop = archive.entries.filter((e) => e.namespace === 'shop').length;

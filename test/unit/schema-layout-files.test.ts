@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffSchemaFiles } from '../../src/core/schema/export';
+import { PgBackupError } from '../../src/core/errors';
 import { isOwnedPath, readLayoutFiles, writeLayoutFiles } from '../../src/core/schema/layout-files';
 
 describe('schema files on disk', () => {
@@ -56,6 +57,14 @@ describe('schema files on disk', () => {
     assert.equal(await readFile(join(dir, 'README.md'), 'utf8'), 'ours, not the export\n');
     assert.equal(await readFile(join(dir, 'public/tables/notes.txt'), 'utf8'), 'keep\n');
     assert.deepEqual(await readLayoutFiles(split), second);
+  });
+
+  it('refuses to delete anything in a folder that is not an export (no index file)', async () => {
+    const split = { kind: 'split' as const, dir };
+    await writeLayoutFiles(split, new Map([['app/tables/mine.sql', 'hand written\n']]));
+    await assert.rejects(writeLayoutFiles(split, new Map([['_index.sql', 'x\n']])), (e: PgBackupError) => e.kind === 'input' && /no _index\.sql/.test(e.message));
+    assert.equal(await readFile(join(dir, 'app/tables/mine.sql'), 'utf8'), 'hand written\n');
+    await assert.rejects(stat(join(dir, '_index.sql')), 'nothing was written');
   });
 
   it('reads a missing single file or folder as empty, and writes the single file atomically', async () => {

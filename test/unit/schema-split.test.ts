@@ -107,6 +107,34 @@ describe('schema dump splitter', () => {
     assert.deepEqual(includes.flatMap((p) => statements(f.get(p)!)), statements(body));
   });
 
+  it('finds the object of a comment or grant however pg_dump spells it', () => {
+    const dump = [
+      entry('posint', 'DOMAIN', 'public', 'CREATE DOMAIN public.posint AS integer;'),
+      entry('add(integer, integer)', 'FUNCTION', 'public', 'CREATE FUNCTION public.add(a integer, b integer) RETURNS integer LANGUAGE sql AS $$select 1$$;'),
+      entry('add(text, text)', 'FUNCTION', 'public', 'CREATE FUNCTION public.add(a text, b text DEFAULT \'x\') RETURNS text LANGUAGE sql AS $$select 1$$;'),
+      entry('Mixed Case', 'TABLE', 'App Data', 'CREATE TABLE "App Data"."Mixed Case" (id integer);'),
+      entry('COLUMN "Mixed Case".id', 'COMMENT', 'App Data', 'COMMENT ON COLUMN "App Data"."Mixed Case".id IS \'i\';'),
+      entry('users', 'TABLE', 'public', 'CREATE TABLE public.users (id integer);'),
+      entry('happy_users', 'VIEW', 'public', 'CREATE VIEW public.happy_users AS SELECT 1;'),
+      entry('users users_pkey', 'CONSTRAINT', 'public', 'ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);'),
+      entry('CONSTRAINT users_pkey ON users', 'COMMENT', 'public', "COMMENT ON CONSTRAINT users_pkey ON public.users IS 'pk';"),
+      entry('users p1', 'POLICY', 'public', 'CREATE POLICY p1 ON public.users USING (true);'),
+      entry('POLICY p1 ON users', 'COMMENT', 'public', "COMMENT ON POLICY p1 ON public.users IS 'pol';"),
+      entry('SCHEMA "café"', 'ACL', '-', 'GRANT USAGE ON SCHEMA "café" TO app;'),
+      entry('TYPE posint', 'ACL', 'public', 'GRANT ALL ON TYPE public.posint TO app;'),
+      entry('FUNCTION add(a text, b text DEFAULT \'x\'::text)', 'ACL', 'public', 'REVOKE ALL ON FUNCTION public.add(a text, b text) FROM PUBLIC;'),
+      entry('TABLE happy_users', 'ACL', 'public', 'GRANT SELECT ON TABLE public.happy_users TO app;'),
+    ].join('');
+    const f = new Map(splitDump(normalizeDump(rawDump(dump), { includePrivileges: true })).map((x) => [x.path, x.content]));
+    assert.match(f.get('App Data/tables/Mixed Case.sql')!, /COMMENT ON COLUMN/);
+    assert.match(f.get('public/constraints/users.users_pkey.sql')!, /COMMENT ON CONSTRAINT/);
+    assert.match(f.get('public/policies/users.p1.sql')!, /COMMENT ON POLICY/);
+    assert.match(f.get('café/schema.privileges.sql')!, /GRANT USAGE ON SCHEMA/);
+    assert.match(f.get('public/domains/posint.privileges.sql')!, /GRANT ALL ON TYPE/);
+    assert.match(f.get('public/functions/add(text,text).privileges.sql')!, /REVOKE ALL ON FUNCTION public\.add\(a text, b text\)/);
+    assert.match(f.get('public/views/happy_users.privileges.sql')!, /GRANT SELECT ON TABLE public\.happy_users/);
+  });
+
   it('gives the same paths whatever other objects exist', () => {
     const alone = splitDump(normalizeDump(rawDump(entry('users', 'TABLE', 'public', 'CREATE TABLE public.users (id int);')), {})).map((f) => f.path);
     assert.ok(alone.includes('public/tables/users.sql'));

@@ -34,6 +34,8 @@ let toc: VirtualList;
 let selList: VirtualList;
 /** The user typed a name for the new database: suggestions from the host no longer replace it. */
 let nameEdited = false;
+/** The keyboard's row in the TOC list. */
+let cursor = 0;
 
 const BOOL_OPTIONS: [keyof RestoreOptions, string, string][] = [
   ['clean', '--clean', 'drop objects of the selection that exist in the target, then recreate them'],
@@ -113,7 +115,7 @@ function checkbox(state: 'on' | 'off' | 'mixed', disabled = false): HTMLInputEle
 
 function tocRow(i: number): HTMLElement {
   const r = rows[i];
-  const div = el('div', `row row-${r.type}`);
+  const div = el('div', `row row-${r.type}${i === cursor ? ' cursor' : ''}`);
   if (r.type === 'entry') {
     const e = r.entry;
     const on = sel.isOn(e.id);
@@ -146,11 +148,29 @@ function tocRow(i: number): HTMLElement {
 function onTocClick(ev: MouseEvent): void {
   const i = toc.indexOf(ev.target);
   if (i < 0) return;
+  cursor = i;
+  activate(i, (ev.target as HTMLElement).tagName === 'INPUT');
+}
+
+/** Up/down move, space ticks, left/right collapse and expand, as in VS Code's own trees. */
+function onTocKey(ev: KeyboardEvent): void {
+  if (!rows.length) return;
+  const r = rows[cursor];
+  const header = r && r.type !== 'entry';
+  if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') cursor = Math.max(0, Math.min(rows.length - 1, cursor + (ev.key === 'ArrowDown' ? 1 : -1)));
+  else if (ev.key === ' ' || ev.key === 'Enter') activate(cursor, true);
+  else if (header && (ev.key === 'ArrowLeft' || ev.key === 'ArrowRight') && collapsed.has(r.key) === (ev.key === 'ArrowRight')) activate(cursor, false);
+  else return;
+  ev.preventDefault();
+  toc.reveal(cursor);
+}
+
+/** A row's action: an entry toggles; a header ticks its contents (`tick`) or folds. */
+function activate(i: number, tick: boolean): void {
   const r = rows[i];
-  const onBox = (ev.target as HTMLElement).tagName === 'INPUT';
   if (r.type === 'entry') {
     if (r.entry.restorable) sel.toggle(r.entry.id);
-  } else if (!onBox) {
+  } else if (!tick) {
     if (collapsed.has(r.key)) collapsed.delete(r.key);
     else collapsed.add(r.key);
     refilter(false);
@@ -166,6 +186,7 @@ function onTocClick(ev: MouseEvent): void {
 /** Rebuilds the visible rows for the filter (every keystroke: the whole pass takes a few ms at 10,000). */
 function refilter(toTop: boolean): void {
   rows = catalog.rows(filter, filter ? new Set() : collapsed);
+  cursor = Math.min(cursor, Math.max(0, rows.length - 1));
   const matches = rows.reduce((n, r) => n + (r.type === 'entry' ? 1 : 0), 0);
   $('shown').textContent = filter ? `${matches} of ${catalog.slots.length} entries match` : `${catalog.slots.length} entries`;
   if (toTop) toc.container.scrollTop = 0;
@@ -330,6 +351,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
   const m = ev.data;
   switch (m.type) {
     case 'archive': {
+      const arrived = performance.now();
       layout();
       archivePath = m.archive.path;
       $('title').textContent = `Restore selected objects from ${m.archive.name}`;
@@ -360,6 +382,8 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       toc = new VirtualList($('toc'), ROW_HEIGHT, tocRow);
       selList = new VirtualList($('sel'), ROW_HEIGHT, selRow);
       toc.container.addEventListener('click', onTocClick);
+      toc.container.tabIndex = 0;
+      toc.container.addEventListener('keydown', onTocKey);
       selList.container.addEventListener('click', onSelClick);
       $('filter').addEventListener('input', (e) => {
         filter = (e.target as HTMLInputElement).value;
@@ -394,7 +418,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       requestAnimationFrame(() => {
         const ms = Math.round(performance.now());
         app.dataset.openMs = String(ms);
-        $('facts').textContent += ` · picker ready in ${ms} ms`;
+        $('facts').textContent += ` · picker ready in ${ms} ms (TOC here at ${Math.round(arrived)} ms)`;
       });
       break;
     }

@@ -48,13 +48,14 @@ export class Catalog {
   readonly byId: Map<number, PanelEntry>;
   /** SCHEMA entries by name: the schema rows tick them. */
   readonly schemaEntries = new Map<string, PanelEntry>();
-  readonly index: TocIndex;
+  private tocIndex: TocIndex | undefined;
   /** Entries under each schema row ("s:schema") and group row ("g:schema/group"). */
   private readonly under = new Map<string, PanelEntry[]>();
+  /** The last search and its matches: typing on narrows them instead of scanning every entry again. */
+  private last: { filter: string; matches: Slot[] } | undefined;
 
   constructor(readonly entries: readonly PanelEntry[]) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
-    this.index = buildTocIndex(entries.map(fromPanelEntry));
     const slots: (Slot & { pos: number })[] = [];
     entries.forEach((entry, pos) => {
       if (entry.desc === 'SCHEMA') {
@@ -77,6 +78,12 @@ export class Catalog {
     }
   }
 
+  /** The core's lookups for the closure: built on the first tick, not on the way to the first rows. */
+  get index(): TocIndex {
+    this.tocIndex ??= buildTocIndex(this.entries.map(fromPanelEntry));
+    return this.tocIndex;
+  }
+
   /** Entries under a schema or group row, by its key. */
   entriesUnder(key: string): readonly PanelEntry[] {
     return this.under.get(key) ?? [];
@@ -89,12 +96,15 @@ export class Catalog {
   rows(filter: string, collapsed: ReadonlySet<string> = new Set()): Row[] {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
     const searching = words.length > 0;
+    // Every word of a longer text contains a word of the shorter one it extends, so its matches are a subset.
+    const from = this.last && this.last.filter && filter.startsWith(this.last.filter) ? this.last.matches : this.slots;
+    const matches = searching ? from.filter((s) => words.every((w) => s.haystack.includes(w))) : this.slots;
+    this.last = { filter, matches };
     const rows: Row[] = [];
     let schemaRow: Extract<Row, { type: 'schema' }> | undefined;
     let groupRow: Extract<Row, { type: 'group' }> | undefined;
     const seenSchemas = new Set<string>();
-    for (const s of this.slots) {
-      if (searching && !words.every((w) => s.haystack.includes(w))) continue;
+    for (const s of matches) {
       if (schemaRow?.schema !== s.schema) {
         schemaRow = { type: 'schema', key: `s:${s.schema}`, schema: s.schema, count: 0, schemaEntry: this.schemaEntries.get(s.schema) };
         seenSchemas.add(s.schema);
@@ -151,6 +161,12 @@ export class Selection {
 
   /** Recomputes the closure; call after changing chosen, excluded, withDependents or existingTables. */
   update(): void {
+    if (!this.chosen.size) {
+      this.closure.clear();
+      this.omittedReasons.clear();
+      this.excluded.clear();
+      return;
+    }
     const { index } = this.catalog;
     const selected = [...this.chosen].map((id) => index.byId.get(id)).filter((e): e is TocEntry => !!e);
     const c = dependencyClosure(index, selected, { withDependents: this.withDependents, existingTables: this.existingTables });
@@ -187,6 +203,7 @@ export class Selection {
 
   /** Everything the closure holds (ticked or taken out), in archive order, then what was left out and why. */
   items(): { selected: SelectedItem[]; omitted: { entry: PanelEntry; reason: string }[] } {
+    if (!this.closure.size && !this.omittedReasons.size) return { selected: [], omitted: [] };
     const pos = this.catalog.index.position;
     const byPos = (a: number, b: number) => (pos.get(a) ?? 0) - (pos.get(b) ?? 0);
     const selected = [...this.closure.keys()].sort(byPos).map((id) => ({ entry: this.catalog.byId.get(id)!, reason: this.closure.get(id)!.reason, on: !this.excluded.has(id) }));

@@ -34,6 +34,15 @@ export class VirtualList {
     this.render();
   }
 
+  /** Scrolls just enough for a row to be visible (keyboard moves). */
+  reveal(index: number): void {
+    const top = index * this.rowHeight;
+    const c = this.container;
+    if (top < c.scrollTop) c.scrollTop = top;
+    else if (top + this.rowHeight > c.scrollTop + c.clientHeight) c.scrollTop = top + this.rowHeight - c.clientHeight;
+    this.render();
+  }
+
   /** The row index under a click target, or -1. */
   indexOf(target: EventTarget | null): number {
     const row = (target as HTMLElement | null)?.closest<HTMLElement>('[data-index]');

@@ -9,6 +9,8 @@ import { resolveConnArg } from '../resolve-conn';
 
 const LISTS = { schema: 'schemas', 'exclude-schema': 'excludeSchemas', table: 'tables', 'exclude-table': 'excludeTables', 'exclude-table-data': 'excludeTableData' } as const;
 const SWITCHES = { 'schema-only': 'schemaOnly', 'data-only': 'dataOnly', 'no-owner': 'noOwner', 'no-privileges': 'noPrivileges' } as const;
+/** The flags `pg-backup dump` takes: with a value, and without. */
+export const DUMP_FLAGS = { valued: ['format', 'jobs', 'compress', 'preset', 'out', ...Object.keys(LISTS)], booleans: ['json', ...Object.keys(SWITCHES)] };
 
 function parseFormat(text: string): DumpFormat {
   if (!DUMP_FORMATS.includes(text as DumpFormat)) throw new PgBackupError(`Unknown format "${text}".`, 'usage', undefined, `Use one of ${DUMP_FORMATS.join(', ')}.`);
@@ -60,7 +62,7 @@ export const dumpCommand: CliCommand = {
     '[--preset NAME] [--out PATH] [--json]',
   summary: 'Dump a database with pg_dump: progress in percent, written under a temporary name, with a sha256 sidecar.',
   async run(args, io) {
-    const p = parseArgs(args, ['format', 'jobs', 'compress', 'preset', 'out', ...Object.keys(LISTS)], ['json', ...Object.keys(SWITCHES)]);
+    const p = parseArgs(args, DUMP_FLAGS.valued, DUMP_FLAGS.booleans);
     if (p.positional.length > 1) throw new PgBackupError(`Unexpected argument "${p.positional[1]}".`, 'usage');
     const options = optionsFromArgs(p);
     const { params, password } = resolveConnArg(p.positional[0], io.env);

@@ -3,11 +3,12 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PgBackupError } from '../../core/errors';
 import { looksRunning, readBaseBackup, type BaseBackupInfo } from '../../core/physical/base-backup-info';
-import { parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS, type PitrModel, type RecoveryAction } from '../../core/pitr/model';
+import { describeSource, parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS, type PitrModel, type RecoveryAction } from '../../core/pitr/model';
 import { renderRecoveryFiles } from '../../core/pitr/render';
 import { buildRunbook, renderRunbook } from '../../core/pitr/runbook';
 import { hasErrors, validateModel } from '../../core/pitr/validate';
 import type { RecoverableWindow } from '../../core/pitr/window';
+import { discoverTools } from '../../core/tools/discover';
 import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
 import { describeWindow, windowFor } from './pitr-window';
 
@@ -48,7 +49,8 @@ export const pitrConfigCommand: CliCommand = {
     }
     const files = renderRecoveryFiles(model);
     const out = flag(p, 'out');
-    const runbook = buildRunbook(model, { dataDir: out ? resolve(out) : '/path/to/data', backupDir: resolve(backupDir), backupFormat: info.format, tarFiles: info.tarFiles, stamp: new Date().toISOString().slice(0, 10) });
+    const binDir = (await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env)).find((s) => s.major === model.serverMajor)?.dir;
+    const runbook = buildRunbook(model, { dataDir: out ? resolve(out) : '/path/to/data', backupDir: resolve(backupDir), backupFormat: info.format, tarFiles: info.tarFiles, binDir, stamp: new Date().toISOString().slice(0, 10) });
     if (out) {
       if (looksRunning(out)) throw new PgBackupError(`${out} belongs to a running server (postmaster.pid is there): stop it first.`, 'usage');
       await mkdir(out, { recursive: true });
@@ -66,6 +68,7 @@ export const pitrConfigCommand: CliCommand = {
     }
     for (const i of issues) io.err(`warning: ${i.message}`);
     if (window) io.out(describeWindow(window).join('\n') + '\n');
+    io.out(`Recovery of a PostgreSQL ${model.serverMajor} base backup from ${describeSource(source)}:\n`);
     for (const f of files) io.out(`--- ${f.name} (${f.mode === 'append' ? 'append' : 'new file'}${f.content ? '' : ', empty'})\n${f.content}`);
     if (out) io.out(`Written into ${resolve(out)}.\n`);
     io.out(`Runbook:\n\n${renderRunbook(runbook)}`);

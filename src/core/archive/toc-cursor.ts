@@ -6,6 +6,19 @@ interface Sliceable {
   latin1Slice(start: number, end: number): string;
 }
 
+/** Length of the ASCII prefix of `buf`, by bisection with Buffer's vectorised isAscii. */
+function asciiPrefix(buf: Buffer): number {
+  if (isAscii(buf)) return buf.length;
+  let lo = 0; // buf[0, lo) is ASCII
+  let hi = buf.length; // buf[0, hi) is not
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (isAscii(buf.subarray(0, mid))) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Thrown (not an Error: it is control flow) when the buffered window ends before the source does. */
 export const NEED_MORE = Symbol('need more bytes');
 
@@ -20,10 +33,11 @@ export class SourceEnded {
  */
 export class TocCursor {
   /**
-   * The window decoded once when it is all ASCII (the usual case): each string is then a substring of it,
-   * which V8 makes without copying, instead of one decoder call per string. null when not ASCII.
+   * The window's leading ASCII bytes (all of it, usually: the TOC is SQL and names), decoded once: each string
+   * in it is then a substring, which V8 makes without copying, instead of one decoder call per string. The
+   * window's tail may hold compressed data or non-ASCII names; strings there are decoded one by one.
    */
-  private text: string | null | undefined;
+  private text: string | undefined;
 
   constructor(
     public buf: Buffer,
@@ -83,8 +97,9 @@ export class TocCursor {
   str(): string | null {
     const len = this.strLength();
     if (len <= 0) return len === 0 ? '' : null;
-    if (this.text === undefined) this.text = isAscii(this.buf) ? (this.buf as unknown as Sliceable).latin1Slice(0, this.buf.length) : null;
-    const s = this.text !== null ? this.text.substring(this.pos, this.pos + len) : (this.buf as unknown as Sliceable).utf8Slice(this.pos, this.pos + len);
+    if (this.text === undefined) this.text = (this.buf as unknown as Sliceable).latin1Slice(0, asciiPrefix(this.buf));
+    const end = this.pos + len;
+    const s = end <= this.text.length ? this.text.substring(this.pos, end) : (this.buf as unknown as Sliceable).utf8Slice(this.pos, end);
     this.pos += len;
     return s;
   }

@@ -4,13 +4,14 @@
  * segment of the newest timeline, stepping back one segment at a time while no commit is found, so a
  * 10,000-segment archive costs one listing and usually one pg_waldump.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PgBackupError } from '../errors';
+import { runTool } from '../process/run-tool';
 import { parseLsn } from '../pitr/lsn';
 import type { RecoverableWindow, WalPoint } from '../pitr/window';
 import { backupHistoryFileName, parseBackupLabel } from './backup-label';
@@ -19,13 +20,13 @@ import { findGaps, scanWalArchive, type ArchivedSegment, type WalArchive } from 
 import type { ToolSet } from '../tools/discover';
 import { installAdvice } from '../tools/pick';
 import { summarizeSegment, type SegmentSummary } from './waldump';
-import { parseSegmentName, segmentOfLsn, segmentStartLsn } from './wal-names';
+import { isValidSegmentSize, parseSegmentName, segmentOfLsn, segmentStartLsn } from './wal-names';
 
 export interface WindowOptions {
   backupDir: string;
   archiveDir: string;
   pgWaldump: string;
-  /** wal_segment_size when known; otherwise read from an archived segment's size, else 16 MB. */
+  /** wal_segment_size when known; otherwise pg_controldata on a plain backup, an archived segment's size, else 16 MB. */
   segmentSize?: number;
   /** How many segments to read backwards looking for a commit. Default 32. */
   maxSegmentsRead?: number;
@@ -70,8 +71,23 @@ async function backupEnd(backup: BaseBackupInfo, archive: WalArchive, notes: str
   return {};
 }
 
+/** wal_segment_size of a plain backup, from pg_control through pg_controldata (same bin folder as pg_waldump). */
+async function controlDataSegmentSize(pgWaldump: string, dataDir: string): Promise<number | undefined> {
+  const pgControldata = join(dirname(pgWaldump), 'pg_controldata');
+  if (!existsSync(pgControldata) || !existsSync(join(dataDir, 'global', 'pg_control'))) return undefined;
+  const out = await runTool({ file: pgControldata, args: ['-D', dataDir], env: { LC_ALL: 'C' } }).catch(() => undefined);
+  return parseControlDataSegmentSize(out?.stdout ?? '');
+}
+
+export function parseControlDataSegmentSize(text: string): number | undefined {
+  const n = Number(/^Bytes per WAL segment:\s+(\d+)/m.exec(text)?.[1]);
+  return isValidSegmentSize(n) ? n : undefined;
+}
+
 export async function recoverableWindow(opts: WindowOptions): Promise<WindowResult> {
-  const [backup, archive] = await Promise.all([readBaseBackup(opts.backupDir), scanWalArchive(opts.archiveDir, opts.segmentSize)]);
+  const backup = await readBaseBackup(opts.backupDir);
+  const segmentSize = opts.segmentSize ?? (backup.format === 'plain' ? await controlDataSegmentSize(opts.pgWaldump, opts.backupDir) : undefined);
+  const archive = await scanWalArchive(opts.archiveDir, segmentSize);
   const notes = [...backup.notes];
   const from = await backupEnd(backup, archive, notes);
   const timeline = archive.timelines.at(-1)?.timeline ?? backup.label?.startTimeline ?? 1;

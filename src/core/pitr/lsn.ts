@@ -18,11 +18,3 @@ export function parseLsn(text: string): bigint | undefined {
 export function formatLsn(lsn: bigint): string {
   return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`;
 }
-
-/** Negative, zero or positive like a comparator; both must be valid LSNs. */
-export function compareLsn(a: string, b: string): number {
-  const x = parseLsn(a);
-  const y = parseLsn(b);
-  if (x === undefined || y === undefined) throw new Error(`Not an LSN: ${x === undefined ? a : b}`);
-  return x < y ? -1 : x > y ? 1 : 0;
-}

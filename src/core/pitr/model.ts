@@ -47,7 +47,7 @@ export function parseTarget(text: string): RecoveryTarget | undefined {
   const colon = t.indexOf(':');
   if (colon < 0) return undefined;
   const kind = t.slice(0, colon) as TargetKind;
-  if (!['time', 'xid', 'lsn', 'name'].includes(kind)) return undefined;
+  if (!TARGET_KINDS.includes(kind) || kind === 'immediate' || kind === 'latest') return undefined;
   return { kind, value: t.slice(colon + 1) };
 }
 

@@ -26,9 +26,12 @@ export interface ClosureOptions {
 
 /** Kinds that belong to the object they depend on: restoring the object without them loses part of it. */
 const BELONGS_TO_PARENT = new Set([
-  'TABLE DATA', 'INDEX', 'INDEX ATTACH', 'CONSTRAINT', 'CHECK CONSTRAINT', 'TRIGGER', 'DEFAULT', 'COMMENT', 'ACL',
+  'TABLE DATA', 'INDEX', 'CONSTRAINT', 'CHECK CONSTRAINT', 'TRIGGER', 'DEFAULT', 'COMMENT', 'ACL',
   'SECURITY LABEL', 'POLICY', 'ROW SECURITY', 'RULE', 'STATISTICS', 'SEQUENCE OWNED BY', 'SEQUENCE SET', 'MATERIALIZED VIEW DATA',
 ]);
+
+/** Kinds that tie two tables together: restorable only when both will exist. */
+const JOINS_TABLES = new Set(['FK CONSTRAINT', 'TABLE ATTACH', 'INDEX ATTACH']);
 
 /** Readable reason for a dependent pulled in by its parent. */
 function reasonFor(e: TocEntry, parent: TocEntry): string {
@@ -53,8 +56,8 @@ function reasonFor(e: TocEntry, parent: TocEntry): string {
 
 /**
  * The dependency closure of a selection over the TOC's dependency ids. A schema brings its contents. With
- * dependents, an object brings the entries that belong to it (see BELONGS_TO_PARENT), sequences owned by a
- * table (identity and serial), the sequences its column defaults use, and foreign keys — those only when every
+ * dependents, an object brings the entries that belong to it (see BELONGS_TO_PARENT), a partitioned table its
+ * partitions, sequences owned by a table (identity and serial), the sequences its column defaults use, and foreign keys — those only when every
  * table they join is in the closure or already in the target, since the constraint cannot be created otherwise.
  */
 export function dependencyClosure(index: TocIndex, selected: readonly TocEntry[], opts: ClosureOptions): Closure {
@@ -80,9 +83,15 @@ export function dependencyClosure(index: TocIndex, selected: readonly TocEntry[]
       const parent = queue.shift()!;
       for (const d of index.dependents.get(parent.dumpId) ?? []) {
         if (items.has(d.dumpId)) continue;
-        if (d.desc === 'FK CONSTRAINT') fkCandidates.set(d.dumpId, d);
+        if (d.desc === 'TABLE ATTACH' && parent.desc === 'TABLE' && d.tag !== parent.tag) {
+          // From the partitioned table: its rows live in the partitions, so bring each with its attachment.
+          for (const child of tablesOf(index, d)) if (child.dumpId !== parent.dumpId) add(child, `partition of ${describeEntry(parent)}`, parent.dumpId);
+          add(d, `partition attachment of ${describeEntry(parent)}`, parent.dumpId);
+        } else if (JOINS_TABLES.has(d.desc)) fkCandidates.set(d.dumpId, d);
         else if (BELONGS_TO_PARENT.has(d.desc)) add(d, reasonFor(d, parent), parent.dumpId);
         else if (d.desc === 'SEQUENCE' && parent.desc === 'TABLE') add(d, reasonFor(d, parent), parent.dumpId);
+        // Before PostgreSQL 14's TABLE ATTACH entries, a partition's own definition attached it.
+        else if (d.desc === 'TABLE' && parent.desc === 'TABLE' && /\b(ATTACH PARTITION|PARTITION OF)\b/.test(d.defn ?? '')) add(d, `partition of ${describeEntry(parent)}`, parent.dumpId);
         else if (items.get(parent.dumpId)?.via === null && !omitted.has(d.dumpId)) {
           omitted.set(d.dumpId, `depends on ${describeEntry(parent)}; select it to restore it too`);
         }
@@ -97,7 +106,8 @@ export function dependencyClosure(index: TocIndex, selected: readonly TocEntry[]
     }
   };
   walk();
-  // Foreign keys last: whether one can be created depends on every table the walk brought in.
+  // Foreign keys and partition attachments (reached from the partition) last: whether one can be created
+  // depends on every table the walk brought in.
   for (let changed = true; changed; ) {
     changed = false;
     for (const fk of fkCandidates.values()) {

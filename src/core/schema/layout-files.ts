@@ -167,9 +167,19 @@ async function pruneEmpty(root: string, removed: readonly string[]): Promise<voi
  */
 export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<string, string>, committed?: ReadonlyMap<string, string>): Promise<FileChange[]> {
   const root = layoutRoot(layout);
-  const changes = compareFiles(committed ?? (await readLayoutFiles(layout, files)), files);
+  const compared = committed ?? (await readLayoutFiles(layout, files));
+  const changes = compareFiles(compared, files);
   const toWrite = changes.filter((c) => c.status === 'added' || c.status === 'changed').map((c) => c.path);
   const toRemove = changes.filter((c) => c.status === 'removed').map((c) => c.path);
+  // Deleting is only safe in a folder an export wrote; its index file says so.
+  if (layout.kind === 'split' && toRemove.length && !compared.has(INDEX_FILE)) {
+    throw new PgBackupError(
+      `${layout.dir} holds .sql files where the split layout puts its own, but no ${INDEX_FILE}: it is not a schema export, so nothing was written.`,
+      'input',
+      toRemove.slice(0, 5).join('\n'),
+      'Export into an empty folder.',
+    );
+  }
   try {
     if (layout.kind === 'file') await Promise.all(toWrite.map((rel) => writeAtomic(join(root, rel), files.get(rel)!)));
     else await writeSplit(root, files, toWrite);

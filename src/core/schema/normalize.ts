@@ -39,10 +39,10 @@ function removeLine(lines: string[], i: number): number {
 /**
  * Normalizes a plain schema dump. Only the header (before the first object) is searched for `\restrict` and the
  * version lines, and only the last line for `\unrestrict`, so a function body that happens to contain such a line
- * is never altered.
+ * is never altered. Carriage returns are kept: inside a function body written on Windows they are part of it.
  */
 export function normalizeDump(raw: string, opts: SchemaContentOptions): string {
-  const lines = raw.replace(/\r\n/g, '\n').split('\n');
+  const lines = raw.split('\n');
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   if (lines.length && UNRESTRICT.test(lines[lines.length - 1])) lines.pop();
   let end = lines.findIndex((l) => FIRST_ENTRY.test(l));

@@ -107,6 +107,7 @@ function family(type: string): string {
   if (RELATION.has(type)) return 'relation';
   if (type === 'FUNCTION' || type === 'PROCEDURE' || type === 'AGGREGATE') return 'routine';
   if (type === 'FK CONSTRAINT' || type === 'CHECK CONSTRAINT') return 'CONSTRAINT';
+  if (type === 'DOMAIN') return 'TYPE'; // an ACL on a domain says "TYPE"
   return type;
 }
 
@@ -225,10 +226,34 @@ interface Run {
   entries: DumpEntry[];
 }
 
+/**
+ * Whether an entry tag "add(integer, integer)" (argument types) is the routine a COMMENT/ACL tag spells
+ * "add(a integer, b integer DEFAULT 1)" (names, modes, defaults, OUT arguments).
+ */
+function sameArguments(tag: string, signature: string): boolean {
+  const args = (s: string) => s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')).split(', ').filter(Boolean);
+  const bare = (a: string) => a.replace(/ DEFAULT .*$/, '').replace(/^(?:IN|INOUT|VARIADIC) /, '');
+  const types = args(tag).map(bare);
+  const named = args(signature).filter((a) => !a.startsWith('OUT ')).map(bare);
+  return types.length === named.length && types.every((t, i) => named[i] === t || named[i].endsWith(` ${t}`));
+}
+
+interface Main {
+  ref: ObjectRef;
+  /** The entry's tag. */
+  name: string;
+}
+
+/** The object a COMMENT/ACL names among the entries seen so far; overloads are told apart by their arguments. */
+function findTarget(candidates: readonly Main[], target: Target): ObjectRef | undefined {
+  const fitting = candidates.length > 1 && target.signature ? candidates.filter((c) => sameArguments(c.name, target.signature!)) : candidates;
+  return fitting.length === 1 ? fitting[0].ref : undefined;
+}
+
 /** Groups entries into runs of one object each, in dump order. */
 function groupRuns(dump: ParsedDump): (Run | string)[] {
   const out: (Run | string)[] = [];
-  const mains = new Map<string, ObjectRef[]>();
+  const mains = new Map<string, Main[]>();
   const relations = new Map<string, Set<string>>();
   const parts = new Map<string, number>();
   let last: Run | undefined;
@@ -243,10 +268,9 @@ function groupRuns(dump: ParsedDump): (Run | string)[] {
     const target = ATTACHED.has(item.type) ? targetOf(item.name) : undefined;
     if (item.type === 'SEQUENCE OWNED BY' && last) ref = last.ref;
     else if (target) {
-      // pg_dump writes comments right after their object: the run before wins (it tells overloads apart).
+      // pg_dump writes comments right after their object: the run before wins. ACLs come in a later pass.
       const key = keyOf(item.schema, target.type, target.name);
-      const candidates = mains.get(key) ?? [];
-      const own = last?.lookupKey === key ? last.ref : candidates.length === 1 ? candidates[0] : refOfTarget(item, target);
+      const own = (last?.lookupKey === key ? last.ref : findTarget(mains.get(key) ?? [], target)) ?? refOfTarget(item, target);
       ref = item.type === 'ACL' ? { ...own, variant: VARIANTS.ACL } : own;
     } else {
       const tables = relations.get(item.schema) ?? new Set();
@@ -254,8 +278,8 @@ function groupRuns(dump: ParsedDump): (Run | string)[] {
       if (RELATION.has(item.type)) relations.set(item.schema, tables.add(item.name));
       lookupKey = keyOf(item.schema, item.type, lookupName(item));
       const list = mains.get(lookupKey);
-      if (list) list.push(ref);
-      else mains.set(lookupKey, [ref]);
+      if (list) list.push({ ref, name: item.name });
+      else mains.set(lookupKey, [{ ref, name: item.name }]);
     }
     const key = refKey(ref);
     if (last && refKey(last.ref) === key) {

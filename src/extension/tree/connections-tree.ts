@@ -37,7 +37,10 @@ interface Probe {
 export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeNode> {
   private readonly changed = new vscode.EventEmitter<ConnectionsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Finished probes by connection name (getTreeItem is synchronous). */
   private readonly probes = new Map<string, Probe>();
+  /** Probes under way or done, so a connection is reached once per refresh. */
+  private readonly pending = new Map<string, Promise<Probe>>();
   private roots: ConnectionNode[] = [];
 
   constructor(
@@ -47,6 +50,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
 
   refresh(): void {
     this.probes.clear();
+    this.pending.clear();
     this.changed.fire(undefined);
   }
 
@@ -90,6 +94,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
   async getChildren(node?: ConnectionsTreeNode): Promise<ConnectionsTreeNode[]> {
     if (!node) {
       this.roots = this.config.connections().map((c) => ({ kind: 'connection', profile: c.profile, scope: c.scope }));
+      // Reach every server as soon as the view shows, so each row names its version (or its error) before it is
+      // expanded; the row is redrawn when its probe ends. Expanding later reuses the same probe.
+      for (const root of this.roots) {
+        if (!this.pending.has(root.profile.name)) void this.probe(root).then(() => this.changed.fire(root));
+      }
       return this.roots;
     }
     if (node.kind !== 'connection') return [];
@@ -115,20 +124,20 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
     return this.probes.get(name)?.server;
   }
 
-  private async probe(node: ConnectionNode): Promise<Probe> {
-    // Errors are cached too (until Refresh), or each redraw would reconnect and redraw again.
-    const cached = this.probes.get(node.profile.name);
-    if (cached) return cached;
-    let probe: Probe;
-    try {
-      probe = await this.connections.with(node.profile, {}, async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }));
-    } catch (e) {
-      probe = { error: errorMessage(e), errorKind: e instanceof PgBackupError ? e.kind : undefined };
+  /** Connects once (per refresh) to read the version and databases. Failures are kept as probes too. */
+  private probe(node: ConnectionNode): Promise<Probe> {
+    const name = node.profile.name;
+    let p = this.pending.get(name);
+    if (!p) {
+      p = this.connections
+        .with(node.profile, {}, async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }) as Probe)
+        .catch((e) => ({ error: errorMessage(e), errorKind: e instanceof PgBackupError ? e.kind : undefined }))
+        .then((probe) => {
+          this.probes.set(name, probe);
+          return probe;
+        });
+      this.pending.set(name, p);
     }
-    this.probes.set(node.profile.name, probe);
-    // Redraw the connection row (version or error) once VS Code has taken its children: a refresh fired while
-    // the children are still being fetched is dropped.
-    setTimeout(() => this.changed.fire(node), 0);
-    return probe;
+    return p;
   }
 }

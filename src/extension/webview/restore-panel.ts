@@ -35,6 +35,7 @@ export class RestorePanel {
   private static readonly panels = new Map<string, RestorePanel>();
   private archive: Promise<Omit<Loaded, 'toolSet'>> | undefined;
   private tools: Promise<ToolSet> | undefined;
+  private readMs = 0;
   private running: AbortController | undefined;
   /** The last outcome: sent again when the webview is rebuilt (a hidden panel drops messages). */
   private lastOutcome: RestoreOutcome | undefined;
@@ -61,6 +62,7 @@ export class RestorePanel {
     readonly path: string,
   ) {
     RestorePanel.panels.set(path, this);
+    void this.readToc().catch(() => undefined); // starts while the webview loads; errors are reported on 'ready'
     panel.webview.options = RestorePanel.options(ctx);
     panel.webview.html = this.html();
     panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
@@ -90,7 +92,7 @@ export class RestorePanel {
 <title>Restore selected objects</title>
 </head>
 <body>
-<div id="app" data-path="${escapeAttr(this.path)}"><p class="loading">Reading the table of contents of ${escapeAttr(basename(this.path))}…</p></div>
+<div id="app"><p class="loading">Reading the table of contents of ${escapeAttr(basename(this.path))}…</p></div>
 <script nonce="${nonce}" src="${uri('dist', 'webview', 'restore.js')}"></script>
 </body>
 </html>`;
@@ -98,7 +100,13 @@ export class RestorePanel {
 
   /** The TOC, read once (what the picker needs first). */
   private readToc(): Promise<Omit<Loaded, 'toolSet'>> {
-    this.archive ??= readArchive(this.path).then((info) => ({ info, index: buildTocIndex(info.entries) }));
+    if (!this.archive) {
+      const started = performance.now();
+      this.archive = readArchive(this.path).then((info) => {
+        this.readMs = performance.now() - started;
+        return { info, index: buildTocIndex(info.entries) };
+      });
+    }
     this.archive.catch(() => (this.archive = undefined));
     return this.archive;
   }
@@ -149,9 +157,7 @@ export class RestorePanel {
   }
 
   private async sendArchive(): Promise<void> {
-    const started = performance.now();
     const { info } = await this.readToc();
-    const readMs = performance.now() - started;
     const connections = this.ctx.config.connections().map((c) => c.profile.name);
     this.post({
       type: 'archive',
@@ -162,7 +168,7 @@ export class RestorePanel {
       entries: info.entries.map((e) => toPanelEntry(e, isRestorable(e))),
       connections,
       defaultTarget: { connection: connections[0] ?? '', database: suggestNewDatabaseName(info.database, []), kind: 'new' },
-      readMs,
+      readMs: this.readMs,
     });
     // After the rows are on screen: the tool check (warns and stops a too-new archive) and the databases.
     await this.load();

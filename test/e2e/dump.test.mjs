@@ -1,0 +1,55 @@
+// Dumping from the Connections view as a user does: context menu on a database, a preset, the default
+// location, a progress notification with a real percentage, and the new backup in the Backups view.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/code-server.mjs';
+import { openWorkbench, session } from './support.mjs';
+
+describe('Dump Database from the context menu (packaged extension in code-server)', () => {
+  let wb;
+
+  before(async () => {
+    const { cluster, workspace } = session();
+    // Enough data (about 100 MB in four tables) that the dump takes a few seconds and its progress can be seen.
+    await cluster.psql('CREATE DATABASE big');
+    for (const t of ['events', 'orders', 'visits', 'logs']) {
+      await cluster.psql(`CREATE TABLE ${t} AS SELECT g AS id, md5(g::text) AS a, md5((g * 7)::text) AS b, now() AS at FROM generate_series(1, 400000) g`, 'big');
+    }
+    const settingsFile = join(workspace, '.vscode', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    settings['pgBackup.backupFolders'] = [mkdtempSync(join(tmpdir(), 'pgb-e2e-backups-'))];
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    wb = await openWorkbench();
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('dumps "big" with the "Full (custom)" preset, showing progress in percent', async () => {
+    await wb.openContainer('PostgreSQL Backup');
+    const connections = await wb.view('Connections');
+    // The row names the server version once the view has reached it; expand after that, on a settled tree.
+    await connections.locator('.monaco-list-row', { hasText: /PostgreSQL 15/ }).first().waitFor();
+    await wb.expand(wb.treeRow('test', connections));
+    await wb.treeRow('big', connections).waitFor();
+    await wb.contextMenu(wb.treeRow('big', connections), 'Dump Database…');
+    await wb.pickQuickItem('Full (custom)');
+    await wb.pickQuickItem('Write to');
+    const progress = await wb.notification(/Dumping big: [1-9]\d% · /, 120_000); // 10–99 %: mid-way, not a spinner
+    assert.match(progress, /\d+%/);
+    await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'dump-progress.png'));
+    const done = await wb.notification(/Backup of big written/, 300_000);
+    assert.match(done, /custom/);
+  });
+
+  it('lists the new backup in the Backups view under its database', async () => {
+    const backups = await wb.view('Backups');
+    await wb.treeRow('big', backups).waitFor({ timeout: 30_000 });
+    const labels = await wb.rowLabels(backups);
+    assert.ok(labels.some((l) => /^big-\d{8}-\d{6}\.dump$/.test(l)), `rows: ${labels.join(', ')}`);
+    await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'backups.png'));
+  });
+});
