@@ -24,15 +24,16 @@ async function main(): Promise<void> {
   console.log(`entries: ${info.entries.length}; message ${(json.length / 1024).toFixed(0)} KiB; rows unfiltered: ${rows.length}`);
   console.log(`open: read ${readMs.toFixed(1)} + message ${msgMs.toFixed(1)} + parse ${parseMs.toFixed(1)} + catalog ${catalogMs.toFixed(1)} + rows ${firstRowsMs.toFixed(1)} = ${open.toFixed(1)} ms (target < 1000 ms: ${open < 1000 ? 'met' : 'NOT met'})`);
 
+  // Typing a word and backspacing it away, 20 times: each keystroke timed as the panel runs it.
   const typed = 't1234 name';
-  const perKey: number[] = [];
-  for (let n = 1; n <= typed.length; n++) {
-    const runs: number[] = [];
-    for (let i = 0; i < 20; i++) runs.push((await time(() => catalog.rows(typed.slice(0, n))))[0]);
-    perKey.push(median(runs));
+  const keys = [...Array.from({ length: typed.length }, (_, n) => typed.slice(0, n + 1)), ...Array.from({ length: typed.length }, (_, n) => typed.slice(0, typed.length - n - 1))];
+  const perKey: number[][] = keys.map(() => []);
+  for (let round = 0; round < 20; round++) {
+    for (const [k, text] of keys.entries()) perKey[k].push((await time(() => catalog.rows(text)))[0]);
   }
-  const worst = Math.max(...perKey);
-  console.log(`filter per keystroke ("${typed}"), median of 20 each: ${perKey.map((m) => m.toFixed(2)).join(', ')} ms; worst ${worst.toFixed(2)} ms (target < 16 ms: ${worst < 16 ? 'met' : 'NOT met'})`);
+  const medians = perKey.map(median);
+  const worst = Math.max(...medians);
+  console.log(`filter per keystroke, typing "${typed}" and backspacing it (median of 20 rounds): ${medians.map((m) => m.toFixed(2)).join(', ')} ms; worst ${worst.toFixed(2)} ms (target < 16 ms: ${worst < 16 ? 'met' : 'NOT met'})`);
 
   const sel = new Selection(catalog);
   const table = msg.entries.find((e) => e.desc === 'TABLE' && e.tag === 't1234')!;

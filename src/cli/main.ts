@@ -9,6 +9,8 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   tools: () => import('./commands/tools').then((m) => m.toolsCommand),
   'conn test': () => import('./commands/conn-test').then((m) => m.connTestCommand),
   dump: () => import('./commands/dump').then((m) => m.dumpCommand),
+  inspect: () => import('./commands/inspect').then((m) => m.inspectCommand),
+  restore: () => import('./commands/restore').then((m) => m.restoreCommand),
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
 };

@@ -18,6 +18,8 @@ const { ensureBigDump } = await tsImport('../../bench/toc-read.ts', import.meta.
  * ceiling only catches regressions, since test machines here run many jobs at once (load 16 on 2 cores seen).
  */
 const READY_CEILING_MS = Number(process.env.PGBACKUP_PICKER_CEILING_MS ?? 3000);
+/** Same for one keystroke's filter and redraw (target: no visible pause, i.e. within a frame or two when idle). */
+const KEY_CEILING_MS = Number(process.env.PGBACKUP_PICKER_KEY_CEILING_MS ?? 250);
 
 /** Chooses a dump in the "Restore Selected Objects…" quick pick; returns the picker's frame once rows show. */
 async function openPicker(wb, name) {
@@ -99,7 +101,7 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     assert.ok(big.readyMs < READY_CEILING_MS, `the picker took ${big.readyMs} ms on 10,000 entries`);
     const perKey = await big.frame.locator('#filter').evaluate((input) => {
       const times = [];
-      for (const text of ['t', 't1', 't12', 't123', 't1234']) {
+      for (const text of ['t', 't1', 't12', 't123', 't1234', 't123', 't12', 't1', 't', '']) {
         const t = performance.now();
         input.value = text;
         input.dispatchEvent(new Event('input'));
@@ -108,7 +110,7 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
       return times;
     });
     console.log(`      filter per keystroke in the panel (filter + redraw): ${perKey.map((t) => t.toFixed(1)).join(', ')} ms`);
-    assert.ok(Math.max(...perKey) < 50, `a keystroke took ${Math.max(...perKey).toFixed(1)} ms`);
+    assert.ok(Math.max(...perKey) < KEY_CEILING_MS, `a keystroke took ${Math.max(...perKey).toFixed(1)} ms`);
     assert.match(await big.frame.locator('#shown').innerText(), /\d+ of 100\d\d entries match/);
   });
 });

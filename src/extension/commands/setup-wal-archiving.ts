@@ -5,6 +5,7 @@ import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
 import { archiveSetup, type ArchiveSetup, type CurrentArchiving } from '../../core/pitr/archive-setup';
 import { describeSource, type ArchiveSource } from '../../core/pitr/model';
+import { PgBackupError } from '../../core/errors';
 import type { Ctx } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { showError } from '../ui/errors';
@@ -79,27 +80,44 @@ export function describeSetup(profile: ConnectionProfile, version: string, sourc
   ].join('\n');
 }
 
+/** Arguments for running the command without its UI (tests): shows the lines, never applies them. */
+export interface SetupWalArchivingArgs {
+  connection: string;
+  source: ArchiveSource;
+}
+
+export interface SetupWalArchivingResult {
+  current: CurrentArchiving;
+  setup: ArchiveSetup;
+  document: vscode.TextDocument;
+}
+
 /**
  * Shows the server's archiving settings, generates the lines for a chosen archive, opens them in an editor and,
  * only after a modal confirm naming the server, applies them with ALTER SYSTEM (and reloads). A restart stays the
  * user's decision: the message says when one is needed.
  */
-export const setupWalArchiving = (ctx: Ctx) => async (node?: ConnectionsTreeNode): Promise<void> => {
+export const setupWalArchiving = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | SetupWalArchivingArgs): Promise<SetupWalArchivingResult | undefined> => {
+  const direct = arg && 'source' in arg ? arg : undefined;
   try {
-    const profile = await pickConnection(ctx, node, 'Choose the server to archive WAL from');
-    if (!profile) return;
+    const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the server to archive WAL from');
+    if (!profile) {
+      if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
+      return undefined;
+    }
     const title = `WAL archiving for ${profile.name}`;
-    const current = await ctx.connections.with(profile, { interactive: true }, currentArchiving);
-    const source = await pickSource(title, current);
-    if (!source) return;
+    const current = await ctx.connections.with(profile, { interactive: !direct }, currentArchiving);
+    const source = direct?.source ?? (await pickSource(title, current));
+    if (!source) return undefined;
     const setup = archiveSetup(source, current);
     // The same quoting pg uses for literals, for the ALTER SYSTEM lines shown.
     const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
-    const doc = await vscode.workspace.openTextDocument({ language: 'properties', content: describeSetup(profile, current.version, source, current, setup, quote) });
-    await vscode.window.showTextDocument(doc, { preview: false });
+    const document = await vscode.workspace.openTextDocument({ language: 'properties', content: describeSetup(profile, current.version, source, current, setup, quote) });
+    await vscode.window.showTextDocument(document, { preview: false });
+    if (direct) return { current, setup, document };
     if (setup.apply === 'nothing') {
       void vscode.window.showInformationMessage(`${profile.name} already archives WAL into ${describeSource(source)}.`);
-      return;
+      return { current, setup, document };
     }
     const target = `${profile.name} (${describeParams(profile)})`;
     const apply = `Apply to ${profile.name}`;
@@ -108,7 +126,7 @@ export const setupWalArchiving = (ctx: Ctx) => async (node?: ConnectionsTreeNode
       { modal: true, detail: `${setup.confLines.join('\n')}\n\n${setup.apply === 'restart' ? 'wal_level / archive_mode take effect only after a restart of the server, which pg-backup does not do.' : 'The configuration is reloaded; no restart is needed.'}` },
       apply,
     );
-    if (answer !== apply) return;
+    if (answer !== apply) return { current, setup, document };
     const changing = setup.settings.filter((s) => s.changes);
     await ctx.connections.with(profile, { interactive: true }, async (c) => {
       for (const s of changing) await c.query(`ALTER SYSTEM SET ${s.name} = ${c.escapeLiteral(s.value)}`);
@@ -120,7 +138,10 @@ export const setupWalArchiving = (ctx: Ctx) => async (node?: ConnectionsTreeNode
         ? `Settings written to ${profile.name}'s postgresql.auto.conf. Restart the server for wal_level / archive_mode to take effect.`
         : `archive_command of ${profile.name} changed and the configuration reloaded.`,
     );
+    return { current, setup, document };
   } catch (e) {
+    if (direct) throw e;
     await showError(ctx.log, e);
+    return undefined;
   }
 };

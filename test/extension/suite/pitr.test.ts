@@ -13,6 +13,7 @@ import type { BaseBackupResult } from '../../../src/core/physical/basebackup';
 import type { PitrModel } from '../../../src/core/pitr/model';
 import { renderRecoveryFiles } from '../../../src/core/pitr/render';
 import { saveRecoveryFiles } from '../../../src/extension/webview/save-recovery-files';
+import type { SetupWalArchivingResult } from '../../../src/extension/commands/setup-wal-archiving';
 import type { PgBackupApi } from '../../../src/extension/main';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
@@ -71,6 +72,18 @@ describe('base backups and the PITR builder', () => {
   it('reveals the same panel when the builder is opened again for that backup', async () => {
     await vscode.commands.executeCommand('pgBackup.openPitrBuilder', out);
     assert.equal(api.pitrPanels().filter((p) => p.backupDir === out).length, 1);
+  });
+
+  it('shows the archiving lines for a local folder, with the restart that wal_level and archive_mode need', async () => {
+    const result = await vscode.commands.executeCommand<SetupWalArchivingResult>('pgBackup.setupWalArchiving', { connection: 'test', source: { kind: 'cp', dir: '/srv/wal archive' } });
+    assert.equal(result?.current.wal_level, 'replica');
+    assert.equal(result.current.archive_mode, 'off');
+    assert.equal(result.setup.apply, 'restart');
+    const text = result.document.getText();
+    assert.match(text, /^archive_mode = on {4}# needs a restart$/m);
+    assert.match(text, /^archive_command = 'test ! -f ''\/srv\/wal archive\/%f'' && cp ''%p'' ''\/srv\/wal archive\/%f''' {4}# needs a reload$/m);
+    assert.doesNotMatch(text, /^wal_level = /m, 'wal_level is already replica and must not be listed as a change');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   describe('saving the recovery files', () => {
