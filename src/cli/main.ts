@@ -11,6 +11,9 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   dump: () => import('./commands/dump').then((m) => m.dumpCommand),
   inspect: () => import('./commands/inspect').then((m) => m.inspectCommand),
   restore: () => import('./commands/restore').then((m) => m.restoreCommand),
+  basebackup: () => import('./commands/basebackup').then((m) => m.basebackupCommand),
+  'pitr window': () => import('./commands/pitr-window').then((m) => m.pitrWindowCommand),
+  'pitr config': () => import('./commands/pitr-config').then((m) => m.pitrConfigCommand),
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
 };
