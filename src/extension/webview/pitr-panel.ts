@@ -77,7 +77,11 @@ export class PitrPanel implements vscode.Disposable {
   private async handle(m: PanelToHost): Promise<void> {
     switch (m.type) {
       case 'ready': {
-        const [info, toolSets] = await Promise.all([readBaseBackup(this.backupDir), this.ctx.tools.all()]);
+        // A panel restored after a reload may point at a backup that is gone: close it rather than show a husk.
+        const [info, toolSets] = await Promise.all([readBaseBackup(this.backupDir), this.ctx.tools.all()]).catch((e) => {
+          this.dispose();
+          throw e;
+        });
         this.post({ type: 'backup', backup: backupSummary(info, toolSets) });
         this.markReady();
         return;
