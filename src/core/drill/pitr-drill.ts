@@ -1,0 +1,288 @@
+/**
+ * A point-in-time recovery drill: the base backup is copied into a scratch folder, the PITR model's recovery
+ * files are applied, a throwaway server recovers on a private socket until it reaches the target, and what came
+ * back (each user table and its exact row count) is reported. The server is always stopped and the scratch
+ * folder always removed, also on failure and cancel; the backup and the archive are only read.
+ */
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from 'pg';
+import { connect, withClient } from '../connection/client';
+import type { ConnParams } from '../connection/profile';
+import { CancelledError, PgBackupError } from '../errors';
+import type { BaseBackupInfo } from '../physical/base-backup-info';
+import type { PitrModel } from '../pitr/model';
+import { hasErrors, validateModel } from '../pitr/validate';
+import type { ToolSet } from '../tools/discover';
+import { prepareDataDir } from './drill-settings';
+import { endedBeforeTarget, firstFatal, lastReplayedTime, logTail, outcomeLines, shutDownAtTarget, stoppedAtTarget } from './recovery-log';
+import { placeBackup } from './scratch-copy';
+import { serverOwner, type ServerOwner } from './server-owner';
+
+export interface DrillTable {
+  database: string;
+  schema: string;
+  name: string;
+  rows: number;
+}
+
+export interface PitrDrillResult {
+  /** The server logged that recovery stopped at the target (for target "latest": recovery finished). */
+  reachedTarget: boolean;
+  /** How recovery ended: promoted, paused at the target, or shut down at it (then no tables are read). */
+  end: 'promoted' | 'paused' | 'shut down';
+  /** Commit time of the last replayed transaction, as the server reports it. */
+  recoveryEndedAt?: string;
+  inRecovery: boolean;
+  tables: DrillTable[];
+  /** More user tables exist than the drill counts (MAX_TABLES). */
+  tablesTruncated: boolean;
+  durationMs: number;
+  logTail: string;
+}
+
+export interface PitrDrillOptions {
+  backup: BaseBackupInfo;
+  model: PitrModel;
+  /** initdb/pg_ctl/postgres of the backup's major (see drillToolSet). */
+  toolSet: ToolSet;
+  signal?: AbortSignal;
+  onProgress?: (step: string, percent: number) => void;
+  /** Command lines, as they run. */
+  log?: (line: string) => void;
+  /** Role to connect as (trusted over the private socket). Default postgres. */
+  superuser?: string;
+  /** Where the scratch folder is made. Default the OS temp folder. */
+  scratchParent?: string;
+  /** Give up waiting for the target after this long. Default 30 minutes. */
+  timeoutMs?: number;
+}
+
+const MAX_TABLES = 200;
+const POLL_MS = 500;
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+/** The tool set that can run a server of the backup's major; an error naming the major when there is none. */
+export function drillToolSet(sets: readonly ToolSet[], major: number | undefined): ToolSet {
+  if (major === undefined) throw new PgBackupError('The backup has no readable PG_VERSION, so the drill cannot pick a server version.', 'input');
+  const set = sets.find((s) => s.major === major && s.tools.pg_ctl);
+  if (set) return set;
+  const found = sets.filter((s) => s.tools.pg_ctl).map((s) => s.major);
+  throw new PgBackupError(
+    `A drill of this backup needs the PostgreSQL ${major} server (pg_ctl ${major}); ${found.length ? `found only ${found.join(', ')}` : 'none was found'}.`,
+    'tool-missing',
+    undefined,
+    `Install the PostgreSQL ${major} server package, or add its bin folder to pgBackup.toolFolders.`,
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+function checkInputs(o: PitrDrillOptions): void {
+  if (process.platform === 'win32') throw new PgBackupError('The drill runs a server on a Unix socket: it needs Linux or macOS.', 'usage');
+  if (o.backup.serverMajor !== undefined && o.backup.serverMajor !== o.model.serverMajor) {
+    throw new PgBackupError(`The recovery settings are for PostgreSQL ${o.model.serverMajor}, the backup is ${o.backup.serverMajor}.`, 'input');
+  }
+  if (o.toolSet.major !== o.model.serverMajor || !o.toolSet.tools.pg_ctl) throw drillToolSet([o.toolSet], o.model.serverMajor);
+  if (o.model.standby) throw new PgBackupError('A standby never reaches a recovery target: the drill runs a one-off recovery only.', 'usage');
+  const issues = validateModel(o.model);
+  if (hasErrors(issues)) throw new PgBackupError(issues.find((i) => i.severity === 'error')!.message, 'input');
+}
+
+/** Recovery state queries by major (the functions were renamed in 10; the pause state arrived in 14). */
+function stateSql(major: number): string {
+  const paused = major >= 14 ? `pg_get_wal_replay_pause_state() = 'paused'` : major >= 10 ? 'pg_is_wal_replay_paused()' : 'pg_is_xlog_replay_paused()';
+  const lsn = major >= 10 ? 'pg_last_wal_replay_lsn()' : 'pg_last_xlog_replay_location()';
+  // CASE keeps the pause functions from running after promotion, where they raise "recovery is not in progress".
+  return `select pg_is_in_recovery() as recovering, case when pg_is_in_recovery() then ${paused} else false end as paused, pg_last_xact_replay_timestamp() as replayed, ${lsn}::text as lsn`;
+}
+
+interface RecoveryState {
+  recovering: boolean;
+  paused: boolean;
+  replayed: Date | null;
+  lsn: string | null;
+}
+
+type WaitOutcome = { end: 'promoted' | 'paused'; replayed?: string } | { end: 'stopped' };
+
+interface Server {
+  dataDir: string;
+  params: ConnParams;
+  major: number;
+}
+
+/** Polls until recovery is over (promoted), paused at the target, or the server is gone. */
+async function waitForRecovery(s: Server, o: PitrDrillOptions, deadline: number): Promise<WaitOutcome> {
+  let client: Client | undefined;
+  try {
+    for (;;) {
+      if (o.signal?.aborted) throw new CancelledError('The drill');
+      if (!existsSync(join(s.dataDir, 'postmaster.pid'))) return { end: 'stopped' };
+      client ??= await connect(s.params, { connectTimeoutSec: 5 }).catch((e: PgBackupError) => {
+        // Until the copy is consistent the server turns connections away; only a missing role is final.
+        if (e.kind === 'auth') throw new PgBackupError(`Cannot log in to the restored cluster as "${s.params.user}": ${e.detail ?? e.message}`, 'auth', e.detail, 'The drill connects as the cluster\'s superuser "postgres".');
+        return undefined;
+      });
+      const state = await client
+        ?.query<RecoveryState>(stateSql(s.major))
+        .then((r) => r.rows[0])
+        .catch(() => undefined);
+      if (client && !state) {
+        await client.end().catch(() => undefined);
+        client = undefined;
+      }
+      if (state && (!state.recovering || state.paused)) return { end: state.recovering ? 'paused' : 'promoted', replayed: state.replayed?.toISOString() };
+      if (state?.lsn) o.onProgress?.(`Replaying archived WAL (at ${state.lsn})`, 65);
+      if (Date.now() > deadline) {
+        throw new PgBackupError(`The drill server did not reach the target within ${Math.round(((o.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 60_000) * 10) / 10} minutes${state?.lsn ? ` (replayed up to ${state.lsn})` : ''}.`, 'tool-failed');
+      }
+      await sleep(POLL_MS, o.signal);
+    }
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/** Every user table of every database with its exact row count, up to MAX_TABLES. */
+async function countTables(params: ConnParams, signal?: AbortSignal): Promise<{ tables: DrillTable[]; truncated: boolean }> {
+  const databases = await withClient(params, {}, (c) => c.query<{ datname: string }>('select datname from pg_database where datallowconn and not datistemplate order by datname'));
+  const tables: DrillTable[] = [];
+  let truncated = false;
+  for (const { datname } of databases.rows) {
+    if (tables.length >= MAX_TABLES) {
+      truncated = true;
+      break;
+    }
+    await withClient({ ...params, database: datname }, {}, async (c) => {
+      const stop = () => void c.end().catch(() => undefined);
+      signal?.addEventListener('abort', stop, { once: true });
+      try {
+        const left = MAX_TABLES - tables.length;
+        const list = await c.query<{ schema: string; name: string }>(
+          `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind = 'r' and n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%' order by 1, 2 limit $1`,
+          [left + 1],
+        );
+        truncated ||= list.rows.length > left;
+        for (const t of list.rows.slice(0, left)) {
+          if (signal?.aborted) throw new CancelledError('The drill');
+          const r = await c.query<{ n: string }>(`select count(*) as n from ${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`);
+          tables.push({ database: datname, schema: t.schema, name: t.name, rows: Number(r.rows[0].n) });
+        }
+      } finally {
+        signal?.removeEventListener('abort', stop);
+      }
+    });
+  }
+  if (signal?.aborted) throw new CancelledError('The drill');
+  return { tables, truncated };
+}
+
+/** Stops the throwaway server if it runs: fast (rolls back sessions), immediate if fast does not finish. */
+async function stopServer(owner: ServerOwner, pgCtl: string, dataDir: string, startInterrupted: boolean): Promise<void> {
+  // A cancel can land while pg_ctl is launching the postmaster: give its pid file a moment to appear.
+  for (let i = 0; startInterrupted && i < 10 && !existsSync(join(dataDir, 'postmaster.pid')); i++) await sleep(200);
+  if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
+  const stop = (mode: string) => owner.run({ file: pgCtl, args: ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'] });
+  await stop('fast').catch(() => stop('immediate').catch(() => undefined));
+}
+
+/** The error for a server that stopped without reaching the target, with the log's telling lines. */
+function stoppedError(log: string, startError: unknown): PgBackupError {
+  const detail = [...outcomeLines(log), '', logTail(log)].join('\n');
+  if (endedBeforeTarget(log)) {
+    return new PgBackupError('Recovery ended before reaching the target: the archive has no WAL up to it.', 'input', detail, 'Pick a target inside the recoverable window, or check that every segment was archived.');
+  }
+  const why = firstFatal(log) ?? (startError instanceof PgBackupError ? `${startError.message} ${startError.detail ?? ''}`.trim() : 'see its log');
+  return new PgBackupError(`The drill server stopped before reaching the target: ${why}`, 'tool-failed', detail);
+}
+
+export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult> {
+  const started = Date.now();
+  checkInputs(o);
+  const progress = (step: string, percent: number) => o.onProgress?.(step, percent);
+  const owner = serverOwner(o.log);
+  const pgCtl = o.toolSet.tools.pg_ctl!;
+  const scratch = await mkdtemp(join(o.scratchParent ?? tmpdir(), 'pgb-drill-'));
+  const dataDir = join(scratch, 'data');
+  const socketDir = join(scratch, 'sock');
+  const logFile = join(scratch, 'server.log');
+  const readLog = () => readFile(logFile, 'utf8').catch(() => '');
+  let launched = false;
+  let startInterrupted = false;
+  let startError: unknown;
+  try {
+    await chmod(scratch, 0o700);
+    await mkdir(dataDir, { mode: 0o700 });
+    await mkdir(socketDir, { mode: 0o700 });
+    progress('Copying the base backup', 0);
+    await placeBackup({ backup: o.backup, dataDir, signal: o.signal, log: o.log, onProgress: (f) => progress('Copying the base backup', f * 50) });
+    progress('Writing the recovery settings', 50);
+    const port = await freePort();
+    await prepareDataDir(dataDir, o.model, { port, socketDir, hbaFile: join(scratch, 'pg_hba.conf'), identFile: join(scratch, 'pg_ident.conf') });
+    await owner.adopt(scratch, o.signal);
+    progress('Starting a throwaway server', 55);
+    launched = true;
+    await owner.run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '120', 'start'], signal: o.signal }).catch((e: unknown) => {
+      if (e instanceof CancelledError) {
+        startInterrupted = true;
+        throw e;
+      }
+      // A server still replaying after 120 s, or one that stopped at the target: the wait and the log tell.
+      startError = e;
+    });
+    progress('Recovering to the target', 60);
+    const server: Server = { dataDir, params: { host: socketDir, port, user: o.superuser ?? 'postgres', database: 'template1' }, major: o.model.serverMajor };
+    const outcome = await waitForRecovery(server, o, Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    if (outcome.end === 'stopped') {
+      const log = await readLog();
+      if (!shutDownAtTarget(log)) throw stoppedError(log, startError);
+      return { reachedTarget: true, end: 'shut down', recoveryEndedAt: lastReplayedTime(log), inRecovery: true, tables: [], tablesTruncated: false, durationMs: Date.now() - started, logTail: logTail(log) };
+    }
+    progress('Counting rows', 85);
+    const { tables, truncated } = await countTables(server.params, o.signal);
+    progress('Stopping the server', 97);
+    const log = await readLog();
+    return {
+      reachedTarget: o.model.target.kind === 'latest' || stoppedAtTarget(log),
+      end: outcome.end,
+      recoveryEndedAt: outcome.replayed ?? lastReplayedTime(log),
+      inRecovery: outcome.end === 'paused',
+      tables,
+      tablesTruncated: truncated,
+      durationMs: Date.now() - started,
+      logTail: logTail(log),
+    };
+  } catch (e) {
+    if (e instanceof PgBackupError) throw e;
+    throw new PgBackupError(`The drill failed: ${(e as Error).message}`, launched ? 'tool-failed' : 'io', launched ? logTail(await readLog()) : undefined);
+  } finally {
+    if (launched) await stopServer(owner, pgCtl, dataDir, startInterrupted);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
