@@ -3,6 +3,7 @@
  * once and imported by both sides. The host validates every message it receives with `parsePanelMessage`: a
  * webview is a browser page and is treated like any other untrusted input. Pure: no node, no vscode, no DOM.
  */
+import type { PitrDrillResult } from '../core/drill/drill-result';
 import { RECOVERY_ACTIONS, TARGET_KINDS, type ArchiveSource, type PitrModel } from '../core/pitr/model';
 import type { RecoverableWindow } from '../core/pitr/window';
 
@@ -69,14 +70,19 @@ export type HostToPanel =
   | { type: 'window'; archiveDir: string; window: RecoverableWindow; segments: number; scanMs: number }
   | { type: 'windowError'; archiveDir: string; message: string }
   | { type: 'archivePicked'; dir: string }
-  | { type: 'saved'; dir: string; files: string[] };
+  | { type: 'saved'; dir: string; files: string[] }
+  | { type: 'drillProgress'; step: string; percent: number }
+  | { type: 'drillResult'; result: PitrDrillResult }
+  | { type: 'drillError'; message: string; cancelled: boolean };
 
 export type PanelToHost =
   | { type: 'ready' }
   | { type: 'scanArchive'; archiveDir: string }
   | { type: 'pickArchive' }
   | { type: 'copy'; text: string }
-  | { type: 'save'; model: PitrModel };
+  | { type: 'save'; model: PitrModel }
+  /** Recover a scratch copy of the backup to the model's target and report what came back. */
+  | { type: 'drill'; model: PitrModel };
 
 const MAX_TEXT = 1_000_000;
 
@@ -120,7 +126,8 @@ export function parsePanelMessage(raw: unknown): PanelToHost | undefined {
     case 'copy':
       return isString(raw.text, MAX_TEXT) ? { type: 'copy', text: raw.text } : undefined;
     case 'save':
-      return isPitrModel(raw.model) ? { type: 'save', model: raw.model } : undefined;
+    case 'drill':
+      return isPitrModel(raw.model) ? { type: raw.type, model: raw.model } : undefined;
     default:
       return undefined;
   }

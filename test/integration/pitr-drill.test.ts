@@ -30,6 +30,7 @@ describe('PITR drill (PostgreSQL 15)', function () {
   let archive: string;
   let scratchParent: string;
   let backup: BaseBackupInfo;
+  let tarBackup: BaseBackupInfo;
   let toolSet: ToolSet;
   let targetTime: string;
 
@@ -47,6 +48,9 @@ describe('PITR drill (PostgreSQL 15)', function () {
     const backupDir = join(work, 'base');
     await takeBaseBackup({ params: parseConnectionString(cluster.url()).params, options: { format: 'plain', label: 'drill test' }, out: backupDir, toolSet });
     backup = await readBaseBackup(backupDir);
+    const tarDir = join(work, 'base-tar');
+    await takeBaseBackup({ params: parseConnectionString(cluster.url()).params, options: { format: 'tar', compress: 'gzip' }, out: tarDir, toolSet });
+    tarBackup = await readBaseBackup(tarDir);
     await cluster.psql(`create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`);
     await cluster.psql('insert into keep values (2)');
     await sleep(300);
@@ -91,11 +95,9 @@ describe('PITR drill (PostgreSQL 15)', function () {
     assert.equal(r.tablesTruncated, false);
     assert.ok(r.recoveryEndedAt && Date.parse(r.recoveryEndedAt) <= Date.parse(targetTime.replace(' ', 'T').replace(/\+00$/, 'Z')), `recovery ended at ${r.recoveryEndedAt}`);
     assert.match(r.logTail, /recovery stopping (before|after) commit of transaction/);
-    assert.deepEqual(
-      steps.map(([s]) => s).filter((s, i, all) => all.indexOf(s) === i),
-      ['Copying the base backup', 'Writing the recovery settings', 'Starting a throwaway server', 'Recovering to the target', 'Counting rows', 'Stopping the server'].filter((s) => steps.some(([x]) => x === s)),
-    );
-    assert.ok(steps.every(([, p], i) => i === 0 || p >= steps[i - 1][1] || steps[i - 1][0].startsWith('Replaying')), 'percent never goes backwards');
+    const fixed = ['Copying the base backup', 'Writing the recovery settings', 'Starting a throwaway server', 'Recovering to the target', 'Counting rows', 'Stopping the server'];
+    assert.deepEqual([...new Set(steps.map(([step]) => step))].filter((step) => fixed.includes(step)), fixed);
+    assert.ok(steps.every(([, p], i) => i === 0 || p >= steps[i - 1][1]), 'percent never goes backwards');
     assert.ok(!existsSync(join(backup.dir, 'recovery.signal')) && existsSync(join(backup.dir, 'backup_label')), 'the backup itself is untouched');
     console.log(`      drill by time: ${r.durationMs} ms`);
   });
@@ -106,6 +108,13 @@ describe('PITR drill (PostgreSQL 15)', function () {
     assert.equal(r.tables.find((t) => t.name === 'precious')?.rows, ROWS);
   });
 
+  it('extracts a gzip tar backup and recovers it the same way', async () => {
+    assert.deepEqual(tarBackup.tarFiles, { base: 'base.tar.gz', wal: 'pg_wal.tar.gz' });
+    const r = await drill({ kind: 'name', value: 'before drop' }, 'promote', { backup: tarBackup });
+    assert.deepEqual([r.reachedTarget, r.end], [true, 'promoted']);
+    assert.equal(r.tables.find((t) => t.name === 'precious')?.rows, ROWS);
+  });
+
   it('reports a server that shut down at the target from its log', async () => {
     const r = await drill({ kind: 'time', value: targetTime }, 'shutdown');
     assert.deepEqual([r.reachedTarget, r.end, r.tables], [true, 'shut down', []]);
@@ -113,12 +122,23 @@ describe('PITR drill (PostgreSQL 15)', function () {
   });
 
   it('says so when recovery ends before a target the archive does not reach', async () => {
-    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const later = new Date(Date.now() + 3_600_000).toISOString().replace('T', ' ').replace('Z', '+00');
     await assert.rejects(drill({ kind: 'time', value: later }, 'promote'), (e: Error & { detail?: string }) => {
-      assert.match(e.message, /^Recovery ended before reaching the target/);
+      assert.match(e.message, /^Recovery ended before reaching the target/, e.detail);
       assert.match(e.detail ?? '', /FATAL: {2}recovery ended before configured recovery target was reached/);
       return true;
     });
+  });
+
+  it('cancelled while copying the backup, leaves no scratch folder and starts no server', async () => {
+    const ac = new AbortController();
+    const steps: string[] = [];
+    const onProgress = (step: string) => {
+      steps.push(step);
+      ac.abort();
+    };
+    await assert.rejects(drill({ kind: 'time', value: targetTime }, 'promote', { signal: ac.signal, onProgress }), CancelledError);
+    assert.deepEqual([...new Set(steps)], ['Copying the base backup']);
   });
 
   it('cancelled while the server recovers, leaves no scratch folder and no server', async () => {

@@ -1,13 +1,14 @@
 /**
  * The PITR builder panel. The form, the preview of the recovery files, the runbook and the format checks are
  * computed here with the core's pure functions on every keystroke (no round trip to the host); the host only
- * reads the backup, scans the archive folder for the recoverable window, copies and saves.
+ * reads the backup, scans the archive folder for the recoverable window, copies, saves and runs drills.
  */
 import type { BackupSummary, HostToPanel, PanelToHost, PitrForm, PitrPanelState } from '../../src/common/pitr-protocol';
 import type { PitrModel } from '../../src/core/pitr/model';
 import { renderRecoveryFiles, type RecoveryFile } from '../../src/core/pitr/render';
 import { buildRunbook, renderRunbook, type RunbookStep } from '../../src/core/pitr/runbook';
 import { hasErrors, validateModel, type Issue } from '../../src/core/pitr/validate';
+import { renderDrill, type DrillState } from './drill-view';
 import { defaultForm, formToModel, restoreForm, runbookContext } from './form';
 import { escapeHtml } from './html';
 import { PANEL_MARKUP } from './markup';
@@ -29,6 +30,7 @@ let form: PitrForm = defaultForm();
 let scan: ScanState = { status: 'none', reason: 'Choose the archive folder to see the recoverable window.' };
 let current: { model: PitrModel; files: RecoveryFile[]; steps: RunbookStep[]; issues: Issue[] } | undefined;
 let scanTimer: ReturnType<typeof setTimeout> | undefined;
+let drill: DrillState = { status: 'idle' };
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const fields = () => [...document.querySelectorAll<HTMLElement & { value?: string; checked?: boolean }>('[data-field]')];
@@ -101,6 +103,8 @@ function update(): void {
   $('#issues').innerHTML = renderIssues(problems, issues);
   $('#copy-files').toggleAttribute('disabled', blocked);
   $('#save-files').toggleAttribute('disabled', blocked);
+  // A drill fetches WAL on this machine, so it needs a local archive folder.
+  $('#run-drill').toggleAttribute('disabled', blocked || form.sourceKind !== 'cp' || !form.archiveDir.trim() || drill.status === 'running');
   const win = $('#window');
   if (win.dataset.scan !== scanKey(shown)) {
     renderWindow(win, shown, model);
@@ -112,6 +116,12 @@ function update(): void {
   const timing = $('#render-time');
   timing.textContent = `preview ${ms.toFixed(1)} ms`;
   timing.dataset.ms = String(ms);
+}
+
+function showDrill(next: DrillState): void {
+  drill = next;
+  $('#drill').innerHTML = renderDrill(drill);
+  update();
 }
 
 function scanKey(s: ScanState): string {
@@ -187,6 +197,15 @@ function onMessage(m: HostToPanel): void {
     case 'saved':
       $('#render-time').textContent = `Saved ${m.files.join(', ')} into ${m.dir}`;
       break;
+    case 'drillProgress':
+      showDrill({ status: 'running', step: m.step, percent: m.percent });
+      break;
+    case 'drillResult':
+      showDrill({ status: 'done', result: m.result });
+      break;
+    case 'drillError':
+      showDrill({ status: 'error', message: m.message, cancelled: m.cancelled });
+      break;
   }
 }
 
@@ -205,6 +224,12 @@ async function main(): Promise<void> {
   $('#copy-files').addEventListener('click', () => current && post({ type: 'copy', text: filesText(current.files) }));
   $('#copy-runbook').addEventListener('click', () => current && post({ type: 'copy', text: renderRunbook(current.steps) }));
   $('#save-files').addEventListener('click', () => current && post({ type: 'save', model: current.model }));
+  $('#run-drill').addEventListener('click', () => {
+    if (!current || drill.status === 'running') return;
+    showDrill({ status: 'running', step: 'Starting the drill', percent: 0 });
+    post({ type: 'drill', model: current.model });
+  });
+  $('#drill').innerHTML = renderDrill(drill);
   window.addEventListener('message', (e: MessageEvent<HostToPanel>) => onMessage(e.data));
   post({ type: 'ready' });
 }

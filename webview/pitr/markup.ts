@@ -104,9 +104,12 @@ export const PANEL_MARKUP = `
       <vscode-button id="copy-files">Copy files</vscode-button>
       <vscode-button id="copy-runbook" appearance="secondary">Copy runbook</vscode-button>
       <vscode-button id="save-files" appearance="secondary">Save into a data directory…</vscode-button>
+      <vscode-button id="run-drill" appearance="secondary">Run a drill here</vscode-button>
       <span id="render-time" class="muted"></span>
     </div>
     <div id="files" class="files"></div>
+    <h2>Drill</h2>
+    <div id="drill" class="drill" aria-live="polite"></div>
     <h2>Runbook</h2>
     <ol id="runbook" class="runbook"></ol>
   </section>

@@ -17,32 +17,11 @@ import type { BaseBackupInfo } from '../physical/base-backup-info';
 import type { PitrModel } from '../pitr/model';
 import { hasErrors, validateModel } from '../pitr/validate';
 import type { ToolSet } from '../tools/discover';
+import type { DrillTable, PitrDrillResult } from './drill-result';
 import { prepareDataDir } from './drill-settings';
 import { endedBeforeTarget, firstFatal, lastReplayedTime, logTail, outcomeLines, shutDownAtTarget, stoppedAtTarget } from './recovery-log';
 import { placeBackup } from './scratch-copy';
 import { serverOwner, type ServerOwner } from './server-owner';
-
-export interface DrillTable {
-  database: string;
-  schema: string;
-  name: string;
-  rows: number;
-}
-
-export interface PitrDrillResult {
-  /** The server logged that recovery stopped at the target (for target "latest": recovery finished). */
-  reachedTarget: boolean;
-  /** How recovery ended: promoted, paused at the target, or shut down at it (then no tables are read). */
-  end: 'promoted' | 'paused' | 'shut down';
-  /** Commit time of the last replayed transaction, as the server reports it. */
-  recoveryEndedAt?: string;
-  inRecovery: boolean;
-  tables: DrillTable[];
-  /** More user tables exist than the drill counts (MAX_TABLES). */
-  tablesTruncated: boolean;
-  durationMs: number;
-  logTail: string;
-}
 
 export interface PitrDrillOptions {
   backup: BaseBackupInfo;
@@ -137,7 +116,8 @@ interface Server {
 }
 
 /** Polls until recovery is over (promoted), paused at the target, or the server is gone. */
-async function waitForRecovery(s: Server, o: PitrDrillOptions, deadline: number): Promise<WaitOutcome> {
+async function waitForRecovery(s: Server, o: PitrDrillOptions, timeoutMs: number): Promise<WaitOutcome> {
+  const deadline = Date.now() + timeoutMs;
   let client: Client | undefined;
   try {
     for (;;) {
@@ -159,7 +139,7 @@ async function waitForRecovery(s: Server, o: PitrDrillOptions, deadline: number)
       if (state && (!state.recovering || state.paused)) return { end: state.recovering ? 'paused' : 'promoted', replayed: state.replayed?.toISOString() };
       if (state?.lsn) o.onProgress?.(`Replaying archived WAL (at ${state.lsn})`, 65);
       if (Date.now() > deadline) {
-        throw new PgBackupError(`The drill server did not reach the target within ${Math.round(((o.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 60_000) * 10) / 10} minutes${state?.lsn ? ` (replayed up to ${state.lsn})` : ''}.`, 'tool-failed');
+        throw new PgBackupError(`The drill server did not reach the target within ${Math.round(timeoutMs / 1000)} s${state?.lsn ? ` (replayed up to ${state.lsn})` : ''}.`, 'tool-failed');
       }
       await sleep(POLL_MS, o.signal);
     }
@@ -174,14 +154,11 @@ async function countTables(params: ConnParams, signal?: AbortSignal): Promise<{ 
   const tables: DrillTable[] = [];
   let truncated = false;
   for (const { datname } of databases.rows) {
-    if (tables.length >= MAX_TABLES) {
-      truncated = true;
-      break;
-    }
     await withClient({ ...params, database: datname }, {}, async (c) => {
       const stop = () => void c.end().catch(() => undefined);
       signal?.addEventListener('abort', stop, { once: true });
       try {
+        // With the budget spent this still asks for one table, to know whether any were left out.
         const left = MAX_TABLES - tables.length;
         const list = await c.query<{ schema: string; name: string }>(
           `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -216,7 +193,7 @@ async function stopServer(owner: ServerOwner, pgCtl: string, dataDir: string, st
 function stoppedError(log: string, startError: unknown): PgBackupError {
   const detail = [...outcomeLines(log), '', logTail(log)].join('\n');
   if (endedBeforeTarget(log)) {
-    return new PgBackupError('Recovery ended before reaching the target: the archive has no WAL up to it.', 'input', detail, 'Pick a target inside the recoverable window, or check that every segment was archived.');
+    return new PgBackupError('Recovery ended before reaching the target: the archive has no WAL up to it.', 'input', detail, "Pick a target inside the recoverable window; check that every segment was archived and that the server's OS user can read the archive folder.");
   }
   const why = firstFatal(log) ?? (startError instanceof PgBackupError ? `${startError.message} ${startError.detail ?? ''}`.trim() : 'see its log');
   return new PgBackupError(`The drill server stopped before reaching the target: ${why}`, 'tool-failed', detail);
@@ -257,8 +234,8 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
       startError = e;
     });
     progress('Recovering to the target', 60);
-    const server: Server = { dataDir, params: { host: socketDir, port, user: o.superuser ?? 'postgres', database: 'template1' }, major: o.model.serverMajor };
-    const outcome = await waitForRecovery(server, o, Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    const server: Server = { dataDir, params: { host: socketDir, port, user: o.superuser ?? 'postgres', database: 'template1', sslmode: 'disable' }, major: o.model.serverMajor };
+    const outcome = await waitForRecovery(server, o, o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (outcome.end === 'stopped') {
       const log = await readLog();
       if (!shutDownAtTarget(log)) throw stoppedError(log, startError);
@@ -280,6 +257,8 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
     };
   } catch (e) {
     if (e instanceof PgBackupError) throw e;
+    // A cancel ends the row count's connections: their "Connection terminated" is the cancel itself.
+    if (o.signal?.aborted) throw new CancelledError('The drill');
     throw new PgBackupError(`The drill failed: ${(e as Error).message}`, launched ? 'tool-failed' : 'io', launched ? logTail(await readLog()) : undefined);
   } finally {
     if (launched) await stopServer(owner, pgCtl, dataDir, startInterrupted);

@@ -4,8 +4,7 @@
  * original is only ever read. Backups with tablespaces are refused: their data lives outside the folder (plain
  * backups point at the original tablespace folders through pg_tblspc symlinks), so a drill could write there.
  */
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readlink, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError, PgBackupError } from '../errors';
 import type { BaseBackupInfo } from '../physical/base-backup-info';
@@ -58,7 +57,9 @@ async function refuseTablespaces(dataDir: string, what: string): Promise<void> {
   const links = await readdir(join(dataDir, 'pg_tblspc')).catch(() => [] as string[]);
   const targets = await Promise.all(links.map((l) => readlink(join(dataDir, 'pg_tblspc', l)).catch(() => l)));
   if (targets.length) throw tablespaceError(what, targets.join(', '));
-  if (existsSync(join(dataDir, 'tablespace_map'))) throw tablespaceError(what, 'see its tablespace_map');
+  // Tar backups always carry a tablespace_map; an empty one means no tablespaces.
+  const map = (await readFile(join(dataDir, 'tablespace_map'), 'utf8').catch(() => '')).trim();
+  if (map) throw tablespaceError(what, map.split('\n').map((l) => l.replace(/^\d+ /, '')).join(', '));
 }
 
 async function copyPlain(o: ScratchCopyOptions): Promise<void> {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { parsePanelMessage, PITR_VIEW_TYPE, type HostToPanel, type PanelToHost } from '../../common/pitr-protocol';
+import { drillToolSet, runPitrDrill } from '../../core/drill/pitr-drill';
 import { errorMessage, PgBackupError } from '../../core/errors';
 import { readBaseBackup } from '../../core/physical/base-backup-info';
 import { recoverableWindow } from '../../core/physical/wal-window';
@@ -10,20 +11,22 @@ import { hasErrors, validateModel } from '../../core/pitr/validate';
 import type { RecoverableWindow } from '../../core/pitr/window';
 import type { Ctx } from '../context';
 import { showError } from '../ui/errors';
+import { withCancellableProgress } from '../ui/progress';
 import { backupSummary } from './backup-summary';
 import { panelHtml, panelOptions } from './panel-html';
 import { saveRecoveryFiles } from './save-recovery-files';
 
 /**
  * The host side of one PITR builder panel: tells the panel about its base backup, reads the archive folder for
- * the recoverable window when asked, copies, and saves the recovery files. The form, preview and format checks
- * live in the panel (webview/pitr/). One panel per base backup; opening it again reveals the existing one.
+ * the recoverable window when asked, copies, saves the recovery files and runs drills. The form, preview and
+ * format checks live in the panel (webview/pitr/). One panel per base backup; opening it again reveals it.
  */
 export class PitrPanel implements vscode.Disposable {
   private static readonly open = new Map<string, PitrPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private scanSeq = 0;
   private disposed = false;
+  private drilling = false;
   private lastWindow: { archiveDir: string; window: RecoverableWindow } | undefined;
   private markReady!: () => void;
   /** Resolves once the panel's script has run and asked for its data. */
@@ -99,6 +102,8 @@ export class PitrPanel implements vscode.Disposable {
         return;
       case 'save':
         return this.save(m.model);
+      case 'drill':
+        return this.drill(m.model);
     }
   }
 
@@ -125,11 +130,15 @@ export class PitrPanel implements vscode.Disposable {
     }
   }
 
-  /** The panel checked the model already; the host checks again (messages are untrusted) before writing. */
-  private async save(model: PitrModel): Promise<void> {
+  /** The panel checked the model already; the host checks again (messages are untrusted) before acting on it. */
+  private checkModel(model: PitrModel): void {
     const window = model.source.kind === 'cp' && this.lastWindow?.archiveDir === model.source.dir ? this.lastWindow.window : undefined;
     const issues = validateModel(model, window);
     if (hasErrors(issues)) throw new PgBackupError(issues.find((i) => i.severity === 'error')!.message, 'input');
+  }
+
+  private async save(model: PitrModel): Promise<void> {
+    this.checkModel(model);
     const picked = await vscode.window.showOpenDialog({
       canSelectFolders: true,
       canSelectFiles: false,
@@ -142,6 +151,42 @@ export class PitrPanel implements vscode.Disposable {
     this.ctx.log.info(`PITR: wrote ${files.join(', ')} into ${dir}`);
     this.post({ type: 'saved', dir, files });
     void vscode.window.showInformationMessage(`Recovery files written into ${dir}: ${files.join(', ')}. Start the server to begin recovery.`);
+  }
+
+  /**
+   * Recovers a scratch copy of the backup with a throwaway server and posts what came back. One drill at a time
+   * per panel; the notification's Cancel stops it (the core stops the server and removes the copy).
+   */
+  private async drill(model: PitrModel): Promise<void> {
+    if (this.drilling) return;
+    this.drilling = true;
+    try {
+      this.checkModel(model);
+      if (model.source.kind !== 'cp') throw new PgBackupError('A drill reads the archived WAL from a local folder: choose "Local folder (cp)".', 'usage');
+      const backup = await readBaseBackup(this.backupDir);
+      const toolSet = drillToolSet(await this.ctx.tools.all(), backup.serverMajor);
+      const result = await withCancellableProgress(`Drill: recovering ${basename(this.backupDir)}`, (p) =>
+        runPitrDrill({
+          backup,
+          model,
+          toolSet,
+          signal: p.signal,
+          log: (line) => this.ctx.log.command(line),
+          onProgress: (step, percent) => {
+            p.report(percent, step);
+            this.post({ type: 'drillProgress', step, percent });
+          },
+        }),
+      );
+      const rows = result.tables.reduce((n, t) => n + t.rows, 0);
+      this.ctx.log.info(`PITR drill of ${this.backupDir}: target ${result.reachedTarget ? 'reached' : 'not reached'}, ${result.end}, ${result.tables.length} tables, ${rows} rows, ${result.durationMs} ms`);
+      this.post({ type: 'drillResult', result });
+    } catch (e) {
+      this.post({ type: 'drillError', message: errorMessage(e), cancelled: e instanceof PgBackupError && e.kind === 'cancelled' });
+      throw e;
+    } finally {
+      this.drilling = false;
+    }
   }
 
   dispose(): void {
