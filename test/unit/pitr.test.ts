@@ -42,6 +42,15 @@ describe('pitr recovery files', () => {
     assert.ok(lines.includes('archive_mode = off'));
   });
 
+  it('writes a zone abbreviation or Z as a numeric offset, which the server accepts at startup (it refuses CEST and Z there)', () => {
+    const at = (value: string) => renderRecoveryFiles({ ...base, target: { kind: 'time', value } })[1].content.split('\n').find((l) => l.startsWith('recovery_target_time'));
+    assert.equal(at('2026-07-01 10:00:00.123456 CEST'), `recovery_target_time = '2026-07-01 10:00:00.123456+02:00'`);
+    assert.equal(at('2026-07-01T10:00:00Z'), `recovery_target_time = '2026-07-01T10:00:00+00:00'`);
+    assert.equal(at('2026-11-25 09:30:00 EST'), `recovery_target_time = '2026-11-25 09:30:00-05:00'`);
+    assert.equal(at('2026-11-25 14:30:00 UTC'), `recovery_target_time = '2026-11-25 14:30:00 UTC'`);
+    assert.equal(at('2026-11-25 14:30:00 Europe/Berlin'), `recovery_target_time = '2026-11-25 14:30:00 Europe/Berlin'`);
+  });
+
   it('writes a recovery.conf for PostgreSQL 11, with standby_mode for a standby and archive_mode off apart', () => {
     const files = renderRecoveryFiles({ ...base, serverMajor: 11, timeline: 'current', target: { kind: 'xid', value: '1234' }, inclusive: false, standby: true });
     assert.deepEqual(files.map((f) => f.name), ['recovery.conf', 'postgresql.auto.conf']);

@@ -8,6 +8,7 @@
 import { restoreCommand } from './commands';
 import type { PitrModel } from './model';
 import { gucString } from './quote';
+import { recoveryTargetTimeLiteral } from './time';
 
 export interface RecoveryFile {
   /** Relative to the data directory. */
@@ -24,7 +25,7 @@ function targetLines(m: PitrModel): string[] {
   const inclusive = `recovery_target_inclusive = ${m.inclusive ? 'on' : 'off'}`;
   switch (m.target.kind) {
     case 'time':
-      return [`recovery_target_time = ${gucString(v)}`, inclusive];
+      return [`recovery_target_time = ${gucString(recoveryTargetTimeLiteral(v))}`, inclusive];
     case 'xid':
       return [`recovery_target_xid = ${gucString(v)}`, inclusive];
     case 'lsn':

@@ -67,3 +67,23 @@ export function parseZonedTime(text: string): ParsedTime {
 export function toIsoUtc(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
+
+/** Abbreviations that are also time zone names the server knows at startup (tzdata), so they can stay. */
+const ZONE_NAMES = new Set(['UTC', 'GMT']);
+
+/**
+ * The timestamp as recovery_target_time must be written. The server checks that setting at startup, before it
+ * has loaded its abbreviation table: "2026-07-01 10:00:00 CEST" or "…Z" stop it with "invalid value for
+ * parameter". An abbreviation (or Z) is therefore replaced by its numeric offset, keeping the digits as typed
+ * (microseconds included); numeric offsets and zone names are kept as they are.
+ */
+export function recoveryTargetTimeLiteral(text: string): string {
+  const m = TS_RE.exec(text.trim());
+  if (!m) return text.trim();
+  const zone = m[8].trim().toUpperCase();
+  if (!(zone in ABBREVIATIONS) || ZONE_NAMES.has(zone)) return text.trim();
+  const minutes = ABBREVIATIONS[zone];
+  const abs = Math.abs(minutes);
+  const offset = `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return text.trim().slice(0, text.trim().length - m[8].length).trimEnd() + offset;
+}
