@@ -32,13 +32,7 @@ console.log(`Connection URI: ${cluster.url('sample')}\nWorkspace: ${workspace}\n
 
 let editor;
 const stop = async () => {
-  if (editor?.pid) {
-    try {
-      process.kill(-editor.pid);
-    } catch {
-      /* already gone */
-    }
-  }
+  await editor?.stop();
   await destroyCluster(cluster);
   process.exit(0);
 };
@@ -51,8 +45,13 @@ if (process.argv.includes('--no-open')) {
   spawn('code', ['--extensionDevelopmentPath', root, workspace], { stdio: 'inherit' });
   console.log('VS Code opened with the extension. Press Ctrl-C here to stop the database.');
 } else {
+  // The same code-server the tests use (installed into ~/.cache/pg-backup-test), with the packaged extension.
   sh(process.execPath, ['scripts/ensure-test-host.mjs']);
-  const { startDemoServer } = await import('../test/support/code-server.mjs');
-  editor = await startDemoServer({ extensionPath: root, workspace });
-  console.log(`Open ${editor.url} in your browser (code-server with the extension). Press Ctrl-C to stop.`);
+  sh('npm', ['run', '--silent', 'package']);
+  const { makeScratch, startCodeServer, codeServerCli } = await import('../test/support/code-server.mjs');
+  const scratch = makeScratch('demo');
+  await codeServerCli(scratch, ['--install-extension', join(root, 'dist', 'pg-backup.vsix')]);
+  const server = await startCodeServer(scratch);
+  editor = { stop: async () => (await server.stop(), scratch.remove()) };
+  console.log(`Open ${server.url(workspace)} in your browser (code-server with the extension). Press Ctrl-C to stop.`);
 }

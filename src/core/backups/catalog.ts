@@ -3,14 +3,16 @@
  * format, size, date, database and versions (from our sidecar, else read natively from the archive header),
  * checksum state, and for base backups the label, LSNs and timeline.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { close as fsClose, fstat as fsFstat, open as fsOpen, read as fsRead } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import { formatOfHead, type DetectedFormat } from '../archive/detect';
 import { archiveHeaderFromHead, readArchiveHeader } from '../archive/read-archive';
 import type { ArchiveInfo } from '../archive/types';
 import { sidecarPath } from '../dump/naming';
 import { sizeOnDisk } from '../dump/checksum';
-import { readSidecar, type DumpSidecar } from '../dump/sidecar';
+import { parseSidecar, type DumpSidecar } from '../dump/sidecar';
 import { errorMessage } from '../errors';
 import { readBaseBackup, type BaseBackupInfo } from '../physical/base-backup-info';
 
@@ -45,14 +47,39 @@ const DUMP_FILE = /\.(dump|backup|custom|pgdump|tar|sql|sql\.gz)$/i;
 /** A tar header block plus toc.dat's archive header: all a header needs. */
 const HEAD_BYTES = 2048;
 
-async function readHead(path: string): Promise<{ head: Buffer; size: number; mtime: Date } | undefined> {
-  const fh = await open(path, 'r').catch(() => undefined);
-  if (!fh) return undefined;
+/*
+ * The callback fs API, promisified: for 1,000 small reads it is about twice as fast as FileHandle (measured in
+ * bench/backups-tree.ts), and reads stay asynchronous, so a slow network folder never blocks the extension host.
+ */
+const openFd = promisify(fsOpen);
+const closeFd = promisify(fsClose);
+const fstatFd = promisify(fsFstat);
+const readFd = (fd: number, length: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const buf = Buffer.allocUnsafe(length);
+    fsRead(fd, buf, 0, length, 0, (err, n) => (err ? reject(err) : resolve(buf.subarray(0, n))));
+  });
+
+/** The first `length` bytes of a file, with its size and mtime; undefined when it cannot be opened. */
+async function readHead(path: string, length = HEAD_BYTES): Promise<{ head: Buffer; size: number; mtime: Date } | undefined> {
+  const fd = await openFd(path, 'r').catch(() => undefined);
+  if (fd === undefined) return undefined;
   try {
-    const [s, r] = await Promise.all([fh.stat(), fh.read(Buffer.allocUnsafe(HEAD_BYTES), 0, HEAD_BYTES, 0)]);
-    return { head: r.buffer.subarray(0, r.bytesRead), size: s.size, mtime: s.mtime };
+    const [s, head] = await Promise.all([fstatFd(fd), readFd(fd, length)]);
+    return { head, size: s.size, mtime: s.mtime };
   } finally {
-    await fh.close();
+    await closeFd(fd);
+  }
+}
+
+/** A sidecar is a few hundred bytes (a directory dump's lists a checksum per file): 1 MB is plenty. */
+async function readSidecarFast(backupPath: string): Promise<DumpSidecar | undefined> {
+  const read = await readHead(sidecarPath(backupPath), 1 << 20);
+  if (!read) return undefined;
+  try {
+    return parseSidecar(read.head.toString('utf8'), sidecarPath(backupPath));
+  } catch {
+    return undefined;
   }
 }
 
@@ -62,7 +89,7 @@ function entryFor(path: string, folder: string, format: DetectedFormat, sizeByte
 
 /** Fills database, versions and time from our sidecar when there is one (hasSidecar), else from the archive header. */
 async function addFacts(entry: BackupEntry, hasSidecar: boolean, header: () => Promise<ArchiveInfo>): Promise<BackupEntry> {
-  const sidecar = hasSidecar ? await readSidecar(entry.path).catch(() => undefined) : undefined;
+  const sidecar = hasSidecar ? await readSidecarFast(entry.path) : undefined;
   if (sidecar) {
     return Object.assign(entry, { sidecar, checksum: 'recorded', database: sidecar.database, serverVersion: sidecar.serverVersion, pgDumpVersion: sidecar.pgDumpVersion, created: new Date(sidecar.started) });
   }

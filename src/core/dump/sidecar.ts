@@ -39,6 +39,11 @@ export async function readSidecar(backupPath: string): Promise<DumpSidecar> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new PgBackupError(code === 'ENOENT' ? `${backupPath} has no checksum file (${path} is missing).` : `Cannot read ${path}: ${(e as Error).message}`, 'input');
   }
+  return parseSidecar(text, path);
+}
+
+/** Parses a sidecar's text (read from `path`, named in errors). */
+export function parseSidecar(text: string, path: string): DumpSidecar {
   let facts: DumpSidecar;
   try {
     facts = JSON.parse(text);
