@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
 /**
  * The HTML shell of a webview panel: a strict CSP (scripts only from the extension with this page's nonce, no
- * inline styles or scripts, no network), the toolkit and the panel's bundle as ES modules, its stylesheet.
- * The toolkit reads `csp-nonce` for the one <style> its focus-visible probe inserts.
+ * inline styles or scripts, no network), the toolkit (unless `toolkit: false`) and the panel's bundle as ES
+ * modules, its stylesheet, and an optional line of text shown until the bundle draws. The toolkit reads
+ * `csp-nonce` for the one <style> its focus-visible probe inserts.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: { title: string; script: string; style: string }): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: { title: string; script: string; style: string; toolkit?: boolean; loading?: string }): string {
   const nonce = randomBytes(16).toString('base64');
   const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [
@@ -24,11 +27,11 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opt
   <meta property="csp-nonce" content="${nonce}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${uri('media', opts.style)}">
-  <title>${opts.title}</title>
+  <title>${escapeHtml(opts.title)}</title>
 </head>
 <body>
-  <div id="app"></div>
-  <script type="module" nonce="${nonce}" src="${uri('dist', 'webview', 'toolkit.min.js')}"></script>
+  <div id="app">${opts.loading ? `<p class="loading">${escapeHtml(opts.loading)}</p>` : ''}</div>
+  ${opts.toolkit === false ? '' : `<script type="module" nonce="${nonce}" src="${uri('dist', 'webview', 'toolkit.min.js')}"></script>`}
   <script type="module" nonce="${nonce}" src="${uri('dist', 'webview', opts.script)}"></script>
 </body>
 </html>`;

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { panelHtml, panelOptions } from './panel-html';
 import { isRestorable } from '../../core/archive/list-file';
 import { readArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
@@ -46,14 +46,8 @@ export class RestorePanel {
       open.panel.reveal();
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(RESTORE_VIEW_TYPE, `Restore: ${basename(path)}`, vscode.ViewColumn.Active, RestorePanel.options(ctx));
+    const panel = vscode.window.createWebviewPanel(RESTORE_VIEW_TYPE, `Restore: ${basename(path)}`, vscode.ViewColumn.Active, panelOptions(ctx.extension.extensionUri));
     return new RestorePanel(ctx, panel, path);
-  }
-
-  /** Scripts on; resources only from dist/ and media/. */
-  static options(ctx: Ctx): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    const root = ctx.extension.extensionUri;
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
   }
 
   constructor(
@@ -63,7 +57,7 @@ export class RestorePanel {
   ) {
     RestorePanel.panels.set(path, this);
     void this.readToc().catch(() => undefined); // starts while the webview loads; errors are reported on 'ready'
-    panel.webview.options = RestorePanel.options(ctx);
+    panel.webview.options = panelOptions(ctx.extension.extensionUri);
     panel.webview.html = this.html();
     panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
     panel.onDidDispose(() => {
@@ -77,25 +71,14 @@ export class RestorePanel {
   }
 
   private html(): string {
-    const w = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const uri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, ...p)).toString();
-    const csp = [`default-src 'none'`, `img-src ${w.cspSource} data:`, `style-src ${w.cspSource} 'nonce-${nonce}'`, `font-src ${w.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta property="csp-nonce" content="${nonce}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${uri('media', 'restore.css')}">
-<title>Restore selected objects</title>
-</head>
-<body>
-<div id="app"><p class="loading">Reading the table of contents of ${escapeAttr(basename(this.path))}…</p></div>
-<script nonce="${nonce}" src="${uri('dist', 'webview', 'restore.js')}"></script>
-</body>
-</html>`;
+    // Plain DOM with a virtual list: the toolkit is not loaded here.
+    return panelHtml(this.panel.webview, this.ctx.extension.extensionUri, {
+      title: 'Restore selected objects',
+      script: 'restore.js',
+      style: 'restore.css',
+      toolkit: false,
+      loading: `Reading the table of contents of ${basename(this.path)}…`,
+    });
   }
 
   /** The TOC, read once (what the picker needs first). */
@@ -256,7 +239,6 @@ export class RestorePanel {
   }
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** Reopens pickers after a reload from the state the webview kept (its `path`). */
 export function registerRestorePanelSerializer(ctx: Ctx): vscode.Disposable {
