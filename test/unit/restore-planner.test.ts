@@ -165,6 +165,17 @@ describe('restore planner', () => {
       assert.match(p.listFile, /^; Archive created at /m);
       assert.match(p.listFile, /TABLE DATA shop products postgres\n;\trows of TABLE shop\.products\n/);
     });
+
+    it('leaves out the dependents the user unticked, but never what the user chose', async () => {
+      const all = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: true, options: {} });
+      const data = all.items.find((i) => i.entry.desc === 'TABLE DATA')!;
+      const table = all.items.find((i) => i.via === null)!;
+      const p = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: true, options: {}, exclude: new Set([data.entry.dumpId, table.entry.dumpId]) });
+      assert.ok(!p.items.some((i) => i.entry.dumpId === data.entry.dumpId), 'the unticked rows are still planned');
+      assert.ok(p.items.some((i) => i.entry.dumpId === table.entry.dumpId), 'the chosen table was dropped');
+      assert.doesNotMatch(p.listFile, /TABLE DATA shop products/);
+      assert.match(p.notes.join(' '), /1 dependent item\(s\) left out by hand/);
+    });
   });
 
   describe('pg_restore options', () => {
