@@ -29,9 +29,9 @@ describe('extension activation', () => {
     assert.equal(typeof api?.connectionsTree?.getChildren, 'function');
   });
 
-  it('measures its own activation (the benchmark reads this line; the budget is 30 ms)', () => {
+  it('measures its own activation, loading its code included (the budget is 30 ms; the title shows the number)', function () {
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activationMs = ${api.activationMs}`);
-    console.log(`      activation: ${api.activationMs.toFixed(1)} ms inside the extension host`);
+    this.test!.title += `: ${api.activationMs.toFixed(1)} ms`;
   });
 
   it('registers its commands', async () => {
