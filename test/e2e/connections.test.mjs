@@ -23,6 +23,11 @@ describe('Connections view (packaged extension in code-server)', () => {
     await wb.treeRow('test', connections).waitFor();
   });
 
+  it('names the server version on the connection row as soon as the view shows', async () => {
+    // The view reaches every server when it opens; the row is redrawn with the version (and then stays put).
+    await connections.locator('.monaco-list-row', { hasText: /test\s*PostgreSQL 15\.\d+/ }).first().waitFor();
+  });
+
   it('expands the connection to the databases of the server', async () => {
     const row = wb.treeRow('test', connections);
     await wb.expand(row);

@@ -67,11 +67,18 @@ export async function openWorkbench() {
       await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
     },
 
-    /** Right-clicks a row and picks a context menu entry by its title. */
+    /**
+     * Right-clicks a row and picks a context menu entry by its title. A click that lands while the menu is still
+     * settling is ignored by the workbench (the menu stays open), so it is repeated until the menu closes.
+     */
     async contextMenu(row, itemTitle) {
       await row.click({ button: 'right' });
       const entry = page.locator('.monaco-menu .action-item').filter({ has: page.getByText(itemTitle, { exact: true }) }).first();
-      await entry.click();
+      await entry.waitFor();
+      for (let attempt = 0; attempt < 5 && (await entry.isVisible()); attempt++) {
+        await entry.click({ timeout: 5000 }).catch(() => undefined);
+        await page.waitForTimeout(300);
+      }
     },
 
     /** Runs a command palette entry: F1, its title, Enter. */
