@@ -1,24 +1,4 @@
 import * as vscode from 'vscode';
-import { addConnection } from './commands/add-connection';
-import { createBaseBackup } from './commands/create-base-backup';
-import { compareSchema } from './commands/compare-schema';
-import { deleteBackup } from './commands/delete-backup';
-import { dumpDatabase } from './commands/dump-database';
-import { inspectBackup } from './commands/inspect-backup';
-import { openPitrBuilder } from './commands/open-pitr-builder';
-import { refreshBackups } from './commands/refresh-backups';
-import { restoreBackup } from './commands/restore-backup';
-import { restoreSelected } from './commands/restore-selected';
-import { copyBackupPath, revealBackup } from './commands/reveal-backup';
-import { verifyChecksum } from './commands/verify-checksum';
-import { editConnection } from './commands/edit-connection';
-import { exportSchema } from './commands/export-schema';
-import { refreshConnections } from './commands/refresh-connections';
-import { removeConnection } from './commands/remove-connection';
-import { setPassword } from './commands/set-password';
-import { setupWalArchiving } from './commands/setup-wal-archiving';
-import { showClientTools } from './commands/show-client-tools';
-import { testConnection } from './commands/test-connection';
 import { Config } from './config';
 import { Connections } from './connections';
 import type { CommandFactory, Ctx } from './context';
@@ -56,28 +36,33 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const schemaDiff = new SchemaDiffContent();
   const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, schemaDiff };
 
-  const register = (id: string, factory: CommandFactory) => extension.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
-  register('pgBackup.addConnection', addConnection);
-  register('pgBackup.editConnection', editConnection);
-  register('pgBackup.removeConnection', removeConnection);
-  register('pgBackup.testConnection', testConnection);
-  register('pgBackup.setPassword', setPassword);
-  register('pgBackup.refreshConnections', refreshConnections);
-  register('pgBackup.showClientTools', showClientTools);
-  register('pgBackup.dumpDatabase', dumpDatabase);
-  register('pgBackup.exportSchema', exportSchema);
-  register('pgBackup.compareSchema', compareSchema);
-  register('pgBackup.refreshBackups', refreshBackups);
-  register('pgBackup.inspectBackup', inspectBackup);
-  register('pgBackup.verifyChecksum', verifyChecksum);
-  register('pgBackup.revealBackup', revealBackup);
-  register('pgBackup.copyBackupPath', copyBackupPath);
-  register('pgBackup.deleteBackup', deleteBackup);
-  register('pgBackup.restoreBackup', restoreBackup);
-  register('pgBackup.restoreSelected', restoreSelected);
-  register('pgBackup.createBaseBackup', createBaseBackup);
-  register('pgBackup.setupWalArchiving', setupWalArchiving);
-  register('pgBackup.openPitrBuilder', openPitrBuilder);
+  // Each command's module is loaded on its first use, so activation does not evaluate code no one has asked for
+  // (the budget is 30 ms, loading included).
+  const register = (id: string, load: () => Promise<CommandFactory>) => {
+    let handler: ((...args: never[]) => unknown) | undefined;
+    extension.subscriptions.push(vscode.commands.registerCommand(id, async (...args: never[]) => (handler ??= (await load())(ctx))(...args)));
+  };
+  register('pgBackup.addConnection', () => import('./commands/add-connection').then((m) => m.addConnection));
+  register('pgBackup.editConnection', () => import('./commands/edit-connection').then((m) => m.editConnection));
+  register('pgBackup.removeConnection', () => import('./commands/remove-connection').then((m) => m.removeConnection));
+  register('pgBackup.testConnection', () => import('./commands/test-connection').then((m) => m.testConnection));
+  register('pgBackup.setPassword', () => import('./commands/set-password').then((m) => m.setPassword));
+  register('pgBackup.refreshConnections', () => import('./commands/refresh-connections').then((m) => m.refreshConnections));
+  register('pgBackup.showClientTools', () => import('./commands/show-client-tools').then((m) => m.showClientTools));
+  register('pgBackup.dumpDatabase', () => import('./commands/dump-database').then((m) => m.dumpDatabase));
+  register('pgBackup.exportSchema', () => import('./commands/export-schema').then((m) => m.exportSchema));
+  register('pgBackup.compareSchema', () => import('./commands/compare-schema').then((m) => m.compareSchema));
+  register('pgBackup.refreshBackups', () => import('./commands/refresh-backups').then((m) => m.refreshBackups));
+  register('pgBackup.inspectBackup', () => import('./commands/inspect-backup').then((m) => m.inspectBackup));
+  register('pgBackup.verifyChecksum', () => import('./commands/verify-checksum').then((m) => m.verifyChecksum));
+  register('pgBackup.revealBackup', () => import('./commands/reveal-backup').then((m) => m.revealBackup));
+  register('pgBackup.copyBackupPath', () => import('./commands/reveal-backup').then((m) => m.copyBackupPath));
+  register('pgBackup.deleteBackup', () => import('./commands/delete-backup').then((m) => m.deleteBackup));
+  register('pgBackup.restoreBackup', () => import('./commands/restore-backup').then((m) => m.restoreBackup));
+  register('pgBackup.restoreSelected', () => import('./commands/restore-selected').then((m) => m.restoreSelected));
+  register('pgBackup.createBaseBackup', () => import('./commands/create-base-backup').then((m) => m.createBaseBackup));
+  register('pgBackup.setupWalArchiving', () => import('./commands/setup-wal-archiving').then((m) => m.setupWalArchiving));
+  register('pgBackup.openPitrBuilder', () => import('./commands/open-pitr-builder').then((m) => m.openPitrBuilder));
 
   extension.subscriptions.push(
     log,

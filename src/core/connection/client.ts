@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { PgBackupError } from '../errors';
 import type { ConnParams } from './profile';
 import { describeParams } from './profile';
@@ -62,6 +62,8 @@ export function classifyConnectError(e: unknown, r: ResolvedParams): PgBackupErr
 /** Connects with node-postgres. PGPASSFILE / ~/.pgpass are honoured by pg when no password is given. */
 export async function connect(p: ConnParams, opts: ConnectOptions = {}): Promise<Client> {
   const r = resolveParams(p, opts.env);
+  // Loaded on first use: the extension activates without evaluating pg (activation budget 30 ms).
+  const { Client } = await import('pg');
   const client = new Client({
     host: r.host,
     port: r.port,
