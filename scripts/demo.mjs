@@ -17,7 +17,8 @@ const sh = (cmd, args, opts = {}) => {
 
 // Same installer as the tests (npm packages, PostgreSQL from Debian when missing), then the build.
 sh(process.execPath, ['scripts/test.mjs', '--install-only']);
-const { startCluster, destroyCluster } = await import('../test/support/cluster.ts');
+const { tsImport } = await import('tsx/esm/api'); // the fixture is TypeScript; tsx is a devDependency
+const { startCluster, destroyCluster } = await tsImport('../test/support/cluster.ts', import.meta.url);
 const cluster = await startCluster();
 await cluster.psql('create database sample');
 await cluster.psql(readFileSync('test/support/sample-schema.sql', 'utf8'), 'sample');
@@ -38,6 +39,8 @@ const stop = async () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// pg_ctl leaves nothing for the event loop to wait on: stay alive until Ctrl-C stops the cluster.
+setInterval(() => undefined, 1 << 30);
 
 if (process.argv.includes('--no-open')) {
   console.log('Press Ctrl-C to stop the database.');
