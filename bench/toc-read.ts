@@ -59,25 +59,33 @@ function childCpuMs(file: string, args: string[]): { wallMs: number; cpuMs: numb
   return { wallMs, cpuMs: (user + sys) * 1000 };
 }
 
+/**
+ * The two readers run interleaved (five native reads, then one pg_restore -l, twenty rounds), so a slow spell of
+ * this shared machine lands on both sides of the ratio instead of on one.
+ */
 async function main(): Promise<void> {
   const path = await ensureBigDump();
   const [coldMs, first] = await time(() => readArchive(path));
+  for (let i = 0; i < 5; i++) await readArchive(path); // JIT warm-up, not timed
   const wall: number[] = [];
   const cpu: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    const c0 = process.cpuUsage();
-    wall.push((await time(() => readArchive(path)))[0]);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+  const restore: { wallMs: number; cpuMs: number }[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (let i = 0; i < 5; i++) {
+      const c0 = process.cpuUsage();
+      wall.push((await time(() => readArchive(path)))[0]);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    restore.push(childCpuMs(join(PG15_BIN, 'pg_restore'), ['-l', path]));
   }
-  const restore = Array.from({ length: 10 }, () => childCpuMs(join(PG15_BIN, 'pg_restore'), ['-l', path]));
   const n = { wall: median(wall), cpu: median(cpu) };
   const p = { wall: median(restore.map((r) => r.wallMs)), cpu: median(restore.map((r) => r.cpuMs)) };
   const f = (x: number) => x.toFixed(1);
   console.log(`TOC entries: ${first.entries.length}; header + TOC bytes read: ${first.bytesRead}; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
-  console.log(`native reader: first ${f(coldMs)} ms; median of 30: ${f(n.wall)} ms wall (min ${f(Math.min(...wall))}), ${f(n.cpu)} ms CPU`);
-  console.log(`pg_restore -l:  median of 10: ${f(p.wall)} ms wall (min ${f(Math.min(...restore.map((r) => r.wallMs)))}), ${f(p.cpu)} ms CPU`);
-  console.log(`speed-up: ${f(p.wall / n.wall)}x wall, ${f(p.cpu / n.cpu)}x CPU; target < 20 ms and >= 5x: ${n.wall < 20 && p.wall / n.wall >= 5 ? 'met' : n.cpu < 20 && p.cpu / n.cpu >= 5 ? 'met in CPU time (wall time inflated by load)' : 'NOT met'}`);
+  console.log(`native reader: first (cold, in a fresh process) ${f(coldMs)} ms; median of ${wall.length}: ${f(n.wall)} ms wall (min ${f(Math.min(...wall))}), ${f(n.cpu)} ms CPU`);
+  console.log(`pg_restore -l:  median of ${restore.length}: ${f(p.wall)} ms wall (min ${f(Math.min(...restore.map((r) => r.wallMs)))}), ${f(p.cpu)} ms CPU (10 ms resolution)`);
+  console.log(`speed-up: ${f(p.wall / n.wall)}x wall (medians), ${f(Math.min(...restore.map((r) => r.wallMs)) / Math.min(...wall))}x wall (minimums); target < 20 ms and >= 5x: ${n.wall < 20 && p.wall / n.wall >= 5 ? 'met' : 'NOT met'}`);
 }
 
 if (require.main === module) main().catch((e) => {

@@ -7,6 +7,8 @@ export interface ByteSource {
   name: string;
   size: number;
   read(position: number, length: number): Promise<Buffer>;
+  /** Reads up to `length` bytes at `position` into target[offset…]; the count read (short at the end). */
+  readInto(target: Buffer, offset: number, position: number, length: number): Promise<number>;
   /** Total bytes read so far. */
   bytesRead(): number;
 }
@@ -14,21 +16,45 @@ export interface ByteSource {
 /** A slice [start, start + size) of an open file. */
 export function fileSource(fh: FileHandle, name: string, start: number, size: number): ByteSource {
   let total = 0;
+  const readInto = async (target: Buffer, offset: number, position: number, length: number): Promise<number> => {
+    const n = Math.max(0, Math.min(length, size - position));
+    let got = 0;
+    while (got < n) {
+      const { bytesRead } = await fh.read(target, offset + got, n - got, start + position + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    total += got;
+    return got;
+  };
   return {
     name,
     size,
     bytesRead: () => total,
+    readInto,
     async read(position, length) {
-      const n = Math.max(0, Math.min(length, size - position));
-      const buf = Buffer.allocUnsafe(n);
-      let got = 0;
-      while (got < n) {
-        const { bytesRead } = await fh.read(buf, got, n - got, start + position + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      total += got;
-      return got === n ? buf : buf.subarray(0, got);
+      const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
+      const got = await readInto(buf, 0, position, buf.length);
+      return got === buf.length ? buf : buf.subarray(0, got);
+    },
+  };
+}
+
+/**
+ * `src` with its first bytes already read (`head`, from position 0): reads inside them take no system call, so
+ * the read that told the format apart also serves the parser's first window.
+ */
+export function withHead(src: ByteSource, head: Buffer): ByteSource {
+  const covered = head.length >= src.size ? Infinity : head.length;
+  return {
+    ...src,
+    async read(position, length) {
+      if (position + length <= covered) return head.subarray(Math.min(position, head.length), Math.min(position + length, head.length));
+      return src.read(position, length);
+    },
+    async readInto(target, offset, position, length) {
+      if (position + length <= covered) return head.copy(target, offset, Math.min(position, head.length), Math.min(position + length, head.length));
+      return src.readInto(target, offset, position, length);
     },
   };
 }
@@ -51,14 +77,20 @@ export async function openForReading(path: string): Promise<FileHandle> {
  */
 export function bufferSource(buf: Buffer, name: string, size: number): ByteSource {
   let total = 0;
+  const slice = (position: number, length: number) => buf.subarray(Math.min(position, buf.length), Math.min(position + length, buf.length));
   return {
     name,
     size,
     bytesRead: () => total,
     async read(position, length) {
-      const out = buf.subarray(Math.min(position, buf.length), Math.min(position + length, buf.length));
+      const out = slice(position, length);
       total += out.length;
       return out;
+    },
+    async readInto(target, offset, position, length) {
+      const n = slice(position, length).copy(target, offset);
+      total += n;
+      return n;
     },
   };
 }

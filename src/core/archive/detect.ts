@@ -18,18 +18,7 @@ export const PLAIN_DUMP_ADVICE = 'A plain dump cannot be restored selectively; o
  * pg_dump's header comment. Reads at most 512 bytes.
  */
 export async function detectArchiveFormat(path: string): Promise<DetectedFormat> {
-  let isDir: boolean;
-  try {
-    isDir = (await stat(path)).isDirectory();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new PgBackupError(`${path} does not exist.`, 'input');
-    throw new PgBackupError(`${path} cannot be read: ${(e as Error).message}`, 'io');
-  }
-  if (isDir) {
-    const toc = await stat(join(path, 'toc.dat')).catch(() => undefined);
-    if (toc?.isFile()) return 'directory';
-    throw new PgBackupError(`${path} is a folder without toc.dat: it is not a pg_dump directory archive.`, 'input');
-  }
+  if (await isDirectoryArchive(path)) return 'directory';
   const fh = await openForReading(path);
   try {
     const size = (await fh.stat()).size;
@@ -38,6 +27,21 @@ export async function detectArchiveFormat(path: string): Promise<DetectedFormat>
   } finally {
     await fh.close();
   }
+}
+
+/** True for a folder holding toc.dat, false for a file; a missing path or a folder without toc.dat throws. */
+export async function isDirectoryArchive(path: string): Promise<boolean> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new PgBackupError(`${path} does not exist.`, 'input');
+    throw new PgBackupError(`${path} cannot be read: ${(e as Error).message}`, 'io');
+  }
+  if (!isDir) return false;
+  const toc = await stat(join(path, 'toc.dat')).catch(() => undefined);
+  if (toc?.isFile()) return true;
+  throw new PgBackupError(`${path} is a folder without toc.dat: it is not a pg_dump directory archive.`, 'input');
 }
 
 /** The format of a file from its first 512 bytes (custom, tar or plain), or a typed error saying what it is instead. */

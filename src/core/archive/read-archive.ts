@@ -1,31 +1,45 @@
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
 import { stat } from 'node:fs/promises';
-import { bufferSource, fileSource, openForReading } from './byte-source';
-import { detectArchiveFormat, formatOfHead, PLAIN_DUMP_ADVICE } from './detect';
+import { bufferSource, fileSource, openForReading, withHead } from './byte-source';
+import { formatOfHead, isDirectoryArchive, PLAIN_DUMP_ADVICE } from './detect';
 import { findTarMember } from './tar';
 import { parseArchive } from './toc-parser';
-import type { ArchiveInfo } from './types';
+import type { ArchiveFormat, ArchiveInfo } from './types';
+
+/** The archive format from the file's first bytes; a plain SQL dump or a non-archive throws. */
+function archiveFormat(head: Buffer, path: string, isDir: boolean): ArchiveFormat {
+  if (isDir) return 'directory';
+  const format = formatOfHead(head.subarray(0, 512), path);
+  if (format === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', undefined, PLAIN_DUMP_ADVICE);
+  return format;
+}
+
+/** The first read of an archive: enough for the format test, the header and a small TOC (the parser's first window). */
+const FIRST_READ = 64 * 1024;
 
 /**
  * Reads the header and table of contents of a custom, tar or directory archive natively, touching only the
- * bytes they take. A plain SQL dump, garbage or a truncated file gives a PgBackupError('input').
+ * bytes they take: one open, and the read that tells the format apart is the parser's first window.
+ * A plain SQL dump, garbage or a truncated file gives a PgBackupError('input').
  */
-export async function readArchive(path: string, opts: { headerOnly?: boolean } = {}): Promise<ArchiveInfo> {
-  const format = await detectArchiveFormat(path);
-  if (format === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', undefined, PLAIN_DUMP_ADVICE);
-  const file = format === 'directory' ? join(path, 'toc.dat') : path;
+export async function readArchive(path: string): Promise<ArchiveInfo> {
+  const isDir = await isDirectoryArchive(path);
+  const file = isDir ? join(path, 'toc.dat') : path;
   const fh = await openForReading(file);
   try {
     const size = (await fh.stat()).size;
-    let src = fileSource(fh, file, 0, size);
+    const whole = fileSource(fh, file, 0, size);
+    const head = await whole.read(0, FIRST_READ);
+    const format = archiveFormat(head, path, isDir);
+    let src = withHead(whole, head);
     if (format === 'tar') {
       const member = await findTarMember(src, 'toc.dat');
-      const headerBytes = src.bytesRead();
       const inner = fileSource(fh, `${path} (toc.dat)`, member.start, member.size);
-      src = { ...inner, bytesRead: () => headerBytes + inner.bytesRead() };
+      const innerHead = head.subarray(Math.min(member.start, head.length));
+      src = { ...withHead(inner, innerHead), bytesRead: () => whole.bytesRead() + inner.bytesRead() };
     }
-    return { path, ...(await parseArchive(src, format, opts)) };
+    return { path, ...(await parseArchive(src, format)) };
   } finally {
     await fh.close();
   }
@@ -55,8 +69,7 @@ export async function readArchiveHeader(path: string): Promise<ArchiveInfo> {
 
 /** The header of an archive whose first bytes the caller already read (`format` given for directory archives). */
 export async function archiveHeaderFromHead(head: Buffer, size: number, path: string, format?: 'directory'): Promise<ArchiveInfo> {
-  const detected = format ?? formatOfHead(head.subarray(0, 512), path);
-  if (detected === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', undefined, PLAIN_DUMP_ADVICE);
+  const detected = archiveFormat(head, path, format === 'directory');
   let src = bufferSource(head, path, size);
   if (detected === 'tar') {
     const member = await findTarMember(src, 'toc.dat');

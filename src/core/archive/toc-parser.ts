@@ -24,7 +24,8 @@ const COMPRESSION_BY_CODE: readonly CompressionMethod[] = ['none', 'gzip', 'lz4'
 const SECTION_BY_CODE: Record<number, TocSection> = { 1: 'none', 2: 'pre-data', 3: 'data', 4: 'post-data' };
 
 const FIRST_CHUNK = 64 * 1024;
-const MAX_CHUNK = 1024 * 1024;
+/** The largest read: a TOC that outgrows one is read in several. */
+const MAX_CHUNK = 16 * 1024 * 1024;
 
 type Header = Omit<ArchiveInfo, 'path' | 'format' | 'entries' | 'bytesRead'>;
 
@@ -89,22 +90,21 @@ function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, name: string
   const tableOid = c.numStr() ?? 0;
   const oid = c.numStr() ?? 0;
   const tag = c.str() ?? '';
-  const desc = c.str() ?? '';
+  const desc = c.sharedStr() ?? '';
   const sectionCode = c.int();
   const section = SECTION_BY_CODE[sectionCode];
   if (!section) throw new PgBackupError(`${entryLabel(name, i, count)} (${desc} ${tag}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
   const defn = c.str();
   const dropStmt = c.str();
   const copyStmt = c.str();
-  const namespace = c.str();
-  const tablespace = c.str();
+  const namespace = c.sharedStr();
+  const tablespace = c.sharedStr();
   const v = num(h.version);
-  const tableam = v >= V1_14 ? c.str() : null;
+  const tableam = v >= V1_14 ? c.sharedStr() : null;
   const relkindCode = v >= V1_16 ? c.int() : 0;
-  const owner = c.str();
+  const owner = c.sharedStr();
   c.skipStr(); // "withOids": always "false" since PostgreSQL 12, kept in the format
-  const dependencies: number[] = [];
-  for (let d = c.numStr(); d !== null; d = c.numStr()) dependencies.push(d);
+  const dependencies = c.numStrList();
   let dataState: TocEntry['dataState'] = null;
   let dataOffset: number | null = null;
   let dataFile: string | null = null;
@@ -124,21 +124,26 @@ function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, name: string
 /**
  * Reads the header and the table of contents from `src` (ReadHead + ReadToc of pg_backup_archiver.c).
  * Parsing is synchronous over a buffered window; when the window runs out, parsing restarts from its last
- * checkpoint (the start of the header, the count, or the current entry) once the next chunk is in. Chunks
- * grow from 64 KB to 1 MB, so a large TOC takes a few reads and reading stops soon after the TOC ends.
+ * checkpoint (the start of the header, the count, or the current entry) once the next chunk is in. The first
+ * window is 64 KB; the next read is sized from the entries parsed so far (their mean size times the entries
+ * left, plus a quarter), so a large TOC usually takes two reads and reading stops soon after the TOC ends.
  */
 export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts: { headerOnly?: boolean } = {}): Promise<Omit<ArchiveInfo, 'path'>> {
   // A header-only read (the Backups tree lists 1,000 archives at a time) stops after the ~100-byte header.
   let chunk = opts.headerOnly ? 1024 : FIRST_CHUNK;
   const first = await src.read(0, chunk);
   const c = new TocCursor(first, 0, 0, first.length >= src.size, src.size);
-  /** Keeps the bytes from `checkpoint` on, appends the next chunk; false when the source has no more. */
-  const refill = async (checkpoint: number): Promise<boolean> => {
-    chunk = Math.min(chunk * 2, MAX_CHUNK);
-    const next = await src.read(c.base + c.buf.length, chunk);
-    if (next.length === 0) return false; // the file shrank while we read it
+  /** Keeps the bytes from `checkpoint` on, appends the next `wanted` bytes (at least double the last read); false when the source has no more. */
+  const refill = async (checkpoint: number, wanted = 0): Promise<boolean> => {
+    const from = c.base + c.buf.length;
+    chunk = Math.min(Math.max(chunk * 2, Math.ceil(wanted)), MAX_CHUNK, src.size - from);
+    if (chunk <= 0) return false;
     const kept = c.buf.subarray(checkpoint);
-    c.setWindow(kept.length ? Buffer.concat([kept, next]) : next, c.base + checkpoint);
+    const win = Buffer.allocUnsafe(kept.length + chunk);
+    kept.copy(win, 0);
+    const got = await src.readInto(win, kept.length, from, chunk);
+    if (got === 0) return false; // the file shrank while we read it
+    c.setWindow(win.subarray(0, kept.length + got), c.base + checkpoint);
     return true;
   };
   /** Runs one parsing step, refilling and retrying while the window is short. */
@@ -158,6 +163,7 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
   const count = await step(() => c.int(), `${src.name} is truncated: it ends right after the archive header.`);
   if (count < 0 || count > src.size) throw new PgBackupError(`${src.name} claims ${count} table of contents entries: the header is corrupt.`, 'input');
   const entries: TocEntry[] = new Array(count);
+  const entriesStart = c.at;
   // Entries are parsed in a synchronous loop (no await per entry); only a short window breaks out of it.
   let i = 0;
   while (i < count) {
@@ -172,7 +178,8 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
       if (e instanceof SourceEnded) throw truncated();
       if (e !== NEED_MORE) throw e;
       c.pos = checkpoint;
-      if (!(await refill(checkpoint))) throw truncated();
+      const rest = i > 0 ? (((c.base + checkpoint - entriesStart) / i) * (count - i) * 5) / 4 : 0;
+      if (!(await refill(checkpoint, rest))) throw truncated();
     }
   }
   return { format, ...header, entries, bytesRead: src.bytesRead() };
