@@ -90,6 +90,31 @@ describe('archive reader', () => {
     });
   });
 
+  it('decodes UTF-8 names and SQL anywhere in a TOC that spans several reads, with repeated values intact', async () => {
+    // 3,000 entries (~600 KB of TOC: well past the first 64 KB window), non-ASCII text in every string field,
+    // kinds, schemas and owners that repeat and alternate (the reader shares one string per repeated value).
+    const schemas = ['public', 'Café', 'ünïcödé_schema', 'app'];
+    const owners = ['postgres', 'Zoë', 'app_owner'];
+    const kinds = ['TABLE', 'INDEX', 'COMMENT', 'SEQUENCE', 'VIEW'];
+    const entries = Array.from({ length: 3000 }, (_, i) => ({
+      dumpId: i + 200,
+      tag: i % 7 === 0 ? `Straße_${i} 🚀` : `t_${i}`,
+      desc: kinds[i % kinds.length],
+      namespace: schemas[i % schemas.length],
+      owner: owners[i % owners.length],
+      defn: `CREATE TABLE "${schemas[i % schemas.length]}".t_${i} (naïve text DEFAULT '${'é'.repeat(i % 50)}', x int);`.padEnd(150, ' '),
+      dropStmt: i % 3 ? `DROP TABLE t_${i};` : '',
+      dependencies: i > 0 ? [i + 199, 1] : [],
+    }));
+    const a = await readArchive(file('utf8-many.dump', writeCustom({ version: [1, 14, 0], entries }, 100_000)));
+    assert.equal(a.entries.length, entries.length);
+    a.entries.forEach((got, i) => {
+      const want = entries[i];
+      const fields = { tag: got.tag, desc: got.desc, namespace: got.namespace, owner: got.owner, defn: got.defn, dropStmt: got.dropStmt, dependencies: got.dependencies };
+      assert.deepEqual(fields, { tag: want.tag, desc: want.desc, namespace: want.namespace, owner: want.owner, defn: want.defn, dropStmt: want.dropStmt, dependencies: want.dependencies }, `entry ${i}`);
+    });
+  });
+
   it('refuses an archive newer than 1.16, naming its version', async () => {
     const e = await inputError(readArchive(file('v1.17.dump', writeCustom({ ...spec16, version: [1, 17, 0] }))));
     assert.equal(e.kind, 'input');
