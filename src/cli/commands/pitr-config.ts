@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PgBackupError } from '../../core/errors';
-import { looksRunning, readBaseBackup, type BaseBackupInfo } from '../../core/physical/base-backup-info';
+import { readBaseBackup, type BaseBackupInfo } from '../../core/physical/base-backup-info';
 import { describeSource, parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS, type PitrModel, type RecoveryAction } from '../../core/pitr/model';
+import { writeRecoveryFiles } from '../../core/pitr/recovery-files';
 import { renderRecoveryFiles } from '../../core/pitr/render';
 import { buildRunbook, renderRunbook } from '../../core/pitr/runbook';
 import { hasErrors, validateModel } from '../../core/pitr/validate';
@@ -48,29 +47,20 @@ export const pitrConfigCommand: CliCommand = {
       throw new PgBackupError(errors[0].message, 'input', errors.slice(1).map((i) => i.message).join('\n') || undefined);
     }
     const files = renderRecoveryFiles(model);
-    const out = flag(p, 'out');
+    const outFlag = flag(p, 'out');
+    const out = outFlag === undefined ? undefined : resolve(outFlag);
     const binDir = (await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env)).find((s) => s.major === model.serverMajor)?.dir;
-    const runbook = buildRunbook(model, { dataDir: out ? resolve(out) : '/path/to/data', backupDir: resolve(backupDir), backupFormat: info.format, tarFiles: info.tarFiles, binDir, stamp: new Date().toISOString().slice(0, 10) });
-    if (out) {
-      if (looksRunning(out)) throw new PgBackupError(`${out} belongs to a running server (postmaster.pid is there): stop it first.`, 'usage');
-      await mkdir(out, { recursive: true });
-      for (const f of files) {
-        const path = join(out, f.name);
-        if (f.mode === 'append') await appendFile(path, (existsSync(path) ? '\n' : '') + f.content);
-        else await writeFile(path, f.content, { flag: 'wx' }).catch((e) => {
-          throw (e as NodeJS.ErrnoException).code === 'EEXIST' ? new PgBackupError(`${path} already exists: remove it first if it is from an earlier attempt.`, 'usage') : e;
-        });
-      }
-    }
+    const runbook = buildRunbook(model, { dataDir: out ?? '/path/to/data', backupDir: resolve(backupDir), backupFormat: info.format, tarFiles: info.tarFiles, binDir, stamp: new Date().toISOString().slice(0, 10) });
+    const written = out ? await writeRecoveryFiles(out, files) : undefined;
     if (has(p, 'json')) {
-      io.out(JSON.stringify({ model, files, issues, window, runbook, written: out ? resolve(out) : undefined }, null, 2));
+      io.out(JSON.stringify({ model, files, issues, window, runbook, written: out ? { dataDir: out, files: written } : undefined }, null, 2));
       return EXIT.ok;
     }
     for (const i of issues) io.err(`warning: ${i.message}`);
     if (window) io.out(describeWindow(window).join('\n') + '\n');
     io.out(`Recovery of a PostgreSQL ${model.serverMajor} base backup from ${describeSource(source)}:\n`);
     for (const f of files) io.out(`--- ${f.name} (${f.mode === 'append' ? 'append' : 'new file'}${f.content ? '' : ', empty'})\n${f.content}`);
-    if (out) io.out(`Written into ${resolve(out)}.\n`);
+    if (out) io.out(`Written into ${out}: ${written?.join(', ') || 'nothing (the settings are there already)'}.\n`);
     io.out(`Runbook:\n\n${renderRunbook(runbook)}`);
     return EXIT.ok;
   },

@@ -7,6 +7,7 @@ import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PitrModel } from '../pitr/model';
 import { gucString } from '../pitr/quote';
+import { writeRecoveryFiles } from '../pitr/recovery-files';
 import { renderRecoveryFiles } from '../pitr/render';
 
 export interface DrillServerPlace {
@@ -56,10 +57,7 @@ export async function prepareDataDir(dataDir: string, model: PitrModel, place: D
   }
   // Debian-style clusters keep postgresql.conf in /etc: their backups have none, and the server needs one.
   await appendFile(join(dataDir, 'postgresql.conf'), '', { mode: 0o600 });
-  for (const f of renderRecoveryFiles(model)) {
-    const path = join(dataDir, f.name);
-    await (f.mode === 'append' ? appendFile(path, `\n${f.content}`, { mode: 0o600 }) : writeFile(path, f.content, { mode: 0o600 }));
-  }
+  await writeRecoveryFiles(dataDir, renderRecoveryFiles(model));
   await appendFile(join(dataDir, 'postgresql.auto.conf'), drillSettings(model.serverMajor, place).join('\n'));
   await writeFile(place.hbaFile, HBA, { mode: 0o600 });
   await writeFile(place.identFile, '', { mode: 0o600 });

@@ -14,7 +14,7 @@ import { showError } from '../ui/errors';
 import { withCancellableProgress } from '../ui/progress';
 import { backupSummary } from './backup-summary';
 import { panelHtml, panelOptions } from './panel-html';
-import { saveRecoveryFiles } from './save-recovery-files';
+import { writeRecoveryFiles } from '../../core/pitr/recovery-files';
 
 /**
  * The host side of one PITR builder panel: tells the panel about its base backup, reads the archive folder for
@@ -147,7 +147,7 @@ export class PitrPanel implements vscode.Disposable {
     });
     const dir = picked?.[0]?.fsPath;
     if (!dir) return;
-    const files = await saveRecoveryFiles(dir, renderRecoveryFiles(model));
+    const files = await writeRecoveryFiles(dir, renderRecoveryFiles(model));
     this.ctx.log.info(`PITR: wrote ${files.join(', ')} into ${dir}`);
     this.post({ type: 'saved', dir, files });
     void vscode.window.showInformationMessage(`Recovery files written into ${dir}: ${files.join(', ')}. Start the server to begin recovery.`);

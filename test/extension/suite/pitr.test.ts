@@ -4,15 +4,12 @@
  * whose script loads under the panel's CSP and asks the host for the backup.
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeBackup } from '../../../src/core/backups/catalog';
 import type { BaseBackupResult } from '../../../src/core/physical/basebackup';
-import type { PitrModel } from '../../../src/core/pitr/model';
-import { renderRecoveryFiles } from '../../../src/core/pitr/render';
-import { saveRecoveryFiles } from '../../../src/extension/webview/save-recovery-files';
 import type { SetupWalArchivingResult } from '../../../src/extension/commands/setup-wal-archiving';
 import type { PgBackupApi } from '../../../src/extension/main';
 
@@ -84,32 +81,5 @@ describe('base backups and the PITR builder', () => {
     assert.match(text, /^archive_command = 'test ! -f ''\/srv\/wal archive\/%f'' && cp ''%p'' ''\/srv\/wal archive\/%f''' {4}# needs a reload$/m);
     assert.doesNotMatch(text, /^wal_level = /m, 'wal_level is already replica and must not be listed as a change');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  });
-
-  describe('saving the recovery files', () => {
-    const model: PitrModel = { serverMajor: 15, target: { kind: 'name', value: 'before-upgrade' }, inclusive: true, timeline: 'latest', action: 'promote', source: { kind: 'cp', dir: '/srv/wal archive' } };
-    let restored: string;
-
-    before(() => {
-      restored = join(scratch, 'restored');
-      cpSync(out, restored, { recursive: true });
-    });
-
-    it('refuses a data directory a server is running from', async () => {
-      writeFileSync(join(restored, 'postmaster.pid'), '4242\n');
-      await assert.rejects(saveRecoveryFiles(restored, renderRecoveryFiles(model)), /running server/);
-      assert.equal(existsSync(join(restored, 'recovery.signal')), false);
-      rmSync(join(restored, 'postmaster.pid'));
-    });
-
-    it('writes recovery.signal and appends the settings to postgresql.auto.conf of a restored copy', async () => {
-      const before = readFileSync(join(restored, 'postgresql.auto.conf'), 'utf8');
-      assert.deepEqual(await saveRecoveryFiles(restored, renderRecoveryFiles(model)), ['recovery.signal', 'postgresql.auto.conf']);
-      assert.equal(readFileSync(join(restored, 'recovery.signal'), 'utf8'), '');
-      const after = readFileSync(join(restored, 'postgresql.auto.conf'), 'utf8');
-      assert.ok(after.startsWith(before), 'the existing settings were not kept');
-      assert.match(after, /recovery_target_name = 'before-upgrade'/);
-      assert.match(after, /restore_command = 'cp ''\/srv\/wal archive\/%f'' ''%p'''/);
-    });
   });
 });
