@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
 import { fileSource, openForReading } from './byte-source';
-import { isValidTarHeader } from './tar';
+import { isValidTarHeader } from '../tar/header';
 
 export type DetectedFormat = 'custom' | 'tar' | 'directory' | 'plain';
 

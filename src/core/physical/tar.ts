@@ -6,20 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { PgBackupError } from '../errors';
-
-const BLOCK = 512;
-
-function octal(buf: Buffer, start: number, len: number): number {
-  const field = buf.subarray(start, start + len);
-  // GNU base-256 for sizes >= 8 GB: high bit set in the first byte.
-  if (field[0] & 0x80) return field.subarray(1).reduce((n, b) => n * 256 + b, field[0] & 0x7f);
-  const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
-  return text ? parseInt(text, 8) : 0;
-}
-
-function cstring(buf: Buffer, start: number, len: number): string {
-  return buf.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '');
-}
+import { isZeroBlock, TAR_BLOCK, tarBodySize, tarMemberName, tarString } from '../tar/header';
 
 const normalize = (name: string) => name.replace(/^\.\//, '');
 
@@ -51,7 +38,7 @@ export async function readTarMembers(file: string, wanted: readonly string[]): P
           if (bodyLeft > 0) break;
           if (collecting) {
             const content = Buffer.concat(collecting.parts);
-            if (collectingLongName) longName = content.toString('utf8').replace(/\0.*$/s, '');
+            if (collectingLongName) longName = tarString(content, 0, content.length);
             else found.set(collecting.name, content);
             collecting = undefined;
             collectingLongName = false;
@@ -66,17 +53,16 @@ export async function readTarMembers(file: string, wanted: readonly string[]): P
           continue;
         }
         if ([...want].every((w) => found.has(w))) return found;
-        if (buf.length < BLOCK) break;
-        const header = buf.subarray(0, BLOCK);
-        buf = buf.subarray(BLOCK);
-        if (header.every((b) => b === 0)) return found; // end-of-archive marker
-        const size = octal(header, 124, 12);
+        if (buf.length < TAR_BLOCK) break;
+        const header = buf.subarray(0, TAR_BLOCK);
+        buf = buf.subarray(TAR_BLOCK);
+        if (isZeroBlock(header)) return found; // end-of-archive marker
+        const { size, padding } = tarBodySize(header);
         const type = String.fromCharCode(header[156] || 48);
-        const prefix = header.subarray(257, 262).toString('latin1') === 'ustar' ? cstring(header, 345, 155) : '';
-        const name = normalize(longName ?? (prefix ? `${prefix}/${cstring(header, 0, 100)}` : cstring(header, 0, 100)));
+        const name = normalize(longName ?? tarMemberName(header));
         if (type !== 'L') longName = undefined;
         bodyLeft = size;
-        padLeft = (BLOCK - (size % BLOCK)) % BLOCK;
+        padLeft = padding;
         if (type === 'L') {
           collecting = { name: '', parts: [] };
           collectingLongName = true;

@@ -39,50 +39,76 @@ export interface ParsedDump {
 
 const ENTRY_COMMENT = /^-- Name: (.*?); Type: ([A-Z][A-Z ]*); Schema: (.*?); Owner: (.*?)(?:; Tablespace: .*)?$/;
 const SETTING = /^SET [a-z_]+ = .*;$/;
-const TRAILER = '-- PostgreSQL database dump complete';
+const ENTRY_OPENING = '--\n-- Name: ';
+const TRAILER = '--\n-- PostgreSQL database dump complete\n--';
 
-/**
- * An entry comment starts a block only after the blank lines pg_dump writes between entries, so a function body
- * that quotes such a comment is not cut in two.
+/*
+ * The dump is a few megabytes of short lines: it is scanned by offsets (indexOf) rather than split into lines, and
+ * blocks are slices of it. A "line" below is a line start offset; lines end at '\n' or at `end`, the text's end
+ * without its final newline, and `end + 1` stands for the line after the last.
  */
-function isEntryStart(lines: readonly string[], i: number): boolean {
-  return lines[i] === '--' && lines[i + 2] === '--' && ENTRY_COMMENT.test(lines[i + 1] ?? '') && (i === 0 || lines[i - 1] === '');
+
+/** Whether `at` is a line start and the line there reads exactly `s` (which may span lines). */
+function lineIs(text: string, at: number, s: string, end: number): boolean {
+  const after = at + s.length;
+  return (at === 0 || text[at - 1] === '\n') && after <= end && text.startsWith(s, at) && (after === end || text[after] === '\n');
 }
 
-function joinLines(lines: readonly string[]): string {
-  let end = lines.length;
-  while (end > 0 && lines[end - 1] === '') end--;
-  return end ? lines.slice(0, end).join('\n') + '\n' : '';
+/** The lines from `from` up to the line starting at `to`, without trailing blank lines, ending with a newline; '' when blank. */
+function block(text: string, from: number, to: number): string {
+  let e = to - 1;
+  while (e > from && text[e - 1] === '\n') e--;
+  if (e <= from) return '';
+  // text[e] is the newline after the last line, unless the text ends there without one.
+  return e < text.length ? text.slice(from, e + 1) : `${text.slice(from, e)}\n`;
+}
+
+/**
+ * The entry comment a block opens with, when line `at` starts one: an entry comment counts only after the blank
+ * line pg_dump writes between entries, so a function body that quotes such a comment is not cut in two.
+ */
+function entryAt(text: string, at: number, end: number): { m: RegExpExecArray; body: number } | undefined {
+  if (at > 0 && (text[at - 1] !== '\n' || (at > 1 && text[at - 2] !== '\n'))) return undefined;
+  const nl = text.indexOf('\n', at + 3);
+  if (nl < 0 || !lineIs(text, nl + 1, '--', end)) return undefined;
+  const m = ENTRY_COMMENT.exec(text.slice(at + 3, nl));
+  return m ? { m, body: nl + 4 } : undefined;
 }
 
 export function parseDump(text: string): ParsedDump {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  let trailerAt = lines.length;
-  for (let i = lines.length - 3; i >= 0; i--) {
-    if (lines[i] === '--' && lines[i + 1] === TRAILER && lines[i + 2] === '--') {
-      trailerAt = i;
+  const end = text.endsWith('\n') ? text.length - 1 : text.length;
+  let trailerAt = end + 1;
+  for (let t = text.lastIndexOf(TRAILER, end - TRAILER.length); t >= 0; t = t ? text.lastIndexOf(TRAILER, t - 1) : -1) {
+    if (lineIs(text, t, TRAILER, end)) {
+      trailerAt = t;
       break;
     }
   }
-  const starts: number[] = [];
-  for (let i = 0; i < trailerAt; i++) if (isEntryStart(lines, i)) starts.push(i);
+  const starts: { at: number; m: RegExpExecArray; body: number }[] = [];
+  for (let at = text.indexOf(ENTRY_OPENING); at >= 0 && at < trailerAt; at = text.indexOf(ENTRY_OPENING, at + 1)) {
+    const found = entryAt(text, at, end);
+    if (found) starts.push({ at, ...found });
+  }
   const items: ParsedDump['items'] = [];
   for (let k = 0; k < starts.length; k++) {
-    const from = starts[k];
-    let to = k + 1 < starts.length ? starts[k + 1] : trailerAt;
-    while (to > from && lines[to - 1] === '') to--;
-    // Session settings pg_dump emitted for the next entry sit at the end of this block.
-    let settingsFrom = to;
-    while (settingsFrom > from + 3 && (SETTING.test(lines[settingsFrom - 1]) || lines[settingsFrom - 1] === '')) settingsFrom--;
-    while (settingsFrom < to && lines[settingsFrom] === '') settingsFrom++;
-    const m = ENTRY_COMMENT.exec(lines[from + 1])!;
-    items.push({ kind: 'entry', name: m[1], type: m[2], schema: m[3], owner: m[4], text: joinLines(lines.slice(from, settingsFrom)) });
-    if (settingsFrom < to) items.push({ kind: 'settings', text: joinLines(lines.slice(settingsFrom, to)) });
+    const { at: from, m, body } = starts[k];
+    // The block's last line that is not blank: where its text ends.
+    let to = k + 1 < starts.length ? starts[k + 1].at - 1 : trailerAt - 1;
+    while (to > from && text[to - 1] === '\n') to--;
+    // Session settings pg_dump emitted for the next entry sit at the end of this block (never in its comment header).
+    let settingsFrom = to + 1;
+    while (settingsFrom > body) {
+      const lineStart = text.lastIndexOf('\n', settingsFrom - 2) + 1;
+      if (lineStart !== settingsFrom - 1 && !SETTING.test(text.slice(lineStart, settingsFrom - 1))) break;
+      settingsFrom = lineStart;
+    }
+    while (settingsFrom <= to && text[settingsFrom] === '\n') settingsFrom++;
+    items.push({ kind: 'entry', name: m[1], type: m[2], schema: m[3], owner: m[4], text: block(text, from, settingsFrom) });
+    if (settingsFrom <= to) items.push({ kind: 'settings', text: block(text, settingsFrom, to + 1) });
   }
   return {
-    header: joinLines(lines.slice(0, starts[0] ?? trailerAt)),
+    header: block(text, 0, starts.length ? starts[0].at : trailerAt),
     items,
-    trailer: joinLines(lines.slice(trailerAt)),
+    trailer: block(text, trailerAt, end + 1),
   };
 }
