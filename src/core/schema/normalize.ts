@@ -29,30 +29,46 @@ export function provenanceComment(opts: SchemaContentOptions): string {
 const RESTRICT = /^\\restrict [A-Za-z0-9]+$/;
 const UNRESTRICT = /^\\unrestrict [A-Za-z0-9]+$/;
 const VERSION_LINE = /^-- Dumped (?:from database|by pg_dump) version /;
-const FIRST_ENTRY = /^-- (?:Name|Data for Name): /;
+const FIRST_ENTRY = ['-- Name: ', '-- Data for Name: '];
 
 /** Removes line `i` and, when one follows, the blank line after it. Returns how many lines were removed. */
 function removeLine(lines: string[], i: number): number {
   return lines.splice(i, lines[i + 1] === '' ? 2 : 1).length;
 }
 
+/** Offset of the first line (before `stop`) that opens an object, or -1. The header is a few lines: walk them. */
+function firstEntry(raw: string, stop: number): number {
+  for (let at = 0; at < stop; at = raw.indexOf('\n', at) + 1 || stop) {
+    if (FIRST_ENTRY.some((s) => raw.startsWith(s, at))) return at;
+  }
+  return -1;
+}
+
 /**
  * Normalizes a plain schema dump. Only the header (before the first object) is searched for `\restrict` and the
  * version lines, and only the last line for `\unrestrict`, so a function body that happens to contain such a line
  * is never altered. Carriage returns are kept: inside a function body written on Windows they are part of it.
+ * The body is a few megabytes and stays one slice of `raw`; only the header is split into lines.
  */
 export function normalizeDump(raw: string, opts: SchemaContentOptions): string {
-  const lines = raw.split('\n');
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length && UNRESTRICT.test(lines[lines.length - 1])) lines.pop();
-  let end = lines.findIndex((l) => FIRST_ENTRY.test(l));
-  if (end < 0) end = lines.length;
-  for (let i = 0; i < end; ) {
+  let stop = raw.length;
+  while (stop > 0 && raw[stop - 1] === '\n') stop--;
+  const lastLine = raw.lastIndexOf('\n', stop - 1) + 1;
+  if (stop > 0 && UNRESTRICT.test(raw.slice(lastLine, stop))) stop = Math.max(lastLine - 1, 0);
+  const bodyAt = firstEntry(raw, stop);
+  const lines = bodyAt < 0 ? raw.slice(0, stop).split('\n') : bodyAt ? raw.slice(0, bodyAt - 1).split('\n') : [];
+  for (let i = 0; i < lines.length; ) {
     // The two version lines share one trailing blank line: remove it with the second.
-    if (RESTRICT.test(lines[i]) || (VERSION_LINE.test(lines[i]) && !VERSION_LINE.test(lines[i + 1] ?? ''))) end -= removeLine(lines, i);
-    else if (VERSION_LINE.test(lines[i])) end -= lines.splice(i, 1).length;
+    if (RESTRICT.test(lines[i]) || (VERSION_LINE.test(lines[i]) && !VERSION_LINE.test(lines[i + 1] ?? ''))) removeLine(lines, i);
+    else if (VERSION_LINE.test(lines[i])) lines.splice(i, 1);
     else i++;
   }
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return `${provenanceComment(opts)}\n${lines.join('\n')}\n`;
+  let text: string;
+  if (bodyAt < 0) text = lines.join('\n').replace(/\n+$/, '');
+  else {
+    while (stop > bodyAt && raw[stop - 1] === '\n') stop--;
+    const body = raw.slice(bodyAt, stop);
+    text = lines.length ? `${lines.join('\n')}\n${body}` : body;
+  }
+  return `${provenanceComment(opts)}\n${text}\n`;
 }

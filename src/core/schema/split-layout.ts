@@ -204,12 +204,18 @@ function refOfTarget(e: DumpEntry, target: Target): ObjectRef {
   return { schema: e.schema === '-' ? undefined : e.schema, folder: folderOf(target.type), stem, variant };
 }
 
-const refKeys = new WeakMap<ObjectRef, string>();
-/** A string that identifies the object file (computed once per ref: there are thousands). */
+/** A string that identifies the object file; cheap, for grouping (fields never contain NUL; a schema is never ''). */
 function refKey(r: ObjectRef): string {
-  let key = refKeys.get(r);
-  if (key === undefined) refKeys.set(r, (key = JSON.stringify([r.schema ?? null, r.folder, r.stem, r.variant ?? null])));
-  return key;
+  return `${r.schema ?? ''}\u0000${r.folder}\u0000${r.stem}\u0000${r.variant ?? ''}`;
+}
+
+/** What a name clash suffix is a hash of: fixed, since it ends up in committed file names. */
+function refIdentity(r: ObjectRef, part: number): string {
+  return `${JSON.stringify([r.schema ?? null, r.folder, r.stem, r.variant ?? null])}#${part}`;
+}
+
+function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.stem === b.stem && a.folder === b.folder && a.schema === b.schema && a.variant === b.variant;
 }
 
 export interface SplitFile {
@@ -281,11 +287,11 @@ function groupRuns(dump: ParsedDump): (Run | string)[] {
       if (list) list.push({ ref, name: item.name });
       else mains.set(lookupKey, [{ ref, name: item.name }]);
     }
-    const key = refKey(ref);
-    if (last && refKey(last.ref) === key) {
+    if (last && sameRef(last.ref, ref)) {
       last.entries.push(item);
       continue;
     }
+    const key = refKey(ref);
     const part = (parts.get(key) ?? 0) + 1;
     parts.set(key, part);
     last = { ref, lookupKey, part, entries: [item] };
@@ -305,7 +311,7 @@ function assignPaths(runs: readonly Run[]): Map<Run, string> {
     const where = folder ? `${dir}/${folder}` : dir;
     const name = (folder ? safeSegment(stem) : stem) + (variant ? `.${variant}` : '') + (run.part > 1 ? `.${run.part}` : '');
     const list = byFolder.get(where) ?? [];
-    list.push({ run, identity: `${refKey(run.ref)}#${run.part}`, name });
+    list.push({ run, identity: refIdentity(run.ref, run.part), name });
     byFolder.set(where, list);
   }
   const out = new Map<Run, string>();

@@ -33,6 +33,9 @@ interface Probe {
   errorKind?: string;
 }
 
+/** How long the connection rows wait for their servers before they are drawn without the version. */
+const FIRST_PAINT_WAIT_MS = 1500;
+
 /** Saved connections; each lists its databases (with size) and shows the server version once it was reached. */
 export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeNode> {
   private readonly changed = new vscode.EventEmitter<ConnectionsTreeNode | undefined>();
@@ -95,9 +98,12 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
     if (!node) {
       this.roots = this.config.connections().map((c) => ({ kind: 'connection', profile: c.profile, scope: c.scope }));
       // Reach every server as soon as the view shows, so each row names its version (or its error) before it is
-      // expanded; the row is redrawn when its probe ends. Expanding later reuses the same probe.
+      // expanded. Rows wait up to FIRST_PAINT_WAIT_MS for their probes, so a nearby server's row is drawn once,
+      // final; a slower one is redrawn when its probe ends. Expanding later reuses the same probe.
+      const probes = Promise.all(this.roots.map((root) => this.probe(root)));
+      await Promise.race([probes, new Promise((r) => setTimeout(r, FIRST_PAINT_WAIT_MS))]);
       for (const root of this.roots) {
-        if (!this.pending.has(root.profile.name)) void this.probe(root).then(() => this.changed.fire(root));
+        if (!this.probes.has(root.profile.name)) void this.probe(root).then(() => this.changed.fire(root));
       }
       return this.roots;
     }
