@@ -83,6 +83,13 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     assert.match(sel, /customers_pkey/);
     assert.match(sel, /customers_id_seq/);
     assert.match(await frame.locator('#counts').innerText(), /1 ticked · [1-9]\d* dependents/i);
+    // The selection list works from the keyboard: the second row (a dependent) out with arrow + space, then back.
+    const list = frame.locator('#sel');
+    await list.press('ArrowDown');
+    await list.press('Space');
+    await frame.locator('#counts').filter({ hasText: '1 taken out' }).waitFor();
+    await list.press('Space');
+    await frame.locator('#counts').filter({ hasNotText: 'taken out' }).waitFor();
     await frame.locator('#preview').click();
     await frame.locator('#output pre').first().waitFor();
     assert.match(await frame.locator('#output').innerText(), /pg_restore .*--use-list=/);

@@ -32,6 +32,8 @@ const collapsed = new Set<string>();
 let archivePath = '';
 let toc: VirtualList;
 let selList: VirtualList;
+/** The keyboard cursor in the selection list. */
+let selCursor = 0;
 /** The user typed a name for the new database: suggestions from the host no longer replace it. */
 let nameEdited = false;
 /** The keyboard's row in the TOC list. */
@@ -157,12 +159,20 @@ function onTocKey(ev: KeyboardEvent): void {
   if (!rows.length) return;
   const r = rows[cursor];
   const header = r && r.type !== 'entry';
-  if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') cursor = Math.max(0, Math.min(rows.length - 1, cursor + (ev.key === 'ArrowDown' ? 1 : -1)));
+  const moved = movedCursor(ev, cursor, rows.length, toc);
+  if (moved !== undefined) cursor = moved;
   else if (ev.key === ' ' || ev.key === 'Enter') activate(cursor, true);
   else if (header && (ev.key === 'ArrowLeft' || ev.key === 'ArrowRight') && collapsed.has(r.key) === (ev.key === 'ArrowRight')) activate(cursor, false);
   else return;
   ev.preventDefault();
   toc.reveal(cursor);
+}
+
+/** The cursor after a navigation key (arrows, Home/End, Page Up/Down), or undefined for other keys. */
+function movedCursor(ev: KeyboardEvent, at: number, count: number, list: VirtualList): number | undefined {
+  const page = Math.max(1, Math.floor(list.container.clientHeight / ROW_HEIGHT) - 1);
+  const step: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -count, End: count };
+  return ev.key in step ? Math.max(0, Math.min(count - 1, at + step[ev.key])) : undefined;
 }
 
 /** A row's action: an entry toggles; a header ticks its contents (`tick`) or folds. */
@@ -198,23 +208,43 @@ function refilter(toTop: boolean): void {
 
 function selRow(i: number): HTMLElement {
   const r = selRows[i];
-  const div = el('div', `row sel-row${r.omitted ? ' omitted' : ''}${r.on ? ' on' : ''}`);
+  const div = el('div', `row sel-row${r.omitted ? ' omitted' : ''}${r.on ? ' on' : ''}${i === selCursor ? ' cursor' : ''}`);
+  div.setAttribute('role', 'option');
+  div.setAttribute('aria-selected', String(r.on));
   div.append(checkbox(r.on ? 'on' : 'off', !r.entry.restorable), el('span', 'kind', r.entry.desc), el('span', 'name', r.entry.schema ? `${r.entry.schema}.${r.entry.tag}` : r.entry.tag));
   div.append(el('span', 'reason muted', r.omitted ? `left out: ${r.reason}` : r.reason));
   div.title = `${label(r.entry)}\n${r.omitted ? 'left out: ' : ''}${r.reason}`;
   return div;
 }
 
-function onSelClick(ev: MouseEvent): void {
-  const i = selList.indexOf(ev.target);
-  if (i < 0 || !selRows[i].entry.restorable) return;
+/** Takes an object out of the selection, or puts it back (a dependent can be taken out; an omitted one put in). */
+function toggleSelRow(i: number): void {
+  if (!selRows[i]?.entry.restorable) return;
+  selCursor = i;
   sel.toggle(selRows[i].entry.id);
   selectionChanged();
+}
+
+function onSelClick(ev: MouseEvent): void {
+  const i = selList.indexOf(ev.target);
+  if (i >= 0) toggleSelRow(i);
+}
+
+/** The selection list is keyboard-driven too: arrows, Home/End, Page Up/Down move; space or Enter toggles. */
+function onSelKey(ev: KeyboardEvent): void {
+  if (!selRows.length) return;
+  const moved = movedCursor(ev, selCursor, selRows.length, selList);
+  if (moved !== undefined) selCursor = moved;
+  else if (ev.key === ' ' || ev.key === 'Enter') toggleSelRow(selCursor);
+  else return;
+  ev.preventDefault();
+  selList.reveal(selCursor);
 }
 
 function selectionChanged(): void {
   const { selected, omitted } = sel.items();
   selRows = [...selected, ...omitted.map((o) => ({ ...o, on: false, omitted: true }))];
+  selCursor = Math.min(selCursor, Math.max(0, selRows.length - 1));
   selList.setCount(selRows.length);
   toc.refresh();
   const c = sel.counts();
@@ -385,6 +415,10 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       toc.container.tabIndex = 0;
       toc.container.addEventListener('keydown', onTocKey);
       selList.container.addEventListener('click', onSelClick);
+      selList.container.tabIndex = 0;
+      selList.container.setAttribute('role', 'listbox');
+      selList.container.setAttribute('aria-label', 'Objects to restore');
+      selList.container.addEventListener('keydown', onSelKey);
       $('filter').addEventListener('input', (e) => {
         filter = (e.target as HTMLInputElement).value;
         refilter(true);
