@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   'pitr config': () => import('./commands/pitr-config').then((m) => m.pitrConfigCommand),
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
+  schedule: () => import('./commands/schedule').then((m) => m.scheduleCommand),
 };
 
 async function help(): Promise<string> {

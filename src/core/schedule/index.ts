@@ -1,0 +1,3 @@
+export { parseEvery, type Every } from './every';
+export { renderBackupScript, SCHEDULE_FORMATS, type BackupScriptInput } from './script';
+export { renderCron, renderSystemd, type ScheduleFile } from './units';
