@@ -9,8 +9,6 @@ import type { Every } from './every';
 export interface ScheduleFile {
   name: string;
   content: string;
-  /** Executable (the script). */
-  executable?: boolean;
 }
 
 /** In a crontab's command field an unescaped % ends the command (the rest becomes its stdin). */

@@ -1,0 +1,83 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { withClient } from '../connection/client';
+import { toConninfo, type ConnParams } from '../connection/profile';
+import { resolveParams } from '../connection/resolve';
+import { serverInfo } from '../connection/server-info';
+import type { DumpOptions } from '../dump/options';
+import { PgBackupError } from '../errors';
+import type { ToolSet } from '../tools/discover';
+import { pickToolSet, toolPath } from '../tools/pick';
+import type { Every } from './every';
+import { renderBackupScript } from './script';
+import { renderCron, renderSystemd } from './units';
+
+export type ScheduleKind = 'cron' | 'systemd';
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['cron', 'systemd'];
+
+export interface ScheduleRequest {
+  params: ConnParams;
+  /** Only to reach the server now (its version picks pg_dump); never written anywhere. */
+  password?: string;
+  env?: NodeJS.ProcessEnv;
+  every: Every;
+  kind: ScheduleKind;
+  keep: number;
+  /** The backups folder; the script and the schedule files go there too. */
+  dir: string;
+  options: DumpOptions;
+  toolSets: readonly ToolSet[];
+}
+
+export interface GeneratedSchedule {
+  job: string;
+  /** Absolute paths of the files written, the script first. */
+  files: string[];
+  scriptPath: string;
+  pgDumpVersion: string;
+  serverVersion: string;
+  /** How to install and check it, one step a line. */
+  install: string[];
+}
+
+/**
+ * Writes a scheduled backup job into `dir`: connects once to learn the server version (which picks pg_dump),
+ * renders the script and the cron line or systemd units, writes them. The job reads its password from
+ * ~/.pgpass or PGPASSFILE when it runs.
+ */
+export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSchedule> {
+  const env = r.env ?? process.env;
+  const resolved = resolveParams(r.params, env);
+  const server = await withClient(r.params, { password: r.password, env }, serverInfo);
+  const set = pickToolSet(r.toolSets, server.major, server.version, 'pg_dump');
+  const job = `pg-backup-${resolved.database.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  const scriptPath = join(r.dir, `${job}.sh`);
+  const script = renderBackupScript({
+    job,
+    database: resolved.database,
+    // The job runs without this process's PG* variables: everything libpq needs is written out (a service stays a service).
+    conninfo: toConninfo(r.params.service ? r.params : { ...r.params, ...resolved }),
+    pgDump: toolPath(set, 'pg_dump'),
+    pgDumpVersion: set.version,
+    pgDumpMajor: set.major,
+    pgRestore: set.tools.pg_restore,
+    options: r.options,
+    backupDir: r.dir,
+    keep: r.keep,
+    generated: new Date(),
+  });
+  if (!SCHEDULE_KINDS.includes(r.kind)) throw new PgBackupError(`The schedule kind must be cron or systemd, not "${r.kind}".`, 'usage');
+  const units = r.kind === 'cron' ? renderCron(job, r.every, scriptPath, join(r.dir, `${job}.log`)) : renderSystemd(job, r.every, scriptPath);
+  await mkdir(r.dir, { recursive: true });
+  await writeFile(scriptPath, script, { mode: 0o755 });
+  await chmod(scriptPath, 0o755);
+  for (const f of units.files) await writeFile(join(r.dir, f.name), f.content, { mode: 0o644 });
+  return {
+    job,
+    files: [scriptPath, ...units.files.map((f) => join(r.dir, f.name))],
+    scriptPath,
+    pgDumpVersion: set.version,
+    serverVersion: server.version,
+    install: [`Try it once now: ${scriptPath}`, ...units.install],
+  };
+}
