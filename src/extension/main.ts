@@ -66,6 +66,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.deleteBackup', () => import('./commands/delete-backup').then((m) => m.deleteBackup));
   register('pgBackup.restoreBackup', () => import('./commands/restore-backup').then((m) => m.restoreBackup));
   register('pgBackup.restoreSelected', () => import('./commands/restore-selected').then((m) => m.restoreSelected));
+  register('pgBackup.scheduleBackups', () => import('./commands/schedule-backups').then((m) => m.scheduleBackups));
   register('pgBackup.createBaseBackup', () => import('./commands/create-base-backup').then((m) => m.createBaseBackup));
   register('pgBackup.setupWalArchiving', () => import('./commands/setup-wal-archiving').then((m) => m.setupWalArchiving));
   register('pgBackup.openPitrBuilder', () => import('./commands/open-pitr-builder').then((m) => m.openPitrBuilder));

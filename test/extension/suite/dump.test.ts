@@ -1,13 +1,16 @@
 /**
  * Dump in the real host: the command (run with arguments, as the context menu's flow ends) writes a backup with
  * its sidecar into the configured folder, and the Backups tree then lists it with its format and database.
+ * Scheduling writes the backup job's files.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DumpResult } from '../../../src/core/dump';
+import type { GeneratedSchedule } from '../../../src/core/schedule';
 import type { PgBackupApi } from '../../../src/extension/main';
 import type { BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
 
@@ -43,5 +46,18 @@ describe('dump command and Backups tree', () => {
     const item = api.backupsTree.getTreeItem(items[0]);
     assert.equal(item.contextValue, 'dump.custom');
     assert.match(String(item.description), /custom · .* · ✓ sha256/);
+  });
+});
+
+describe('schedule backups command', () => {
+  it('writes the backup script and a systemd timer for the test database, and the script parses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgb-host-schedule-'));
+    const g = await vscode.commands.executeCommand<GeneratedSchedule>('pgBackup.scheduleBackups', { connection: 'test', database: 'sample', every: 'daily', at: '03:15', kind: 'systemd', keep: 5, dir });
+    assert.ok(g, 'the command returned no result');
+    assert.equal(g.job, 'pg-backup-sample');
+    assert.deepEqual(g.files.map((f) => f.slice(dir.length + 1)), ['pg-backup-sample.sh', 'pg-backup-sample.service', 'pg-backup-sample.timer']);
+    assert.match(readFileSync(join(dir, 'pg-backup-sample.timer'), 'utf8'), /^OnCalendar=\*-\*-\* 03:15:00$/m);
+    assert.match(readFileSync(g.scriptPath, 'utf8'), /^KEEP=\$\{PGBACKUP_KEEP:-5\}$/m);
+    assert.equal(spawnSync('bash', ['-n', g.scriptPath]).status, 0);
   });
 });

@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/connection/profile';
+import { safeFileName } from '../../core/dump/naming';
+import { PgBackupError } from '../../core/errors';
+import { generateSchedule, parseEvery, type Every, type GeneratedSchedule, type ScheduleKind } from '../../core/schedule';
+import { backupFolders } from '../backup-folders';
+import type { Ctx } from '../context';
+import type { ConnectionsTreeNode } from '../tree/connections-tree';
+import { showError } from '../ui/errors';
+import { pickDatabase } from '../ui/pick-database';
+import { requireTrust } from '../ui/trust';
+
+/** Arguments for running the command without its UI (tests, other commands). */
+export interface ScheduleBackupsArgs {
+  connection: string;
+  database: string;
+  every: string;
+  at?: string;
+  kind: ScheduleKind;
+  keep: number;
+  dir: string;
+}
+
+type Choice<T> = vscode.QuickPickItem & { value: T };
+
+async function pick<T>(title: string, items: Choice<T>[]): Promise<T | undefined> {
+  return (await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }))?.value;
+}
+
+/** When, how many to keep, cron or systemd: the schedule's questions, each validated as it is typed. */
+async function scheduleForm(title: string): Promise<{ every: Every; kind: ScheduleKind; keep: number } | undefined> {
+  const when = await pick(`${title}: how often`, [
+    { label: 'Daily', value: 'daily', description: 'at a time of day you choose' },
+    { label: 'Weekly', value: 'weekly', description: 'Sundays, at a time of day you choose' },
+    { label: 'Hourly', value: 'hourly', description: 'at a minute past each hour you choose' },
+    { label: 'Cron expression…', value: 'cron', description: 'minute hour day-of-month month day-of-week' },
+  ]);
+  if (!when) return undefined;
+  const check = (text: string, at?: string) => {
+    try {
+      parseEvery(text, at);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  let every: Every;
+  if (when === 'cron') {
+    const text = await vscode.window.showInputBox({ title: `${title}: cron expression`, value: '0 2 * * *', ignoreFocusOut: true, validateInput: (v) => check(v) });
+    if (text === undefined) return undefined;
+    every = parseEvery(text);
+  } else {
+    const hourly = when === 'hourly';
+    const at = await vscode.window.showInputBox({ title: `${title}: ${hourly ? 'minute past the hour' : 'time of day (HH:MM, 24-hour)'}`, value: hourly ? '15' : '02:00', ignoreFocusOut: true, validateInput: (v) => check(when, v) });
+    if (at === undefined) return undefined;
+    every = parseEvery(when, at);
+  }
+  const keepText = await vscode.window.showInputBox({ title: `${title}: how many backups to keep`, value: '7', prompt: 'The newest this many stay; older ones are removed after each good run.', ignoreFocusOut: true, validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'A whole number of at least 1.') });
+  if (keepText === undefined) return undefined;
+  const kind = await pick<ScheduleKind>(`${title}: run by`, [
+    { label: 'cron', value: 'cron', description: 'a crontab line (Linux, macOS)' },
+    { label: 'systemd timer', value: 'systemd', description: 'a service + timer unit (Linux); logs in the journal', detail: every.onCalendar ? `OnCalendar=${every.onCalendar}` : every.calendarProblem },
+  ]);
+  if (!kind) return undefined;
+  return { every, kind, keep: Number(keepText) };
+}
+
+async function chooseFolder(suggested: string): Promise<string | undefined> {
+  const picked = await vscode.window.showQuickPick([{ label: `$(folder) Use ${suggested}`, id: 'ok' }, { label: '$(folder-opened) Choose another folder…', id: 'other' }], { placeHolder: 'The folder the backups go to (the script and schedule files are written there too)', ignoreFocusOut: true });
+  if (!picked) return undefined;
+  if (picked.id === 'ok') return suggested;
+  const uris = await vscode.window.showOpenDialog({ defaultUri: vscode.Uri.file(suggested), canSelectFiles: false, canSelectFolders: true, openLabel: 'Back up into this folder' });
+  return uris?.[0]?.fsPath;
+}
+
+/**
+ * Writes a scheduled backup job (script + crontab line or systemd units) for a database, opens the script, and
+ * says how to install it. The job reads its password from ~/.pgpass when it runs: a password saved in VS Code
+ * is used only now, to read the server version.
+ */
+export const scheduleBackups = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | ScheduleBackupsArgs): Promise<GeneratedSchedule | undefined> => {
+  const direct = arg && 'every' in arg ? arg : undefined;
+  if (!(await requireTrust('Scheduling backups'))) return undefined;
+  try {
+    const target = direct ? { profile: ctx.connections.find(direct.connection), database: direct.database } : await pickDatabase(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the database to back up on a schedule');
+    if (!target?.profile) {
+      if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
+      return undefined;
+    }
+    const { profile, database } = target as { profile: ConnectionProfile; database: string };
+    const form = direct ? { every: parseEvery(direct.every, direct.at), kind: direct.kind, keep: direct.keep } : await scheduleForm(`Schedule backups of ${database}`);
+    if (!form) return undefined;
+    const dir = direct?.dir ?? (await chooseFolder(join(backupFolders(ctx.config)[0], safeFileName(database))));
+    if (!dir) return undefined;
+    const generated = await generateSchedule({
+      params: { ...profile, database },
+      password: await ctx.connections.password(profile),
+      ...form,
+      dir,
+      options: { format: 'custom' },
+      toolSets: await ctx.tools.all(),
+    });
+    ctx.log.info(`Scheduled backups of ${database}: ${generated.files.join(', ')}`);
+    for (const step of generated.install) ctx.log.info(`  ${step}`);
+    if (!direct) {
+      await vscode.window.showTextDocument(vscode.Uri.file(generated.scriptPath), { preview: false });
+      const install = generated.install.find((s) => /crontab|systemctl/.test(s)) ?? '';
+      const command = install.slice(install.indexOf(': ') + 2);
+      const choice = await vscode.window.showInformationMessage(
+        `Backup job ${generated.job} written (${form.every.text}, keeping ${form.keep}). It reads the password from ~/.pgpass when it runs. To install it: ${command}`,
+        'Copy Install Command',
+        'Show Log',
+      );
+      if (choice === 'Copy Install Command') await vscode.env.clipboard.writeText(command);
+      if (choice === 'Show Log') ctx.log.show();
+    }
+    return generated;
+  } catch (e) {
+    if (direct) throw e;
+    await showError(ctx.log, e);
+    return undefined;
+  }
+};
