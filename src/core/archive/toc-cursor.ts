@@ -145,8 +145,9 @@ export class TocCursor {
 
   /**
    * A ReadStr that repeats from entry to entry (kinds, schemas, owners, access methods): the same string object
-   * each time its bytes recur, found through a small hash table of the window's earlier occurrences. Ten
-   * thousand entries then make a handful of strings instead of ten thousand copies for the garbage collector.
+   * each time its bytes recur, found in a 256-slot table of the window's earlier occurrences (keyed by length,
+   * first and last byte; the bytes are compared). Ten thousand entries then make a handful of strings instead of
+   * ten thousand copies for the garbage collector.
    */
   sharedStr(): string | null {
     const len = this.strLength();
