@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgBackupError } from '../../src/core/errors';
 import type { PitrModel } from '../../src/core/pitr/model';
-import { writeRecoveryFiles } from '../../src/core/pitr/recovery-files';
+import { writeRecoveryFiles } from '../../src/core/physical/recovery-files';
 import { renderRecoveryFiles } from '../../src/core/pitr/render';
 
 describe('writing recovery files into a restored data directory', () => {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { PgBackupError } from '../../core/errors';
 import { readBaseBackup, type BaseBackupInfo } from '../../core/physical/base-backup-info';
 import { describeSource, parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS, type PitrModel, type RecoveryAction } from '../../core/pitr/model';
-import { writeRecoveryFiles } from '../../core/pitr/recovery-files';
+import { writeRecoveryFiles } from '../../core/physical/recovery-files';
 import { renderRecoveryFiles } from '../../core/pitr/render';
 import { buildRunbook, renderRunbook } from '../../core/pitr/runbook';
 import { hasErrors, validateModel } from '../../core/pitr/validate';

@@ -14,7 +14,7 @@ import { showError } from '../ui/errors';
 import { withCancellableProgress } from '../ui/progress';
 import { backupSummary } from './backup-summary';
 import { panelHtml, panelOptions } from './panel-html';
-import { writeRecoveryFiles } from '../../core/pitr/recovery-files';
+import { writeRecoveryFiles } from '../../core/physical/recovery-files';
 
 /**
  * The host side of one PITR builder panel: tells the panel about its base backup, reads the archive folder for

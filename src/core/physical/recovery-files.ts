@@ -1,8 +1,8 @@
 import { appendFile, chown, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
-import { looksRunning } from '../physical/base-backup-info';
-import type { RecoveryFile } from './render';
+import { looksRunning } from './base-backup-info';
+import type { RecoveryFile } from '../pitr/render';
 
 /**
  * Writes the recovery files into a restored data directory: the one implementation behind the PITR panel's Save
