@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   basebackup: () => import('./commands/basebackup').then((m) => m.basebackupCommand),
   'pitr window': () => import('./commands/pitr-window').then((m) => m.pitrWindowCommand),
   'pitr config': () => import('./commands/pitr-config').then((m) => m.pitrConfigCommand),
+  verify: () => import('./commands/verify').then((m) => m.verifyCommand),
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
   schedule: () => import('./commands/schedule').then((m) => m.scheduleCommand),

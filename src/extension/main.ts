@@ -61,6 +61,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.refreshBackups', () => import('./commands/refresh-backups').then((m) => m.refreshBackups));
   register('pgBackup.inspectBackup', () => import('./commands/inspect-backup').then((m) => m.inspectBackup));
   register('pgBackup.verifyChecksum', () => import('./commands/verify-checksum').then((m) => m.verifyChecksum));
+  register('pgBackup.runRestoreDrill', () => import('./commands/run-restore-drill').then((m) => m.runRestoreDrill));
   register('pgBackup.revealBackup', () => import('./commands/reveal-backup').then((m) => m.revealBackup));
   register('pgBackup.copyBackupPath', () => import('./commands/reveal-backup').then((m) => m.copyBackupPath));
   register('pgBackup.deleteBackup', () => import('./commands/delete-backup').then((m) => m.deleteBackup));

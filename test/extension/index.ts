@@ -11,6 +11,7 @@ import { format } from 'node:util';
 const suites: Record<string, () => Promise<unknown>> = {
   activation: () => import('./suite/activation.test.js'),
   restore: () => import('./suite/restore.test.js'),
+  'restore-drill': () => import('./suite/restore-drill.test.js'),
   pitr: () => import('./suite/pitr.test.js'),
   dump: () => import('./suite/dump.test.js'),
   schema: () => import('./suite/schema.test.js'),

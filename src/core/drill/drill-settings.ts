@@ -7,7 +7,7 @@ import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PitrModel } from '../pitr/model';
 import { gucString } from '../pitr/quote';
-import { writeRecoveryFiles } from '../pitr/recovery-files';
+import { writeRecoveryFiles } from '../physical/recovery-files';
 import { renderRecoveryFiles } from '../pitr/render';
 
 export interface DrillServerPlace {
@@ -47,6 +47,12 @@ export function drillSettings(major: number, p: DrillServerPlace): string[] {
 /** Trust over the private socket only: the restored cluster's own pg_hba.conf may ask for passwords. */
 const HBA = 'local all all trust\n';
 
+/** The server's own pg_hba.conf and (empty) pg_ident.conf, outside its data directory. */
+export async function writeAccessFiles(place: DrillServerPlace): Promise<void> {
+  await writeFile(place.hbaFile, HBA, { mode: 0o600 });
+  await writeFile(place.identFile, '', { mode: 0o600 });
+}
+
 /**
  * Writes the recovery files and the drill settings into the scratch data directory, and removes what would make
  * the server refuse to start or behave as something else (a stale postmaster.pid, a standby.signal from -R).
@@ -59,6 +65,5 @@ export async function prepareDataDir(dataDir: string, model: PitrModel, place: D
   await appendFile(join(dataDir, 'postgresql.conf'), '', { mode: 0o600 });
   await writeRecoveryFiles(dataDir, renderRecoveryFiles(model));
   await appendFile(join(dataDir, 'postgresql.auto.conf'), drillSettings(model.serverMajor, place).join('\n'));
-  await writeFile(place.hbaFile, HBA, { mode: 0o600 });
-  await writeFile(place.identFile, '', { mode: 0o600 });
+  await writeAccessFiles(place);
 }

@@ -6,22 +6,27 @@
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
-import { connect, withClient } from '../connection/client';
+import { connect } from '../connection/client';
 import type { ConnParams } from '../connection/profile';
 import { CancelledError, PgBackupError } from '../errors';
 import type { BaseBackupInfo } from '../physical/base-backup-info';
 import type { PitrModel } from '../pitr/model';
 import { hasErrors, validateModel } from '../pitr/validate';
 import type { ToolSet } from '../tools/discover';
-import type { DrillTable, PitrDrillResult } from './drill-result';
+import { countTables } from './count-tables';
+import type { PitrDrillResult } from './drill-result';
 import { prepareDataDir } from './drill-settings';
 import { endedBeforeTarget, firstFatal, lastReplayedTime, logTail, outcomeLines, shutDownAtTarget, stoppedAtTarget } from './recovery-log';
 import { placeBackup } from './scratch-copy';
-import { serverOwner, type ServerOwner } from './server-owner';
+import { serverOwner } from './server-owner';
+import { drillToolSet } from './server-tools';
+import { freePort, sleep, stopServer } from './throwaway-server';
+
+/** Picked by the PITR panel and the tests from here, where the drill lives. */
+export { drillToolSet };
 
 export interface PitrDrillOptions {
   backup: BaseBackupInfo;
@@ -40,46 +45,8 @@ export interface PitrDrillOptions {
   timeoutMs?: number;
 }
 
-const MAX_TABLES = 200;
 const POLL_MS = 500;
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
-
-/** The tool set that can run a server of the backup's major; an error naming the major when there is none. */
-export function drillToolSet(sets: readonly ToolSet[], major: number | undefined): ToolSet {
-  if (major === undefined) throw new PgBackupError('The backup has no readable PG_VERSION, so the drill cannot pick a server version.', 'input');
-  const set = sets.find((s) => s.major === major && s.tools.pg_ctl);
-  if (set) return set;
-  const found = sets.filter((s) => s.tools.pg_ctl).map((s) => s.major);
-  throw new PgBackupError(
-    `A drill of this backup needs the PostgreSQL ${major} server (pg_ctl ${major}); ${found.length ? `found only ${found.join(', ')}` : 'none was found'}.`,
-    'tool-missing',
-    undefined,
-    `Install the PostgreSQL ${major} server package, or add its bin folder to pgBackup.toolFolders.`,
-  );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 function checkInputs(o: PitrDrillOptions): void {
   if (process.platform === 'win32') throw new PgBackupError('The drill runs a server on a Unix socket: it needs Linux or macOS.', 'usage');
@@ -146,47 +113,6 @@ async function waitForRecovery(s: Server, o: PitrDrillOptions, timeoutMs: number
   } finally {
     await client?.end().catch(() => undefined);
   }
-}
-
-/** Every user table of every database with its exact row count, up to MAX_TABLES. */
-async function countTables(params: ConnParams, signal?: AbortSignal): Promise<{ tables: DrillTable[]; truncated: boolean }> {
-  const databases = await withClient(params, {}, (c) => c.query<{ datname: string }>('select datname from pg_database where datallowconn and not datistemplate order by datname'));
-  const tables: DrillTable[] = [];
-  let truncated = false;
-  for (const { datname } of databases.rows) {
-    await withClient({ ...params, database: datname }, {}, async (c) => {
-      const stop = () => void c.end().catch(() => undefined);
-      signal?.addEventListener('abort', stop, { once: true });
-      try {
-        // With the budget spent this still asks for one table, to know whether any were left out.
-        const left = MAX_TABLES - tables.length;
-        const list = await c.query<{ schema: string; name: string }>(
-          `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where c.relkind = 'r' and n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%' order by 1, 2 limit $1`,
-          [left + 1],
-        );
-        truncated ||= list.rows.length > left;
-        for (const t of list.rows.slice(0, left)) {
-          if (signal?.aborted) throw new CancelledError('The drill');
-          const r = await c.query<{ n: string }>(`select count(*) as n from ${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`);
-          tables.push({ database: datname, schema: t.schema, name: t.name, rows: Number(r.rows[0].n) });
-        }
-      } finally {
-        signal?.removeEventListener('abort', stop);
-      }
-    });
-  }
-  if (signal?.aborted) throw new CancelledError('The drill');
-  return { tables, truncated };
-}
-
-/** Stops the throwaway server if it runs: fast (rolls back sessions), immediate if fast does not finish. */
-async function stopServer(owner: ServerOwner, pgCtl: string, dataDir: string, startInterrupted: boolean): Promise<void> {
-  // A cancel can land while pg_ctl is launching the postmaster: give its pid file a moment to appear.
-  for (let i = 0; startInterrupted && i < 10 && !existsSync(join(dataDir, 'postmaster.pid')); i++) await sleep(200);
-  if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
-  const stop = (mode: string) => owner.run({ file: pgCtl, args: ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'] });
-  await stop('fast').catch(() => stop('immediate').catch(() => undefined));
 }
 
 /** The error for a server that stopped without reaching the target, with the log's telling lines. */

@@ -36,9 +36,12 @@ where case d.how
   when 'schema' then exists (select 1 from pg_namespace n where n.nspname = d.tag)
   else false end`;
 
+/** Entries findExisting can look up: named objects of the kinds above. */
+export const isLookedUp = (e: TocEntry): boolean => !!LOOKUP[e.desc] && (!!e.namespace || e.desc === 'SCHEMA');
+
 /** Dump ids of the entries whose object already exists in the target database. */
 export async function findExisting(client: Queryable, entries: readonly TocEntry[]): Promise<Set<number>> {
-  const wanted = entries.filter((e) => LOOKUP[e.desc] && (e.namespace || e.desc === 'SCHEMA'));
+  const wanted = entries.filter(isLookedUp);
   if (!wanted.length) return new Set();
   const { rows } = await client.query<{ id: number }>(EXISTING_SQL, [
     wanted.map((e) => e.dumpId),

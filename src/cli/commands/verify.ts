@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { appendDrillLog, type DrillLogFiles } from '../../core/drill/drill-log';
+import { describePlace } from '../../core/drill/drill-report';
+import { runRestoreDrill } from '../../core/drill/restore-drill';
+import type { RestoreDrillResult } from '../../core/drill/restore-drill-result';
+import { PgBackupError } from '../../core/errors';
+import { formatDuration } from '../../core/format';
+import { discoverTools } from '../../core/tools/discover';
+import { EXIT, flag, has, parseArgs, type CliCommand, type CliIo } from '../command';
+import { resolveConnArg } from '../resolve-conn';
+
+const PHASES = [
+  ['checksum', 'checksum'],
+  ['prepare', 'prepare'],
+  ['restore', 'restore'],
+  ['compare', 'compare'],
+  ['count', 'count rows'],
+] as const;
+
+function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | undefined): void {
+  const phases = PHASES.filter(([k]) => r.phases[k] !== undefined).map(([k, label]) => `${label} ${formatDuration(r.phases[k]!)}`);
+  const o = r.objects;
+  const lines = [
+    `Restore drill ${r.passed ? 'PASSED' : 'FAILED'}: ${r.backup.name}`,
+    `  where:    ${describePlace(r.where)}, restored with ${r.tools.restore.name} ${r.tools.restore.version}`,
+    `  checksum: ${r.checksum}`,
+    `  time:     ${[...phases, `total ${formatDuration(r.durationMs)}`].join(' · ')}`,
+    `  tables:   ${r.tables.length.toLocaleString('en-US')}${r.tablesTruncated ? '+' : ''}, ${r.totalRows.toLocaleString('en-US')} rows`,
+    o.expected === undefined
+      ? `  objects:  ${Object.entries(o.counts).map(([k, n]) => `${k.toLowerCase()} ${n}`).join(', ') || 'none'}`
+      : `  objects:  ${o.expected - (o.missing?.length ?? 0)} of ${o.expected} in the dump's TOC came back`,
+    `  errors:   ${r.restore.errorCount}${r.restore.warningCount ? ` (+${r.restore.warningCount} about missing roles, ignored)` : ''}`,
+  ];
+  if (r.problems.length) lines.push('Problems:', ...r.problems.map((p) => `  - ${p}`));
+  if (r.warnings.length) lines.push('Warnings:', ...r.warnings.map((w) => `  - ${w}`));
+  if (files) lines.push(`Logged to ${files.markdown}`);
+  io.out(lines.join('\n'));
+}
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  usage: 'pg-backup verify <file-or-dir> [--conn <conn>] [--log DIR] [--no-log] [--json]',
+  summary: 'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
+  async run(args, io) {
+    const p = parseArgs(args, ['conn', 'log'], ['no-log', 'json']);
+    if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
+    if (has(p, 'no-log') && flag(p, 'log') !== undefined) throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');
+    const conn = flag(p, 'conn');
+    const server = conn === undefined ? undefined : resolveConnArg(conn, io.env);
+    const json = has(p, 'json');
+    const result = await runRestoreDrill({
+      path: resolve(p.positional[0]),
+      server,
+      toolSets: await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
+      signal: io.signal,
+      onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
+    });
+    const files = has(p, 'no-log') ? undefined : await appendDrillLog(resolve(flag(p, 'log') ?? process.cwd()), result);
+    if (json) io.out(JSON.stringify({ ...result, log: files }, null, 2));
+    else printReport(io, result, files);
+    return result.passed ? EXIT.ok : EXIT.difference;
+  },
+};

@@ -1,0 +1,46 @@
+import { withClient } from '../connection/client';
+import type { ConnParams } from '../connection/profile';
+import { CancelledError } from '../errors';
+import type { DrillTable } from './drill-result';
+
+/** Drills count at most this many tables: exact counts of a huge schema would take longer than the restore. */
+export const MAX_TABLES = 200;
+
+/**
+ * Every user table with its exact row count, up to MAX_TABLES: of the given databases, or of every database
+ * the server lets us connect to. A cancel ends the connection in use, which fails the count in flight.
+ */
+export async function countTables(params: ConnParams, signal?: AbortSignal, only?: readonly string[], password?: string): Promise<{ tables: DrillTable[]; truncated: boolean }> {
+  const names =
+    only ??
+    (await withClient(params, { password }, (c) => c.query<{ datname: string }>('select datname from pg_database where datallowconn and not datistemplate order by datname'))).rows.map(
+      (r) => r.datname,
+    );
+  const tables: DrillTable[] = [];
+  let truncated = false;
+  for (const datname of names) {
+    await withClient({ ...params, database: datname }, { password }, async (c) => {
+      const stop = () => void c.end().catch(() => undefined);
+      signal?.addEventListener('abort', stop, { once: true });
+      try {
+        // With the budget spent this still asks for one table, to know whether any were left out.
+        const left = MAX_TABLES - tables.length;
+        const list = await c.query<{ schema: string; name: string }>(
+          `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind = 'r' and n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%' order by 1, 2 limit $1`,
+          [left + 1],
+        );
+        truncated ||= list.rows.length > left;
+        for (const t of list.rows.slice(0, left)) {
+          if (signal?.aborted) throw new CancelledError('The drill');
+          const r = await c.query<{ n: string }>(`select count(*) as n from ${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`);
+          tables.push({ database: datname, schema: t.schema, name: t.name, rows: Number(r.rows[0].n) });
+        }
+      } finally {
+        signal?.removeEventListener('abort', stop);
+      }
+    });
+  }
+  if (signal?.aborted) throw new CancelledError('The drill');
+  return { tables, truncated };
+}

@@ -1,0 +1,40 @@
+/**
+ * A scratch database on a server the user named, for a drill that restores there: created from template0 (what
+ * pg_dump output expects: no objects of template1's), and always dropped, also after a failure or a cancel.
+ */
+import { withClient } from '../connection/client';
+import { describeParams, type ConnParams } from '../connection/profile';
+import { PgBackupError } from '../errors';
+import { serverInfo, type ServerInfo } from '../connection/server-info';
+
+/** `pgbackup_drill_<db>_<yyyymmddhhmmss>` (UTC): lower-case, one identifier, within NAMEDATALEN. */
+export function scratchDatabaseName(database: string | undefined, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const db = (database ?? 'dump').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'dump';
+  return `pgbackup_drill_${db.slice(0, 63 - 'pgbackup_drill__'.length - stamp.length)}_${stamp}`;
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Creates the database; returns what the server is. */
+export async function createScratchDatabase(server: ConnParams, password: string | undefined, name: string): Promise<ServerInfo> {
+  return withClient(server, { password }, async (c) => {
+    const info = await serverInfo(c);
+    await c.query(`create database ${quote(name)} template template0`).catch((e: Error) => {
+      throw new PgBackupError(`Cannot create the scratch database ${name} on ${describeParams(server)}: ${e.message}`, 'database', e.message, 'The drill needs a role that may create databases (CREATEDB), or a throwaway local cluster.');
+    });
+    return info;
+  });
+}
+
+/** Drops it, ending sessions still in it (a cancelled pg_restore's backend may linger for a moment). */
+export async function dropScratchDatabase(server: ConnParams, password: string | undefined, name: string, major: number): Promise<void> {
+  await withClient(server, { password }, async (c) => {
+    if (major >= 13) {
+      await c.query(`drop database if exists ${quote(name)} with (force)`);
+      return;
+    }
+    await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+    await c.query(`drop database if exists ${quote(name)}`);
+  });
+}

@@ -1,0 +1,95 @@
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/connection/profile';
+import { describeParams } from '../../core/connection/profile';
+import { appendDrillLog } from '../../core/drill/drill-log';
+import { drillHeadline, drillLogLine, drillReport } from '../../core/drill/drill-report';
+import { versionMajor } from '../../core/drill/dump-facts';
+import { runRestoreDrill as runDrill } from '../../core/drill/restore-drill';
+import type { RestoreDrillResult } from '../../core/drill/restore-drill-result';
+import { drillToolSet } from '../../core/drill/server-tools';
+import { PgBackupError } from '../../core/errors';
+import type { ToolSet } from '../../core/tools/discover';
+import type { Ctx } from '../context';
+import type { BackupsTreeNode } from '../tree/backups-tree';
+import { showError } from '../ui/errors';
+import { pickBackup } from '../ui/pick-backup';
+import { withCancellableProgress } from '../ui/progress';
+import { requireTrust } from '../ui/trust';
+
+/** Arguments for running the drill without its UI (tests, other commands): the arguments are the consent. */
+export interface RunRestoreDrillArgs {
+  path: string;
+  /** A saved connection's name: restore into a scratch database there. Omitted: a throwaway local cluster. */
+  connection?: string;
+  /** Where `.pgbackup/` goes; default the first workspace folder, else the backup's folder. */
+  logDir?: string;
+}
+
+/** Where the drill restores: a saved connection, or undefined for a throwaway local cluster. */
+type Place = { profile?: ConnectionProfile };
+
+/** Asks where to restore: a throwaway cluster when a fitting server is installed, or any saved connection. */
+async function chooseWhere(ctx: Ctx, serverVersion: string | undefined, sets: readonly ToolSet[]): Promise<Place | undefined> {
+  const items: (vscode.QuickPickItem & Place)[] = [];
+  // A plain dump without a sidecar names no server version: any installed server will do.
+  const major = versionMajor(serverVersion);
+  try {
+    if (process.platform !== 'win32') items.push({ label: `A throwaway local cluster (PostgreSQL ${drillToolSet(sets, major ?? 0, 'same-or-newer').major})`, detail: 'initdb in a temporary folder, removed after the drill' });
+  } catch {
+    // no fitting server installed: only saved connections are offered
+  }
+  for (const { profile } of ctx.config.connections()) {
+    items.push({ label: `A scratch database on ${profile.name}`, description: describeParams(profile), detail: 'created for the drill and dropped after it', profile });
+  }
+  if (!items.length) {
+    void vscode.window.showWarningMessage(`A restore drill needs a PostgreSQL ${major ?? ''} server${major ? ' (or newer)' : ''} installed here (initdb and pg_ctl), or a saved connection to restore into.`);
+    return undefined;
+  }
+  return vscode.window.showQuickPick(items, { placeHolder: 'Where should the drill restore the backup?', ignoreFocusOut: true });
+}
+
+/** Restore into a saved connection: opening it once first asks for a password if it needs one (and saves it). */
+async function serverOf(ctx: Ctx, profile: ConnectionProfile): Promise<{ params: ConnectionProfile; password?: string }> {
+  await ctx.connections.with(profile, { interactive: true }, async () => undefined);
+  return { params: profile, password: await ctx.connections.password(profile) };
+}
+
+async function report(r: RestoreDrillResult): Promise<void> {
+  const show = r.passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  if ((await show(drillHeadline(r), 'Show Report')) !== 'Show Report') return;
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: drillReport(r) });
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+/**
+ * Restore drill of a dump (issue: prove a backup restores, time it, log it): on a throwaway local cluster or in a
+ * scratch database on a saved connection; logged to `.pgbackup/drills.jsonl` and `drills.md`.
+ */
+export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunRestoreDrillArgs): Promise<RestoreDrillResult | undefined> => {
+  const direct = arg && 'path' in arg ? arg : undefined;
+  try {
+    if (!direct && !(await requireTrust('A restore drill'))) return undefined;
+    const entry = direct ? undefined : await pickBackup(ctx, arg as BackupsTreeNode | undefined, (e) => e.kind === 'dump');
+    const path = direct?.path ?? entry?.path;
+    if (!path) return undefined;
+    const sets = await ctx.tools.all();
+    let place: Place | undefined = { profile: direct?.connection ? ctx.connections.find(direct.connection) : undefined };
+    if (direct?.connection && !place.profile) throw new PgBackupError(`No saved connection is named "${direct.connection}".`, 'usage');
+    if (!direct) place = await chooseWhere(ctx, entry?.serverVersion, sets);
+    if (!place) return undefined;
+    const server = place.profile ? await serverOf(ctx, place.profile) : undefined;
+    const name = entry?.name ?? path.split(/[\\/]/).pop();
+    const result = await withCancellableProgress(`Restore drill: ${name}`, (p) =>
+      runDrill({ path, server, toolSets: sets, signal: p.signal, onProgress: (step, percent) => p.report(percent, step), log: (line) => ctx.log.command(line) }),
+    );
+    const logDir = direct?.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
+    const files = await appendDrillLog(logDir, result);
+    ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
+    void report(result);
+    return result;
+  } catch (e) {
+    await showError(ctx.log, e);
+    return undefined;
+  }
+};

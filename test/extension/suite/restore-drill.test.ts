@@ -1,0 +1,39 @@
+/**
+ * The restore drill inside a real VS Code host: the runner's sample database is dumped through
+ * pgBackup.dumpDatabase, then drilled through pgBackup.runRestoreDrill (plain-object arguments, so no UI) into a
+ * scratch database on the test connection, which must be gone afterwards, with one line in each drill log.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { withClient } from '../../../src/core/connection/client';
+import type { RestoreDrillResult } from '../../../src/core/drill/restore-drill-result';
+import type { DumpResult } from '../../../src/core/dump';
+
+const EXTENSION_ID = 'pg-backup.pg-backup';
+const server = { host: process.env.PGBACKUP_TEST_HOST ?? '127.0.0.1', port: Number(process.env.PGBACKUP_TEST_PORT ?? 5432), user: 'postgres', database: 'postgres' };
+
+describe('restore drill command', () => {
+  let dir: string;
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    dir = mkdtempSync(join(tmpdir(), 'pgb-drill-ext-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('drills a custom dump in a scratch database on a saved connection, drops it, and logs the drill', async () => {
+    const dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', { connection: 'test', database: 'sample', options: { format: 'custom' }, out: join(dir, 'sample.dump') }))!;
+    const r = (await vscode.commands.executeCommand<RestoreDrillResult>('pgBackup.runRestoreDrill', { path: dump.path, connection: 'test', logDir: dir }))!;
+    assert.ok(r, 'the drill command returned no result');
+    assert.equal(r.passed, true, r.problems.join('\n'));
+    assert.equal(r.checksum, 'verified');
+    assert.equal(r.where.kind, 'scratch-database');
+    assert.ok(r.totalRows > 0);
+    const left = await withClient(server, {}, async (c) => (await c.query(`select datname from pg_database where datname like 'pgbackup\\_drill\\_%'`)).rows);
+    assert.deepEqual(left, []);
+    assert.match(readFileSync(join(dir, '.pgbackup', 'drills.md'), 'utf8'), /^- .* · PASSED · sample\.dump · /);
+  });
+});
