@@ -5,6 +5,7 @@
 import { withClient } from '../connection/client';
 import { describeParams, type ConnParams } from '../connection/profile';
 import { PgBackupError } from '../errors';
+import { dropOwnDatabase } from '../connection/drop-database';
 import { serverInfo, type ServerInfo } from '../connection/server-info';
 
 /** `pgbackup_drill_<db>_<yyyymmddhhmmss>` (UTC): lower-case, one identifier, within NAMEDATALEN. */
@@ -29,12 +30,5 @@ export async function createScratchDatabase(server: ConnParams, password: string
 
 /** Drops it, ending sessions still in it (a cancelled pg_restore's backend may linger for a moment). */
 export async function dropScratchDatabase(server: ConnParams, password: string | undefined, name: string, major: number): Promise<void> {
-  await withClient(server, { password }, async (c) => {
-    if (major >= 13) {
-      await c.query(`drop database if exists ${quote(name)} with (force)`);
-      return;
-    }
-    await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
-    await c.query(`drop database if exists ${quote(name)}`);
-  });
+  await withClient(server, { password }, (c) => dropOwnDatabase(c, name, major));
 }

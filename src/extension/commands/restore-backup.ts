@@ -11,7 +11,7 @@ import { runPlainRestore, runPlannedRestore, type RestoreOutcome, type RestoreSi
 import { plannedDrops } from '../restore/plan-selection';
 import { chooseOptions, chooseTarget } from '../restore/restore-form';
 import { summaryMarkdown } from '../restore/summary';
-import { confirmTarget, createDatabase, type RestoreTarget } from '../restore/target';
+import { confirmTarget, restoreInto, type RestoreTarget } from '../restore/target';
 import { psqlTools, restoreTools, warnToolProblem } from '../restore/tools';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { showError } from '../ui/errors';
@@ -72,8 +72,7 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
     if (!info) {
       const toolSet = await psqlTools(ctx, profile);
       if (!direct && !(await confirmTarget(target, false, [], 0))) return undefined;
-      if (target.kind === 'new') await createDatabase(ctx, profile, target.database);
-      const outcome = await withCancellableProgress(title, (p) => runPlainRestore(ctx, path, target, toolSet, progressSink(p)));
+      const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlainRestore(ctx, path, target, toolSet, progressSink(p))));
       if (!direct) await showSummary(outcome);
       return outcome;
     }
@@ -88,8 +87,7 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
     for (const n of plan.notes) ctx.log.info(n);
     const skipped = plan.items.filter((i) => i.action === 'skip').length;
     if (!direct && !(await confirmTarget(target, !!plan.options.clean, plannedDrops(plan), skipped))) return undefined;
-    if (target.kind === 'new') await createDatabase(ctx, profile, target.database);
-    const outcome = await withCancellableProgress(title, (p) => runPlannedRestore(ctx, info, plan, target, archiveTools!, progressSink(p)));
+    const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlannedRestore(ctx, info, plan, target, archiveTools!, progressSink(p))));
     if (!direct) await showSummary(outcome);
     return outcome;
   } catch (e) {

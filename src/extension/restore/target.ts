@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
-import { listDatabases } from '../../core/connection/server-info';
+import { dropOwnDatabase } from '../../core/connection/drop-database';
+import { listDatabases, serverInfo } from '../../core/connection/server-info';
+import { CancelledError, errorMessage } from '../../core/errors';
 import { listTargetTables } from '../../core/restore/existing';
 import type { Ctx } from '../context';
 
@@ -28,9 +30,34 @@ export const targetTables = (ctx: Ctx, profile: ConnectionProfile, database: str
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** CREATE DATABASE on the connection's own database (CREATE DATABASE cannot run inside the target itself). */
-export async function createDatabase(ctx: Ctx, profile: ConnectionProfile, name: string): Promise<void> {
+async function createDatabase(ctx: Ctx, profile: ConnectionProfile, name: string): Promise<void> {
   await ctx.connections.with(profile, {}, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
   ctx.log.info(`Created database ${name} on ${profile.name} for the restore.`);
+}
+
+/**
+ * Runs a restore into `target`, creating it first when it is new. A new database the restore was cancelled in
+ * holds only part of the backup: it is dropped again (we made it; nothing else is in it), and the cancel's
+ * message says so, or says that it stays when it could not be dropped.
+ */
+export async function restoreInto<T>(ctx: Ctx, target: RestoreTarget, run: () => PromiseLike<T>): Promise<T> {
+  if (target.kind === 'existing') return run();
+  await createDatabase(ctx, target.profile, target.database);
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof CancelledError)) throw e;
+    const what = `The restore into the new database "${target.database}"`;
+    try {
+      await ctx.connections.with(target.profile, {}, async (c) => dropOwnDatabase(c, target.database, (await serverInfo(c)).major));
+      ctx.log.info(`Dropped ${target.database} on ${target.profile.name}: its restore was cancelled.`);
+      throw new CancelledError(`${what} (dropped again, it held only part of the backup)`);
+    } catch (dropError) {
+      if (dropError instanceof CancelledError) throw dropError;
+      ctx.log.error(`Could not drop ${target.database} after the cancel: ${errorMessage(dropError)}`);
+      throw new CancelledError(`${what} (it stays, with what was restored before the cancel)`);
+    }
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import type { Ctx } from '../context';
 import { previewCommandLine, runPlannedRestore, type RestoreOutcome } from '../restore/execute';
 import { planSelection, plannedDrops } from '../restore/plan-selection';
 import { summaryView } from '../restore/summary';
-import { confirmTarget, createDatabase, databaseNames, suggestNewDatabaseName, targetTables, type RestoreTarget } from '../restore/target';
+import { confirmTarget, databaseNames, restoreInto, suggestNewDatabaseName, targetTables, type RestoreTarget } from '../restore/target';
 import { restoreTools, warnToolProblem } from '../restore/tools';
 import { withCancellableProgress } from '../ui/progress';
 
@@ -214,15 +214,16 @@ export class RestorePanel {
     const cancel = new AbortController();
     this.running = cancel;
     try {
-      if (target.kind === 'new') await createDatabase(this.ctx, target.profile, target.database);
-      const outcome = await withCancellableProgress(`Restoring ${plan.total} item(s) of ${basename(this.path)} into ${target.database}`, (p) =>
-        runPlannedRestore(this.ctx, loaded.info, plan, target, loaded.toolSet, {
-          signal: AbortSignal.any([p.signal, cancel.signal]),
-          onProgress: (e) => {
-            p.report(e.total ? (100 * e.done) / e.total : 0, `${e.done}/${e.total} · ${e.current}`);
-            this.post({ type: 'progress', ...e });
-          },
-        }),
+      const outcome = await restoreInto(this.ctx, target, () =>
+        withCancellableProgress(`Restoring ${plan.total} item(s) of ${basename(this.path)} into ${target.database}`, (p) =>
+          runPlannedRestore(this.ctx, loaded.info, plan, target, loaded.toolSet, {
+            signal: AbortSignal.any([p.signal, cancel.signal]),
+            onProgress: (e) => {
+              p.report(e.total ? (100 * e.done) / e.total : 0, `${e.done}/${e.total} · ${e.current}`);
+              this.post({ type: 'progress', ...e });
+            },
+          }),
+        ),
       );
       this.lastOutcome = outcome;
       this.ctx.log.info(`Restored ${outcome.summary.restored.length} of ${plan.total} item(s) into ${target.database}; ${outcome.summary.errors.length} error(s).`);
@@ -230,9 +231,8 @@ export class RestorePanel {
       await this.sendDatabases(target.profile.name).catch(() => undefined); // the next suggested name
     } catch (e) {
       if (!(e instanceof CancelledError)) throw e;
-      const left = target.kind === 'new' ? ` The new database "${target.database}" stays, with what was restored before the cancel.` : '';
-      this.ctx.log.info(`Restore into ${target.database} cancelled.${left}`);
-      this.post({ type: 'idle', message: `Cancelled.${left}` });
+      this.ctx.log.info(e.message);
+      this.post({ type: 'idle', message: e.message });
     } finally {
       this.running = undefined;
     }

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { withClient } from '../../../src/core/connection/client';
+import { CancelledError } from '../../../src/core/errors';
+import { restoreInto } from '../../../src/extension/restore/target';
 import type { DumpResult } from '../../../src/core/dump';
 import type { RestoreOutcome } from '../../../src/extension/restore/execute';
 import type { RestorePanel } from '../../../src/extension/webview/restore-panel';
@@ -41,6 +43,22 @@ describe('restore commands', () => {
   after(async () => {
     for (const db of created) await query('postgres', `drop database if exists "${db}" with (force)`).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('drops the new database again when its restore is cancelled, and says so', async () => {
+    const database = newDb('sample_cancelled');
+    const log: string[] = [];
+    const ctx = { connections: { with: (_p: unknown, _o: unknown, fn: Parameters<typeof withClient>[2]) => withClient({ ...server, database: 'postgres' }, {}, fn) }, log: { info: (t: string) => log.push(t), error: (t: string) => log.push(t) } };
+    const target = { profile: { name: 'test', ...server }, database, kind: 'new' as const };
+    await assert.rejects(
+      restoreInto(ctx as unknown as Parameters<typeof restoreInto>[0], target, async () => {
+        assert.equal((await query('postgres', `select 1 from pg_database where datname = '${database}'`)).length, 1, 'created before the restore runs');
+        throw new CancelledError('The restore');
+      }),
+      (e: Error) => e instanceof CancelledError && /dropped again, it held only part of the backup/.test(e.message),
+    );
+    assert.equal((await query('postgres', `select 1 from pg_database where datname = '${database}'`)).length, 0, 'the partial database is gone');
+    assert.match(log.join('\n'), new RegExp(`Dropped ${database} on test`));
   });
 
   it('restores a whole custom dump into a new database with the same row counts', async () => {
