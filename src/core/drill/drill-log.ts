@@ -2,7 +2,7 @@
  * The drill log next to the backups (or in the workspace): `.pgbackup/drills.jsonl`, one JSON document per
  * drill for tools, and `.pgbackup/drills.md`, one readable line per drill for people and audits. Append-only.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { drillLogLine } from './drill-report';
 import type { RestoreDrillResult } from './restore-drill-result';
@@ -21,4 +21,38 @@ export async function appendDrillLog(logDir: string, r: RestoreDrillResult): Pro
   await appendFile(files.jsonl, JSON.stringify(r) + '\n');
   await appendFile(files.markdown, drillLogLine(r) + '\n');
   return files;
+}
+
+/** The newest drill of one backup, as the Backups view shows it. */
+export interface LastDrill {
+  passed: boolean;
+  startedAt: string;
+  durationMs: number;
+  /** The first problem of a failed drill. */
+  problem?: string;
+  where: RestoreDrillResult['where']['kind'];
+}
+
+/**
+ * The newest drill of each backup (by path) found in the drill logs of `logDirs` (workspace folders, backup
+ * folders); missing logs and lines that are not drill results are skipped.
+ */
+export async function readLastDrills(logDirs: readonly string[]): Promise<Map<string, LastDrill>> {
+  const last = new Map<string, LastDrill>();
+  const texts = await Promise.all([...new Set(logDirs)].map((d) => readFile(join(d, DRILL_LOG_FOLDER, 'drills.jsonl'), 'utf8').catch(() => '')));
+  for (const line of texts.join('\n').split('\n')) {
+    if (!line.trim()) continue;
+    let r: Partial<RestoreDrillResult>;
+    try {
+      r = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const path = r.backup?.path;
+    if (!path || typeof r.passed !== 'boolean' || typeof r.startedAt !== 'string') continue;
+    const seen = last.get(path);
+    if (seen && seen.startedAt >= r.startedAt) continue;
+    last.set(path, { passed: r.passed, startedAt: r.startedAt, durationMs: r.durationMs ?? 0, problem: r.problems?.[0], where: r.where?.kind ?? 'throwaway-cluster' });
+  }
+  return last;
 }

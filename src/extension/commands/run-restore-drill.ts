@@ -86,6 +86,7 @@ export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunR
     const logDir = direct?.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
     const files = await appendDrillLog(logDir, result);
     ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
+    ctx.backupsTree.refresh();
     void report(result);
     return result;
   } catch (e) {

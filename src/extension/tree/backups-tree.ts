@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { listBackups, type BackupEntry } from '../../core/backups/catalog';
+import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
 import { backupFolders } from '../backup-folders';
 import type { Config } from '../config';
@@ -13,6 +14,8 @@ export interface BackupGroupNode {
 export interface BackupNode {
   kind: 'backup';
   entry: BackupEntry;
+  /** The newest restore drill of this backup, from the drill logs. */
+  drill?: LastDrill;
 }
 export type BackupsTreeNode = BackupGroupNode | BackupNode;
 
@@ -28,7 +31,13 @@ function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
 }
 
-function tooltip(e: BackupEntry): vscode.MarkdownString {
+function drillText(d: LastDrill): string {
+  const when = new Date(d.startedAt).toLocaleString();
+  const where = d.where === 'scratch-database' ? 'a scratch database' : 'a throwaway cluster';
+  return d.passed ? `passed on ${when} in ${(d.durationMs / 1000).toFixed(1)} s (${where})` : `FAILED on ${when}: ${d.problem ?? 'see the drill log'}`;
+}
+
+function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
   const rows: [string, string | undefined][] = [
     ['Path', e.path],
     ['Kind', e.kind === 'basebackup' ? `base backup, ${e.format}` : `pg_dump, ${e.format} format`],
@@ -43,6 +52,7 @@ function tooltip(e: BackupEntry): vscode.MarkdownString {
     ['WAL', e.base?.label?.startLsn ? `${e.base.label.startLsn} → ${e.base.label.stopLsn ?? '?'} (timeline ${e.base.label.startTimeline ?? '?'})` : undefined],
     ['Checksum', e.checksum === 'recorded' ? (e.kind === 'basebackup' ? 'backup_manifest (verify with pg_verifybackup)' : 'sha256 recorded in the sidecar') : 'none recorded'],
     ['Problem', e.problem],
+    ['Restore drill', drill ? drillText(drill) : e.kind === 'dump' ? 'none yet (Run Restore Drill proves it restores)' : undefined],
   ];
   const md = new vscode.MarkdownString(`**${e.name}**\n\n| | |\n|---|---|\n${rows.filter(([, v]) => v).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`).join('\n')}`);
   return md;
@@ -58,6 +68,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   private watchers: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private entries: Promise<BackupEntry[]> | undefined;
+  private drills: Promise<Map<string, LastDrill>> | undefined;
 
   constructor(private readonly config: Config) {
     this.watch();
@@ -66,6 +77,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   /** Re-reads the folders (e.g. after a setting change) and redraws. */
   refresh(): void {
     this.entries = undefined;
+    this.drills = undefined;
     this.changed.fire(undefined);
   }
 
@@ -81,6 +93,12 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   all(): Promise<BackupEntry[]> {
     this.entries ??= listBackups(this.folders());
     return this.entries;
+  }
+
+  /** Drill logs live in the workspace folders (the extension's drills) and in backup folders (the CLI's, by default). */
+  private lastDrills(): Promise<Map<string, LastDrill>> {
+    this.drills ??= readLastDrills([...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), ...this.folders()]);
+    return this.drills;
   }
 
   private watch(): void {
@@ -113,14 +131,18 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.resourceUri = vscode.Uri.file(e.path);
     item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
     item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
-    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), e.checksum === 'recorded' ? '✓ sha256' : undefined].filter(Boolean).join(' · ');
-    item.tooltip = tooltip(e);
+    const drill = node.drill ? (node.drill.passed ? `✓ drill ${age(new Date(node.drill.startedAt))}` : '✗ drill failed') : undefined;
+    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), e.checksum === 'recorded' ? '✓ sha256' : undefined, drill].filter(Boolean).join(' · ');
+    item.tooltip = tooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;
   }
 
   async getChildren(node?: BackupsTreeNode): Promise<BackupsTreeNode[]> {
-    if (node?.kind === 'group') return node.entries.map((entry) => ({ kind: 'backup', entry }));
+    if (node?.kind === 'group') {
+      const drills = await this.lastDrills();
+      return node.entries.map((entry) => ({ kind: 'backup', entry, drill: drills.get(entry.path) }));
+    }
     if (node) return [];
     const entries = await this.all();
     if (!entries.length) return [];

@@ -11,18 +11,24 @@ import * as vscode from 'vscode';
 import { withClient } from '../../../src/core/connection/client';
 import type { RestoreDrillResult } from '../../../src/core/drill/restore-drill-result';
 import type { DumpResult } from '../../../src/core/dump';
+import type { PgBackupApi } from '../../../src/extension/main';
+import type { BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
 const server = { host: process.env.PGBACKUP_TEST_HOST ?? '127.0.0.1', port: Number(process.env.PGBACKUP_TEST_PORT ?? 5432), user: 'postgres', database: 'postgres' };
 
 describe('restore drill command', () => {
   let dir: string;
+  let api: PgBackupApi;
 
   before(async () => {
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    api = await vscode.extensions.getExtension<PgBackupApi>(EXTENSION_ID)!.activate();
     dir = mkdtempSync(join(tmpdir(), 'pgb-drill-ext-'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', undefined, vscode.ConfigurationTarget.Workspace);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('drills a custom dump in a scratch database on a saved connection, drops it, and logs the drill', async () => {
     const dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', { connection: 'test', database: 'sample', options: { format: 'custom' }, out: join(dir, 'sample.dump') }))!;
@@ -35,5 +41,17 @@ describe('restore drill command', () => {
     const left = await withClient(server, {}, async (c) => (await c.query(`select datname from pg_database where datname like 'pgbackup\\_drill\\_%'`)).rows);
     assert.deepEqual(left, []);
     assert.match(readFileSync(join(dir, '.pgbackup', 'drills.md'), 'utf8'), /^- .* · PASSED · sample\.dump · /);
+  });
+
+  it('shows the drill on the backup in the Backups view', async () => {
+    await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', [dir], vscode.ConfigurationTarget.Workspace);
+    api.backupsTree.refresh();
+    const groups = (await api.backupsTree.getChildren()) as BackupsTreeNode[];
+    const sample = groups.find((g) => g.kind === 'group' && g.label === 'sample');
+    assert.ok(sample, 'the dump is listed under sample');
+    const [node] = (await api.backupsTree.getChildren(sample)) as BackupsTreeNode[];
+    const item = api.backupsTree.getTreeItem(node);
+    assert.match(String(item.description), /✓ sha256 · ✓ drill just now$/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /\| Restore drill \| passed on .* in \d+\.\d s \(a scratch database\) \|/);
   });
 });
