@@ -8,6 +8,7 @@ describe('schema file names', () => {
     assert.equal(safeSegment('crème brûlée'), 'crème brûlée');
     assert.equal(safeSegment('заказы'), 'заказы');
     assert.equal(safeSegment('add(integer,text)'), 'add(integer,text)');
+    assert.equal(safeSegment('users.users_pkey'), 'users.users_pkey');
   });
 
   it('percent-encodes quotes, slashes and characters Windows forbids', () => {
@@ -27,6 +28,8 @@ describe('schema file names', () => {
     assert.equal(safeSegment('.hidden'), '%2Ehidden');
     assert.equal(safeSegment('-rf'), '%2Drf');
     assert.equal(safeSegment('trailing. '), 'trailing.%20');
+    assert.equal(safeSegment('trailing.'), 'trailing%2E');
+    assert.equal(safeSegment('con.users'), '%63on.users');
     assert.equal(safeSegment('_index', '_'), '%5Findex');
     assert.equal(safeSegment('_index'), '_index');
   });
@@ -49,34 +52,30 @@ describe('schema file names', () => {
   });
 
   it('gives names that differ only in case a stable suffix; the lower-case one keeps its name', () => {
-    const names = disambiguate([
-      { identity: 'users', name: 'users', extension: '.sql' },
-      { identity: 'Users', name: 'Users', extension: '.sql' },
-      { identity: 'orders', name: 'orders', extension: '.sql' },
-    ]);
-    assert.equal(names.get('users'), 'users.sql');
-    assert.equal(names.get('orders'), 'orders.sql');
-    assert.match(names.get('Users')!, /^Users~[0-9a-f]{8}\.sql$/);
-    const again = disambiguate([
-      { identity: 'Users', name: 'Users', extension: '.sql' },
-      { identity: 'users', name: 'users', extension: '.sql' },
-    ]);
-    assert.equal(again.get('Users'), names.get('Users'), 'the suffix does not depend on order');
-    const folded = new Set([...names.values()].map(foldPath));
+    const given = ['users', 'Users', 'orders'];
+    const names = disambiguate(given, (i) => given[i], '.sql');
+    assert.equal(names[0], 'users.sql');
+    assert.equal(names[2], 'orders.sql');
+    assert.match(names[1], /^Users~[0-9a-f]{8}\.sql$/);
+    const again = disambiguate(['Users', 'users'], (i) => ['Users', 'users'][i], '.sql');
+    assert.equal(again[0], names[1], 'the suffix does not depend on order');
+    const folded = new Set(names.map(foldPath));
     assert.equal(folded.size, 3);
   });
 
   it('suffixes every member of a clash with no lower-case name, and NFC/NFD twins', () => {
-    const names = disambiguate([
-      { identity: 'A', name: 'Users' },
-      { identity: 'B', name: 'USERS' },
-      { identity: 'C', name: 'cre\u0300me' },
-      { identity: 'D', name: 'crème' },
-    ]);
-    assert.match(names.get('A')!, /^Users~/);
-    assert.match(names.get('B')!, /^USERS~/);
-    assert.match(names.get('C')!, /~/);
-    assert.equal(names.get('D'), 'crème');
-    assert.equal(new Set([...names.values()].map(foldPath)).size, 4);
+    const names = disambiguate(['Users', 'USERS', 'cre\u0300me', 'crème'], (i) => 'ABCD'[i]);
+    assert.match(names[0], /^Users~/);
+    assert.match(names[1], /^USERS~/);
+    assert.match(names[2], /~/);
+    assert.equal(names[3], 'crème');
+    assert.equal(new Set(names.map(foldPath)).size, 4);
+  });
+
+  it('asks for the identity only of names that clash', () => {
+    const asked: number[] = [];
+    const names = disambiguate(['Users', 'orders', 'USERS'], (i) => (asked.push(i), `id${i}`));
+    assert.deepEqual(asked.sort(), [0, 2]);
+    assert.equal(names[1], 'orders');
   });
 });

@@ -76,6 +76,24 @@ describe('schema files on disk', () => {
     assert.deepEqual(await readdir(join(dir, 'db')), ['schema.sql'], 'no partial file is left behind');
   });
 
+  it('reads files of any size and content exactly, and notices a one-byte change', async () => {
+    const split = { kind: 'split' as const, dir };
+    const body = (n: number) => `CREATE FUNCTION f() RETURNS text AS $$ select 'crème ✓ 𝄞' $$;\r\n`.repeat(n);
+    const files = new Map([
+      ['_index.sql', ''],
+      ['public/functions/small.sql', body(1)],
+      ['public/functions/exactly_64k.sql', 'x'.repeat(64 * 1024)],
+      ['public/functions/large.sql', body(5000)],
+    ]);
+    await writeLayoutFiles(split, files);
+    assert.deepEqual(await readLayoutFiles(split), files);
+    const large = body(5000);
+    const at = large.lastIndexOf('✓');
+    await writeFile(join(dir, 'public/functions/large.sql'), `${large.slice(0, at)}✗${large.slice(at + 1)}`);
+    const drift = diffSchemaFiles(await readLayoutFiles(split), files);
+    assert.deepEqual(drift.files.map((f) => `${f.status} ${f.path}`), ['changed public/functions/large.sql']);
+  });
+
   it('reports drift file by file, from the committed files to the live schema', () => {
     const committed = new Map([
       ['_index.sql', 'a\n'],

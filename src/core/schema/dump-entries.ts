@@ -64,15 +64,14 @@ function block(text: string, from: number, to: number): string {
 }
 
 /**
- * The entry comment a block opens with, when line `at` starts one: an entry comment counts only after the blank
+ * The entry comment of the block line `at` opens, if it opens one: an entry comment counts only after the blank
  * line pg_dump writes between entries, so a function body that quotes such a comment is not cut in two.
  */
-function entryAt(text: string, at: number, end: number): { m: RegExpExecArray; body: number } | undefined {
+function entryAt(text: string, at: number, end: number): RegExpExecArray | undefined {
   if (at > 0 && (text[at - 1] !== '\n' || (at > 1 && text[at - 2] !== '\n'))) return undefined;
   const nl = text.indexOf('\n', at + 3);
   if (nl < 0 || !lineIs(text, nl + 1, '--', end)) return undefined;
-  const m = ENTRY_COMMENT.exec(text.slice(at + 3, nl));
-  return m ? { m, body: nl + 4 } : undefined;
+  return ENTRY_COMMENT.exec(text.slice(at + 3, nl)) ?? undefined;
 }
 
 export function parseDump(text: string): ParsedDump {
@@ -84,16 +83,23 @@ export function parseDump(text: string): ParsedDump {
       break;
     }
   }
-  const starts: { at: number; m: RegExpExecArray; body: number }[] = [];
+  const starts: number[] = [];
+  const comments: RegExpExecArray[] = [];
   for (let at = text.indexOf(ENTRY_OPENING); at >= 0 && at < trailerAt; at = text.indexOf(ENTRY_OPENING, at + 1)) {
-    const found = entryAt(text, at, end);
-    if (found) starts.push({ at, ...found });
+    const m = entryAt(text, at, end);
+    if (m) {
+      starts.push(at);
+      comments.push(m);
+    }
   }
   const items: ParsedDump['items'] = [];
   for (let k = 0; k < starts.length; k++) {
-    const { at: from, m, body } = starts[k];
+    const from = starts[k];
+    const m = comments[k];
+    // Where the comment header ("--", the comment, "--") ends.
+    const body = from + m[0].length + 7;
     // The block's last line that is not blank: where its text ends.
-    let to = k + 1 < starts.length ? starts[k + 1].at - 1 : trailerAt - 1;
+    let to = k + 1 < starts.length ? starts[k + 1] - 1 : trailerAt - 1;
     while (to > from && text[to - 1] === '\n') to--;
     // Session settings pg_dump emitted for the next entry sit at the end of this block (never in its comment header).
     let settingsFrom = to + 1;
@@ -107,7 +113,7 @@ export function parseDump(text: string): ParsedDump {
     if (settingsFrom <= to) items.push({ kind: 'settings', text: block(text, settingsFrom, to + 1) });
   }
   return {
-    header: block(text, 0, starts.length ? starts[0].at : trailerAt),
+    header: block(text, 0, starts.length ? starts[0] : trailerAt),
     items,
     trailer: block(text, trailerAt, end + 1),
   };

@@ -59,13 +59,16 @@ async function choosePgDump(src: SchemaSource): Promise<{ path: string; serverVe
 /**
  * Runs `pg_dump --schema-only` and returns its output as written (see normalizeDump). pg_dump writes into a
  * temporary file rather than a pipe: it never waits for us to drain it, which keeps it as fast as a plain run.
+ * `starting` is called just before pg_dump is started: work the caller does meanwhile, begun there, does not delay
+ * the connection and tool lookup that come first.
  */
-export async function dumpSchema(src: SchemaSource, opts: SchemaContentOptions): Promise<RawSchemaDump> {
+export async function dumpSchema(src: SchemaSource, opts: SchemaContentOptions, starting?: () => void): Promise<RawSchemaDump> {
   const { path, serverVersion } = await choosePgDump(src);
   const env = await childEnv(src.password);
   const dir = await mkdtemp(join(tmpdir(), 'pg-backup-schema-'));
   try {
     const out = join(dir, 'schema.sql');
+    starting?.();
     await runTool({ file: path, args: schemaDumpArgs(src.conn, opts), env: env.env, signal: src.signal, log: src.log, stdoutFile: out });
     return { text: await readFile(out, 'utf8'), pgDumpPath: path, serverVersion };
   } finally {

@@ -20,7 +20,9 @@ export interface SchemaExportOptions extends SchemaSource, SchemaContentOptions 
 export function renderSchemaFiles(rawDump: string, options: SchemaContentOptions & { layout: SchemaLayout }): Map<string, string> {
   const text = normalizeDump(rawDump, options);
   if (options.layout.kind === 'file') return new Map([[basename(options.layout.path), text]]);
-  return new Map(splitDump(text).map((f) => [f.path, f.content]));
+  const files = new Map<string, string>();
+  for (const f of splitDump(text)) files.set(f.path, f.content);
+  return files;
 }
 
 export interface SchemaExportResult {
@@ -36,10 +38,13 @@ export interface SchemaExportResult {
 
 /**
  * Dumps the schema and renders it, reading the committed files while pg_dump runs (in a split folder of
- * thousands of files that reading would otherwise double the time).
+ * thousands of files that reading would otherwise double the time). The reading starts with pg_dump, not before:
+ * its synchronous batches would hold up the connection and tool lookup pg_dump waits for.
  */
 async function dumpAndRead(opts: SchemaExportOptions): Promise<{ dump: RawSchemaDump; live: Map<string, string>; committed: Map<string, string> }> {
-  const [dump, known] = await Promise.all([dumpSchema(opts, opts), readLayoutFiles(opts.layout)]);
+  let startReading!: () => void;
+  const reading = new Promise<void>((resolve) => (startReading = resolve)).then(() => readLayoutFiles(opts.layout));
+  const [dump, known] = await Promise.all([dumpSchema(opts, opts, startReading), reading]);
   const live = renderSchemaFiles(dump.text, opts);
   // Rare: an entry type without a known folder; read again so its folder's files count as ours.
   const committed = extraFoldersOf(live).size ? await readLayoutFiles(opts.layout, live) : known;

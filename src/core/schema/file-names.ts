@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 export const MAX_STEM_BYTES = 100;
 
 const SAFE_CHAR = /^[A-Za-z0-9 _\-.,()+=@\p{L}\p{M}\p{N}]$/u;
-const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_(),+=@-]*$/;
+/** Names the slow path would return unchanged: safe ASCII, not starting with `-` or `.`, not ending with `.`. */
+const PLAIN = /^[A-Za-z0-9_](?:[A-Za-z0-9_(),+=@.-]*[A-Za-z0-9_(),+=@-])?$/;
 const RESERVED_WINDOWS = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\.|$)/i;
 
 export function shortHash(text: string): string {
@@ -58,38 +59,30 @@ export function foldPath(path: string): string {
   return path.normalize('NFC').toLowerCase();
 }
 
-export interface NameRequest {
-  /** What makes the object unique (e.g. its type, schema and name); hashed into the suffix. */
-  identity: string;
-  /** The wanted name; the suffix goes before `extension`. */
-  name: string;
-  extension?: string;
-}
-
 /**
- * Gives every request a name no other request's name equals when case and Unicode normalization are ignored.
- * A name nobody else folds to is kept. In a clash, an all-lower-case name keeps its name (when it is the only
- * one) and every other member gets `~<hash of its identity>`: the suffix depends on the object alone, not on the
- * order objects were found in, so it is the same on every run.
+ * Gives every name (`names[i] + extension`) one no other name equals when case and Unicode normalization are
+ * ignored; returns them in the same order. A name nobody else folds to is kept. In a clash, an all-lower-case name
+ * keeps its name (when it is the only one) and every other member gets `~<hash of identityOf(i)>`, where the
+ * identity is what makes the object unique (e.g. its type, schema and name): the suffix depends on the object
+ * alone, not on the order objects were found in, so it is the same on every run. `identityOf` is only called for
+ * names that clash (rare; thousands of names are checked per export).
  */
-export function disambiguate(requests: readonly NameRequest[]): Map<string, string> {
-  const groups = new Map<string, NameRequest[]>();
-  for (const r of requests) {
-    const key = foldPath(r.name + (r.extension ?? ''));
-    const group = groups.get(key);
-    if (group) group.push(r);
-    else groups.set(key, [r]);
-  }
-  const out = new Map<string, string>();
-  for (const group of groups.values()) {
-    if (group.length === 1) {
-      out.set(group[0].identity, group[0].name + (group[0].extension ?? ''));
-      continue;
-    }
-    const lower = group.filter((r) => r.name === r.name.toLowerCase() && r.name === r.name.normalize('NFC'));
-    for (const r of group) {
-      const keep = lower.length === 1 && lower[0] === r;
-      out.set(r.identity, keep ? r.name + (r.extension ?? '') : `${r.name}~${shortHash(r.identity)}${r.extension ?? ''}`);
+export function disambiguate(names: readonly string[], identityOf: (index: number) => string, extension = ''): string[] {
+  const out = names.map((n) => n + extension);
+  // Folded name → the first index with it; clashes (rare) collect every index in `clashes`.
+  const first = new Map<string, number>();
+  const clashes = new Map<string, number[]>();
+  out.forEach((full, i) => {
+    const key = foldPath(full);
+    const at = first.get(key);
+    if (at === undefined) first.set(key, i);
+    else if (clashes.has(key)) clashes.get(key)!.push(i);
+    else clashes.set(key, [at, i]);
+  });
+  for (const group of clashes.values()) {
+    const lower = group.filter((i) => names[i] === names[i].toLowerCase() && names[i] === names[i].normalize('NFC'));
+    for (const i of group) {
+      if (lower.length !== 1 || lower[0] !== i) out[i] = `${names[i]}~${shortHash(identityOf(i))}${extension}`;
     }
   }
   return out;

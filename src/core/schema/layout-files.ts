@@ -3,7 +3,7 @@
  * and `*.sql` directly inside the known object folders (`<dir>/tables/`, …); anything else in the folder (a
  * README, a migrations folder, other file types) is never read, reported or deleted.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PgBackupError } from '../errors';
@@ -56,19 +56,36 @@ async function listOwned(dir: string, extraFolders: ReadonlySet<string>): Promis
       if (!second.isDir) {
         if (isOwnedPath(rel)) out.push(rel);
       } else if (OBJECT_FOLDERS.has(second.name) || extraFolders.has(second.name)) {
-        for (const f of await listDir(join(dir, rel))) if (!f.isDir && isOwnedPath(`${rel}/${f.name}`, extraFolders)) out.push(`${rel}/${f.name}`);
+        // An object folder of ours: its .sql files are (isOwnedPath, without building and splitting each path).
+        for (const f of await listDir(join(dir, rel))) if (!f.isDir && f.name.endsWith('.sql')) out.push(`${rel}/${f.name}`);
       }
     }
   }
   return out.sort();
 }
 
+/** Reused for every read: the files are small, and a fresh buffer per file is most of the garbage. */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A file's text, or undefined when it does not exist. open + one read + close: readFileSync also asks for the
+ * size first, a fourth system call per file; a file that fills the buffer is read again whole.
+ */
 function readText(path: string): string | undefined {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new PgBackupError(`Cannot read ${path}: ${(e as Error).message}`, 'io');
+  }
+  try {
+    const n = readSync(fd, readBuffer, 0, readBuffer.length, 0);
+    return n < readBuffer.length ? readBuffer.toString('utf8', 0, n) : readFileSync(fd, 'utf8');
+  } catch (e) {
+    throw new PgBackupError(`Cannot read ${path}: ${(e as Error).message}`, 'io');
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -82,11 +99,13 @@ const READ_BATCH = 200;
  */
 async function readTexts(root: string, rels: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  // root + separator once: path.join per file normalizes the whole path again.
+  const prefix = join(root, '_').slice(0, -1);
   for (let i = 0; i < rels.length; i += READ_BATCH) {
     if (i) await new Promise((r) => setImmediate(r));
-    for (const rel of rels.slice(i, i + READ_BATCH)) {
-      const text = readText(join(root, rel));
-      if (text !== undefined) out.set(rel, text);
+    for (let j = i; j < Math.min(i + READ_BATCH, rels.length); j++) {
+      const text = readText(prefix + rels[j]);
+      if (text !== undefined) out.set(rels[j], text);
     }
   }
   return out;
@@ -99,8 +118,11 @@ async function readTexts(root: string, rels: readonly string[]): Promise<Map<str
 export function extraFoldersOf(files: ReadonlyMap<string, string>): Set<string> {
   const out = new Set<string>();
   for (const k of files.keys()) {
-    const parts = k.split('/');
-    if (parts.length === 3 && !OBJECT_FOLDERS.has(parts[1])) out.add(parts[1]);
+    const a = k.indexOf('/');
+    const b = k.indexOf('/', a + 1);
+    if (a < 0 || b < 0 || k.indexOf('/', b + 1) >= 0) continue;
+    const folder = k.slice(a + 1, b);
+    if (!OBJECT_FOLDERS.has(folder)) out.add(folder);
   }
   return out;
 }
@@ -124,7 +146,9 @@ export interface FileChange {
 
 /** What turns `before` (on disk) into `after` (rendered), sorted by path. */
 export function compareFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FileChange[] {
-  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const paths = [...after.keys()];
+  for (const path of before.keys()) if (!after.has(path)) paths.push(path);
+  paths.sort();
   return paths.map((path) => {
     const a = before.get(path);
     const b = after.get(path);

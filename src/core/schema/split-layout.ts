@@ -82,7 +82,7 @@ const FOLDERS: Record<string, string> = {
 export const OBJECT_FOLDERS: ReadonlySet<string> = new Set(Object.values(FOLDERS));
 
 /** A second entry of an object that pg_dump writes elsewhere in the dump gets a file beside the object's own. */
-const VARIANTS: Record<string, string> = { 'SHELL TYPE': 'shell', 'TABLE ATTACH': 'attach', 'INDEX ATTACH': 'attach', 'ROW SECURITY': 'row_security', ACL: 'privileges' };
+const VARIANTS = new Map([['SHELL TYPE', 'shell'], ['TABLE ATTACH', 'attach'], ['INDEX ATTACH', 'attach'], ['ROW SECURITY', 'row_security'], ['ACL', 'privileges']]);
 
 /** Entries whose tag is "<table> <name>". */
 const ON_TABLE = new Set(['CONSTRAINT', 'CHECK CONSTRAINT', 'FK CONSTRAINT', 'TRIGGER', 'RULE', 'POLICY', 'DEFAULT', 'PUBLICATION TABLE']);
@@ -137,8 +137,8 @@ function readQualified(s: string, i: number): [string, number] {
   return [name, j];
 }
 
-/** KINDs of COMMENT/ACL tags, longest first so "MATERIALIZED VIEW" wins over "VIEW". */
-const TAG_KINDS = [...Object.keys(FOLDERS), 'COLUMN', 'SCHEMA', 'DATABASE', 'LANGUAGE', 'LARGE OBJECT'].sort((a, b) => b.length - a.length);
+/** KINDs of COMMENT/ACL tags, longest first so "MATERIALIZED VIEW" wins over "VIEW"; with the space that follows. */
+const TAG_KINDS = [...Object.keys(FOLDERS), 'COLUMN', 'SCHEMA', 'DATABASE', 'LANGUAGE', 'LARGE OBJECT'].sort((a, b) => b.length - a.length).map((k) => `${k} `);
 
 interface Target {
   type: string;
@@ -150,9 +150,10 @@ interface Target {
 
 /** What a COMMENT/ACL/SECURITY LABEL tag ("TABLE users", "COLUMN users.name", "CONSTRAINT c ON t") points at. */
 function targetOf(tag: string): Target | undefined {
-  const kind = TAG_KINDS.find((k) => tag.startsWith(k + ' '));
-  if (!kind) return undefined;
-  const rest = tag.slice(kind.length + 1);
+  const prefix = TAG_KINDS.find((k) => tag.startsWith(k));
+  if (!prefix) return undefined;
+  const kind = prefix.slice(0, -1);
+  const rest = tag.slice(prefix.length);
   const [first, end] = readIdent(rest, 0);
   if (kind === 'COLUMN') return { type: 'TABLE', name: first };
   if (rest.startsWith(' ON ', end) && ON_TABLE.has(kind)) {
@@ -168,9 +169,13 @@ function lookupName(e: DumpEntry): string {
   return family(e.type) === 'routine' && paren >= 0 ? e.name.slice(0, paren) : e.name;
 }
 
-const folderOf = (type: string) => FOLDERS[type] ?? type.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-
-const keyOf = (schema: string, type: string, name: string) => `${schema}\u0000${family(type)}\u0000${name}`;
+/** An entry type's folder; a type not listed gets one named after it (remembered: there are thousands of entries). */
+const folderByType = new Map(Object.entries(FOLDERS));
+function folderOf(type: string): string {
+  let folder = folderByType.get(type);
+  if (folder === undefined) folderByType.set(type, (folder = type.toLowerCase().replace(/[^a-z0-9]+/g, '_')));
+  return folder;
+}
 
 /** Splits "<table> <name>" where either may contain spaces, using the tables seen so far. */
 function splitOnTable(tag: string, tables: ReadonlySet<string>): [string, string] | undefined {
@@ -192,21 +197,16 @@ function refOfMain(e: DumpEntry, relations: ReadonlySet<string>): ObjectRef {
     const parts = splitOnTable(e.name, relations);
     if (parts) stem = e.type === 'DEFAULT' ? parts[0] : `${parts[0]}.${parts[1]}`;
   } else if (SIGNATURE.has(e.type)) stem = e.name.replace(/, /g, ',');
-  return { schema, folder, stem, variant: VARIANTS[e.type] };
+  return { schema, folder, stem, variant: VARIANTS.get(e.type) };
 }
 
 /** A COMMENT/ACL whose object is not among the entries (e.g. the `public` schema pg_dump does not create). */
 function refOfTarget(e: DumpEntry, target: Target): ObjectRef {
-  const variant = VARIANTS[e.type];
+  const variant = VARIANTS.get(e.type);
   if (target.type === 'SCHEMA') return { schema: target.name, folder: '', stem: 'schema', variant };
   if (target.type === 'DATABASE') return { folder: 'database', stem: target.name, variant };
   const stem = target.signature?.replace(/, /g, ',') ?? target.name.replace(' ', '.');
   return { schema: e.schema === '-' ? undefined : e.schema, folder: folderOf(target.type), stem, variant };
-}
-
-/** A string that identifies the object file; cheap, for grouping (fields never contain NUL; a schema is never ''). */
-function refKey(r: ObjectRef): string {
-  return `${r.schema ?? ''}\u0000${r.folder}\u0000${r.stem}\u0000${r.variant ?? ''}`;
 }
 
 /** What a name clash suffix is a hash of: fixed, since it ends up in committed file names. */
@@ -225,10 +225,8 @@ export interface SplitFile {
 
 interface Run {
   ref: ObjectRef;
-  /** How COMMENT/ACL entries find the object this run was opened for. */
-  lookupKey?: string;
-  /** 1 for the first run of an object, 2… when pg_dump wrote the object again later (rare). */
-  part: number;
+  /** Where COMMENT/ACL entries find the object this run was opened for (its list in the MainIndex). */
+  lookup?: Main[];
   entries: DumpEntry[];
 }
 
@@ -256,12 +254,32 @@ function findTarget(candidates: readonly Main[], target: Target): ObjectRef | un
   return fitting.length === 1 ? fitting[0].ref : undefined;
 }
 
+/** Main entries by schema, family and lookup name: nested maps, so no key string is built per entry. */
+type MainIndex = Map<string, Map<string, Map<string, Main[]>>>;
+
+/** The main entries a key names. */
+function mainsAt(index: MainIndex, schema: string, type: string, name: string): Main[] | undefined {
+  return index.get(schema)?.get(family(type))?.get(name);
+}
+
+/** Adds a main entry under its key; returns the key's list. */
+function addMain(index: MainIndex, schema: string, type: string, name: string, main: Main): Main[] {
+  const fam = family(type);
+  let byFamily = index.get(schema);
+  if (!byFamily) index.set(schema, (byFamily = new Map()));
+  let byName = byFamily.get(fam);
+  if (!byName) byFamily.set(fam, (byName = new Map()));
+  let list = byName.get(name);
+  if (list) list.push(main);
+  else byName.set(name, (list = [main]));
+  return list;
+}
+
 /** Groups entries into runs of one object each, in dump order. */
 function groupRuns(dump: ParsedDump): (Run | string)[] {
   const out: (Run | string)[] = [];
-  const mains = new Map<string, Main[]>();
+  const mains: MainIndex = new Map();
   const relations = new Map<string, Set<string>>();
-  const parts = new Map<string, number>();
   let last: Run | undefined;
   for (const item of dump.items) {
     if (item.kind === 'settings') {
@@ -270,61 +288,78 @@ function groupRuns(dump: ParsedDump): (Run | string)[] {
       continue;
     }
     let ref: ObjectRef;
-    let lookupKey: string | undefined;
+    let lookup: Main[] | undefined;
     const target = ATTACHED.has(item.type) ? targetOf(item.name) : undefined;
     if (item.type === 'SEQUENCE OWNED BY' && last) ref = last.ref;
     else if (target) {
       // pg_dump writes comments right after their object: the run before wins. ACLs come in a later pass.
-      const key = keyOf(item.schema, target.type, target.name);
-      const own = (last?.lookupKey === key ? last.ref : findTarget(mains.get(key) ?? [], target)) ?? refOfTarget(item, target);
-      ref = item.type === 'ACL' ? { ...own, variant: VARIANTS.ACL } : own;
+      const list = mainsAt(mains, item.schema, target.type, target.name);
+      const own = (list && last?.lookup === list ? last.ref : findTarget(list ?? [], target)) ?? refOfTarget(item, target);
+      ref = item.type === 'ACL' ? { ...own, variant: VARIANTS.get('ACL') } : own;
     } else {
       const tables = relations.get(item.schema) ?? new Set();
       ref = refOfMain(item, tables);
       if (RELATION.has(item.type)) relations.set(item.schema, tables.add(item.name));
-      lookupKey = keyOf(item.schema, item.type, lookupName(item));
-      const list = mains.get(lookupKey);
-      if (list) list.push({ ref, name: item.name });
-      else mains.set(lookupKey, [{ ref, name: item.name }]);
+      lookup = addMain(mains, item.schema, item.type, lookupName(item), { ref, name: item.name });
     }
     if (last && sameRef(last.ref, ref)) {
       last.entries.push(item);
       continue;
     }
-    const key = refKey(ref);
-    const part = (parts.get(key) ?? 0) + 1;
-    parts.set(key, part);
-    last = { ref, lookupKey, part, entries: [item] };
+    last = { ref, lookup, entries: [item] };
     out.push(last);
   }
   return out;
 }
 
-/** Safe, collision-free relative paths for every run. */
-function assignPaths(runs: readonly Run[]): Map<Run, string> {
+/**
+ * Safe, collision-free relative paths for every run, in the runs' order. A run of an object pg_dump wrote
+ * before (rare) is numbered: `<name>.2.sql`.
+ */
+function assignPaths(runs: readonly Run[]): string[] {
   const schemas = [...new Set(runs.map((r) => r.ref.schema).filter((s): s is string => s !== undefined))];
-  const dirs = disambiguate(schemas.map((s) => ({ identity: s, name: safeSegment(s, '_') })));
-  const byFolder = new Map<string, { run: Run; identity: string; name: string }[]>();
-  for (const run of runs) {
-    const { schema, folder, stem, variant } = run.ref;
-    const dir = schema === undefined ? DATABASE_DIR : dirs.get(schema)!;
-    const where = folder ? `${dir}/${folder}` : dir;
-    const name = (folder ? safeSegment(stem) : stem) + (variant ? `.${variant}` : '') + (run.part > 1 ? `.${run.part}` : '');
-    const list = byFolder.get(where) ?? [];
-    list.push({ run, identity: refIdentity(run.ref, run.part), name });
-    byFolder.set(where, list);
-  }
-  const out = new Map<Run, string>();
-  for (const [where, list] of byFolder) {
-    const names = disambiguate(list.map((l) => ({ identity: l.identity, name: l.name, extension: '.sql' })));
-    for (const l of list) out.set(l.run, `${where}/${names.get(l.identity)}`);
+  const schemaDirs = disambiguate(schemas.map((s) => safeSegment(s, '_')), (i) => schemas[i]);
+  const dirs = new Map(schemas.map((s, i) => [s, schemaDirs[i]]));
+  // Names need to be unique within a folder only: runs by schema folder, then object folder.
+  const folders = new Map<string, Map<string, number[]>>();
+  runs.forEach(({ ref }, i) => {
+    const dir = ref.schema === undefined ? DATABASE_DIR : dirs.get(ref.schema)!;
+    let inDir = folders.get(dir);
+    if (!inDir) folders.set(dir, (inDir = new Map()));
+    const list = inDir.get(ref.folder);
+    if (list) list.push(i);
+    else inDir.set(ref.folder, [i]);
+  });
+  const out: string[] = new Array(runs.length);
+  for (const [dir, inDir] of folders) {
+    for (const [folder, list] of inDir) {
+      // Within one folder a file is told apart by stem and variant (schema and folder are the same).
+      const seen = new Map<string, number>();
+      const parts = list.map((i) => {
+        const { stem, variant } = runs[i].ref;
+        const key = variant === undefined ? stem : `${stem}\u0000${variant}`;
+        const part = (seen.get(key) ?? 0) + 1;
+        seen.set(key, part);
+        return part;
+      });
+      const names = disambiguate(
+        list.map((i, k) => {
+          const { stem, variant } = runs[i].ref;
+          return (folder ? safeSegment(stem) : stem) + (variant ? `.${variant}` : '') + (parts[k] > 1 ? `.${parts[k]}` : '');
+        }),
+        (k) => refIdentity(runs[list[k]].ref, parts[k]),
+        '.sql',
+      );
+      const where = folder ? `${dir}/${folder}/` : `${dir}/`;
+      list.forEach((i, k) => (out[i] = where + names[k]));
+    }
   }
   return out;
 }
 
 /** psql meta-command argument: single-quoted, with `'` doubled and `\` escaped (psql applies C-like escapes). */
 function psqlQuote(path: string): string {
-  return `'${path.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return /['\\]/.test(path) ? `'${path.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${path}'`;
 }
 
 const INDEX_NOTE =
@@ -339,19 +374,24 @@ export function splitDump(normalized: string): SplitFile[] {
   const sequence = groupRuns(dump);
   const runs = sequence.filter((s): s is Run => typeof s !== 'string');
   const paths = assignPaths(runs);
-  const [provenance, ...header] = dump.header.split('\n');
+  const firstLine = dump.header.indexOf('\n');
+  const provenance = firstLine < 0 ? dump.header : dump.header.slice(0, firstLine);
   // Lines of the index; a text block (settings, trailer) is set off by blank lines as pg_dump does.
-  const index: string[] = [provenance, INDEX_NOTE, header.join('\n')];
-  const files: SplitFile[] = [];
+  const index: string[] = [provenance, INDEX_NOTE, firstLine < 0 ? '' : dump.header.slice(firstLine + 1)];
+  const files: SplitFile[] = [{ path: INDEX_FILE, content: '' }];
   for (const s of sequence) {
     if (typeof s === 'string') {
       index.push('', s);
       continue;
     }
-    const path = paths.get(s)!;
+    const path = paths[files.length - 1];
     index.push(`\\ir ${psqlQuote(path)}`);
-    files.push({ path, content: s.entries.map((e) => e.text).join('\n\n') });
+    files.push({ path, content: s.entries.length === 1 ? s.entries[0].text : s.entries.map((e) => e.text).join('\n\n') });
   }
   if (dump.trailer) index.push('', dump.trailer);
-  return [{ path: INDEX_FILE, content: index.join('\n').replace(/\n*$/, '\n') }, ...files];
+  const text = index.join('\n');
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '\n') end--;
+  files[0].content = `${text.slice(0, end)}\n`;
+  return files;
 }
