@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Config } from './config';
 import type { Connections } from './connections';
 import type { Log } from './log';
-import type { SchemaDiffContent } from './schema-diff-view';
+import type { ReadOnlyDocuments } from './read-only-documents';
 import type { Passwords } from './secrets';
 import type { ToolsService } from './tools-service';
 import type { BackupsTree } from './tree/backups-tree';
@@ -18,7 +18,8 @@ export interface Ctx {
   connections: Connections;
   connectionsTree: ConnectionsTree;
   backupsTree: BackupsTree;
-  schemaDiff: SchemaDiffContent;
+  /** Read-only documents: schema diff sides and reports. */
+  documents: ReadOnlyDocuments;
 }
 
 /** A command is a factory: (ctx) => handler. One per file under commands/. */

@@ -3,7 +3,7 @@ import { Config } from './config';
 import { Connections } from './connections';
 import type { CommandFactory, Ctx } from './context';
 import { Log } from './log';
-import { SchemaDiffContent } from './schema-diff-view';
+import { ReadOnlyDocuments } from './read-only-documents';
 import { exportOnSave } from './schema-on-save';
 import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
@@ -39,8 +39,8 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const connections = new Connections(config, passwords);
   const connectionsTree = new ConnectionsTree(config, connections);
   const backupsTree = new BackupsTree(config);
-  const schemaDiff = new SchemaDiffContent();
-  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, schemaDiff };
+  const documents = new ReadOnlyDocuments();
+  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, documents };
 
   // Each command's module is loaded on its first use, so activation does not evaluate code no one has asked for
   // (the budget is 30 ms, loading included).
@@ -75,7 +75,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   extension.subscriptions.push(
     log,
     backupsTree,
-    schemaDiff,
+    documents,
     exportOnSave(ctx),
     vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),

@@ -1,18 +1,20 @@
 import * as vscode from 'vscode';
 
 /**
- * Read-only documents for the "other side" of a schema diff (the live database's rendering, or a file as it was
- * before an export). URIs are `pgbackup-schema:/<label>/<path>?<key>`; contents are kept until replaced.
+ * Read-only documents: the "other side" of a schema diff (the live database's rendering, or a file as it was
+ * before an export) and reports (inspect, restore summary, restore drill), which then close without a "save?"
+ * question. URIs are `pgbackup:/<label>/<path>`; the path's extension picks the language; contents are kept until
+ * replaced.
  */
-export class SchemaDiffContent implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  static readonly scheme = 'pgbackup-schema';
+export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  static readonly scheme = 'pgbackup';
   private readonly docs = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SchemaDiffContent.scheme, this);
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(ReadOnlyDocuments.scheme, this);
 
   put(label: string, path: string, content: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: SchemaDiffContent.scheme, path: `/${label}/${path}` });
+    const uri = vscode.Uri.from({ scheme: ReadOnlyDocuments.scheme, path: `/${label}/${path}` });
     this.docs.set(uri.toString(), content);
     this.changed.fire(uri);
     return uri;
@@ -26,4 +28,10 @@ export class SchemaDiffContent implements vscode.TextDocumentContentProvider, vs
     this.registration.dispose();
     this.changed.dispose();
   }
+}
+
+/** Opens a markdown report read-only, in a preview tab; `name` titles the tab. */
+export async function showReport(docs: ReadOnlyDocuments, name: string, markdown: string): Promise<void> {
+  const uri = docs.put('report', `${name.replace(/[\\/]/g, '_')}.md`, markdown);
+  await vscode.window.showTextDocument(uri, { preview: true });
 }

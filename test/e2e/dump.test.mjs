@@ -1,5 +1,6 @@
 // Dumping from the Connections view as a user does: context menu on a database, a preset, the default
-// location, a progress notification with a real percentage, and the new backup in the Backups view.
+// location, a progress notification with a real percentage, and the new backup in the Backups view; then a
+// restore drill of it from the Backups view, its report, and the drill shown on the backup's row.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,10 @@ describe('Dump Database from the context menu (packaged extension in code-server
     settings['pgBackup.backupFolders'] = [mkdtempSync(join(tmpdir(), 'pgb-e2e-backups-'))];
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
     wb = await openWorkbench();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(session().scratch.file(`dump-failure-${Date.now()}.png`));
   });
 
   after(async () => {
@@ -51,5 +56,19 @@ describe('Dump Database from the context menu (packaged extension in code-server
     const labels = await wb.rowLabels(backups);
     assert.ok(labels.some((l) => /^big-\d{8}-\d{6}\.dump$/.test(l)), `rows: ${labels.join(', ')}`);
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'backups.png'));
+  });
+
+  it('runs a restore drill on the new backup from its context menu, shows the report, and marks the row', async () => {
+    const backups = await wb.view('Backups');
+    const row = backups.locator('.monaco-list-row', { hasText: /big-\d{8}-\d{6}\.dump/ }).first();
+    await wb.contextMenu(row, 'Run Restore Drill');
+    await wb.pickQuickItem('A scratch database on test');
+    const done = await wb.notification(/Restore drill passed in/, 300_000);
+    assert.match(done, /4 tables, 1,600,000 rows/);
+    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Restore drill passed/ }).getByRole('button', { name: 'Show Report' }).click();
+    // Monaco draws spaces as no-break spaces (\s matches both); the report is read-only, so it closes without a "save?" question.
+    await wb.page.locator('.monaco-editor .view-lines', { hasText: /Restore\sdrill:\sbig-.*PASSED/ }).first().waitFor();
+    await backups.locator('.monaco-list-row', { hasText: /✓ drill just now/ }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'restore-drill.png'));
   });
 });

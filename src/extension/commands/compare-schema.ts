@@ -41,8 +41,8 @@ export const compareSchema = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | { 
     const root = s.layout.kind === 'split' ? s.layout.dir : join(s.layout.path, '..');
     const open = async (path: string) => {
       const f = result.files.find((x) => x.path === path)!;
-      const committed = f.status === 'added' ? ctx.schemaDiff.put('missing', path, '') : vscode.Uri.file(join(root, path));
-      const liveUri = ctx.schemaDiff.put(`live-${database}`, path, f.status === 'removed' ? '' : (live.get(path) ?? ''));
+      const committed = f.status === 'added' ? ctx.documents.put('missing', path, '') : vscode.Uri.file(join(root, path));
+      const liveUri = ctx.documents.put(`live-${database}`, path, f.status === 'removed' ? '' : (live.get(path) ?? ''));
       await vscode.commands.executeCommand('vscode.diff', committed, liveUri, `${path}: committed ↔ live ${database}`);
     };
     const pick =

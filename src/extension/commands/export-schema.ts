@@ -40,8 +40,8 @@ export async function showExportDiff(ctx: Ctx, s: SchemaSettings, result: Schema
   const open = async (path: string) => {
     const abs = join(result.root, path);
     const committed = (await headVersion(s.workspaceFolder.uri.fsPath, abs)) ?? before.get(path) ?? '';
-    const left = ctx.schemaDiff.put('committed', path, committed);
-    const right = changed.find((f) => f.path === path)?.status === 'removed' ? ctx.schemaDiff.put('removed', path, '') : vscode.Uri.file(abs);
+    const left = ctx.documents.put('committed', path, committed);
+    const right = changed.find((f) => f.path === path)?.status === 'removed' ? ctx.documents.put('removed', path, '') : vscode.Uri.file(abs);
     await vscode.commands.executeCommand('vscode.diff', left, right, `${path}: committed ↔ exported`);
   };
   if (changed.length === 1) return open(changed[0].path);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { readArchive } from '../../core/archive/read-archive';
 import { archiveReport, baseBackupReport } from '../../core/backups/inspect-report';
 import type { Ctx } from '../context';
+import { showReport } from '../read-only-documents';
 import { pickBackup } from '../ui/pick-backup';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { showError } from '../ui/errors';
@@ -16,8 +17,7 @@ export const inspectBackup = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
       return;
     }
     const content = entry.kind === 'basebackup' && entry.base ? baseBackupReport(entry.base, entry.sizeBytes) : archiveReport(await readArchive(entry.path), entry.sidecar, entry.sizeBytes);
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    await vscode.window.showTextDocument(doc, { preview: true });
+    await showReport(ctx.documents, `Inspect ${entry.name}`, content);
   } catch (e) {
     await showError(ctx.log, e);
   }

@@ -7,6 +7,7 @@ import { PgBackupError } from '../../core/errors';
 import { validateRestoreOptions, type RestoreOptions } from '../../core/restore/options';
 import { planRestore } from '../../core/restore/planner';
 import type { Ctx } from '../context';
+import { showReport } from '../read-only-documents';
 import { runPlainRestore, runPlannedRestore, type RestoreOutcome, type RestoreSink } from '../restore/execute';
 import { plannedDrops } from '../restore/plan-selection';
 import { chooseOptions, chooseTarget } from '../restore/restore-form';
@@ -36,9 +37,8 @@ export function progressSink(p: { signal: AbortSignal; report(percent: number, m
 }
 
 /** Shows the summary as a markdown document, and a one-line result. */
-export async function showSummary(outcome: RestoreOutcome): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summaryMarkdown(outcome) });
-  await vscode.window.showTextDocument(doc, { preview: true });
+async function showSummary(ctx: Ctx, outcome: RestoreOutcome): Promise<void> {
+  await showReport(ctx.documents, `Restore into ${outcome.database}`, summaryMarkdown(outcome));
   const s = outcome.summary;
   const line = `Restored ${basename(outcome.archivePath)} into ${outcome.database}: ${s.restored.length} object(s)${s.errors.length ? `, ${s.errors.length} error(s)` : ''}.`;
   if (s.errors.length) void vscode.window.showWarningMessage(line);
@@ -73,7 +73,7 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
       const toolSet = await psqlTools(ctx, profile);
       if (!direct && !(await confirmTarget(target, false, [], 0))) return undefined;
       const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlainRestore(ctx, path, target, toolSet, progressSink(p))));
-      if (!direct) await showSummary(outcome);
+      if (!direct) await showSummary(ctx, outcome);
       return outcome;
     }
 
@@ -88,7 +88,7 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
     const skipped = plan.items.filter((i) => i.action === 'skip').length;
     if (!direct && !(await confirmTarget(target, !!plan.options.clean, plannedDrops(plan), skipped))) return undefined;
     const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlannedRestore(ctx, info, plan, target, archiveTools!, progressSink(p))));
-    if (!direct) await showSummary(outcome);
+    if (!direct) await showSummary(ctx, outcome);
     return outcome;
   } catch (e) {
     if (direct) throw e;

@@ -11,6 +11,7 @@ import { drillToolSet } from '../../core/drill/server-tools';
 import { PgBackupError } from '../../core/errors';
 import type { ToolSet } from '../../core/tools/discover';
 import type { Ctx } from '../context';
+import { showReport } from '../read-only-documents';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { showError } from '../ui/errors';
 import { pickBackup } from '../ui/pick-backup';
@@ -55,11 +56,10 @@ async function serverOf(ctx: Ctx, profile: ConnectionProfile): Promise<{ params:
   return { params: profile, password: await ctx.connections.password(profile) };
 }
 
-async function report(r: RestoreDrillResult): Promise<void> {
+async function report(ctx: Ctx, r: RestoreDrillResult): Promise<void> {
   const show = r.passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   if ((await show(drillHeadline(r), 'Show Report')) !== 'Show Report') return;
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: drillReport(r) });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await showReport(ctx.documents, `Restore drill ${r.backup.name}`, drillReport(r));
 }
 
 /**
@@ -87,7 +87,7 @@ export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunR
     const files = await appendDrillLog(logDir, result);
     ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
     ctx.backupsTree.refresh();
-    void report(result);
+    void report(ctx, result);
     return result;
   } catch (e) {
     await showError(ctx.log, e);
