@@ -73,13 +73,15 @@ describe('schedule: the generated files', () => {
   });
 
   it('escapes % in the crontab line and quotes the paths', () => {
-    const { files } = renderCron('pg-backup-shop', parseEvery('daily'), '/srv/100% sure/pg-backup-shop.sh', '/srv/log.txt');
+    const { files, installCommand } = renderCron('pg-backup-shop', parseEvery('daily'), '/srv/100% sure/pg-backup-shop.sh', '/srv/log.txt');
     assert.equal(files[0].name, 'pg-backup-shop.cron');
+    assert.equal(installCommand, "crontab -l 2>/dev/null | cat - 'pg-backup-shop.cron' | crontab -");
     assert.match(files[0].content, /^0 2 \* \* \* '\/srv\/100\\% sure\/pg-backup-shop\.sh' >>'\/srv\/log\.txt' 2>&1$/m);
   });
 
   it('writes a oneshot service and a persistent timer for systemd', () => {
-    const { files } = renderSystemd('pg-backup-shop', parseEvery('daily', '01:15'), '/srv/pg-backup-shop.sh');
+    const { files, installCommand } = renderSystemd('pg-backup-shop', parseEvery('daily', '01:15'), '/srv/pg-backup-shop.sh');
+    assert.match(installCommand, /systemctl --user daemon-reload && systemctl --user enable --now 'pg-backup-shop\.timer'$/);
     const [service, timer] = files;
     assert.match(service.content, /^Type=oneshot$/m);
     assert.match(service.content, /^ExecStart=\/srv\/pg-backup-shop\.sh$/m);

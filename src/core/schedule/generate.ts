@@ -36,6 +36,8 @@ export interface GeneratedSchedule {
   scriptPath: string;
   pgDumpVersion: string;
   serverVersion: string;
+  /** The command that installs the schedule (run in `dir`). */
+  installCommand: string;
   /** How to install and check it, one step a line. */
   install: string[];
 }
@@ -78,6 +80,7 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
     scriptPath,
     pgDumpVersion: set.version,
     serverVersion: server.version,
+    installCommand: units.installCommand,
     install: [`Try it once now: ${scriptPath}`, ...units.install],
   };
 }

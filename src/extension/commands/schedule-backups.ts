@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { safeFileName } from '../../core/dump/naming';
 import { PgBackupError } from '../../core/errors';
+import { shQuote } from '../../core/pitr/quote';
 import { generateSchedule, parseEvery, type Every, type GeneratedSchedule, type ScheduleKind } from '../../core/schedule';
 import { backupFolders } from '../backup-folders';
 import type { Ctx } from '../context';
@@ -105,8 +106,7 @@ export const scheduleBackups = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | 
     for (const step of generated.install) ctx.log.info(`  ${step}`);
     if (!direct) {
       await vscode.window.showTextDocument(vscode.Uri.file(generated.scriptPath), { preview: false });
-      const install = generated.install.find((s) => /crontab|systemctl/.test(s)) ?? '';
-      const command = install.slice(install.indexOf(': ') + 2);
+      const command = `cd ${shQuote(dir)} && ${generated.installCommand}`;
       const choice = await vscode.window.showInformationMessage(
         `Backup job ${generated.job} written (${form.every.text}, keeping ${form.keep}). It reads the password from ~/.pgpass when it runs. To install it: ${command}`,
         'Copy Install Command',
