@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 
 /**
  * Read-only documents: the "other side" of a schema diff (the live database's rendering, or a file as it was
- * before an export) and reports (inspect, restore summary, restore drill), which then close without a "save?"
- * question. URIs are `pgbackup:/<label>/<path>`; the path's extension picks the language; contents are kept until
- * replaced.
+ * before an export), reports (inspect, restore summary, restore drill) and the WAL archiving lines, all of which
+ * close without a "save?" question. URIs are `pgbackup:/<label>/<path>`; the path's extension picks the language;
+ * contents are kept until replaced.
  */
 export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   static readonly scheme = 'pgbackup';

@@ -112,7 +112,9 @@ export const setupWalArchiving = (ctx: Ctx) => async (arg?: ConnectionsTreeNode 
     const setup = archiveSetup(source, current);
     // The same quoting pg uses for literals, for the ALTER SYSTEM lines shown.
     const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
-    const document = await vscode.workspace.openTextDocument({ language: 'properties', content: describeSetup(profile, current.version, source, current, setup, quote) });
+    // Read-only, like the reports: the lines are there to read and copy, and the tab closes without a question.
+    const uri = ctx.documents.put('wal-archiving', `${profile.name.replace(/[\\/]/g, '_')}.conf`, describeSetup(profile, current.version, source, current, setup, quote));
+    const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'properties');
     await vscode.window.showTextDocument(document, { preview: false });
     if (direct) return { current, setup, document };
     if (setup.apply === 'nothing') {
