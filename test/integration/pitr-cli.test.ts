@@ -7,9 +7,7 @@ import { basebackupCommand } from '../../src/cli/commands/basebackup';
 import { pitrConfigCommand } from '../../src/cli/commands/pitr-config';
 import { pitrWindowCommand } from '../../src/cli/commands/pitr-window';
 import { PgBackupError } from '../../src/core/errors';
-import { archiveCommand } from '../../src/core/pitr/commands';
-import { gucString } from '../../src/core/pitr/quote';
-import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { destroyCluster, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
 
 function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -29,9 +27,7 @@ describe('pg-backup basebackup and pitr', function () {
     dir = mkdtempSync(join(tmpdir(), 'pgb-pitr-cli-'));
     chmodSync(dir, 0o755);
     archive = join(dir, 'archive');
-    mkdirSync(archive);
-    chmodSync(archive, 0o777);
-    cluster = await startCluster({ conf: ['archive_mode = on', `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: archive }))}`] });
+    cluster = await startArchivingCluster(archive);
   });
   after(async () => {
     await destroyCluster(cluster);

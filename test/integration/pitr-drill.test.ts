@@ -14,11 +14,9 @@ import { drillToolSet, runPitrDrill, type PitrDrillOptions } from '../../src/cor
 import { CancelledError } from '../../src/core/errors';
 import { readBaseBackup, type BaseBackupInfo } from '../../src/core/physical/base-backup-info';
 import { takeBaseBackup } from '../../src/core/physical/basebackup';
-import { archiveCommand } from '../../src/core/pitr/commands';
 import type { PitrModel, RecoveryTarget } from '../../src/core/pitr/model';
-import { gucString } from '../../src/core/pitr/quote';
 import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
-import { destroyCluster, startCluster, type Cluster } from '../support/cluster';
+import { destroyCluster, startArchivingCluster, type Cluster } from '../support/cluster';
 
 const ROWS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,11 +36,9 @@ describe('PITR drill (PostgreSQL 15)', function () {
     work = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-drill-test-'));
     chmodSync(work, 0o755);
     archive = join(work, 'wal archive');
-    mkdirSync(archive, { mode: 0o777 });
-    chmodSync(archive, 0o777);
     scratchParent = join(work, 'scratch');
     mkdirSync(scratchParent, { mode: 0o755 });
-    cluster = await startCluster({ conf: ['archive_mode = on', `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: archive }))}`] });
+    cluster = await startArchivingCluster(archive);
     await cluster.psql('create table keep (id int); insert into keep values (1)');
     toolSet = drillToolSet(await discoverTools(), 15);
     const backupDir = join(work, 'base');

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConnectionString } from '../../src/core/connection/profile';
@@ -18,10 +18,9 @@ import { archiveSetup } from '../../src/core/pitr/archive-setup';
 import { recoverableWindow, type WindowResult } from '../../src/core/physical/wal-window';
 import { archiveCommand } from '../../src/core/pitr/commands';
 import type { PitrModel, RecoveryTarget } from '../../src/core/pitr/model';
-import { gucString } from '../../src/core/pitr/quote';
 import { renderRecoveryFiles } from '../../src/core/pitr/render';
 import { validateModel } from '../../src/core/pitr/validate';
-import { destroyCluster, freePort, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { destroyCluster, freePort, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
 
 const ROWS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -42,9 +41,7 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     work = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-pitr-'));
     chmodSync(work, 0o755);
     archive = join(work, "wal arch'ive");
-    mkdirSync(archive, { mode: 0o777 });
-    chmodSync(archive, 0o777);
-    cluster = await startCluster({ conf: ['archive_mode = on', `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: archive }))}`] });
+    cluster = await startArchivingCluster(archive);
     await cluster.psql('create table keep (id int); insert into keep values (1)');
     backupDir = join(work, 'base');
     await takeBaseBackup({

@@ -4,11 +4,13 @@
  * (initdb refuses root) everything runs as the `postgres` OS user through runuser.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { archiveCommand } from '../../src/core/pitr/commands';
+import { gucString } from '../../src/core/pitr/quote';
 
 const execFileP = promisify(execFile);
 
@@ -146,6 +148,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
   await cluster.start();
   return cluster;
+}
+
+/**
+ * A cluster that archives its WAL into `archive` with the archive_command pg-backup generates for a local folder.
+ * The folder is made (the server's OS user must write it, so it is world-writable).
+ */
+export async function startArchivingCluster(archive: string, opts: ClusterOptions = {}): Promise<Cluster> {
+  mkdirSync(archive, { recursive: true, mode: 0o777 });
+  chmodSync(archive, 0o777);
+  return startCluster({ ...opts, conf: ['archive_mode = on', `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: archive }))}`, ...(opts.conf ?? [])] });
 }
 
 /** Stops the cluster and removes its folder. */
