@@ -1,9 +1,9 @@
+import { quoteIdent } from './identifier';
+
 /** The part of a pg Client this needs. */
 interface Queryable {
   query(text: string, values?: unknown[]): Promise<unknown>;
 }
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Drops a database we created (a drill's scratch database, a cancelled restore's new one), ending the sessions
@@ -11,9 +11,9 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  */
 export async function dropOwnDatabase(c: Queryable, name: string, serverMajor: number): Promise<void> {
   if (serverMajor >= 13) {
-    await c.query(`drop database if exists ${quote(name)} with (force)`);
+    await c.query(`drop database if exists ${quoteIdent(name)} with (force)`);
     return;
   }
   await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
-  await c.query(`drop database if exists ${quote(name)}`);
+  await c.query(`drop database if exists ${quoteIdent(name)}`);
 }

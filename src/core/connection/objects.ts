@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { qualifiedIdent } from './identifier';
 
 export interface TableRef {
   schema: string;
@@ -33,5 +34,5 @@ export async function listTables(c: Client): Promise<TableRef[]> {
 
 /** A pg_dump -t/-n pattern that matches exactly this name (quoted, so case and dots are literal). */
 export function exactPattern(...parts: string[]): string {
-  return parts.map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+  return qualifiedIdent(...parts);
 }

@@ -7,6 +7,7 @@ import { describeParams, type ConnParams } from '../connection/profile';
 import { PgBackupError } from '../errors';
 import { dropOwnDatabase } from '../connection/drop-database';
 import { serverInfo, type ServerInfo } from '../connection/server-info';
+import { quoteIdent } from '../connection/identifier';
 
 /** `pgbackup_drill_<db>_<yyyymmddhhmmss>` (UTC): lower-case, one identifier, within NAMEDATALEN. */
 export function scratchDatabaseName(database: string | undefined, at: Date): string {
@@ -15,13 +16,11 @@ export function scratchDatabaseName(database: string | undefined, at: Date): str
   return `pgbackup_drill_${db.slice(0, 63 - 'pgbackup_drill__'.length - stamp.length)}_${stamp}`;
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** Creates the database; returns what the server is. */
 export async function createScratchDatabase(server: ConnParams, password: string | undefined, name: string): Promise<ServerInfo> {
   return withClient(server, { password }, async (c) => {
     const info = await serverInfo(c);
-    await c.query(`create database ${quote(name)} template template0`).catch((e: Error) => {
+    await c.query(`create database ${quoteIdent(name)} template template0`).catch((e: Error) => {
       throw new PgBackupError(`Cannot create the scratch database ${name} on ${describeParams(server)}: ${e.message}`, 'database', e.message, 'The drill needs a role that may create databases (CREATEDB), or a throwaway local cluster.');
     });
     return info;

@@ -1,3 +1,4 @@
+import { qualifiedIdent } from '../connection/identifier';
 import { CancelledError, PgBackupError } from '../errors';
 import { renderCommandLine, runTool } from '../process/run-tool';
 import type { Queryable } from './existing';
@@ -111,8 +112,6 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
 /** The command line to show before running (passwords never appear in it: they go through the environment). */
 export const restoreCommandLine = (pgRestore: string, args: readonly string[]): string => renderCommandLine(pgRestore, args);
 
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
 /** Row counts of the tables whose data the plan loaded, counted in the target after the restore. */
 export async function restoredRowCounts(client: Queryable, plan: RestorePlan): Promise<{ table: string; rows: number | null }[]> {
   const out: { table: string; rows: number | null }[] = [];
@@ -120,7 +119,7 @@ export async function restoredRowCounts(client: Queryable, plan: RestorePlan): P
     if (i.action === 'skip' || i.entry.desc !== 'TABLE DATA' || !i.entry.namespace) continue;
     const table = `${i.entry.namespace}.${i.entry.tag}`;
     const rows = await client
-      .query<{ n: string }>(`select count(*) as n from ${quoteIdent(i.entry.namespace)}.${quoteIdent(i.entry.tag)}`)
+      .query<{ n: string }>(`select count(*) as n from ${qualifiedIdent(i.entry.namespace, i.entry.tag)}`)
       .then((r) => Number(r.rows[0].n))
       .catch(() => null); // the table may have failed to restore: the errors say why
     out.push({ table, rows });

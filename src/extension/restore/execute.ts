@@ -16,6 +16,7 @@ import type { ToolSet } from '../../core/tools/discover';
 import { toolPath } from '../../core/tools/pick';
 import type { Ctx } from '../context';
 import type { RestoreTarget } from './target';
+import { qualifiedIdent } from '../../core/connection/identifier';
 
 export interface RestoreOutcome {
   archivePath: string;
@@ -103,8 +104,7 @@ export async function runPlainRestore(ctx: Ctx, path: string, target: RestoreTar
     const out: { table: string; rows: number | null }[] = [];
     for (const table of [...(await listTargetTables(c))].sort()) {
       const [schema, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
-      const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-      out.push({ table, rows: await c.query(`select count(*) as n from ${q(schema)}.${q(name)}`).then((r) => Number(r.rows[0].n)).catch(() => null) });
+      out.push({ table, rows: await c.query(`select count(*) as n from ${qualifiedIdent(schema, name)}`).then((r) => Number(r.rows[0].n)).catch(() => null) });
     }
     return out;
   });
