@@ -5,6 +5,7 @@ import { listDatabases, serverInfo } from '../../core/connection/server-info';
 import { CancelledError, errorMessage } from '../../core/errors';
 import { listTargetTables } from '../../core/restore/existing';
 import type { Ctx } from '../context';
+import { quoteIdent } from '../../core/connection/identifier';
 
 /** Where a restore goes: a database on a saved connection, new (created first) or existing. */
 export interface RestoreTarget {
@@ -27,8 +28,6 @@ export const databaseNames = (ctx: Ctx, profile: ConnectionProfile, interactive 
 export const targetTables = (ctx: Ctx, profile: ConnectionProfile, database: string): Promise<Set<string>> =>
   ctx.connections.with(profile, { database }, listTargetTables);
 
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
 /** CREATE DATABASE on the connection's own database (CREATE DATABASE cannot run inside the target itself). */
 async function createDatabase(ctx: Ctx, profile: ConnectionProfile, name: string): Promise<void> {
   await ctx.connections.with(profile, {}, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
@@ -47,16 +46,16 @@ export async function restoreInto<T>(ctx: Ctx, target: RestoreTarget, run: () =>
     return await run();
   } catch (e) {
     if (!(e instanceof CancelledError)) throw e;
-    const what = `The restore into the new database "${target.database}"`;
+    let dropped = true;
     try {
       await ctx.connections.with(target.profile, {}, async (c) => dropOwnDatabase(c, target.database, (await serverInfo(c)).major));
       ctx.log.info(`Dropped ${target.database} on ${target.profile.name}: its restore was cancelled.`);
-      throw new CancelledError(`${what} (dropped again, it held only part of the backup)`);
     } catch (dropError) {
-      if (dropError instanceof CancelledError) throw dropError;
+      dropped = false;
       ctx.log.error(`Could not drop ${target.database} after the cancel: ${errorMessage(dropError)}`);
-      throw new CancelledError(`${what} (it stays, with what was restored before the cancel)`);
     }
+    const what = `The restore into the new database "${target.database}"`;
+    throw new CancelledError(`${what} (${dropped ? 'dropped again, it held only part of the backup' : 'it stays, with what was restored before the cancel'})`);
   }
 }
 
