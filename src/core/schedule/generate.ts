@@ -48,6 +48,7 @@ export interface GeneratedSchedule {
  * ~/.pgpass or PGPASSFILE when it runs.
  */
 export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSchedule> {
+  if (!SCHEDULE_KINDS.includes(r.kind)) throw new PgBackupError(`The schedule kind must be cron or systemd, not "${r.kind}".`, 'usage');
   const env = r.env ?? process.env;
   const resolved = resolveParams(r.params, env);
   const server = await withClient(r.params, { password: r.password, env }, serverInfo);
@@ -68,7 +69,6 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
     keep: r.keep,
     generated: new Date(),
   });
-  if (!SCHEDULE_KINDS.includes(r.kind)) throw new PgBackupError(`The schedule kind must be cron or systemd, not "${r.kind}".`, 'usage');
   const units = r.kind === 'cron' ? renderCron(job, r.every, scriptPath, join(r.dir, `${job}.log`)) : renderSystemd(job, r.every, scriptPath);
   await mkdir(r.dir, { recursive: true });
   await writeFile(scriptPath, script, { mode: 0o755 });
