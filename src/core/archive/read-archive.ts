@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { bufferSource, fileSource, openForReading, withHead } from './byte-source';
 import { formatOfHead, isDirectoryArchive, PLAIN_DUMP_ADVICE } from './detect';
 import { findTarMember } from './tar';
-import { parseArchive } from './toc-parser';
+import { FIRST_CHUNK, parseArchive } from './toc-parser';
 import type { ArchiveFormat, ArchiveInfo } from './types';
 
 /** The archive format from the file's first bytes; a plain SQL dump or a non-archive throws. */
@@ -14,9 +14,6 @@ function archiveFormat(head: Buffer, path: string, isDir: boolean): ArchiveForma
   if (format === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', undefined, PLAIN_DUMP_ADVICE);
   return format;
 }
-
-/** The first read of an archive: enough for the format test, the header and a small TOC (the parser's first window). */
-const FIRST_READ = 64 * 1024;
 
 /**
  * Reads the header and table of contents of a custom, tar or directory archive natively, touching only the
@@ -30,7 +27,7 @@ export async function readArchive(path: string): Promise<ArchiveInfo> {
   try {
     const size = (await fh.stat()).size;
     const whole = fileSource(fh, file, 0, size);
-    const head = await whole.read(0, FIRST_READ);
+    const head = await whole.read(0, FIRST_CHUNK); // the format test, then the parser's first window
     const format = archiveFormat(head, path, isDir);
     let src = withHead(whole, head);
     if (format === 'tar') {

@@ -23,7 +23,8 @@ const COMPRESSION_BY_CODE: readonly CompressionMethod[] = ['none', 'gzip', 'lz4'
 /** pg_backup.h teSection. */
 const SECTION_BY_CODE: Record<number, TocSection> = { 1: 'none', 2: 'pre-data', 3: 'data', 4: 'post-data' };
 
-const FIRST_CHUNK = 64 * 1024;
+/** The parser's first window; readArchive's first read is this size, so that read serves it. */
+export const FIRST_CHUNK = 64 * 1024;
 /** The largest read: a TOC that outgrows one is read in several. */
 const MAX_CHUNK = 16 * 1024 * 1024;
 
