@@ -48,7 +48,7 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
       assert.equal(a.format, format);
       assert.equal(l.header['Format'], format.toUpperCase());
       assert.equal(l.header['dbname'], a.database);
-      assert.equal(Number(l.header['TOC Entries']), a.entries.length);
+      assert.equal(Number(l.header['TOC Entries']), a.toc.count);
       assert.equal(Number(l.header['Compression']), a.compression.level);
       assert.equal(a.compression.method, a.compression.level === 0 ? 'none' : 'gzip');
       assert.equal(l.header['Dump Version'], `${a.version.major}.${a.version.minor}-${a.version.rev}`);
@@ -57,7 +57,7 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
       assert.equal(l.header['Dumped from database version'], a.serverVersion);
       assert.equal(l.header['Dumped by pg_dump version'], a.pgDumpVersion);
       assert.ok(l.created.startsWith(a.created.local), `${l.created} vs ${a.created.local}`);
-      assert.deepEqual(a.entries.filter((e) => isRestorable(e)).map(listLine), l.lines);
+      assert.deepEqual(a.toc.entries().filter((e) => isRestorable(e)).map(listLine), l.lines);
     });
   }
 
@@ -74,17 +74,17 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
       if (deps) expected.set(last, deps[1].trim().split(/\s+/).map(Number));
     }
     assert.ok(expected.size > 10);
-    for (const e of a.entries) assert.deepEqual(e.dependencies, expected.get(e.dumpId) ?? [], `dependencies of ${e.dumpId} ${e.desc} ${e.tag}`);
+    for (const e of a.toc.entries()) assert.deepEqual(e.dependencies, expected.get(e.dumpId) ?? [], `dependencies of ${e.dumpId} ${e.desc} ${e.tag}`);
   });
 
   it('reports data offsets for a custom file and data files for a directory one', async () => {
     const custom = await readArchive(await dump('offsets.dump', ['-Fc']));
-    const data = custom.entries.filter((e) => e.desc === 'TABLE DATA');
+    const data = custom.toc.entries().filter((e) => e.desc === 'TABLE DATA');
     assert.equal(data.length, 5);
     assert.ok(data.every((e) => e.dataState === 'set' && (e.dataOffset ?? 0) > 0));
     const dirPath = await dump('files.dir', ['-Fd']);
     const directory = await readArchive(dirPath);
-    const files = directory.entries.filter((e) => e.desc === 'TABLE DATA').map((e) => e.dataFile ?? '');
+    const files = directory.toc.entries().filter((e) => e.desc === 'TABLE DATA').map((e) => e.dataFile ?? '');
     // pg_dump 15 records "NNNN.dat" and adds ".gz" when it opens a compressed file.
     assert.equal(files.length, 5);
     for (const f of files) assert.ok(existsSync(join(dirPath, `${f}.gz`)), `${f}.gz is in ${dirPath}`);

@@ -63,7 +63,7 @@ describe('pg-backup schedule: the generated job, run for real', function () {
     assert.match(sidecar.serverVersion, /^15\.\d+/);
     assert.equal(sidecar.scheduledBy, 'pg-backup-shop');
     const archive = await readArchive(newest);
-    assert.ok(archive.entries.some((e) => e.desc === 'TABLE DATA' && e.tag === 'orders'));
+    assert.ok(archive.toc.entries().some((e) => e.desc === 'TABLE DATA' && e.tag === 'orders'));
   });
 
   it('a failed run exits non-zero, leaves no partial file and deletes no backup', async () => {

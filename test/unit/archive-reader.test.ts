@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { detectArchiveFormat } from '../../src/core/archive/detect';
 import { isRestorable, listLine, renderListFile } from '../../src/core/archive/list-file';
 import { readArchive } from '../../src/core/archive/read-archive';
+import { WindowText } from '../../src/core/archive/window-text';
 import { PgBackupError } from '../../src/core/errors';
 import { sampleEntries, writeCustom, writeToc, writeTar, type FixtureSpec } from './archive-writer';
 
@@ -47,8 +48,8 @@ describe('archive reader', () => {
 
     it('reads every entry field, relkind and table access method included', async () => {
       const a = await readArchive(file('v1.16-fields.dump', writeCustom(spec16)));
-      assert.equal(a.entries.length, 4);
-      const [schema, table, data, comment] = a.entries;
+      assert.equal(a.toc.count, 4);
+      const [schema, table, data, comment] = a.toc.entries();
       assert.equal(schema.namespace, null);
       assert.equal(table.relkind, 'r');
       assert.equal(table.tableam, 'heap');
@@ -76,8 +77,8 @@ describe('archive reader', () => {
     it('reads the method byte and no relkind', async () => {
       const a = await readArchive(file('v1.15-custom-lz4.dump', writeCustom({ ...spec16, version: [1, 15, 0], compression: 'lz4' })));
       assert.deepEqual(a.compression, { method: 'lz4', level: null });
-      assert.equal(a.entries[1].relkind, null);
-      assert.equal(a.entries[1].tableam, 'heap');
+      assert.equal(a.toc.entries()[1].relkind, null);
+      assert.equal(a.toc.entries()[1].tableam, 'heap');
     });
   });
 
@@ -85,8 +86,8 @@ describe('archive reader', () => {
     it('reads a gzip level and leaves tableam empty', async () => {
       const a = await readArchive(file('v1.13.dump', writeCustom({ ...spec16, version: [1, 13, 0], level: 6 })));
       assert.deepEqual(a.compression, { method: 'gzip', level: 6 });
-      assert.equal(a.entries[1].tableam, null);
-      assert.equal(a.entries[3].tag, 'TABLE products');
+      assert.equal(a.toc.entries()[1].tableam, null);
+      assert.equal(a.toc.entries()[3].tag, 'TABLE products');
     });
   });
 
@@ -107,8 +108,8 @@ describe('archive reader', () => {
       dependencies: i > 0 ? [i + 199, 1] : [],
     }));
     const a = await readArchive(file('utf8-many.dump', writeCustom({ version: [1, 14, 0], entries }, 100_000)));
-    assert.equal(a.entries.length, entries.length);
-    a.entries.forEach((got, i) => {
+    assert.equal(a.toc.count, entries.length);
+    a.toc.entries().forEach((got, i) => {
       const want = entries[i];
       const fields = { tag: got.tag, desc: got.desc, namespace: got.namespace, owner: got.owner, defn: got.defn, dropStmt: got.dropStmt, dependencies: got.dependencies };
       assert.deepEqual(fields, { tag: want.tag, desc: want.desc, namespace: want.namespace, owner: want.owner, defn: want.defn, dropStmt: want.dropStmt, dependencies: want.dependencies }, `entry ${i}`);
@@ -134,8 +135,8 @@ describe('archive reader', () => {
     assert.equal(await detectArchiveFormat(d), 'directory');
     const a = await readArchive(d);
     assert.equal(a.format, 'directory');
-    assert.equal(a.entries[2].dataFile, '3.dat.zst');
-    assert.equal(a.entries[1].dataFile, null);
+    assert.equal(a.toc.entries()[2].dataFile, '3.dat.zst');
+    assert.equal(a.toc.entries()[1].dataFile, null);
   });
 
   it('finds toc.dat in a tar archive even when it is not the first member', async () => {
@@ -144,7 +145,7 @@ describe('archive reader', () => {
     assert.equal(await detectArchiveFormat(p), 'tar');
     const a = await readArchive(p);
     assert.equal(a.format, 'tar');
-    assert.equal(a.entries.length, 4);
+    assert.equal(a.toc.count, 4);
   });
 
   it('says which format the header claims when it disagrees with the file', async () => {
@@ -225,7 +226,7 @@ describe('archive reader', () => {
         const p = file(`fuzz-${i % 2}.bin`, i % 5 === 0 ? bytes.subarray(0, rand(bytes.length)) : bytes);
         try {
           const a = await readArchive(p);
-          assert.ok(Array.isArray(a.entries));
+          assert.ok(Array.isArray(a.toc.entries()));
         } catch (e) {
           assert.ok(e instanceof PgBackupError, `case ${i}: ${String((e as Error).stack)}`);
           typed++;
@@ -234,6 +235,21 @@ describe('archive reader', () => {
       assert.ok(typed > 500, `only ${typed} of 3000 mutations were rejected`);
       assert.ok(Date.now() - started < 90000, `took ${Date.now() - started} ms`);
     });
+  });
+});
+
+describe('window text (the TOC\'s strings, decoded when asked for)', () => {
+  it('decodes any range in any order, ASCII as latin1 substrings and the rest as UTF-8', () => {
+    // ASCII runs far apart (past the look-ahead) with UTF-8 and binary bytes between them, at an odd offset.
+    const parts = ['x', 'a'.repeat(70_000), 'Zoë ünïcödé 🚀', 'b'.repeat(100), '\u00ff\u0080', 'c'.repeat(70_000), 'Straße'];
+    const whole = Buffer.concat([Buffer.from([0x81, 0x00, 0xfe]), ...parts.map((p) => Buffer.from(p, 'utf8'))]);
+    const buf = whole.subarray(1);
+    const ranges: [number, number][] = [];
+    for (let start = 0; start < buf.length; start += 997) ranges.push([start, Math.min(buf.length, start + 1 + ((start * 7) % 300))]);
+    for (const order of [ranges, [...ranges].reverse(), ranges.filter((_, i) => i % 2).concat(ranges.filter((_, i) => i % 2 === 0))]) {
+      const text = new WindowText(buf);
+      for (const [a, b] of order) assert.equal(text.decode(a, b), buf.toString('utf8', a, b), `bytes ${a}..${b}`);
+    }
   });
 });
 

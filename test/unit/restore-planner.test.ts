@@ -20,7 +20,7 @@ describe('restore planner', () => {
   let archive: ArchiveInfo;
   let index: TocIndex;
   const find = (desc: string, tag: string) => {
-    const e = archive.entries.find((x) => x.desc === desc && x.tag === tag);
+    const e = archive.toc.entries().find((x) => x.desc === desc && x.tag === tag);
     assert.ok(e, `${desc} ${tag} is in the fixture`);
     return e;
   };
@@ -30,7 +30,7 @@ describe('restore planner', () => {
 
   before(async () => {
     archive = await readArchive(FIXTURE);
-    index = buildTocIndex(archive.entries);
+    index = buildTocIndex(archive.toc.entries());
   });
 
   describe('selection specs', () => {
@@ -86,7 +86,7 @@ describe('restore planner', () => {
       assert.equal(byName.get('SEQUENCE shop.products_id_seq')?.reason, 'sequence owned by TABLE shop.products');
       assert.equal(byName.get('SEQUENCE shop.sku_seq')?.reason, 'sequence used by a default of TABLE shop.products');
       assert.equal(byName.get('SEQUENCE SET shop.sku_seq')?.via, find('SEQUENCE', 'sku_seq').dumpId);
-      const positions = c.items.map((i) => archive.entries.indexOf(i.entry));
+      const positions = c.items.map((i) => archive.toc.entries().indexOf(i.entry));
       assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
     });
 
@@ -131,7 +131,7 @@ describe('restore planner', () => {
 
     it('brings a schema\'s contents when the schema is chosen', () => {
       const c = closureOf(['SCHEMA:shop'], false);
-      const inShop = archive.entries.filter((e) => e.namespace === 'shop').length;
+      const inShop = archive.toc.entries().filter((e) => e.namespace === 'shop').length;
       assert.equal(c.items.length, inShop + 1);
     });
   });

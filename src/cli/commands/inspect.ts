@@ -46,17 +46,18 @@ export const inspectCommand: CliCommand = {
     }
     const info = await readArchive(path);
     if (json) {
-      io.out(JSON.stringify({ ...info, sidecar }, null, 2));
+      const { toc, ...header } = info;
+      io.out(JSON.stringify({ ...header, entries: toc.entries(), sidecar }, null, 2));
       return EXIT.ok;
     }
-    const kinds = countByKind(info.entries).map(([k, n]) => `${n} ${k}`);
+    const kinds = countByKind(info.toc).map(([k, n]) => `${n} ${k}`);
     io.out(
       [
         ...listHeader(info).slice(0, -4),
         `;     Contents: ${kinds.join(', ')}`,
         ...(sidecar ? sidecarLines(path, sidecar) : []),
         ...listHeader(info).slice(-4),
-        ...info.entries.filter((e) => isRestorable(e)).map(listLine),
+        ...info.toc.entries().filter((e) => isRestorable(e)).map(listLine),
       ].join('\n'),
     );
     return EXIT.ok;

@@ -43,7 +43,7 @@ export function listHeader(info: ArchiveInfo): string[] {
     ';',
     `; Archive created at ${info.created.local}`,
     `;     dbname: ${sanitize(info.database, false)}`,
-    `;     TOC Entries: ${info.entries.length}`,
+    `;     TOC Entries: ${info.toc.count}`,
     `;     Compression: ${c.method}${c.level !== null && c.level !== 0 ? ` (level ${c.level})` : ''}`,
     `;     Dump Version: ${versionText(info.version)}-${info.version.rev}`,
     `;     Format: ${info.format.toUpperCase()}`,

@@ -1,37 +1,9 @@
-/** Buffer's own decoders, without toString's argument handling: most of the TOC's cost is its strings. */
-interface Sliceable {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-}
+import type { Toc } from './toc';
+import { WindowText } from './window-text';
 
-/**
- * Position of the first byte >= 0x80 in buf[from, buf.length), or buf.length: four bytes at a time through
- * `words`, a Uint32Array over the buffer's memory whose element 0 is buf[wordBase].
- */
-function findNonAscii(buf: Buffer, words: Uint32Array, wordBase: number, from: number): number {
-  const n = buf.length;
-  let i = from;
-  while (i < n && (i < wordBase || ((i - wordBase) & 3) !== 0)) {
-    if (buf[i] >= 0x80) return i;
-    i++;
-  }
-  let w = (i - wordBase) >> 2;
-  const wn = words.length;
-  while (w < wn && (words[w] & 0x80808080) === 0) w++;
-  for (i = Math.max(i, wordBase + w * 4); i < n; i++) if (buf[i] >= 0x80) return i;
-  return n;
-}
-
-/** A Uint32Array over the 4-byte-aligned middle of `buf`, and the buffer index of its first element. */
-function wordView(buf: Buffer): { words: Uint32Array; wordBase: number } {
-  const wordBase = (4 - (buf.byteOffset & 3)) & 3;
-  const count = buf.length > wordBase ? (buf.length - wordBase) >>> 2 : 0;
-  return { words: new Uint32Array(buf.buffer, buf.byteOffset + wordBase, count), wordBase };
-}
-
-/** Size of sharedStr's table (a power of two), and the longest string it keeps. */
-const SHARED_SLOTS = 256;
-const MAX_SHARED = 64;
+/** Size of atom's table (a power of two), and the longest string it looks up. */
+const ATOM_SLOTS = 256;
+const MAX_ATOM = 64;
 
 /** Thrown (not an Error: it is control flow) when the buffered window ends before the source does. */
 export const NEED_MORE = Symbol('need more bytes');
@@ -46,21 +18,12 @@ export class SourceEnded {
  * ReadOffset). `base` is the source position of buf[0]; `complete` says the window reaches the source's end.
  */
 export class TocCursor {
-  /**
-   * The whole window decoded as latin1, once: a string whose bytes are all ASCII (nearly all of them: the TOC is
-   * SQL and names; its binary integers are what is not) is then a substring, which V8 makes without copying,
-   * instead of one decoder call per string. Strings holding a byte >= 0x80 are decoded as UTF-8 one by one.
-   */
-  private text: string | undefined;
-  /** Position of a non-ASCII byte in the window (or its length): the first one at or after any position up to it. */
-  private nextNonAscii = -1;
-  private words!: Uint32Array;
-  private wordBase = 0;
-  /** sharedStr's table: where in the window each slot's string was read, its byte length, the string. */
-  private readonly sharedAt = new Int32Array(SHARED_SLOTS);
-  private readonly sharedLen = new Int32Array(SHARED_SLOTS);
-  private readonly shared: string[] = new Array<string>(SHARED_SLOTS).fill('');
-  private readonly scratch: number[] = [];
+  /** The window's strings. */
+  text: WindowText;
+  /** atom's table: where in the window each slot's string was read, its byte length, its index in Toc.atoms. */
+  private readonly atomAt = new Int32Array(ATOM_SLOTS);
+  private readonly atomLen = new Int32Array(ATOM_SLOTS);
+  private readonly atomId = new Int32Array(ATOM_SLOTS);
 
   constructor(
     public buf: Buffer,
@@ -70,13 +33,8 @@ export class TocCursor {
     readonly sourceSize: number,
     public intSize = 4,
   ) {
-    this.viewWords();
-  }
-
-  private viewWords(): void {
-    ({ words: this.words, wordBase: this.wordBase } = wordView(this.buf));
-    this.nextNonAscii = -1;
-    this.sharedAt.fill(-1);
+    this.text = new WindowText(buf);
+    this.atomAt.fill(-1);
   }
 
   /** Moves the window: `buf` now starts at source position `base`. */
@@ -84,8 +42,8 @@ export class TocCursor {
     this.buf = buf;
     this.base = base;
     this.pos = 0;
-    this.text = undefined;
-    this.viewWords();
+    this.text = new WindowText(buf);
+    this.atomAt.fill(-1);
     this.complete = base + buf.length >= this.sourceSize;
   }
 
@@ -140,44 +98,44 @@ export class TocCursor {
     if (len <= 0) return len === 0 ? '' : null;
     const start = this.pos;
     this.pos += len;
-    return this.decode(start, this.pos);
+    return this.text.decodeOne(start, this.pos);
+  }
+
+  /** A ReadStr kept as where its bytes are: spans[at] = start in the window, spans[at + 1] = length (-1 for NULL). */
+  span(spans: Int32Array, at: number): void {
+    const len = this.strLength();
+    spans[at] = this.pos;
+    spans[at + 1] = len < 0 ? -1 : len;
+    if (len > 0) this.pos += len;
   }
 
   /**
-   * A ReadStr that repeats from entry to entry (kinds, schemas, owners, access methods): the same string object
-   * each time its bytes recur, found in a 256-slot table of the window's earlier occurrences (keyed by length,
-   * first and last byte; the bytes are compared). Ten thousand entries then make a handful of strings instead of
-   * ten thousand copies for the garbage collector.
+   * A ReadStr that repeats from entry to entry (kinds, schemas, owners, access methods), as its index in
+   * `toc.atoms`: the same index each time its bytes recur, found in a 256-slot table of the window's earlier
+   * occurrences (keyed by length, first and last byte; the bytes are compared). Ten thousand entries then make a
+   * handful of strings instead of ten thousand copies for the garbage collector.
    */
-  sharedStr(): string | null {
+  atom(toc: Toc): number {
     const len = this.strLength();
-    if (len <= 0) return len === 0 ? '' : null;
+    if (len <= 0) return len === 0 ? 1 : 0;
     const start = this.pos;
     const end = start + len;
     this.pos = end;
-    if (len > MAX_SHARED) return this.decode(start, end);
+    if (len > MAX_ATOM) return toc.atoms.push(this.text.decodeOne(start, end)) - 1;
     const buf = this.buf;
     // The length and the first and last bytes pick the slot: enough to tell kinds, schemas and owners apart.
-    const slot = (len * 31 + buf[start] * 7 + buf[end - 1]) & (SHARED_SLOTS - 1);
-    const seen = this.sharedAt[slot];
-    if (seen >= 0 && this.sharedLen[slot] === len) {
+    const slot = (len * 31 + buf[start] * 7 + buf[end - 1]) & (ATOM_SLOTS - 1);
+    const seen = this.atomAt[slot];
+    if (seen >= 0 && this.atomLen[slot] === len) {
       let i = 0;
       while (i < len && buf[seen + i] === buf[start + i]) i++;
-      if (i === len) return this.shared[slot];
+      if (i === len) return this.atomId[slot];
     }
-    const s = this.decode(start, end);
-    this.sharedAt[slot] = start;
-    this.sharedLen[slot] = len;
-    this.shared[slot] = s;
-    return s;
-  }
-
-  /** buf[start, end) as a string: a substring of the window's latin1 text when ASCII, else UTF-8 decoded. */
-  private decode(start: number, end: number): string {
-    if (this.nextNonAscii < start) this.nextNonAscii = findNonAscii(this.buf, this.words, this.wordBase, start);
-    if (this.nextNonAscii < end) return (this.buf as unknown as Sliceable).utf8Slice(start, end);
-    if (this.text === undefined) this.text = (this.buf as unknown as Sliceable).latin1Slice(0, this.buf.length);
-    return this.text.substring(start, end);
+    const id = toc.atoms.push(this.text.decodeOne(start, end)) - 1;
+    this.atomAt[slot] = start;
+    this.atomLen[slot] = len;
+    this.atomId[slot] = id;
+    return id;
   }
 
   /**
@@ -201,11 +159,21 @@ export class TocCursor {
     return negative ? -v : v;
   }
 
-  /** numStr values up to a NULL string (an entry's dependency list), in an array of exactly their number. */
-  numStrList(): number[] {
-    let n = 0;
-    for (let d = this.numStr(); d !== null; d = this.numStr()) this.scratch[n++] = d;
-    return this.scratch.slice(0, n);
+  /**
+   * numStr values up to a NULL string (an entry's dependency list), appended to toc.deps from index `from`; the
+   * index after the last. A value that is no int32 cannot be a dump id and is kept as 0, which none is.
+   */
+  numStrsInto(toc: Toc, from: number): number {
+    let n = from;
+    for (let d = this.numStr(); d !== null; d = this.numStr()) {
+      if (n === toc.deps.length) {
+        const grown = new Int32Array(toc.deps.length * 2 + 16);
+        grown.set(toc.deps);
+        toc.deps = grown;
+      }
+      toc.deps[n++] = d === (d | 0) ? d : 0;
+    }
+    return n;
   }
 
   /** Skips a ReadStr whose value is not needed. */
@@ -229,11 +197,19 @@ export class TocCursor {
    */
   offset(offSize: number): { flag: number; offset: number } {
     this.need(1 + offSize);
-    const flag = this.buf[this.pos++];
+    const buf = this.buf;
+    const p = this.pos;
+    this.pos = p + 1 + offSize;
+    const flag = buf[p];
+    if (offSize === 8) {
+      const lo = buf[p + 1] + buf[p + 2] * 0x100 + buf[p + 3] * 0x10000 + buf[p + 4] * 0x1000000;
+      const hi = buf[p + 5] + buf[p + 6] * 0x100 + buf[p + 7] * 0x10000 + buf[p + 8] * 0x1000000;
+      return { flag, offset: lo + hi * 0x100000000 };
+    }
     let v = 0;
     let mul = 1;
     for (let b = 0; b < offSize; b++) {
-      const bv = this.buf[this.pos++];
+      const bv = buf[p + 1 + b];
       if (b < 8) v += bv * mul;
       else if (bv !== 0) v = -1;
       mul *= 256;

@@ -1,7 +1,8 @@
 import { PgBackupError } from '../errors';
 import type { ByteSource } from './byte-source';
 import { NEED_MORE, SourceEnded, TocCursor } from './toc-cursor';
-import type { ArchiveFormat, ArchiveInfo, ArchiveVersion, CompressionMethod, TocEntry, TocSection } from './types';
+import { Atom, Span, Toc } from './toc';
+import type { ArchiveFormat, ArchiveInfo, ArchiveVersion, CompressionMethod } from './types';
 
 /** The archive versions this reader understands: 1.12 (pg_dump 9.0) to 1.16 (pg_dump 17+). */
 export const MIN_VERSION: ArchiveVersion = { major: 1, minor: 12, rev: 0 };
@@ -20,15 +21,15 @@ const FORMAT_CODE: Record<ArchiveFormat, number> = { custom: 1, tar: 3, director
 const FORMAT_BY_CODE: Record<number, string> = { 1: 'custom', 3: 'tar', 4: 'null', 5: 'directory' };
 /** common/compression.h pg_compress_algorithm. */
 const COMPRESSION_BY_CODE: readonly CompressionMethod[] = ['none', 'gzip', 'lz4', 'zstd'];
-/** pg_backup.h teSection. */
-const SECTION_BY_CODE: Record<number, TocSection> = { 1: 'none', 2: 'pre-data', 3: 'data', 4: 'post-data' };
+/** pg_backup.h teSection: none, pre-data, data, post-data. */
+const SECTION_CODES = new Set([1, 2, 3, 4]);
 
 /** The parser's first window; readArchive's first read is this size, so that read serves it. */
 export const FIRST_CHUNK = 64 * 1024;
 /** The largest read: a TOC that outgrows one is read in several. */
 const MAX_CHUNK = 16 * 1024 * 1024;
 
-type Header = Omit<ArchiveInfo, 'path' | 'format' | 'entries' | 'bytesRead'>;
+type Header = Omit<ArchiveInfo, 'path' | 'format' | 'toc' | 'bytesRead'>;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -84,42 +85,61 @@ function parseHeader(c: TocCursor, name: string, format: ArchiveFormat): Header 
 
 const entryLabel = (name: string, i: number, count: number) => `${name}: entry ${i + 1} of ${count}`;
 
-function parseEntry(c: TocCursor, h: Header, format: ArchiveFormat, name: string, i: number, count: number): TocEntry {
+/** What an entry holds, from the archive's version and format: worked out once, not per entry. */
+interface EntryLayout {
+  hasTableam: boolean;
+  hasRelkind: boolean;
+  /** Custom format: a data offset of offSize bytes; tar and directory: a data file name. */
+  custom: boolean;
+  offSize: number;
+}
+
+const entryLayout = (h: Header, format: ArchiveFormat): EntryLayout => ({
+  hasTableam: num(h.version) >= V1_14,
+  hasRelkind: num(h.version) >= V1_16,
+  custom: format === 'custom',
+  offSize: h.offSize,
+});
+
+/** Reads entry i into the TOC's columns (ReadToc's loop body); a retry after a refill overwrites them. */
+function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: number, count: number): void {
   const dumpId = c.int();
-  if (dumpId <= 0 || !Number.isSafeInteger(dumpId)) throw new PgBackupError(`${entryLabel(name, i, count)} has dump id ${dumpId}: the table of contents is corrupt.`, 'input');
-  const hadDumper = c.int() !== 0;
-  const tableOid = c.numStr() ?? 0;
-  const oid = c.numStr() ?? 0;
-  const tag = c.str() ?? '';
-  const desc = c.sharedStr() ?? '';
+  if (dumpId <= 0 || dumpId > 0x7fffffff) throw new PgBackupError(`${entryLabel(name, i, count)} has dump id ${dumpId}: the table of contents is corrupt.`, 'input');
+  toc.dumpIds[i] = dumpId;
+  toc.hadDumper[i] = c.int() !== 0 ? 1 : 0;
+  toc.tableOids[i] = c.numStr() ?? 0;
+  toc.oids[i] = c.numStr() ?? 0;
+  const spans = toc.spans;
+  const s = i * Span.Count * 2;
+  const a = i * Atom.Count;
+  c.span(spans, s + Span.Tag * 2);
+  toc.atomIds[a + Atom.Desc] = c.atom(toc);
   const sectionCode = c.int();
-  const section = SECTION_BY_CODE[sectionCode];
-  if (!section) throw new PgBackupError(`${entryLabel(name, i, count)} (${desc} ${tag}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
-  const defn = c.str();
-  const dropStmt = c.str();
-  const copyStmt = c.str();
-  const namespace = c.sharedStr();
-  const tablespace = c.sharedStr();
-  const v = num(h.version);
-  const tableam = v >= V1_14 ? c.sharedStr() : null;
-  const relkindCode = v >= V1_16 ? c.int() : 0;
-  const owner = c.sharedStr();
-  c.skipStr(); // "withOids": always "false" since PostgreSQL 12, kept in the format
-  const dependencies = c.numStrList();
-  let dataState: TocEntry['dataState'] = null;
-  let dataOffset: number | null = null;
-  let dataFile: string | null = null;
-  if (format === 'custom') {
-    const o = c.offset(h.offSize);
-    dataState = o.flag === 1 ? 'not-set' : o.flag === 2 ? 'set' : o.flag === 3 ? 'no-data' : null;
-    if (!dataState) throw new PgBackupError(`${entryLabel(name, i, count)} has an unexpected data offset flag ${o.flag}.`, 'input');
-    if (o.offset < 0) throw new PgBackupError(`${entryLabel(name, i, count)} has a data offset too large for a file.`, 'input');
-    dataOffset = dataState === 'set' ? o.offset : null;
-  } else {
-    dataFile = c.str() || null;
+  if (!SECTION_CODES.has(sectionCode)) {
+    throw new PgBackupError(`${entryLabel(name, i, count)} (${toc.desc(i)} ${c.text.decode(spans[s], spans[s] + Math.max(0, spans[s + 1]))}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
   }
-  const relkind = relkindCode > 0 && relkindCode < 128 ? String.fromCharCode(relkindCode) : null;
-  return { dumpId, hadDumper, tableOid, oid, tag, desc, section, defn, dropStmt, copyStmt, namespace, tablespace, tableam, relkind, owner, dependencies, dataState, dataOffset, dataFile };
+  toc.sections[i] = sectionCode;
+  c.span(spans, s + Span.Defn * 2);
+  c.span(spans, s + Span.DropStmt * 2);
+  c.span(spans, s + Span.CopyStmt * 2);
+  toc.atomIds[a + Atom.Namespace] = c.atom(toc);
+  toc.atomIds[a + Atom.Tablespace] = c.atom(toc);
+  toc.atomIds[a + Atom.Tableam] = h.hasTableam ? c.atom(toc) : 0;
+  const relkind = h.hasRelkind ? c.int() : 0;
+  toc.relkinds[i] = relkind > 0 && relkind < 128 ? relkind : 0;
+  toc.atomIds[a + Atom.Owner] = c.atom(toc);
+  c.skipStr(); // "withOids": always "false" since PostgreSQL 12, kept in the format
+  toc.depStart[i + 1] = c.numStrsInto(toc, toc.depStart[i]);
+  if (h.custom) {
+    const o = c.offset(h.offSize);
+    if (o.flag < 1 || o.flag > 3) throw new PgBackupError(`${entryLabel(name, i, count)} has an unexpected data offset flag ${o.flag}.`, 'input');
+    if (o.offset < 0) throw new PgBackupError(`${entryLabel(name, i, count)} has a data offset too large for a file.`, 'input');
+    toc.dataStates[i] = o.flag;
+    toc.dataOffsets[i] = o.offset;
+    spans[s + Span.DataFile * 2 + 1] = -1;
+  } else {
+    c.span(spans, s + Span.DataFile * 2);
+  }
 }
 
 /**
@@ -160,11 +180,15 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
     }
   };
   const header = await step(() => parseHeader(c, src.name, format), `${src.name} is truncated: it ends inside the archive header.`);
-  if (opts.headerOnly) return { format, ...header, entries: [], bytesRead: src.bytesRead() };
+  if (opts.headerOnly) return { format, ...header, toc: new Toc(0), bytesRead: src.bytesRead() };
   const count = await step(() => c.int(), `${src.name} is truncated: it ends right after the archive header.`);
   if (count < 0 || count > src.size) throw new PgBackupError(`${src.name} claims ${count} table of contents entries: the header is corrupt.`, 'input');
-  const entries: TocEntry[] = new Array(count);
+  // Every entry takes at least 15 integers (a sign byte and intSize bytes each): a count the rest of the file
+  // cannot hold is a truncated or corrupt file, found when the entries run out; columns for more are not made.
+  const toc = new Toc(Math.min(count, Math.floor((src.size - c.at) / (15 * (1 + header.intSize))) + 1));
+  toc.windows.push(c.text);
   const entriesStart = c.at;
+  const layout = entryLayout(header, format);
   // Entries are parsed in a synchronous loop (no await per entry); only a short window breaks out of it.
   let i = 0;
   while (i < count) {
@@ -172,7 +196,8 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
     try {
       for (; i < count; i++) {
         checkpoint = c.pos;
-        entries[i] = parseEntry(c, header, format, src.name, i, count);
+        parseEntry(c, toc, layout, src.name, i, count);
+        toc.windowOf[i] = toc.windows.length - 1;
       }
     } catch (e) {
       const truncated = () => new PgBackupError(`${src.name} is truncated: the table of contents ends after ${i} of ${count} entries.`, 'input');
@@ -181,7 +206,8 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
       c.pos = checkpoint;
       const rest = i > 0 ? (((c.base + checkpoint - entriesStart) / i) * (count - i) * 5) / 4 : 0;
       if (!(await refill(checkpoint, rest))) throw truncated();
+      toc.windows.push(c.text);
     }
   }
-  return { format, ...header, entries, bytesRead: src.bytesRead() };
+  return { format, ...header, toc, bytesRead: src.bytesRead() };
 }

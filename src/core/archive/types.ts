@@ -1,3 +1,5 @@
+import type { Toc } from './toc';
+
 /** What the native reader reports about a pg_dump archive (custom, tar or directory format). */
 export type ArchiveFormat = 'custom' | 'tar' | 'directory';
 export type CompressionMethod = 'none' | 'gzip' | 'lz4' | 'zstd';
@@ -54,7 +56,8 @@ export interface ArchiveInfo {
   database: string | null;
   serverVersion: string | null;
   pgDumpVersion: string | null;
-  entries: TocEntry[];
+  /** The table of contents (`toc.entries()` for the entries as objects). */
+  toc: Toc;
   /** Bytes read to get the header and TOC (never the data blocks). */
   bytesRead: number;
 }

@@ -1,4 +1,5 @@
-import { versionText, type ArchiveInfo, type TocEntry } from '../archive/types';
+import type { Toc } from '../archive/toc';
+import { versionText, type ArchiveInfo } from '../archive/types';
 import type { DumpSidecar } from '../dump/sidecar';
 import { formatBytes } from '../format';
 import type { BaseBackupInfo } from '../physical/base-backup-info';
@@ -10,9 +11,9 @@ function table(rows: [string, unknown][]): string {
 }
 
 /** Counts of TOC entries by kind, most common first: "47 TABLE DATA, 12 INDEX…". */
-export function countByKind(entries: readonly TocEntry[]): [string, number][] {
+export function countByKind(toc: Toc): [string, number][] {
   const m = new Map<string, number>();
-  for (const e of entries) m.set(e.desc, (m.get(e.desc) ?? 0) + 1);
+  for (let i = 0; i < toc.count; i++) m.set(toc.desc(i), (m.get(toc.desc(i)) ?? 0) + 1);
   return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
@@ -30,7 +31,7 @@ export function archiveReport(info: ArchiveInfo, sidecar?: DumpSidecar, sizeByte
       ['pg_dump version', info.pgDumpVersion],
       ['Compression', info.compression.method === 'none' ? 'none' : `${info.compression.method}${info.compression.level !== null && info.compression.level >= 0 ? ` level ${info.compression.level}` : ''}`],
       ['Size', sizeBytes !== undefined ? formatBytes(sizeBytes) : undefined],
-      ['Entries', info.entries.length],
+      ['Entries', info.toc.count],
       ['sha256', sidecar ? (typeof sidecar.sha256 === 'string' ? sidecar.sha256 : `${Object.keys(sidecar.sha256.files).length} files recorded`) : 'no sidecar: not recorded'],
       ['Options', sidecar ? JSON.stringify(sidecar.options) : undefined],
       ['Took', sidecar ? `${(sidecar.durationMs / 1000).toFixed(1)} s` : undefined],
@@ -38,13 +39,13 @@ export function archiveReport(info: ArchiveInfo, sidecar?: DumpSidecar, sizeByte
     '',
     `## Contents`,
     '',
-    countByKind(info.entries)
+    countByKind(info.toc)
       .map(([k, n]) => `${n} ${k}`)
       .join(', '),
     '',
     '| id | kind | schema | name | owner | depends on |',
     '|---:|---|---|---|---|---|',
-    ...info.entries.map((e) => `| ${e.dumpId} | ${cell(e.desc)} | ${cell(e.namespace ?? '')} | ${cell(e.tag)} | ${cell(e.owner ?? '')} | ${e.dependencies.join(', ')} |`),
+    ...info.toc.entries().map((e) => `| ${e.dumpId} | ${cell(e.desc)} | ${cell(e.namespace ?? '')} | ${cell(e.tag)} | ${cell(e.owner ?? '')} | ${e.dependencies.join(', ')} |`),
   ];
   return out.join('\n') + '\n';
 }

@@ -139,7 +139,7 @@ async function cancellable<T>(params: ConnParams, password: string | undefined, 
 async function compareObjects(c: Queryable, archive: ArchiveInfo | undefined): Promise<DrillObjects> {
   const counts = await catalogCounts(c);
   if (!archive) return { counts };
-  const expected = archive.entries.filter(isLookedUp);
+  const expected = archive.toc.entries().filter(isLookedUp);
   const found = await findExisting(c, expected);
   const missing = expected.filter((e) => !found.has(e.dumpId)).map((e) => ({ kind: e.desc, name: describeEntry(e).slice(e.desc.length + 1) }));
   return { expected: expected.length, missing, counts };
@@ -165,7 +165,7 @@ async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: 
     errors = await timed('restore', async () => {
       if (!p.dump.archive) return runPlainRestore({ psql: p.client.path, file: p.dump.path, conninfo: toConninfo(target), env: env.env, signal: o.signal, log: o.log });
       const args = ['--no-privileges', ...restoreArgv({ noOwner: true }, p.dump.path, toConninfo(target))];
-      const total = p.dump.archive.entries.length || 1;
+      const total = p.dump.archive.toc.count || 1;
       const onProgress = (r: { done: number; current: string }) => progress(`Restoring: ${r.current}`, 20 + Math.round((60 * r.done) / total));
       return (await runRestore({ pgRestore: p.client.path, args, env: env.env, signal: o.signal, total, onProgress, log: o.log })).errors;
     }).catch((e: unknown) => {
@@ -212,7 +212,7 @@ function judge(p: Prepared, checksum: Checksum, out: Outcome): Pick<RestoreDrill
   const missing = out.objects.missing ?? [];
   if (missing.length) problems.push(`${missing.length} object${missing.length > 1 ? 's' : ''} of the dump did not come back: ${listed(missing.map((m) => `${m.kind} ${m.name}`))}.`);
   const failedData = new Set(real.map((e) => e.dumpId));
-  const emptyAfterError = (p.dump.archive?.entries ?? [])
+  const emptyAfterError = (p.dump.archive?.toc.entries() ?? [])
     .filter((e) => e.desc === 'TABLE DATA' && failedData.has(e.dumpId))
     .map((e) => ({ e, rows: out.tables.find((t) => t.schema === e.namespace && t.name === e.tag)?.rows ?? 0 }))
     .filter((x) => x.rows === 0)

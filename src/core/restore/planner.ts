@@ -28,10 +28,10 @@ export interface PlannedRestore extends RestorePlan {
 
 /** Selection → closure → check against the target → plan and list file. */
 export async function planRestore(req: PlanRequest): Promise<PlannedRestore> {
-  const index = req.index ?? buildTocIndex(req.archive.entries);
+  const index = req.index ?? buildTocIndex(req.archive.toc.entries());
   const selected = req.select.length
     ? req.select.flatMap((s) => (typeof s === 'string' ? resolveSpec(index, parseSelectSpec(s)) : [s]))
-    : req.archive.entries;
+    : req.archive.toc.entries();
   const existingTables = req.target ? await listTargetTables(req.target) : undefined;
   const full = dependencyClosure(index, selected, { withDependents: req.withDependents, existingTables });
   const excluded = full.items.filter((i) => i.via !== null && req.exclude?.has(i.entry.dumpId));

@@ -34,7 +34,7 @@ export interface RestoreSelectedArgs {
 async function restoreDirect(ctx: Ctx, a: RestoreSelectedArgs): Promise<RestoreOutcome> {
   const info = await readArchive(a.path);
   const toolSet = await restoreTools(ctx, info);
-  const index = buildTocIndex(info.entries);
+  const index = buildTocIndex(info.toc.entries());
   const chosen = a.select.flatMap((s) => resolveSpec(index, parseSelectSpec(s)));
   const options = a.options ?? {};
   validateRestoreOptions(options, info.format);

@@ -87,7 +87,7 @@ export class RestorePanel {
       const started = performance.now();
       this.archive = readArchive(this.path).then((info) => {
         this.readMs = performance.now() - started;
-        return { info, index: buildTocIndex(info.entries) };
+        return { info, index: buildTocIndex(info.toc.entries()) };
       });
     }
     this.archive.catch(() => (this.archive = undefined));
@@ -148,7 +148,7 @@ export class RestorePanel {
         path: info.path, name: basename(info.path), format: info.format, database: info.database, created: info.created.local,
         pgDumpVersion: info.pgDumpVersion, serverVersion: info.serverVersion,
       },
-      entries: info.entries.map((e) => toPanelEntry(e, isRestorable(e))),
+      entries: info.toc.entries().map((e) => toPanelEntry(e, isRestorable(e))),
       connections,
       defaultTarget: { connection: connections[0] ?? '', database: suggestNewDatabaseName(info.database, []), kind: 'new' },
       readMs: this.readMs,
