@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listBackups } from '../../src/core/backups/catalog';
+import { versionsText } from '../../src/core/backups/versions-text';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'archive');
 
@@ -57,5 +58,15 @@ describe('backups catalog', () => {
     const names = (await listBackups([dir])).map((b) => b.name);
     assert.equal(names[0], 'shop-b.tar'); // its sidecar says 2030
     assert.equal(names.at(-1), 'shop-d.sql'); // a plain dump dates from its mtime, 2001
+  });
+});
+
+describe('backup versions, as the Backups view shows them', () => {
+  it('names the server major, and pg_dump\'s only when it differs', () => {
+    assert.equal(versionsText({ serverVersion: '15.4 (Debian 15.4-1)', pgDumpVersion: '15.10' }), 'PG 15');
+    assert.equal(versionsText({ serverVersion: '14.11', pgDumpVersion: '17.2' }), 'PG 14, pg_dump 17');
+    assert.equal(versionsText({ serverVersion: '9.6.24', pgDumpVersion: '9.6.24' }), 'PG 9.6');
+    assert.equal(versionsText({ pgDumpVersion: '16.1' }), 'pg_dump 16');
+    assert.equal(versionsText({}), undefined);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { majorOfVersion, parseToolVersion, type ToolSet } from '../../src/core/tools/discover';
+import { majorOfVersion, parseToolVersion, versionMajor, type ToolSet } from '../../src/core/tools/discover';
 import { installAdvice, pickToolSet } from '../../src/core/tools/pick';
 import { PgBackupError } from '../../src/core/errors';
 
@@ -13,6 +13,11 @@ describe('client tool discovery', () => {
     assert.equal(parseToolVersion('garbage'), undefined);
     assert.equal(majorOfVersion('15.18'), 15);
     assert.equal(majorOfVersion('9.6.24'), 9.6);
+    assert.equal(versionMajor('15.4 (Debian 15.4-1.pgdg120+1)'), 15);
+    assert.equal(versionMajor('17devel'), 17);
+    assert.equal(versionMajor('9.6.24'), 9.6);
+    assert.equal(versionMajor('garbage'), undefined);
+    assert.equal(versionMajor(undefined), undefined);
   });
 
   it('picks the lowest major that is >= the server', () => {

@@ -10,7 +10,6 @@ import { readArchive } from '../archive/read-archive';
 import type { ArchiveInfo } from '../archive/types';
 import { sidecarPath } from '../dump/naming';
 import { parseSidecar, type DumpSidecar } from '../dump/sidecar';
-import { majorOfVersion } from '../tools/discover';
 
 export interface DumpFacts {
   path: string;
@@ -64,10 +63,4 @@ export async function readDumpFacts(path: string): Promise<DumpFacts> {
   }
   if (typeof sidecar === 'object') Object.assign(facts, { database: sidecar.database, serverVersion: sidecar.serverVersion, pgDumpVersion: sidecar.pgDumpVersion });
   return facts;
-}
-
-/** The major of "15.18 (Debian …)" or "9.6.24"; undefined for no version. */
-export function versionMajor(version: string | undefined): number | undefined {
-  const v = /^(\d+(?:\.\d+)?)/.exec(version ?? '')?.[1];
-  return v ? majorOfVersion(v) : undefined;
 }

@@ -56,6 +56,12 @@ export function majorOfVersion(version: string): number {
   return a >= 10 ? a : Number(`${a}.${b ?? 0}`);
 }
 
+/** The major of "15.18 (Debian …)" or "9.6.24"; undefined for no version. */
+export function versionMajor(version: string | undefined): number | undefined {
+  const v = /^(\d+(?:\.\d+)?)/.exec(version ?? '')?.[1];
+  return v ? majorOfVersion(v) : undefined;
+}
+
 /**
  * Finds the client tools of every installed major. Probes each folder's pg_dump (or psql) once, all in parallel.
  * Debian's /usr/bin wrappers (pg_wrapper) are skipped: the real binaries under /usr/lib/postgresql are listed.

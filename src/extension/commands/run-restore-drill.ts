@@ -4,7 +4,7 @@ import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
 import { appendDrillLog } from '../../core/drill/drill-log';
 import { drillHeadline, drillLogLine, drillReport } from '../../core/drill/drill-report';
-import { versionMajor } from '../../core/drill/dump-facts';
+import { versionMajor } from '../../core/tools/discover';
 import { runRestoreDrill as runDrill } from '../../core/drill/restore-drill';
 import type { RestoreDrillResult } from '../../core/drill/restore-drill-result';
 import { drillToolSet } from '../../core/drill/server-tools';

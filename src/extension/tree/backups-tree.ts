@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { listBackups, type BackupEntry } from '../../core/backups/catalog';
+import { versionsText } from '../../core/backups/versions-text';
 import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
 import { backupFolders } from '../backup-folders';
@@ -132,7 +133,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
     item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
     const drill = node.drill ? (node.drill.passed ? `✓ drill ${age(new Date(node.drill.startedAt))}` : '✗ drill failed') : undefined;
-    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), e.checksum === 'recorded' ? '✓ sha256' : undefined, drill].filter(Boolean).join(' · ');
+    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), versionsText(e), e.checksum === 'recorded' ? '✓ sha256' : undefined, drill].filter(Boolean).join(' · ');
     item.tooltip = tooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;
