@@ -66,6 +66,13 @@ describe('archive reader', () => {
       assert.equal(comment.defn, "COMMENT ON TABLE app.products IS 'x\ny';");
     });
 
+    it('reads integers and offsets of any width the header declares, as pg_restore does', async () => {
+      const wide = await readArchive(file('v1.16-wide.dump', writeCustom({ ...spec16, intSize: 8, offSize: 12 })));
+      const narrow = await readArchive(file('v1.16-narrow.dump', writeCustom(spec16)));
+      assert.deepEqual([wide.intSize, wide.offSize], [8, 12]);
+      assert.deepEqual(wide.toc.entries(), narrow.toc.entries());
+    });
+
     it('never reads the data blocks of a custom file', async () => {
       const bytes = writeCustom(spec16, 5 * 1024 * 1024);
       const a = await readArchive(file('v1.16-big.dump', bytes));

@@ -72,24 +72,23 @@ export class TocCursor {
 
   /** ReadInt: a sign byte (any non-zero = negative), then intSize bytes, least significant first. */
   int(): number {
-    this.need(1 + this.intSize);
     const buf = this.buf;
     const p = this.pos;
-    const sign = buf[p];
-    let v: number;
-    if (this.intSize === 4) {
-      v = buf[p + 1] + buf[p + 2] * 0x100 + buf[p + 3] * 0x10000 + buf[p + 4] * 0x1000000;
+    if (this.intSize === 4 && p + 5 <= buf.length) {
+      // The common case, flat: a TOC is read mostly before the JIT has compiled this, one call costs.
       this.pos = p + 5;
-    } else {
-      v = 0;
-      let mul = 1;
-      for (let b = 1; b <= this.intSize; b++) {
-        v += buf[p + b] * mul;
-        mul *= 256;
-      }
-      this.pos = p + 1 + this.intSize;
+      const v = buf[p + 1] + buf[p + 2] * 0x100 + buf[p + 3] * 0x10000 + buf[p + 4] * 0x1000000;
+      return buf[p] ? -v : v;
     }
-    return sign ? -v : v;
+    this.need(1 + this.intSize);
+    let v = 0;
+    let mul = 1;
+    for (let b = 1; b <= this.intSize; b++) {
+      v += buf[p + b] * mul;
+      mul *= 256;
+    }
+    this.pos = p + 1 + this.intSize;
+    return buf[p] ? -v : v;
   }
 
   /** ReadStr: an int length, -1 (any negative) for NULL, then the bytes. */
@@ -186,10 +185,12 @@ export class TocCursor {
   private strLength(): number {
     const len = this.int();
     if (len <= 0) return len;
+    if (this.pos + len <= this.buf.length) return len;
     if (this.at + len > this.sourceSize) throw new SourceEnded(this.sourceSize);
     this.need(len);
     return len;
   }
+
 
   /**
    * ReadOffset (archive 1.7+): a state byte (1 not set, 2 set, 3 no data), then offSize bytes of offset, least
