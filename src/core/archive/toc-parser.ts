@@ -21,8 +21,8 @@ const FORMAT_CODE: Record<ArchiveFormat, number> = { custom: 1, tar: 3, director
 const FORMAT_BY_CODE: Record<number, string> = { 1: 'custom', 3: 'tar', 4: 'null', 5: 'directory' };
 /** common/compression.h pg_compress_algorithm. */
 const COMPRESSION_BY_CODE: readonly CompressionMethod[] = ['none', 'gzip', 'lz4', 'zstd'];
-/** pg_backup.h teSection: none, pre-data, data, post-data. */
-const SECTION_CODES = new Set([1, 2, 3, 4]);
+/** pg_backup.h teSection: 1 none, 2 pre-data, 3 data, 4 post-data. */
+const isSectionCode = (code: number): boolean => code >= 1 && code <= 4;
 
 /** The parser's first window; readArchive's first read is this size, so that read serves it. */
 export const FIRST_CHUNK = 64 * 1024;
@@ -115,7 +115,7 @@ function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: num
   c.span(spans, s + Span.Tag * 2);
   toc.atomIds[a + Atom.Desc] = c.atom(toc);
   const sectionCode = c.int();
-  if (!SECTION_CODES.has(sectionCode)) {
+  if (!isSectionCode(sectionCode)) {
     throw new PgBackupError(`${entryLabel(name, i, count)} (${toc.desc(i)} ${c.text.decode(spans[s], spans[s] + Math.max(0, spans[s + 1]))}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
   }
   toc.sections[i] = sectionCode;
