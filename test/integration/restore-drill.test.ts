@@ -13,6 +13,7 @@ import type { CliIo } from '../../src/cli/command';
 import { verifyCommand } from '../../src/cli/commands/verify';
 import { main } from '../../src/cli/main';
 import { parseConnectionString } from '../../src/core/connection/profile';
+import { drillReport } from '../../src/core/drill/drill-report';
 import { runRestoreDrill, type RestoreDrillOptions } from '../../src/core/drill/restore-drill';
 import { drillToolSet } from '../../src/core/drill/server-tools';
 import { dumpDatabase, sidecarPath, type DumpFormat } from '../../src/core/dump';
@@ -93,6 +94,11 @@ describe('restore drill (PostgreSQL 15)', function () {
       assert.equal(r.where.kind, 'throwaway-cluster');
       assert.equal(r.where.major, 15);
       assert.match(r.where.database, /^pgbackup_drill_shop_\d{14}$/);
+      // The first drill may build the initdb template; every later one copies it.
+      if (format !== FORMATS[0]) {
+        assert.equal(r.where.kind === 'throwaway-cluster' && r.where.dataDir, 'template-reused');
+        assert.match(drillReport(r), /a throwaway PostgreSQL 15 \(copied from the cached initdb template\)/);
+      }
       assert.deepEqual(rowsOf(r), sourceRows);
       assert.equal(r.totalRows, Object.values(sourceRows).reduce((a, b) => a + b, 0));
       assert.ok(['checksum', 'prepare', 'restore', 'compare', 'count'].every((ph) => typeof r.phases[ph as keyof typeof r.phases] === 'number'), JSON.stringify(r.phases));

@@ -9,6 +9,12 @@ export function describePlace(w: DrillPlace): string {
   return w.kind === 'throwaway-cluster' ? `a throwaway PostgreSQL ${w.major}` : `scratch database ${w.database} on ${w.server} (PostgreSQL ${w.major})`;
 }
 
+/** How a throwaway cluster's data directory was made, for the report (the log line stays short). */
+function madeBy(w: DrillPlace): string {
+  if (w.kind !== 'throwaway-cluster' || !w.dataDir) return '';
+  return w.dataDir === 'initdb' ? ' (initdb)' : w.dataDir === 'template-built' ? ' (initdb template made now, copied)' : ' (copied from the cached initdb template)';
+}
+
 const tablesAndRows = (r: RestoreDrillResult) => `${plural(r.tables.length, 'table')}${r.tablesTruncated ? ' (more not counted)' : ''}, ${plural(r.totalRows, 'row')}`;
 
 /** "Restore drill passed in 4.2s: 12 tables, 10,204 rows". */
@@ -31,7 +37,7 @@ export function drillReport(r: RestoreDrillResult): string {
     '',
     `- Backup: \`${r.backup.path}\` (${r.backup.format}${r.backup.database ? `, database ${r.backup.database}` : ''}${r.backup.serverVersion ? `, from PostgreSQL ${r.backup.serverVersion}` : ''})`,
     `- Started: ${r.startedAt}`,
-    `- Restored on ${describePlace(r.where)} with ${r.tools.restore.name} ${r.tools.restore.version}`,
+    `- Restored on ${describePlace(r.where)}${madeBy(r.where)} with ${r.tools.restore.name} ${r.tools.restore.version}`,
     `- Checksum: ${r.checksum}`,
     `- Restore errors: ${r.restore.errorCount}${r.restore.warningCount ? ` (and ${plural(r.restore.warningCount, 'warning')} about missing roles)` : ''}`,
     '',

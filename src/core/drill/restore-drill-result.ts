@@ -6,8 +6,8 @@ import type { DrillTable } from './drill-result';
 export type DrillPhase = 'checksum' | 'prepare' | 'restore' | 'compare' | 'count';
 
 export type DrillPlace =
-  /** A cluster made for the drill (initdb) and removed after it. */
-  | { kind: 'throwaway-cluster'; major: number; version: string; database: string }
+  /** A cluster made for the drill (initdb, or a copy of the cached initdb template) and removed after it. */
+  | { kind: 'throwaway-cluster'; major: number; version: string; database: string; dataDir?: 'template-reused' | 'template-built' | 'initdb' }
   /** A scratch database on the user's server, dropped after the drill. */
   | { kind: 'scratch-database'; server: string; major: number; version: string; database: string };
 

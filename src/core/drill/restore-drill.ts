@@ -23,7 +23,7 @@ import { countTables } from './count-tables';
 import { readDumpFacts, type DumpFacts } from './dump-facts';
 import { firstConnectLine, runPlainRestore } from './plain-restore';
 import type { DrillObjects, DrillPhase, DrillPlace, RestoreDrillResult } from './restore-drill-result';
-import { withScratchCluster } from './scratch-cluster';
+import { withScratchCluster, type ScratchClusterInfo } from './scratch-cluster';
 import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName } from './scratch-database';
 import { drillToolSet } from './server-tools';
 
@@ -260,12 +260,13 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
   if (o.signal?.aborted) throw new CancelledError('The drill');
   const dbName = scratchDatabaseName(p.dump.database ?? p.dump.name.replace(/\..*$/, ''), startedAt);
   let where: DrillPlace;
+  let dataDir: ScratchClusterInfo['dataDir'] | undefined;
 
   const drillIn = async (server: ConnParams, password: string | undefined, countAll: boolean): Promise<Outcome> => {
     const info = await timed('prepare', () => createScratchDatabase(server, password, dbName));
     where = o.server
       ? { kind: 'scratch-database', server: describeParams(server), major: info.major, version: info.version, database: dbName }
-      : { kind: 'throwaway-cluster', major: info.major, version: info.version, database: dbName };
+      : { kind: 'throwaway-cluster', major: info.major, version: info.version, database: dbName, dataDir };
     return thenDrop(
       () => restoreCompareCount(o, p, { ...server, database: dbName }, countAll ? undefined : [dbName], timed),
       () => {
@@ -283,8 +284,9 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
     progress(`Starting a throwaway PostgreSQL ${p.serverSet!.major}`, 10);
     const t = Date.now();
     // A plain dump made with --create restores into a database of its own: on a throwaway cluster, count them all.
-    out = await withScratchCluster({ toolSet: p.serverSet!, scratchParent: o.scratchParent, signal: o.signal, log: o.log }, (server) => {
+    out = await withScratchCluster({ toolSet: p.serverSet!, scratchParent: o.scratchParent, signal: o.signal, log: o.log }, (server, made) => {
       phases.prepare = Date.now() - t;
+      dataDir = made.dataDir;
       return drillIn(server, undefined, true);
     });
   }

@@ -1,7 +1,8 @@
 /**
- * A brand-new private cluster for a logical restore drill: initdb into a scratch folder, a server on a free port
- * with its socket in that folder (no TCP), trust for the local superuser. Durability is switched off: the
- * cluster lives for one drill, and fsync would only slow the restore being timed.
+ * A brand-new private cluster for a logical restore drill: a copy of this initdb's cached template (see
+ * initdb-template.ts; plain initdb when it is off or unusable) in a scratch folder, a server on a free port with
+ * its socket in that folder (no TCP), trust for the local superuser. Durability is switched off: the cluster
+ * lives for one drill, and fsync would only slow the restore being timed.
  */
 import { appendFile, chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,9 @@ import type { ConnParams } from '../connection/profile';
 import { CancelledError, PgBackupError } from '../errors';
 import type { ToolSet } from '../tools/discover';
 import { drillSettings, writeAccessFiles } from './drill-settings';
+import { copyTemplate, dropTemplate, INITDB_ARGS, initdbTemplate, SUPERUSER, type Template } from './initdb-template';
 import { logTail } from './recovery-log';
-import { serverOwner } from './server-owner';
+import { serverOwner, type ServerOwner } from './server-owner';
 import { freePort, stopServer } from './throwaway-server';
 
 export interface ScratchClusterOptions {
@@ -19,16 +21,27 @@ export interface ScratchClusterOptions {
   toolSet: ToolSet;
   /** Where the scratch folder is made. Default the OS temp folder. */
   scratchParent?: string;
+  /** Copy a cached, freshly initdb'd data directory instead of running initdb for each cluster. Default true. */
+  reuseInitdb?: boolean;
+  /** Where the initdb templates are kept; default a private folder of the server's OS user in the OS temp folder. */
+  templateFolder?: string;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
-const SUPERUSER = 'postgres';
+/** How the cluster's data directory was made, and how long that and the start took. */
+export interface ScratchClusterInfo {
+  /** Copied from the cached template (`template-built`: made by this drill first), or by initdb. */
+  dataDir: 'template-reused' | 'template-built' | 'initdb';
+  /** Making the data directory: the template copy (and its build), or initdb. */
+  initdbMs: number;
+  startMs: number;
+}
 
 const FAST_SETTINGS = ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off', ''];
 
 /** Runs fn against a throwaway cluster; the server is always stopped and the folder removed, also on cancel. */
-export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (params: ConnParams) => Promise<T>): Promise<T> {
+export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (params: ConnParams, info: ScratchClusterInfo) => Promise<T>): Promise<T> {
   if (process.platform === 'win32') throw new PgBackupError('A throwaway cluster runs on a Unix socket: it needs Linux or macOS. Give a server with --conn instead.', 'usage');
   const owner = serverOwner(o.log);
   const { initdb, pg_ctl: pgCtl } = o.toolSet.tools;
@@ -47,21 +60,61 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
     const place = { port, socketDir, hbaFile: join(scratch, 'pg_hba.conf'), identFile: join(scratch, 'pg_ident.conf') };
     await writeAccessFiles(place);
     await owner.adopt(scratch, o.signal);
-    await owner.run({ file: initdb, args: ['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '-N'], signal: o.signal });
-    // Appending keeps the file's owner (the server's user), so this works when we are root too.
-    await appendFile(join(dataDir, 'postgresql.auto.conf'), [...drillSettings(o.toolSet.major, place), ...FAST_SETTINGS].join('\n'));
-    launched = true;
-    await owner.run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], signal: o.signal }).catch(async (e: unknown) => {
-      if (e instanceof CancelledError) {
-        startInterrupted = true;
-        throw e;
-      }
-      const log = await readFile(logFile, 'utf8').catch(() => '');
-      throw new PgBackupError(`The throwaway PostgreSQL ${o.toolSet.major} server did not start.`, 'tool-failed', logTail(log) || (e as Error).message);
-    });
-    return await fn({ host: socketDir, port, user: SUPERUSER, database: 'postgres', sslmode: 'disable' });
+    const info: ScratchClusterInfo = { dataDir: 'initdb', initdbMs: 0, startMs: 0 };
+
+    /** Fills the empty data directory from the template (or with initdb) and starts the server. */
+    const makeAndStart = async (template: Template | undefined) => {
+      let t = Date.now();
+      if (template) await copyTemplate(owner, template.dir, dataDir, o.signal);
+      else await owner.run({ file: initdb, args: ['-D', dataDir, ...INITDB_ARGS], signal: o.signal });
+      info.dataDir = template ? (template.built ? 'template-built' : 'template-reused') : 'initdb';
+      info.initdbMs += Date.now() - t;
+      // Appending keeps the file's owner (the server's user), so this works when we are root too.
+      await appendFile(join(dataDir, 'postgresql.auto.conf'), [...drillSettings(o.toolSet.major, place), ...FAST_SETTINGS].join('\n'));
+      t = Date.now();
+      launched = true;
+      await owner.run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], signal: o.signal }).catch(async (e: unknown) => {
+        if (e instanceof CancelledError) {
+          startInterrupted = true;
+          throw e;
+        }
+        const log = await readFile(logFile, 'utf8').catch(() => '');
+        throw new PgBackupError(`The throwaway PostgreSQL ${o.toolSet.major} server did not start.`, 'tool-failed', logTail(log) || (e as Error).message);
+      });
+      info.startMs = Date.now() - t;
+    };
+
+    const t = Date.now();
+    const template = o.reuseInitdb === false ? undefined : await cachedTemplate(o, owner, initdb);
+    info.initdbMs = Date.now() - t;
+    try {
+      await makeAndStart(template);
+    } catch (e) {
+      if (!template || e instanceof CancelledError) throw e;
+      // A damaged template must not fail drills: drop it (the next drill builds it again) and run initdb this once.
+      o.log?.(`The initdb template ${template.dir} did not give a working cluster (${(e as Error).message}): dropped, running initdb instead.`);
+      if (launched) await stopServer(owner, pgCtl, dataDir, false);
+      launched = false;
+      await dropTemplate(template.dir).catch(() => undefined);
+      await rm(dataDir, { recursive: true, force: true });
+      await mkdir(dataDir, { mode: 0o700 });
+      await owner.adopt(dataDir, o.signal);
+      await makeAndStart(undefined);
+    }
+    return await fn({ host: socketDir, port, user: SUPERUSER, database: 'postgres', sslmode: 'disable' }, info);
   } finally {
     if (launched) await stopServer(owner, pgCtl, dataDir, startInterrupted);
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** This initdb's template, or none (initdb then runs in the drill's own folder) when the cache cannot be used. */
+async function cachedTemplate(o: ScratchClusterOptions, owner: ServerOwner, initdb: string) {
+  try {
+    return await initdbTemplate({ owner, toolSet: o.toolSet, initdb, folder: o.templateFolder, signal: o.signal });
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    o.log?.(`No initdb template (${(e as Error).message}): running initdb.`);
+    return undefined;
   }
 }
