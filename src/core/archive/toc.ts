@@ -110,11 +110,18 @@ export class Toc {
       tableam: atoms[ids[a + Atom.Tableam]],
       relkind: relkind ? String.fromCharCode(relkind) : null,
       owner: atoms[ids[a + Atom.Owner]],
-      dependencies: Array.from(this.deps.subarray(this.depStart[i], this.depStart[i + 1])),
+      dependencies: this.dependencies(i),
       dataState: DATA_STATE_BY_CODE[state],
       dataOffset: state === 2 ? this.dataOffsets[i] : null,
       dataFile: this.str(w, s + Span.DataFile * 2) || null,
     };
+  }
+
+  private dependencies(i: number): number[] {
+    const from = this.depStart[i];
+    const out = new Array<number>(this.depStart[i + 1] - from);
+    for (let k = 0; k < out.length; k++) out[k] = this.deps[from + k];
+    return out;
   }
 
   private str(w: WindowText, at: number): string | null {
