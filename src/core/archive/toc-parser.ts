@@ -83,6 +83,21 @@ function parseHeader(c: TocCursor, name: string, format: ArchiveFormat): Header 
   return { version, intSize, offSize, compression, created, database, serverVersion, pgDumpVersion };
 }
 
+// Where each field goes in an entry's slice of Toc.spans and Toc.atomIds, as this module's own constants: the
+// loop below reads them for every entry, and an imported binding may be a getter (unbundled, e.g. under tsx).
+const TAG = Span.Tag * 2;
+const DEFN = Span.Defn * 2;
+const DROP_STMT = Span.DropStmt * 2;
+const COPY_STMT = Span.CopyStmt * 2;
+const DATA_FILE = Span.DataFile * 2;
+const SPAN_SLOTS = Span.Count * 2;
+const DESC = Atom.Desc;
+const NAMESPACE = Atom.Namespace;
+const TABLESPACE = Atom.Tablespace;
+const TABLEAM = Atom.Tableam;
+const OWNER = Atom.Owner;
+const ATOM_SLOTS = Atom.Count;
+
 const entryLabel = (name: string, i: number, count: number) => `${name}: entry ${i + 1} of ${count}`;
 
 /** What an entry holds, from the archive's version and format: worked out once, not per entry. */
@@ -110,24 +125,24 @@ function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: num
   toc.tableOids[i] = c.numStr() ?? 0;
   toc.oids[i] = c.numStr() ?? 0;
   const spans = toc.spans;
-  const s = i * Span.Count * 2;
-  const a = i * Atom.Count;
-  c.span(spans, s + Span.Tag * 2);
-  toc.atomIds[a + Atom.Desc] = c.atom(toc);
+  const s = i * SPAN_SLOTS;
+  const a = i * ATOM_SLOTS;
+  c.span(spans, s + TAG);
+  toc.atomIds[a + DESC] = c.atom(toc);
   const sectionCode = c.int();
   if (!isSectionCode(sectionCode)) {
     throw new PgBackupError(`${entryLabel(name, i, count)} (${toc.desc(i)} ${c.text.decode(spans[s], spans[s] + Math.max(0, spans[s + 1]))}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
   }
   toc.sections[i] = sectionCode;
-  c.span(spans, s + Span.Defn * 2);
-  c.span(spans, s + Span.DropStmt * 2);
-  c.span(spans, s + Span.CopyStmt * 2);
-  toc.atomIds[a + Atom.Namespace] = c.atom(toc);
-  toc.atomIds[a + Atom.Tablespace] = c.atom(toc);
-  toc.atomIds[a + Atom.Tableam] = h.hasTableam ? c.atom(toc) : 0;
+  c.span(spans, s + DEFN);
+  c.span(spans, s + DROP_STMT);
+  c.span(spans, s + COPY_STMT);
+  toc.atomIds[a + NAMESPACE] = c.atom(toc);
+  toc.atomIds[a + TABLESPACE] = c.atom(toc);
+  toc.atomIds[a + TABLEAM] = h.hasTableam ? c.atom(toc) : 0;
   const relkind = h.hasRelkind ? c.int() : 0;
   toc.relkinds[i] = relkind > 0 && relkind < 128 ? relkind : 0;
-  toc.atomIds[a + Atom.Owner] = c.atom(toc);
+  toc.atomIds[a + OWNER] = c.atom(toc);
   c.skipStr(); // "withOids": always "false" since PostgreSQL 12, kept in the format
   toc.depStart[i + 1] = c.numStrsInto(toc, toc.depStart[i]);
   if (h.custom) {
@@ -136,9 +151,9 @@ function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: num
     if (o.offset < 0) throw new PgBackupError(`${entryLabel(name, i, count)} has a data offset too large for a file.`, 'input');
     toc.dataStates[i] = o.flag;
     toc.dataOffsets[i] = o.offset;
-    spans[s + Span.DataFile * 2 + 1] = -1;
+    spans[s + DATA_FILE + 1] = -1;
   } else {
-    c.span(spans, s + Span.DataFile * 2);
+    c.span(spans, s + DATA_FILE);
   }
 }
 
