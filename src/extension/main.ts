@@ -9,10 +9,14 @@ import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
 import { BackupsTree } from './tree/backups-tree';
 import { ConnectionsTree } from './tree/connections-tree';
-import { PitrPanel } from './webview/pitr-panel';
-import { PitrPanelSerializer } from './webview/pitr-serializer';
-import { registerRestorePanelSerializer } from './webview/restore-panel';
+import type { PitrPanel } from './webview/pitr-panel';
 import { PITR_VIEW_TYPE } from '../common/pitr-protocol';
+import { RESTORE_VIEW_TYPE } from '../common/restore-protocol';
+
+type Lazy = typeof import('./lazy');
+/** The commands and panels, loaded once on first use (a bundle of their own: see lazy.ts). */
+let lazy: Lazy | undefined;
+const loadLazy = async (): Promise<Lazy> => (lazy ??= await import('./lazy'));
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
@@ -42,35 +46,35 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const documents = new ReadOnlyDocuments();
   const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, documents };
 
-  // Each command's module is loaded on its first use, so activation does not evaluate code no one has asked for
-  // (the budget is 30 ms, loading included).
-  const register = (id: string, load: () => Promise<CommandFactory>) => {
+  // A command's code is loaded on its first use, so activation does not compile or evaluate code no one has asked
+  // for (the budget is 30 ms, loading included).
+  const register = (id: string, pick: (m: Lazy) => CommandFactory) => {
     let handler: ((...args: never[]) => unknown) | undefined;
-    extension.subscriptions.push(vscode.commands.registerCommand(id, async (...args: never[]) => (handler ??= (await load())(ctx))(...args)));
+    extension.subscriptions.push(vscode.commands.registerCommand(id, async (...args: never[]) => (handler ??= pick(await loadLazy())(ctx))(...args)));
   };
-  register('pgBackup.addConnection', () => import('./commands/add-connection').then((m) => m.addConnection));
-  register('pgBackup.editConnection', () => import('./commands/edit-connection').then((m) => m.editConnection));
-  register('pgBackup.removeConnection', () => import('./commands/remove-connection').then((m) => m.removeConnection));
-  register('pgBackup.testConnection', () => import('./commands/test-connection').then((m) => m.testConnection));
-  register('pgBackup.setPassword', () => import('./commands/set-password').then((m) => m.setPassword));
-  register('pgBackup.refreshConnections', () => import('./commands/refresh-connections').then((m) => m.refreshConnections));
-  register('pgBackup.showClientTools', () => import('./commands/show-client-tools').then((m) => m.showClientTools));
-  register('pgBackup.dumpDatabase', () => import('./commands/dump-database').then((m) => m.dumpDatabase));
-  register('pgBackup.exportSchema', () => import('./commands/export-schema').then((m) => m.exportSchema));
-  register('pgBackup.compareSchema', () => import('./commands/compare-schema').then((m) => m.compareSchema));
-  register('pgBackup.refreshBackups', () => import('./commands/refresh-backups').then((m) => m.refreshBackups));
-  register('pgBackup.inspectBackup', () => import('./commands/inspect-backup').then((m) => m.inspectBackup));
-  register('pgBackup.verifyChecksum', () => import('./commands/verify-checksum').then((m) => m.verifyChecksum));
-  register('pgBackup.runRestoreDrill', () => import('./commands/run-restore-drill').then((m) => m.runRestoreDrill));
-  register('pgBackup.revealBackup', () => import('./commands/reveal-backup').then((m) => m.revealBackup));
-  register('pgBackup.copyBackupPath', () => import('./commands/reveal-backup').then((m) => m.copyBackupPath));
-  register('pgBackup.deleteBackup', () => import('./commands/delete-backup').then((m) => m.deleteBackup));
-  register('pgBackup.restoreBackup', () => import('./commands/restore-backup').then((m) => m.restoreBackup));
-  register('pgBackup.restoreSelected', () => import('./commands/restore-selected').then((m) => m.restoreSelected));
-  register('pgBackup.scheduleBackups', () => import('./commands/schedule-backups').then((m) => m.scheduleBackups));
-  register('pgBackup.createBaseBackup', () => import('./commands/create-base-backup').then((m) => m.createBaseBackup));
-  register('pgBackup.setupWalArchiving', () => import('./commands/setup-wal-archiving').then((m) => m.setupWalArchiving));
-  register('pgBackup.openPitrBuilder', () => import('./commands/open-pitr-builder').then((m) => m.openPitrBuilder));
+  register('pgBackup.addConnection', (m) => m.addConnection);
+  register('pgBackup.editConnection', (m) => m.editConnection);
+  register('pgBackup.removeConnection', (m) => m.removeConnection);
+  register('pgBackup.testConnection', (m) => m.testConnection);
+  register('pgBackup.setPassword', (m) => m.setPassword);
+  register('pgBackup.refreshConnections', (m) => m.refreshConnections);
+  register('pgBackup.showClientTools', (m) => m.showClientTools);
+  register('pgBackup.dumpDatabase', (m) => m.dumpDatabase);
+  register('pgBackup.exportSchema', (m) => m.exportSchema);
+  register('pgBackup.compareSchema', (m) => m.compareSchema);
+  register('pgBackup.refreshBackups', (m) => m.refreshBackups);
+  register('pgBackup.inspectBackup', (m) => m.inspectBackup);
+  register('pgBackup.verifyChecksum', (m) => m.verifyChecksum);
+  register('pgBackup.runRestoreDrill', (m) => m.runRestoreDrill);
+  register('pgBackup.revealBackup', (m) => m.revealBackup);
+  register('pgBackup.copyBackupPath', (m) => m.copyBackupPath);
+  register('pgBackup.deleteBackup', (m) => m.deleteBackup);
+  register('pgBackup.restoreBackup', (m) => m.restoreBackup);
+  register('pgBackup.restoreSelected', (m) => m.restoreSelected);
+  register('pgBackup.scheduleBackups', (m) => m.scheduleBackups);
+  register('pgBackup.createBaseBackup', (m) => m.createBaseBackup);
+  register('pgBackup.setupWalArchiving', (m) => m.setupWalArchiving);
+  register('pgBackup.openPitrBuilder', (m) => m.openPitrBuilder);
 
   extension.subscriptions.push(
     log,
@@ -79,8 +83,12 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     exportOnSave(ctx),
     vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
-    vscode.window.registerWebviewPanelSerializer(PITR_VIEW_TYPE, new PitrPanelSerializer(ctx)),
-    registerRestorePanelSerializer(ctx),
+    vscode.window.registerWebviewPanelSerializer(PITR_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => new (await loadLazy()).PitrPanelSerializer(ctx).deserializeWebviewPanel(panel, state),
+    }),
+    vscode.window.registerWebviewPanelSerializer(RESTORE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => (await loadLazy()).reviveRestorePanel(ctx, panel, state),
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affects(e, 'connections')) connectionsTree.refresh();
       if (config.affects(e, 'toolFolders')) tools.invalidate();
@@ -89,7 +97,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => connectionsTree.refresh()),
   );
-  return { connectionsTree, backupsTree, pitrPanels: PitrPanel.all, activationMs: loadMs + performance.now() - started };
+  return { connectionsTree, backupsTree, pitrPanels: () => lazy?.PitrPanel.all() ?? [], activationMs: loadMs + performance.now() - started };
 }
 
 export function deactivate(): void {}

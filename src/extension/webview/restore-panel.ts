@@ -240,13 +240,9 @@ export class RestorePanel {
 }
 
 
-/** Reopens pickers after a reload from the state the webview kept (its `path`). */
-export function registerRestorePanelSerializer(ctx: Ctx): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(RESTORE_VIEW_TYPE, {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      const path = (state as Partial<RestorePanelState> | undefined)?.path;
-      if (typeof path === 'string' && path) new RestorePanel(ctx, panel, path);
-      else panel.dispose();
-    },
-  });
+/** Reopens a picker after a reload from the state the webview kept (its `path`); main.ts registers the serializer. */
+export function reviveRestorePanel(ctx: Ctx, panel: vscode.WebviewPanel, state: unknown): void {
+  const path = (state as Partial<RestorePanelState> | undefined)?.path;
+  if (typeof path === 'string' && path) new RestorePanel(ctx, panel, path);
+  else panel.dispose();
 }

@@ -3,6 +3,8 @@
  * lists the workspace's saved connection with the databases of the throwaway cluster the runner started.
  */
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionsTreeNode } from '../../../src/extension/tree/connections-tree';
 import type { PgBackupApi } from '../../../src/extension/main';
@@ -16,12 +18,16 @@ function labelOf(item: vscode.TreeItem): string {
 describe('extension activation', () => {
   let extension: vscode.Extension<PgBackupApi>;
   let api: PgBackupApi;
+  let lazyBundle: string;
+  let lazyLoadedByActivation: boolean;
 
   before(async () => {
     const found = vscode.extensions.getExtension<PgBackupApi>(EXTENSION_ID);
     assert.ok(found, `extension ${EXTENSION_ID} is not installed in the host`);
     extension = found;
     api = await extension.activate();
+    lazyBundle = join(extension.extensionPath, 'dist', 'lazy.js');
+    lazyLoadedByActivation = require.cache[lazyBundle] !== undefined;
   });
 
   it('activates and returns its API', () => {
@@ -32,6 +38,21 @@ describe('extension activation', () => {
   it('measures its own activation, loading its code included (the budget is 30 ms; the title shows the number)', function () {
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activationMs = ${api.activationMs}`);
     this.test!.title += `: ${api.activationMs.toFixed(1)} ms`;
+  });
+
+  it('leaves the commands and panels (dist/lazy.js) unloaded until one is used', () => {
+    assert.equal(lazyLoadedByActivation, false, `${lazyBundle} was loaded by activation`);
+  });
+
+  it('bundles no second copy of a module activation holds, so PgBackupError and the panel registries exist once', () => {
+    // esbuild marks each module in an unminified bundle with a `// <path>` comment line (npm test builds those).
+    const lazyText = readFileSync(lazyBundle, 'utf8');
+    assert.match(lazyText, /^\/\/ src\/extension\/commands\/add-connection\.ts$/m, 'no module markers: is the bundle minified?');
+    const activationBundle = require.cache[join(extension.extensionPath, 'dist', 'extension.js')];
+    assert.ok(activationBundle, 'dist/extension.js is not in the host\'s module cache');
+    const shared = Object.keys((activationBundle.exports as { __shared: object }).__shared);
+    assert.ok(shared.includes('src/core/errors.ts'), `activation bundle shares ${shared.join(', ')}`);
+    assert.deepEqual(shared.filter((path) => lazyText.includes(`\n// ${path}\n`)), [], 'copied into dist/lazy.js');
   });
 
   it('registers every command its package.json contributes', async () => {

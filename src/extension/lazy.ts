@@ -1,0 +1,30 @@
+/**
+ * Everything activation does not need: the commands and the webview panels. esbuild bundles this module on its own
+ * (dist/lazy.js, see esbuild.mjs), so VS Code neither compiles nor evaluates it until a command runs or a panel is
+ * restored; modules the activation bundle already holds (errors, trees, config…) are taken from it, not copied.
+ */
+export { addConnection } from './commands/add-connection';
+export { compareSchema } from './commands/compare-schema';
+export { createBaseBackup } from './commands/create-base-backup';
+export { deleteBackup } from './commands/delete-backup';
+export { dumpDatabase } from './commands/dump-database';
+export { editConnection } from './commands/edit-connection';
+export { exportSchema } from './commands/export-schema';
+export { inspectBackup } from './commands/inspect-backup';
+export { openPitrBuilder } from './commands/open-pitr-builder';
+export { refreshBackups } from './commands/refresh-backups';
+export { refreshConnections } from './commands/refresh-connections';
+export { removeConnection } from './commands/remove-connection';
+export { restoreBackup } from './commands/restore-backup';
+export { restoreSelected } from './commands/restore-selected';
+export { copyBackupPath, revealBackup } from './commands/reveal-backup';
+export { runRestoreDrill } from './commands/run-restore-drill';
+export { scheduleBackups } from './commands/schedule-backups';
+export { setPassword } from './commands/set-password';
+export { setupWalArchiving } from './commands/setup-wal-archiving';
+export { showClientTools } from './commands/show-client-tools';
+export { testConnection } from './commands/test-connection';
+export { verifyChecksum } from './commands/verify-checksum';
+export { PitrPanel } from './webview/pitr-panel';
+export { PitrPanelSerializer } from './webview/pitr-serializer';
+export { reviveRestorePanel } from './webview/restore-panel';
