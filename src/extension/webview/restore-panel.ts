@@ -86,8 +86,10 @@ export class RestorePanel {
     if (!this.archive) {
       const started = performance.now();
       this.archive = readArchive(this.path).then((info) => {
+        // "Read" as the panel shows it includes making the entries objects: the picker needs them all.
+        const entries = info.toc.entries();
         this.readMs = performance.now() - started;
-        return { info, index: buildTocIndex(info.toc.entries()) };
+        return { info, index: buildTocIndex(entries) };
       });
     }
     this.archive.catch(() => (this.archive = undefined));
