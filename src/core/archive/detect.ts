@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
 import { fileSource, openForReading } from './byte-source';
@@ -18,29 +19,37 @@ export const PLAIN_DUMP_ADVICE = 'A plain dump cannot be restored selectively; o
  * pg_dump's header comment. Reads at most 512 bytes.
  */
 export async function detectArchiveFormat(path: string): Promise<DetectedFormat> {
-  if (await isDirectoryArchive(path)) return 'directory';
+  const toc = await locateToc(path);
+  if (toc.isDir) return 'directory';
   const fh = await openForReading(path);
   try {
-    const size = (await fh.stat()).size;
-    const head = await fileSource(fh, path, 0, size).read(0, 512);
+    const head = await fileSource(fh, path, 0, toc.size).read(0, 512);
     return formatOfHead(head, path);
   } finally {
     await fh.close();
   }
 }
 
-/** True for a folder holding toc.dat, false for a file; a missing path or a folder without toc.dat throws. */
-export async function isDirectoryArchive(path: string): Promise<boolean> {
-  let isDir: boolean;
+/** Where an archive's table of contents is: the file itself, or toc.dat of a directory archive, and its size. */
+export interface TocLocation {
+  isDir: boolean;
+  file: string;
+  size: number;
+}
+
+/** Finds the file holding the TOC with one stat (two for a folder); a missing path or a folder without toc.dat throws. */
+export async function locateToc(path: string): Promise<TocLocation> {
+  let st: Stats;
   try {
-    isDir = (await stat(path)).isDirectory();
+    st = await stat(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new PgBackupError(`${path} does not exist.`, 'input');
     throw new PgBackupError(`${path} cannot be read: ${(e as Error).message}`, 'io');
   }
-  if (!isDir) return false;
-  const toc = await stat(join(path, 'toc.dat')).catch(() => undefined);
-  if (toc?.isFile()) return true;
+  if (!st.isDirectory()) return { isDir: false, file: path, size: st.size };
+  const file = join(path, 'toc.dat');
+  const toc = await stat(file).catch(() => undefined);
+  if (toc?.isFile()) return { isDir: true, file, size: toc.size };
   throw new PgBackupError(`${path} is a folder without toc.dat: it is not a pg_dump directory archive.`, 'input');
 }
 

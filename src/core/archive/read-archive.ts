@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import { PgBackupError } from '../errors';
-import { stat } from 'node:fs/promises';
 import { bufferSource, fileSource, openForReading, withHead } from './byte-source';
-import { formatOfHead, isDirectoryArchive, PLAIN_DUMP_ADVICE } from './detect';
+import { formatOfHead, locateToc, PLAIN_DUMP_ADVICE } from './detect';
 import { findTarMember } from './tar';
 import { FIRST_CHUNK, parseArchive } from './toc-parser';
 import type { ArchiveFormat, ArchiveInfo } from './types';
@@ -21,11 +19,9 @@ function archiveFormat(head: Buffer, path: string, isDir: boolean): ArchiveForma
  * A plain SQL dump, garbage or a truncated file gives a PgBackupError('input').
  */
 export async function readArchive(path: string): Promise<ArchiveInfo> {
-  const isDir = await isDirectoryArchive(path);
-  const file = isDir ? join(path, 'toc.dat') : path;
+  const { isDir, file, size } = await locateToc(path);
   const fh = await openForReading(file);
   try {
-    const size = (await fh.stat()).size;
     const whole = fileSource(fh, file, 0, size);
     const head = await whole.read(0, FIRST_CHUNK); // the format test, then the parser's first window
     const format = archiveFormat(head, path, isDir);
@@ -38,7 +34,8 @@ export async function readArchive(path: string): Promise<ArchiveInfo> {
     }
     return { path, ...(await parseArchive(src, format)) };
   } finally {
-    await fh.close();
+    // Not awaited: nothing is read after this, and the caller need not wait for the close to come back.
+    fh.close().catch(() => undefined);
   }
 }
 
@@ -50,16 +47,13 @@ const HEAD_BYTES = 2048;
  * first 2 KB: the Backups tree reads 1,000 of these at a time. Plain dumps and non-archives throw.
  */
 export async function readArchiveHeader(path: string): Promise<ArchiveInfo> {
-  const isDir = (await stat(path).catch(() => undefined))?.isDirectory();
-  const file = isDir ? join(path, 'toc.dat') : path;
+  const { isDir, file, size } = await locateToc(path);
   const fh = await openForReading(file);
   let head: Buffer;
-  let size: number;
   try {
-    size = (await fh.stat()).size;
     head = await fileSource(fh, file, 0, size).read(0, HEAD_BYTES);
   } finally {
-    await fh.close();
+    fh.close().catch(() => undefined);
   }
   return archiveHeaderFromHead(head, size, path, isDir ? 'directory' : undefined);
 }
