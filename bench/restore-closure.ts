@@ -11,8 +11,9 @@ import { ensureBigDump, median, time } from './toc-read';
 
 async function main(): Promise<void> {
   const archive = await readArchive(await ensureBigDump());
-  const [indexMs, index] = await time(() => buildTocIndex(archive.toc.entries()));
-  const tables = archive.toc.entries().filter((e) => e.desc === 'TABLE');
+  const [objectsMs, entries] = await time(() => archive.toc.entries());
+  const [indexMs, index] = await time(() => buildTocIndex(entries));
+  const tables = entries.filter((e) => e.desc === 'TABLE');
   const existingTables = new Set(tables.slice(0, 100).map((t) => `${t.namespace}.${t.tag}`));
   const [coldMs] = await time(() => dependencyClosure(index, [tables[0]], { withDependents: true, existingTables }));
   const ms: number[] = [];
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     items = Math.max(items, c.items.length);
   }
   const f = (x: number) => x.toFixed(3);
-  console.log(`TOC entries: ${archive.toc.count}; index built once in ${indexMs.toFixed(1)} ms`);
+  console.log(`TOC entries: ${archive.toc.count}; made objects (first call in this process) in ${objectsMs.toFixed(1)} ms; index built once in ${indexMs.toFixed(1)} ms`);
   const p99 = [...ms].sort((a, b) => a - b)[Math.floor(ms.length * 0.99)];
   console.log(`closure for one table: first call ${f(coldMs)} ms; then each of ${tables.length} tables (up to ${items} items): median ${f(median(ms))} ms, p99 ${f(p99)} ms, max ${f(Math.max(...ms))} ms`);
   console.log(`target < 10 ms for any one table: ${Math.max(...ms, coldMs) < 10 ? 'met' : p99 < 10 ? 'met at p99 (max hit by a GC pause or the machine\'s load)' : 'NOT met'}; load average ${loadavg()[0].toFixed(1)}`);
