@@ -127,6 +127,7 @@ export async function startCodeServer(scratch, { smokeTestDriver = false } = {})
   ];
   const child = spawn(paths.node, args, { detached: true, stdio: ['ignore', out, out], env: { ...node24Env(paths), ...scratch.env } });
   closeSync(out);
+  reapWhenGone(process.pid, child.pid);
   let exited = false;
   child.on('exit', () => (exited = true));
   const origin = `http://127.0.0.1:${port}`;
@@ -161,6 +162,20 @@ export async function startCodeServer(scratch, { smokeTestDriver = false } = {})
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * A detached watchdog that ends code-server's process group once this runner is gone: stop() and the signal
+ * handlers cover a normal end, Ctrl-C and a timeout's SIGTERM, but not a SIGKILL of the runner, after which a
+ * detached host would otherwise live on (and keep its ~200 MB and ports).
+ */
+function reapWhenGone(runnerPid, groupPid) {
+  const watch = `const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
+    setInterval(() => {
+      if (!alive(${groupPid})) process.exit(0);
+      if (!alive(${runnerPid})) { try { process.kill(-${groupPid}, 'SIGKILL'); } catch {} process.exit(0); }
+    }, 1000);`;
+  spawn(process.execPath, ['-e', watch], { detached: true, stdio: 'ignore' }).unref();
 }
 
 function killGroup(pid, signal) {
