@@ -135,6 +135,18 @@ export async function openWorkbench() {
       return page.frameLocator('iframe.webview').frameLocator('#active-frame');
     },
 
+    /** Drags the side bar's edge `px` to the right, so tree rows show their whole description. */
+    async widenSideBar(px) {
+      const bar = await page.locator('.part.sidebar').boundingBox();
+      const x = bar.x + bar.width + 1;
+      const y = bar.y + bar.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + px, y, { steps: 8 });
+      await page.mouse.up();
+      return (await page.locator('.part.sidebar').boundingBox()).width;
+    },
+
     /** Saves a screenshot of the whole window (folders created as needed). */
     async screenshot(path) {
       mkdirSync(dirname(path), { recursive: true });

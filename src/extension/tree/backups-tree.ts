@@ -133,7 +133,8 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
     item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
     const drill = node.drill ? (node.drill.passed ? `✓ drill ${age(new Date(node.drill.startedAt))}` : '✗ drill failed') : undefined;
-    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), versionsText(e), e.checksum === 'recorded' ? '✓ sha256' : undefined, drill].filter(Boolean).join(' · ');
+    // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
+    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), e.checksum === 'recorded' ? '✓ sha256' : undefined, drill, versionsText(e)].filter(Boolean).join(' · ');
     item.tooltip = tooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;

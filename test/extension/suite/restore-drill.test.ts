@@ -51,7 +51,7 @@ describe('restore drill command', () => {
     assert.ok(sample, 'the dump is listed under sample');
     const [node] = (await api.backupsTree.getChildren(sample)) as BackupsTreeNode[];
     const item = api.backupsTree.getTreeItem(node);
-    assert.match(String(item.description), /✓ sha256 · ✓ drill just now$/);
+    assert.match(String(item.description), /✓ sha256 · ✓ drill just now · PG 15$/);
     assert.match((item.tooltip as vscode.MarkdownString).value, /\| Restore drill \| passed on .* in \d+\.\d s \(a scratch database\) \|/);
   });
 });
