@@ -191,7 +191,6 @@ export class TocCursor {
     return len;
   }
 
-
   /**
    * ReadOffset (archive 1.7+): a state byte (1 not set, 2 set, 3 no data), then offSize bytes of offset, least
    * significant first. Bytes past the 8th must be zero; -1 says they were not.

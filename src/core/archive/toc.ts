@@ -47,7 +47,7 @@ export class Toc {
   /** Per entry, Atom.Count indexes into `atoms`. */
   readonly atomIds: Int32Array;
   /** Index into `windows` of the buffer each entry's strings are in. */
-  readonly windowOf: Uint16Array;
+  readonly windowOf: Uint32Array;
   /** Entry i's dependency ids are deps[depStart[i], depStart[i + 1]). */
   readonly depStart: Int32Array;
   deps: Int32Array;
@@ -67,7 +67,7 @@ export class Toc {
     this.dataOffsets = new Float64Array(count);
     this.spans = new Int32Array(count * Span.Count * 2);
     this.atomIds = new Int32Array(count * Atom.Count);
-    this.windowOf = new Uint16Array(count);
+    this.windowOf = new Uint32Array(count);
     this.depStart = new Int32Array(count + 1);
     this.deps = new Int32Array(Math.min(count * 4, 1 << 20));
   }
