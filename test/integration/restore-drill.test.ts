@@ -119,6 +119,19 @@ describe('restore drill (PostgreSQL 15)', function () {
     });
   }
 
+  it('counts the objects of a plain --create dump in the database it made for itself, as for a plain dump without it', async () => {
+    const dir = join(work, 'create');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    const file = join(dir, 'shop-create.sql');
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '--create', '-f', file, DB]);
+    const [withCreate, without] = [await drill(file), await drill(dumps.plain)];
+    assert.equal(withCreate.passed, true, withCreate.problems.join('\n'));
+    assert.equal(withCreate.objects.counts.TABLE, 5);
+    assert.deepEqual(withCreate.objects.counts, without.objects.counts);
+    assert.deepEqual(rowsOf(withCreate), sourceRows);
+  });
+
   it('drills into a scratch database on the running server and drops it afterwards', async () => {
     const r = await drill(dumps.custom, { server: onServer() });
     assert.equal(r.passed, true, r.problems.join('\n'));

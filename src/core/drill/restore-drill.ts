@@ -19,7 +19,7 @@ import { describeEntry } from '../restore/toc-index';
 import { pickRestoreTools } from '../restore/tool-version';
 import { discoverTools, versionMajor, type ToolSet } from '../tools/discover';
 import { installAdvice } from '../tools/pick';
-import { countTables } from './count-tables';
+import { connectableDatabases, countTables } from './count-tables';
 import { readDumpFacts, type DumpFacts } from './dump-facts';
 import { firstConnectLine, runPlainRestore } from './plain-restore';
 import type { DrillObjects, DrillPhase, DrillPlace, RestoreDrillResult } from './restore-drill-result';
@@ -136,6 +136,22 @@ async function cancellable<T>(params: ConnParams, password: string | undefined, 
   });
 }
 
+/**
+ * Catalog counts of everything a plain dump restored on a throwaway cluster, whichever databases it went into
+ * (one made with --create switches to a database of its own): the sum over every database, less what a new
+ * database holds (template1's objects: the public schema) for each database but one.
+ */
+async function clusterCounts(server: ConnParams, signal: AbortSignal | undefined): Promise<Record<string, number>> {
+  const databases = await connectableDatabases(server);
+  const total: Record<string, number> = {};
+  const add = (counts: Record<string, number>, times: number) => {
+    for (const [kind, n] of Object.entries(counts)) total[kind] = (total[kind] ?? 0) + n * times;
+  };
+  for (const database of databases) add(await cancellable({ ...server, database }, undefined, signal, catalogCounts), 1);
+  add(await cancellable({ ...server, database: 'template1' }, undefined, signal, catalogCounts), 1 - databases.length);
+  return Object.fromEntries(Object.entries(total).filter(([, n]) => n > 0));
+}
+
 async function compareObjects(c: Queryable, archive: ArchiveInfo | undefined): Promise<DrillObjects> {
   const counts = await catalogCounts(c);
   if (!archive) return { counts };
@@ -178,7 +194,12 @@ async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: 
     await env.dispose();
   }
   progress('Comparing with the dump', 80);
-  const objects = await timed('compare', () => cancellable(target, password, o.signal, (c) => compareObjects(c, p.dump.archive)));
+  const objects = await timed('compare', async () =>
+    // A plain dump made with --create (on a throwaway cluster: countIn undefined) restores into a database of its own.
+    p.dump.archive || countIn
+      ? cancellable(target, password, o.signal, (c) => compareObjects(c, p.dump.archive))
+      : { counts: await clusterCounts(target, o.signal) },
+  );
   progress('Counting rows', 85);
   const { tables, truncated } = await timed('count', () => countTables(target, o.signal, countIn, password));
   return { errors, failure, objects, tables, tablesTruncated: truncated };
