@@ -132,6 +132,16 @@ describe('restore drill (PostgreSQL 15)', function () {
     assert.deepEqual(rowsOf(withCreate), sourceRows);
   });
 
+  it('restores with parallel jobs when asked, and refuses them for a tar or plain dump with the reason', async () => {
+    const r = await drill(dumps.directory, { jobs: 2 });
+    assert.equal(r.passed, true, r.problems.join('\n'));
+    assert.equal(r.tools.restore.jobs, 2);
+    assert.deepEqual(rowsOf(r), sourceRows);
+    assert.match(drillReport(r), /with pg_restore 15\.\d+, 2 jobs/);
+    await assert.rejects(drill(dumps.tar, { jobs: 2 }), /--jobs does not work with a tar archive/);
+    await assert.rejects(drill(dumps.plain, { jobs: 2 }), /--jobs does not work with a plain SQL dump/);
+  });
+
   it('drills into a scratch database on the running server and drops it afterwards', async () => {
     const r = await drill(dumps.custom, { server: onServer() });
     assert.equal(r.passed, true, r.problems.join('\n'));

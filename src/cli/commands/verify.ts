@@ -39,10 +39,10 @@ function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | un
 
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  usage: 'pg-backup verify <file-or-dir> [--conn <conn>] [--log DIR] [--no-log] [--json]',
+  usage: 'pg-backup verify <file-or-dir> [--conn <conn>] [--jobs N] [--log DIR] [--no-log] [--json]',
   summary: 'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
   async run(args, io) {
-    const p = parseArgs(args, ['conn', 'log'], ['no-log', 'json']);
+    const p = parseArgs(args, ['conn', 'log', 'jobs'], ['no-log', 'json']);
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
     if (has(p, 'no-log') && flag(p, 'log') !== undefined) throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');
     const conn = flag(p, 'conn');
@@ -54,6 +54,7 @@ export const verifyCommand: CliCommand = {
       toolSets: await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
       signal: io.signal,
       onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
+      ...(flag(p, 'jobs') !== undefined ? { jobs: Number(flag(p, 'jobs')) } : {}),
     });
     const files = has(p, 'no-log') ? undefined : await appendDrillLog(resolve(flag(p, 'log') ?? process.cwd()), result);
     if (json) io.out(JSON.stringify({ ...result, log: files }, null, 2));

@@ -37,7 +37,7 @@ export function drillReport(r: RestoreDrillResult): string {
     '',
     `- Backup: \`${r.backup.path}\` (${r.backup.format}${r.backup.database ? `, database ${r.backup.database}` : ''}${r.backup.serverVersion ? `, from PostgreSQL ${r.backup.serverVersion}` : ''})`,
     `- Started: ${r.startedAt}`,
-    `- Restored on ${describePlace(r.where)}${madeBy(r.where)} with ${r.tools.restore.name} ${r.tools.restore.version}`,
+    `- Restored on ${describePlace(r.where)}${madeBy(r.where)} with ${r.tools.restore.name} ${r.tools.restore.version}${r.tools.restore.jobs ? `, ${r.tools.restore.jobs} jobs` : ''}`,
     `- Checksum: ${r.checksum}`,
     `- Restore errors: ${r.restore.errorCount}${r.restore.warningCount ? ` (and ${plural(r.restore.warningCount, 'warning')} about missing roles)` : ''}`,
     '',

@@ -34,7 +34,8 @@ export interface RestoreDrillResult {
   phases: Partial<Record<DrillPhase, number>>;
   checksum: 'verified' | 'mismatch' | 'none' | 'unreadable';
   where: DrillPlace;
-  tools: { restore: { name: 'pg_restore' | 'psql'; version: string }; server?: { name: 'postgres'; version: string } };
+  /** restore.jobs: pg_restore's parallel jobs, when more than one. */
+  tools: { restore: { name: 'pg_restore' | 'psql'; version: string; jobs?: number }; server?: { name: 'postgres'; version: string } };
   restore: {
     /** Errors that fail the drill (up to MAX_ERRORS; errorCount has them all). */
     errors: RestoreError[];

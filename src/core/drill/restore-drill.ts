@@ -13,7 +13,7 @@ import { sidecarPath } from '../dump/naming';
 import { verifyChecksum } from '../dump/sidecar';
 import { CancelledError, PgBackupError } from '../errors';
 import { findExisting, isLookedUp, type Queryable } from '../restore/existing';
-import { restoreArgv } from '../restore/options';
+import { restoreArgv, validateRestoreOptions } from '../restore/options';
 import { runRestore, type RestoreError } from '../restore/run';
 import { describeEntry } from '../restore/toc-index';
 import { pickRestoreTools } from '../restore/tool-version';
@@ -42,6 +42,8 @@ export interface RestoreDrillOptions {
   log?: (line: string) => void;
   /** The clock, for the scratch database's name and the start time. */
   now?: () => Date;
+  /** pg_restore's parallel jobs (custom and directory dumps), as a real restore would run it. Default 1. */
+  jobs?: number;
 }
 
 /** Errors kept in the result; the count has them all. */
@@ -54,7 +56,7 @@ export const isRoleWarning = (e: RestoreError): boolean => /^role ".*" does not 
 
 interface Prepared {
   dump: DumpFacts;
-  client: { name: 'pg_restore' | 'psql'; path: string; version: string };
+  client: { name: 'pg_restore' | 'psql'; path: string; version: string; jobs?: number };
   /** initdb/pg_ctl for the throwaway cluster (no server given). */
   serverSet?: ToolSet;
 }
@@ -71,9 +73,11 @@ async function prepare(o: RestoreDrillOptions): Promise<Prepared> {
   const sets = o.toolSets ?? (await discoverTools());
   let client: Prepared['client'];
   if (dump.archive) {
+    validateRestoreOptions({ jobs: o.jobs }, dump.archive.format);
     const set = pickRestoreTools(sets, dump.archive);
-    client = { name: 'pg_restore', path: set.tools.pg_restore!, version: set.version };
+    client = { name: 'pg_restore', path: set.tools.pg_restore!, version: set.version, ...((o.jobs ?? 1) > 1 ? { jobs: o.jobs } : {}) };
   } else {
+    if ((o.jobs ?? 1) > 1) throw new PgBackupError(`--jobs does not work with a plain SQL dump: psql restores it in one session.`, 'usage');
     const set = newestPsql(sets);
     client = { name: 'psql', path: set.tools.psql!, version: set.version };
     const connect = o.server ? await firstConnectLine(dump.path) : undefined;
@@ -180,7 +184,7 @@ async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: 
     progress(`Restoring with ${p.client.name}`, 20);
     errors = await timed('restore', async () => {
       if (!p.dump.archive) return runPlainRestore({ psql: p.client.path, file: p.dump.path, conninfo: toConninfo(target), env: env.env, signal: o.signal, log: o.log });
-      const args = ['--no-privileges', ...restoreArgv({ noOwner: true }, p.dump.path, toConninfo(target))];
+      const args = ['--no-privileges', ...restoreArgv({ noOwner: true, jobs: p.client.jobs }, p.dump.path, toConninfo(target))];
       const total = p.dump.archive.toc.count || 1;
       const onProgress = (r: { done: number; current: string }) => progress(`Restoring: ${r.current}`, 20 + Math.round((60 * r.done) / total));
       return (await runRestore({ pgRestore: p.client.path, args, env: env.env, signal: o.signal, total, onProgress, log: o.log })).errors;
@@ -320,7 +324,7 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
     phases,
     checksum: checksum.checksum,
     where: where!,
-    tools: { restore: { name: p.client.name, version: p.client.version }, ...(p.serverSet ? { server: { name: 'postgres' as const, version: p.serverSet.version } } : {}) },
+    tools: { restore: { name: p.client.name, version: p.client.version, ...(p.client.jobs ? { jobs: p.client.jobs } : {}) }, ...(p.serverSet ? { server: { name: 'postgres' as const, version: p.serverSet.version } } : {}) },
     objects: out.objects,
     tables: out.tables,
     tablesTruncated: out.tablesTruncated,
