@@ -20,6 +20,8 @@ export class SourceEnded {
 export class TocCursor {
   /** The window's strings. */
   text: WindowText;
+  /** buf.length, as a plain field: read before every integer and string. */
+  private end: number;
   /** atom's table: where in the window each slot's string was read, its byte length, its index in Toc.atoms. */
   private readonly atomAt = new Int32Array(ATOM_SLOTS);
   private readonly atomLen = new Int32Array(ATOM_SLOTS);
@@ -34,6 +36,7 @@ export class TocCursor {
     public intSize = 4,
   ) {
     this.text = new WindowText(buf);
+    this.end = buf.length;
     this.atomAt.fill(-1);
   }
 
@@ -42,6 +45,7 @@ export class TocCursor {
     this.buf = buf;
     this.base = base;
     this.pos = 0;
+    this.end = buf.length;
     this.text = new WindowText(buf);
     this.atomAt.fill(-1);
     this.complete = base + buf.length >= this.sourceSize;
@@ -53,7 +57,7 @@ export class TocCursor {
   }
 
   private need(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+    if (this.pos + n <= this.end) return;
     if (this.complete || this.at + n > this.sourceSize) throw new SourceEnded(this.at);
     throw NEED_MORE;
   }
@@ -74,7 +78,7 @@ export class TocCursor {
   int(): number {
     const buf = this.buf;
     const p = this.pos;
-    if (this.intSize === 4 && p + 5 <= buf.length) {
+    if (this.intSize === 4 && p + 5 <= this.end) {
       // The common case, flat: a TOC is read mostly before the JIT has compiled this, one call costs.
       this.pos = p + 5;
       const v = buf[p + 1] + buf[p + 2] * 0x100 + buf[p + 3] * 0x10000 + buf[p + 4] * 0x1000000;
@@ -185,7 +189,7 @@ export class TocCursor {
   private strLength(): number {
     const len = this.int();
     if (len <= 0) return len;
-    if (this.pos + len <= this.buf.length) return len;
+    if (this.pos + len <= this.end) return len;
     if (this.at + len > this.sourceSize) throw new SourceEnded(this.sourceSize);
     this.need(len);
     return len;
