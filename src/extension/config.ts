@@ -8,6 +8,7 @@ export const SETTINGS = {
   backupFolders: 'backupFolders',
   connectTimeout: 'connectTimeoutSeconds',
   backupsGroupBy: 'backupsGroupBy',
+  drillJobs: 'drill.jobs',
 } as const;
 
 const SECTION = 'pgBackup';
@@ -52,6 +53,10 @@ export class Config {
 
   backupFolders(): string[] {
     return this.cfg.get<string[]>(SETTINGS.backupFolders, []);
+  }
+
+  drillJobs(): number {
+    return this.cfg.get<number>(SETTINGS.drillJobs, 1);
   }
 
   backupsGroupBy(): 'database' | 'folder' {

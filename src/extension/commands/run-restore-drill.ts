@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
+import { detectArchiveFormat } from '../../core/archive/detect';
 import { appendDrillLog } from '../../core/drill/drill-log';
 import { drillHeadline, drillLogLine, drillReport } from '../../core/drill/drill-report';
 import { versionMajor } from '../../core/tools/discover';
@@ -80,8 +81,11 @@ export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunR
     if (!place) return undefined;
     const server = place.profile ? await serverOf(ctx, place.profile) : undefined;
     const name = entry?.name ?? path.split(/[\\/]/).pop();
+    // pg_restore runs custom and directory dumps in parallel; tar and plain ones restore serially whatever the setting.
+    const format = entry?.format ?? (await detectArchiveFormat(path));
+    const jobs = format === 'custom' || format === 'directory' ? ctx.config.drillJobs() : undefined;
     const result = await withCancellableProgress(`Restore drill: ${name}`, (p) =>
-      runDrill({ path, server, toolSets: sets, signal: p.signal, onProgress: (step, percent) => p.report(percent, step), log: (line) => ctx.log.command(line) }),
+      runDrill({ path, server, toolSets: sets, signal: p.signal, onProgress: (step, percent) => p.report(percent, step), log: (line) => ctx.log.command(line), jobs }),
     );
     const logDir = direct?.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
     const files = await appendDrillLog(logDir, result);

@@ -43,6 +43,27 @@ describe('restore drill command', () => {
     assert.match(readFileSync(join(dir, '.pgbackup', 'drills.md'), 'utf8'), /^- .* · PASSED · sample\.dump · /);
   });
 
+  it('restores with the pgBackup.drill.jobs setting for a custom dump, and serially for a tar one', async () => {
+    const settings = vscode.workspace.getConfiguration('pgBackup');
+    await settings.update('drill.jobs', 2, vscode.ConfigurationTarget.Workspace);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'pgb-drill-jobs-'));
+    try {
+      const drill = async (format: 'custom' | 'tar', file: string) => {
+        const dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', { connection: 'test', database: 'sample', options: { format }, out: join(elsewhere, file) }))!;
+        return (await vscode.commands.executeCommand<RestoreDrillResult>('pgBackup.runRestoreDrill', { path: dump.path, connection: 'test', logDir: elsewhere }))!;
+      };
+      const custom = await drill('custom', 'sample-jobs.dump');
+      assert.equal(custom.passed, true, custom.problems.join('\n'));
+      assert.equal(custom.tools.restore.jobs, 2);
+      const tar = await drill('tar', 'sample-jobs.tar');
+      assert.equal(tar.passed, true, tar.problems.join('\n'));
+      assert.equal(tar.tools.restore.jobs, undefined);
+    } finally {
+      await settings.update('drill.jobs', undefined, vscode.ConfigurationTarget.Workspace);
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('shows the drill on the backup in the Backups view', async () => {
     await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', [dir], vscode.ConfigurationTarget.Workspace);
     api.backupsTree.refresh();
