@@ -1,4 +1,5 @@
 import { PgBackupError } from '../errors';
+import type { DetectedFormat } from '../archive/detect';
 import type { ArchiveFormat } from '../archive/types';
 
 /** What the user chose for pg_restore; the names follow pg_restore's long options. */
@@ -15,6 +16,9 @@ export interface RestoreOptions {
   exitOnError?: boolean;
 }
 
+/** pg_restore runs custom and directory archives with parallel jobs; a tar archive (and a plain dump, run by psql) restores serially. */
+export const restoresInParallel = (format: DetectedFormat): boolean => format === 'custom' || format === 'directory';
+
 /** Refuses what pg_restore refuses (pg_restore.c), before anything runs, with pg_restore's reason. */
 export function validateRestoreOptions(o: RestoreOptions, format: ArchiveFormat): void {
   const refuse = (msg: string) => {
@@ -27,7 +31,7 @@ export function validateRestoreOptions(o: RestoreOptions, format: ArchiveFormat)
   if (o.jobs !== undefined && (!Number.isInteger(o.jobs) || o.jobs < 1)) refuse(`--jobs must be a whole number of 1 or more, not ${o.jobs}.`);
   if ((o.jobs ?? 1) > 1) {
     if (o.singleTransaction) refuse('--jobs and --single-transaction cannot be used together: parallel workers use their own transactions.');
-    if (format === 'tar') refuse('--jobs does not work with a tar archive: pg_restore restores tar archives serially.');
+    if (!restoresInParallel(format)) refuse('--jobs does not work with a tar archive: pg_restore restores tar archives serially.');
   }
 }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
 import { detectArchiveFormat } from '../../core/archive/detect';
+import { restoresInParallel } from '../../core/restore/options';
 import { appendDrillLog } from '../../core/drill/drill-log';
 import { drillHeadline, drillLogLine, drillReport } from '../../core/drill/drill-report';
 import { versionMajor } from '../../core/tools/discover';
@@ -81,9 +82,8 @@ export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunR
     if (!place) return undefined;
     const server = place.profile ? await serverOf(ctx, place.profile) : undefined;
     const name = entry?.name ?? path.split(/[\\/]/).pop();
-    // pg_restore runs custom and directory dumps in parallel; tar and plain ones restore serially whatever the setting.
-    const format = entry?.format ?? (await detectArchiveFormat(path));
-    const jobs = format === 'custom' || format === 'directory' ? ctx.config.drillJobs() : undefined;
+    // The setting applies where pg_restore can use it; tar and plain dumps restore serially whatever it says.
+    const jobs = restoresInParallel(entry?.format ?? (await detectArchiveFormat(path))) ? ctx.config.drillJobs() : undefined;
     const result = await withCancellableProgress(`Restore drill: ${name}`, (p) =>
       runDrill({ path, server, toolSets: sets, signal: p.signal, onProgress: (step, percent) => p.report(percent, step), log: (line) => ctx.log.command(line), jobs }),
     );

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import type { ArchiveFormat } from '../../core/archive/types';
 import type { ConnectionProfile } from '../../core/connection/profile';
-import type { RestoreOptions } from '../../core/restore/options';
+import { restoresInParallel, type RestoreOptions } from '../../core/restore/options';
 import type { Ctx } from '../context';
 import { databaseNames, suggestNewDatabaseName, type RestoreTarget } from './target';
 
@@ -43,7 +43,7 @@ export async function chooseOptions(format: ArchiveFormat, target: RestoreTarget
     { id: 'exitOnError', label: '--exit-on-error', description: 'stop at the first error instead of going on', picked: false },
     { id: 'singleTransaction', label: '--single-transaction', description: 'all or nothing (implies exit on error; no parallel jobs)', picked: false },
   ];
-  if (format !== 'tar') items.push({ id: 'jobs', label: '--jobs …', description: 'restore with parallel workers', picked: false });
+  if (restoresInParallel(format)) items.push({ id: 'jobs', label: '--jobs …', description: 'restore with parallel workers', picked: false });
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Restore options (into ${target.kind} database "${target.database}")`, ignoreFocusOut: true });
   if (!picked) return undefined;
   const on = new Set(picked.map((p) => p.id));
