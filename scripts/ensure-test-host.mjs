@@ -1,6 +1,6 @@
 // Installs what the VS Code test layers need, once, into a cache folder outside the repo: Node 24 and
 // code-server (a real VS Code server; desktop VS Code / Electron cannot be downloaded on these machines), plus
-// chromium and the kerberos headers code-server's native addon builds against. See /work/shared/vscode-host.md.
+// chromium and the kerberos headers code-server's native addon builds against. See ARCHITECTURE.md (test layers).
 // Idempotent: a marker file with the installed versions makes a second run return at once.
 // Usage: node scripts/ensure-test-host.mjs   (env PGBACKUP_TEST_HOST_DIR overrides ~/.cache/pg-backup-test)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cleanEnv } from './clean-env.mjs';
 
 export const NODE_SPEC = 'node@24';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -35,7 +36,8 @@ export function hostPaths(dir = process.env.PGBACKUP_TEST_HOST_DIR || join(homed
 /** Environment in which Node 24 comes first: code-server's native addons are built for its ABI, and with
  *  Node 20 code-server does not fail but hangs. */
 export function node24Env(paths, base = process.env) {
-  return { ...base, PATH: paths.nodeBinDir + delimiter + (base.PATH ?? ''), npm_config_nodedir: paths.nodeDir };
+  const env = cleanEnv(base);
+  return { ...env, PATH: paths.nodeBinDir + delimiter + (env.PATH ?? ''), npm_config_nodedir: paths.nodeDir };
 }
 
 function readMarker(paths) {
@@ -107,7 +109,7 @@ export function ensureTestHost(paths = hostPaths()) {
   mkdirSync(paths.dir, { recursive: true });
   const needCodeServer = !existsSync(paths.codeServerEntry) || readMarker(paths)?.codeServer !== CODE_SERVER_VERSION;
   ensureSystemPackages(needCodeServer);
-  if (!existsSync(paths.node)) timed(`npm: ${NODE_SPEC}`, () => npmInstallInto(join(paths.dir, 'node24'), NODE_SPEC, process.env));
+  if (!existsSync(paths.node)) timed(`npm: ${NODE_SPEC}`, () => npmInstallInto(join(paths.dir, 'node24'), NODE_SPEC, cleanEnv()));
   const nodeVersion = execFileSync(paths.node, ['--version']).toString().trim();
   if (needCodeServer) {
     timed(`npm: code-server@${CODE_SERVER_VERSION} (with node ${nodeVersion})`, () =>

@@ -1,7 +1,7 @@
 // Harness for the VS Code test layers: a scratch folder that holds everything code-server and Chromium write,
 // a throwaway PostgreSQL 15 cluster with a workspace whose settings point at it, code-server (a real VS Code
 // server running on Node 24) in its own process group, and Chromium driven by playwright-core.
-// Recipe and the reasons behind each flag: /work/shared/vscode-host.md. Runs under the machine's Node 20.
+// Recipe and the reasons behind each flag: ARCHITECTURE.md ("The VS Code test host"). Runs under the machine's Node 20.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
