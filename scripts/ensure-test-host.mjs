@@ -1,6 +1,6 @@
-// Installs what the VS Code test layers need, once, into a cache folder outside the repo: Node 24 and
-// code-server (a real VS Code server; desktop VS Code / Electron cannot be downloaded on these machines), plus
-// chromium and the kerberos headers code-server's native addon builds against. See ARCHITECTURE.md (test layers).
+// Installs what the VS Code test layers and the demo need, once, into a cache folder outside the repo: Node 24 and
+// code-server (a real VS Code server; desktop VS Code / Electron cannot be downloaded on these machines), plus the
+// kerberos headers code-server's native addon builds against. Chromium (tests only) is ensured by scripts/test.mjs. See ARCHITECTURE.md (test layers).
 // Idempotent: a marker file with the installed versions makes a second run return at once.
 // Usage: node scripts/ensure-test-host.mjs   (env PGBACKUP_TEST_HOST_DIR overrides ~/.cache/pg-backup-test)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,12 +9,11 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cleanEnv } from './clean-env.mjs';
+import { ensurePackages } from './system-packages.mjs';
 
 export const NODE_SPEC = 'node@24';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const CHROMIUM = '/usr/bin/chromium';
-const KRB5_HEADERS = ['/usr/include/krb5.h', '/usr/include/gssapi/gssapi.h'];
-const APT_COMMAND = 'apt-get update && apt-get install -y chromium libkrb5-dev';
 
 /** Where everything lives; pure path arithmetic, nothing is checked here. */
 export function hostPaths(dir = process.env.PGBACKUP_TEST_HOST_DIR || join(homedir(), '.cache', 'pg-backup-test')) {
@@ -55,8 +54,7 @@ export function isReady(paths = hostPaths()) {
     m?.codeServer === CODE_SERVER_VERSION &&
     m?.nodeSpec === NODE_SPEC &&
     existsSync(paths.node) &&
-    existsSync(paths.codeServerEntry) &&
-    existsSync(CHROMIUM)
+    existsSync(paths.codeServerEntry)
   );
 }
 
@@ -84,23 +82,6 @@ function npmInstallInto(folder, spec, env) {
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: folder, env });
 }
 
-function ensureSystemPackages(needKrb5) {
-  const missing = [];
-  if (!existsSync(CHROMIUM)) missing.push(`chromium (${CHROMIUM})`);
-  if (needKrb5 && !KRB5_HEADERS.every((h) => existsSync(h))) missing.push('libkrb5-dev (kerberos headers)');
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`missing ${missing.join(', ')}; run as root:\n  ${APT_COMMAND}`);
-  }
-  timed(`apt: installing ${missing.join(', ')}`, () => {
-    run('apt-get', ['update', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    run('apt-get', ['install', '-y', '-q', 'chromium', 'libkrb5-dev'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  });
-}
-
 /** Installs whatever is missing; returns the paths. Throws with a one-line reason (and the fix) on failure. */
 export function ensureTestHost(paths = hostPaths()) {
   if (isReady(paths)) return paths;
@@ -108,7 +89,7 @@ export function ensureTestHost(paths = hostPaths()) {
   log(`installing the VS Code test host into ${paths.dir} (first time: a few minutes, ~1.3 GB)`);
   mkdirSync(paths.dir, { recursive: true });
   const needCodeServer = !existsSync(paths.codeServerEntry) || readMarker(paths)?.codeServer !== CODE_SERVER_VERSION;
-  ensureSystemPackages(needCodeServer);
+  if (needCodeServer) ensurePackages(['krb5'], { log });
   if (!existsSync(paths.node)) timed(`npm: ${NODE_SPEC}`, () => npmInstallInto(join(paths.dir, 'node24'), NODE_SPEC, cleanEnv()));
   const nodeVersion = execFileSync(paths.node, ['--version']).toString().trim();
   if (needCodeServer) {

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePackages } from './system-packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -14,31 +15,10 @@ const ALL = ['checks', 'unit', 'integration', 'extension', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => ALL.includes(a));
 const installOnly = process.argv.includes('--install-only');
 const layers = installOnly ? ['unit'] : wanted.length ? wanted : ALL;
-const isRoot = process.getuid?.() === 0;
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
-}
-
-function ensureSystemPackages() {
-  const missing = [];
-  if (!existsSync(join(PG_BIN, 'initdb')) || !existsSync(join(PG_BIN, 'pg_dump'))) missing.push('postgresql-15', 'postgresql-client-15');
-  if (layers.some((l) => l === 'extension' || l === 'e2e')) {
-    if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-    if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
-  }
-  if (!missing.length) return;
-  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-  if (!isRoot) {
-    console.error(`Missing system packages: ${missing.join(', ')}. Install them with:\n  sudo sh -c '${cmd}'`);
-    process.exit(2);
-  }
-  console.log(`Installing ${missing.join(', ')} from Debian…`);
-  const t = Date.now();
-  sh('sh', ['-c', cmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  console.log(`  done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 }
 
 function ensureNodeModules() {
@@ -86,11 +66,12 @@ function runLayer(name, cmd, args, env = {}) {
 const mocha = (globs, timeout) => ['node_modules/mocha/bin/mocha.js', '--import=tsx', '--timeout', String(timeout), '--reporter', 'spec', ...globs];
 
 const started = Date.now();
-ensureSystemPackages();
+const needsHost = layers.some((l) => l === 'extension' || l === 'e2e');
+ensurePackages(['postgresql', ...(needsHost ? ['chromium', 'krb5'] : [])]);
 ensureNodeModules();
 sh('npm', ['run', '--silent', 'build']);
 if (process.argv.includes('--install-only')) process.exit(0);
-if (layers.some((l) => l === 'extension' || l === 'e2e')) sh(process.execPath, ['scripts/ensure-test-host.mjs']);
+if (needsHost) sh(process.execPath, ['scripts/ensure-test-host.mjs']);
 
 const results = [];
 for (const layer of layers) {

@@ -1,0 +1,5 @@
+export type Need = 'postgresql' | 'chromium' | 'krb5';
+export function missingPackages(needs: Need[], exists?: (file: string) => boolean): string[];
+export function aptCommand(packages: string[]): string;
+export function sudoAdvice(packages: string[]): string;
+export function ensurePackages(needs: Need[], opts?: { isRoot?: boolean; log?: (line: string) => void }): void;
