@@ -15,3 +15,4 @@ export function hostPaths(dir?: string): HostPaths;
 export function node24Env(paths: Pick<HostPaths, 'nodeBinDir' | 'nodeDir'>, base?: NodeJS.ProcessEnv): Record<string, string>;
 export function isReady(paths?: HostPaths): boolean;
 export function ensureTestHost(paths?: HostPaths): HostPaths;
+export function makeFolder(folder: string): void;

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cleanEnv } from './clean-env.mjs';
 import { ensurePackages } from './system-packages.mjs';
@@ -74,9 +74,24 @@ function run(file, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdir spins at 100 % CPU, deaf to signals, on paths such as
+ * /proc/x. Throws a one-line reason naming the folder.
+ */
+export function makeFolder(folder) {
+  if (existsSync(folder)) return;
+  const parent = dirname(folder);
+  if (parent !== folder) makeFolder(parent);
+  try {
+    mkdirSync(folder);
+  } catch (e) {
+    if (e.code !== 'EEXIST') throw new Error(`cannot create the folder ${folder}: ${e.code ?? e.message}`);
+  }
+}
+
 /** npm install in a folder of its own, so npm does not walk up into some parent package. */
 function npmInstallInto(folder, spec, env) {
-  mkdirSync(folder, { recursive: true });
+  makeFolder(folder);
   const pkg = join(folder, 'package.json');
   if (!existsSync(pkg)) writeFileSync(pkg, JSON.stringify({ name: 'pg-backup-test-host', private: true }) + '\n');
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: folder, env });
@@ -87,7 +102,7 @@ export function ensureTestHost(paths = hostPaths()) {
   if (isReady(paths)) return paths;
   const t0 = Date.now();
   log(`installing the VS Code test host into ${paths.dir} (first time: a few minutes, ~1.3 GB)`);
-  mkdirSync(paths.dir, { recursive: true });
+  makeFolder(paths.dir);
   const needCodeServer = !existsSync(paths.codeServerEntry) || readMarker(paths)?.codeServer !== CODE_SERVER_VERSION;
   if (needCodeServer) ensurePackages(['krb5'], { log });
   if (!existsSync(paths.node)) timed(`npm: ${NODE_SPEC}`, () => npmInstallInto(join(paths.dir, 'node24'), NODE_SPEC, cleanEnv()));

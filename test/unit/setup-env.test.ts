@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { delimiter } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { cleanEnv } from '../../scripts/clean-env.mjs';
-import { node24Env } from '../../scripts/ensure-test-host.mjs';
+import { makeFolder, node24Env } from '../../scripts/ensure-test-host.mjs';
 import { aptCommand, missingPackages, sudoAdvice } from '../../scripts/system-packages.mjs';
 
 /** What `npm test` on Node 20 hands its children (taken from a real run's environment). */
@@ -70,6 +72,25 @@ describe('set-up scripts', () => {
       assert.match(advice, /^Missing system packages: chromium, libkrb5-dev\. Install them with:\n {2}sudo sh -c '/);
       assert.ok(advice.includes(aptCommand(['chromium', 'libkrb5-dev'])));
       assert.equal(aptCommand(['x']), 'apt-get update && apt-get install -y --no-install-recommends x');
+    });
+  });
+
+  describe('makeFolder (the cache folder, made level by level)', () => {
+    it('makes missing levels, as when ~/.cache does not exist yet', () => {
+      const home = mkdtempSync(join(tmpdir(), 'pgb-home-'));
+      try {
+        makeFolder(join(home, '.cache', 'pg-backup-test', 'node24'));
+        assert.ok(existsSync(join(home, '.cache', 'pg-backup-test', 'node24')));
+        makeFolder(join(home, '.cache')); // exists already: nothing to do
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
+
+    it('fails at once with the folder named where mkdir cannot work (Node 20 recursive mkdir spins on /proc)', () => {
+      const t = Date.now();
+      assert.throws(() => makeFolder('/proc/pgb-nope/host'), /^Error: cannot create the folder \/proc\/pgb-nope: ENOENT$/);
+      assert.ok(Date.now() - t < 1000);
     });
   });
 });
