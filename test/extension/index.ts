@@ -14,6 +14,7 @@ import { format } from 'node:util';
 const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
   trusted: {
     activation: () => import('./suite/activation.test.js'),
+    errors: () => import('./suite/errors.test.js'),
     restore: () => import('./suite/restore.test.js'),
     'restore-drill': () => import('./suite/restore-drill.test.js'),
     pitr: () => import('./suite/pitr.test.js'),

@@ -13,6 +13,7 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { withClient } from '../../../src/core/connection/client';
 import type { PgBackupApi } from '../../../src/extension/main';
+import { runClosingPrompts, spyOn } from '../host-spies';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
 
@@ -36,23 +37,6 @@ const serverLog = process.env.PGBACKUP_TEST_SERVER_LOG ?? '';
 const connectionsSince = (offset: number) =>
   readFileSync(serverLog).subarray(offset).toString().split('\n').filter((l) => l.includes('connection received'));
 
-type Fn = (...args: unknown[]) => unknown;
-
-/** Wraps methods of an object to record each call (`note` says what), still calling through. */
-function spyOn(target: object, names: readonly string[], note: (name: string, args: unknown[]) => string | undefined) {
-  const o = target as Record<string, Fn>;
-  const originals = names.map((name) => [name, o[name]] as const);
-  const calls: string[] = [];
-  for (const [name, original] of originals) {
-    o[name] = function (this: unknown, ...args: unknown[]) {
-      const what = note(name, args);
-      if (what) calls.push(what);
-      return original.apply(this, args);
-    };
-  }
-  return { calls, restore: () => originals.forEach(([name, original]) => (o[name] = original)) };
-}
-
 /** Child processes of this extension host that are PostgreSQL programs (pg_*, psql, initdb, postgres). */
 function postgresChildren(): string[] {
   const found: string[] = [];
@@ -67,21 +51,6 @@ function postgresChildren(): string[] {
     }
   }
   return found;
-}
-
-/** Runs a command, closing any quick pick, input box or notification it opens, until it settles (or `ms`). */
-async function runClosingPrompts(id: string, args: unknown[], ms = 8000): Promise<{ settled: boolean; error?: unknown }> {
-  let state: { settled: boolean; error?: unknown } = { settled: false };
-  vscode.commands.executeCommand(id, ...args).then(
-    () => (state = { settled: true }),
-    (error: unknown) => (state = { settled: true, error }),
-  );
-  for (const end = Date.now() + ms; !state.settled && Date.now() < end; ) {
-    await new Promise((r) => setTimeout(r, 200));
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.commands.executeCommand('notifications.clearAll');
-  }
-  return state;
 }
 
 describe('an untrusted workspace', () => {
