@@ -70,10 +70,11 @@ async function runInHost(scratch, session, cluster, mocha, stoppers, t0) {
   const exited = new Promise((resolve) => (hostExited = resolve));
   await page.exposeFunction('codeAutomationLog', (level, message) => mocha.onLog(level, message));
   await page.exposeFunction('codeAutomationExit', (exitCode) => hostExited(Number(exitCode)));
+  const env = { ...ws.env, PGBACKUP_TEST_LOG_MARK: MARK, PGBACKUP_EXT_SUITE: session.suite };
   const payload = [
     ['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)],
     ['extensionTestsPath', server.remoteUri(join(REPO_ROOT, 'out', 'test', 'extension', 'index'))],
-    ['extensionEnvironment', JSON.stringify({ ...ws.env, PGBACKUP_TEST_LOG_MARK: MARK, PGBACKUP_EXT_SUITE: session.suite })],
+    ['extensionEnvironment', JSON.stringify(env)],
   ];
   const tHost = Date.now();
   await page.goto(server.url(ws.workspace, payload));
@@ -92,7 +93,8 @@ async function runSession(session, cluster, stoppers, t0) {
   let code = 1;
   let ws;
   try {
-    ({ code, ws } = await withDeadline(runInHost(scratch, session, cluster, mocha, stoppers, t0), TIMEOUT_MS, `the ${session.suite} extension tests in code-server`));
+    const what = `the ${session.suite} extension tests in code-server`;
+    ({ code, ws } = await withDeadline(runInHost(scratch, session, cluster, mocha, stoppers, t0), TIMEOUT_MS, what));
   } catch (e) {
     console.error(`[extension-tests] FAILED: ${e.message}`);
     code = 1;
@@ -109,7 +111,9 @@ async function runSession(session, cluster, stoppers, t0) {
 async function main() {
   const t0 = Date.now();
   ensureTestHost();
-  if (process.env.PGBACKUP_SKIP_BUILD !== '1') execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (process.env.PGBACKUP_SKIP_BUILD !== '1') {
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
 
   const stoppers = teardown();
   const total = { passed: 0, failed: 0 };

@@ -5,9 +5,11 @@
 import * as vscode from 'vscode';
 
 type Fn = (...args: unknown[]) => unknown;
+/** What a spy records for a call, or undefined to skip it. */
+type Note = (name: string, args: unknown[]) => string | undefined;
 
 /** Wraps methods of an object to record each call (`note` says what), still calling through. */
-export function spyOn(target: object, names: readonly string[], note: (name: string, args: unknown[]) => string | undefined) {
+export function spyOn(target: object, names: readonly string[], note: Note) {
   const o = target as Record<string, Fn>;
   const originals = names.map((name) => [name, o[name]] as const);
   const calls: string[] = [];
@@ -21,9 +23,14 @@ export function spyOn(target: object, names: readonly string[], note: (name: str
   return { calls, restore: () => originals.forEach(([name, original]) => (o[name] = original)) };
 }
 
+interface Settled {
+  settled: boolean;
+  error?: unknown;
+}
+
 /** Runs a command, closing any quick pick, input box or notification it opens, until it settles (or `ms`). */
-export async function runClosingPrompts(id: string, args: unknown[], ms = 8000): Promise<{ settled: boolean; error?: unknown }> {
-  let state: { settled: boolean; error?: unknown } = { settled: false };
+export async function runClosingPrompts(id: string, args: unknown[], ms = 8000): Promise<Settled> {
+  let state: Settled = { settled: false };
   vscode.commands.executeCommand(id, ...args).then(
     () => (state = { settled: true }),
     (error: unknown) => (state = { settled: true, error }),

@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
   markReporterOutput();
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
   const suites = sessions[process.env.PGBACKUP_EXT_SUITE ?? 'trusted'];
-  if (!suites) throw new Error(`PGBACKUP_EXT_SUITE=${process.env.PGBACKUP_EXT_SUITE}: not one of ${Object.keys(sessions).join(', ')}`);
+  if (!suites) throw new Error(`PGBACKUP_EXT_SUITE: not one of ${Object.keys(sessions).join(', ')}`);
   for (const [name, load] of Object.entries(suites)) {
     mocha.suite.emit('pre-require', globalThis, name, mocha);
     await load();

@@ -35,20 +35,23 @@ describe('command failures', () => {
 
   it('shows a tree item\'s failure once, with the fix for its kind ("Edit Connection" when unreachable)', async () => {
     const port = await closedPort();
-    const node: ConnectionNode = { kind: 'connection', profile: { name: 'nowhere', host: '127.0.0.1', port, user: 'postgres' }, scope: 'global' };
+    const profile = { name: 'nowhere', host: '127.0.0.1', port, user: 'postgres' };
+    const node: ConnectionNode = { kind: 'connection', profile, scope: 'global' };
     const before = messages.calls.length;
     const run = await runClosingPrompts('pgBackup.testConnection', [node]);
     assert.ok(run.settled, 'Test Connection did not finish');
     assert.equal(run.error, undefined, 'a tree item\'s failure is shown, not thrown');
     assert.deepEqual(messages.calls.slice(before), [
-      `showErrorMessage: Cannot reach PostgreSQL at 127.0.0.1:${port}: connection refused. Is the server running, and listening on that port? | Edit Connection | Show Log`,
+      `showErrorMessage: Cannot reach PostgreSQL at 127.0.0.1:${port}: connection refused. ` +
+        'Is the server running, and listening on that port? | Edit Connection | Show Log',
     ]);
   });
 
   it('throws a program\'s failure to it and shows nothing', async () => {
     const before = messages.calls.length;
     const args = { connection: 'nope', options: { format: 'plain', checkpoint: 'fast' } };
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('pgBackup.createBaseBackup', args)), /^PgBackupError: No saved connection named "nope"\.$/);
+    const run = Promise.resolve(vscode.commands.executeCommand('pgBackup.createBaseBackup', args));
+    await assert.rejects(run, /^PgBackupError: No saved connection named "nope"\.$/);
     assert.deepEqual(messages.calls.slice(before), []);
   });
 });

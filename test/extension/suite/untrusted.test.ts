@@ -31,7 +31,11 @@ const ALLOWED = [
 ];
 const GATE_WARNING = /, which PostgreSQL Backup does not do in an untrusted workspace\.$/;
 
-const server = { host: process.env.PGBACKUP_TEST_HOST ?? '127.0.0.1', port: Number(process.env.PGBACKUP_TEST_PORT ?? 5432), user: 'postgres' };
+const server = {
+  host: process.env.PGBACKUP_TEST_HOST ?? '127.0.0.1',
+  port: Number(process.env.PGBACKUP_TEST_PORT ?? 5432),
+  user: 'postgres',
+};
 const serverLog = process.env.PGBACKUP_TEST_SERVER_LOG ?? '';
 /** The server's log_connections lines written since `offset`. */
 const connectionsSince = (offset: number) =>
@@ -80,7 +84,9 @@ describe('an untrusted workspace', () => {
     children = spyOn(childProcess.ChildProcess.prototype, ['spawn'], fromOurs);
     syncs = spyOn(childProcess, ['spawnSync', 'execFileSync', 'execSync'], fromOurs);
     syncBuiltinESMExports();
-    const prompts = ['showQuickPick', 'showInputBox', 'createQuickPick', 'createInputBox', 'showOpenDialog', 'showSaveDialog'];
+    const prompts = [
+      'showQuickPick', 'showInputBox', 'createQuickPick', 'createInputBox', 'showOpenDialog', 'showSaveDialog',
+    ];
     ui = spyOn(vscode.window, ['showWarningMessage', ...prompts], (name, args) => `${name}: ${String(args[0])}`);
   });
 
@@ -112,7 +118,8 @@ describe('an untrusted workspace', () => {
       assert.match(seen[0], /^showWarningMessage: /);
       assert.match(seen[0], GATE_WARNING);
       // A program's call (an arguments object) gets the refusal thrown, not shown.
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand(id, {})), (e: Error) => GATE_WARNING.test(e.message));
+      const program = Promise.resolve(vscode.commands.executeCommand(id, {}));
+      await assert.rejects(program, (e: Error) => GATE_WARNING.test(e.message));
       assert.equal(ui.calls.length, before + 1, 'a program\'s call showed something');
     });
   }
