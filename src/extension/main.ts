@@ -7,8 +7,10 @@ import { ReadOnlyDocuments } from './read-only-documents';
 import { exportOnSave } from './schema-on-save';
 import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
-import { BackupsTree } from './tree/backups-tree';
-import { ConnectionsTree } from './tree/connections-tree';
+import { BackupsTree, type BackupsTreeNode } from './tree/backups-tree';
+import { ConnectionsTree, type ConnectionsTreeNode } from './tree/connections-tree';
+import { showFailure } from './ui/errors';
+import { requireTrust } from './ui/trust';
 import type { PitrPanel } from './webview/pitr-panel';
 import { PITR_VIEW_TYPE } from '../common/pitr-protocol';
 import { RESTORE_VIEW_TYPE } from '../common/restore-protocol';
@@ -17,6 +19,25 @@ type Lazy = typeof import('./lazy');
 /** The commands and panels, loaded once on first use (a bundle of their own: see lazy.ts). */
 let lazy: Lazy | undefined;
 const loadLazy = async (): Promise<Lazy> => (lazy ??= await import('./lazy'));
+
+type TreeNodeKind = (ConnectionsTreeNode | BackupsTreeNode)['kind'];
+const TREE_NODE_KINDS = new Set<string>([
+  'connection', 'database', 'message', 'group', 'backup',
+] satisfies TreeNodeKind[]);
+
+/**
+ * The palette, menus and tree items run a command with nothing, a tree node or a name, and see a failure as a
+ * message. Other callers (tests, other commands) pass a plain object of arguments and get the error thrown.
+ */
+function fromUi(arg: unknown): boolean {
+  if (arg === undefined || typeof arg === 'string') return true;
+  const kind = (arg as { kind?: unknown }).kind;
+  return typeof kind === 'string' && TREE_NODE_KINDS.has(kind);
+}
+
+/** The trust gate's reasons the panels' serializers share with the commands that open them. */
+const PITR_TRUST = 'The PITR builder runs pg_waldump and drill servers';
+const RESTORE_SELECTED_TRUST = 'Restoring selected objects runs pg_restore';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
@@ -47,34 +68,65 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, documents };
 
   // A command's code is loaded on its first use, so activation does not compile or evaluate code no one has asked
-  // for (the budget is 30 ms, loading included).
-  const register = (id: string, pick: (m: Lazy) => CommandFactory) => {
+  // for (the budget is 30 ms, loading included). Every command passes here: `trust` (what it would do that an
+  // untrusted workspace must not: start a process, connect to a server) sends it through the trust gate before
+  // its code loads or asks anything, and a failure becomes a message here (see showFailure).
+  const register = (id: string, pick: (m: Lazy) => CommandFactory, trust?: string) => {
     let handler: ((...args: never[]) => unknown) | undefined;
-    extension.subscriptions.push(vscode.commands.registerCommand(id, async (...args: never[]) => (handler ??= pick(await loadLazy())(ctx))(...args)));
+    const run = async (...args: never[]) => {
+      try {
+        if (trust) requireTrust(trust);
+        handler ??= pick(await loadLazy())(ctx);
+        return await handler(...args);
+      } catch (e) {
+        if (!fromUi(args[0])) throw e;
+        await showFailure(log, e, connectionOf(args[0]));
+        return undefined;
+      }
+    };
+    extension.subscriptions.push(vscode.commands.registerCommand(id, run));
+  };
+  const connectionOf = (arg: unknown): ConnectionsTreeNode | undefined => {
+    if (typeof arg === 'string') return connectionsTree.connectionNode(arg);
+    const kind = (arg as { kind?: unknown } | undefined)?.kind;
+    return kind === 'connection' || kind === 'database' ? (arg as ConnectionsTreeNode) : undefined;
   };
   register('pgBackup.addConnection', (m) => m.addConnection);
   register('pgBackup.editConnection', (m) => m.editConnection);
   register('pgBackup.removeConnection', (m) => m.removeConnection);
-  register('pgBackup.testConnection', (m) => m.testConnection);
+  register('pgBackup.testConnection', (m) => m.testConnection, 'Testing a connection connects to its server');
   register('pgBackup.setPassword', (m) => m.setPassword);
   register('pgBackup.refreshConnections', (m) => m.refreshConnections);
-  register('pgBackup.showClientTools', (m) => m.showClientTools);
-  register('pgBackup.dumpDatabase', (m) => m.dumpDatabase);
-  register('pgBackup.exportSchema', (m) => m.exportSchema);
-  register('pgBackup.compareSchema', (m) => m.compareSchema);
+  register('pgBackup.showClientTools', (m) => m.showClientTools, 'Listing client tools runs each for its version');
+  register('pgBackup.dumpDatabase', (m) => m.dumpDatabase, 'Dumping a database runs pg_dump');
+  register('pgBackup.exportSchema', (m) => m.exportSchema, 'Exporting the schema runs pg_dump');
+  register('pgBackup.compareSchema', (m) => m.compareSchema, 'Comparing the schema runs pg_dump');
   register('pgBackup.refreshBackups', (m) => m.refreshBackups);
   register('pgBackup.inspectBackup', (m) => m.inspectBackup);
   register('pgBackup.verifyChecksum', (m) => m.verifyChecksum);
-  register('pgBackup.runRestoreDrill', (m) => m.runRestoreDrill);
+  register('pgBackup.runRestoreDrill', (m) => m.runRestoreDrill, 'A restore drill runs a server and pg_restore');
   register('pgBackup.revealBackup', (m) => m.revealBackup);
   register('pgBackup.copyBackupPath', (m) => m.copyBackupPath);
   register('pgBackup.deleteBackup', (m) => m.deleteBackup);
-  register('pgBackup.restoreBackup', (m) => m.restoreBackup);
-  register('pgBackup.restoreSelected', (m) => m.restoreSelected);
-  register('pgBackup.scheduleBackups', (m) => m.scheduleBackups);
-  register('pgBackup.createBaseBackup', (m) => m.createBaseBackup);
-  register('pgBackup.setupWalArchiving', (m) => m.setupWalArchiving);
-  register('pgBackup.openPitrBuilder', (m) => m.openPitrBuilder);
+  register('pgBackup.restoreBackup', (m) => m.restoreBackup, 'Restoring a backup runs pg_restore or psql');
+  register('pgBackup.restoreSelected', (m) => m.restoreSelected, RESTORE_SELECTED_TRUST);
+  register('pgBackup.scheduleBackups', (m) => m.scheduleBackups, 'Scheduling backups connects to the server');
+  register('pgBackup.createBaseBackup', (m) => m.createBaseBackup, 'A base backup runs pg_basebackup');
+  register('pgBackup.setupWalArchiving', (m) => m.setupWalArchiving, 'Setting up WAL archiving connects to the server');
+  register('pgBackup.openPitrBuilder', (m) => m.openPitrBuilder, PITR_TRUST);
+
+  // A panel VS Code restores after a reload runs tools from its first message on: it passes the same gate.
+  const revive = (reason: string, restore: (m: Lazy, panel: vscode.WebviewPanel, state: unknown) => unknown) => ({
+    deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+      try {
+        requireTrust(reason);
+        await restore(await loadLazy(), panel, state);
+      } catch (e) {
+        panel.dispose();
+        await showFailure(log, e);
+      }
+    },
+  });
 
   extension.subscriptions.push(
     log,
@@ -83,12 +135,14 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     exportOnSave(ctx),
     vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
-    vscode.window.registerWebviewPanelSerializer(PITR_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => new (await loadLazy()).PitrPanelSerializer(ctx).deserializeWebviewPanel(panel, state),
-    }),
-    vscode.window.registerWebviewPanelSerializer(RESTORE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => (await loadLazy()).reviveRestorePanel(ctx, panel, state),
-    }),
+    vscode.window.registerWebviewPanelSerializer(
+      PITR_VIEW_TYPE,
+      revive(PITR_TRUST, (m, panel, state) => new m.PitrPanelSerializer(ctx).deserializeWebviewPanel(panel, state)),
+    ),
+    vscode.window.registerWebviewPanelSerializer(
+      RESTORE_VIEW_TYPE,
+      revive(RESTORE_SELECTED_TRUST, (m, panel, state) => m.reviveRestorePanel(ctx, panel, state)),
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affects(e, 'connections')) connectionsTree.refresh();
       if (config.affects(e, 'toolFolders')) tools.invalidate();

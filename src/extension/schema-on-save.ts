@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './context';
 import { schemaSettings } from './schema-settings';
+import { showFailure } from './ui/errors';
 
 /**
  * Export on save of a migration file: when a saved file matches pgBackup.schema.exportOnSave (a glob, off by
@@ -21,6 +22,9 @@ export function exportOnSave(ctx: Ctx): vscode.Disposable {
       void vscode.window.showWarningMessage('Export on save needs a database: run "Export Schema to Workspace" once, or set pgBackup.schema.connection.');
       return;
     }
-    running ??= Promise.resolve(vscode.commands.executeCommand('pgBackup.exportSchema', { connection, database, folder, quiet: true })).finally(() => (running = undefined));
+    const args = { connection, database, folder, quiet: true };
+    running ??= Promise.resolve(vscode.commands.executeCommand('pgBackup.exportSchema', args))
+      .catch((e) => showFailure(ctx.log, e))
+      .finally(() => (running = undefined));
   });
 }

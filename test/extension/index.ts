@@ -7,14 +7,23 @@
 import Mocha from 'mocha';
 import { format } from 'node:util';
 
-/** Suites in the order they run; each is imported after mocha has installed describe/it as globals. */
-const suites: Record<string, () => Promise<unknown>> = {
-  activation: () => import('./suite/activation.test.js'),
-  restore: () => import('./suite/restore.test.js'),
-  'restore-drill': () => import('./suite/restore-drill.test.js'),
-  pitr: () => import('./suite/pitr.test.js'),
-  dump: () => import('./suite/dump.test.js'),
-  schema: () => import('./suite/schema.test.js'),
+/**
+ * Suites in the order they run; each is imported after mocha has installed describe/it as globals. The runner's
+ * PGBACKUP_EXT_SUITE picks the set: "untrusted" for a session whose folder is not trusted, else the others.
+ */
+const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
+  trusted: {
+    activation: () => import('./suite/activation.test.js'),
+    errors: () => import('./suite/errors.test.js'),
+    restore: () => import('./suite/restore.test.js'),
+    'restore-drill': () => import('./suite/restore-drill.test.js'),
+    pitr: () => import('./suite/pitr.test.js'),
+    dump: () => import('./suite/dump.test.js'),
+    schema: () => import('./suite/schema.test.js'),
+  },
+  untrusted: {
+    untrusted: () => import('./suite/untrusted.test.js'),
+  },
 };
 
 /**
@@ -30,6 +39,8 @@ function markReporterOutput(): void {
 export async function run(): Promise<void> {
   markReporterOutput();
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  const suites = sessions[process.env.PGBACKUP_EXT_SUITE ?? 'trusted'];
+  if (!suites) throw new Error(`PGBACKUP_EXT_SUITE: not one of ${Object.keys(sessions).join(', ')}`);
   for (const [name, load] of Object.entries(suites)) {
     mocha.suite.emit('pre-require', globalThis, name, mocha);
     await load();

@@ -31,11 +31,15 @@ const USER_SETTINGS = {
   'update.mode': 'none',
 };
 
+/** With `workspaceTrust`, trust is on and the folder opens untrusted (Restricted Mode), without asking. */
+const TRUST_SETTINGS = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' };
+
 /**
  * A fresh folder for one run, outside the repo (unix socket paths must stay short). code-server and Chromium
  * get XDG_* and TMPDIR pointing inside it, so nothing lands in ~/.config, ~/.cache or /tmp.
+ * `workspaceTrust: true` runs code-server with workspace trust (the folder untrusted); the default disables it.
  */
-export function makeScratch(label) {
+export function makeScratch(label, { workspaceTrust = false } = {}) {
   const root = mkdtempSync(join(tmpdir(), `pgb-${label}-`));
   const dirs = Object.fromEntries(
     ['data', 'config', 'cache', 'tmp', 'user-data', 'extensions', 'chromium-profile', 'workspace'].map((d) => [d, join(root, d)]),
@@ -43,12 +47,14 @@ export function makeScratch(label) {
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const env = { XDG_DATA_HOME: dirs.data, XDG_CONFIG_HOME: dirs.config, XDG_CACHE_HOME: dirs.cache, TMPDIR: dirs.tmp };
   mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
-  writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const settings = { ...USER_SETTINGS, ...(workspaceTrust ? TRUST_SETTINGS : {}) };
+  writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(root, 'config.yaml'), 'auth: none\n');
   return {
     root,
     dirs,
     env,
+    workspaceTrust,
     file: (name) => join(root, name),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
@@ -57,25 +63,19 @@ export function makeScratch(label) {
 const fixture = () => tsImport('./cluster.ts', import.meta.url);
 
 /**
- * Starts a PostgreSQL 15 cluster with a `sample` database (two related tables with rows) and writes the scratch
- * workspace's .vscode/settings.json with one connection named "test" to it.
+ * Starts a PostgreSQL 15 cluster with a `sample` database (two related tables with rows; every connection logged
+ * in its server.log) and writes the scratch workspace's .vscode/settings.json with one connection named "test" to
+ * it. Given the `cluster` of an earlier call, it writes the settings for that one (and stop() leaves it running).
  * Returns { cluster, workspace, env (for the extension host), stop() }.
  */
-export async function prepareTestWorkspace(scratch) {
+export async function prepareTestWorkspace(scratch, { cluster: shared } = {}) {
   const { startCluster, destroyCluster } = await fixture();
-  const cluster = await startCluster();
-  try {
-    await cluster.psql('CREATE DATABASE sample');
-    await cluster.psql(
-      `CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
-       CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers, total numeric(10,2));
-       INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 50) g;
-       INSERT INTO orders (customer_id, total) SELECT 1 + g % 50, g * 1.5 FROM generate_series(1, 500) g;`,
-      'sample',
-    );
-  } catch (e) {
-    await destroyCluster(cluster);
-    throw e;
+  const cluster = shared ?? (await startCluster({ conf: ['log_connections = on'] }));
+  if (!shared) {
+    await seedSample(cluster).catch(async (e) => {
+      await destroyCluster(cluster);
+      throw e;
+    });
   }
   const workspace = scratch.dirs.workspace;
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
@@ -84,9 +84,25 @@ export async function prepareTestWorkspace(scratch) {
   return {
     cluster,
     workspace,
-    env: { PGBACKUP_TEST_HOST: '127.0.0.1', PGBACKUP_TEST_PORT: String(cluster.port), PGBACKUP_TEST_SOCKET: cluster.socketDir },
-    stop: () => destroyCluster(cluster),
+    env: {
+      PGBACKUP_TEST_HOST: '127.0.0.1',
+      PGBACKUP_TEST_PORT: String(cluster.port),
+      PGBACKUP_TEST_SOCKET: cluster.socketDir,
+      PGBACKUP_TEST_SERVER_LOG: join(cluster.baseDir, 'server.log'),
+    },
+    stop: () => (shared ? undefined : destroyCluster(cluster)),
   };
+}
+
+async function seedSample(cluster) {
+  await cluster.psql('CREATE DATABASE sample');
+  await cluster.psql(
+    `CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
+     CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers, total numeric(10,2));
+     INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 50) g;
+     INSERT INTO orders (customer_id, total) SELECT 1 + g % 50, g * 1.5 FROM generate_series(1, 500) g;`,
+    'sample',
+  );
 }
 
 /** Runs code-server's CLI (e.g. --install-extension) with the scratch's dirs and Node 24 first on PATH. */
@@ -122,7 +138,8 @@ export async function startCodeServer(scratch, { smokeTestDriver = false } = {})
   const out = openSync(logFile, 'a');
   const args = [
     paths.codeServerEntry, ...baseArgs(scratch), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--reconnection-grace-time', '5',
+    '--disable-telemetry', '--disable-update-check', ...(scratch.workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--reconnection-grace-time', '5',
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   const child = spawn(paths.node, args, { detached: true, stdio: ['ignore', out, out], env: { ...node24Env(paths), ...scratch.env } });

@@ -10,7 +10,6 @@ import { takeBaseBackup, type BaseBackupResult } from '../../core/physical/baseb
 import { backupFolders } from '../backup-folders';
 import type { Ctx } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
-import { showError } from '../ui/errors';
 import { pickConnection } from '../ui/pick-connection';
 import { withCancellableProgress } from '../ui/progress';
 
@@ -68,48 +67,41 @@ const phaseText = { copy: 'copying', verify: 'verifying with pg_verifybackup', d
 /** pg_basebackup (WAL streamed, manifest, progress in percent, cancel), then pg_verifybackup on a plain backup. */
 export const createBaseBackup = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | CreateBaseBackupArgs): Promise<BaseBackupResult | undefined> => {
   const direct = arg && 'options' in arg ? arg : undefined;
-  try {
-    const profile: ConnectionProfile | undefined = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the server to back up');
-    if (!profile) {
-      if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
-      return undefined;
-    }
-    const server = await ctx.connections.with(profile, { interactive: !direct }, (c) => serverInfo(c));
-    const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_basebackup');
-    const now = new Date();
-    const options = direct?.options ?? (await backupForm(`Base backup of ${profile.name}`, toolSet.major, `pg-backup ${profile.name} ${now.toISOString()}`));
-    if (!options) return undefined;
-    const suggested = join(backupFolders(ctx.config)[0], `${safeFileName(profile.name)}-base-${timestampForName(now)}`);
-    const out = direct ? (direct.out ?? suggested) : await chooseFolder(suggested);
-    if (!out) return undefined;
-
-    const password = await ctx.connections.password(profile);
-    const result = await withCancellableProgress(`Base backup of ${profile.name}`, (p) =>
-      takeBaseBackup({
-        params: profile,
-        password,
-        toolSet,
-        options,
-        out,
-        signal: p.signal,
-        log: (line) => ctx.log.info(line),
-        onProgress: (e) => p.report(e.percent, `${phaseText[e.phase]} · ${formatBytes(e.doneKb * 1024)} of ~${formatBytes(e.totalKb * 1024)}`),
-      }),
-    );
-    ctx.backupsTree.refresh();
-    const summary = `Base backup of ${profile.name} written to ${result.dir} in ${formatDuration(result.durationMs)}${result.verified ? ', verified with pg_verifybackup' : ''}.`;
-    ctx.log.info(summary);
-    if (!direct) {
-      void vscode.window.showInformationMessage(summary, 'Open PITR Builder', 'Reveal').then((a) => {
-        if (a === 'Open PITR Builder') void vscode.commands.executeCommand('pgBackup.openPitrBuilder', result.dir);
-        if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.dir));
-      });
-    }
-    return result;
-  } catch (e) {
-    if (direct) throw e;
-    const action = await showError(ctx.log, e, e instanceof PgBackupError && (e.kind === 'tool-version' || e.kind === 'tool-missing') ? ['Show Client Tools'] : []);
-    if (action === 'Show Client Tools') await vscode.commands.executeCommand('pgBackup.showClientTools');
+  const profile: ConnectionProfile | undefined = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the server to back up');
+  if (!profile) {
+    if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
     return undefined;
   }
+  const server = await ctx.connections.with(profile, { interactive: !direct }, (c) => serverInfo(c));
+  const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_basebackup');
+  const now = new Date();
+  const options = direct?.options ?? (await backupForm(`Base backup of ${profile.name}`, toolSet.major, `pg-backup ${profile.name} ${now.toISOString()}`));
+  if (!options) return undefined;
+  const suggested = join(backupFolders(ctx.config)[0], `${safeFileName(profile.name)}-base-${timestampForName(now)}`);
+  const out = direct ? (direct.out ?? suggested) : await chooseFolder(suggested);
+  if (!out) return undefined;
+
+  const password = await ctx.connections.password(profile);
+  const result = await withCancellableProgress(`Base backup of ${profile.name}`, (p) =>
+    takeBaseBackup({
+      params: profile,
+      password,
+      toolSet,
+      options,
+      out,
+      signal: p.signal,
+      log: (line) => ctx.log.info(line),
+      onProgress: (e) => p.report(e.percent, `${phaseText[e.phase]} · ${formatBytes(e.doneKb * 1024)} of ~${formatBytes(e.totalKb * 1024)}`),
+    }),
+  );
+  ctx.backupsTree.refresh();
+  const summary = `Base backup of ${profile.name} written to ${result.dir} in ${formatDuration(result.durationMs)}${result.verified ? ', verified with pg_verifybackup' : ''}.`;
+  ctx.log.info(summary);
+  if (!direct) {
+    void vscode.window.showInformationMessage(summary, 'Open PITR Builder', 'Reveal').then((a) => {
+      if (a === 'Open PITR Builder') void vscode.commands.executeCommand('pgBackup.openPitrBuilder', result.dir);
+      if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.dir));
+    });
+  }
+  return result;
 };

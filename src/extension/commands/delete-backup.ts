@@ -4,7 +4,6 @@ import { sidecarPath } from '../../core/dump/naming';
 import { formatBytes } from '../../core/format';
 import type { Ctx } from '../context';
 import type { BackupsTreeNode } from '../tree/backups-tree';
-import { showError } from '../ui/errors';
 import { pickBackup } from '../ui/pick-backup';
 
 /** Deletes a backup (and its sidecar) after a modal that names the file. */
@@ -17,12 +16,8 @@ export const deleteBackup = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
     'Delete',
   );
   if (ok !== 'Delete') return;
-  try {
-    await rm(entry.path, { recursive: true, force: true });
-    await rm(sidecarPath(entry.path), { force: true });
-    ctx.log.info(`Deleted backup ${entry.path}`);
-    ctx.backupsTree.refresh();
-  } catch (e) {
-    await showError(ctx.log, e);
-  }
+  await rm(entry.path, { recursive: true, force: true });
+  await rm(sidecarPath(entry.path), { force: true });
+  ctx.log.info(`Deleted backup ${entry.path}`);
+  ctx.backupsTree.refresh();
 };

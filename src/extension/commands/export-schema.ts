@@ -8,9 +8,7 @@ import type { Ctx } from '../context';
 import { schemaSettings, pickWorkspaceFolder, type SchemaSettings } from '../schema-settings';
 import { schemaSource } from '../schema-source';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
-import { showError } from '../ui/errors';
 import { pickDatabase } from '../ui/pick-database';
-import { requireTrust } from '../ui/trust';
 
 const execFileP = promisify(execFile);
 const LAST = 'pgBackup.schema.lastSource';
@@ -64,49 +62,42 @@ async function chooseSource(ctx: Ctx, node: ConnectionsTreeNode | undefined, s: 
 /** pg_dump --schema-only into the workspace (one file or one per object), deterministic, then the diff. */
 export const exportSchema = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | ExportSchemaArgs): Promise<SchemaExportResult | undefined> => {
   const direct = arg && 'connection' in arg && typeof arg.connection === 'string' ? (arg as ExportSchemaArgs) : undefined;
-  if (!(await requireTrust('Exporting the schema'))) return undefined;
   const folder = direct?.folder ?? (await pickWorkspaceFolder());
   if (!folder) {
     void vscode.window.showErrorMessage('Open a folder first: the schema is exported into the workspace, beside your code.');
     return undefined;
   }
   const s = schemaSettings(folder);
-  try {
-    const source = direct ? { profile: ctx.connections.find(direct.connection), database: direct.database } : await chooseSource(ctx, arg as ConnectionsTreeNode | undefined, s);
-    if (!source?.profile) return undefined;
-    const { profile, database } = source as { profile: ConnectionProfile; database: string };
-    await ctx.extension.workspaceState.update(LAST, { connection: profile.name, database });
-    const before = await readLayoutFiles(s.layout);
-    const result = await vscode.window.withProgress(
-      { location: direct?.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Exporting the schema of ${database} to ${s.display}`, cancellable: true },
-      async (_p, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return runExport({ ...(await schemaSource(ctx, profile, database, controller.signal)), ...s.content, layout: s.layout });
-      },
-    );
-    const changed = result.files.filter((f) => f.status !== 'unchanged');
-    ctx.log.info(`Schema of ${database} exported to ${s.display}: ${changed.length ? changed.map((f) => `${f.status} ${f.path}`).join(', ') : 'no changes'}.`);
-    if (direct?.quiet) {
-      vscode.window.setStatusBarMessage(changed.length ? `$(database) Schema exported: ${changed.length} file(s) changed` : '$(database) Schema: no changes', 5000);
-      return result;
-    }
-    if (!changed.length) {
-      void vscode.window.showInformationMessage(`No changes: ${s.display} already matches the schema of ${database}.`);
-      return result;
-    }
-    const summary = `Schema of ${database} exported to ${s.display}: ${changed.length} file${changed.length === 1 ? '' : 's'} changed.`;
-    if (direct) {
-      void vscode.window.showInformationMessage(summary);
-      return result;
-    }
-    const action = await vscode.window.showInformationMessage(summary, 'Show Diff', 'Source Control');
-    if (action === 'Show Diff') await showExportDiff(ctx, s, result, before);
-    if (action === 'Source Control') await vscode.commands.executeCommand('workbench.view.scm');
+  const source = direct ? { profile: ctx.connections.find(direct.connection), database: direct.database } : await chooseSource(ctx, arg as ConnectionsTreeNode | undefined, s);
+  if (!source?.profile) return undefined;
+  const { profile, database } = source as { profile: ConnectionProfile; database: string };
+  await ctx.extension.workspaceState.update(LAST, { connection: profile.name, database });
+  const before = await readLayoutFiles(s.layout);
+  const result = await vscode.window.withProgress(
+    { location: direct?.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Exporting the schema of ${database} to ${s.display}`, cancellable: true },
+    async (_p, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return runExport({ ...(await schemaSource(ctx, profile, database, controller.signal)), ...s.content, layout: s.layout });
+    },
+  );
+  const changed = result.files.filter((f) => f.status !== 'unchanged');
+  ctx.log.info(`Schema of ${database} exported to ${s.display}: ${changed.length ? changed.map((f) => `${f.status} ${f.path}`).join(', ') : 'no changes'}.`);
+  if (direct?.quiet) {
+    vscode.window.setStatusBarMessage(changed.length ? `$(database) Schema exported: ${changed.length} file(s) changed` : '$(database) Schema: no changes', 5000);
     return result;
-  } catch (e) {
-    if (direct && !direct.quiet) throw e;
-    await showError(ctx.log, e);
-    return undefined;
   }
+  if (!changed.length) {
+    void vscode.window.showInformationMessage(`No changes: ${s.display} already matches the schema of ${database}.`);
+    return result;
+  }
+  const summary = `Schema of ${database} exported to ${s.display}: ${changed.length} file${changed.length === 1 ? '' : 's'} changed.`;
+  if (direct) {
+    void vscode.window.showInformationMessage(summary);
+    return result;
+  }
+  const action = await vscode.window.showInformationMessage(summary, 'Show Diff', 'Source Control');
+  if (action === 'Show Diff') await showExportDiff(ctx, s, result, before);
+  if (action === 'Source Control') await vscode.commands.executeCommand('workbench.view.scm');
+  return result;
 };

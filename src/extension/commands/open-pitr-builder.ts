@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { readBaseBackup } from '../../core/physical/base-backup-info';
 import type { Ctx } from '../context';
 import type { BackupsTreeNode } from '../tree/backups-tree';
-import { showError } from '../ui/errors';
 import { PitrPanel } from '../webview/pitr-panel';
 
 /** From the palette: a base backup the Backups tree lists, or any folder. */
@@ -24,13 +23,8 @@ async function pickBaseBackupFolder(ctx: Ctx): Promise<string | undefined> {
  * one picked from the palette. Returns the panel.
  */
 export const openPitrBuilder = (ctx: Ctx) => async (arg?: BackupsTreeNode | string): Promise<PitrPanel | undefined> => {
-  try {
-    const dir = typeof arg === 'string' ? arg : arg?.kind === 'backup' ? arg.entry.path : await pickBaseBackupFolder(ctx);
-    if (!dir) return undefined;
-    await readBaseBackup(dir); // a folder that is not a base backup is refused here, not in an empty panel
-    return PitrPanel.show(ctx, dir);
-  } catch (e) {
-    await showError(ctx.log, e);
-    return undefined;
-  }
+  const dir = typeof arg === 'string' ? arg : arg?.kind === 'backup' ? arg.entry.path : await pickBaseBackupFolder(ctx);
+  if (!dir) return undefined;
+  await readBaseBackup(dir); // a folder that is not a base backup is refused here, not in an empty panel
+  return PitrPanel.show(ctx, dir);
 };

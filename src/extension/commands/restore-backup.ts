@@ -13,13 +13,11 @@ import { plannedDrops } from '../restore/plan-selection';
 import { chooseOptions, chooseTarget } from '../restore/restore-form';
 import { summaryMarkdown } from '../restore/summary';
 import { confirmTarget, restoreInto, type RestoreTarget } from '../restore/target';
-import { psqlTools, restoreTools, warnToolProblem } from '../restore/tools';
+import { psqlTools, restoreTools } from '../restore/tools';
 import type { BackupsTreeNode } from '../tree/backups-tree';
-import { showError } from '../ui/errors';
 import { pickBackup } from '../ui/pick-backup';
 import { pickConnection } from '../ui/pick-connection';
 import { withCancellableProgress } from '../ui/progress';
-import { requireTrust } from '../ui/trust';
 
 /** Arguments for running the command without its UI (tests, other commands): the arguments are the consent. */
 export interface RestoreBackupArgs {
@@ -52,47 +50,40 @@ async function showSummary(ctx: Ctx, outcome: RestoreOutcome): Promise<void> {
  */
 export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | RestoreBackupArgs): Promise<RestoreOutcome | undefined> => {
   const direct = arg && 'path' in arg ? arg : undefined;
-  try {
-    if (!direct && !(await requireTrust('Restoring a backup'))) return undefined;
-    const path = direct ? direct.path : (await pickBackup(ctx, arg as BackupsTreeNode | undefined, (e) => e.kind === 'dump'))?.path;
-    if (!path) return undefined;
-    const format = await detectArchiveFormat(path);
-    const info: ArchiveInfo | undefined = format === 'plain' ? undefined : await readArchive(path);
-    const archiveTools = info ? await restoreTools(ctx, info) : undefined;
+  const path = direct ? direct.path : (await pickBackup(ctx, arg as BackupsTreeNode | undefined, (e) => e.kind === 'dump'))?.path;
+  if (!path) return undefined;
+  const format = await detectArchiveFormat(path);
+  const info: ArchiveInfo | undefined = format === 'plain' ? undefined : await readArchive(path);
+  const archiveTools = info ? await restoreTools(ctx, info) : undefined;
 
-    const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, undefined, 'Restore into which server?');
-    if (!profile) {
-      if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
-      return undefined;
-    }
-    const target: RestoreTarget | undefined = direct ? { profile, database: direct.database, kind: direct.newDatabase === false ? 'existing' : 'new' } : await chooseTarget(ctx, profile, info?.database);
-    if (!target) return undefined;
-    const title = `Restoring ${basename(path)} into ${target.database}`;
-
-    if (!info) {
-      const toolSet = await psqlTools(ctx, profile);
-      if (!direct && !(await confirmTarget(target, false, [], 0))) return undefined;
-      const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlainRestore(ctx, path, target, toolSet, progressSink(p))));
-      if (!direct) await showSummary(ctx, outcome);
-      return outcome;
-    }
-
-    const options = direct ? (direct.options ?? {}) : await chooseOptions(info.format, target);
-    if (!options) return undefined;
-    validateRestoreOptions(options, info.format);
-    const plan =
-      target.kind === 'existing'
-        ? await ctx.connections.with(profile, { database: target.database }, (c) => planRestore({ archive: info, select: [], withDependents: false, options, target: c }))
-        : await planRestore({ archive: info, select: [], withDependents: false, options });
-    for (const n of plan.notes) ctx.log.info(n);
-    const skipped = plan.items.filter((i) => i.action === 'skip').length;
-    if (!direct && !(await confirmTarget(target, !!plan.options.clean, plannedDrops(plan), skipped))) return undefined;
-    const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlannedRestore(ctx, info, plan, target, archiveTools!, progressSink(p))));
-    if (!direct) await showSummary(ctx, outcome);
-    return outcome;
-  } catch (e) {
-    if (direct) throw e;
-    if (!(await warnToolProblem(e))) await showError(ctx.log, e);
+  const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, undefined, 'Restore into which server?');
+  if (!profile) {
+    if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
     return undefined;
   }
+  const target: RestoreTarget | undefined = direct ? { profile, database: direct.database, kind: direct.newDatabase === false ? 'existing' : 'new' } : await chooseTarget(ctx, profile, info?.database);
+  if (!target) return undefined;
+  const title = `Restoring ${basename(path)} into ${target.database}`;
+
+  if (!info) {
+    const toolSet = await psqlTools(ctx, profile);
+    if (!direct && !(await confirmTarget(target, false, [], 0))) return undefined;
+    const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlainRestore(ctx, path, target, toolSet, progressSink(p))));
+    if (!direct) await showSummary(ctx, outcome);
+    return outcome;
+  }
+
+  const options = direct ? (direct.options ?? {}) : await chooseOptions(info.format, target);
+  if (!options) return undefined;
+  validateRestoreOptions(options, info.format);
+  const plan =
+    target.kind === 'existing'
+      ? await ctx.connections.with(profile, { database: target.database }, (c) => planRestore({ archive: info, select: [], withDependents: false, options, target: c }))
+      : await planRestore({ archive: info, select: [], withDependents: false, options });
+  for (const n of plan.notes) ctx.log.info(n);
+  const skipped = plan.items.filter((i) => i.action === 'skip').length;
+  if (!direct && !(await confirmTarget(target, !!plan.options.clean, plannedDrops(plan), skipped))) return undefined;
+  const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlannedRestore(ctx, info, plan, target, archiveTools!, progressSink(p))));
+  if (!direct) await showSummary(ctx, outcome);
+  return outcome;
 };

@@ -9,12 +9,10 @@ import type { Ctx } from '../context';
 import { runPlannedRestore, type RestoreOutcome } from '../restore/execute';
 import { planSelection } from '../restore/plan-selection';
 import { restoreInto, type RestoreTarget } from '../restore/target';
-import { restoreTools, warnToolProblem } from '../restore/tools';
+import { restoreTools } from '../restore/tools';
 import type { BackupsTreeNode } from '../tree/backups-tree';
-import { showError } from '../ui/errors';
 import { pickBackup } from '../ui/pick-backup';
 import { withCancellableProgress } from '../ui/progress';
-import { requireTrust } from '../ui/trust';
 import { RestorePanel } from '../webview/restore-panel';
 import { progressSink } from './restore-backup';
 
@@ -52,24 +50,18 @@ async function restoreDirect(ctx: Ctx, a: RestoreSelectedArgs): Promise<RestoreO
  */
 export const restoreSelected = (ctx: Ctx) => async (arg?: BackupsTreeNode | RestoreSelectedArgs): Promise<RestoreOutcome | RestorePanel | undefined> => {
   if (arg && 'path' in arg) return restoreDirect(ctx, arg);
-  try {
-    if (!(await requireTrust('Restoring selected objects'))) return undefined;
-    const entry = await pickBackup(ctx, arg, (e) => e.kind === 'dump');
-    if (!entry) return undefined;
-    if ((await detectArchiveFormat(entry.path)) === 'plain') {
-      const pick = await vscode.window.showInformationMessage(
-        `${entry.name} is a plain SQL dump: pg_restore cannot restore parts of it.`,
-        { modal: true, detail: `${PLAIN_DUMP_ADVICE} Dumps in custom, directory or tar format can be restored object by object.` },
-        'Open',
-        'Restore Whole with psql',
-      );
-      if (pick === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(entry.path));
-      if (pick === 'Restore Whole with psql') await vscode.commands.executeCommand('pgBackup.restoreBackup', { kind: 'backup', entry });
-      return undefined;
-    }
-    return RestorePanel.show(ctx, entry.path);
-  } catch (e) {
-    if (!(await warnToolProblem(e))) await showError(ctx.log, e);
+  const entry = await pickBackup(ctx, arg, (e) => e.kind === 'dump');
+  if (!entry) return undefined;
+  if ((await detectArchiveFormat(entry.path)) === 'plain') {
+    const pick = await vscode.window.showInformationMessage(
+      `${entry.name} is a plain SQL dump: pg_restore cannot restore parts of it.`,
+      { modal: true, detail: `${PLAIN_DUMP_ADVICE} Dumps in custom, directory or tar format can be restored object by object.` },
+      'Open',
+      'Restore Whole with psql',
+    );
+    if (pick === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(entry.path));
+    if (pick === 'Restore Whole with psql') await vscode.commands.executeCommand('pgBackup.restoreBackup', { kind: 'backup', entry });
     return undefined;
   }
+  return RestorePanel.show(ctx, entry.path);
 };

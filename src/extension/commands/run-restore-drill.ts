@@ -15,10 +15,8 @@ import type { ToolSet } from '../../core/tools/discover';
 import type { Ctx } from '../context';
 import { showReport } from '../read-only-documents';
 import type { BackupsTreeNode } from '../tree/backups-tree';
-import { showError } from '../ui/errors';
 import { pickBackup } from '../ui/pick-backup';
 import { withCancellableProgress } from '../ui/progress';
-import { requireTrust } from '../ui/trust';
 
 /** Arguments for running the drill without its UI (tests, other commands): the arguments are the consent. */
 export interface RunRestoreDrillArgs {
@@ -70,31 +68,25 @@ async function report(ctx: Ctx, r: RestoreDrillResult): Promise<void> {
  */
 export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunRestoreDrillArgs): Promise<RestoreDrillResult | undefined> => {
   const direct = arg && 'path' in arg ? arg : undefined;
-  try {
-    if (!direct && !(await requireTrust('A restore drill'))) return undefined;
-    const entry = direct ? undefined : await pickBackup(ctx, arg as BackupsTreeNode | undefined, (e) => e.kind === 'dump');
-    const path = direct?.path ?? entry?.path;
-    if (!path) return undefined;
-    const sets = await ctx.tools.all();
-    let place: Place | undefined = { profile: direct?.connection ? ctx.connections.find(direct.connection) : undefined };
-    if (direct?.connection && !place.profile) throw new PgBackupError(`No saved connection is named "${direct.connection}".`, 'usage');
-    if (!direct) place = await chooseWhere(ctx, entry?.serverVersion, sets);
-    if (!place) return undefined;
-    const server = place.profile ? await serverOf(ctx, place.profile) : undefined;
-    const name = entry?.name ?? path.split(/[\\/]/).pop();
-    // The setting applies where pg_restore can use it; tar and plain dumps restore serially whatever it says.
-    const jobs = restoresInParallel(entry?.format ?? (await detectArchiveFormat(path))) ? ctx.config.drillJobs() : undefined;
-    const result = await withCancellableProgress(`Restore drill: ${name}`, (p) =>
-      runDrill({ path, server, toolSets: sets, signal: p.signal, onProgress: (step, percent) => p.report(percent, step), log: (line) => ctx.log.command(line), jobs }),
-    );
-    const logDir = direct?.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
-    const files = await appendDrillLog(logDir, result);
-    ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
-    ctx.backupsTree.refresh();
-    void report(ctx, result);
-    return result;
-  } catch (e) {
-    await showError(ctx.log, e);
-    return undefined;
-  }
+  const entry = direct ? undefined : await pickBackup(ctx, arg as BackupsTreeNode | undefined, (e) => e.kind === 'dump');
+  const path = direct?.path ?? entry?.path;
+  if (!path) return undefined;
+  const sets = await ctx.tools.all();
+  let place: Place | undefined = { profile: direct?.connection ? ctx.connections.find(direct.connection) : undefined };
+  if (direct?.connection && !place.profile) throw new PgBackupError(`No saved connection is named "${direct.connection}".`, 'usage');
+  if (!direct) place = await chooseWhere(ctx, entry?.serverVersion, sets);
+  if (!place) return undefined;
+  const server = place.profile ? await serverOf(ctx, place.profile) : undefined;
+  const name = entry?.name ?? path.split(/[\\/]/).pop();
+  // The setting applies where pg_restore can use it; tar and plain dumps restore serially whatever it says.
+  const jobs = restoresInParallel(entry?.format ?? (await detectArchiveFormat(path))) ? ctx.config.drillJobs() : undefined;
+  const result = await withCancellableProgress(`Restore drill: ${name}`, (p) =>
+    runDrill({ path, server, toolSets: sets, signal: p.signal, onProgress: (step, percent) => p.report(percent, step), log: (line) => ctx.log.command(line), jobs }),
+  );
+  const logDir = direct?.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
+  const files = await appendDrillLog(logDir, result);
+  ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
+  ctx.backupsTree.refresh();
+  void report(ctx, result);
+  return result;
 };

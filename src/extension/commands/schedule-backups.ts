@@ -8,9 +8,7 @@ import { generateSchedule, parseEvery, type Every, type GeneratedSchedule, type 
 import { backupFolders } from '../backup-folders';
 import type { Ctx } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
-import { showError } from '../ui/errors';
 import { pickDatabase } from '../ui/pick-database';
-import { requireTrust } from '../ui/trust';
 
 /** Arguments for running the command without its UI (tests, other commands). */
 export interface ScheduleBackupsArgs {
@@ -82,43 +80,36 @@ async function chooseFolder(suggested: string): Promise<string | undefined> {
  */
 export const scheduleBackups = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | ScheduleBackupsArgs): Promise<GeneratedSchedule | undefined> => {
   const direct = arg && 'every' in arg ? arg : undefined;
-  if (!(await requireTrust('Scheduling backups'))) return undefined;
-  try {
-    const target = direct ? { profile: ctx.connections.find(direct.connection), database: direct.database } : await pickDatabase(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the database to back up on a schedule');
-    if (!target?.profile) {
-      if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
-      return undefined;
-    }
-    const { profile, database } = target as { profile: ConnectionProfile; database: string };
-    const form = direct ? { every: parseEvery(direct.every, direct.at), kind: direct.kind, keep: direct.keep } : await scheduleForm(`Schedule backups of ${database}`);
-    if (!form) return undefined;
-    const dir = direct?.dir ?? (await chooseFolder(join(backupFolders(ctx.config)[0], safeFileName(database))));
-    if (!dir) return undefined;
-    const generated = await generateSchedule({
-      params: { ...profile, database },
-      password: await ctx.connections.password(profile),
-      ...form,
-      dir,
-      options: { format: 'custom' },
-      toolSets: await ctx.tools.all(),
-    });
-    ctx.log.info(`Scheduled backups of ${database}: ${generated.files.join(', ')}`);
-    for (const step of generated.install) ctx.log.info(`  ${step}`);
-    if (!direct) {
-      await vscode.window.showTextDocument(vscode.Uri.file(generated.scriptPath), { preview: false });
-      const command = `cd ${shQuote(dir)} && ${generated.installCommand}`;
-      const choice = await vscode.window.showInformationMessage(
-        `Backup job ${generated.job} written (${form.every.text}, keeping ${form.keep}). It reads the password from ~/.pgpass when it runs. To install it: ${command}`,
-        'Copy Install Command',
-        'Show Log',
-      );
-      if (choice === 'Copy Install Command') await vscode.env.clipboard.writeText(command);
-      if (choice === 'Show Log') ctx.log.show();
-    }
-    return generated;
-  } catch (e) {
-    if (direct) throw e;
-    await showError(ctx.log, e);
+  const target = direct ? { profile: ctx.connections.find(direct.connection), database: direct.database } : await pickDatabase(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the database to back up on a schedule');
+  if (!target?.profile) {
+    if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
     return undefined;
   }
+  const { profile, database } = target as { profile: ConnectionProfile; database: string };
+  const form = direct ? { every: parseEvery(direct.every, direct.at), kind: direct.kind, keep: direct.keep } : await scheduleForm(`Schedule backups of ${database}`);
+  if (!form) return undefined;
+  const dir = direct?.dir ?? (await chooseFolder(join(backupFolders(ctx.config)[0], safeFileName(database))));
+  if (!dir) return undefined;
+  const generated = await generateSchedule({
+    params: { ...profile, database },
+    password: await ctx.connections.password(profile),
+    ...form,
+    dir,
+    options: { format: 'custom' },
+    toolSets: await ctx.tools.all(),
+  });
+  ctx.log.info(`Scheduled backups of ${database}: ${generated.files.join(', ')}`);
+  for (const step of generated.install) ctx.log.info(`  ${step}`);
+  if (!direct) {
+    await vscode.window.showTextDocument(vscode.Uri.file(generated.scriptPath), { preview: false });
+    const command = `cd ${shQuote(dir)} && ${generated.installCommand}`;
+    const choice = await vscode.window.showInformationMessage(
+      `Backup job ${generated.job} written (${form.every.text}, keeping ${form.keep}). It reads the password from ~/.pgpass when it runs. To install it: ${command}`,
+      'Copy Install Command',
+      'Show Log',
+    );
+    if (choice === 'Copy Install Command') await vscode.env.clipboard.writeText(command);
+    if (choice === 'Show Log') ctx.log.show();
+  }
+  return generated;
 };

@@ -8,7 +8,6 @@ import { describeSource, type ArchiveSource } from '../../core/pitr/model';
 import { PgBackupError } from '../../core/errors';
 import type { Ctx } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
-import { showError } from '../ui/errors';
 import { pickConnection } from '../ui/pick-connection';
 
 async function currentArchiving(c: Client): Promise<CurrentArchiving & { version: string }> {
@@ -99,51 +98,45 @@ export interface SetupWalArchivingResult {
  */
 export const setupWalArchiving = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | SetupWalArchivingArgs): Promise<SetupWalArchivingResult | undefined> => {
   const direct = arg && 'source' in arg ? arg : undefined;
-  try {
-    const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the server to archive WAL from');
-    if (!profile) {
-      if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
-      return undefined;
-    }
-    const title = `WAL archiving for ${profile.name}`;
-    const current = await ctx.connections.with(profile, { interactive: !direct }, currentArchiving);
-    const source = direct?.source ?? (await pickSource(title, current));
-    if (!source) return undefined;
-    const setup = archiveSetup(source, current);
-    // The same quoting pg uses for literals, for the ALTER SYSTEM lines shown.
-    const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
-    // Read-only, like the reports: the lines are there to read and copy, and the tab closes without a question.
-    const uri = ctx.documents.put('wal-archiving', `${profile.name.replace(/[\\/]/g, '_')}.conf`, describeSetup(profile, current.version, source, current, setup, quote));
-    const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'properties');
-    await vscode.window.showTextDocument(document, { preview: false });
-    if (direct) return { current, setup, document };
-    if (setup.apply === 'nothing') {
-      void vscode.window.showInformationMessage(`${profile.name} already archives WAL into ${describeSource(source)}.`);
-      return { current, setup, document };
-    }
-    const target = `${profile.name} (${describeParams(profile)})`;
-    const apply = `Apply to ${profile.name}`;
-    const answer = await vscode.window.showWarningMessage(
-      `Change the archiving settings of ${target} with ALTER SYSTEM?`,
-      { modal: true, detail: `${setup.confLines.join('\n')}\n\n${setup.apply === 'restart' ? 'wal_level / archive_mode take effect only after a restart of the server, which pg-backup does not do.' : 'The configuration is reloaded; no restart is needed.'}` },
-      apply,
-    );
-    if (answer !== apply) return { current, setup, document };
-    const changing = setup.settings.filter((s) => s.changes);
-    await ctx.connections.with(profile, { interactive: true }, async (c) => {
-      for (const s of changing) await c.query(`ALTER SYSTEM SET ${s.name} = ${c.escapeLiteral(s.value)}`);
-      await c.query('SELECT pg_reload_conf()');
-    });
-    ctx.log.info(`ALTER SYSTEM on ${target}: ${changing.map((s) => `${s.name} = ${s.value}`).join('; ')}`);
-    void vscode.window.showInformationMessage(
-      setup.apply === 'restart'
-        ? `Settings written to ${profile.name}'s postgresql.auto.conf. Restart the server for wal_level / archive_mode to take effect.`
-        : `archive_command of ${profile.name} changed and the configuration reloaded.`,
-    );
-    return { current, setup, document };
-  } catch (e) {
-    if (direct) throw e;
-    await showError(ctx.log, e);
+  const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the server to archive WAL from');
+  if (!profile) {
+    if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
     return undefined;
   }
+  const title = `WAL archiving for ${profile.name}`;
+  const current = await ctx.connections.with(profile, { interactive: !direct }, currentArchiving);
+  const source = direct?.source ?? (await pickSource(title, current));
+  if (!source) return undefined;
+  const setup = archiveSetup(source, current);
+  // The same quoting pg uses for literals, for the ALTER SYSTEM lines shown.
+  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  // Read-only, like the reports: the lines are there to read and copy, and the tab closes without a question.
+  const uri = ctx.documents.put('wal-archiving', `${profile.name.replace(/[\\/]/g, '_')}.conf`, describeSetup(profile, current.version, source, current, setup, quote));
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'properties');
+  await vscode.window.showTextDocument(document, { preview: false });
+  if (direct) return { current, setup, document };
+  if (setup.apply === 'nothing') {
+    void vscode.window.showInformationMessage(`${profile.name} already archives WAL into ${describeSource(source)}.`);
+    return { current, setup, document };
+  }
+  const target = `${profile.name} (${describeParams(profile)})`;
+  const apply = `Apply to ${profile.name}`;
+  const answer = await vscode.window.showWarningMessage(
+    `Change the archiving settings of ${target} with ALTER SYSTEM?`,
+    { modal: true, detail: `${setup.confLines.join('\n')}\n\n${setup.apply === 'restart' ? 'wal_level / archive_mode take effect only after a restart of the server, which pg-backup does not do.' : 'The configuration is reloaded; no restart is needed.'}` },
+    apply,
+  );
+  if (answer !== apply) return { current, setup, document };
+  const changing = setup.settings.filter((s) => s.changes);
+  await ctx.connections.with(profile, { interactive: true }, async (c) => {
+    for (const s of changing) await c.query(`ALTER SYSTEM SET ${s.name} = ${c.escapeLiteral(s.value)}`);
+    await c.query('SELECT pg_reload_conf()');
+  });
+  ctx.log.info(`ALTER SYSTEM on ${target}: ${changing.map((s) => `${s.name} = ${s.value}`).join('; ')}`);
+  void vscode.window.showInformationMessage(
+    setup.apply === 'restart'
+      ? `Settings written to ${profile.name}'s postgresql.auto.conf. Restart the server for wal_level / archive_mode to take effect.`
+      : `archive_command of ${profile.name} changed and the configuration reloaded.`,
+  );
+  return { current, setup, document };
 };

@@ -10,8 +10,9 @@ import { renderRecoveryFiles } from '../../core/pitr/render';
 import { hasErrors, validateModel } from '../../core/pitr/validate';
 import type { RecoverableWindow } from '../../core/pitr/window';
 import type { Ctx } from '../context';
-import { showError } from '../ui/errors';
+import { showFailure } from '../ui/errors';
 import { withCancellableProgress } from '../ui/progress';
+import { requireTrust } from '../ui/trust';
 import { backupSummary } from './backup-summary';
 import { panelHtml, panelOptions } from './panel-html';
 import { writeRecoveryFiles } from '../../core/physical/recovery-files';
@@ -67,7 +68,7 @@ export class PitrPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => {
         const message = parsePanelMessage(raw);
         if (!message) return ctx.log.error(`PITR panel: ignored a malformed message ${JSON.stringify(raw).slice(0, 200)}`);
-        void this.handle(message).catch((e) => showError(ctx.log, e));
+        void this.handle(message).catch((e) => showFailure(ctx.log, e));
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -80,6 +81,7 @@ export class PitrPanel implements vscode.Disposable {
   private async handle(m: PanelToHost): Promise<void> {
     switch (m.type) {
       case 'ready': {
+        requireTrust('The PITR builder lists the client tools by running each one');
         // A panel restored after a reload may point at a backup that is gone: close it rather than show a husk.
         const [info, toolSets] = await Promise.all([readBaseBackup(this.backupDir), this.ctx.tools.all()]).catch((e) => {
           this.dispose();
@@ -113,6 +115,7 @@ export class PitrPanel implements vscode.Disposable {
     this.post({ type: 'scanning', archiveDir });
     const started = performance.now();
     try {
+      requireTrust('Reading the WAL archive runs pg_waldump');
       const info = await readBaseBackup(this.backupDir);
       const major = info.serverMajor;
       const tools = (await this.ctx.tools.all()).find((s) => s.major === major && s.tools.pg_waldump);
@@ -161,6 +164,7 @@ export class PitrPanel implements vscode.Disposable {
     if (this.drilling) return;
     this.drilling = true;
     try {
+      requireTrust('A PITR drill runs a throwaway server');
       this.checkModel(model);
       if (model.source.kind !== 'cp') throw new PgBackupError('A drill reads the archived WAL from a local folder: choose "Local folder (cp)".', 'usage');
       const backup = await readBaseBackup(this.backupDir);

@@ -19,6 +19,7 @@ import { summaryView } from '../restore/summary';
 import { confirmTarget, databaseNames, restoreInto, suggestNewDatabaseName, targetTables, type RestoreTarget } from '../restore/target';
 import { restoreTools, warnToolProblem } from '../restore/tools';
 import { withCancellableProgress } from '../ui/progress';
+import { requireTrust } from '../ui/trust';
 
 interface Loaded {
   info: ArchiveInfo;
@@ -111,6 +112,7 @@ export class RestorePanel {
       return;
     }
     try {
+      if (m.type !== 'cancel') requireTrust('The restore picker runs pg_restore and connects to the target server');
       await this.handle(m);
     } catch (e) {
       const message = e instanceof PgBackupError && e.hint ? `${e.message} ${e.hint}` : errorMessage(e);
