@@ -98,7 +98,13 @@ export interface RestorePanelState {
 }
 
 export type HostToPanel =
-  | { type: 'archive'; archive: ArchiveSummary; entries: PanelEntry[]; connections: string[]; defaultTarget: TargetChoice }
+  | {
+      type: 'archive';
+      archive: ArchiveSummary;
+      entries: PanelEntry[];
+      connections: string[];
+      defaultTarget: TargetChoice;
+    }
   /**
    * `suggested`: a free name for a new database, after the dump's database; `defaultExisting`: the dump's own
    * database when the server has it, else the first non-system one. `existing`: dump ids of the entries that

@@ -209,7 +209,8 @@ function refilter(toTop: boolean): void {
 function selRow(i: number): HTMLElement {
   const r = selRows[i];
   const origin = r.origin && r.origin !== 'selected' && r.origin !== 'dependent' ? ` ${r.origin}` : '';
-  const div = el('div', `row sel-row${r.omitted ? ' omitted' : ''}${r.on ? ' on' : ''}${origin}${i === selCursor ? ' cursor' : ''}`);
+  const cls = `${r.omitted ? ' omitted' : ''}${r.on ? ' on' : ''}${origin}${i === selCursor ? ' cursor' : ''}`;
+  const div = el('div', `row sel-row${cls}`);
   div.setAttribute('role', 'option');
   div.setAttribute('aria-selected', String(r.on));
   div.append(checkbox(r.on ? 'on' : 'off', !r.entry.restorable), el('span', 'kind', r.entry.desc), el('span', 'name', r.entry.schema ? `${r.entry.schema}.${r.entry.tag}` : r.entry.tag));
@@ -366,13 +367,15 @@ function showSummary(s: SummaryView): void {
     table.append(hr);
     for (const r of s.rowCounts) {
       const tr = el('tr');
-      tr.append(el('td', '', r.table), el('td', r.rows === null ? 'muted' : 'num', r.rows === null ? (r.note ?? 'not readable') : String(r.rows)));
+      const rowsText = r.rows === null ? (r.note ?? 'not readable') : String(r.rows);
+      tr.append(el('td', '', r.table), el('td', r.rows === null ? 'muted' : 'num', rowsText));
       table.append(tr);
     }
     parts.push(el('h3', '', 'Rows in the restored tables'), table);
   }
   $('output').replaceChildren(...parts);
-  status({ ok: 'Finished.', warning: 'Finished: nothing of what you picked was restored.', failed: 'Finished with errors.' }[s.verdict], `verdict ${verdictClass}`);
+  const done = { ok: 'Finished.', warning: 'Finished: nothing of what you picked was restored.', failed: 'Finished with errors.' };
+  status(done[s.verdict], `verdict ${verdictClass}`);
 }
 
 function setRunning(on: boolean): void {
@@ -472,7 +475,9 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
         sel.existing = new Set(m.existing);
         sel.update();
         selectionChanged();
-      } else if (t.kind === 'existing' && t.database !== keep) targetChanged(); // the default database replaced an empty choice
+      } else if (t.kind === 'existing' && t.database !== keep) {
+        targetChanged(); // the default database replaced an empty choice: look at that one
+      }
 
       break;
     }

@@ -208,7 +208,9 @@ export class Selection {
     if (!this.closure.size && !this.omittedReasons.size) return { selected: [], omitted: [] };
     const pos = this.catalog.index.position;
     const byPos = (a: number, b: number) => (pos.get(a) ?? 0) - (pos.get(b) ?? 0);
-    const selected = [...this.closure].sort(([a], [b]) => byPos(a, b)).map(([id, c]) => ({ entry: this.catalog.byId.get(id)!, reason: c.reason, origin: c.origin, on: !this.excluded.has(id) }));
+    const selected = [...this.closure]
+      .sort(([a], [b]) => byPos(a, b))
+      .map(([id, c]) => ({ entry: this.catalog.byId.get(id)!, reason: c.reason, origin: c.origin, on: !this.excluded.has(id) }));
     const omitted = [...this.omittedReasons.keys()].sort(byPos).map((id) => ({ entry: this.catalog.byId.get(id)!, reason: this.omittedReasons.get(id)! }));
     return { selected, omitted };
   }

@@ -54,7 +54,10 @@ async function makePlan(archive: ArchiveInfo, p: ParsedArgs, options: RestoreOpt
 
 function printSummary(io: CliIo, json: boolean, plan: PlannedRestore | undefined, s: ExecutedRestore): void {
   if (json) {
-    const items = plan?.items.map((i) => ({ dumpId: i.entry.dumpId, kind: i.entry.desc, schema: i.entry.namespace, name: i.entry.tag, action: i.action, origin: i.origin, reason: i.reason, note: i.note }));
+    const items = plan?.items.map((i) => ({
+      dumpId: i.entry.dumpId, kind: i.entry.desc, schema: i.entry.namespace, name: i.entry.tag,
+      action: i.action, origin: i.origin, reason: i.reason, note: i.note,
+    }));
     io.out(JSON.stringify({ ...(items ? { plan: items } : {}), ...s }, null, 2));
     return;
   }
@@ -71,7 +74,10 @@ const ARCHIVE_ONLY = ['select', 'with-dependents', 'jobs', 'role', ...Object.key
 /** The newest psql found (psql talks to older servers; a plain dump is SQL text). */
 function newestPsql(sets: readonly ToolSet[]): string {
   const psql = [...sets].sort((a, b) => b.major - a.major).find((s) => s.tools.psql)?.tools.psql;
-  if (!psql) throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', undefined, 'Install the PostgreSQL client tools.');
+  if (!psql) {
+    const hint = 'Install the PostgreSQL client tools.';
+    throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', undefined, hint);
+  }
   return psql;
 }
 
@@ -79,12 +85,14 @@ function newestPsql(sets: readonly ToolSet[]): string {
 async function restorePlain(file: string, p: ParsedArgs, io: CliIo): Promise<number> {
   const given = ARCHIVE_ONLY.find((name) => has(p, name));
   if (given) {
-    throw new PgBackupError(`--${given} does not apply to a plain SQL dump: psql restores it whole.`, 'usage', undefined, PLAIN_DUMP_ADVICE);
+    const message = `--${given} does not apply to a plain SQL dump: psql restores it whole.`;
+    throw new PgBackupError(message, 'usage', undefined, PLAIN_DUMP_ADVICE);
   }
   const { params, password } = resolveConnArg(p.positional[1], io.env);
   const psql = newestPsql(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env));
   if (has(p, 'dry-run')) {
-    io.out(restoreCommandLine(psql, plainSqlArgv({ file, conninfo: toConninfo(params), stopOnError: true, onProgress: () => undefined })));
+    const argv = plainSqlArgv({ file, conninfo: toConninfo(params), stopOnError: true, onProgress: () => undefined });
+    io.out(restoreCommandLine(psql, argv));
     return EXIT.ok;
   }
   const summary = await executePlainRestore({
@@ -105,8 +113,8 @@ export const restoreCommand: CliCommand = {
     'pg-backup restore <file-or-dir> <conn> [--select KIND:SCHEMA.NAME]... [--with-dependents] [--clean] [--if-exists] [--create] ' +
     '[--no-owner] [--role ROLE] [--schema-only | --data-only] [--jobs N] [--single-transaction] [--exit-on-error] [--dry-run] [--yes] [--json]',
   summary:
-    'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them and what the target lacks, ' +
-    'via pg_restore; a plain SQL dump whole, via psql.',
+    'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them and what the ' +
+    'target lacks, via pg_restore; a plain SQL dump whole, via psql.',
   async run(args, io) {
     const p = parseArgs(args, ['select', 'jobs', 'role'], ['with-dependents', 'dry-run', 'yes', 'json', ...Object.keys(SWITCHES)]);
     if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
@@ -128,7 +136,9 @@ export const restoreCommand: CliCommand = {
     }
     if (!plan.total) throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', undefined, 'Use --clean to drop and recreate them.');
     if (plan.options.clean && !has(p, 'yes')) {
-      const pre = options.create ? undefined : await withClient(params, { password }, (c) => destructivePreflight(c, plan));
+      const pre = options.create
+        ? undefined
+        : await withClient(params, { password }, (c) => destructivePreflight(c, plan));
       const dropped = pre?.drops.length ?? plan.items.filter((i) => i.action === 'recreate').length;
       throw new PgBackupError(
         `--clean drops ${dropped} object(s) in ${describeParams(params)} before restoring them. Add --yes to confirm.`,

@@ -31,7 +31,9 @@ export async function countTables(params: ConnParams, signal?: AbortSignal, only
         const list = await listUserTables(c, left + 1);
         truncated ||= list.length > left;
         for (const t of await countRows(c, list.slice(0, left), { signal, what: 'The drill' })) {
-          if (t.rows === null) throw new PgBackupError(`Could not count the rows of ${t.schema}.${t.name} in ${datname}.`, 'database');
+          if (t.rows === null) {
+            throw new PgBackupError(`Could not count the rows of ${t.schema}.${t.name} in ${datname}.`, 'database');
+          }
           tables.push({ database: datname, schema: t.schema, name: t.name, rows: t.rows });
         }
       } finally {

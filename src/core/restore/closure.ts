@@ -51,11 +51,17 @@ const PREREQUISITE_KINDS = new Set([
   'SCHEMA', 'EXTENSION', 'TYPE', 'SHELL TYPE', 'DOMAIN', 'FUNCTION', 'PROCEDURE', 'AGGREGATE', 'COLLATION',
 ]);
 
+/** What a prerequisite brings of its own: its comment, grants and security label. */
+const OWN_EXTRAS = new Set(['COMMENT', 'ACL', 'SECURITY LABEL']);
+
 /** Dependents `DROP … CASCADE` takes with an object: what the user lost when they are missing in the target. */
 const LOST_WITH_PARENT = new Set(['VIEW', 'MATERIALIZED VIEW', 'FUNCTION', 'PROCEDURE']);
 
 /** Relations a view, function or table join needs to exist. */
 const RELATION_KINDS = new Set(['TABLE', 'VIEW', 'MATERIALIZED VIEW', 'FOREIGN TABLE']);
+
+/** A partition's own definition, before PostgreSQL 14's TABLE ATTACH entries. */
+const PARTITION_DEFN = /\b(ATTACH PARTITION|PARTITION OF)\b/;
 
 /** What a reader calls a kind in a sentence: "schema", "type", "function". */
 const kindWord = (e: TocEntry) => e.desc.toLowerCase();
@@ -129,7 +135,7 @@ export function dependencyClosure(index: TocIndex, selected: readonly TocEntry[]
         else if (BELONGS_TO_PARENT.has(d.desc)) add(d, reasonFor(d, parent), parent.dumpId);
         else if (d.desc === 'SEQUENCE' && parent.desc === 'TABLE') add(d, reasonFor(d, parent), parent.dumpId);
         // Before PostgreSQL 14's TABLE ATTACH entries, a partition's own definition attached it.
-        else if (d.desc === 'TABLE' && parent.desc === 'TABLE' && /\b(ATTACH PARTITION|PARTITION OF)\b/.test(d.defn ?? '')) {
+        else if (d.desc === 'TABLE' && parent.desc === 'TABLE' && PARTITION_DEFN.test(d.defn ?? '')) {
           add(d, `partition of ${describeEntry(parent)}`, parent.dumpId);
         } else if (existing && LOST_WITH_PARENT.has(d.desc) && isLookedUp(d) && !exists(d)) {
           candidates.set(d.dumpId, { entry: d, parent, lost: true });
@@ -156,11 +162,13 @@ export function dependencyClosure(index: TocIndex, selected: readonly TocEntry[]
       const missing = relationsOf(index, c.entry).filter((t) => !items.has(t.dumpId) && !exists(t));
       if (missing.length) {
         const verb = c.lost ? 'reads' : 'references';
-        omitted.set(c.entry.dumpId, `${verb} ${missing.map(qualifiedName).join(', ')}, which is neither selected nor in the target`);
+        const names = missing.map(qualifiedName).join(', ');
+        omitted.set(c.entry.dumpId, `${verb} ${names}, which is neither selected nor in the target`);
         continue;
       }
       const parent = c.lost ? c.parent : (relationsOf(index, c.entry).find((t) => items.has(t.dumpId)) ?? c.parent);
-      if (c.lost) add(c.entry, `depends on ${describeEntry(parent)} and is missing in the target`, parent.dumpId, 'lost');
+      const lostReason = `depends on ${describeEntry(parent)} and is missing in the target`;
+      if (c.lost) add(c.entry, lostReason, parent.dumpId, 'lost');
       else add(c.entry, reasonFor(c.entry, parent), parent.dumpId);
       changed = true;
     }
@@ -191,19 +199,27 @@ function addPrerequisites(index: TocIndex, items: Map<number, ClosureItem>, exis
     const e = work.shift()!;
     for (const id of e.dependencies) {
       const d = index.byId.get(id);
-      if (!d || items.has(d.dumpId) || existing.has(d.dumpId) || !PREREQUISITE_KINDS.has(d.desc) || !isLookedUp(d)) continue;
+      if (!d || items.has(d.dumpId) || existing.has(d.dumpId)) continue;
+      if (!PREREQUISITE_KINDS.has(d.desc) || !isLookedUp(d)) continue;
       const reason = `needed by ${describeEntry(e)}: ${kindWord(d)} ${qualifiedName(d)} is missing in the target`;
       items.set(d.dumpId, { entry: d, reason, via: e.dumpId, origin: 'prerequisite' });
       work.push(d);
       for (const x of index.dependents.get(d.dumpId) ?? []) {
-        const own = (x.desc === 'COMMENT' || x.desc === 'ACL' || x.desc === 'SECURITY LABEL') && x.dependencies.length === 1;
-        if (own && !items.has(x.dumpId)) items.set(x.dumpId, { entry: x, reason: reasonFor(x, d), via: d.dumpId, origin: 'prerequisite' });
+        const own = OWN_EXTRAS.has(x.desc) && x.dependencies.length === 1;
+        if (own && !items.has(x.dumpId)) {
+          items.set(x.dumpId, { entry: x, reason: reasonFor(x, d), via: d.dumpId, origin: 'prerequisite' });
+        }
       }
     }
   }
 }
 
-function finish(index: TocIndex, items: Map<number, ClosureItem>, omitted: Map<number, string>, existing?: ReadonlySet<number>): Closure {
+function finish(
+  index: TocIndex,
+  items: Map<number, ClosureItem>,
+  omitted: Map<number, string>,
+  existing?: ReadonlySet<number>,
+): Closure {
   if (existing) addPrerequisites(index, items, existing);
   for (const id of items.keys()) omitted.delete(id);
   const pos = (e: TocEntry) => index.position.get(e.dumpId) ?? 0;

@@ -52,10 +52,14 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     await writeFile(listFile, x.plan.listFile);
     const args = planArgv(x.archive, x.plan, x.target, listFile);
     const { plan } = x;
-    const summary = await runRestore({ pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: plan.total, onProgress: x.onProgress, log: x.log });
+    const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: plan.total };
+    const summary = await runRestore({ ...run, onProgress: x.onProgress, log: x.log });
     const where = plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
-    const rowCounts = plan.options.schemaOnly ? [] : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, plan)).catch(() => []);
-    const report = restoreReport({ database: where.database ?? '', summary, rowCounts, total: plan.total, items: plan.items });
+    const rowCounts = plan.options.schemaOnly
+      ? []
+      : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, plan)).catch(() => []);
+    const { total, items } = plan;
+    const report = restoreReport({ database: where.database ?? '', summary, rowCounts, total, items });
     return { ...summary, rowCounts, commandLine: restoreCommandLine(x.pgRestore, args), report };
   } finally {
     await env.dispose();
@@ -77,11 +81,14 @@ export async function executePlainRestore(x: ExecutePlainRestore): Promise<Execu
   const env = await childEnv(x.password);
   const conninfo = toConninfo(x.target);
   const run = { psql: x.psql, file: x.file, conninfo, stopOnError: true, onProgress: x.onProgress };
-  const { total, ...summary } = await runPlainSql({ ...run, env: env.env, signal: x.signal, log: x.log }).finally(() => env.dispose());
+  const { total, ...summary } = await runPlainSql({ ...run, env: env.env, signal: x.signal, log: x.log }).finally(() =>
+    env.dispose(),
+  );
   const rowCounts = await withClient(x.target, { password: x.password }, async (c) =>
     (await countRows(c, await listUserTables(c))).map((t) => ({ table: `${t.schema}.${t.name}`, rows: t.rows })),
   ).catch(() => []);
   const commandLine = restoreCommandLine(x.psql, plainSqlArgv(run));
-  const report = restoreReport({ database: x.target.database ?? '', summary, rowCounts, total: Math.max(total, summary.restored.length) });
+  const database = x.target.database ?? '';
+  const report = restoreReport({ database, summary, rowCounts, total: Math.max(total, summary.restored.length) });
   return { ...summary, rowCounts, commandLine, report };
 }

@@ -39,7 +39,8 @@ where case d.how
   when 'stats' then exists (select 1 from pg_statistic_ext s join pg_namespace n on n.oid = s.stxnamespace where n.nspname = d.nsp and s.stxname = d.tag)
   when 'schema' then exists (select 1 from pg_namespace n where n.nspname = d.tag)
   when 'ext' then exists (select 1 from pg_extension x where x.extname = d.tag)
-  when 'coll' then exists (select 1 from pg_collation k join pg_namespace n on n.oid = k.collnamespace where n.nspname = d.nsp and k.collname = d.tag)
+  when 'coll' then exists (select 1 from pg_collation k join pg_namespace n on n.oid = k.collnamespace
+    where n.nspname = d.nsp and k.collname = d.tag)
   else false end`;
 
 /** Entries findExisting can look up: named objects of the kinds above. */

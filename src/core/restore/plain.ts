@@ -41,11 +41,13 @@ export class PsqlErrorLog {
   }
 }
 
+const STATEMENT_START = /^(CREATE|ALTER|COPY|SELECT|SET|COMMENT|GRANT|REVOKE|INSERT|DROP)\b/;
+
 /** Statements psql will report: lines that start one, counted without loading the file whole. */
 export async function countStatements(file: string): Promise<number> {
   let n = 0;
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) if (/^(CREATE|ALTER|COPY|SELECT|SET|COMMENT|GRANT|REVOKE|INSERT|DROP)\b/.test(line)) n++;
+  for await (const line of lines) if (STATEMENT_START.test(line)) n++;
   return n;
 }
 
@@ -74,7 +76,8 @@ export interface PlainSqlSummary extends RestoreSummary {
 /** psql's argv for a plain dump: no ~/.psqlrc, failed statements echoed, the target as a conninfo. */
 export function plainSqlArgv(o: Pick<PlainSqlRestore, 'file' | 'conninfo' | 'stopOnError' | 'onProgress'>): string[] {
   const quiet = o.onProgress ? [] : ['-q'];
-  return ['-X', ...quiet, '--echo-errors', '-v', `ON_ERROR_STOP=${o.stopOnError ? 1 : 0}`, `--dbname=${o.conninfo}`, '-f', o.file];
+  const stop = `ON_ERROR_STOP=${o.stopOnError ? 1 : 0}`;
+  return ['-X', ...quiet, '--echo-errors', '-v', stop, `--dbname=${o.conninfo}`, '-f', o.file];
 }
 
 /**

@@ -46,12 +46,13 @@ export async function planRestore(req: PlanRequest): Promise<PlannedRestore> {
     options.ifExists = true;
     notes.push('--if-exists added: with --clean, objects not yet in the target would otherwise fail to drop.');
   }
-  for (const [origin, what] of [['prerequisite', 'the target lacks and the selection needs'], ['lost', 'missing in the target, on what was chosen']] as const) {
-    const found = closure.items.filter((i) => i.origin === origin);
-    if (found.length) notes.push(`${found.length} item(s) ${what} brought along: ${listSome(found.map((i) => describeEntry(i.entry)))}.`);
+  for (const [origin, what] of BROUGHT) {
+    const found = closure.items.filter((i) => i.origin === origin).map((i) => describeEntry(i.entry));
+    if (found.length) notes.push(`${found.length} item(s) ${what} brought along: ${listSome(found)}.`);
   }
   if (excluded.length) {
-    notes.push(`${excluded.length} dependent item(s) left out by hand: ${listSome(excluded.map((i) => describeEntry(i.entry)))}.`);
+    const names = listSome(excluded.map((i) => describeEntry(i.entry)));
+    notes.push(`${excluded.length} dependent item(s) left out by hand: ${names}.`);
   }
   const skipped = plan.items.filter((i) => i.action === 'skip').length;
   if (skipped) notes.push(`${skipped} item(s) skipped because they already exist in the target.`);
@@ -59,4 +60,11 @@ export async function planRestore(req: PlanRequest): Promise<PlannedRestore> {
 }
 
 /** The first five of a list, then "…". */
-const listSome = (names: readonly string[]): string => `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+const listSome = (names: readonly string[]): string =>
+  `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+
+/** The notes on what the closure brought beyond the selection and its own dependents. */
+const BROUGHT = [
+  ['prerequisite', 'the target lacks and the selection needs'],
+  ['lost', 'missing in the target, on what was chosen'],
+] as const;

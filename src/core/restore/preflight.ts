@@ -21,10 +21,12 @@ const DEPENDENTS_SQL = `
 with t(nsp, rel) as (select * from unnest($1::text[], $2::text[])),
 dropped as (select c.oid, n.nspname || '.' || c.relname as name from pg_class c
   join pg_namespace n on n.oid = c.relnamespace join t on t.nsp = n.nspname and t.rel = c.relname)
-select distinct case v.relkind when 'm' then 'MATERIALIZED VIEW ' else 'VIEW ' end || vn.nspname || '.' || v.relname as label,
-       'reads ' || x.name as reason
-  from dropped x join pg_depend d on d.refobjid = x.oid and d.refclassid = 'pg_class'::regclass and d.classid = 'pg_rewrite'::regclass
-  join pg_rewrite r on r.oid = d.objid join pg_class v on v.oid = r.ev_class join pg_namespace vn on vn.oid = v.relnamespace
+select distinct case v.relkind when 'm' then 'MATERIALIZED VIEW ' else 'VIEW ' end || vn.nspname || '.' || v.relname
+       as label, 'reads ' || x.name as reason
+  from dropped x
+  join pg_depend d on d.refobjid = x.oid and d.refclassid = 'pg_class'::regclass and d.classid = 'pg_rewrite'::regclass
+  join pg_rewrite r on r.oid = d.objid join pg_class v on v.oid = r.ev_class
+  join pg_namespace vn on vn.oid = v.relnamespace
  where v.oid <> x.oid
 union
 select 'FK CONSTRAINT ' || kn.nspname || '.' || kc.relname || ' ' || k.conname, 'references ' || x.name
@@ -42,12 +44,17 @@ export async function destructivePreflight(client: Queryable, plan: RestorePlan)
   const refs = tables.map((i) => ({ schema: i.entry.namespace!, name: i.entry.tag }));
   const counted = await countRows(client, refs.slice(0, MAX_COUNTED));
   const rowsOf = new Map(counted.map((t) => [`${t.schema}.${t.name}`, t.rows]));
-  const drops = recreated.map((i) => ({ label: describeEntry(i.entry), rows: rowsOf.get(`${i.entry.namespace}.${i.entry.tag}`) ?? null }));
+  const drops = recreated.map((i) => ({
+    label: describeEntry(i.entry),
+    rows: rowsOf.get(`${i.entry.namespace}.${i.entry.tag}`) ?? null,
+  }));
   const planned = new Set(plan.items.filter((i) => i.action !== 'skip').map((i) => describeEntry(i.entry)));
+  const params = [refs.map((r) => r.schema), refs.map((r) => r.name)];
   const { rows } = refs.length
-    ? await client.query<{ label: string; reason: string }>(DEPENDENTS_SQL, [refs.map((r) => r.schema), refs.map((r) => r.name)])
+    ? await client.query<{ label: string; reason: string }>(DEPENDENTS_SQL, params)
     : { rows: [] };
-  return { drops, goesWith: rows.filter((r) => !planned.has(r.label)), skipped: plan.items.filter((i) => i.action === 'skip').length };
+  const skipped = plan.items.filter((i) => i.action === 'skip').length;
+  return { drops, goesWith: rows.filter((r) => !planned.has(r.label)), skipped };
 }
 
 /** The pre-flight as lines a reader checks before saying yes (the CLI's --clean refusal, the modal's detail). */
@@ -56,7 +63,9 @@ export function preflightLines(p: Preflight, shown = 25): string[] {
   const out: string[] = [];
   if (p.drops.length) {
     out.push(`Dropped and created again (${p.drops.length}):`);
-    for (const d of p.drops.slice(0, shown)) out.push(`  • ${d.label}${d.rows === null ? '' : ` (${d.rows} rows now)`}`);
+    for (const d of p.drops.slice(0, shown)) {
+      out.push(`  • ${d.label}${d.rows === null ? '' : ` (${d.rows} rows now)`}`);
+    }
     out.push(...more(p.drops.length));
   }
   if (p.goesWith.length) {

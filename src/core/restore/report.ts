@@ -48,23 +48,26 @@ export function restoreReport(x: ReportInput): RestoreReport {
   const items = x.items ?? [];
   const skippedItems = items.filter((i) => i.action === 'skip');
   const skipped = skippedItems.map((i) => ({ label: describeEntry(i.entry), reason: i.note ?? 'skipped' }));
-  const rows: TableRowsReport[] = x.rowCounts.map((r) => ({ ...r, ...(r.rows === null ? { note: 'not readable' } : {}) }));
+  const rows: TableRowsReport[] = x.rowCounts.map((r) => (r.rows === null ? { ...r, note: 'not readable' } : { ...r }));
   for (const i of skippedItems) {
     if (i.entry.desc !== 'TABLE DATA' || !i.entry.namespace) continue;
-    rows.push({ table: `${i.entry.namespace}.${i.entry.tag}`, rows: null, note: 'rows not loaded: the table exists in the target' });
+    const table = `${i.entry.namespace}.${i.entry.tag}`;
+    rows.push({ table, rows: null, note: 'rows not loaded: the table exists in the target' });
   }
   const { errors, durationMs } = x.summary;
   const restored = x.summary.restored.length;
   const picked = items.filter((i) => i.origin === 'selected');
   const nothingPicked = picked.length > 0 && picked.every((i) => i.action === 'skip');
   const verdict: RestoreVerdict = errors.length ? 'failed' : nothingPicked ? 'warning' : 'ok';
-  const parts = [`Restored ${restored} of ${plural(x.total, 'item')} into ${x.database} in ${formatDuration(durationMs)}`];
+  const took = formatDuration(durationMs);
+  const parts = [`Restored ${restored} of ${plural(x.total, 'item')} into ${x.database} in ${took}`];
   if (skipped.length) parts.push(`${skipped.length} skipped because they exist there`);
   const unloaded = rows.filter((r) => r.rows === null && r.note?.startsWith('rows not loaded')).length;
   if (unloaded) parts.push(`the rows of ${plural(unloaded, 'table')} were not loaded`);
   parts.push(errors.length ? plural(errors.length, 'error') : 'no errors');
   const headline = nothingPicked
-    ? `Nothing of what you picked was restored into ${x.database}: it exists there already (${parts.slice(1).join('; ')}).`
+    ? `Nothing of what you picked was restored into ${x.database}: it exists there already ` +
+      `(${parts.slice(1).join('; ')}).`
     : `${parts.join('; ')}.`;
   return { verdict, headline, database: x.database, restored, total: x.total, skipped, rows, errors, durationMs };
 }

@@ -80,7 +80,8 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
     const options = direct ? (direct.options ?? {}) : await chooseOptions(info.format, target);
     if (!options) return undefined;
     validateRestoreOptions(options, info.format);
-    const plan = await withPlanningTarget(ctx, target, (c) => planRestore({ archive: info, select: [], withDependents: false, options, target: c }));
+    const whole = { archive: info, select: [], withDependents: false, options };
+    const plan = await withPlanningTarget(ctx, target, (c) => planRestore({ ...whole, target: c }));
     for (const n of plan.notes) ctx.log.info(n);
     if (!direct && !(await confirmTarget(ctx, target, plan))) return undefined;
     const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlannedRestore(ctx, info, plan, target, archiveTools!, progressSink(p))));

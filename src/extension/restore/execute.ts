@@ -33,28 +33,46 @@ export interface RestoreSink {
 /** The pg_restore command line as it will run, for the preview (the list file's real path is a temp file). */
 export function previewCommandLine(toolSet: ToolSet, info: ArchiveInfo, plan: PlannedRestore, target: RestoreTarget): string {
   const conninfo = toConninfo(target.profile, { database: target.database });
-  return restoreCommandLine(toolPath(toolSet, 'pg_restore'), restoreArgv(plan.options, info.path, conninfo, 'restore.list'));
+  const args = restoreArgv(plan.options, info.path, conninfo, 'restore.list');
+  return restoreCommandLine(toolPath(toolSet, 'pg_restore'), args);
 }
 
 async function common(ctx: Ctx, target: RestoreTarget, sink: RestoreSink) {
   const { profile, database } = target;
   const password = await ctx.connections.password(profile);
-  return { target: { ...profile, database }, password, signal: sink.signal, onProgress: sink.onProgress, log: (l: string) => ctx.log.command(l) };
+  const log = (l: string) => ctx.log.command(l);
+  return { target: { ...profile, database }, password, signal: sink.signal, onProgress: sink.onProgress, log };
 }
 
 function outcome(path: string, target: RestoreTarget, x: ExecutedRestore, listFile?: string): RestoreOutcome {
   const { rowCounts, commandLine, report, ...summary } = x;
-  return { archivePath: path, connection: target.profile.name, database: target.database, total: report.total, summary, rowCounts, report, commandLine, listFile };
+  const { profile, database } = target;
+  return { archivePath: path, connection: profile.name, database, total: report.total, summary, rowCounts, report, commandLine, listFile };
 }
 
 /** Runs pg_restore on a plan through the core (list file in a temp folder, password through a temp pgpass). */
-export async function runPlannedRestore(ctx: Ctx, info: ArchiveInfo, plan: PlannedRestore, target: RestoreTarget, toolSet: ToolSet, sink: RestoreSink): Promise<RestoreOutcome> {
-  const x = await executeRestore({ ...(await common(ctx, target, sink)), archive: info, plan, pgRestore: toolPath(toolSet, 'pg_restore') });
+export async function runPlannedRestore(
+  ctx: Ctx,
+  info: ArchiveInfo,
+  plan: PlannedRestore,
+  target: RestoreTarget,
+  toolSet: ToolSet,
+  sink: RestoreSink,
+): Promise<RestoreOutcome> {
+  const pgRestore = toolPath(toolSet, 'pg_restore');
+  const x = await executeRestore({ ...(await common(ctx, target, sink)), archive: info, plan, pgRestore });
   return outcome(info.path, target, x, plan.listFile);
 }
 
 /** A plain SQL dump, whole, with psql through the core (ON_ERROR_STOP=1, progress by statements). */
-export async function runPlainRestore(ctx: Ctx, path: string, target: RestoreTarget, toolSet: ToolSet, sink: RestoreSink): Promise<RestoreOutcome> {
-  const x = await executePlainRestore({ ...(await common(ctx, target, sink)), file: path, psql: toolPath(toolSet, 'psql') });
+export async function runPlainRestore(
+  ctx: Ctx,
+  path: string,
+  target: RestoreTarget,
+  toolSet: ToolSet,
+  sink: RestoreSink,
+): Promise<RestoreOutcome> {
+  const psql = toolPath(toolSet, 'psql');
+  const x = await executePlainRestore({ ...(await common(ctx, target, sink)), file: path, psql });
   return outcome(path, target, x);
 }

@@ -18,7 +18,11 @@ export async function chooseTarget(ctx: Ctx, profile: ConnectionProfile, dumpDat
       { label: `$(add) New database "${suggested}"`, description: 'created first (recommended)', id: 'new' },
       { label: '$(edit) New database with another name…', id: 'named' },
       { label: 'Existing databases', kind: vscode.QuickPickItemKind.Separator, id: '' },
-      ...existing.map((n) => ({ label: `$(database) ${n}`, description: n === dumpDatabase ? 'the dump\'s database: restore writes into it' : 'existing', id: `db:${n}` })),
+      ...existing.map((n) => ({
+        label: `$(database) ${n}`,
+        description: n === dumpDatabase ? 'the dump\'s database: restore writes into it' : 'existing',
+        id: `db:${n}`,
+      })),
     ],
     { placeHolder: `Restore into which database on ${profile.name}?`, ignoreFocusOut: true },
   );

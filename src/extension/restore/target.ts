@@ -33,7 +33,7 @@ export function suggestNewDatabaseName(base: string | null | undefined, taken: r
   for (let i = 2; ; i++) if (!used.has(`${stem}_${i}`)) return `${stem}_${i}`;
 }
 
-/** The existing database a restore of `dumpDatabase` goes to by default: that one if the server has it, else the first non-system one. */
+/** The existing database a restore goes to by default: the dump's own if the server has it, else the first non-system one. */
 export function defaultExistingDatabase(dumpDatabase: string | null | undefined, names: readonly string[]): string | undefined {
   if (dumpDatabase && names.includes(dumpDatabase)) return dumpDatabase;
   return names.find((n) => n !== 'postgres') ?? names[0];
@@ -43,8 +43,10 @@ export const databaseNames = (ctx: Ctx, profile: ConnectionProfile, interactive 
   ctx.connections.with(profile, { interactive }, async (c) => (await listDatabases(c)).map((d) => d.name));
 
 /** Runs `fn` on the target database, or for a new one on the template CREATE DATABASE will copy. */
-export const withPlanningTarget = <T>(ctx: Ctx, target: RestoreTarget, fn: (c: Queryable) => Promise<T>): Promise<T> =>
-  ctx.connections.with(target.profile, { database: target.kind === 'new' ? NEW_DATABASE_TEMPLATE : target.database }, fn);
+export function withPlanningTarget<T>(ctx: Ctx, target: RestoreTarget, fn: (c: Queryable) => Promise<T>): Promise<T> {
+  const database = target.kind === 'new' ? NEW_DATABASE_TEMPLATE : target.database;
+  return ctx.connections.with(target.profile, { database }, fn);
+}
 
 /** Dump ids of the entries whose objects exist in the target (a new database: in its template). */
 export const existingInTarget = (ctx: Ctx, target: RestoreTarget, entries: readonly TocEntry[]): Promise<Set<number>> =>
@@ -52,14 +54,17 @@ export const existingInTarget = (ctx: Ctx, target: RestoreTarget, entries: reado
 
 /** CREATE DATABASE on the connection's own database (CREATE DATABASE cannot run inside the target itself). */
 async function createDatabase(ctx: Ctx, profile: ConnectionProfile, name: string): Promise<void> {
-  await ctx.connections.with(profile, {}, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(NEW_DATABASE_TEMPLATE)}`));
+  const sql = `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(NEW_DATABASE_TEMPLATE)}`;
+  await ctx.connections.with(profile, {}, (c) => c.query(sql));
   ctx.log.info(`Created database ${name} on ${profile.name} for the restore.`);
 }
 
 /** Drops a database this restore created; false (and logged) when it could not. */
 async function dropCreated(ctx: Ctx, target: RestoreTarget, why: string): Promise<boolean> {
   try {
-    await ctx.connections.with(target.profile, {}, async (c) => dropOwnDatabase(c, target.database, (await serverInfo(c)).major));
+    await ctx.connections.with(target.profile, {}, async (c) =>
+      dropOwnDatabase(c, target.database, (await serverInfo(c)).major),
+    );
     ctx.log.info(`Dropped ${target.database} on ${target.profile.name}: its restore ${why}.`);
     return true;
   } catch (dropError) {
@@ -73,7 +78,11 @@ async function dropCreated(ctx: Ctx, target: RestoreTarget, why: string): Promis
  * or failed holds only part of the backup: it is dropped again (we made it; nothing else is in it), and the
  * message or the outcome says so, or says that it stays when it could not be dropped.
  */
-export async function restoreInto(ctx: Ctx, target: RestoreTarget, run: () => PromiseLike<RestoreOutcome>): Promise<RestoreOutcome> {
+export async function restoreInto(
+  ctx: Ctx,
+  target: RestoreTarget,
+  run: () => PromiseLike<RestoreOutcome>,
+): Promise<RestoreOutcome> {
   if (target.kind === 'existing') return run();
   await createDatabase(ctx, target.profile, target.database);
   let outcome: RestoreOutcome;
@@ -87,8 +96,8 @@ export async function restoreInto(ctx: Ctx, target: RestoreTarget, run: () => Pr
   }
   if (outcome.report.verdict !== 'failed') return outcome;
   const droppedAgain = await dropCreated(ctx, target, 'failed');
-  const after = droppedAgain ? 'the new database was dropped again' : 'the new database stays, with what was restored';
-  return { ...outcome, droppedAgain, report: { ...outcome.report, headline: `${outcome.report.headline} ${after[0].toUpperCase()}${after.slice(1)}.` } };
+  const after = droppedAgain ? 'The new database was dropped again.' : 'The new database stays, with what was restored.';
+  return { ...outcome, droppedAgain, report: { ...outcome.report, headline: `${outcome.report.headline} ${after}` } };
 }
 
 /** The modal's buttons: the first is the default, so the destructive choice is never first. */
@@ -100,11 +109,14 @@ const DUMP_FIRST = 'Dump the Target First, Then Restore';
  * safety dump of the target first (the default button with --clean). A new database needs no question.
  * Returns false when the user said no; a safety dump runs before it returns true.
  */
-export async function confirmTarget(ctx: Ctx, target: RestoreTarget, plan: PlannedRestore | undefined): Promise<boolean> {
+export async function confirmTarget(ctx: Ctx, target: RestoreTarget, plan?: PlannedRestore): Promise<boolean> {
   const clean = !!plan?.options.clean;
   if (target.kind === 'new' && !clean) return true;
   const where = `"${target.database}" on ${target.profile.name}`;
-  const pre = plan && target.kind === 'existing' ? await withPlanningTarget(ctx, target, (c) => destructivePreflight(c, plan)) : undefined;
+  const pre =
+    plan && target.kind === 'existing'
+      ? await withPlanningTarget(ctx, target, (c) => destructivePreflight(c, plan))
+      : undefined;
   const detail = [
     target.kind === 'existing' ? `The database ${where} already exists; the restore writes into it.` : `The restore creates ${where}.`,
     ...(pre ? preflightLines(pre) : []),
@@ -124,8 +136,9 @@ async function dumpTarget(ctx: Ctx, target: RestoreTarget): Promise<void> {
   await mkdir(folder, { recursive: true });
   const out = defaultBackupPath(folder, target.database, 'custom');
   const password = await ctx.connections.password(target.profile);
+  const params = { ...target.profile, database: target.database };
   await withCancellableProgress(`Dumping ${target.database} before the restore`, (p) =>
-    dumpDatabase({ params: { ...target.profile, database: target.database }, password, options: { format: 'custom' }, out, signal: p.signal, log: (l) => ctx.log.info(l) }),
+    dumpDatabase({ params, password, options: { format: 'custom' }, out, signal: p.signal, log: (l) => ctx.log.info(l) }),
   );
   ctx.log.info(`Safety backup of ${target.database} written to ${out} before the restore.`);
   ctx.backupsTree.refresh();

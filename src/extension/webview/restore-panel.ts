@@ -17,8 +17,8 @@ import { previewCommandLine, runPlannedRestore, type RestoreOutcome } from '../r
 import { planSelection, plannedDrops } from '../restore/plan-selection';
 import { summaryView } from '../restore/summary';
 import {
-  confirmTarget, databaseNames, defaultExistingDatabase, existingInTarget, restoreInto, suggestNewDatabaseName, withPlanningTarget,
-  type RestoreTarget,
+  confirmTarget, databaseNames, defaultExistingDatabase, existingInTarget, restoreInto, suggestNewDatabaseName,
+  withPlanningTarget, type RestoreTarget,
 } from '../restore/target';
 import { restoreTools, warnToolProblem } from '../restore/tools';
 import { withCancellableProgress } from '../ui/progress';
@@ -90,7 +90,8 @@ export class RestorePanel {
       this.archive = readArchive(this.path).then((info) => {
         // "Read" as the log says it includes making the entries objects: the picker needs them all.
         const entries = info.toc.entries();
-        this.ctx.log.info(`Restore picker: ${entries.length} TOC entries of ${basename(this.path)} read in ${(performance.now() - started).toFixed(0)} ms.`);
+        const ms = (performance.now() - started).toFixed(0);
+        this.ctx.log.info(`Restore picker: ${entries.length} TOC entries of ${basename(this.path)} read in ${ms} ms.`);
         return { info, index: buildTocIndex(entries) };
       });
     }
@@ -165,11 +166,17 @@ export class RestorePanel {
     const profile = this.profile(connection);
     const databases = await databaseNames(this.ctx, profile);
     const { info, index } = await this.readToc();
-    const target: RestoreTarget = database && databases.includes(database) ? { profile, database, kind: 'existing' } : { profile, database: '', kind: 'new' };
+    const target: RestoreTarget =
+      database && databases.includes(database) ? { profile, database, kind: 'existing' } : { profile, database: '', kind: 'new' };
     const existing = [...(await existingInTarget(this.ctx, target, index.entries))];
     this.post({
-      type: 'databases', connection, databases, database: target.kind === 'existing' ? database : undefined, existing,
-      suggested: suggestNewDatabaseName(info.database, databases), defaultExisting: defaultExistingDatabase(info.database, databases),
+      type: 'databases',
+      connection,
+      databases,
+      database: target.kind === 'existing' ? database : undefined,
+      existing,
+      suggested: suggestNewDatabaseName(info.database, databases),
+      defaultExisting: defaultExistingDatabase(info.database, databases),
     });
   }
 
