@@ -243,7 +243,8 @@ function onSelKey(ev: KeyboardEvent): void {
   selList.reveal(selCursor);
 }
 
-function selectionChanged(): void {
+/** Redraws the selection; `keepOutput` when the host's news changed it (a summary on screen stays). */
+function selectionChanged(keepOutput = false): void {
   const { selected, omitted } = sel.items();
   selRows = [...selected, ...omitted.map((o) => ({ ...o, on: false, omitted: true }))];
   selCursor = Math.min(selCursor, Math.max(0, selRows.length - 1));
@@ -253,7 +254,7 @@ function selectionChanged(): void {
   $('counts').textContent = `${c.chosen} ticked · ${c.dependents} dependent${c.dependents === 1 ? '' : 's'}${c.excluded ? ` · ${c.excluded} taken out` : ''}${omitted.length ? ` · ${omitted.length} left out` : ''}`;
   ($('restore') as HTMLButtonElement).disabled = sel.chosen.size === 0;
   ($('preview') as HTMLButtonElement).disabled = sel.chosen.size === 0;
-  $('output').replaceChildren();
+  if (!keepOutput) $('output').replaceChildren();
   save();
 }
 
@@ -474,7 +475,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       if (t.kind === 'existing' ? m.database === t.database : m.database === undefined) {
         sel.existing = new Set(m.existing);
         sel.update();
-        selectionChanged();
+        selectionChanged(true);
       } else if (t.kind === 'existing' && t.database !== keep) {
         targetChanged(); // the default database replaced an empty choice: look at that one
       }

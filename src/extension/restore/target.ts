@@ -52,10 +52,24 @@ export function withPlanningTarget<T>(ctx: Ctx, target: RestoreTarget, fn: (c: Q
 export const existingInTarget = (ctx: Ctx, target: RestoreTarget, entries: readonly TocEntry[]): Promise<Set<number>> =>
   withPlanningTarget(ctx, target, (c) => findExisting(c, entries));
 
-/** CREATE DATABASE on the connection's own database (CREATE DATABASE cannot run inside the target itself). */
+/** SQLSTATE object_in_use: CREATE DATABASE found a session in its template (PostgreSQL waits 5 s for it first). */
+const OBJECT_IN_USE = '55006';
+
+/**
+ * CREATE DATABASE on the connection's own database (CREATE DATABASE cannot run inside the target itself). A
+ * picker reading the template (what a new database holds) can be in it at that moment: tried again a few times.
+ */
 async function createDatabase(ctx: Ctx, profile: ConnectionProfile, name: string): Promise<void> {
   const sql = `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(NEW_DATABASE_TEMPLATE)}`;
-  await ctx.connections.with(profile, {}, (c) => c.query(sql));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.connections.with(profile, {}, (c) => c.query(sql));
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== OBJECT_IN_USE || attempt === 4) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   ctx.log.info(`Created database ${name} on ${profile.name} for the restore.`);
 }
 
@@ -122,11 +136,11 @@ export async function confirmTarget(ctx: Ctx, target: RestoreTarget, plan?: Plan
     ...(pre ? preflightLines(pre) : []),
     clean && !pre?.drops.length ? '--clean will find nothing of the selection to drop there.' : '',
   ].filter(Boolean).join('\n');
-  const go = clean ? 'Drop and Restore Without a Dump' : 'Restore';
+  const go = clean && target.kind === 'existing' ? 'Drop and Restore Without a Dump' : 'Restore';
   const buttons = target.kind === 'new' ? [go] : clean ? [DUMP_FIRST, go] : [go, DUMP_FIRST];
   const title = target.kind === 'existing' ? `Restore into the existing database ${where}?` : `Restore with --clean into ${where}?`;
   const picked = await vscode.window.showWarningMessage(title, { modal: true, detail }, ...buttons);
-  if (picked === DUMP_FIRST && target.kind === 'existing') await dumpTarget(ctx, target);
+  if (picked === DUMP_FIRST) await dumpTarget(ctx, target);
   return picked !== undefined;
 }
 

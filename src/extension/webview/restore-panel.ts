@@ -39,6 +39,8 @@ export class RestorePanel {
   private archive: Promise<Omit<Loaded, 'toolSet'>> | undefined;
   private tools: Promise<ToolSet> | undefined;
   private running: AbortController | undefined;
+  /** What of the dump a new database holds, per connection: its template is read once, not on every target change. */
+  private readonly inNewDatabase = new Map<string, Promise<number[]>>();
   /** The last outcome: sent again when the webview is rebuilt (a hidden panel drops messages). */
   private lastOutcome: RestoreOutcome | undefined;
 
@@ -168,7 +170,17 @@ export class RestorePanel {
     const { info, index } = await this.readToc();
     const target: RestoreTarget =
       database && databases.includes(database) ? { profile, database, kind: 'existing' } : { profile, database: '', kind: 'new' };
-    const existing = [...(await existingInTarget(this.ctx, target, index.entries))];
+    const look = async () => [...(await existingInTarget(this.ctx, target, index.entries))];
+    let existing: number[];
+    if (target.kind === 'existing') existing = await look();
+    else {
+      const cached = this.inNewDatabase.get(connection) ?? look();
+      this.inNewDatabase.set(connection, cached);
+      existing = await cached.catch((e: unknown) => {
+        this.inNewDatabase.delete(connection);
+        throw e;
+      });
+    }
     this.post({
       type: 'databases',
       connection,
