@@ -195,8 +195,10 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     assert.match(text, /Restore into the existing database "crm_app" on test\?/);
     assert.match(text, /TABLE crm\.accounts \(20 rows now\)/);
     assert.match(text, /VIEW crm\.pro_accounts \(reads crm\.accounts\)/);
+    // The primary button (Enter) is the first one given; secondary buttons carry the class "secondary".
+    const primary = (await dialog.locator('.dialog-buttons .monaco-button:not(.secondary)').allInnerTexts()).map((b) => b.trim());
+    assert.deepEqual(primary, ['Dump the Target First, Then Restore'], 'the default button is the safe one');
     const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
-    assert.equal(buttons[0], 'Dump the Target First, Then Restore', 'the default button is the safe one');
     assert.ok(buttons.includes('Drop and Restore Without a Dump'));
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'restore-preflight.png'));
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
