@@ -200,7 +200,6 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     assert.deepEqual(primary, ['Dump the Target First, Then Restore'], 'the default button is the safe one');
     const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
     assert.ok(buttons.includes('Drop and Restore Without a Dump'));
-    await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'restore-preflight.png'));
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
     await f.locator('#status', { hasText: 'Restore not started.' }).waitFor();
     assert.equal((await cluster.psql('SELECT count(*) FROM crm.accounts', crm.db)).trim(), '20', 'nothing was dropped');
