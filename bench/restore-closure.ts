@@ -14,12 +14,12 @@ async function main(): Promise<void> {
   const [objectsMs, entries] = await time(() => archive.toc.entries());
   const [indexMs, index] = await time(() => buildTocIndex(entries));
   const tables = entries.filter((e) => e.desc === 'TABLE');
-  const existingTables = new Set(tables.slice(0, 100).map((t) => `${t.namespace}.${t.tag}`));
-  const [coldMs] = await time(() => dependencyClosure(index, [tables[0]], { withDependents: true, existingTables }));
+  const existing = new Set(tables.slice(0, 100).map((t) => t.dumpId));
+  const [coldMs] = await time(() => dependencyClosure(index, [tables[0]], { withDependents: true, existing }));
   const ms: number[] = [];
   let items = 0;
   for (const t of tables) {
-    const [took, c] = await time(() => dependencyClosure(index, [t], { withDependents: true, existingTables }));
+    const [took, c] = await time(() => dependencyClosure(index, [t], { withDependents: true, existing }));
     ms.push(took);
     items = Math.max(items, c.items.length);
   }

@@ -72,12 +72,17 @@ export interface PlanPreview {
   drops: string[];
 }
 
+/** The core's restore report (src/core/restore/report.ts) as the panel shows it. */
 export interface SummaryView {
   database: string;
+  verdict: 'ok' | 'warning' | 'failed';
+  headline: string;
   restored: number;
+  total: number;
   durationMs: number;
+  skipped: { label: string; reason: string }[];
   errors: { message: string; statement?: string }[];
-  rowCounts: { table: string; rows: number | null }[];
+  rowCounts: { table: string; rows: number | null; note?: string }[];
 }
 
 /** What the panel keeps with setState; the serializer reads `path` to reopen the same dump. */
@@ -93,9 +98,27 @@ export interface RestorePanelState {
 }
 
 export type HostToPanel =
-  | { type: 'archive'; archive: ArchiveSummary; entries: PanelEntry[]; connections: string[]; defaultTarget: TargetChoice; readMs: number }
-  /** `suggested`: a free name for a new database, after the dump's database. */
-  | { type: 'databases'; connection: string; databases: string[]; database?: string; tables: string[]; suggested: string }
+  | {
+      type: 'archive';
+      archive: ArchiveSummary;
+      entries: PanelEntry[];
+      connections: string[];
+      defaultTarget: TargetChoice;
+    }
+  /**
+   * `suggested`: a free name for a new database, after the dump's database; `defaultExisting`: the dump's own
+   * database when the server has it, else the first non-system one. `existing`: dump ids of the entries that
+   * exist in `database` (absent: in the template a new database is copied from).
+   */
+  | {
+      type: 'databases';
+      connection: string;
+      databases: string[];
+      database?: string;
+      existing: number[];
+      suggested: string;
+      defaultExisting?: string;
+    }
   | { type: 'plan'; preview: PlanPreview }
   | { type: 'progress'; done: number; total: number; current: string }
   | { type: 'summary'; summary: SummaryView }
@@ -105,7 +128,7 @@ export type HostToPanel =
 
 export type PanelToHost =
   | { type: 'ready' }
-  /** The connection's databases, and the tables of `database` when it exists (foreign keys to them can be kept). */
+  /** The connection's databases, and what of the dump exists in `database` (absent: in a new database). */
   | { type: 'listDatabases'; connection: string; database?: string }
   | { type: 'preview'; request: SelectionRequest }
   | { type: 'restore'; request: SelectionRequest }

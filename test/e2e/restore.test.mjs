@@ -1,7 +1,8 @@
 // Selective restore as a user sees it: a custom dump of the sample database in the workspace's backups folder,
 // "Restore Selected Objects…" from the palette, the picker panel with the dump's table of contents, a search,
 // one table ticked (its rows, key, sequence and default come along, each with the reason), the restore into a
-// new database, and the summary with row counts in the panel.
+// new database, and the summary with row counts in the panel; a table outside `public` restored into a new
+// database with the schema and type it needs, and the pre-flight modal of a --clean restore into an existing one.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,8 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
   let wb;
   let frame;
   let dump;
+  /** A database with a table outside `public` that needs its schema and an enum type. */
+  const crm = { db: 'crm_app', dump: 'crm-e2e.dump' };
 
   before(async function () {
     this.timeout(120_000);
@@ -50,6 +53,16 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     copyFileSync(await ensureBigDump(), join(folder, 'bench-10k.dump'));
     dump = join(folder, 'sample-e2e.dump');
     execFileSync(join(PG15_BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', dump, 'sample'], { stdio: 'pipe' });
+    await cluster.psql(`CREATE DATABASE ${crm.db}`);
+    await cluster.psql(
+      `CREATE SCHEMA crm;
+       CREATE TYPE crm.tier AS ENUM ('free', 'pro');
+       CREATE TABLE crm.accounts (id serial PRIMARY KEY, name text NOT NULL, tier crm.tier NOT NULL DEFAULT 'free');
+       CREATE VIEW crm.pro_accounts AS SELECT id, name FROM crm.accounts WHERE tier = 'pro';
+       INSERT INTO crm.accounts (name, tier) SELECT 'account ' || g, CASE WHEN g % 4 = 0 THEN 'pro' ELSE 'free' END::crm.tier FROM generate_series(1, 20) g;`,
+      crm.db,
+    );
+    execFileSync(join(PG15_BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', join(folder, crm.dump), crm.db], { stdio: 'pipe' });
     const settingsFile = join(workspace, '.vscode', 'settings.json');
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
     writeFileSync(settingsFile, JSON.stringify({ ...settings, 'pgBackup.backupFolders': [folder] }, null, 2));
@@ -100,7 +113,7 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     await frame.locator('#restore').click();
     const title = frame.locator('#summary-title');
     await title.waitFor({ timeout: 60_000 });
-    assert.match(await title.innerText(), /Restored \d+ object\(s\) into sample_restored.*no errors/);
+    assert.match(await title.innerText(), /^Restored \d+ of \d+ items into sample_restored in .*; no errors\.$/);
     assert.match(await frame.locator('#row-counts').innerText(), /public\.customers\s+50/);
   });
 
@@ -138,12 +151,57 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     // Options: a multi-select; accept the defaults.
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: '--no-owner' }).first().waitFor();
     await page.keyboard.press('Enter');
-    const text = await wb.notification(/Restored sample-e2e\.dump into sample_restored_\d+/, 60_000);
-    assert.doesNotMatch(text, /error/);
+    const text = await wb.notification(/sample-e2e\.dump: Restored \d+ of \d+ items into sample_restored_\d+/, 60_000);
+    assert.match(text, /no errors/);
     const editor = page.locator('.editor-instance .view-lines').first();
     await editor.waitFor();
     const summary = await editor.innerText(); // Monaco draws spaces as no-break spaces: \s matches both
     assert.match(summary, /Restore\sof\ssample-e2e\.dump\sinto\ssample_restored_\d+/);
     assert.match(summary, /public\.orders\s*\|\s*500/);
+  });
+
+  it('restores a table outside public into a new database, bringing the schema and type it lacks', async () => {
+    const { cluster } = session();
+    await wb.runCommand('View: Close All Editors');
+    const picker = await openPicker(wb, crm.dump);
+    assert.doesNotMatch(await picker.frame.locator('#facts').innerText(), /\d+ ms/, 'no timings in the header');
+    await picker.frame.locator('#filter').fill('accounts');
+    await picker.frame.locator('#shown').filter({ hasText: /match/ }).waitFor();
+    const row = picker.frame.locator('#toc .row-entry').filter({ has: picker.frame.locator('.kind', { hasText: /^TABLE$/ }) }).filter({ has: picker.frame.locator('.name', { hasText: /^accounts$/ }) }).first();
+    await row.click();
+    await picker.frame.locator('#sel .sel-row.prerequisite', { hasText: 'needed by TABLE crm.accounts: schema crm is missing in the target' }).waitFor();
+    await picker.frame.locator('#sel .sel-row.prerequisite', { hasText: 'type crm.tier is missing in the target' }).waitFor();
+    await picker.frame.locator('#restore').click();
+    const title = picker.frame.locator('#summary-title');
+    await title.waitFor({ timeout: 60_000 });
+    assert.match(await title.innerText(), /^Restored \d+ of \d+ items into crm_app_restored in .*; no errors\.$/);
+    assert.match(await picker.frame.locator('#row-counts').innerText(), /crm\.accounts\s+20/);
+    assert.equal((await cluster.psql("SELECT count(*) FROM crm.accounts WHERE tier = 'pro'", 'crm_app_restored')).trim(), '5');
+  });
+
+  it('shows the pre-flight of a --clean restore into the existing database: what is dropped, its rows, a safety dump first', async () => {
+    const { cluster } = session();
+    const { page } = wb;
+    const f = wb.webview();
+    await f.locator('#kind-existing').check();
+    await f.locator('#existing').filter({ has: f.locator(`option[value="${crm.db}"]`) }).waitFor();
+    assert.equal(await f.locator('#existing').inputValue(), crm.db, 'the existing database defaults to the dump\'s own');
+    await f.locator('#opt-clean').check();
+    await f.locator('#opt-ifExists').check();
+    await f.locator('#restore').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    const text = await dialog.innerText();
+    assert.match(text, /Restore into the existing database "crm_app" on test\?/);
+    assert.match(text, /TABLE crm\.accounts \(20 rows now\)/);
+    assert.match(text, /VIEW crm\.pro_accounts \(reads crm\.accounts\)/);
+    // The primary button (Enter) is the first one given; secondary buttons carry the class "secondary".
+    const primary = (await dialog.locator('.dialog-buttons .monaco-button:not(.secondary)').allInnerTexts()).map((b) => b.trim());
+    assert.deepEqual(primary, ['Dump the Target First, Then Restore'], 'the default button is the safe one');
+    const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
+    assert.ok(buttons.includes('Drop and Restore Without a Dump'));
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
+    await f.locator('#status', { hasText: 'Restore not started.' }).waitFor();
+    assert.equal((await cluster.psql('SELECT count(*) FROM crm.accounts', crm.db)).trim(), '20', 'nothing was dropped');
   });
 });

@@ -74,11 +74,46 @@ describe('pg-backup inspect and restore', function () {
     assert.equal(await cluster.psql("select count(*) from pg_class where relname = 'products'", 'target'), '0');
   });
 
-  it('restore --clean asks for --yes and names what it would drop', async () => {
+  it('restore --clean asks for --yes and names what it would drop, with its rows and what depends on it', async () => {
     await assert.rejects(
       restoreCommand.run([dumpPath, cluster.url('target'), '--select', 'TABLE:shop.orders', '--clean'], captureIo()),
-      (e: PgBackupError) => e.kind === 'usage' && /--clean drops objects in postgres@127\.0\.0\.1:\d+\/target.*TABLE shop\.orders.*--yes/.test(e.message),
+      (e: PgBackupError) => {
+        assert.equal(e.kind, 'usage');
+        assert.match(e.message, /^--clean drops 1 object\(s\) in postgres@127\.0\.0\.1:\d+\/target before restoring them\. Add --yes to confirm\.$/);
+        assert.match(e.hint ?? '', /• TABLE shop\.orders \(2 rows now\)/);
+        assert.match(e.hint ?? '', /Depending on them, not part of this restore \(1\):\n {2}• FK CONSTRAINT shop\.order_items order_items_order_id_fkey \(references shop\.orders\)/);
+        return true;
+      },
     );
+    assert.equal(await cluster.psql('select count(*) from shop.orders', 'target'), '2', 'nothing was dropped');
+  });
+
+  it('restore into a database that has what was picked warns that nothing of it was restored', async () => {
+    await cluster.psql('create database has_products template shopdb');
+    await cluster.psql('drop index shop.products_name_lower', 'has_products');
+    const io = captureIo();
+    assert.equal(await restoreCommand.run([dumpPath, cluster.url('has_products'), '--select', 'TABLE:shop.products', '--with-dependents'], io), 0);
+    const warning = io.stderr.find((l) => l.startsWith('Warning: '));
+    assert.match(warning ?? '', /^Warning: Nothing of what you picked was restored into has_products: it exists there already \(\d+ skipped because they exist there; the rows of 1 table were not loaded; no errors\)\.$/);
+    assert.match(io.stdout.join('\n'), /shop\.products: rows not loaded: the table exists in the target/);
+    assert.match(io.stdout.join('\n'), /skipped TABLE shop\.products: already exists in the target/);
+    assert.equal(await cluster.psql("select count(*) from pg_indexes where indexname = 'products_name_lower'", 'has_products'), '1', 'what was missing came back');
+    assert.equal(await cluster.psql('select count(*) from shop.products', 'has_products'), '3', 'no rows loaded twice');
+  });
+
+  it('restore runs a plain SQL dump whole through psql and counts the rows; the first error stops it', async () => {
+    const plain = join(dir, 'whole.sql');
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-f', plain, 'shopdb']);
+    await cluster.psql('create database plain_target');
+    const io = captureIo();
+    assert.equal(await restoreCommand.run([plain, cluster.url('plain_target')], io), 0);
+    assert.match(io.stdout.join('\n'), /^Restored \d+ of \d+ items into plain_target in .*; no errors\.$/m);
+    assert.match(io.stdout.join('\n'), /shop\.order_items: 3 rows/);
+    assert.ok(io.stderr.some((l) => /^Restoring \d+\/\d+: CREATE TABLE$/.test(l)), 'progress by statements');
+    const again = captureIo();
+    assert.equal(await restoreCommand.run([plain, cluster.url('plain_target')], again), 3, 'the schema exists: psql stops at the first error');
+    assert.match(again.stderr.join('\n'), /already exists/);
+    await assert.rejects(restoreCommand.run([plain, cluster.url('plain_target'), '--select', 'TABLE:shop.orders'], captureIo()), (e: PgBackupError) => e.kind === 'usage' && /^--select does not apply to a plain SQL dump/.test(e.message));
   });
 
   it('restore brings the table back and reports row counts', async () => {

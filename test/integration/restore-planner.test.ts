@@ -72,7 +72,8 @@ describe('selective restore with pg_restore 15', function () {
     assert.equal(sku?.action, 'skip', 'the sequence that survived DROP … CASCADE is found in the target');
     assert.equal(plan.items.find((i) => i.entry.desc === 'SEQUENCE SET' && i.entry.tag === 'sku_seq')?.action, 'skip');
     assert.ok(plan.items.some((i) => i.entry.desc === 'FK CONSTRAINT' && i.entry.tag === 'order_items order_items_product_id_fkey'), 'order_items exists, so its FK comes back');
-    assert.ok(plan.omitted.some((o) => o.entry.tag === 'price_list'), 'the view dropped by CASCADE is offered, not forced');
+    const view = plan.items.find((i) => i.entry.tag === 'price_list');
+    assert.equal(view?.origin, 'lost', 'the view DROP … CASCADE took comes back: the target lacks it');
 
     const progress: string[] = [];
     const summary = await executeRestore({ archive, plan, target: conn('target1'), pgRestore: PG_RESTORE, onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
@@ -81,6 +82,7 @@ describe('selective restore with pg_restore 15', function () {
     assert.equal(progress.at(-1), `${plan.total}/${plan.total}`);
     assert.deepEqual(summary.rowCounts, [{ table: 'shop.products', rows: 3 }]);
     assert.equal(await cluster.psql(CATALOG_SQL, 'target1'), original);
+    assert.equal(await cluster.psql('select count(*) from shop.price_list', 'target1'), '3');
     assert.equal(await cluster.psql('select last_value from shop.sku_seq', 'target1'), skuBefore, 'the surviving sequence keeps its value');
   });
 

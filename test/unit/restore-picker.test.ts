@@ -80,9 +80,25 @@ describe('restore picker', () => {
     it('brings the foreign key once the referenced table exists in the target', () => {
       const entries = shop();
       const sel = new Selection(new Catalog(entries));
-      sel.existingTables = new Set(['shop.products']);
+      sel.existing = new Set([byTag(entries, 'TABLE', 'products').id]);
       sel.toggle(byTag(entries, 'TABLE', 'orders').id);
       assert.ok(sel.isOn(byTag(entries, 'FK CONSTRAINT', 'orders orders_product_fkey').id));
+    });
+
+    it('shows the schema a new database lacks as a prerequisite, which can be taken out', () => {
+      const entries = shop();
+      const sel = new Selection(new Catalog(entries));
+      const schema = byTag(entries, 'SCHEMA', 'shop').id;
+      sel.toggle(byTag(entries, 'TABLE', 'orders').id);
+      assert.equal(sel.isOn(schema), false, 'nothing is assumed before the host looked at the target');
+      sel.existing = new Set();
+      sel.update();
+      const item = sel.items().selected.find((i) => i.entry.id === schema);
+      assert.equal(item?.origin, 'prerequisite');
+      assert.equal(item?.reason, 'needed by TABLE shop.orders: schema shop is missing in the target');
+      sel.toggle(schema);
+      assert.equal(sel.isOn(schema), false);
+      assert.deepEqual([...sel.excluded], [schema]);
     });
 
     it('lets a dependent be taken out, and unticking the table drops what it brought', () => {

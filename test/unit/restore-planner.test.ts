@@ -6,6 +6,7 @@ import { dependencyClosure } from '../../src/core/restore/closure';
 import { restoreArgv, validateRestoreOptions } from '../../src/core/restore/options';
 import { buildPlan } from '../../src/core/restore/plan';
 import { planRestore } from '../../src/core/restore/planner';
+import { restoreReport } from '../../src/core/restore/report';
 import { RestoreLog } from '../../src/core/restore/run';
 import { parseSelectSpec, resolveSpec } from '../../src/core/restore/selection';
 import { buildTocIndex, describeEntry, type TocIndex } from '../../src/core/restore/toc-index';
@@ -24,8 +25,8 @@ describe('restore planner', () => {
     assert.ok(e, `${desc} ${tag} is in the fixture`);
     return e;
   };
-  const closureOf = (specs: string[], withDependents: boolean, existingTables?: Set<string>) =>
-    dependencyClosure(index, specs.flatMap((s) => resolveSpec(index, parseSelectSpec(s))), { withDependents, existingTables });
+  const closureOf = (specs: string[], withDependents: boolean, existing?: Set<number>) =>
+    dependencyClosure(index, specs.flatMap((s) => resolveSpec(index, parseSelectSpec(s))), { withDependents, existing });
   const kinds = (items: { entry: TocEntry }[]) => items.map((i) => describeEntry(i.entry)).sort();
 
   before(async () => {
@@ -86,6 +87,8 @@ describe('restore planner', () => {
       assert.equal(byName.get('SEQUENCE shop.products_id_seq')?.reason, 'sequence owned by TABLE shop.products');
       assert.equal(byName.get('SEQUENCE shop.sku_seq')?.reason, 'sequence used by a default of TABLE shop.products');
       assert.equal(byName.get('SEQUENCE SET shop.sku_seq')?.via, find('SEQUENCE', 'sku_seq').dumpId);
+      assert.equal(byName.get('TABLE shop.products')?.origin, 'selected');
+      assert.equal(byName.get('TABLE DATA shop.products')?.origin, 'dependent');
       const positions = c.items.map((i) => archive.toc.entries().indexOf(i.entry));
       assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
     });
@@ -100,7 +103,7 @@ describe('restore planner', () => {
 
     it('keeps a foreign key when the other table exists in the target or is selected too', () => {
       const fk = find('FK CONSTRAINT', 'order_items order_items_product_id_fkey');
-      assert.ok(closureOf(['TABLE:shop.products'], true, new Set(['shop.order_items'])).items.some((i) => i.entry === fk));
+      assert.ok(closureOf(['TABLE:shop.products'], true, new Set([find('TABLE', 'order_items').dumpId])).items.some((i) => i.entry === fk));
       const both = closureOf(['TABLE:shop.products', 'TABLE:shop.order_items'], true);
       assert.ok(both.items.some((i) => i.entry === fk));
       assert.ok(!both.items.some((i) => i.entry.tag === 'order_items order_items_order_id_fkey'), 'orders is neither selected nor present');
@@ -127,6 +130,44 @@ describe('restore planner', () => {
       const child = dependencyClosure(idx, [idx.byId.get(215)!], { withDependents: true });
       assert.ok(!child.items.some((i) => i.entry.dumpId === 3200 || i.entry.dumpId === 3203), 'a partition alone is not attached to a parent that will not exist');
       assert.match(child.omitted.find((o) => o.entry.dumpId === 3200)?.reason ?? '', /references public\.m/);
+    });
+
+    it('brings what the target lacks and the selection needs, with the reason, and nothing it has', () => {
+      const shop = find('SCHEMA', 'shop');
+      const touch = find('FUNCTION', 'touch()');
+      const c = closureOf(['TABLE:shop.products'], true, new Set());
+      const byName = new Map(c.items.map((i) => [describeEntry(i.entry), i]));
+      assert.equal(byName.get('SCHEMA shop')?.reason, 'needed by TABLE shop.products: schema shop is missing in the target');
+      assert.equal(byName.get('SCHEMA shop')?.origin, 'prerequisite');
+      assert.match(byName.get('FUNCTION shop.touch()')?.reason ?? '', /^needed by TRIGGER shop\.products products_touch: function shop\.touch\(\) is missing/);
+      assert.ok(!c.items.some((i) => i.entry.desc === 'TABLE' && i.entry.tag === 'orders'), 'a schema brought as a prerequisite does not bring its contents');
+      const has = closureOf(['TABLE:shop.products'], true, new Set([shop.dumpId, touch.dumpId]));
+      assert.ok(!has.items.some((i) => i.origin === 'prerequisite'), 'nothing the target has is brought');
+      const unknown = closureOf(['TABLE:shop.products'], false);
+      assert.ok(!unknown.items.some((i) => i.origin === 'prerequisite'), 'without looking at the target nothing is assumed missing');
+      const bare = closureOf(['TABLE:shop.products'], false, new Set());
+      assert.deepEqual(kinds(bare.items), ['SCHEMA shop', 'TABLE shop.products'], 'prerequisites come without dependents too');
+    });
+
+    it('brings the views DROP … CASCADE took when they are missing in the target, in archive order', () => {
+      const view = find('VIEW', 'price_list');
+      const everythingElse = new Set(archive.toc.entries().filter((e) => e.namespace !== 'shop' || e.desc === 'SCHEMA').map((e) => e.dumpId));
+      const c = closureOf(['TABLE:shop.products'], true, everythingElse);
+      const item = c.items.find((i) => i.entry === view);
+      assert.equal(item?.origin, 'lost');
+      assert.equal(item?.reason, 'depends on TABLE shop.products and is missing in the target');
+      assert.ok(!c.omitted.some((o) => o.entry === view));
+      const positions = c.items.map((i) => archive.toc.entries().indexOf(i.entry));
+      assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+      const present = closureOf(['TABLE:shop.products'], true, new Set([...everythingElse, view.dumpId]));
+      assert.ok(!present.items.some((i) => i.entry === view), 'a view the target still has is not restored again');
+      assert.match(present.omitted.find((o) => o.entry === view)?.reason ?? '', /select it to restore it too/);
+    });
+
+    it('names the column ownership of a sequence in words', () => {
+      const c = closureOf(['TABLE:shop.products'], true);
+      const owned = c.items.find((i) => i.entry.desc === 'SEQUENCE OWNED BY');
+      assert.equal(owned?.reason, 'column ownership of SEQUENCE shop.products_id_seq');
     });
 
     it('brings a schema\'s contents when the schema is chosen', () => {
@@ -175,6 +216,37 @@ describe('restore planner', () => {
       assert.ok(p.items.some((i) => i.entry.dumpId === table.entry.dumpId), 'the chosen table was dropped');
       assert.doesNotMatch(p.listFile, /TABLE DATA shop products/);
       assert.match(p.notes.join(' '), /1 dependent item\(s\) left out by hand/);
+    });
+  });
+
+  describe('restore report', () => {
+    const summary = (restored: number, errors = 0) => ({
+      restored: Array.from({ length: restored }, (_, i) => `item ${i}`),
+      errors: Array.from({ length: errors }, () => ({ dumpId: null, message: 'ERROR: boom' })),
+      durationMs: 1200,
+      exitCode: errors ? 1 : 0,
+    });
+
+    it('says what was skipped and that the rows of an existing table were not loaded, as a warning', async () => {
+      const c = closureOf(['TABLE:shop.products'], true);
+      const table = find('TABLE', 'products');
+      const plan = buildPlan(index, c, new Set([table.dumpId]), {});
+      const r = restoreReport({ database: 'sample', summary: summary(plan.total), rowCounts: [], total: plan.total, items: plan.items });
+      assert.equal(r.verdict, 'warning');
+      assert.match(r.headline, /^Nothing of what you picked was restored into sample: it exists there already \(2 skipped because they exist there; the rows of 1 table were not loaded; no errors\)/);
+      assert.deepEqual(r.rows, [{ table: 'shop.products', rows: null, note: 'rows not loaded: the table exists in the target' }]);
+      assert.ok(r.skipped.some((k) => k.label === 'TABLE shop.products' && k.reason === 'already exists in the target'));
+    });
+
+    it('is ok when everything ran, and failed with errors', () => {
+      const c = closureOf(['TABLE:shop.products'], false);
+      const plan = buildPlan(index, c, new Set(), {});
+      const ok = restoreReport({ database: 'd', summary: summary(1), rowCounts: [{ table: 'shop.products', rows: 3 }], total: 1, items: plan.items });
+      assert.equal(ok.verdict, 'ok');
+      assert.equal(ok.headline, 'Restored 1 of 1 item into d in 1.2s; no errors.');
+      const failed = restoreReport({ database: 'd', summary: summary(0, 2), rowCounts: [], total: 1, items: plan.items });
+      assert.equal(failed.verdict, 'failed');
+      assert.match(failed.headline, /2 errors\.$/);
     });
   });
 

@@ -5,7 +5,7 @@
  */
 import { fromPanelEntry, type PanelEntry } from '../../src/common/restore-protocol';
 import type { TocEntry } from '../../src/core/archive/types';
-import { dependencyClosure } from '../../src/core/restore/closure';
+import { dependencyClosure, type ClosureOrigin } from '../../src/core/restore/closure';
 import { buildTocIndex, describeEntry, type TocIndex } from '../../src/core/restore/toc-index';
 
 /** Kind groups in the order they are shown; a kind not listed goes to "Other". */
@@ -140,6 +140,7 @@ function cmpSchema(a: string, b: string): number {
 export interface SelectedItem {
   entry: PanelEntry;
   reason: string;
+  origin: ClosureOrigin;
   /** False when the user took a dependent out again. */
   on: boolean;
 }
@@ -153,13 +154,14 @@ export class Selection {
   readonly chosen = new Set<number>();
   readonly excluded = new Set<number>();
   withDependents = true;
-  existingTables: ReadonlySet<string> = new Set();
-  private closure = new Map<number, { reason: string; via: number | null }>();
+  /** Dump ids of the entries that exist in the target, once the host looked (undefined until then). */
+  existing: ReadonlySet<number> | undefined;
+  private closure = new Map<number, { reason: string; via: number | null; origin: ClosureOrigin }>();
   private omittedReasons = new Map<number, string>();
 
   constructor(private readonly catalog: Catalog) {}
 
-  /** Recomputes the closure; call after changing chosen, excluded, withDependents or existingTables. */
+  /** Recomputes the closure; call after changing chosen, excluded, withDependents or existing. */
   update(): void {
     if (!this.chosen.size) {
       this.closure.clear();
@@ -169,8 +171,8 @@ export class Selection {
     }
     const { index } = this.catalog;
     const selected = [...this.chosen].map((id) => index.byId.get(id)).filter((e): e is TocEntry => !!e);
-    const c = dependencyClosure(index, selected, { withDependents: this.withDependents, existingTables: this.existingTables });
-    this.closure = new Map(c.items.map((i) => [i.entry.dumpId, { reason: i.reason, via: i.via }]));
+    const c = dependencyClosure(index, selected, { withDependents: this.withDependents, existing: this.existing });
+    this.closure = new Map(c.items.map((i) => [i.entry.dumpId, { reason: i.reason, via: i.via, origin: i.origin }]));
     this.omittedReasons = new Map(c.omitted.map((o) => [o.entry.dumpId, o.reason]));
     for (const id of this.excluded) if (!this.closure.has(id) || this.chosen.has(id)) this.excluded.delete(id);
   }
@@ -206,7 +208,9 @@ export class Selection {
     if (!this.closure.size && !this.omittedReasons.size) return { selected: [], omitted: [] };
     const pos = this.catalog.index.position;
     const byPos = (a: number, b: number) => (pos.get(a) ?? 0) - (pos.get(b) ?? 0);
-    const selected = [...this.closure.keys()].sort(byPos).map((id) => ({ entry: this.catalog.byId.get(id)!, reason: this.closure.get(id)!.reason, on: !this.excluded.has(id) }));
+    const selected = [...this.closure]
+      .sort(([a], [b]) => byPos(a, b))
+      .map(([id, c]) => ({ entry: this.catalog.byId.get(id)!, reason: c.reason, origin: c.origin, on: !this.excluded.has(id) }));
     const omitted = [...this.omittedReasons.keys()].sort(byPos).map((id) => ({ entry: this.catalog.byId.get(id)!, reason: this.omittedReasons.get(id)! }));
     return { selected, omitted };
   }

@@ -2,16 +2,18 @@ import { resolve } from 'node:path';
 import { readArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { withClient } from '../../core/connection/client';
-import { describeParams, type ConnParams } from '../../core/connection/profile';
+import { describeParams, toConninfo, type ConnParams } from '../../core/connection/profile';
 import { PgBackupError } from '../../core/errors';
-import { formatDuration } from '../../core/format';
-import { executeRestore, planArgv } from '../../core/restore/execute';
+import { detectArchiveFormat, PLAIN_DUMP_ADVICE } from '../../core/archive/detect';
+import { executePlainRestore, executeRestore, planArgv, type ExecutedRestore } from '../../core/restore/execute';
 import type { RestoreOptions } from '../../core/restore/options';
+import { plainSqlArgv } from '../../core/restore/plain';
 import { planRestore, type PlannedRestore } from '../../core/restore/planner';
+import { destructivePreflight, preflightLines } from '../../core/restore/preflight';
 import { restoreCommandLine } from '../../core/restore/run';
 import { describeEntry } from '../../core/restore/toc-index';
 import { pickRestoreTools } from '../../core/restore/tool-version';
-import { discoverTools } from '../../core/tools/discover';
+import { discoverTools, type ToolSet } from '../../core/tools/discover';
 import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { resolveConnArg } from '../resolve-conn';
 
@@ -50,14 +52,59 @@ async function makePlan(archive: ArchiveInfo, p: ParsedArgs, options: RestoreOpt
   return withClient(target, { password }, (client) => planRestore({ ...request, target: client }));
 }
 
-function printSummary(io: CliIo, json: boolean, plan: PlannedRestore, s: Awaited<ReturnType<typeof executeRestore>>): void {
+function printSummary(io: CliIo, json: boolean, plan: PlannedRestore | undefined, s: ExecutedRestore): void {
   if (json) {
-    io.out(JSON.stringify({ plan: plan.items.map((i) => ({ dumpId: i.entry.dumpId, kind: i.entry.desc, schema: i.entry.namespace, name: i.entry.tag, action: i.action, reason: i.reason, note: i.note })), ...s }, null, 2));
+    const items = plan?.items.map((i) => ({
+      dumpId: i.entry.dumpId, kind: i.entry.desc, schema: i.entry.namespace, name: i.entry.tag,
+      action: i.action, origin: i.origin, reason: i.reason, note: i.note,
+    }));
+    io.out(JSON.stringify({ ...(items ? { plan: items } : {}), ...s }, null, 2));
     return;
   }
-  io.out(`Restored ${s.restored.length} of ${plan.total} items in ${formatDuration(s.durationMs)}${s.errors.length ? ` with ${s.errors.length} error(s)` : ''}.`);
-  for (const r of s.rowCounts) io.out(`  ${r.table}: ${r.rows ?? '?'} rows`);
+  const r = s.report;
+  (r.verdict === 'ok' ? io.out : io.err)(`${r.verdict === 'warning' ? 'Warning: ' : ''}${r.headline}`);
+  for (const k of r.skipped) io.out(`  skipped ${k.label}: ${k.reason}`);
+  for (const t of r.rows) io.out(`  ${t.table}: ${t.rows === null ? (t.note ?? '?') : `${t.rows} rows`}`);
   for (const e of s.errors) io.err(`error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`);
+}
+
+/** Options that only pg_restore has: a plain dump runs whole through psql. */
+const ARCHIVE_ONLY = ['select', 'with-dependents', 'jobs', 'role', ...Object.keys(SWITCHES)];
+
+/** The newest psql found (psql talks to older servers; a plain dump is SQL text). */
+function newestPsql(sets: readonly ToolSet[]): string {
+  const psql = [...sets].sort((a, b) => b.major - a.major).find((s) => s.tools.psql)?.tools.psql;
+  if (!psql) {
+    const hint = 'Install the PostgreSQL client tools.';
+    throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', undefined, hint);
+  }
+  return psql;
+}
+
+/** A plain SQL dump, whole, with psql (ON_ERROR_STOP=1, progress by statements), then rows per table. */
+async function restorePlain(file: string, p: ParsedArgs, io: CliIo): Promise<number> {
+  const given = ARCHIVE_ONLY.find((name) => has(p, name));
+  if (given) {
+    const message = `--${given} does not apply to a plain SQL dump: psql restores it whole.`;
+    throw new PgBackupError(message, 'usage', undefined, PLAIN_DUMP_ADVICE);
+  }
+  const { params, password } = resolveConnArg(p.positional[1], io.env);
+  const psql = newestPsql(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env));
+  if (has(p, 'dry-run')) {
+    const argv = plainSqlArgv({ file, conninfo: toConninfo(params), stopOnError: true, onProgress: () => undefined });
+    io.out(restoreCommandLine(psql, argv));
+    return EXIT.ok;
+  }
+  const summary = await executePlainRestore({
+    file,
+    psql,
+    target: params,
+    password,
+    signal: io.signal,
+    onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`),
+  });
+  printSummary(io, has(p, 'json'), undefined, summary);
+  return summary.errors.length ? EXIT.failed : EXIT.ok;
 }
 
 export const restoreCommand: CliCommand = {
@@ -65,11 +112,15 @@ export const restoreCommand: CliCommand = {
   usage:
     'pg-backup restore <file-or-dir> <conn> [--select KIND:SCHEMA.NAME]... [--with-dependents] [--clean] [--if-exists] [--create] ' +
     '[--no-owner] [--role ROLE] [--schema-only | --data-only] [--jobs N] [--single-transaction] [--exit-on-error] [--dry-run] [--yes] [--json]',
-  summary: 'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them, via pg_restore.',
+  summary:
+    'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them and what the ' +
+    'target lacks, via pg_restore; a plain SQL dump whole, via psql.',
   async run(args, io) {
     const p = parseArgs(args, ['select', 'jobs', 'role'], ['with-dependents', 'dry-run', 'yes', 'json', ...Object.keys(SWITCHES)]);
     if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
-    const archive = await readArchive(resolve(p.positional[0]));
+    const file = resolve(p.positional[0]);
+    if ((await detectArchiveFormat(file)) === 'plain') return restorePlain(file, p, io);
+    const archive = await readArchive(file);
     const options = optionsFromArgs(p);
     const { params, password } = resolveConnArg(p.positional[1], io.env);
     const tools = pickRestoreTools(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env), archive);
@@ -85,10 +136,15 @@ export const restoreCommand: CliCommand = {
     }
     if (!plan.total) throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', undefined, 'Use --clean to drop and recreate them.');
     if (plan.options.clean && !has(p, 'yes')) {
-      const dropped = plan.items.filter((i) => i.action === 'recreate').map((i) => describeEntry(i.entry));
+      const pre = options.create
+        ? undefined
+        : await withClient(params, { password }, (c) => destructivePreflight(c, plan));
+      const dropped = pre?.drops.length ?? plan.items.filter((i) => i.action === 'recreate').length;
       throw new PgBackupError(
-        `--clean drops objects in ${describeParams(params)} before restoring them${dropped.length ? `: ${dropped.slice(0, 10).join(', ')}${dropped.length > 10 ? ` and ${dropped.length - 10} more` : ''}` : ''}. Add --yes to confirm.`,
+        `--clean drops ${dropped} object(s) in ${describeParams(params)} before restoring them. Add --yes to confirm.`,
         'usage',
+        undefined,
+        pre ? preflightLines(pre).join('\n') : undefined,
       );
     }
     if (!json) io.err(describePlan(plan).join('\n'));

@@ -1,6 +1,7 @@
 import { withClient } from '../connection/client';
 import type { ConnParams } from '../connection/profile';
-import { CancelledError } from '../errors';
+import { CancelledError, PgBackupError } from '../errors';
+import { countRows, listUserTables } from '../restore/row-counts';
 import type { DrillTable } from './drill-result';
 
 /** Drills count at most this many tables: exact counts of a huge schema would take longer than the restore. */
@@ -27,16 +28,13 @@ export async function countTables(params: ConnParams, signal?: AbortSignal, only
       try {
         // With the budget spent this still asks for one table, to know whether any were left out.
         const left = MAX_TABLES - tables.length;
-        const list = await c.query<{ schema: string; name: string }>(
-          `select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where c.relkind = 'r' and n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%' order by 1, 2 limit $1`,
-          [left + 1],
-        );
-        truncated ||= list.rows.length > left;
-        for (const t of list.rows.slice(0, left)) {
-          if (signal?.aborted) throw new CancelledError('The drill');
-          const r = await c.query<{ n: string }>(`select count(*) as n from ${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`);
-          tables.push({ database: datname, schema: t.schema, name: t.name, rows: Number(r.rows[0].n) });
+        const list = await listUserTables(c, left + 1);
+        truncated ||= list.length > left;
+        for (const t of await countRows(c, list.slice(0, left), { signal, what: 'The drill' })) {
+          if (t.rows === null) {
+            throw new PgBackupError(`Could not count the rows of ${t.schema}.${t.name} in ${datname}.`, 'database');
+          }
+          tables.push({ database: datname, schema: t.schema, name: t.name, rows: t.rows });
         }
       } finally {
         signal?.removeEventListener('abort', stop);

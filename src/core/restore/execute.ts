@@ -6,22 +6,31 @@ import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
 import { toConninfo, type ConnParams } from '../connection/profile';
 import { restoreArgv, validateRestoreOptions } from './options';
+import { plainSqlArgv, runPlainSql } from './plain';
 import type { PlannedRestore } from './planner';
-import { restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
+import { restoreReport, type RestoreReport } from './report';
+import { countRows, listUserTables } from './row-counts';
+import { restoreCommandLine, restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
 
-export interface ExecuteRestore {
-  archive: ArchiveInfo;
-  plan: PlannedRestore;
+interface ExecuteCommon {
   target: ConnParams;
   password?: string;
-  pgRestore: string;
   signal?: AbortSignal;
   onProgress?: (p: RestoreProgress) => void;
   log?: (commandLine: string) => void;
 }
 
+export interface ExecuteRestore extends ExecuteCommon {
+  archive: ArchiveInfo;
+  plan: PlannedRestore;
+  pgRestore: string;
+}
+
 export interface ExecutedRestore extends RestoreSummary {
   rowCounts: { table: string; rows: number | null }[];
+  /** The command line that ran (the list file as a temp path; no password in it). */
+  commandLine: string;
+  report: RestoreReport;
 }
 
 /** The exact pg_restore argv for a plan (the list file path is the one given). */
@@ -42,12 +51,44 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     const listFile = join(dir, 'restore.list');
     await writeFile(listFile, x.plan.listFile);
     const args = planArgv(x.archive, x.plan, x.target, listFile);
-    const summary = await runRestore({ pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: x.plan.total, onProgress: x.onProgress, log: x.log });
-    const where = x.plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
-    const rowCounts = x.plan.options.schemaOnly ? [] : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, x.plan)).catch(() => []);
-    return { ...summary, rowCounts };
+    const { plan } = x;
+    const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: plan.total };
+    const summary = await runRestore({ ...run, onProgress: x.onProgress, log: x.log });
+    const where = plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
+    const rowCounts = plan.options.schemaOnly
+      ? []
+      : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, plan)).catch(() => []);
+    const { total, items } = plan;
+    const report = restoreReport({ database: where.database ?? '', summary, rowCounts, total, items });
+    return { ...summary, rowCounts, commandLine: restoreCommandLine(x.pgRestore, args), report };
   } finally {
     await env.dispose();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export interface ExecutePlainRestore extends ExecuteCommon {
+  /** The plain SQL dump. */
+  file: string;
+  psql: string;
+}
+
+/**
+ * A plain SQL dump, whole, with psql stopping at the first error (ON_ERROR_STOP=1), progress by statements,
+ * then the rows of every user table of the target.
+ */
+export async function executePlainRestore(x: ExecutePlainRestore): Promise<ExecutedRestore> {
+  const env = await childEnv(x.password);
+  const conninfo = toConninfo(x.target);
+  const run = { psql: x.psql, file: x.file, conninfo, stopOnError: true, onProgress: x.onProgress };
+  const { total, ...summary } = await runPlainSql({ ...run, env: env.env, signal: x.signal, log: x.log }).finally(() =>
+    env.dispose(),
+  );
+  const rowCounts = await withClient(x.target, { password: x.password }, async (c) =>
+    (await countRows(c, await listUserTables(c))).map((t) => ({ table: `${t.schema}.${t.name}`, rows: t.rows })),
+  ).catch(() => []);
+  const commandLine = restoreCommandLine(x.psql, plainSqlArgv(run));
+  const database = x.target.database ?? '';
+  const report = restoreReport({ database, summary, rowCounts, total: Math.max(total, summary.restored.length) });
+  return { ...summary, rowCounts, commandLine, report };
 }

@@ -12,7 +12,11 @@ const LOOKUP: Record<string, string> = {
   FUNCTION: 'func', PROCEDURE: 'func', AGGREGATE: 'func',
   CONSTRAINT: 'con', 'FK CONSTRAINT': 'con', 'CHECK CONSTRAINT': 'con',
   TRIGGER: 'trigger', POLICY: 'policy', STATISTICS: 'stats', SCHEMA: 'schema',
+  EXTENSION: 'ext', COLLATION: 'coll', 'SHELL TYPE': 'type',
 };
+
+/** Kinds whose names are global to the database, not inside a schema. */
+const GLOBAL_KINDS = new Set(['SCHEMA', 'EXTENSION']);
 
 /*
  * One round trip. Relation names share one namespace per schema (a table, index or sequence name blocks the
@@ -34,10 +38,13 @@ where case d.how
     where n.nspname = d.nsp and c.relname || ' ' || p.polname = d.tag)
   when 'stats' then exists (select 1 from pg_statistic_ext s join pg_namespace n on n.oid = s.stxnamespace where n.nspname = d.nsp and s.stxname = d.tag)
   when 'schema' then exists (select 1 from pg_namespace n where n.nspname = d.tag)
+  when 'ext' then exists (select 1 from pg_extension x where x.extname = d.tag)
+  when 'coll' then exists (select 1 from pg_collation k join pg_namespace n on n.oid = k.collnamespace
+    where n.nspname = d.nsp and k.collname = d.tag)
   else false end`;
 
 /** Entries findExisting can look up: named objects of the kinds above. */
-export const isLookedUp = (e: TocEntry): boolean => !!LOOKUP[e.desc] && (!!e.namespace || e.desc === 'SCHEMA');
+export const isLookedUp = (e: TocEntry): boolean => !!LOOKUP[e.desc] && (!!e.namespace || GLOBAL_KINDS.has(e.desc));
 
 /** Dump ids of the entries whose object already exists in the target database. */
 export async function findExisting(client: Queryable, entries: readonly TocEntry[]): Promise<Set<number>> {
@@ -50,13 +57,4 @@ export async function findExisting(client: Queryable, entries: readonly TocEntry
     wanted.map((e) => e.tag),
   ]);
   return new Set(rows.map((r) => r.id));
-}
-
-/** Tables of the target as "schema.name", for deciding which foreign keys can be restored. */
-export async function listTargetTables(client: Queryable): Promise<Set<string>> {
-  const { rows } = await client.query<{ name: string }>(
-    `select n.nspname || '.' || c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind in ('r', 'p', 'f') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'`,
-  );
-  return new Set(rows.map((r) => r.name));
 }

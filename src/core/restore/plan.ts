@@ -1,6 +1,6 @@
 import { isRestorable, renderListFile } from '../archive/list-file';
 import type { ArchiveInfo, TocEntry } from '../archive/types';
-import type { Closure } from './closure';
+import type { Closure, ClosureOrigin } from './closure';
 import { describeEntry, type TocIndex } from './toc-index';
 
 export type PlanAction = 'restore' | 'skip' | 'recreate';
@@ -9,6 +9,7 @@ export interface PlanItem {
   entry: TocEntry;
   reason: string;
   via: number | null;
+  origin: ClosureOrigin;
   action: PlanAction;
   /** Why an item is skipped or recreated. */
   note?: string;
@@ -35,7 +36,7 @@ export function buildPlan(index: TocIndex, closure: Closure, existing: ReadonlyS
   for (const c of closure.items) {
     const e = c.entry;
     if (!isRestorable(e)) continue;
-    const base = { entry: e, reason: c.reason, via: c.via };
+    const base = { entry: e, reason: c.reason, via: c.via, origin: c.origin };
     if (existing.has(e.dumpId)) {
       if (opts.clean) items.push({ ...base, action: 'recreate', note: 'exists in the target: dropped and created again' });
       else {

@@ -1,8 +1,8 @@
-import { qualifiedIdent } from '../connection/identifier';
 import { CancelledError, PgBackupError } from '../errors';
 import { renderCommandLine, runTool } from '../process/run-tool';
 import type { Queryable } from './existing';
 import type { RestorePlan } from './plan';
+import { countRows } from './row-counts';
 
 export interface RestoreProgress {
   done: number;
@@ -114,15 +114,7 @@ export const restoreCommandLine = (pgRestore: string, args: readonly string[]): 
 
 /** Row counts of the tables whose data the plan loaded, counted in the target after the restore. */
 export async function restoredRowCounts(client: Queryable, plan: RestorePlan): Promise<{ table: string; rows: number | null }[]> {
-  const out: { table: string; rows: number | null }[] = [];
-  for (const i of plan.items) {
-    if (i.action === 'skip' || i.entry.desc !== 'TABLE DATA' || !i.entry.namespace) continue;
-    const table = `${i.entry.namespace}.${i.entry.tag}`;
-    const rows = await client
-      .query<{ n: string }>(`select count(*) as n from ${qualifiedIdent(i.entry.namespace, i.entry.tag)}`)
-      .then((r) => Number(r.rows[0].n))
-      .catch(() => null); // the table may have failed to restore: the errors say why
-    out.push({ table, rows });
-  }
-  return out;
+  const loaded = plan.items.filter((i) => i.action !== 'skip' && i.entry.desc === 'TABLE DATA' && i.entry.namespace);
+  const counted = await countRows(client, loaded.map((i) => ({ schema: i.entry.namespace!, name: i.entry.tag })));
+  return counted.map((t) => ({ table: `${t.schema}.${t.name}`, rows: t.rows }));
 }

@@ -74,7 +74,15 @@ function entryAt(text: string, at: number, end: number): RegExpExecArray | undef
   return ENTRY_COMMENT.exec(text.slice(at + 3, nl)) ?? undefined;
 }
 
-export function parseDump(text: string): ParsedDump {
+/** Where each entry opens (with its parsed comment), where the trailer starts, and the text's end. */
+interface EntryOffsets {
+  starts: number[];
+  comments: RegExpExecArray[];
+  trailerAt: number;
+  end: number;
+}
+
+function entryOffsets(text: string): EntryOffsets {
   const end = text.endsWith('\n') ? text.length - 1 : text.length;
   let trailerAt = end + 1;
   for (let t = text.lastIndexOf(TRAILER, end - TRAILER.length); t >= 0; t = t ? text.lastIndexOf(TRAILER, t - 1) : -1) {
@@ -92,6 +100,53 @@ export function parseDump(text: string): ParsedDump {
       comments.push(m);
     }
   }
+  return { starts, comments, trailerAt, end };
+}
+
+/** Where the first line from `from` (before `to`) that is neither blank nor a `--` comment starts; `to` if none. */
+function firstStatement(text: string, from: number, to: number): number {
+  let at = from;
+  while (at < to && (text[at] === '\n' || text.startsWith('--', at))) {
+    const nl = text.indexOf('\n', at);
+    at = nl < 0 || nl >= to ? to : nl + 1;
+  }
+  return at;
+}
+
+/** Whether the lines from `from` up to `to` are only session settings (SET …;) and blank lines. */
+function onlySettings(text: string, from: number, to: number): boolean {
+  for (let at = from; at < to; ) {
+    const nl = text.indexOf('\n', at);
+    const lineEnd = nl < 0 || nl >= to ? to : nl;
+    if (lineEnd > at && !SETTING.test(text.slice(at, lineEnd))) return false;
+    at = lineEnd + 1;
+  }
+  return true;
+}
+
+/**
+ * Removes the entries pg_dump writes as comments only, with no statement: the `public` schema's
+ * "-- *not* creating schema, since initdb creates it" when its owner is left out, say. A database created from
+ * the export never has them (its `public` comes from initdb), so keeping them would report drift that is not
+ * there; they change nothing. Session settings pg_dump wrote after such a comment belong to the next entry and
+ * stay. Returns `text` itself when there is nothing to remove.
+ */
+export function withoutCommentOnlyEntries(text: string): string {
+  const { starts, comments, trailerAt } = entryOffsets(text);
+  const kept: string[] = [];
+  let copied = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const next = k + 1 < starts.length ? starts[k + 1] : Math.min(trailerAt, text.length);
+    const statement = firstStatement(text, starts[k] + comments[k][0].length + 7, next);
+    if (!onlySettings(text, statement, next)) continue;
+    kept.push(text.slice(copied, starts[k]));
+    copied = statement;
+  }
+  return copied ? kept.join('') + text.slice(copied) : text;
+}
+
+export function parseDump(text: string): ParsedDump {
+  const { starts, comments, trailerAt, end } = entryOffsets(text);
   const items: ParsedDump['items'] = [];
   for (let k = 0; k < starts.length; k++) {
     const from = starts[k];

@@ -1,9 +1,13 @@
 /**
  * Turns `pg_dump --schema-only` output into text that is byte-identical across runs for an unchanged database:
  * pg_dump 15.14+/16.10+/17.6+ (the 2025 security releases) write a random `\restrict <key>` / `\unrestrict <key>`
- * pair into every plain dump, and every dump names the server and pg_dump versions in its header. Nothing else is
- * touched: everything left carries meaning.
+ * pair into every plain dump, and every dump names the server and pg_dump versions in its header. Entries pg_dump
+ * writes as comments only (see withoutCommentOnlyEntries) go too: they depend on how the database was born, not on
+ * its schema; and one expression form PostgreSQL deparses in two ways is written in the form it loads back as (see
+ * canonicalArrayCasts). Nothing else is touched: everything left carries meaning.
  */
+import { canonicalArrayCasts } from './array-casts';
+import { withoutCommentOnlyEntries } from './dump-entries';
 
 export interface SchemaContentOptions {
   /** Keep `OWNER TO` statements. Default false: owners differ between environments. */
@@ -68,7 +72,7 @@ export function normalizeDump(raw: string, opts: SchemaContentOptions): string {
   else {
     while (stop > bodyAt && raw[stop - 1] === '\n') stop--;
     const body = raw.slice(bodyAt, stop);
-    text = lines.length ? `${lines.join('\n')}\n${body}` : body;
+    text = canonicalArrayCasts(withoutCommentOnlyEntries(lines.length ? `${lines.join('\n')}\n${body}` : body));
   }
   return `${provenanceComment(opts)}\n${text}\n`;
 }

@@ -9,10 +9,9 @@ import { planRestore } from '../../core/restore/planner';
 import type { Ctx } from '../context';
 import { showReport } from '../read-only-documents';
 import { runPlainRestore, runPlannedRestore, type RestoreOutcome, type RestoreSink } from '../restore/execute';
-import { plannedDrops } from '../restore/plan-selection';
 import { chooseOptions, chooseTarget } from '../restore/restore-form';
 import { summaryMarkdown } from '../restore/summary';
-import { confirmTarget, restoreInto, type RestoreTarget } from '../restore/target';
+import { confirmTarget, restoreInto, withPlanningTarget, type RestoreTarget } from '../restore/target';
 import { psqlTools, restoreTools } from '../restore/tools';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { pickBackup } from '../ui/pick-backup';
@@ -37,9 +36,10 @@ export function progressSink(p: { signal: AbortSignal; report(percent: number, m
 /** Shows the summary as a markdown document, and a one-line result. */
 async function showSummary(ctx: Ctx, outcome: RestoreOutcome): Promise<void> {
   await showReport(ctx.documents, `Restore into ${outcome.database}`, summaryMarkdown(outcome));
-  const s = outcome.summary;
-  const line = `Restored ${basename(outcome.archivePath)} into ${outcome.database}: ${s.restored.length} object(s)${s.errors.length ? `, ${s.errors.length} error(s)` : ''}.`;
-  if (s.errors.length) void vscode.window.showWarningMessage(line);
+  const { report } = outcome;
+  const line = `${basename(outcome.archivePath)}: ${report.headline}`;
+  if (report.verdict === 'failed') void vscode.window.showErrorMessage(line);
+  else if (report.verdict === 'warning') void vscode.window.showWarningMessage(line);
   else void vscode.window.showInformationMessage(line);
 }
 
@@ -67,7 +67,7 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
 
   if (!info) {
     const toolSet = await psqlTools(ctx, profile);
-    if (!direct && !(await confirmTarget(target, false, [], 0))) return undefined;
+    if (!direct && !(await confirmTarget(ctx, target, undefined))) return undefined;
     const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlainRestore(ctx, path, target, toolSet, progressSink(p))));
     if (!direct) await showSummary(ctx, outcome);
     return outcome;
@@ -76,13 +76,10 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
   const options = direct ? (direct.options ?? {}) : await chooseOptions(info.format, target);
   if (!options) return undefined;
   validateRestoreOptions(options, info.format);
-  const plan =
-    target.kind === 'existing'
-      ? await ctx.connections.with(profile, { database: target.database }, (c) => planRestore({ archive: info, select: [], withDependents: false, options, target: c }))
-      : await planRestore({ archive: info, select: [], withDependents: false, options });
+  const whole = { archive: info, select: [], withDependents: false, options };
+  const plan = await withPlanningTarget(ctx, target, (c) => planRestore({ ...whole, target: c }));
   for (const n of plan.notes) ctx.log.info(n);
-  const skipped = plan.items.filter((i) => i.action === 'skip').length;
-  if (!direct && !(await confirmTarget(target, !!plan.options.clean, plannedDrops(plan), skipped))) return undefined;
+  if (!direct && !(await confirmTarget(ctx, target, plan))) return undefined;
   const outcome = await restoreInto(ctx, target, () => withCancellableProgress(title, (p) => runPlannedRestore(ctx, info, plan, target, archiveTools!, progressSink(p))));
   if (!direct) await showSummary(ctx, outcome);
   return outcome;

@@ -8,7 +8,7 @@ import { buildTocIndex } from '../../core/restore/toc-index';
 import type { Ctx } from '../context';
 import { runPlannedRestore, type RestoreOutcome } from '../restore/execute';
 import { planSelection } from '../restore/plan-selection';
-import { restoreInto, type RestoreTarget } from '../restore/target';
+import { restoreInto, withPlanningTarget, type RestoreTarget } from '../restore/target';
 import { restoreTools } from '../restore/tools';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { pickBackup } from '../ui/pick-backup';
@@ -40,7 +40,7 @@ async function restoreDirect(ctx: Ctx, a: RestoreSelectedArgs): Promise<RestoreO
   if (!profile) throw new PgBackupError(`No saved connection named "${a.connection}".`, 'usage');
   const target: RestoreTarget = { profile, database: a.database, kind: a.newDatabase === false ? 'existing' : 'new' };
   const request = { archive: info, index, chosen, excluded: new Set<number>(), withDependents: a.withDependents ?? true, options };
-  const plan = target.kind === 'existing' ? await ctx.connections.with(profile, { database: a.database }, (c) => planSelection({ ...request, target: c })) : await planSelection(request);
+  const plan = await withPlanningTarget(ctx, target, (c) => planSelection({ ...request, target: c }));
   return restoreInto(ctx, target, () => withCancellableProgress(`Restoring ${plan.total} item(s) into ${a.database}`, (p) => runPlannedRestore(ctx, info, plan, target, toolSet, progressSink(p))));
 }
 

@@ -4,18 +4,25 @@ import type { ArchiveFormat } from '../../core/archive/types';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { restoresInParallel, type RestoreOptions } from '../../core/restore/options';
 import type { Ctx } from '../context';
-import { databaseNames, suggestNewDatabaseName, type RestoreTarget } from './target';
+import { databaseNames, defaultExistingDatabase, suggestNewDatabaseName, type RestoreTarget } from './target';
 
 /** New database (the default, named after the dump) or one of the server's existing databases. */
 export async function chooseTarget(ctx: Ctx, profile: ConnectionProfile, dumpDatabase: string | null | undefined): Promise<RestoreTarget | undefined> {
   const names = await databaseNames(ctx, profile, true);
   const suggested = suggestNewDatabaseName(dumpDatabase, names);
+  // The likeliest existing target first: the dump's own database, else the first that is not `postgres`.
+  const first = defaultExistingDatabase(dumpDatabase, names);
+  const existing = first ? [first, ...names.filter((n) => n !== first)] : names;
   const picked = await vscode.window.showQuickPick(
     [
       { label: `$(add) New database "${suggested}"`, description: 'created first (recommended)', id: 'new' },
       { label: '$(edit) New database with another name…', id: 'named' },
       { label: 'Existing databases', kind: vscode.QuickPickItemKind.Separator, id: '' },
-      ...names.map((n) => ({ label: `$(database) ${n}`, description: n === dumpDatabase ? 'the dump\'s database: restore writes into it' : 'existing', id: `db:${n}` })),
+      ...existing.map((n) => ({
+        label: `$(database) ${n}`,
+        description: n === dumpDatabase ? 'the dump\'s database: restore writes into it' : 'existing',
+        id: `db:${n}`,
+      })),
     ],
     { placeHolder: `Restore into which database on ${profile.name}?`, ignoreFocusOut: true },
   );

@@ -1,14 +1,17 @@
 import { basename } from 'node:path';
 import type { SummaryView } from '../../common/restore-protocol';
-import { formatDuration } from '../../core/format';
 import type { RestoreOutcome } from './execute';
 
-export const summaryView = (o: RestoreOutcome): SummaryView => ({
-  database: o.database,
-  restored: o.summary.restored.length,
-  durationMs: o.summary.durationMs,
-  errors: o.summary.errors.map((e) => ({ message: e.message, statement: e.statement })),
-  rowCounts: o.rowCounts,
+export const summaryView = ({ report: r }: RestoreOutcome): SummaryView => ({
+  database: r.database,
+  verdict: r.verdict,
+  headline: r.headline,
+  restored: r.restored,
+  total: r.total,
+  durationMs: r.durationMs,
+  skipped: r.skipped,
+  errors: r.errors.map((e) => ({ message: e.message, statement: e.statement })),
+  rowCounts: r.rows,
 });
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -18,33 +21,38 @@ const fence = (s: string) => {
   return `${ticks}\n${s}\n${ticks}`;
 };
 
-/** The restore summary as a markdown document: what ran, what failed (with statements), rows per table. */
+/** The restore summary as a markdown document: what ran, what was skipped and why, what failed, rows per table. */
 export function summaryMarkdown(o: RestoreOutcome): string {
-  const s = o.summary;
-  const status = s.errors.length ? `finished with ${s.errors.length} error(s)` : 'finished without errors';
+  const r = o.report;
   const lines = [
     `# Restore of ${basename(o.archivePath)} into ${o.database}`,
     '',
-    `The restore ${status} in ${formatDuration(s.durationMs)}.`,
+    `${r.verdict === 'ok' ? '' : r.verdict === 'warning' ? '**Warning:** ' : '**Failed:** '}${r.headline}`,
     '',
     '| | |',
     '|---|---|',
     `| Archive | ${cell(o.archivePath)} |`,
     `| Target | ${cell(o.database)} on ${cell(o.connection)} |`,
-    `| Objects restored | ${s.restored.length} of ${o.total} |`,
-    `| Errors | ${s.errors.length} |`,
+    `| Objects restored | ${r.restored} of ${r.total} |`,
+    `| Skipped | ${r.skipped.length} |`,
+    `| Errors | ${r.errors.length} |`,
     '',
   ];
-  if (s.errors.length) {
+  if (r.errors.length) {
     lines.push('## Errors', '');
-    s.errors.forEach((e, i) => {
+    r.errors.forEach((e, i) => {
       lines.push(`${i + 1}. ${cell(e.message.split('\n')[0])}${e.dumpId ? ` (TOC entry ${e.dumpId})` : ''}`, '');
       if (e.statement) lines.push(fence(e.statement), '');
     });
   }
-  if (o.rowCounts.length) {
+  if (r.skipped.length) {
+    lines.push('## Skipped', '', '| Object | Why |', '|---|---|');
+    for (const s of r.skipped) lines.push(`| ${cell(s.label)} | ${cell(s.reason)} |`);
+    lines.push('');
+  }
+  if (r.rows.length) {
     lines.push('## Rows in the restored tables', '', '| Table | Rows |', '|---|---:|');
-    for (const r of o.rowCounts) lines.push(`| ${cell(r.table)} | ${r.rows ?? 'not readable'} |`);
+    for (const t of r.rows) lines.push(`| ${cell(t.table)} | ${t.rows ?? cell(t.note ?? 'not readable')} |`);
     lines.push('');
   }
   lines.push('## Command', '', fence(o.commandLine), '');

@@ -16,7 +16,10 @@ import type { Ctx } from '../context';
 import { previewCommandLine, runPlannedRestore, type RestoreOutcome } from '../restore/execute';
 import { planSelection, plannedDrops } from '../restore/plan-selection';
 import { summaryView } from '../restore/summary';
-import { confirmTarget, databaseNames, restoreInto, suggestNewDatabaseName, targetTables, type RestoreTarget } from '../restore/target';
+import {
+  confirmTarget, databaseNames, defaultExistingDatabase, existingInTarget, restoreInto, suggestNewDatabaseName,
+  withPlanningTarget, type RestoreTarget,
+} from '../restore/target';
 import { restoreTools, warnToolProblem } from '../restore/tools';
 import { withCancellableProgress } from '../ui/progress';
 import { requireTrust } from '../ui/trust';
@@ -36,8 +39,9 @@ export class RestorePanel {
   private static readonly panels = new Map<string, RestorePanel>();
   private archive: Promise<Omit<Loaded, 'toolSet'>> | undefined;
   private tools: Promise<ToolSet> | undefined;
-  private readMs = 0;
   private running: AbortController | undefined;
+  /** What of the dump a new database holds, per connection: its template is read once, not on every target change. */
+  private readonly inNewDatabase = new Map<string, Promise<number[]>>();
   /** The last outcome: sent again when the webview is rebuilt (a hidden panel drops messages). */
   private lastOutcome: RestoreOutcome | undefined;
 
@@ -87,9 +91,10 @@ export class RestorePanel {
     if (!this.archive) {
       const started = performance.now();
       this.archive = readArchive(this.path).then((info) => {
-        // "Read" as the panel shows it includes making the entries objects: the picker needs them all.
+        // "Read" as the log says it includes making the entries objects: the picker needs them all.
         const entries = info.toc.entries();
-        this.readMs = performance.now() - started;
+        const ms = (performance.now() - started).toFixed(0);
+        this.ctx.log.info(`Restore picker: ${entries.length} TOC entries of ${basename(this.path)} read in ${ms} ms.`);
         return { info, index: buildTocIndex(entries) };
       });
     }
@@ -155,7 +160,6 @@ export class RestorePanel {
       entries: info.toc.entries().map((e) => toPanelEntry(e, isRestorable(e))),
       connections,
       defaultTarget: { connection: connections[0] ?? '', database: suggestNewDatabaseName(info.database, []), kind: 'new' },
-      readMs: this.readMs,
     });
     // After the rows are on screen: the tool check (warns and stops a too-new archive) and the databases.
     await this.load();
@@ -165,9 +169,29 @@ export class RestorePanel {
   private async sendDatabases(connection: string, database?: string): Promise<void> {
     const profile = this.profile(connection);
     const databases = await databaseNames(this.ctx, profile);
-    const tables = database && databases.includes(database) ? [...(await targetTables(this.ctx, profile, database))] : [];
-    const { info } = await this.readToc();
-    this.post({ type: 'databases', connection, databases, database, tables, suggested: suggestNewDatabaseName(info.database, databases) });
+    const { info, index } = await this.readToc();
+    const target: RestoreTarget =
+      database && databases.includes(database) ? { profile, database, kind: 'existing' } : { profile, database: '', kind: 'new' };
+    const look = async () => [...(await existingInTarget(this.ctx, target, index.entries))];
+    let existing: number[];
+    if (target.kind === 'existing') existing = await look();
+    else {
+      const cached = this.inNewDatabase.get(connection) ?? look();
+      this.inNewDatabase.set(connection, cached);
+      existing = await cached.catch((e: unknown) => {
+        this.inNewDatabase.delete(connection);
+        throw e;
+      });
+    }
+    this.post({
+      type: 'databases',
+      connection,
+      databases,
+      database: target.kind === 'existing' ? database : undefined,
+      existing,
+      suggested: suggestNewDatabaseName(info.database, databases),
+      defaultExisting: defaultExistingDatabase(info.database, databases),
+    });
   }
 
   private profile(name: string) {
@@ -187,10 +211,7 @@ export class RestorePanel {
     if (target.kind === 'new' && names.includes(target.database)) throw new PgBackupError(`The database "${target.database}" exists already: choose another name, or restore into it as an existing database.`, 'usage');
     if (target.kind === 'existing' && !names.includes(target.database)) throw new PgBackupError(`There is no database "${target.database}" on ${target.profile.name}.`, 'usage');
     const request = { archive: loaded.info, index: loaded.index, chosen, excluded: new Set(req.excluded), withDependents: req.withDependents, options: req.options };
-    const plan =
-      target.kind === 'existing'
-        ? await this.ctx.connections.with(target.profile, { database: target.database }, (c) => planSelection({ ...request, target: c }))
-        : await planSelection(request);
+    const plan = await withPlanningTarget(this.ctx, target, (c) => planSelection({ ...request, target: c }));
     return { loaded, plan, target };
   }
 
@@ -210,8 +231,7 @@ export class RestorePanel {
     if (this.running) throw new PgBackupError('A restore from this panel is already running.', 'usage');
     const { loaded, plan, target } = await this.plan(req);
     this.post({ type: 'plan', preview: this.preview(loaded, plan, target) });
-    const skipped = plan.items.filter((i) => i.action === 'skip').length;
-    if (!(await confirmTarget(target, !!plan.options.clean, plannedDrops(plan), skipped))) {
+    if (!(await confirmTarget(this.ctx, target, plan))) {
       this.post({ type: 'idle', message: 'Restore not started.' });
       return;
     }
@@ -230,7 +250,7 @@ export class RestorePanel {
         ),
       );
       this.lastOutcome = outcome;
-      this.ctx.log.info(`Restored ${outcome.summary.restored.length} of ${plan.total} item(s) into ${target.database}; ${outcome.summary.errors.length} error(s).`);
+      this.ctx.log.info(outcome.report.headline);
       this.post({ type: 'summary', summary: summaryView(outcome) });
       await this.sendDatabases(target.profile.name).catch(() => undefined); // the next suggested name
     } catch (e) {
