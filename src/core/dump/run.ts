@@ -101,9 +101,12 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
 
   const estimator = new DumpProgressEstimator(workload, req.options);
   let last: DumpProgress | undefined;
+  // Bytes count as a change too: a table larger on disk than its estimate holds the percent at its cap while
+  // pg_dump keeps writing, and the bytes are then the only thing that moves.
   const emit = () => {
     const p = estimator.snapshot();
-    if (!last || p.percent !== last.percent || p.phase !== last.phase || p.table !== last.table) req.onProgress?.(p);
+    const moved = !last || p.percent !== last.percent || p.phase !== last.phase || p.table !== last.table || p.bytesWritten !== last.bytesWritten;
+    if (moved) req.onProgress?.(p);
     last = p;
   };
   emit();
