@@ -8,10 +8,11 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dumpDatabase, type DumpProgress } from '../../src/core/dump';
+import { readSidecar } from '../../src/core/dump/sidecar';
 import { destroyCluster, startCluster, type Cluster } from '../support/cluster';
 import { tcp } from './dump-fixture';
 
-describe('dump progress: bytes written', function () {
+describe('dump progress: bytes written, and the sidecar', function () {
   this.timeout(120_000);
   let cluster: Cluster;
   let dir: string;
@@ -45,5 +46,6 @@ describe('dump progress: bytes written', function () {
     assert.ok(Math.max(...data) >= final / 2, `the data phase showed at most ${Math.max(...data)} of ${final} bytes`);
     assert.deepEqual([...data].sort((a, b) => a - b), data, 'bytes never go down');
     assert.deepEqual((await readdir(dir)).sort(), ['toasty.dump', 'toasty.dump.pgbackup.json']);
+    assert.equal((await readSidecar(out)).server, `127.0.0.1:${cluster.port}`, 'the sidecar names the server dumped');
   });
 });

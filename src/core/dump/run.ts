@@ -4,6 +4,7 @@ import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
 import type { ConnParams } from '../connection/profile';
 import { toConninfo } from '../connection/profile';
+import { serverAddress } from '../connection/resolve';
 import { serverInfo, type ServerInfo } from '../connection/server-info';
 import { CancelledError, PgBackupError } from '../errors';
 import { runTool } from '../process/run-tool';
@@ -156,6 +157,7 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
       tool: 'pg-backup',
       format: req.options.format,
       database: info.currentDatabase,
+      server: serverAddress(req.params),
       serverVersion: info.version,
       pgDumpVersion: toolSet.version,
       options: req.options,

@@ -1,6 +1,9 @@
-import { basename } from 'node:path';
+import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { listBackups, type BackupEntry } from '../../core/backups/catalog';
+import { isIgnoredName, listBackups, SUBFOLDER_DEPTH, type BackupEntry } from '../../core/backups/catalog';
+import { age } from '../../core/backups/age';
+import { groupBackups } from '../../core/backups/groups';
+import { checksumDetail, checksumText } from '../../core/backups/verification';
 import { versionsText } from '../../core/backups/versions-text';
 import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
@@ -20,13 +23,8 @@ export interface BackupNode {
 }
 export type BackupsTreeNode = BackupGroupNode | BackupNode;
 
-export function age(d: Date, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - d.getTime()) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86400)} d ago`;
-}
+/** What a change below a backup folder can be: a backup or its sidecar, there or SUBFOLDER_DEPTH folders down. */
+const WATCHED = `{${Array.from({ length: SUBFOLDER_DEPTH + 1 }, (_, i) => Array(i + 1).fill('*').join('/')).join(',')}}`;
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -43,15 +41,16 @@ function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
     ['Path', e.path],
     ['Kind', e.kind === 'basebackup' ? `base backup, ${e.format}` : `pg_dump, ${e.format} format`],
     ['Database', e.database],
+    ['Server', e.server],
     ['Taken', e.created.toLocaleString()],
     ['Size', formatBytes(e.sizeBytes)],
-    ['Server', e.serverVersion],
+    ['PostgreSQL', e.serverVersion],
     ['pg_dump', e.pgDumpVersion],
     ['Duration', e.sidecar ? `${(e.sidecar.durationMs / 1000).toFixed(1)} s` : undefined],
     ['Options', e.sidecar ? JSON.stringify(e.sidecar.options) : undefined],
     ['Label', e.base?.label?.label],
     ['WAL', e.base?.label?.startLsn ? `${e.base.label.startLsn} → ${e.base.label.stopLsn ?? '?'} (timeline ${e.base.label.startTimeline ?? '?'})` : undefined],
-    ['Checksum', e.checksum === 'recorded' ? (e.kind === 'basebackup' ? 'backup_manifest (verify with pg_verifybackup)' : 'sha256 recorded in the sidecar') : 'none recorded'],
+    ['Checksum', checksumDetail(e)],
     ['Problem', e.problem],
     ['Restore drill', drill ? drillText(drill) : e.kind === 'dump' ? 'none yet (Run Restore Drill proves it restores)' : undefined],
   ];
@@ -105,8 +104,10 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   private watch(): void {
     this.watchers.forEach((w) => w.dispose());
     this.watchers = this.folders().map((folder) => {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*'));
-      const later = () => {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), WATCHED));
+      const later = (uri: vscode.Uri) => {
+        // A directory dump being written changes a file per table in its .partial folder: not a backup yet.
+        if (relative(folder, uri.fsPath).split(sep).slice(0, -1).some(isIgnoredName)) return;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.refresh(), 300);
       };
@@ -134,7 +135,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
     const drill = node.drill ? (node.drill.passed ? `✓ drill ${age(new Date(node.drill.startedAt))}` : '✗ drill failed') : undefined;
     // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
-    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), e.checksum === 'recorded' ? '✓ sha256' : undefined, drill, versionsText(e)].filter(Boolean).join(' · ');
+    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drill, versionsText(e)].filter(Boolean).join(' · ');
     item.tooltip = tooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;
@@ -146,15 +147,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
       return node.entries.map((entry) => ({ kind: 'backup', entry, drill: drills.get(entry.path) }));
     }
     if (node) return [];
-    const entries = await this.all();
-    if (!entries.length) return [];
-    const byFolder = this.config.backupsGroupBy() === 'folder';
-    const groups = new Map<string, BackupEntry[]>();
-    for (const e of entries) {
-      const key = byFolder ? e.folder : e.kind === 'basebackup' ? 'Base backups' : (e.database ?? basename(e.folder));
-      groups.set(key, [...(groups.get(key) ?? []), e]);
-    }
-    return [...groups].map(([label, list]) => ({ kind: 'group', label, entries: list }));
+    return groupBackups(await this.all(), this.config.backupsGroupBy()).map((g) => ({ kind: 'group', ...g }));
   }
 
   dispose(): void {
