@@ -75,7 +75,8 @@ describe('backups catalog: subfolders', () => {
     copyFileSync(join(FIXTURES, 'pg15-tar.tar'), join(dir, 'a', 'b', 'c', 'd', 'too-deep.tar'));
     // A directory dump in a subfolder is one backup, not a folder to look into; hidden folders are not looked into.
     mkdirSync(join(dir, 'pg-backup-shop', 'shop-dir'));
-    execFileSync('tar', ['-xf', join(FIXTURES, 'pg15-tar.tar'), '-C', join(dir, 'pg-backup-shop', 'shop-dir'), 'toc.dat']);
+    const tocDir = join(dir, 'pg-backup-shop', 'shop-dir');
+    execFileSync('tar', ['-xf', join(FIXTURES, 'pg15-tar.tar'), '-C', tocDir, 'toc.dat']);
     mkdirSync(join(dir, '.pgbackup'));
     copyFileSync(join(FIXTURES, 'pg15-tar.tar'), join(dir, '.pgbackup', 'hidden.tar'));
   });
@@ -84,7 +85,11 @@ describe('backups catalog: subfolders', () => {
   it(`lists backups up to ${SUBFOLDER_DEPTH} folders down, each with the folder it is in`, async () => {
     const list = await listBackups([dir]);
     const found = Object.fromEntries(list.map((b) => [b.name, b.folder.slice(dir.length)]));
-    assert.deepEqual(found, { 'shop-20300101-020000.dump': '/pg-backup-shop', 'shop-dir': '/pg-backup-shop', 'deep.tar': '/prod/shop/tar' });
+    assert.deepEqual(found, {
+      'shop-20300101-020000.dump': '/pg-backup-shop',
+      'shop-dir': '/pg-backup-shop',
+      'deep.tar': '/prod/shop/tar',
+    });
     assert.equal(list.find((b) => b.name === 'shop-dir')?.format, 'directory');
   });
 

@@ -14,7 +14,18 @@ describe('checksum state: recorded, verified, mismatch', () => {
     dir = mkdtempSync(join(tmpdir(), 'pgb-verified-'));
     dump = join(dir, 'shop.sql');
     writeFileSync(dump, '--\n-- PostgreSQL database dump\n--\nSELECT 1;\n');
-    const facts = { tool: 'pg-backup', format: 'plain', database: 'shop', serverVersion: '15.18', pgDumpVersion: '15.18', options: { format: 'plain' }, started: '2030-01-01T00:00:00.000Z', durationMs: 5, bytes: 40, sha256: await backupChecksum(dump) };
+    const facts = {
+      tool: 'pg-backup',
+      format: 'plain',
+      database: 'shop',
+      serverVersion: '15.18',
+      pgDumpVersion: '15.18',
+      options: { format: 'plain' },
+      started: '2030-01-01T00:00:00.000Z',
+      durationMs: 5,
+      bytes: 40,
+      sha256: await backupChecksum(dump),
+    };
     writeFileSync(`${dump}.pgbackup.json`, JSON.stringify(facts));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

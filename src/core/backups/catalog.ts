@@ -98,7 +98,9 @@ function entryFor(path: string, folder: string, format: DetectedFormat, sizeByte
 
 /** Fills database, versions and time from our sidecar when there is one (hasSidecar), else from the archive header. */
 function withSidecar(entry: BackupEntry, sidecar: DumpSidecar): BackupEntry {
-  return Object.assign(entry, { sidecar, checksum: 'recorded', database: sidecar.database, server: sidecar.server, serverVersion: sidecar.serverVersion, pgDumpVersion: sidecar.pgDumpVersion, created: new Date(sidecar.started) });
+  const { database, server, serverVersion, pgDumpVersion } = sidecar;
+  const facts = { database, server, serverVersion, pgDumpVersion, created: new Date(sidecar.started) };
+  return Object.assign(entry, { sidecar, checksum: 'recorded' as const }, facts);
 }
 
 async function addFacts(entry: BackupEntry, hasSidecar: boolean, header: () => Promise<ArchiveInfo>): Promise<BackupEntry> {

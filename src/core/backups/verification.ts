@@ -28,5 +28,6 @@ export function checksumDetail(e: ChecksumFacts): string {
   const v = e.sidecar?.verified;
   if (!v) return 'sha256 recorded in the sidecar, not verified yet (Verify Checksum compares the file with it)';
   const when = new Date(v.at).toLocaleString();
-  return v.ok ? `sha256 verified on ${when}: the file is as it was written` : `sha256 MISMATCH found on ${when}: the file changed since it was written`;
+  if (v.ok) return `sha256 verified on ${when}: the file is as it was written`;
+  return `sha256 MISMATCH found on ${when}: the file changed since it was written`;
 }

@@ -106,8 +106,8 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
   // pg_dump keeps writing, and the bytes are then the only thing that moves.
   const emit = () => {
     const p = estimator.snapshot();
-    const moved = !last || p.percent !== last.percent || p.phase !== last.phase || p.table !== last.table || p.bytesWritten !== last.bytesWritten;
-    if (moved) req.onProgress?.(p);
+    const same = last && p.percent === last.percent && p.phase === last.phase && p.table === last.table;
+    if (!same || p.bytesWritten !== last?.bytesWritten) req.onProgress?.(p);
     last = p;
   };
   emit();

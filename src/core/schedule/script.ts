@@ -55,7 +55,8 @@ export function renderBackupScript(i: BackupScriptInput): string {
   // The sidecar's JSON as a printf format: literal parts escaped, %s where the run fills in what it measured.
   const HOLE = Symbol('value');
   const sidecarParts = [
-    `{"tool":"pg-backup","format":${JSON.stringify(i.options.format)},"database":${JSON.stringify(i.database)},"server":${JSON.stringify(i.server)},"serverVersion":"`, HOLE,
+    `{"tool":"pg-backup","format":${JSON.stringify(i.options.format)},"database":${JSON.stringify(i.database)},`,
+    `"server":${JSON.stringify(i.server)},"serverVersion":"`, HOLE,
     `","pgDumpVersion":${JSON.stringify(i.pgDumpVersion)},"options":${JSON.stringify(i.options)},"started":"`, HOLE,
     '","durationMs":', HOLE, ',"bytes":', HOLE, ',"sha256":"', HOLE, `","scheduledBy":${JSON.stringify(i.job)}}`,
   ];

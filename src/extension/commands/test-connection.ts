@@ -6,6 +6,9 @@ import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { showError } from '../ui/errors';
 import { pickConnection } from '../ui/pick-connection';
 
+const SET_PASSWORD = { title: 'Set Password…', command: 'pgBackup.setPassword' };
+const EDIT = { title: 'Edit Connection', command: 'pgBackup.editConnection' };
+
 /** Connects, reads the server version and checks that fitting client tools are installed. */
 export const testConnection = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | string) => {
   const profile = typeof arg === 'string' ? ctx.connections.find(arg) : await pickConnection(ctx, arg, 'Choose the connection to test');
@@ -26,7 +29,10 @@ export const testConnection = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | s
     ctx.connectionsTree.refresh();
     void vscode.window.showInformationMessage(`Connected to ${profile.name}: PostgreSQL ${server.version} as ${server.currentUser}, ${dbCount} databases. ${tools}`);
   } catch (e) {
-    const action = await showError(ctx.log, e, e instanceof PgBackupError && e.kind === 'unreachable' ? ['Edit Connection'] : []);
-    if (action === 'Edit Connection') await vscode.commands.executeCommand('pgBackup.editConnection', ctx.connectionsTree.connectionNode(profile.name));
+    const kind = e instanceof PgBackupError ? e.kind : undefined;
+    // The fix for what failed: a refused login wants the password, an unreachable server other settings.
+    const fix = kind === 'auth' ? SET_PASSWORD : kind === 'unreachable' ? EDIT : undefined;
+    const action = await showError(ctx.log, e, fix ? [fix.title] : []);
+    if (fix && action === fix.title) await vscode.commands.executeCommand(fix.command, ctx.connectionsTree.connectionNode(profile.name));
   }
 };

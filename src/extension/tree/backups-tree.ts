@@ -23,8 +23,6 @@ export interface BackupNode {
 }
 export type BackupsTreeNode = BackupGroupNode | BackupNode;
 
-/** What a change below a backup folder can be: a backup or its sidecar, there or SUBFOLDER_DEPTH folders down. */
-const WATCHED = `{${Array.from({ length: SUBFOLDER_DEPTH + 1 }, (_, i) => Array(i + 1).fill('*').join('/')).join(',')}}`;
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -104,10 +102,12 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   private watch(): void {
     this.watchers.forEach((w) => w.dispose());
     this.watchers = this.folders().map((folder) => {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), WATCHED));
+      // Recursive (the listing looks SUBFOLDER_DEPTH folders down); what is deeper is left out here.
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'));
       const later = (uri: vscode.Uri) => {
+        const folders = relative(folder, uri.fsPath).split(sep).slice(0, -1);
         // A directory dump being written changes a file per table in its .partial folder: not a backup yet.
-        if (relative(folder, uri.fsPath).split(sep).slice(0, -1).some(isIgnoredName)) return;
+        if (folders.length > SUBFOLDER_DEPTH + 1 || folders.some(isIgnoredName)) return;
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.refresh(), 300);
       };
@@ -135,7 +135,8 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
     const drill = node.drill ? (node.drill.passed ? `✓ drill ${age(new Date(node.drill.startedAt))}` : '✗ drill failed') : undefined;
     // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
-    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drill, versionsText(e)].filter(Boolean).join(' · ');
+    const parts = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drill, versionsText(e)];
+    item.description = parts.filter(Boolean).join(' · ');
     item.tooltip = tooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;

@@ -39,7 +39,8 @@ describe('dump command and Backups tree', () => {
   it('lists the new backup in the Backups tree, grouped under its database and server', async () => {
     api.backupsTree.refresh();
     const groups = (await api.backupsTree.getChildren()) as BackupsTreeNode[];
-    const sample = groups.find((g) => g.kind === 'group' && g.label === `sample @ 127.0.0.1:${process.env.PGBACKUP_TEST_PORT}`);
+    const label = `sample @ 127.0.0.1:${process.env.PGBACKUP_TEST_PORT}`;
+    const sample = groups.find((g) => g.kind === 'group' && g.label === label);
     assert.ok(sample, `groups: ${groups.map((g) => (g.kind === 'group' ? g.label : '?')).join(', ')}`);
     const items = (await api.backupsTree.getChildren(sample)) as BackupsTreeNode[];
     assert.equal(items.length, 1);

@@ -68,7 +68,8 @@ describe('restore drill command', () => {
     await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', [dir], vscode.ConfigurationTarget.Workspace);
     api.backupsTree.refresh();
     const groups = (await api.backupsTree.getChildren()) as BackupsTreeNode[];
-    const sample = groups.find((g) => g.kind === 'group' && g.label === `sample @ 127.0.0.1:${process.env.PGBACKUP_TEST_PORT}`);
+    const label = `sample @ 127.0.0.1:${process.env.PGBACKUP_TEST_PORT}`;
+    const sample = groups.find((g) => g.kind === 'group' && g.label === label);
     assert.ok(sample, 'the dump is listed under sample');
     const [node] = (await api.backupsTree.getChildren(sample)) as BackupsTreeNode[];
     const item = api.backupsTree.getTreeItem(node);
