@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<unknown>> = {
   pitr: () => import('./suite/pitr.test.js'),
   dump: () => import('./suite/dump.test.js'),
   schema: () => import('./suite/schema.test.js'),
+  'new-user': () => import('./suite/new-user.test.js'),
 };
 
 /**

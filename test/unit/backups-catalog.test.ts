@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listBackups, SUBFOLDER_DEPTH } from '../../src/core/backups/catalog';
+import { listBackups, scanBackups, SUBFOLDER_DEPTH } from '../../src/core/backups/catalog';
 import { versionsText } from '../../src/core/backups/versions-text';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'archive');
@@ -91,6 +91,12 @@ describe('backups catalog: subfolders', () => {
       'deep.tar': '/prod/shop/tar',
     });
     assert.equal(list.find((b) => b.name === 'shop-dir')?.format, 'directory');
+  });
+
+  it('names the folders it looked into (to watch): not hidden ones, not backups, none too deep', async () => {
+    const { folders } = await scanBackups([dir, join(dir, 'missing')]);
+    const rel = folders.map((f) => f.slice(dir.length) || '/');
+    assert.deepEqual(rel, ['/', '/a', '/a/b', '/a/b/c', '/pg-backup-shop', '/prod', '/prod/shop', '/prod/shop/tar']);
   });
 
   it('lists a backup once when one backup folder is inside another', async () => {

@@ -47,7 +47,7 @@ export interface BackupEntry {
 /** Names that are never backups: our own sidecars and in-flight output. */
 const IGNORED = /(\.pgbackup\.json|\.partial|\.tmp-\d+)$|^\./;
 /** A name that is never a backup, nor a folder to look for backups in: hidden, a sidecar, in-flight output. */
-export const isIgnoredName = (name: string): boolean => IGNORED.test(name);
+const isIgnoredName = (name: string): boolean => IGNORED.test(name);
 const DUMP_FILE = /\.(dump|backup|custom|pgdump|tar|sql|sql\.gz)$/i;
 /** A tar header block plus toc.dat's archive header: all a header needs. */
 const HEAD_BYTES = 2048;
@@ -177,9 +177,14 @@ export async function describeBackup(path: string, folder: string): Promise<Back
 /** How deep below a backup folder backups are looked for: a scheduled job's folder, or one per server and database. */
 export const SUBFOLDER_DEPTH = 3;
 
-/** The backups in one folder and, `depth` levels down, in its subfolders that are not backups themselves. */
-async function listFolder(dir: string, depth: number): Promise<(BackupEntry | undefined)[]> {
-  const dirents = await readdir(dir, { withFileTypes: true }).catch(() => []);
+/**
+ * The backups in one folder and, `depth` levels down, in its subfolders that are not backups themselves; adds
+ * each folder it reads to `looked` (those that exist).
+ */
+async function listFolder(dir: string, depth: number, looked: Set<string>): Promise<(BackupEntry | undefined)[]> {
+  const dirents = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (!dirents) return [];
+  looked.add(dir);
   const names = new Set(dirents.map((d) => d.name));
   const found = await Promise.all(
     dirents
@@ -191,7 +196,7 @@ async function listFolder(dir: string, depth: number): Promise<(BackupEntry | un
         if (!d.isDirectory()) return [];
         const backup = await describeFolder(path, dir, hasSidecar);
         if (backup) return [backup];
-        return depth > 0 ? listFolder(path, depth - 1) : [];
+        return depth > 0 ? listFolder(path, depth - 1, looked) : [];
       }),
   );
   return found.flat();
@@ -204,8 +209,15 @@ async function listFolder(dir: string, depth: number): Promise<(BackupEntry | un
  * folders are not followed, so there is no loop to fall into; a backup folder inside another is listed once.
  */
 export async function listBackups(folders: readonly string[]): Promise<BackupEntry[]> {
-  const perFolder = await Promise.all(folders.map((folder) => listFolder(folder, SUBFOLDER_DEPTH)));
+  return (await scanBackups(folders)).backups;
+}
+
+/** listBackups, and the folders it looked into (the backup folders and subfolders that exist): what to watch. */
+export async function scanBackups(folders: readonly string[]): Promise<{ backups: BackupEntry[]; folders: string[] }> {
+  const looked = new Set<string>();
+  const perFolder = await Promise.all(folders.map((folder) => listFolder(folder, SUBFOLDER_DEPTH, looked)));
   // A backup folder inside another one would list its backups twice.
   const byPath = new Map(perFolder.flat().flatMap((e) => (e ? [[e.path, e] as const] : [])));
-  return [...byPath.values()].sort((a, b) => b.created.getTime() - a.created.getTime());
+  const backups = [...byPath.values()].sort((a, b) => b.created.getTime() - a.created.getTime());
+  return { backups, folders: [...looked].sort() };
 }

@@ -1,6 +1,5 @@
-import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { isIgnoredName, listBackups, SUBFOLDER_DEPTH, type BackupEntry } from '../../core/backups/catalog';
+import { scanBackups, type BackupEntry } from '../../core/backups/catalog';
 import { age } from '../../core/backups/age';
 import { groupBackups } from '../../core/backups/groups';
 import { checksumDetail, checksumText } from '../../core/backups/verification';
@@ -57,19 +56,20 @@ function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
 }
 
 /**
- * Backups in the configured folders, grouped by database (or by folder), newest first. Watches the folders and
- * refreshes (debounced) when files come and go.
+ * Backups in the configured folders and their subfolders, grouped by database and server (or by folder), newest
+ * first. Watches each folder the listing looked into and refreshes (debounced) when files come and go there.
  */
 export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BackupsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private watchers: vscode.Disposable[] = [];
+  /** One non-recursive watcher per folder (recursive ones outside the workspace missed subfolders' files). */
+  private readonly watchers = new Map<string, vscode.Disposable>();
   private timer: NodeJS.Timeout | undefined;
   private entries: Promise<BackupEntry[]> | undefined;
   private drills: Promise<Map<string, LastDrill>> | undefined;
 
   constructor(private readonly config: Config) {
-    this.watch();
+    this.watch(this.folders());
   }
 
   /** Re-reads the folders (e.g. after a setting change) and redraws. */
@@ -80,7 +80,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   rewatch(): void {
-    this.watch();
+    this.watch(this.folders());
     this.refresh();
   }
 
@@ -89,7 +89,11 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   all(): Promise<BackupEntry[]> {
-    this.entries ??= listBackups(this.folders());
+    this.entries ??= scanBackups(this.folders()).then(({ backups, folders }) => {
+      // A new subfolder shows as a change in its parent; the refresh that follows starts watching it.
+      this.watch([...new Set([...this.folders(), ...folders])]);
+      return backups;
+    });
     return this.entries;
   }
 
@@ -99,23 +103,25 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     return this.drills;
   }
 
-  private watch(): void {
-    this.watchers.forEach((w) => w.dispose());
-    this.watchers = this.folders().map((folder) => {
-      // Recursive (the listing looks SUBFOLDER_DEPTH folders down); what is deeper is left out here.
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'));
-      const later = (uri: vscode.Uri) => {
-        const folders = relative(folder, uri.fsPath).split(sep).slice(0, -1);
-        // A directory dump being written changes a file per table in its .partial folder: not a backup yet.
-        if (folders.length > SUBFOLDER_DEPTH + 1 || folders.some(isIgnoredName)) return;
+  /** Watches exactly these folders: new ones are added, those no longer listed dropped. */
+  private watch(folders: readonly string[]): void {
+    for (const [folder, w] of this.watchers) {
+      if (folders.includes(folder)) continue;
+      w.dispose();
+      this.watchers.delete(folder);
+    }
+    for (const folder of folders) {
+      if (this.watchers.has(folder)) continue;
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*'));
+      const later = () => {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.refresh(), 300);
       };
       w.onDidCreate(later);
       w.onDidDelete(later);
       w.onDidChange(later);
-      return w;
-    });
+      this.watchers.set(folder, w);
+    }
   }
 
   getTreeItem(node: BackupsTreeNode): vscode.TreeItem {
@@ -152,7 +158,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   dispose(): void {
-    this.watchers.forEach((w) => w.dispose());
+    this.watch([]);
     clearTimeout(this.timer);
   }
 }
