@@ -30,8 +30,17 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   }
 }
 
-/** Opens a markdown report read-only, in a preview tab; `name` titles the tab. */
-export async function showReport(docs: ReadOnlyDocuments, name: string, markdown: string): Promise<void> {
+/**
+ * Opens a markdown report read-only and rendered (VS Code's markdown preview of the read-only document); `name`
+ * titles the tab. Without the built-in markdown extension it opens as text.
+ */
+export async function showReport(docs: ReadOnlyDocuments, name: string, markdown: string): Promise<vscode.Uri> {
   const uri = docs.put('report', `${name.replace(/[\\/]/g, '_')}.md`, markdown);
-  await vscode.window.showTextDocument(uri, { preview: true });
+  try {
+    // Contributed by the built-in markdown extension, which running it activates (getCommands would not list it yet).
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    await vscode.window.showTextDocument(uri, { preview: true });
+  }
+  return uri;
 }

@@ -20,6 +20,7 @@ const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
     pitr: () => import('./suite/pitr.test.js'),
     dump: () => import('./suite/dump.test.js'),
     schema: () => import('./suite/schema.test.js'),
+    'new-user': () => import('./suite/new-user.test.js'),
   },
   untrusted: {
     untrusted: () => import('./suite/untrusted.test.js'),

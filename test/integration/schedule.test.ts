@@ -60,6 +60,7 @@ describe('pg-backup schedule: the generated job, run for real', function () {
     assert.equal((await verifyChecksum(newest)).ok, true);
     const sidecar = JSON.parse(readFileSync(`${newest}.pgbackup.json`, 'utf8'));
     assert.equal(sidecar.database, 'shop');
+    assert.equal(sidecar.server, `127.0.0.1:${cluster.port}`, 'the server the Backups view groups by');
     assert.match(sidecar.serverVersion, /^15\.\d+/);
     assert.equal(sidecar.scheduledBy, 'pg-backup-shop');
     const archive = await readArchive(newest);

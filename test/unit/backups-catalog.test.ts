@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listBackups } from '../../src/core/backups/catalog';
+import { listBackups, scanBackups, SUBFOLDER_DEPTH } from '../../src/core/backups/catalog';
 import { versionsText } from '../../src/core/backups/versions-text';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'archive');
@@ -58,6 +58,50 @@ describe('backups catalog', () => {
     const names = (await listBackups([dir])).map((b) => b.name);
     assert.equal(names[0], 'shop-b.tar'); // its sidecar says 2030
     assert.equal(names.at(-1), 'shop-d.sql'); // a plain dump dates from its mtime, 2001
+  });
+});
+
+describe('backups catalog: subfolders', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pgb-catalog-sub-'));
+    // A scheduled job's folder, one a level deeper (server/database), and one too deep to be looked into.
+    mkdirSync(join(dir, 'pg-backup-shop'));
+    copyFileSync(join(FIXTURES, 'pg15-custom-gzip.dump'), join(dir, 'pg-backup-shop', 'shop-20300101-020000.dump'));
+    writeFileSync(join(dir, 'pg-backup-shop', 'pg-backup-shop.sh'), '#!/usr/bin/env bash\n');
+    mkdirSync(join(dir, 'prod', 'shop', 'tar'), { recursive: true });
+    copyFileSync(join(FIXTURES, 'pg15-tar.tar'), join(dir, 'prod', 'shop', 'tar', 'deep.tar'));
+    mkdirSync(join(dir, 'a', 'b', 'c', 'd'), { recursive: true });
+    copyFileSync(join(FIXTURES, 'pg15-tar.tar'), join(dir, 'a', 'b', 'c', 'd', 'too-deep.tar'));
+    // A directory dump in a subfolder is one backup, not a folder to look into; hidden folders are not looked into.
+    mkdirSync(join(dir, 'pg-backup-shop', 'shop-dir'));
+    const tocDir = join(dir, 'pg-backup-shop', 'shop-dir');
+    execFileSync('tar', ['-xf', join(FIXTURES, 'pg15-tar.tar'), '-C', tocDir, 'toc.dat']);
+    mkdirSync(join(dir, '.pgbackup'));
+    copyFileSync(join(FIXTURES, 'pg15-tar.tar'), join(dir, '.pgbackup', 'hidden.tar'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`lists backups up to ${SUBFOLDER_DEPTH} folders down, each with the folder it is in`, async () => {
+    const list = await listBackups([dir]);
+    const found = Object.fromEntries(list.map((b) => [b.name, b.folder.slice(dir.length)]));
+    assert.deepEqual(found, {
+      'shop-20300101-020000.dump': '/pg-backup-shop',
+      'shop-dir': '/pg-backup-shop',
+      'deep.tar': '/prod/shop/tar',
+    });
+    assert.equal(list.find((b) => b.name === 'shop-dir')?.format, 'directory');
+  });
+
+  it('names the folders it looked into (to watch): not hidden ones, not backups, none too deep', async () => {
+    const { folders } = await scanBackups([dir, join(dir, 'missing')]);
+    const rel = folders.map((f) => f.slice(dir.length) || '/');
+    assert.deepEqual(rel, ['/', '/a', '/a/b', '/a/b/c', '/pg-backup-shop', '/prod', '/prod/shop', '/prod/shop/tar']);
+  });
+
+  it('lists a backup once when one backup folder is inside another', async () => {
+    const names = (await listBackups([dir, join(dir, 'pg-backup-shop')])).map((b) => b.name).sort();
+    assert.deepEqual(names, ['deep.tar', 'shop-20300101-020000.dump', 'shop-dir']);
   });
 });
 

@@ -42,6 +42,7 @@ describe('schedule: the generated files', () => {
   const input: BackupScriptInput = {
     job: 'pg-backup-shop',
     database: "shop's db",
+    server: '/tmp:5432',
     conninfo: "host=/tmp port=5432 user=app dbname='shop\\'s db'",
     pgDump: '/usr/lib/postgresql/15/bin/pg_dump',
     pgDumpVersion: '15.18',

@@ -21,6 +21,7 @@ export type BackupKind = 'dump' | 'basebackup';
 export interface BackupEntry {
   path: string;
   name: string;
+  /** The folder the backup is in: a backup folder or one of its subfolders. */
   folder: string;
   kind: BackupKind;
   /** plain | custom | tar | directory for dumps; plain | tar for base backups. */
@@ -31,6 +32,8 @@ export interface BackupEntry {
   /** When the dump was taken: from the sidecar or archive header; else the modification time. */
   created: Date;
   database?: string;
+  /** "host:port" of the server dumped, from our sidecar (an archive header does not name it). */
+  server?: string;
   serverVersion?: string;
   pgDumpVersion?: string;
   sidecar?: DumpSidecar;
@@ -43,6 +46,8 @@ export interface BackupEntry {
 
 /** Names that are never backups: our own sidecars and in-flight output. */
 const IGNORED = /(\.pgbackup\.json|\.partial|\.tmp-\d+)$|^\./;
+/** A name that is never a backup, nor a folder to look for backups in: hidden, a sidecar, in-flight output. */
+const isIgnoredName = (name: string): boolean => IGNORED.test(name);
 const DUMP_FILE = /\.(dump|backup|custom|pgdump|tar|sql|sql\.gz)$/i;
 /** A tar header block plus toc.dat's archive header: all a header needs. */
 const HEAD_BYTES = 2048;
@@ -93,7 +98,9 @@ function entryFor(path: string, folder: string, format: DetectedFormat, sizeByte
 
 /** Fills database, versions and time from our sidecar when there is one (hasSidecar), else from the archive header. */
 function withSidecar(entry: BackupEntry, sidecar: DumpSidecar): BackupEntry {
-  return Object.assign(entry, { sidecar, checksum: 'recorded', database: sidecar.database, serverVersion: sidecar.serverVersion, pgDumpVersion: sidecar.pgDumpVersion, created: new Date(sidecar.started) });
+  const { database, server, serverVersion, pgDumpVersion } = sidecar;
+  const facts = { database, server, serverVersion, pgDumpVersion, created: new Date(sidecar.started) };
+  return Object.assign(entry, { sidecar, checksum: 'recorded' as const }, facts);
 }
 
 async function addFacts(entry: BackupEntry, hasSidecar: boolean, header: () => Promise<ArchiveInfo>): Promise<BackupEntry> {
@@ -160,36 +167,57 @@ async function describeFile(path: string, folder: string, hasSidecar: boolean): 
 
 /** One path: a dump file, a directory dump, a base backup folder, or undefined for anything else. */
 export async function describeBackup(path: string, folder: string): Promise<BackupEntry | undefined> {
-  if (IGNORED.test(basename(path))) return undefined;
+  if (isIgnoredName(basename(path))) return undefined;
   const s = await stat(path).catch(() => undefined);
   const hasSidecar = !!(await stat(sidecarPath(path)).catch(() => undefined));
   if (s?.isDirectory()) return describeFolder(path, folder, hasSidecar);
   return s?.isFile() ? describeFile(path, folder, hasSidecar) : undefined;
 }
 
+/** How deep below a backup folder backups are looked for: a scheduled job's folder, or one per server and database. */
+export const SUBFOLDER_DEPTH = 3;
+
 /**
- * Every backup directly inside the given folders, newest first. Missing folders are skipped. One readdir per
- * folder tells files from folders and which have a sidecar; each file costs one 2 KB read.
+ * The backups in one folder and, `depth` levels down, in its subfolders that are not backups themselves; adds
+ * each folder it reads to `looked` (those that exist).
+ */
+async function listFolder(dir: string, depth: number, looked: Set<string>): Promise<(BackupEntry | undefined)[]> {
+  const dirents = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (!dirents) return [];
+  looked.add(dir);
+  const names = new Set(dirents.map((d) => d.name));
+  const found = await Promise.all(
+    dirents
+      .filter((d) => !isIgnoredName(d.name))
+      .map(async (d) => {
+        const path = join(dir, d.name);
+        const hasSidecar = names.has(basename(sidecarPath(path)));
+        if (d.isFile()) return [await describeFile(path, dir, hasSidecar)];
+        if (!d.isDirectory()) return [];
+        const backup = await describeFolder(path, dir, hasSidecar);
+        if (backup) return [backup];
+        return depth > 0 ? listFolder(path, depth - 1, looked) : [];
+      }),
+  );
+  return found.flat();
+}
+
+/**
+ * Every backup inside the given folders and their subfolders (SUBFOLDER_DEPTH levels: a scheduled job writes
+ * into its own), newest first; `folder` is the one a backup is in. Missing folders are skipped. One readdir per
+ * folder tells files from folders and which have a sidecar; each file costs one 2 KB read. Symbolic links to
+ * folders are not followed, so there is no loop to fall into; a backup folder inside another is listed once.
  */
 export async function listBackups(folders: readonly string[]): Promise<BackupEntry[]> {
-  const perFolder = await Promise.all(
-    folders.map(async (folder) => {
-      const dirents = await readdir(folder, { withFileTypes: true }).catch(() => []);
-      const names = new Set(dirents.map((d) => d.name));
-      return Promise.all(
-        dirents
-          .filter((d) => !IGNORED.test(d.name))
-          .map((d) => {
-            const path = join(folder, d.name);
-            const hasSidecar = names.has(basename(sidecarPath(path)));
-            if (d.isDirectory()) return describeFolder(path, folder, hasSidecar);
-            return d.isFile() ? describeFile(path, folder, hasSidecar) : undefined;
-          }),
-      );
-    }),
-  );
-  return perFolder
-    .flat()
-    .filter((e): e is BackupEntry => !!e)
-    .sort((a, b) => b.created.getTime() - a.created.getTime());
+  return (await scanBackups(folders)).backups;
+}
+
+/** listBackups, and the folders it looked into (the backup folders and subfolders that exist): what to watch. */
+export async function scanBackups(folders: readonly string[]): Promise<{ backups: BackupEntry[]; folders: string[] }> {
+  const looked = new Set<string>();
+  const perFolder = await Promise.all(folders.map((folder) => listFolder(folder, SUBFOLDER_DEPTH, looked)));
+  // A backup folder inside another one would list its backups twice.
+  const byPath = new Map(perFolder.flat().flatMap((e) => (e ? [[e.path, e] as const] : [])));
+  const backups = [...byPath.values()].sort((a, b) => b.created.getTime() - a.created.getTime());
+  return { backups, folders: [...looked].sort() };
 }

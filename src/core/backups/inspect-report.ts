@@ -3,6 +3,7 @@ import { versionText, type ArchiveInfo } from '../archive/types';
 import type { DumpSidecar } from '../dump/sidecar';
 import { formatBytes } from '../format';
 import type { BaseBackupInfo } from '../physical/base-backup-info';
+import { checkableCount, tocCountsSentence } from './toc-counts';
 
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -26,18 +27,20 @@ export function archiveReport(info: ArchiveInfo, sidecar?: DumpSidecar, sizeByte
       ['Path', info.path],
       ['Format', `${info.format} (archive version ${versionText(info.version)})`],
       ['Database', info.database],
-      ['Dumped at', info.created.local],
+      ['Dumped at', sidecar ? new Date(sidecar.started).toLocaleString() : `${info.created.local} (its machine's time)`],
       ['Server version', info.serverVersion],
       ['pg_dump version', info.pgDumpVersion],
       ['Compression', info.compression.method === 'none' ? 'none' : `${info.compression.method}${info.compression.level !== null && info.compression.level >= 0 ? ` level ${info.compression.level}` : ''}`],
       ['Size', sizeBytes !== undefined ? formatBytes(sizeBytes) : undefined],
-      ['Entries', info.toc.count],
+      ['Entries', `${info.toc.count} (${checkableCount(info.toc)} checkable objects, see below)`],
       ['sha256', sidecar ? (typeof sidecar.sha256 === 'string' ? sidecar.sha256 : `${Object.keys(sidecar.sha256.files).length} files recorded`) : 'no sidecar: not recorded'],
       ['Options', sidecar ? JSON.stringify(sidecar.options) : undefined],
       ['Took', sidecar ? `${(sidecar.durationMs / 1000).toFixed(1)} s` : undefined],
     ]),
     '',
     `## Contents`,
+    '',
+    tocCountsSentence(info.toc.count, checkableCount(info.toc)),
     '',
     countByKind(info.toc)
       .map(([k, n]) => `${n} ${k}`)
@@ -63,7 +66,7 @@ export function baseBackupReport(b: BaseBackupInfo, sizeBytes?: number): string 
         ['PostgreSQL', b.pgVersion],
         ['Label', l?.label],
         ['Method', l?.method],
-        ['Started', l?.startTimeText],
+        ['Started', l?.startTime ? new Date(l.startTime).toLocaleString() : l?.startTimeText],
         ['Start WAL', l?.startLsn ? `${l.startLsn} (${l.startWalFile ?? '?'})` : undefined],
         ['Checkpoint', l?.checkpointLsn],
         ['Timeline', l?.startTimeline],

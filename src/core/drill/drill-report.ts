@@ -1,4 +1,5 @@
 /** How a restore drill reads: a headline, one line for the drill log, and a full markdown report. Pure. */
+import { tocCountsSentence } from '../backups/toc-counts';
 import { formatDuration } from '../format';
 import type { DrillPlace, RestoreDrillResult } from './restore-drill-result';
 
@@ -36,7 +37,7 @@ export function drillReport(r: RestoreDrillResult): string {
     `# Restore drill: ${r.backup.name} — ${r.passed ? 'PASSED' : 'FAILED'}`,
     '',
     `- Backup: \`${r.backup.path}\` (${r.backup.format}${r.backup.database ? `, database ${r.backup.database}` : ''}${r.backup.serverVersion ? `, from PostgreSQL ${r.backup.serverVersion}` : ''})`,
-    `- Started: ${r.startedAt}`,
+    `- Started: ${new Date(r.startedAt).toLocaleString()}`,
     `- Restored on ${describePlace(r.where)}${madeBy(r.where)} with ${r.tools.restore.name} ${r.tools.restore.version}${r.tools.restore.jobs ? `, ${r.tools.restore.jobs} jobs` : ''}`,
     `- Checksum: ${r.checksum}`,
     `- Restore errors: ${r.restore.errorCount}${r.restore.warningCount ? ` (and ${plural(r.restore.warningCount, 'warning')} about missing roles)` : ''}`,
@@ -55,6 +56,14 @@ export function drillReport(r: RestoreDrillResult): string {
   if (r.warnings.length) out.push('## Warnings', '', ...r.warnings.map((w) => `- ${w}`), '');
   const o = r.objects;
   out.push('## Objects', '', o.expected === undefined ? '(a plain dump has no table of contents: counts from the restored catalog)' : `${n(o.expected - (o.missing?.length ?? 0))} of ${n(o.expected)} checkable objects of the dump exist in the restored database.`, '');
+  if (o.expected !== undefined && o.tocEntries !== undefined) {
+    out.push(`The dump has ${tocCountsSentence(o.tocEntries, o.expected)}`, '');
+  }
+  out.push(
+    'Objects in the restored database by kind, counted in its catalog (the index behind a primary key counts as an ' +
+      'INDEX here and is a CONSTRAINT in the dump):',
+    '',
+  );
   out.push(...Object.entries(o.counts).map(([kind, c]) => `- ${kind}: ${n(c)}`), '');
   if (o.missing?.length) out.push('Missing:', '', ...o.missing.map((m) => `- ${m.kind} ${m.name}`), '');
   out.push(`## Tables (${tablesAndRows(r)})`, '', '| Table | Rows |', '| --- | ---: |', ...r.tables.map((t) => `| ${t.schema}.${t.name} | ${n(t.rows)} |`), '');

@@ -14,6 +14,8 @@ export type DrillPlace =
 export interface DrillObjects {
   /** Archives: restorable objects in the TOC whose existence can be checked, and which of them are missing. */
   expected?: number;
+  /** Archives: all entries of the TOC, checkable or not (data, comments, grants…), as Inspect counts them. */
+  tocEntries?: number;
   missing?: { kind: string; name: string }[];
   /** Objects in the restored database by kind (for plain dumps, all there is to report). */
   counts: Record<string, number>;

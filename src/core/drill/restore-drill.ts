@@ -162,7 +162,7 @@ async function compareObjects(c: Queryable, archive: ArchiveInfo | undefined): P
   const expected = archive.toc.entries().filter(isLookedUp);
   const found = await findExisting(c, expected);
   const missing = expected.filter((e) => !found.has(e.dumpId)).map((e) => ({ kind: e.desc, name: describeEntry(e).slice(e.desc.length + 1) }));
-  return { expected: expected.length, missing, counts };
+  return { expected: expected.length, tocEntries: archive.toc.count, missing, counts };
 }
 
 interface Outcome {

@@ -4,6 +4,7 @@ import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
 import type { ConnParams } from '../connection/profile';
 import { toConninfo } from '../connection/profile';
+import { serverAddress } from '../connection/resolve';
 import { serverInfo, type ServerInfo } from '../connection/server-info';
 import { CancelledError, PgBackupError } from '../errors';
 import { runTool } from '../process/run-tool';
@@ -101,9 +102,12 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
 
   const estimator = new DumpProgressEstimator(workload, req.options);
   let last: DumpProgress | undefined;
+  // Bytes count as a change too: a table larger on disk than its estimate holds the percent at its cap while
+  // pg_dump keeps writing, and the bytes are then the only thing that moves.
   const emit = () => {
     const p = estimator.snapshot();
-    if (!last || p.percent !== last.percent || p.phase !== last.phase || p.table !== last.table) req.onProgress?.(p);
+    const same = last && p.percent === last.percent && p.phase === last.phase && p.table === last.table;
+    if (!same || p.bytesWritten !== last?.bytesWritten) req.onProgress?.(p);
     last = p;
   };
   emit();
@@ -153,6 +157,7 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
       tool: 'pg-backup',
       format: req.options.format,
       database: info.currentDatabase,
+      server: serverAddress(req.params),
       serverVersion: info.version,
       pgDumpVersion: toolSet.version,
       options: req.options,

@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withClient } from '../connection/client';
 import { toConninfo, type ConnParams } from '../connection/profile';
-import { resolveParams } from '../connection/resolve';
+import { resolveParams, serverAddress } from '../connection/resolve';
 import { serverInfo } from '../connection/server-info';
 import type { DumpOptions } from '../dump/options';
 import { PgBackupError } from '../errors';
@@ -58,6 +58,7 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
   const script = renderBackupScript({
     job,
     database: resolved.database,
+    server: serverAddress(r.params, env),
     // The job runs without this process's PG* variables: everything libpq needs is written out (a service stays a service).
     conninfo: toConninfo(r.params.service ? r.params : { ...r.params, ...resolved }),
     pgDump: toolPath(set, 'pg_dump'),

@@ -15,6 +15,8 @@ export interface BackupScriptInput {
   /** The job's name (file names, lock, log lines), e.g. pg-backup-shop. */
   job: string;
   database: string;
+  /** "host:port" of the server, recorded in each run's sidecar. */
+  server: string;
   /** Password-free conninfo. */
   conninfo: string;
   pgDump: string;
@@ -53,7 +55,8 @@ export function renderBackupScript(i: BackupScriptInput): string {
   // The sidecar's JSON as a printf format: literal parts escaped, %s where the run fills in what it measured.
   const HOLE = Symbol('value');
   const sidecarParts = [
-    `{"tool":"pg-backup","format":${JSON.stringify(i.options.format)},"database":${JSON.stringify(i.database)},"serverVersion":"`, HOLE,
+    `{"tool":"pg-backup","format":${JSON.stringify(i.options.format)},"database":${JSON.stringify(i.database)},`,
+    `"server":${JSON.stringify(i.server)},"serverVersion":"`, HOLE,
     `","pgDumpVersion":${JSON.stringify(i.pgDumpVersion)},"options":${JSON.stringify(i.options)},"started":"`, HOLE,
     '","durationMs":', HOLE, ',"bytes":', HOLE, ',"sha256":"', HOLE, `","scheduledBy":${JSON.stringify(i.job)}}`,
   ];

@@ -3,7 +3,14 @@ import * as vscode from 'vscode';
 import { listSchemas, listTables } from '../../core/connection/objects';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { serverInfo } from '../../core/connection/server-info';
-import { defaultBackupPath, dumpDatabase as runDump, TablePermissionError, type DumpOptions, type DumpResult } from '../../core/dump';
+import {
+  defaultBackupPath,
+  dumpDatabase as runDump,
+  TablePermissionError,
+  type DumpFormat,
+  type DumpOptions,
+  type DumpResult,
+} from '../../core/dump';
 import { formatBytes, formatDuration } from '../../core/format';
 import { backupFolders } from '../backup-folders';
 import type { Ctx } from '../context';
@@ -21,13 +28,22 @@ export interface DumpDatabaseArgs {
   out?: string;
 }
 
+const DUMP_TITLE = 'Dump a database';
+
 const lastKey = (profile: ConnectionProfile, database: string) => `pgBackup.lastDump:${profile.name}/${database}`;
 
-async function chooseOutput(suggested: string, format: DumpOptions['format']): Promise<string | undefined> {
-  const picked = await vscode.window.showQuickPick([{ label: `$(save) Write to ${suggested}`, id: 'ok' }, { label: '$(folder) Choose another location…', id: 'other' }], { placeHolder: 'Where to write the backup', ignoreFocusOut: true });
+async function chooseOutput(title: string, suggested: string, format: DumpFormat): Promise<string | undefined> {
+  const items = [
+    { label: `$(save) Write to ${suggested}`, id: 'ok' },
+    { label: '$(folder) Choose another location…', id: 'other' },
+  ];
+  const placeHolder = 'Where to write the backup';
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.id === 'ok') return suggested;
-  const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(suggested), saveLabel: format === 'directory' ? 'Create this folder' : 'Save backup', title: 'Backup location' });
+  const saveLabel = format === 'directory' ? 'Create this folder' : 'Save backup';
+  const defaultUri = vscode.Uri.file(suggested);
+  const uri = await vscode.window.showSaveDialog({ defaultUri, saveLabel, title: `${title}: backup location` });
   return uri?.fsPath;
 }
 
@@ -36,18 +52,20 @@ export const dumpDatabase = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | Dum
   const direct = arg && 'options' in arg ? arg : undefined;
   const target = direct
     ? { profile: ctx.connections.find(direct.connection), database: direct.database }
-    : await pickDatabase(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the database to dump');
+    : await pickDatabase(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the database to dump', DUMP_TITLE);
   if (!target?.profile) return undefined;
   const { profile, database } = target as { profile: ConnectionProfile; database: string };
 
   const { server, schemas, tables } = await ctx.connections.with(profile, { database, interactive: !direct }, async (c) => ({ server: await serverInfo(c), schemas: await listSchemas(c), tables: await listTables(c) }));
   const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_dump');
   const last = ctx.extension.globalState.get<DumpOptions>(lastKey(profile, database));
-  const chosen = direct?.options ?? (await dumpForm({ title: `Dump ${database} (${profile.name})`, pgDumpMajor: toolSet.major, cores: availableParallelism(), schemas, tables, last }));
+  // Every step after the database is known keeps this title ("Dump sample (demo)").
+  const title = `Dump ${database} (${profile.name})`;
+  const chosen = direct?.options ?? (await dumpForm({ title, pgDumpMajor: toolSet.major, cores: availableParallelism(), schemas, tables, last }));
   if (!chosen) return undefined;
   let options: DumpOptions = chosen;
   const suggested = defaultBackupPath(backupFolders(ctx.config)[0], database, options.format, new Date(), options.compression);
-  const out = direct ? (direct.out ?? suggested) : await chooseOutput(suggested, options.format);
+  const out = direct ? (direct.out ?? suggested) : await chooseOutput(title, suggested, options.format);
   if (!out) return undefined;
   await ctx.extension.globalState.update(lastKey(profile, database), options);
 

@@ -31,7 +31,12 @@ export interface RunRestoreDrillArgs {
 type Place = { profile?: ConnectionProfile };
 
 /** Asks where to restore: a throwaway cluster when a fitting server is installed, or any saved connection. */
-async function chooseWhere(ctx: Ctx, serverVersion: string | undefined, sets: readonly ToolSet[]): Promise<Place | undefined> {
+async function chooseWhere(
+  ctx: Ctx,
+  title: string,
+  serverVersion: string | undefined,
+  sets: readonly ToolSet[],
+): Promise<Place | undefined> {
   const items: (vscode.QuickPickItem & Place)[] = [];
   // A plain dump without a sidecar names no server version: any installed server will do.
   const major = versionMajor(serverVersion);
@@ -47,7 +52,8 @@ async function chooseWhere(ctx: Ctx, serverVersion: string | undefined, sets: re
     void vscode.window.showWarningMessage(`A restore drill needs a PostgreSQL ${major ?? ''} server${major ? ' (or newer)' : ''} installed here (initdb and pg_ctl), or a saved connection to restore into.`);
     return undefined;
   }
-  return vscode.window.showQuickPick(items, { placeHolder: 'Where should the drill restore the backup?', ignoreFocusOut: true });
+  const placeHolder = 'Where should the drill restore the backup?';
+  return vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
 }
 
 /** Restore into a saved connection: opening it once first asks for a password if it needs one (and saves it). */
@@ -68,13 +74,14 @@ async function report(ctx: Ctx, r: RestoreDrillResult): Promise<void> {
  */
 export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunRestoreDrillArgs): Promise<RestoreDrillResult | undefined> => {
   const direct = arg && 'path' in arg ? arg : undefined;
-  const entry = direct ? undefined : await pickBackup(ctx, arg as BackupsTreeNode | undefined, (e) => e.kind === 'dump');
+  const node = arg as BackupsTreeNode | undefined;
+  const entry = direct ? undefined : await pickBackup(ctx, node, (e) => e.kind === 'dump', 'Run Restore Drill');
   const path = direct?.path ?? entry?.path;
   if (!path) return undefined;
   const sets = await ctx.tools.all();
   let place: Place | undefined = { profile: direct?.connection ? ctx.connections.find(direct.connection) : undefined };
   if (direct?.connection && !place.profile) throw new PgBackupError(`No saved connection is named "${direct.connection}".`, 'usage');
-  if (!direct) place = await chooseWhere(ctx, entry?.serverVersion, sets);
+  if (!direct) place = await chooseWhere(ctx, `Restore drill: ${entry?.name}`, entry?.serverVersion, sets);
   if (!place) return undefined;
   const server = place.profile ? await serverOf(ctx, place.profile) : undefined;
   const name = entry?.name ?? path.split(/[\\/]/).pop();

@@ -1,6 +1,8 @@
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { listBackups, type BackupEntry } from '../../core/backups/catalog';
+import { scanBackups, type BackupEntry } from '../../core/backups/catalog';
+import { age } from '../../core/backups/age';
+import { groupBackups } from '../../core/backups/groups';
+import { checksumDetail, checksumText } from '../../core/backups/verification';
 import { versionsText } from '../../core/backups/versions-text';
 import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
@@ -20,13 +22,6 @@ export interface BackupNode {
 }
 export type BackupsTreeNode = BackupGroupNode | BackupNode;
 
-export function age(d: Date, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - d.getTime()) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86400)} d ago`;
-}
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -43,15 +38,16 @@ function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
     ['Path', e.path],
     ['Kind', e.kind === 'basebackup' ? `base backup, ${e.format}` : `pg_dump, ${e.format} format`],
     ['Database', e.database],
+    ['Server', e.server],
     ['Taken', e.created.toLocaleString()],
     ['Size', formatBytes(e.sizeBytes)],
-    ['Server', e.serverVersion],
+    ['PostgreSQL', e.serverVersion],
     ['pg_dump', e.pgDumpVersion],
     ['Duration', e.sidecar ? `${(e.sidecar.durationMs / 1000).toFixed(1)} s` : undefined],
     ['Options', e.sidecar ? JSON.stringify(e.sidecar.options) : undefined],
     ['Label', e.base?.label?.label],
     ['WAL', e.base?.label?.startLsn ? `${e.base.label.startLsn} → ${e.base.label.stopLsn ?? '?'} (timeline ${e.base.label.startTimeline ?? '?'})` : undefined],
-    ['Checksum', e.checksum === 'recorded' ? (e.kind === 'basebackup' ? 'backup_manifest (verify with pg_verifybackup)' : 'sha256 recorded in the sidecar') : 'none recorded'],
+    ['Checksum', checksumDetail(e)],
     ['Problem', e.problem],
     ['Restore drill', drill ? drillText(drill) : e.kind === 'dump' ? 'none yet (Run Restore Drill proves it restores)' : undefined],
   ];
@@ -60,19 +56,20 @@ function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
 }
 
 /**
- * Backups in the configured folders, grouped by database (or by folder), newest first. Watches the folders and
- * refreshes (debounced) when files come and go.
+ * Backups in the configured folders and their subfolders, grouped by database and server (or by folder), newest
+ * first. Watches each folder the listing looked into and refreshes (debounced) when files come and go there.
  */
 export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BackupsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private watchers: vscode.Disposable[] = [];
+  /** One non-recursive watcher per folder (recursive ones outside the workspace missed subfolders' files). */
+  private readonly watchers = new Map<string, vscode.Disposable>();
   private timer: NodeJS.Timeout | undefined;
   private entries: Promise<BackupEntry[]> | undefined;
   private drills: Promise<Map<string, LastDrill>> | undefined;
 
   constructor(private readonly config: Config) {
-    this.watch();
+    this.watch(this.folders());
   }
 
   /** Re-reads the folders (e.g. after a setting change) and redraws. */
@@ -83,7 +80,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   rewatch(): void {
-    this.watch();
+    this.watch(this.folders());
     this.refresh();
   }
 
@@ -92,7 +89,11 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   all(): Promise<BackupEntry[]> {
-    this.entries ??= listBackups(this.folders());
+    this.entries ??= scanBackups(this.folders()).then(({ backups, folders }) => {
+      // A new subfolder shows as a change in its parent; the refresh that follows starts watching it.
+      this.watch([...new Set([...this.folders(), ...folders])]);
+      return backups;
+    });
     return this.entries;
   }
 
@@ -102,9 +103,15 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     return this.drills;
   }
 
-  private watch(): void {
-    this.watchers.forEach((w) => w.dispose());
-    this.watchers = this.folders().map((folder) => {
+  /** Watches exactly these folders: new ones are added, those no longer listed dropped. */
+  private watch(folders: readonly string[]): void {
+    for (const [folder, w] of this.watchers) {
+      if (folders.includes(folder)) continue;
+      w.dispose();
+      this.watchers.delete(folder);
+    }
+    for (const folder of folders) {
+      if (this.watchers.has(folder)) continue;
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*'));
       const later = () => {
         clearTimeout(this.timer);
@@ -113,8 +120,8 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
       w.onDidCreate(later);
       w.onDidDelete(later);
       w.onDidChange(later);
-      return w;
-    });
+      this.watchers.set(folder, w);
+    }
   }
 
   getTreeItem(node: BackupsTreeNode): vscode.TreeItem {
@@ -134,7 +141,8 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
     const drill = node.drill ? (node.drill.passed ? `✓ drill ${age(new Date(node.drill.startedAt))}` : '✗ drill failed') : undefined;
     // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
-    item.description = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), e.checksum === 'recorded' ? '✓ sha256' : undefined, drill, versionsText(e)].filter(Boolean).join(' · ');
+    const parts = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drill, versionsText(e)];
+    item.description = parts.filter(Boolean).join(' · ');
     item.tooltip = tooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;
@@ -146,19 +154,11 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
       return node.entries.map((entry) => ({ kind: 'backup', entry, drill: drills.get(entry.path) }));
     }
     if (node) return [];
-    const entries = await this.all();
-    if (!entries.length) return [];
-    const byFolder = this.config.backupsGroupBy() === 'folder';
-    const groups = new Map<string, BackupEntry[]>();
-    for (const e of entries) {
-      const key = byFolder ? e.folder : e.kind === 'basebackup' ? 'Base backups' : (e.database ?? basename(e.folder));
-      groups.set(key, [...(groups.get(key) ?? []), e]);
-    }
-    return [...groups].map(([label, list]) => ({ kind: 'group', label, entries: list }));
+    return groupBackups(await this.all(), this.config.backupsGroupBy()).map((g) => ({ kind: 'group', ...g }));
   }
 
   dispose(): void {
-    this.watchers.forEach((w) => w.dispose());
+    this.watch([]);
     clearTimeout(this.timer);
   }
 }

@@ -33,6 +33,22 @@ interface Probe {
   errorKind?: string;
 }
 
+/** A failed connection in two words, for its row and toasts: a refused login is not an unreachable server. */
+export function connectionProblem(kind: string | undefined): string {
+  switch (kind) {
+    case 'auth':
+      return 'authentication failed';
+    case 'unreachable':
+      return 'unreachable';
+    case 'database':
+      return 'database missing';
+    case 'ssl':
+      return 'SSL refused';
+    default:
+      return 'cannot connect';
+  }
+}
+
 /** How long the connection rows wait for their servers before they are drawn without the version. */
 const FIRST_PAINT_WAIT_MS = 1500;
 
@@ -66,7 +82,9 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
         item.id = `connection:${p.name}`;
         item.contextValue = 'connection';
         item.iconPath = new vscode.ThemeIcon(probe?.error ? 'warning' : 'server');
-        item.description = probe?.server ? `PostgreSQL ${probe.server.version.split(' ')[0]}` : probe?.error ? 'unreachable' : describeParams(p);
+        const problem = probe?.error ? connectionProblem(probe.errorKind) : undefined;
+        const version = probe?.server ? `PostgreSQL ${probe.server.version.split(' ')[0]}` : undefined;
+        item.description = version ?? problem ?? describeParams(p);
         item.tooltip = new vscode.MarkdownString(
           [`**${p.name}** (${node.scope === 'global' ? 'user' : 'workspace'} setting)`, describeParams(p), probe?.server ? `PostgreSQL ${probe.server.version}` : '', probe?.error ?? '']
             .filter(Boolean)

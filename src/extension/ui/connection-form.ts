@@ -9,6 +9,8 @@ export interface ConnectionFormResult {
   scope: 'workspace' | 'global';
 }
 
+export const ADD_TITLE = 'Add PostgreSQL Connection';
+
 const ask = (title: string, prompt: string, value: string | undefined, validate?: (v: string) => string | undefined) =>
   vscode.window.showInputBox({ title, prompt, value, ignoreFocusOut: true, validateInput: validate });
 
@@ -16,8 +18,12 @@ const ask = (title: string, prompt: string, value: string | undefined, validate?
  * The guided flow behind Add and Edit Connection: paste a libpq URI, or answer host / port / user / database /
  * sslmode one by one; then a name and where to keep it. Returns undefined when the user backs out.
  */
-export async function connectionForm(existingNames: string[], defaults?: ConnectionProfile, defaultScope: 'workspace' | 'global' = 'workspace'): Promise<ConnectionFormResult | undefined> {
-  const title = defaults ? `Edit Connection ${defaults.name}` : 'Add PostgreSQL Connection';
+export async function connectionForm(
+  existingNames: string[],
+  defaults?: ConnectionProfile,
+  defaultScope: 'workspace' | 'global' = 'workspace',
+  title = defaults ? `Edit Connection ${defaults.name}` : ADD_TITLE,
+): Promise<ConnectionFormResult | undefined> {
   let profile: Omit<ConnectionProfile, 'name'> = { ...defaults };
   let password: string | undefined;
   const how = defaults

@@ -6,9 +6,14 @@ import type { ConnectionsTreeNode } from '../tree/connections-tree';
 
 /**
  * The connection a command acts on: the tree node it was invoked on, or one picked from a QuickPick when run
- * from the palette. Undefined when the user cancels or there is none.
+ * from the palette (titled with the flow's `title`). Undefined when the user cancels or there is none.
  */
-export async function pickConnection(ctx: Ctx, node?: ConnectionsTreeNode, placeHolder = 'Choose a connection'): Promise<ConnectionProfile | undefined> {
+export async function pickConnection(
+  ctx: Ctx,
+  node?: ConnectionsTreeNode,
+  placeHolder = 'Choose a connection',
+  title?: string,
+): Promise<ConnectionProfile | undefined> {
   if (node?.kind === 'connection') return node.profile;
   if (node?.kind === 'database') return node.connection.profile;
   const all = ctx.config.connections();
@@ -20,7 +25,7 @@ export async function pickConnection(ctx: Ctx, node?: ConnectionsTreeNode, place
   if (all.length === 1) return all[0].profile;
   const picked = await vscode.window.showQuickPick(
     all.map((c) => ({ label: c.profile.name, description: describeParams(c.profile), profile: c.profile })),
-    { placeHolder },
+    { title, placeHolder },
   );
   return picked?.profile;
 }

@@ -36,16 +36,17 @@ describe('dump command and Backups tree', () => {
     assert.match(String(result.sidecar.sha256), /^[0-9a-f]{64}$/);
   });
 
-  it('lists the new backup in the Backups tree, grouped under its database', async () => {
+  it('lists the new backup in the Backups tree, grouped under its database and server', async () => {
     api.backupsTree.refresh();
     const groups = (await api.backupsTree.getChildren()) as BackupsTreeNode[];
-    const sample = groups.find((g) => g.kind === 'group' && g.label === 'sample');
+    const label = `sample @ 127.0.0.1:${process.env.PGBACKUP_TEST_PORT}`;
+    const sample = groups.find((g) => g.kind === 'group' && g.label === label);
     assert.ok(sample, `groups: ${groups.map((g) => (g.kind === 'group' ? g.label : '?')).join(', ')}`);
     const items = (await api.backupsTree.getChildren(sample)) as BackupsTreeNode[];
     assert.equal(items.length, 1);
     const item = api.backupsTree.getTreeItem(items[0]);
     assert.equal(item.contextValue, 'dump.custom');
-    assert.match(String(item.description), /custom · .* · ✓ sha256/);
+    assert.match(String(item.description), /custom · .* · sha256 recorded/);
   });
 });
 

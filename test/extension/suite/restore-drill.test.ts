@@ -68,11 +68,12 @@ describe('restore drill command', () => {
     await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', [dir], vscode.ConfigurationTarget.Workspace);
     api.backupsTree.refresh();
     const groups = (await api.backupsTree.getChildren()) as BackupsTreeNode[];
-    const sample = groups.find((g) => g.kind === 'group' && g.label === 'sample');
+    const label = `sample @ 127.0.0.1:${process.env.PGBACKUP_TEST_PORT}`;
+    const sample = groups.find((g) => g.kind === 'group' && g.label === label);
     assert.ok(sample, 'the dump is listed under sample');
     const [node] = (await api.backupsTree.getChildren(sample)) as BackupsTreeNode[];
     const item = api.backupsTree.getTreeItem(node);
-    assert.match(String(item.description), /✓ sha256 · ✓ drill just now · PG 15$/);
+    assert.match(String(item.description), /sha256 recorded · ✓ drill just now · PG 15$/);
     assert.match((item.tooltip as vscode.MarkdownString).value, /\| Restore drill \| passed on .* in \d+\.\d s \(a scratch database\) \|/);
   });
 });
