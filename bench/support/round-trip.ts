@@ -56,14 +56,16 @@ export const connParams = (cluster: Cluster, database: string): ConnParams => ({
 });
 
 export interface Timed<T> {
+  /** performance.now() when it started. */
+  started: number;
   ms: number;
   result: T;
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<Timed<T>> {
-  const t = performance.now();
+  const started = performance.now();
   const result = await f();
-  return { ms: Math.round(performance.now() - t), result };
+  return { started, ms: Math.round(performance.now() - started), result };
 }
 
 export function dumpTimed(cluster: Cluster, db: string, options: DumpOptions, out: string, onProgress?: (p: DumpProgress) => void) {
