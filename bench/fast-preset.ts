@@ -5,7 +5,7 @@
  * the same size, PGB_BENCH_MB in all (default 1024). Variants alternate within each round (A B A B …), so
  * whatever else the shared machine runs hits all of them alike; medians over PGB_BENCH_ROUNDS rounds.
  *
- *   npx tsx bench/fast-preset.ts     # PGB_BENCH_MB=1024 PGB_BENCH_ROUNDS=3 PGB_BENCH_VARIANTS=pgadmin,fast
+ *   npx tsx bench/fast-preset.ts     # PGB_BENCH_MB=1024 PGB_BENCH_ROUNDS=3 PGB_BENCH_VARIANTS=pgadmin,fast-before,fast
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -23,21 +23,24 @@ interface Variant {
 }
 
 const cores = availableParallelism();
-const fast = applyPreset(findPreset('Fast parallel'));
-const MWM = '-c maintenance_work_mem=512MB';
+/** The restore sessions as pgAdmin runs them: the server's default maintenance_work_mem (64 MB). */
+const SERVER_DEFAULT = '-c maintenance_work_mem=64MB';
+const gzip1: DumpOptions = { format: 'directory', jobs: cores, compression: { method: 'gzip', level: 1 } };
+const uncompressed: DumpOptions = { ...gzip1, compression: { method: 'none' } };
+/** Variants without pgoptions restore as the core does (restorePgOptions: maintenance_work_mem raised). */
 const VARIANTS: Record<string, Variant> = {
-  pgadmin: { dump: { format: 'custom' }, restoreJobs: 1 },
-  fast: { dump: fast, restoreJobs: cores },
-  'fast-z0': { dump: { ...fast, compression: { method: 'none' } }, restoreJobs: cores },
-  'fast-mwm': { dump: fast, restoreJobs: cores, pgoptions: MWM },
-  'fast-z0-mwm': { dump: { ...fast, compression: { method: 'none' } }, restoreJobs: cores, pgoptions: MWM },
-  'fast-j4': { dump: { ...fast, jobs: 2 * cores }, restoreJobs: 2 * cores },
-  'custom-z1-j': { dump: { format: 'custom', compression: { method: 'gzip', level: 1 } }, restoreJobs: cores },
+  pgadmin: { dump: { format: 'custom' }, restoreJobs: 1, pgoptions: SERVER_DEFAULT },
+  fast: { dump: applyPreset(findPreset('Fast parallel')), restoreJobs: cores },
+  'fast-before': { dump: gzip1, restoreJobs: cores, pgoptions: SERVER_DEFAULT },
+  'fast-gzip1': { dump: gzip1, restoreJobs: cores },
+  'fast-uncompressed': { dump: uncompressed, restoreJobs: cores },
+  'fast-uncompressed-64mb': { dump: uncompressed, restoreJobs: cores, pgoptions: SERVER_DEFAULT },
+  'fast-jobs-2x': { dump: { ...gzip1, jobs: 2 * cores }, restoreJobs: 2 * cores },
 };
 
 const MB = Number(process.env.PGB_BENCH_MB ?? 1024);
 const ROUNDS = Number(process.env.PGB_BENCH_ROUNDS ?? 3);
-const names = (process.env.PGB_BENCH_VARIANTS ?? 'pgadmin,fast').split(',');
+const names = (process.env.PGB_BENCH_VARIANTS ?? 'pgadmin,fast-before,fast').split(',');
 for (const n of names) if (!VARIANTS[n]) throw new Error(`unknown variant ${n}; known: ${Object.keys(VARIANTS).join(', ')}`);
 
 /** ~190 bytes of heap per row with a 128-byte payload, plus the primary key's ~30 bytes per row. */
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
         const s = { dump: d.ms, restore: r.ms, pgRestore: r.result.durationMs, bytes: d.result.sidecar.bytes };
         samples[name].push(s);
         console.log(
-          `round ${round} ${name.padEnd(12)} dump ${(s.dump / 1000).toFixed(1)} s, restore ${(s.restore / 1000).toFixed(1)} s ` +
+          `round ${round} ${name.padEnd(22)} dump ${(s.dump / 1000).toFixed(1)} s, restore ${(s.restore / 1000).toFixed(1)} s ` +
             `(pg_restore ${(s.pgRestore / 1000).toFixed(1)} s), total ${((s.dump + s.restore) / 1000).toFixed(1)} s, ` +
             `${formatBytes(s.bytes)}, load ${load}`,
         );
@@ -89,7 +92,7 @@ async function main(): Promise<void> {
       const xs = samples[name];
       const total = median(xs.map((s) => s.dump + s.restore));
       console.log(
-        `${name.padEnd(12)} median dump ${(median(xs.map((s) => s.dump)) / 1000).toFixed(1)} s, ` +
+        `${name.padEnd(22)} median dump ${(median(xs.map((s) => s.dump)) / 1000).toFixed(1)} s, ` +
           `restore ${(median(xs.map((s) => s.restore)) / 1000).toFixed(1)} s, end to end ${(total / 1000).toFixed(1)} s ` +
           `(${(base / total).toFixed(2)}× vs ${names[0]}), output ${formatBytes(median(xs.map((s) => s.bytes)))}`,
       );
