@@ -2,7 +2,9 @@
  * How honest the percent is: the percent the product shows at half the wall time of a dump (dumpDatabase's
  * onProgress, DumpProgressEstimator) and of a restore (executeRestore's onProgress: the weighted percent, and
  * the items done / total the extension's bar showed before), over several table-size mixes and dump setups.
- * A perfectly honest bar shows 50 % at half time; the goal is within ±15 points.
+ * A perfectly honest bar shows 50 % at half time; the goal is within ±15 points. Beside the dump's own
+ * estimate runs a second estimator fed the same pg_dump lines and output sizes but not the server's COPY row
+ * counts: that is the estimate before row counts were used ("bytes only").
  *
  *   npx tsx bench/progress-honesty.ts   # PGB_BENCH_MB=300 PGB_BENCH_MIXES=one-big,many-small,mixed,equal8
  *                                       # PGB_BENCH_SETUPS=custom,directory,fast PGB_BENCH_ROUNDS=1
@@ -10,10 +12,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPreset, findPreset, type DumpOptions } from '../src/core/dump';
+import { withClient } from '../src/core/connection/client';
+import { applyPreset, findPreset, partialPath, type DumpOptions } from '../src/core/dump';
+import { sizeOnDisk } from '../src/core/dump/checksum';
+import { DumpProgressEstimator } from '../src/core/dump/progress';
+import { queryDumpWorkload } from '../src/core/dump/table-sizes';
 import { formatBytes } from '../src/core/format';
 import { destroyCluster } from '../test/support/cluster';
-import { benchCluster, dumpTimed, generateTables, median, removeDump, restoreTimed, type TableSpec } from './support/round-trip';
+import { benchCluster, connParams, dumpTimed, generateTables, median, removeDump, restoreTimed, type TableSpec } from './support/round-trip';
 
 const MB = Number(process.env.PGB_BENCH_MB ?? 300);
 const ROUNDS = Number(process.env.PGB_BENCH_ROUNDS ?? 1);
@@ -67,8 +73,16 @@ async function main(): Promise<void> {
           const out = join(dir, `${db}-${setup}${s.dump.format === 'custom' ? '.dump' : ''}`);
           const load = loadavg()[0].toFixed(1);
           const dumpSamples: [number, number][] = [];
-          const d = await dumpTimed(cluster, db, s.dump, out, (p) => dumpSamples.push([performance.now(), p.percent]));
+          const bytesOnly: [number, number][] = [];
+          const workload = await withClient(connParams(cluster, db), {}, (c) => queryDumpWorkload(c, s.dump));
+          const shadow = new DumpProgressEstimator(workload, s.dump);
+          const sample = () => bytesOnly.push([performance.now(), shadow.snapshot().percent]);
+          const poll = setInterval(() => void sizeOnDisk(partialPath(out)).then((b) => (shadow.written(b), sample())), 500);
+          const onProgress = (p: { percent: number }) => dumpSamples.push([performance.now(), p.percent]);
+          const log = (l: string) => (shadow.line(l), sample());
+          const d = await dumpTimed(cluster, db, s.dump, out, { onProgress, log }).finally(() => clearInterval(poll));
           const dumpHalf = shownAt(dumpSamples, d.started + d.ms / 2);
+          const bytesOnlyHalf = shownAt(bytesOnly, d.started + d.ms / 2);
 
           const weighted: [number, number][] = [];
           const items: [number, number][] = [];
@@ -84,10 +98,12 @@ async function main(): Promise<void> {
           const restoreHalf = shownAt(weighted, r.started + r.ms / 2);
           const itemsHalf = shownAt(items, r.started + r.ms / 2);
           note(`${mix} ${setup} dump`, dumpHalf);
+          note(`${mix} ${setup} dump-bytes-only`, bytesOnlyHalf);
           note(`${mix} ${setup} restore`, restoreHalf);
           note(`${mix} ${setup} restore-items`, itemsHalf);
           console.log(
-            `  ${setup.padEnd(9)} dump ${(d.ms / 1000).toFixed(1)} s: ${dumpHalf} % at half time; ` +
+            `  ${setup.padEnd(9)} dump ${(d.ms / 1000).toFixed(1)} s: ${dumpHalf} % at half time ` +
+              `(${bytesOnlyHalf} % bytes only); ` +
               `restore ${(r.ms / 1000).toFixed(1)} s (-j ${s.restoreJobs}): ${restoreHalf} % weighted, ` +
               `${itemsHalf} % by items; load ${load}`,
           );

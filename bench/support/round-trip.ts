@@ -68,8 +68,14 @@ async function timed<T>(f: () => Promise<T>): Promise<Timed<T>> {
   return { started, ms: Math.round(performance.now() - started), result };
 }
 
-export function dumpTimed(cluster: Cluster, db: string, options: DumpOptions, out: string, onProgress?: (p: DumpProgress) => void) {
-  return timed(() => dumpDatabase({ params: connParams(cluster, db), options, out, onProgress }));
+export interface DumpRun {
+  onProgress?: (p: DumpProgress) => void;
+  /** The masked command line, then pg_dump's stderr lines. */
+  log?: (line: string) => void;
+}
+
+export function dumpTimed(cluster: Cluster, db: string, options: DumpOptions, out: string, run: DumpRun = {}) {
+  return timed(() => dumpDatabase({ params: connParams(cluster, db), options, out, ...run }));
 }
 
 export interface RestoreRun {
