@@ -25,16 +25,14 @@ interface Variant {
 const cores = availableParallelism();
 /** The restore sessions as pgAdmin runs them: the server's default maintenance_work_mem (64 MB). */
 const SERVER_DEFAULT = '-c maintenance_work_mem=64MB';
+/** The preset before: gzip level 1. */
 const gzip1: DumpOptions = { format: 'directory', jobs: cores, compression: { method: 'gzip', level: 1 } };
-const uncompressed: DumpOptions = { ...gzip1, compression: { method: 'none' } };
 /** Variants without pgoptions restore as the core does (restorePgOptions: maintenance_work_mem raised). */
 const VARIANTS: Record<string, Variant> = {
   pgadmin: { dump: { format: 'custom' }, restoreJobs: 1, pgoptions: SERVER_DEFAULT },
   fast: { dump: applyPreset(findPreset('Fast parallel')), restoreJobs: cores },
   'fast-before': { dump: gzip1, restoreJobs: cores, pgoptions: SERVER_DEFAULT },
   'fast-gzip1': { dump: gzip1, restoreJobs: cores },
-  'fast-uncompressed': { dump: uncompressed, restoreJobs: cores },
-  'fast-uncompressed-64mb': { dump: uncompressed, restoreJobs: cores, pgoptions: SERVER_DEFAULT },
   'fast-jobs-2x': { dump: { ...gzip1, jobs: 2 * cores }, restoreJobs: 2 * cores },
 };
 
