@@ -8,7 +8,6 @@ import { toConninfo, type ConnParams } from '../connection/profile';
 import { restoreArgv, validateRestoreOptions } from './options';
 import type { PlannedRestore } from './planner';
 import { restoreProgressEstimator } from './progress';
-import { restorePgOptions } from './session-options';
 import { restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
 
 export interface ExecuteRestore {
@@ -44,7 +43,7 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     const listFile = join(dir, 'restore.list');
     await writeFile(listFile, x.plan.listFile);
     const args = planArgv(x.archive, x.plan, x.target, listFile);
-    const summary = await runRestore({ pgRestore: x.pgRestore, args, env: { ...env.env, PGOPTIONS: restorePgOptions() }, signal: x.signal, total: x.plan.total, onProgress: x.onProgress, log: x.log, estimator: await restoreProgressEstimator(x.archive, x.plan) });
+    const summary = await runRestore({ pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: x.plan.total, onProgress: x.onProgress, log: x.log, estimator: await restoreProgressEstimator(x.archive, x.plan) });
     const where = x.plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
     const rowCounts = x.plan.options.schemaOnly ? [] : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, x.plan)).catch(() => []);
     return { ...summary, rowCounts };
