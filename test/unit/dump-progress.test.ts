@@ -78,4 +78,29 @@ describe('dump progress estimate', () => {
     assert.equal(p.phase, 'catalog');
     assert.ok(p.percent > 30 && p.percent < 99, `catalog: ${p.percent}`);
   });
+
+  it("counts a table being copied by the share of its rows the server has sent, when it knows its rows", () => {
+    const withRows: DumpWorkload = { tables: workload.tables.map((t) => ({ ...t, rows: t.bytes / 100 })), largeObjectBytes: 0 };
+    // gzip's assumed 4:1 would make 30 MB of output look like all of the 90 MB table; the rows say a quarter.
+    const e = new DumpProgressEstimator(withRows, { format: 'custom' });
+    e.line('pg_dump: dumping contents of table "public.big"');
+    e.written(30 * MB);
+    e.copied('public.big', (90 * MB) / 100 / 4);
+    const quarter = e.snapshot().percent;
+    assert.ok(quarter >= 21 && quarter <= 23, `a quarter of the big table: ${quarter}`);
+    e.copied('public.big', (90 * MB) / 100);
+    assert.ok(e.snapshot().percent <= 85, `never past 95 % of the table: ${e.snapshot().percent}`);
+    e.copied('public.nothing', 5);
+    e.line('pg_dump: dumping contents of table "sales.orders"');
+    assert.ok(e.snapshot().percent >= 88, `the big table done: ${e.snapshot().percent}`);
+  });
+
+  it('falls back to the output size for a table without a row count', () => {
+    const e = new DumpProgressEstimator(workload, { format: 'plain', compression: { method: 'none' } });
+    e.line('pg_dump: dumping contents of table "public.big"');
+    e.copied('public.big', 1);
+    e.written(30 * MB);
+    const p = e.snapshot().percent;
+    assert.ok(p > 20 && p < 50, `by bytes: ${p}`);
+  });
 });

@@ -155,7 +155,7 @@ export const restoreCommand: CliCommand = {
       password,
       pgRestore,
       signal: io.signal,
-      onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`),
+      onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.percent}% · ${pr.current}`),
     });
     printSummary(io, json, plan, summary);
     return summary.errors.length ? EXIT.failed : EXIT.ok;

@@ -19,9 +19,11 @@ export const DUMP_PRESETS: readonly DumpPreset[] = [
     options: { format: 'custom' },
   },
   {
-    name: 'Fast parallel (directory, jobs = cores, light compression)',
-    description: 'One worker per CPU core writing a folder, gzip level 1 so compression does not become the bottleneck.',
-    options: { format: 'directory', jobs: 'cores', compression: { method: 'gzip', level: 1 } },
+    // Uncompressed: with pg_dump 15 the only codec is gzip, and even at level 1 it kept the dump CPU-bound on
+    // 2 cores (bench/fast-preset.ts; docs/benchmarks.md). The folder is about twice the size of a gzip one.
+    name: 'Fast parallel (directory, jobs = cores, no compression)',
+    description: 'One worker per CPU core writing an uncompressed folder: no CPU spent on compression, twice the size.',
+    options: { format: 'directory', jobs: 'cores', compression: { method: 'none' } },
   },
   {
     name: 'Schema only',

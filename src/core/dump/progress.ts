@@ -38,6 +38,9 @@ interface Item {
   /** Unqualified, as parallel workers' "finished item" lines name it. */
   name: string;
   weight: number;
+  /** Rows the table had at its last ANALYZE, and how many of them the server has sent so far. */
+  rows?: number;
+  rowsCopied?: number;
   startBytes?: number;
   done?: boolean;
 }
@@ -49,9 +52,10 @@ const CATALOG_LINE = /^pg_dump: reading /;
 const LO_KEY = '(large objects)';
 
 /**
- * Turns pg_dump -v lines and the output's size into an honest percentage. Finished tables count in full; the
- * tables being copied count by the bytes written since they started (converted with the measured
- * output-to-table ratio) but never beyond 95 % of themselves; nothing reaches 100 until done() is called.
+ * Turns pg_dump -v lines, the server's COPY row counts and the output's size into an honest percentage.
+ * Finished tables count in full; a table being copied counts by the share of its rows the server has sent
+ * (pg_stat_progress_copy), or else by the bytes written since it started (converted with the measured
+ * output-to-table ratio), but never beyond 95 % of itself; nothing reaches 100 until done() is called.
  */
 export class DumpProgressEstimator {
   private readonly items = new Map<string, Item>();
@@ -75,7 +79,7 @@ export class DumpProgressEstimator {
     options: DumpOptions,
     private readonly parallel = (options.jobs ?? 1) > 1,
   ) {
-    for (const t of workload.tables) this.add(`${t.schema}.${t.name}`, t.name, t.bytes);
+    for (const t of workload.tables) this.add(`${t.schema}.${t.name}`, t.name, t.bytes).rows = t.rows;
     if (workload.largeObjectBytes > 0) this.add(LO_KEY, LO_KEY, workload.largeObjectBytes);
     this.catalogWeight = Math.max(1, CATALOG_SHARE * this.totalWeight);
     this.ratio = initialRatio(options);
@@ -131,6 +135,12 @@ export class DumpProgressEstimator {
     }
   }
 
+  /** Rows of a table ("schema.name") the server has sent so far. */
+  copied(table: string, rows: number): void {
+    const item = this.items.get(table);
+    if (item && !item.done) item.rowsCopied = Math.max(item.rowsCopied ?? 0, rows);
+  }
+
   /** The output's current size on disk. */
   written(bytes: number): void {
     this.bytes = Math.max(this.bytes, bytes);
@@ -149,15 +159,18 @@ export class DumpProgressEstimator {
   }
 
   snapshot(): DumpProgress {
-    let flyingWeight = 0;
+    let byRows = 0;
+    let unknownWeight = 0;
     let lastStart = this.dataStartBytes;
     for (const i of this.flying) {
-      flyingWeight += i.weight;
-      lastStart = Math.max(lastStart, i.startBytes ?? 0);
+      if (i.rows && i.rowsCopied !== undefined) byRows += Math.min(IN_FLIGHT_CAP, i.rowsCopied / i.rows) * i.weight;
+      else {
+        unknownWeight += i.weight;
+        lastStart = Math.max(lastStart, i.startBytes ?? 0);
+      }
     }
-    const finished = this.finishedWeight;
-    const fromOutput = finished + (this.bytes - lastStart) * this.ratio;
-    const data = this.dataStarted ? Math.min(finished + IN_FLIGHT_CAP * flyingWeight, Math.max(finished, fromOutput)) : 0;
+    const fromOutput = Math.min(IN_FLIGHT_CAP * unknownWeight, Math.max(0, (this.bytes - lastStart) * this.ratio));
+    const data = this.dataStarted ? this.finishedWeight + byRows + fromOutput : 0;
     const catalog = this.dataStarted || this.phase === 'finishing' ? 1 : Math.min(1, this.catalogSteps / CATALOG_STEPS);
     const estimate = this.phase === 'finishing' ? 99 : Math.floor((99 * (this.catalogWeight * catalog + data)) / (this.catalogWeight + this.totalWeight));
     if (this.phase !== 'done') this.lastPercent = Math.max(this.lastPercent, Math.min(99, estimate));

@@ -12,6 +12,7 @@ import { discoverTools, type ToolSet } from '../tools/discover';
 import { pickToolSet, toolPath } from '../tools/pick';
 import { dumpArgv } from './argv';
 import { backupChecksum, sizeOnDisk } from './checksum';
+import { watchCopyProgress } from './copy-progress';
 import { classifyDumpFailure } from './failure';
 import { partialPath, sidecarPath } from './naming';
 import type { DumpOptions } from './options';
@@ -124,6 +125,8 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
       })
       .finally(() => (polling = false));
   }, req.pollMs ?? 500);
+  const onRows = (table: string, rows: number) => estimator.copied(table, rows);
+  const copies = watchCopyProgress({ params: req.params, password: req.password, everyMs: req.pollMs ?? 500, onRows });
   try {
     try {
       await runTool({
@@ -140,6 +143,7 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
       });
     } finally {
       clearInterval(poll);
+      await copies.stop();
       await env.dispose();
     }
   } catch (e) {

@@ -7,6 +7,8 @@ export interface TableSize {
   name: string;
   /** Heap + TOAST bytes (pg_table_size): what COPY reads. Indexes are rebuilt on restore, not dumped. */
   bytes: number;
+  /** Rows as of the last VACUUM/ANALYZE (pg_class.reltuples); absent when never counted. */
+  rows?: number;
 }
 
 export interface DumpWorkload {
@@ -20,7 +22,8 @@ export interface DumpWorkload {
  * Foreign tables and materialized views are left out too: pg_dump copies no rows from them by default.
  */
 const tablesSql = (size: string) => `
-select n.nspname as schema, c.relname as name, (${size})::bigint as bytes, pg_catalog.pg_table_is_visible(c.oid) as visible
+select n.nspname as schema, c.relname as name, (${size})::bigint as bytes, c.reltuples::float8 as rows,
+       pg_catalog.pg_table_is_visible(c.oid) as visible
   from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
  where c.relkind = 'r'
    and n.nspname <> 'information_schema' and n.nspname !~ '^pg_'
@@ -59,6 +62,7 @@ interface SizeRow {
   schema: string;
   name: string;
   bytes: string;
+  rows: number;
   visible: boolean;
 }
 
@@ -82,6 +86,11 @@ export async function queryDumpWorkload(c: Client, o: DumpOptions): Promise<Dump
   } finally {
     await c.query('reset lock_timeout');
   }
-  const tables = selectDumpedTables(rows, o).map((r) => ({ schema: r.schema, name: r.name, bytes: Number(r.bytes) }));
+  const tables = selectDumpedTables(rows, o).map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    bytes: Number(r.bytes),
+    ...(r.rows > 0 ? { rows: Number(r.rows) } : {}),
+  }));
   return { tables, largeObjectBytes };
 }

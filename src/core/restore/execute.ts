@@ -11,6 +11,7 @@ import type { PlannedRestore } from './planner';
 import { restoreReport, type RestoreReport } from './report';
 import { countRows, listUserTables } from './row-counts';
 import { restoreCommandLine, restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
+import { restoreProgressEstimator } from './progress';
 
 interface ExecuteCommon {
   target: ConnParams;
@@ -52,7 +53,8 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     await writeFile(listFile, x.plan.listFile);
     const args = planArgv(x.archive, x.plan, x.target, listFile);
     const { plan } = x;
-    const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: plan.total };
+    const estimator = await restoreProgressEstimator(x.archive, plan);
+    const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: plan.total, estimator };
     const summary = await runRestore({ ...run, onProgress: x.onProgress, log: x.log });
     const where = plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
     const rowCounts = plan.options.schemaOnly

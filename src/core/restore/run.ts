@@ -3,12 +3,15 @@ import { renderCommandLine, runTool } from '../process/run-tool';
 import type { Queryable } from './existing';
 import type { RestorePlan } from './plan';
 import { countRows } from './row-counts';
+import type { RestoreProgressEstimator } from './progress';
 
 export interface RestoreProgress {
   done: number;
   total: number;
   /** "creating TABLE "shop.products"" as pg_restore -v says it. */
   current: string;
+  /** 0..99 weighted by what each item costs (when the run has an estimator), else done / total. */
+  percent?: number;
 }
 
 export interface RestoreError {
@@ -38,13 +41,17 @@ export class RestoreLog {
   private lastEntry: number | null = null;
   private lastItemFailed = false;
   private collecting: RestoreError | undefined;
+  private current = '';
+  private shown = -1;
 
   constructor(
     private readonly total: number,
     private readonly onProgress?: (p: RestoreProgress) => void,
+    private readonly estimator?: RestoreProgressEstimator,
   ) {}
 
   line(line: string): void {
+    this.estimator?.line(line);
     const item = /^pg_restore: (creating .*|processing data for table .*|executing .*)$/.exec(line);
     if (item) {
       this.collecting = undefined;
@@ -52,7 +59,8 @@ export class RestoreLog {
       this.lastItemFailed = false;
       this.done++;
       this.restored.push(item[1]);
-      this.onProgress?.({ done: Math.min(this.done, this.total), total: this.total, current: item[1] });
+      this.current = item[1];
+      this.report();
       return;
     }
     const from = /^pg_restore: from TOC entry (\d+);/.exec(line);
@@ -80,6 +88,15 @@ export class RestoreLog {
     else if (this.collecting.statement !== undefined) this.collecting.statement += `\n${line}`;
     else this.collecting.message += `\n${line}`;
   }
+
+  /** The progress on each item, and on a timer when the percent moved while a long item runs. */
+  report(onlyIfMoved = false): void {
+    const done = Math.min(this.done, this.total);
+    const percent = this.estimator?.percent() ?? Math.floor((99 * done) / Math.max(1, this.total));
+    if (onlyIfMoved && percent === this.shown) return;
+    this.shown = percent;
+    this.onProgress?.({ done, total: this.total, current: this.current, percent });
+  }
 }
 
 export interface RunRestoreOptions {
@@ -90,6 +107,8 @@ export interface RunRestoreOptions {
   /** Items in the plan, for "done / total". */
   total: number;
   onProgress?: (p: RestoreProgress) => void;
+  /** Weights the percent by what each item costs (restoreProgressEstimator); without, items count alike. */
+  estimator?: RestoreProgressEstimator;
   log?: (commandLine: string) => void;
 }
 
@@ -98,14 +117,17 @@ export interface RunRestoreOptions {
  * summary with their statements instead of as an exception; a failure with nothing parsed, or a cancel, throws.
  */
 export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> {
-  const log = new RestoreLog(o.total, o.onProgress);
+  const log = new RestoreLog(o.total, o.onProgress, o.estimator);
   const started = Date.now();
+  const tick = o.estimator && o.onProgress ? setInterval(() => log.report(true), 1000) : undefined;
   try {
     await runTool({ file: o.pgRestore, args: o.args, env: o.env, signal: o.signal, onStderrLine: (l) => log.line(l), log: o.log });
     return { restored: log.restored, errors: log.errors, durationMs: Date.now() - started, exitCode: 0 };
   } catch (e) {
     if (e instanceof CancelledError || !(e instanceof PgBackupError) || e.kind !== 'tool-failed' || !log.errors.length) throw e;
     return { restored: log.restored, errors: log.errors, durationMs: Date.now() - started, exitCode: 1 };
+  } finally {
+    clearInterval(tick);
   }
 }
 
