@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { withClient } from '../../core/connection/client';
 import { describeParams, type ConnParams } from '../../core/connection/profile';
@@ -69,7 +69,7 @@ export const restoreCommand: CliCommand = {
   async run(args, io) {
     const p = parseArgs(args, ['select', 'jobs', 'role'], ['with-dependents', 'dry-run', 'yes', 'json', ...Object.keys(SWITCHES)]);
     if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
-    const archive = await readArchive(resolve(p.positional[0]));
+    const archive = await readCheckedArchive(resolve(p.positional[0]));
     const options = optionsFromArgs(p);
     const { params, password } = resolveConnArg(p.positional[1], io.env);
     const tools = pickRestoreTools(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env), archive);
