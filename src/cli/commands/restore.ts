@@ -14,6 +14,7 @@ import { pickRestoreTools } from '../../core/restore/tool-version';
 import { discoverTools } from '../../core/tools/discover';
 import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { resolveConnArg } from '../resolve-conn';
+import { wholeNumberFlag } from './number-flag';
 
 const SWITCHES = {
   clean: 'clean',
@@ -29,8 +30,8 @@ const SWITCHES = {
 function optionsFromArgs(p: ParsedArgs): RestoreOptions {
   const o: RestoreOptions = {};
   for (const [name, key] of Object.entries(SWITCHES)) if (has(p, name)) o[key] = true;
-  const jobs = flag(p, 'jobs');
-  if (jobs !== undefined) o.jobs = Number(jobs);
+  const jobs = wholeNumberFlag(p, 'jobs', 1);
+  if (jobs !== undefined) o.jobs = jobs;
   const role = flag(p, 'role');
   if (role) o.role = role;
   return o;
