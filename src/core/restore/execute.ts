@@ -7,7 +7,7 @@ import { withClient } from '../connection/client';
 import { toConninfo, type ConnParams } from '../connection/profile';
 import { restoreArgv, validateRestoreOptions } from './options';
 import type { PlannedRestore } from './planner';
-import { restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
+import { restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary, type RowCount } from './run';
 
 export interface ExecuteRestore {
   archive: ArchiveInfo;
@@ -21,7 +21,9 @@ export interface ExecuteRestore {
 }
 
 export interface ExecutedRestore extends RestoreSummary {
-  rowCounts: { table: string; rows: number | null }[];
+  rowCounts: RowCount[];
+  /** Why no row could be counted (the database could not be reached after the restore). */
+  countError?: string;
 }
 
 /** The exact pg_restore argv for a plan (the list file path is the one given). */
@@ -44,8 +46,11 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     const args = planArgv(x.archive, x.plan, x.target, listFile);
     const summary = await runRestore({ pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: x.plan.total, onProgress: x.onProgress, log: x.log });
     const where = x.plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
-    const rowCounts = x.plan.options.schemaOnly ? [] : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, x.plan)).catch(() => []);
-    return { ...summary, rowCounts };
+    if (x.plan.options.schemaOnly) return { ...summary, rowCounts: [] };
+    return await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, x.plan)).then(
+      (rowCounts) => ({ ...summary, rowCounts }),
+      (e: Error) => ({ ...summary, rowCounts: [], countError: e.message }),
+    );
   } finally {
     await env.dispose();
     await rm(dir, { recursive: true, force: true });
