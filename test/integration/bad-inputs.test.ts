@@ -4,42 +4,22 @@
  * input) and no stack trace. The dumps are real pg_dump 15 output (test/fixtures/archive), cut with a knife.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../../src/core/process/run-tool';
 import { PG15_BIN } from '../support/cluster';
+import { buildCli, ROOT, runCli, type CliRun } from './run-cli';
 
-const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'archive');
 const CUSTOM = readFileSync(join(FIXTURES, 'pg15-custom-gzip.dump'));
 const TAR = readFileSync(join(FIXTURES, 'pg15-tar.tar'));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
-      cwd,
-      env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string) => runCli(args, cwd);
 
 /** One line of reason for `command`, the exit code, no stack trace; the reason must match `reason`. */
-function assertRefused(r: Run, command: string, reason: RegExp, code = 2): void {
+function assertRefused(r: CliRun, command: string, reason: RegExp, code = 2): void {
   const what = `stdout: ${r.stdout}\nstderr: ${r.stderr}`;
   assert.equal(r.code, code, what);
   const first = r.stderr.split('\n')[0];
@@ -61,8 +41,7 @@ describe('bad inputs, end to end through the CLI', function () {
 
   before(function () {
     dir = mkdtempSync(join(tmpdir(), 'pgb-bad-inputs-'));
-    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(built.status, 0, built.stderr);
+    buildCli();
   });
   after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * temporary or empty file behind, and keep what was there before. Needs root (mount); skipped with the reason.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,23 +12,9 @@ import { writeFileAtomic } from '../../src/core/atomic-write';
 import { stageSidecar, type DumpSidecar } from '../../src/core/dump/sidecar';
 import { PgBackupError } from '../../src/core/errors';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { buildCli, runCli } from './run-cli';
 
-const ROOT = join(__dirname, '..', '..');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
-      env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 /** Fills the file system holding `dir` up to its last page. */
 function fill(dir: string): void {
@@ -82,8 +68,7 @@ describe('small writes on a full disk', function () {
     mkdirSync(join(full, '.pgbackup'));
     writeFileSync(join(full, '.pgbackup', 'drills.jsonl'), '{"old":true}\n');
     fill(full);
-    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(built.status, 0, built.stderr);
+    buildCli();
     cluster = await startCluster();
     await cluster.psql('create database shop; ');
     await cluster.psql('create table orders (id int primary key, note text); insert into orders select g, md5(g::text) from generate_series(1, 500) g', 'shop');
