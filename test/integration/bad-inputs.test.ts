@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../../src/core/process/run-tool';
-import { PG15_BIN } from '../support/cluster';
+import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { buildCli, ROOT, runCli, type CliRun } from './run-cli';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'archive');
@@ -189,5 +189,40 @@ describe('bad inputs, end to end through the CLI', function () {
     const quiet = await runTool({ file: 'sleep', args: ['3'], stallMs: 1000 });
     assert.ok(quiet.durationMs >= 2900);
     assert.ok(statSync(cut).size === 9700);
+  });
+});
+
+describe('a restore whose rows cannot be counted', function () {
+  this.timeout(240_000);
+  let cluster: Cluster;
+  let dir: string;
+
+  before(async () => {
+    buildCli();
+    dir = mkdtempSync(join(tmpdir(), 'pgb-uncounted-'));
+    cluster = await startCluster();
+    // loader may SET ROLE owner (pg_restore --role does) but does not inherit its rights: the tables it restores
+    // belong to owner, and loader's own count(*) of them is refused.
+    await cluster.psql('create role shop_reader; create role owner; create role loader login noinherit; grant owner to loader');
+    await cluster.psql('create database target owner owner');
+  });
+  after(async () => {
+    await destroyCluster(cluster);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says why it could not count and exits 3, instead of "? rows" and 0', async () => {
+    const dump = join(dir, 'shop.dump');
+    writeFileSync(dump, CUSTOM);
+    const target = `postgresql://loader@127.0.0.1:${cluster.port}/target`;
+    const r = await cli(['restore', dump, target, '--no-owner', '--role', 'owner'], dir);
+    assert.match(r.stdout, /^Restored \d+ of \d+ items/m, r.stderr);
+    assert.match(r.stdout, /shop\.orders: not counted \(permission denied for schema shop\)/);
+    assert.doesNotMatch(r.stdout, /\? rows/);
+    // The plan and the progress come first on stderr; the failure is the one `pg-backup restore:` line.
+    assert.equal(r.code, 3);
+    const failure = r.stderr.split('\n').filter((l) => l.startsWith('pg-backup restore: '));
+    assert.deepEqual(failure, ['pg-backup restore: Restored, but the rows of shop.order_items, shop.orders, shop.products could not be counted: permission denied for schema shop']);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
   });
 });
