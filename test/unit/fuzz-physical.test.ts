@@ -36,7 +36,7 @@ const LISTING = [
 ].join('\n');
 
 describe('fuzzing the base backup and WAL archive readers', function () {
-  this.timeout(60_000);
+  this.timeout(120_000); // each reader takes a few seconds; the margin is for a machine shared with other work
 
   it('the intact files are read', () => {
     const label = parseBackupLabel(fixture('backup_label').toString('utf8'));
