@@ -6,6 +6,7 @@ import { PgBackupError } from '../../core/errors';
 import { formatBytes, formatDuration } from '../../core/format';
 import { EXIT, flag, flags, has, parseArgs, type CliCommand, type ParsedArgs } from '../command';
 import { resolveConnArg } from '../resolve-conn';
+import { wholeNumberFlag } from './number-flag';
 
 const LISTS = { schema: 'schemas', 'exclude-schema': 'excludeSchemas', table: 'tables', 'exclude-table': 'excludeTables', 'exclude-table-data': 'excludeTableData' } as const;
 const SWITCHES = { 'schema-only': 'schemaOnly', 'data-only': 'dataOnly', 'no-owner': 'noOwner', 'no-privileges': 'noPrivileges' } as const;
@@ -17,12 +18,6 @@ function parseFormat(text: string): DumpFormat {
   return text as DumpFormat;
 }
 
-function parseJobs(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new PgBackupError(`--jobs needs a whole number of at least 1, not "${text}".`, 'usage');
-  return n;
-}
-
 /** A preset gives the starting point; flags given on the command line add to it or override it. */
 export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   const preset = flag(p, 'preset');
@@ -30,8 +25,8 @@ export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   if (!preset && !format) throw new PgBackupError('Say which format to write: --format plain|custom|directory|tar, or choose a --preset.', 'usage');
   const o: DumpOptions = preset ? applyPreset(findPreset(preset), { chosenTables: flags(p, 'exclude-table-data') }) : { format: parseFormat(format!) };
   if (format) o.format = parseFormat(format);
-  const jobs = flag(p, 'jobs');
-  if (jobs) o.jobs = parseJobs(jobs);
+  const jobs = wholeNumberFlag(p, 'jobs', 1);
+  if (jobs !== undefined) o.jobs = jobs;
   const compress = flag(p, 'compress');
   if (compress) o.compression = parseCompressionSpec(compress);
   for (const [name, key] of Object.entries(LISTS)) {

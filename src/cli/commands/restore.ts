@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { withClient } from '../../core/connection/client';
 import { describeParams, toConninfo, type ConnParams } from '../../core/connection/profile';
@@ -16,6 +16,7 @@ import { pickRestoreTools } from '../../core/restore/tool-version';
 import { discoverTools, type ToolSet } from '../../core/tools/discover';
 import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { resolveConnArg } from '../resolve-conn';
+import { wholeNumberFlag } from './number-flag';
 
 const SWITCHES = {
   clean: 'clean',
@@ -31,8 +32,8 @@ const SWITCHES = {
 function optionsFromArgs(p: ParsedArgs): RestoreOptions {
   const o: RestoreOptions = {};
   for (const [name, key] of Object.entries(SWITCHES)) if (has(p, name)) o[key] = true;
-  const jobs = flag(p, 'jobs');
-  if (jobs !== undefined) o.jobs = Number(jobs);
+  const jobs = wholeNumberFlag(p, 'jobs', 1);
+  if (jobs !== undefined) o.jobs = jobs;
   const role = flag(p, 'role');
   if (role) o.role = role;
   return o;
@@ -120,7 +121,7 @@ export const restoreCommand: CliCommand = {
     if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
     const file = resolve(p.positional[0]);
     if ((await detectArchiveFormat(file)) === 'plain') return restorePlain(file, p, io);
-    const archive = await readArchive(file);
+    const archive = await readCheckedArchive(file);
     const options = optionsFromArgs(p);
     const { params, password } = resolveConnArg(p.positional[1], io.env);
     const tools = pickRestoreTools(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env), archive);
@@ -158,6 +159,17 @@ export const restoreCommand: CliCommand = {
       onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.percent}% · ${pr.current}`),
     });
     printSummary(io, json, plan, summary);
-    return summary.errors.length ? EXIT.failed : EXIT.ok;
+    if (summary.errors.length) return EXIT.failed;
+    // A restore whose rows cannot be counted is not shown as a success: the count is how the user checks it.
+    const uncounted = summary.rowCounts.filter((r) => r.rows === null);
+    if (summary.countError) {
+      throw new PgBackupError(`Restored, but the rows could not be counted: ${summary.countError}`, 'database');
+    }
+    if (uncounted.length) {
+      const names = uncounted.map((r) => r.table).join(', ');
+      const why = uncounted[0].error;
+      throw new PgBackupError(`Restored, but the rows of ${names} could not be counted: ${why}`, 'database');
+    }
+    return EXIT.ok;
   },
 };

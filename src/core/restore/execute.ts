@@ -10,7 +10,7 @@ import { plainSqlArgv, runPlainSql } from './plain';
 import type { PlannedRestore } from './planner';
 import { restoreReport, type RestoreReport } from './report';
 import { countRows, listUserTables } from './row-counts';
-import { restoreCommandLine, restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
+import { restoreCommandLine, restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary, type RowCount } from './run';
 import { restoreProgressEstimator } from './progress';
 
 interface ExecuteCommon {
@@ -28,7 +28,9 @@ export interface ExecuteRestore extends ExecuteCommon {
 }
 
 export interface ExecutedRestore extends RestoreSummary {
-  rowCounts: { table: string; rows: number | null }[];
+  rowCounts: RowCount[];
+  /** Why no row could be counted (the database could not be reached after the restore). */
+  countError?: string;
   /** The command line that ran (the list file as a temp path; no password in it). */
   commandLine: string;
   report: RestoreReport;
@@ -57,12 +59,15 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: plan.total, estimator };
     const summary = await runRestore({ ...run, onProgress: x.onProgress, log: x.log });
     const where = plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
-    const rowCounts = plan.options.schemaOnly
-      ? []
-      : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, plan)).catch(() => []);
+    const counted = plan.options.schemaOnly
+      ? { rowCounts: [] }
+      : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, plan)).then(
+          (rowCounts) => ({ rowCounts }),
+          (e: Error) => ({ rowCounts: [], countError: e.message }),
+        );
     const { total, items } = plan;
-    const report = restoreReport({ database: where.database ?? '', summary, rowCounts, total, items });
-    return { ...summary, rowCounts, commandLine: restoreCommandLine(x.pgRestore, args), report };
+    const report = restoreReport({ database: where.database ?? '', summary, rowCounts: counted.rowCounts, total, items });
+    return { ...summary, ...counted, commandLine: restoreCommandLine(x.pgRestore, args), report };
   } finally {
     await env.dispose();
     await rm(dir, { recursive: true, force: true });

@@ -31,7 +31,7 @@ export interface RestoreReport {
 export interface ReportInput {
   database: string;
   summary: RestoreSummary;
-  rowCounts: readonly { table: string; rows: number | null }[];
+  rowCounts: readonly { table: string; rows: number | null; error?: string }[];
   /** Items to run (a plain dump: the statements expected). */
   total: number;
   /** The plan's items (none for a plain dump, which runs whole). */
@@ -48,7 +48,7 @@ export function restoreReport(x: ReportInput): RestoreReport {
   const items = x.items ?? [];
   const skippedItems = items.filter((i) => i.action === 'skip');
   const skipped = skippedItems.map((i) => ({ label: describeEntry(i.entry), reason: i.note ?? 'skipped' }));
-  const rows: TableRowsReport[] = x.rowCounts.map((r) => (r.rows === null ? { ...r, note: 'not readable' } : { ...r }));
+  const rows: TableRowsReport[] = x.rowCounts.map((r) => (r.rows === null ? { ...r, note: `not counted (${r.error ?? 'not readable'})` } : { ...r }));
   for (const i of skippedItems) {
     if (i.entry.desc !== 'TABLE DATA' || !i.entry.namespace) continue;
     const table = `${i.entry.namespace}.${i.entry.tag}`;

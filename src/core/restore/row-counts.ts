@@ -7,6 +7,8 @@ export interface TableRows {
   name: string;
   /** Exact count(*); null when the table could not be read (it may have failed to restore: the errors say why). */
   rows: number | null;
+  /** Why it could not be counted. */
+  error?: string;
 }
 
 /** User tables (relkind r: partitions count, their parents not) in schema and name order, at most `limit`. */
@@ -33,11 +35,13 @@ export async function countRows(
   const cancelled = () => new CancelledError(cancel.what ?? 'Counting rows');
   for (const t of tables) {
     if (cancel.signal?.aborted) throw cancelled();
-    const rows = await client
+    const counted = await client
       .query<{ n: string }>(`select count(*) as n from ${qualifiedIdent(t.schema, t.name)}`)
-      .then((r) => Number(r.rows[0].n))
-      .catch(() => (cancel.signal?.aborted ? Promise.reject(cancelled()) : null));
-    out.push({ schema: t.schema, name: t.name, rows });
+      .then(
+        (r) => ({ rows: Number(r.rows[0].n) }),
+        (e: Error) => (cancel.signal?.aborted ? Promise.reject(cancelled()) : { rows: null, error: e.message }),
+      );
+    out.push({ schema: t.schema, name: t.name, ...counted });
   }
   return out;
 }

@@ -110,6 +110,8 @@ export interface RunRestoreOptions {
   /** Weights the percent by what each item costs (restoreProgressEstimator); without, items count alike. */
   estimator?: RestoreProgressEstimator;
   log?: (commandLine: string) => void;
+  /** Stop a pg_restore that spins without progress this long (runTool's stallMs). */
+  stallMs?: number;
 }
 
 /**
@@ -121,7 +123,9 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
   const started = Date.now();
   const tick = o.estimator && o.onProgress ? setInterval(() => log.report(true), 1000) : undefined;
   try {
-    await runTool({ file: o.pgRestore, args: o.args, env: o.env, signal: o.signal, onStderrLine: (l) => log.line(l), log: o.log });
+    const onStderrLine = (l: string) => log.line(l);
+    const { pgRestore: file, args, env, signal, log: commandLog, stallMs } = o;
+    await runTool({ file, args, env, signal, onStderrLine, log: commandLog, stallMs });
     return { restored: log.restored, errors: log.errors, durationMs: Date.now() - started, exitCode: 0 };
   } catch (e) {
     if (e instanceof CancelledError || !(e instanceof PgBackupError) || e.kind !== 'tool-failed' || !log.errors.length) throw e;
@@ -134,9 +138,16 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
 /** The command line to show before running (passwords never appear in it: they go through the environment). */
 export const restoreCommandLine = (pgRestore: string, args: readonly string[]): string => renderCommandLine(pgRestore, args);
 
+/** A restored table's row count; null with the reason when it could not be counted. */
+export interface RowCount {
+  table: string;
+  rows: number | null;
+  error?: string;
+}
+
 /** Row counts of the tables whose data the plan loaded, counted in the target after the restore. */
-export async function restoredRowCounts(client: Queryable, plan: RestorePlan): Promise<{ table: string; rows: number | null }[]> {
+export async function restoredRowCounts(client: Queryable, plan: RestorePlan): Promise<RowCount[]> {
   const loaded = plan.items.filter((i) => i.action !== 'skip' && i.entry.desc === 'TABLE DATA' && i.entry.namespace);
   const counted = await countRows(client, loaded.map((i) => ({ schema: i.entry.namespace!, name: i.entry.tag })));
-  return counted.map((t) => ({ table: `${t.schema}.${t.name}`, rows: t.rows }));
+  return counted.map((t) => ({ table: `${t.schema}.${t.name}`, rows: t.rows, ...(t.error ? { error: t.error } : {}) }));
 }

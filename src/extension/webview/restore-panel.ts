@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { panelHtml, panelOptions } from './panel-html';
 import { isRestorable } from '../../core/archive/list-file';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { CancelledError, errorMessage, PgBackupError } from '../../core/errors';
 import { validateRestoreOptions } from '../../core/restore/options';
@@ -90,7 +90,7 @@ export class RestorePanel {
   private readToc(): Promise<Omit<Loaded, 'toolSet'>> {
     if (!this.archive) {
       const started = performance.now();
-      this.archive = readArchive(this.path).then((info) => {
+      this.archive = readCheckedArchive(this.path).then((info) => {
         // "Read" as the log says it includes making the entries objects: the picker needs them all.
         const entries = info.toc.entries();
         const ms = (performance.now() - started).toFixed(0);
