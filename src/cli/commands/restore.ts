@@ -8,7 +8,7 @@ import { formatDuration } from '../../core/format';
 import { executeRestore, planArgv } from '../../core/restore/execute';
 import type { RestoreOptions } from '../../core/restore/options';
 import { planRestore, type PlannedRestore } from '../../core/restore/planner';
-import { restoreCommandLine } from '../../core/restore/run';
+import { restoreCommandLine, type RestoreError } from '../../core/restore/run';
 import { describeEntry } from '../../core/restore/toc-index';
 import { pickRestoreTools } from '../../core/restore/tool-version';
 import { discoverTools } from '../../core/tools/discover';
@@ -57,8 +57,19 @@ function printSummary(io: CliIo, json: boolean, plan: PlannedRestore, s: Awaited
   }
   io.out(`Restored ${s.restored.length} of ${plan.total} items in ${formatDuration(s.durationMs)}${s.errors.length ? ` with ${s.errors.length} error(s)` : ''}.`);
   for (const r of s.rowCounts) io.out(`  ${r.table}: ${r.rows ?? '?'} rows`);
-  for (const e of s.errors) io.err(`error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`);
 }
+
+const describeError = (e: RestoreError) => `error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`;
+
+/** pg_restore's errors as the command's one error (main prints it with the prefix), every one in the detail. */
+function restoreErrors(errors: RestoreError[]): PgBackupError {
+  const first = errors[0];
+  const where = first.dumpId ? ` (TOC entry ${first.dumpId})` : '';
+  return new PgBackupError(`pg_restore reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`, 'tool-failed', errors.map(describeError).join('\n'));
+}
+
+/** The plan is worth reading when it is not simply "everything": something is skipped, recreated, left out or noted. */
+const planIsNews = (plan: PlannedRestore) => plan.items.some((i) => i.action !== 'restore') || plan.omitted.length > 0 || plan.notes.length > 0;
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
@@ -91,7 +102,8 @@ export const restoreCommand: CliCommand = {
         'usage',
       );
     }
-    if (!json) io.err(describePlan(plan).join('\n'));
+    // Shown once pg_restore is under way (not before a failure to start), and only when it says something.
+    let planShown = json || !planIsNews(plan);
     const summary = await executeRestore({
       archive,
       plan,
@@ -99,9 +111,15 @@ export const restoreCommand: CliCommand = {
       password,
       pgRestore,
       signal: io.signal,
-      onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`),
+      onCleanup: io.cleanup,
+      onProgress: (pr) => {
+        if (!planShown) io.err(describePlan(plan).join('\n'));
+        planShown = true;
+        io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`);
+      },
     });
     printSummary(io, json, plan, summary);
-    return summary.errors.length ? EXIT.failed : EXIT.ok;
+    if (summary.errors.length) throw restoreErrors(summary.errors);
+    return EXIT.ok;
   },
 };

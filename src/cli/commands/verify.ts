@@ -53,6 +53,7 @@ export const verifyCommand: CliCommand = {
       server,
       toolSets: await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
       signal: io.signal,
+      onCleanup: io.cleanup,
       onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
       ...(flag(p, 'jobs') !== undefined ? { jobs: Number(flag(p, 'jobs')) } : {}),
     });
