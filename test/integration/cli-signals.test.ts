@@ -53,7 +53,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
     env = { ...process.env, PGPASSWORD: PASSWORD, TMPDIR: tmp, PGBACKUP_TOOL_FOLDERS: PG15_BIN };
     await cluster.psql('create database bigsrc');
     // Enough rows that pg_dump, pg_restore and the checksum take a moment here: the signals land mid-work.
-    await cluster.psql(`create table t as select g as id, md5(g::text) as a, md5((g * 7)::text) as b from generate_series(1, 300000) g`, 'bigsrc');
+    await cluster.psql(`create table t as select g as id, md5(g::text) as a, md5((g * 7)::text) as b from generate_series(1, 200000) g`, 'bigsrc');
     await createShop(cluster, 'shop');
     bigDump = join(work, 'bigsrc.dump');
     const params = { host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'bigsrc' };
@@ -187,6 +187,14 @@ describe('CLI signals and exclusive output (real processes)', function () {
       assert.equal(last, 'pg-backup restore: cancelled; dropped the half-restored database bigsrc');
     });
 
+    it("restore's errors come as one prefixed line, after the summary, with no plan printed before them", async () => {
+      const r = await cli(['restore', bigDump, url('shop'), '--data-only']).done;
+      assert.equal(r.code, 3, r.stderr.join('\n'));
+      const first = r.stderr.find((l) => !l.startsWith('Restoring '));
+      assert.match(first!, /^pg-backup restore: pg_restore reported 1 error\(s\); the first \(TOC entry \d+\): .*relation "public\.t" does not exist/);
+      assert.match(r.stdout, /^Restored 0 of \d+ items/m);
+    });
+
     it('verify on a throwaway cluster cancelled mid restore: the server is stopped and its folder removed', async () => {
       const run = cli(['verify', bigDump, '--no-log']);
       await run.line(/Drill \d+%: Restoring/);
@@ -229,5 +237,20 @@ describe('CLI signals and exclusive output (real processes)', function () {
     const last = await cancel(run);
     assert.match(last, /^pg-backup basebackup: cancelled; removed \S+\.\d+-base\.partial-[0-9a-f]{8}$/);
     assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
+  });
+
+  it('basebackup when the server stops mid copy: the cause is the first line, then the cleanup', async () => {
+    const out = fresh('base');
+    const run = cli(['basebackup', url('postgres'), '--out', out]);
+    await run.line(/Base backup \d+%/);
+    await cluster.stop();
+    const r = await run.done;
+    await cluster.start();
+    assert.equal(r.code, 3, r.stderr.join('\n'));
+    const lines = r.stderr.filter((l) => !l.startsWith('Base backup '));
+    assert.match(lines[0], /^pg-backup basebackup: The connection to the server was lost during the base backup: .*server closed the connection/);
+    assert.match(lines[1], /^Check that the server is up/);
+    assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
+    assert.deepEqual(processesMentioning(work), []);
   });
 });
