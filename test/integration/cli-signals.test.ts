@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseConnectionString } from '../../src/core/connection/profile';
+import { runRestoreDrill } from '../../src/core/drill/restore-drill';
 import { dumpDatabase, verifyChecksum } from '../../src/core/dump';
+import type { PgBackupError } from '../../src/core/errors';
+import { discoverTools } from '../../src/core/tools/discover';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { processesMentioning, runCli, type CliRun } from './cli-process';
 import { createShop } from './dump-fixture';
@@ -227,6 +231,29 @@ describe('CLI signals and exclusive output (real processes)', function () {
         assert.match(r.stdout, /Restore drill FAILED[\s\S]*pg_restore/);
       }
       assert.doesNotMatch(text, /Cannot connect/);
+    });
+
+    it('a drill whose server stays down past the retry names the scratch database it left, and how to drop it', async () => {
+      const facts: string[] = [];
+      let stopped: Promise<void> | undefined;
+      const drill = runRestoreDrill({
+        path: bigDump,
+        server: { params: parseConnectionString(url('postgres')).params, password: PASSWORD },
+        toolSets: await discoverTools([PG15_BIN]),
+        onCleanup: (f) => facts.push(f),
+        dropRetry: { attempts: 2, delayMs: 200 },
+        onProgress: (step) => {
+          if (!stopped && step.startsWith('Restoring')) stopped = cluster.stop();
+        },
+      });
+      await assert.rejects(drill, (e: PgBackupError) => e.kind === 'unreachable' && /went away during the drill/.test(e.message));
+      await stopped;
+      await cluster.start();
+      assert.equal(facts.length, 1, facts.join('\n'));
+      const left = /^left the scratch database (pgbackup_drill_bigsrc_\d{14}) on postgres@127\.0\.0\.1:\d+\/postgres \(.+\): drop it with DROP DATABASE "\1";$/.exec(facts[0]);
+      assert.ok(left, facts[0]);
+      assert.equal(await cluster.psql(`select count(*) from pg_database where datname = '${left[1]}'`), '1', 'it is there, as said');
+      await cluster.psql(`drop database "${left[1]}"`);
     });
   });
 
