@@ -113,20 +113,26 @@ describe('CLI signals and exclusive output (real processes)', function () {
     });
 
     it('a second SIGINT exits at once, and the pgpass file, the lock and the partial still go', async () => {
-      const out = fresh('x.dump');
-      const run = cli(['dump', url('big'), '--format', 'custom', '--out', out]);
-      await run.line(/public\.t/);
-      run.child.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 30));
-      run.child.kill('SIGINT');
-      const killed = Date.now();
-      const r = await run.done;
-      assert.equal(r.code, 130);
-      assert.equal(r.stderr.at(-1), 'pg-backup: interrupted again: stopped at once, without the cleanup');
-      assert.ok(Date.now() - killed < 3000, `ended ${Date.now() - killed} ms after the second SIGINT`);
-      const pgpass = readdirSync(tmp).filter((f) => f.startsWith('pg-backup-pass-'));
-      assert.deepEqual(pgpass, [], 'no pgpass file outlives the process');
-      assert.deepEqual(named(`${n}-x.dump`), [], 'nor the lock, nor the partial');
+      // The cleanup after the first SIGINT is quick: try shorter gaps until the second lands before it ends.
+      let atOnce = 0;
+      for (const gapMs of [1, 5, 15, 30]) {
+        const out = fresh('x.dump');
+        const run = cli(['dump', url('big'), '--format', 'custom', '--out', out]);
+        await run.line(/public\.t/);
+        run.child.kill('SIGINT');
+        await new Promise((r) => setTimeout(r, gapMs));
+        run.child.kill('SIGINT');
+        const killed = Date.now();
+        const r = await run.done;
+        assert.equal(r.code, 130);
+        assert.ok(Date.now() - killed < 3000, `ended ${Date.now() - killed} ms after the second SIGINT`);
+        const pgpass = readdirSync(tmp).filter((f) => f.startsWith('pg-backup-pass-'));
+        assert.deepEqual(pgpass, [], 'no pgpass file outlives the process');
+        assert.deepEqual(named(`${n}-x.dump`), [], 'nor the lock, nor the partial');
+        if (r.stderr.at(-1) === 'pg-backup: interrupted again: stopped at once, without the cleanup') atOnce++;
+        else assert.match(r.stderr.at(-1)!, /^pg-backup dump: cancelled/);
+      }
+      assert.ok(atOnce > 0, 'at least one second SIGINT came before the cleanup ended');
     });
 
     it('two dumps to the same --out: one takes it, the other fails at once and removes nothing of it', async () => {
