@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from '../../src/core/connection/client';
 import { parseConnectionString } from '../../src/core/connection/profile';
 import { runRestoreDrill } from '../../src/core/drill/restore-drill';
 import { dumpDatabase, verifyChecksum } from '../../src/core/dump';
@@ -294,17 +295,19 @@ describe('CLI signals and exclusive output (real processes)', function () {
     assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
   });
 
-  it('basebackup when the server stops mid copy: the cause is the first line, then the cleanup', async () => {
+  it('basebackup when the server ends its connections mid copy: the cause first, not the cleanup', async () => {
     const out = fresh('base');
+    const admin = await connect({ ...shop(), database: 'postgres' }, { password: PASSWORD });
     const run = cli(['basebackup', url('postgres'), '--out', out]);
     await run.line(/Base backup \d+%/);
-    await cluster.stop();
+    // What a server going down does to its WAL senders, at once (a pg_ctl stop can come after a small copy ends).
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'walsender'`);
+    await admin.end();
     const r = await run.done;
-    await cluster.start();
     assert.equal(r.code, 3, r.stderr.join('\n'));
     const lines = r.stderr.filter((l) => !l.startsWith('Base backup '));
     assert.match(lines[0], /^pg-backup basebackup: The connection to the server was lost during the base backup: /);
-    assert.match(lines[0], /server closed the connection/);
+    assert.doesNotMatch(lines[0], /removing|background process/);
     assert.match(lines[1], /^Check that the server is up/);
     assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
     assert.deepEqual(processesMentioning(work), []);
