@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { resolveParams } from '../../core/connection/resolve';
 import { applyPreset, defaultBackupPath, dumpDatabase, findPreset, parseCompressionSpec, DUMP_FORMATS, type DumpFormat, type DumpOptions, type DumpProgress } from '../../core/dump';
+import { sidecarPath } from '../../core/dump/naming';
 import { PgBackupError } from '../../core/errors';
 import { formatBytes, formatDuration } from '../../core/format';
 import { EXIT, flag, flags, has, parseArgs, type CliCommand, type ParsedArgs } from '../command';
@@ -37,11 +38,25 @@ export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   return o;
 }
 
-/** `--out` may name the backup itself or an existing folder to put a default-named backup in. */
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+/**
+ * `--out` may name the backup itself or an existing folder to put a default-named backup in, but never an
+ * earlier directory-format backup (its toc.dat or its sidecar tells): nothing is ever written into one.
+ */
 async function outputPath(out: string | undefined, database: string, o: DumpOptions): Promise<string> {
   const isFolder = out !== undefined && (await stat(out).then((s) => s.isDirectory(), () => false));
   if (out !== undefined && !isFolder) return resolve(out);
-  return defaultBackupPath(resolve(out ?? '.'), database, o.format, new Date(), o.compression);
+  const folder = resolve(out ?? '.');
+  if (isFolder && ((await exists(join(folder, 'toc.dat'))) || (await exists(sidecarPath(folder))))) {
+    throw new PgBackupError(
+      `${folder} is an existing directory-format backup: a dump never writes into one.`,
+      'usage',
+      undefined,
+      'Give a new name, or the folder that holds the backups.',
+    );
+  }
+  return defaultBackupPath(folder, database, o.format, new Date(), o.compression);
 }
 
 function progressLine(database: string, p: DumpProgress): string {
@@ -63,7 +78,9 @@ export const dumpCommand: CliCommand = {
     const { params, password } = resolveConnArg(p.positional[0], io.env);
     const database = resolveParams(params, io.env).database;
     const out = await outputPath(flag(p, 'out'), database, options);
-    const result = await dumpDatabase({ params, password, options, out, signal: io.signal, onProgress: (pr) => io.progress(progressLine(database, pr)) });
+    const onProgress = (pr: DumpProgress) => io.progress(progressLine(database, pr));
+    const { signal, cleanup: onCleanup } = io;
+    const result = await dumpDatabase({ params, password, options, out, signal, onCleanup, onProgress });
     const s = result.sidecar;
     if (has(p, 'json')) io.out(JSON.stringify({ path: result.path, sidecarPath: result.sidecarPath, ...s }, null, 2));
     else io.out(`Wrote ${result.path} (${s.format}, ${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}; facts and sha256 in ${result.sidecarPath}`);

@@ -10,7 +10,7 @@ import type { RestoreOptions } from '../../core/restore/options';
 import { plainSqlArgv } from '../../core/restore/plain';
 import { planRestore, type PlannedRestore } from '../../core/restore/planner';
 import { destructivePreflight, preflightLines } from '../../core/restore/preflight';
-import { restoreCommandLine } from '../../core/restore/run';
+import { restoreCommandLine, type RestoreError } from '../../core/restore/run';
 import { describeEntry } from '../../core/restore/toc-index';
 import { pickRestoreTools } from '../../core/restore/tool-version';
 import { discoverTools, type ToolSet } from '../../core/tools/discover';
@@ -66,7 +66,6 @@ function printSummary(io: CliIo, json: boolean, plan: PlannedRestore | undefined
   (r.verdict === 'ok' ? io.out : io.err)(`${r.verdict === 'warning' ? 'Warning: ' : ''}${r.headline}`);
   for (const k of r.skipped) io.out(`  skipped ${k.label}: ${k.reason}`);
   for (const t of r.rows) io.out(`  ${t.table}: ${t.rows === null ? (t.note ?? '?') : `${t.rows} rows`}`);
-  for (const e of s.errors) io.err(`error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`);
 }
 
 /** Options that only pg_restore has: a plain dump runs whole through psql. */
@@ -105,8 +104,25 @@ async function restorePlain(file: string, p: ParsedArgs, io: CliIo): Promise<num
     onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`),
   });
   printSummary(io, has(p, 'json'), undefined, summary);
-  return summary.errors.length ? EXIT.failed : EXIT.ok;
+  if (summary.errors.length) throw restoreErrors(summary.errors);
+  return EXIT.ok;
 }
+
+const describeError = (e: RestoreError) =>
+  `error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}` +
+  (e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : '');
+
+/** pg_restore's errors as the command's one error (main prints it with the prefix), every one in the detail. */
+function restoreErrors(errors: RestoreError[]): PgBackupError {
+  const first = errors[0];
+  const where = first.dumpId ? ` (TOC entry ${first.dumpId})` : '';
+  const line = `pg_restore reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`;
+  return new PgBackupError(line, 'tool-failed', errors.map(describeError).join('\n'));
+}
+
+/** The plan is worth reading when it is not simply "everything": something is skipped, recreated, left out or noted. */
+const planIsNews = (plan: PlannedRestore) =>
+  plan.items.some((i) => i.action !== 'restore') || plan.omitted.length > 0 || plan.notes.length > 0;
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
@@ -148,7 +164,8 @@ export const restoreCommand: CliCommand = {
         pre ? preflightLines(pre).join('\n') : undefined,
       );
     }
-    if (!json) io.err(describePlan(plan).join('\n'));
+    // Shown once pg_restore is under way (not before a failure to start), and only when it says something.
+    let planShown = json || !planIsNews(plan);
     const summary = await executeRestore({
       archive,
       plan,
@@ -156,10 +173,15 @@ export const restoreCommand: CliCommand = {
       password,
       pgRestore,
       signal: io.signal,
-      onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.percent}% · ${pr.current}`),
+      onCleanup: io.cleanup,
+      onProgress: (pr) => {
+        if (!planShown) io.err(describePlan(plan).join('\n'));
+        planShown = true;
+        io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.percent}% · ${pr.current}`);
+      },
     });
     printSummary(io, json, plan, summary);
-    if (summary.errors.length) return EXIT.failed;
+    if (summary.errors.length) throw restoreErrors(summary.errors);
     // A restore whose rows cannot be counted is not shown as a success: the count is how the user checks it.
     const uncounted = summary.rowCounts.filter((r) => r.rows === null);
     if (summary.countError) {

@@ -27,9 +27,6 @@ export const scheduleCommand: CliCommand = {
     if (!out) throw new PgBackupError('--out DIR is needed: the folder for the backups and the generated files.', 'usage');
     const options = optionsFromArgs(has(p, 'format') || has(p, 'preset') ? p : { ...p, flags: new Map([...p.flags, ['format', ['custom']]]) });
     const { params, password } = resolveConnArg(p.positional[0], io.env);
-    if (password && password !== io.env.PGPASSWORD) {
-      throw new PgBackupError('The connection string holds a password: a scheduled job must not carry one.', 'usage', undefined, 'Put the password in ~/.pgpass (or a file named by PGPASSFILE) of the user the job runs as, and leave it out of <conn>.');
-    }
     const toolSets = await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env);
     const g = await generateSchedule({ params, password, env: io.env, every, kind, keep, dir: resolve(out), options, toolSets });
     if (has(p, 'json')) {

@@ -55,6 +55,7 @@ export const verifyCommand: CliCommand = {
       server,
       toolSets: await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
       signal: io.signal,
+      onCleanup: io.cleanup,
       onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
       ...(jobs !== undefined ? { jobs } : {}),
     });

@@ -2,7 +2,11 @@
  * Gives a pg_basebackup failure one clear line, from what the server told it: a role without the REPLICATION
  * attribute, no pg_hba.conf line for replication, all WAL senders or replication slots in use.
  */
+import { CONNECTION_LOST } from '../dump/failure';
 import { PgBackupError } from '../errors';
+
+/** What pg_basebackup says after the error while it cleans up: never the cause. */
+const CLEANUP = /^pg_basebackup: (?:removing (?:data|contents of data|WAL) dir|changes to tablespace|waiting for)/;
 
 export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBackupError {
   const d = e.detail ?? '';
@@ -33,5 +37,16 @@ export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBac
   if (/No space left on device/i.test(d)) {
     return new PgBackupError('The disk is full: the base backup could not be finished.', 'io', d, 'Free some space or choose another folder.');
   }
-  return e;
+  // The cause: the lost connection when there was one, else the first error; the cleanup comes after them.
+  const lines = d.split('\n').filter((l) => l.startsWith('pg_basebackup: ') && !CLEANUP.test(l));
+  const errors = lines.filter((l) => l.startsWith('pg_basebackup: error: '));
+  const first = errors.find((l) => CONNECTION_LOST.test(l)) ?? errors[0] ?? lines.at(-1);
+  const cause = first?.replace(/^pg_basebackup: (?:error: )?/, '');
+  if (CONNECTION_LOST.test(d)) {
+    const hint = 'Check that the server is up and reachable, then take the backup again.';
+    const line = `The connection to the server was lost during the base backup${cause ? `: ${cause}` : '.'}`;
+    return new PgBackupError(line, 'unreachable', d, hint);
+  }
+  if (!cause || e.message.includes(cause)) return e;
+  return new PgBackupError(`pg_basebackup failed: ${cause}`, e.kind, d, e.hint);
 }

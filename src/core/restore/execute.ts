@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { ArchiveInfo } from '../archive/types';
 import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
+import { dropOwnDatabase, leftDatabaseNote } from '../connection/drop-database';
 import { toConninfo, type ConnParams } from '../connection/profile';
+import { serverInfo } from '../connection/server-info';
+import { errorMessage, type CleanupLog } from '../errors';
 import { restoreArgv, validateRestoreOptions } from './options';
 import { plainSqlArgv, runPlainSql } from './plain';
 import type { PlannedRestore } from './planner';
@@ -19,6 +22,8 @@ interface ExecuteCommon {
   signal?: AbortSignal;
   onProgress?: (p: RestoreProgress) => void;
   log?: (commandLine: string) => void;
+  /** Told what a cancelled restore cleaned up: the database its --create made. */
+  onCleanup?: CleanupLog;
 }
 
 export interface ExecuteRestore extends ExecuteCommon {
@@ -48,6 +53,7 @@ export function planArgv(archive: ArchiveInfo, plan: PlannedRestore, target: Con
  * --create, pg_restore's rule).
  */
 export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore> {
+  const created = x.plan.options.create && x.archive.database ? await createdByUs(x, x.archive.database) : undefined;
   const dir = await mkdtemp(join(tmpdir(), 'pg-backup-restore-'));
   const env = await childEnv(x.password);
   try {
@@ -57,7 +63,11 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     const { plan } = x;
     const estimator = await restoreProgressEstimator(x.archive, plan);
     const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: plan.total, estimator };
-    const summary = await runRestore({ ...run, onProgress: x.onProgress, log: x.log });
+    const summary = await runRestore({ ...run, onProgress: x.onProgress, log: x.log }).catch(async (e: unknown) => {
+      // A database this restore made is dropped again when the restore is cancelled or cannot run to its end.
+      if (created) await created.drop();
+      throw e;
+    });
     const where = plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
     const counted = plan.options.schemaOnly
       ? { rowCounts: [] }
@@ -98,4 +108,24 @@ export async function executePlainRestore(x: ExecutePlainRestore): Promise<Execu
   const database = x.target.database ?? '';
   const report = restoreReport({ database, summary, rowCounts, total: Math.max(total, summary.restored.length) });
   return { ...summary, rowCounts, commandLine, report };
+}
+
+/**
+ * With --create, pg_restore makes the archive's database: when it does not exist yet, a cancelled or failed restore
+ * leaves it half-restored, so `drop` drops it again (as the extension's Cancel does) and says so.
+ */
+async function createdByUs(x: ExecuteRestore, name: string): Promise<{ drop(): Promise<void> } | undefined> {
+  const exists = await withClient(x.target, { password: x.password }, async (c) => {
+    return (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+  });
+  if (exists) return undefined;
+  return {
+    drop: () =>
+      withClient(x.target, { password: x.password }, async (c) => {
+        await dropOwnDatabase(c, name, (await serverInfo(c)).major);
+      }).then(
+        () => x.onCleanup?.(`dropped the half-restored database ${name}`),
+        (e: unknown) => x.onCleanup?.(leftDatabaseNote('half-restored database', name, x.target, errorMessage(e))),
+      ),
+  };
 }
