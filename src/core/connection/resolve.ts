@@ -26,3 +26,9 @@ export function resolveParams(p: ConnParams, env: NodeJS.ProcessEnv = process.en
     sslmode: p.sslmode ?? (svc.sslmode as SslMode | undefined) ?? (env.PGSSLMODE as SslMode | undefined),
   };
 }
+
+/** "host:port" of the server a profile reaches, as libpq resolves it: what tells two servers' backups apart. */
+export function serverAddress(p: ConnParams, env: NodeJS.ProcessEnv = process.env): string {
+  const r = resolveParams(p, env);
+  return `${r.host}:${r.port}`;
+}

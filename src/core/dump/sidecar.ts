@@ -9,6 +9,8 @@ export interface DumpSidecar {
   tool: 'pg-backup';
   format: DumpFormat;
   database: string;
+  /** The server dumped, "host:port" as the client reached it (older sidecars lack it). */
+  server?: string;
   serverVersion: string;
   pgDumpVersion: string;
   options: DumpOptions;
@@ -17,6 +19,8 @@ export interface DumpSidecar {
   durationMs: number;
   bytes: number;
   sha256: BackupChecksum;
+  /** The last Verify Checksum: when (ISO 8601) and whether the backup still matched sha256. */
+  verified?: { at: string; ok: boolean };
 }
 
 /** Writes to a temporary name; call commit() to move it in place (a rename, so no reader sees half a file). */
