@@ -61,8 +61,8 @@ export async function readLastDrills(logDirs: readonly string[]): Promise<Map<st
       durationMs: r.durationMs ?? 0,
       problem: r.problems?.[0],
       where: r.where?.kind ?? 'throwaway-cluster',
-      database: r.backup?.database,
-      checksum: r.checksum,
+      ...(r.backup?.database ? { database: r.backup.database } : {}),
+      ...(r.checksum ? { checksum: r.checksum } : {}),
     });
   }
   return last;

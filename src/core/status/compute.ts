@@ -144,7 +144,9 @@ function buildRows(inputs: StatusInputs): Row[] {
   const dumps = inputs.backups.filter((b) => b.kind === 'dump' && b.database);
   for (const b of dumps.filter((d) => d.sidecar?.server)) add(row(b.sidecar!.server, b.database!), b);
   // A dump that does not name its server belongs to the one row of its database, if there is exactly one.
-  for (const b of dumps.filter((d) => !d.sidecar?.server)) add(onlyRowOf(rows, b.database!) ?? row(undefined, b.database!), b);
+  for (const b of dumps.filter((d) => !d.sidecar?.server)) {
+    add(onlyRowOf(rows, b.database!) ?? row(undefined, b.database!), b);
+  }
   const listed = new Set(inputs.backups.map((b) => b.path));
   for (const [path, d] of inputs.drills) {
     // The drill of a backup pruned since still proves a restore time for its database.
@@ -181,7 +183,9 @@ function newestBaseBackup(inputs: StatusInputs, server: ServerFacts | undefined)
   );
 }
 
-function rpoOf(r: Row, good: BackupEntry | undefined, inputs: StatusInputs, t: Targets): Pick<DatabaseStatus, 'rpo' | 'wal'> {
+type RpoPart = Pick<DatabaseStatus, 'rpo' | 'wal'>;
+
+function rpoOf(r: Row, good: BackupEntry | undefined, inputs: StatusInputs, t: Targets): RpoPart {
   const wal = r.server?.wal;
   if (wal?.archiving && wal.lastArchivedAt) {
     const ageMs = inputs.now - ms(wal.lastArchivedAt);
@@ -194,7 +198,7 @@ function rpoOf(r: Row, good: BackupEntry | undefined, inputs: StatusInputs, t: T
         valueMs: ageMs,
         verdict: verdictOf(ageMs, t.rpoMs),
         basis: 'last archived WAL',
-        ...(failing ? { note: `archiving failing since ${wal.lastFailedAt} (${wal.lastFailedWal ?? 'a segment'})` } : {}),
+        ...(failing ? { note: `archiving failing since ${wal.lastFailedAt} (${wal.lastFailedWal})` } : {}),
       },
     };
   }

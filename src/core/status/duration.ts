@@ -1,13 +1,13 @@
 /**
- * Target durations as people write them: "15m", "24h", "7d", "1h30m" (units s, m, h, d, w), parsed to
- * milliseconds and formatted back in the same shape. Used by RPO/RTO targets in settings and on the CLI.
+ * Target durations as people write them: "15m", "24h", "7d", "1h30m" or "1d 2h" (units s, m, h, d, w), parsed
+ * to milliseconds and formatted back in the same shape. Used by RPO/RTO targets in settings and on the CLI.
  */
 import { PgBackupError } from '../errors';
 
 const UNIT_MS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
 type Unit = keyof typeof UNIT_MS;
 const UNITS = Object.keys(UNIT_MS) as Unit[];
-const WHOLE = /^(?:\d+(?:\.\d+)?[wdhms])+$/;
+const WHOLE = /^(?:\d+(?:\.\d+)?[wdhms] ?)+$/;
 const PART = /(\d+(?:\.\d+)?)([wdhms])/g;
 const HINT = 'Write a number and a unit: s, m, h, d or w, e.g. "15m", "24h", "7d" or "1h30m".';
 
@@ -17,7 +17,9 @@ export function parseDuration(text: string, what = 'duration'): number {
   if (!WHOLE.test(t)) throw new PgBackupError(`Invalid ${what} "${text}".`, 'input', undefined, HINT);
   let ms = 0;
   for (const m of t.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2] as Unit];
-  if (!(ms >= 1000)) throw new PgBackupError(`Invalid ${what} "${text}": it must be at least 1s.`, 'input', undefined, HINT);
+  if (!(ms >= 1000)) {
+    throw new PgBackupError(`Invalid ${what} "${text}": it must be at least 1s.`, 'input', undefined, HINT);
+  }
   return Math.round(ms);
 }
 

@@ -35,15 +35,20 @@ export interface StatusReport {
   worst: Verdict;
 }
 
+const folderProblem = (e: unknown) =>
+  (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist.' : errorMessage(e);
+
 export async function readStatus(req: StatusRequest): Promise<StatusReport> {
   const env = req.env ?? process.env;
   // Bad durations fail before anything is read (each names where it was written).
-  for (const s of req.servers) for (const db of ['', ...Object.keys(s.targets?.databases ?? {})]) targetsFor(s.targets, db);
+  for (const s of req.servers) {
+    for (const db of ['', ...Object.keys(s.targets?.databases ?? {})]) targetsFor(s.targets, db);
+  }
   targetsFor(undefined, '', req.override);
   const problems: string[] = [];
   await Promise.all(
     req.backupFolders.map((f) =>
-      readdir(f).catch((e) => problems.push(`Cannot read backup folder ${f}: ${errorMessage(e)}`)),
+      readdir(f).catch((e) => problems.push(`Cannot read backup folder ${f}: ${folderProblem(e)}`)),
     ),
   );
   const [backups, drills, servers] = await Promise.all([

@@ -54,7 +54,11 @@ export async function archiveFolderState(dir: string): Promise<WalState> {
   return { ...state, lastArchivedWal: newest.name, lastArchivedAt: mtime.toISOString() };
 }
 
-export async function readServerFacts(req: ServerRequest, env: NodeJS.ProcessEnv, timeoutSec = 10): Promise<ServerFacts> {
+export async function readServerFacts(
+  req: ServerRequest,
+  env: NodeJS.ProcessEnv,
+  timeoutSec = 10,
+): Promise<ServerFacts> {
   const facts: ServerFacts = { label: req.label, address: serverAddress(req.params, env) };
   try {
     return await withClient(req.params, { password: req.password, env, connectTimeoutSec: timeoutSec }, async (c) => {

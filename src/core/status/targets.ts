@@ -24,7 +24,8 @@ export function targetSettingsOf(conn: object | undefined): TargetSettings {
   const c = (conn ?? {}) as Record<string, unknown>;
   const text = (v: unknown): TargetText => {
     const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
-    return { rpo: o.rpo === undefined ? undefined : String(o.rpo), rto: o.rto === undefined ? undefined : String(o.rto) };
+    const str = (x: unknown) => (x === undefined ? undefined : String(x));
+    return { rpo: str(o.rpo), rto: str(o.rto) };
   };
   const dbs = c.databases && typeof c.databases === 'object' ? (c.databases as Record<string, unknown>) : {};
   return { ...text(c), databases: Object.fromEntries(Object.entries(dbs).map(([name, v]) => [name, text(v)])) };
