@@ -143,9 +143,11 @@ function buildRows(inputs: StatusInputs): Row[] {
   };
   const dumps = inputs.backups.filter((b) => b.kind === 'dump' && b.database);
   for (const b of dumps.filter((d) => d.sidecar?.server)) add(row(b.sidecar!.server, b.database!), b);
-  // A dump that does not name its server belongs to the one row of its database, if there is exactly one.
+  // A dump that does not name its server (older sidecars, archive headers) belongs to the one row of its
+  // database if there is exactly one, else to the one server asked about, if only one was.
+  const sole = inputs.servers.length === 1 ? inputs.servers[0].address : undefined;
   for (const b of dumps.filter((d) => !d.sidecar?.server)) {
-    add(onlyRowOf(rows, b.database!) ?? row(undefined, b.database!), b);
+    add(onlyRowOf(rows, b.database!) ?? row(sole, b.database!), b);
   }
   const listed = new Set(inputs.backups.map((b) => b.path));
   for (const [path, d] of inputs.drills) {
