@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BackupEntry } from '../../src/core/backups/catalog';
+import { listBackups, type BackupEntry } from '../../src/core/backups/catalog';
 import type { LastDrill } from '../../src/core/drill/drill-log';
 import { PgBackupError } from '../../src/core/errors';
 import { computeStatus, isGoodBackup, type ServerFacts, type StatusInputs } from '../../src/core/status/compute';
@@ -265,5 +265,30 @@ describe('readStatus over real folders', () => {
   it('refuses a bad target before reading anything', async () => {
     const read = readStatus({ backupFolders: [], logFolders: [], servers: [], override: { rto: '1 hour' } });
     await assert.rejects(read, /Invalid --rto "1 hour"/);
+  });
+});
+
+describe('the catalog reads sidecars in 16 KB reads', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pgb-status-sidecar-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a sidecar of any length whole: under, exactly at and over one read', async () => {
+    const sizes = [300, 16 << 10, 32 << 10, 100_000];
+    const base = JSON.stringify({ ...dump('x', 'shop', H).sidecar, options: { format: 'custom', tables: [] } });
+    for (const size of sizes) {
+      writeFileSync(join(dir, `s${size}.dump`), 'x');
+      const pad = 'p'.repeat(size - base.length - 2);
+      const text = base.replace('"tables":[]', `"tables":["${pad}"]`);
+      assert.equal(Buffer.byteLength(text), size);
+      writeFileSync(join(dir, `s${size}.dump.pgbackup.json`), text);
+    }
+    const list = await listBackups([dir]);
+    const lengths = list.map((e) => e.sidecar?.options.tables?.[0].length ?? -1).sort((a, b) => a - b);
+    assert.equal(lengths.length, sizes.length);
+    assert.ok(lengths.every((n) => n > 0));
+    assert.equal(lengths.at(-1), 100_000 - base.length - 2);
   });
 });
