@@ -185,6 +185,26 @@ describe('pg-backup status (CLI) on real clusters', function () {
     }
   });
 
+  it('takes the targets of a saved connection and its databases; a bad one exits 2 naming it', async () => {
+    const cwd = join(root, 'workspace');
+    mkdirSync(join(cwd, '.vscode'), { recursive: true });
+    const save = (databases: object) => {
+      const conn = { name: 'crm', host: '127.0.0.1', port: crmServer.port, user: 'postgres', rpo: '1d', databases };
+      writeFileSync(join(cwd, '.vscode', 'settings.json'), JSON.stringify({ 'pgBackup.connections': [conn] }));
+    };
+    save({ crm: { rpo: '2h', rto: '1m' } });
+    const r = await cli(['status', '--backups', crmDir, '--conn', 'crm', '--json'], cwd);
+    const rows = Object.fromEntries(json(r).rows.map((x) => [x.database, x]));
+    const crm = [rows.crm.connection, rows.crm.rpo.targetMs, rows.crm.rto.targetMs];
+    assert.deepEqual(crm, ['crm', 2 * 3_600_000, 60_000]);
+    assert.deepEqual([rows.postgres.rpo.targetMs, rows.postgres.rto.verdict], [86_400_000, 'unset']);
+    assert.equal(r.code, 1); // crm was never drilled, postgres never dumped
+    save({ crm: { rto: '1 minute' } });
+    const bad = await cli(['status', '--backups', crmDir, '--conn', 'crm'], cwd);
+    const first = bad.stderr.split('\n')[0];
+    assert.deepEqual([bad.code, first], [2, 'pg-backup status: Invalid rto "1 minute" for database "crm".']);
+  });
+
   it('bad usage exits 2 with one specific first line; an unreadable folder exits 3', async () => {
     const bad = await cli(['status', '--backups', shopDir, '--rpo', 'soon']);
     assert.deepEqual([bad.code, bad.stderr.split('\n')[0]], [2, 'pg-backup status: Invalid --rpo "soon".']);

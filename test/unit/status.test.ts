@@ -121,7 +121,7 @@ describe('RPO/RTO verdicts', () => {
     assert.deepEqual(targetsFor(settings, 'shop', { rpo: '2h' }), { rpoMs: 2 * H, rtoMs: H });
     assert.deepEqual(targetsFor(targetSettingsOf(undefined), 'x'), { rpoMs: undefined, rtoMs: undefined });
     const bad = targetSettingsOf({ databases: { shop: { rto: 'soon' } } });
-    assert.throws(() => targetsFor(bad, 'shop'), /^PgBackupError: Invalid rto of database "shop" "soon"\.$/);
+    assert.throws(() => targetsFor(bad, 'shop'), /^PgBackupError: Invalid rto "soon" for database "shop"\.$/);
   });
 
   it('RPO: the age of the newest good backup against the target, amber at 80 %', () => {

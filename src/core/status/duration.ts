@@ -11,14 +11,15 @@ const WHOLE = /^(?:\d+(?:\.\d+)?[wdhms] ?)+$/;
 const PART = /(\d+(?:\.\d+)?)([wdhms])/g;
 const HINT = 'Write a number and a unit: s, m, h, d or w, e.g. "15m", "24h", "7d" or "1h30m".';
 
-/** Milliseconds of a duration like "15m"; `what` names the value in the error ("--rpo", "rto of shop"). */
-export function parseDuration(text: string, what = 'duration'): number {
+/** Milliseconds of a duration like "15m"; `what` ("--rpo", "rto") and `where` ('database "shop"') name it. */
+export function parseDuration(text: string, what = 'duration', where?: string): number {
   const t = String(text).trim();
-  if (!WHOLE.test(t)) throw new PgBackupError(`Invalid ${what} "${text}".`, 'input', undefined, HINT);
+  const named = `${what} "${text}"${where ? ` for ${where}` : ''}`;
+  if (!WHOLE.test(t)) throw new PgBackupError(`Invalid ${named}.`, 'input', undefined, HINT);
   let ms = 0;
   for (const m of t.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2] as Unit];
   if (!(ms >= 1000)) {
-    throw new PgBackupError(`Invalid ${what} "${text}": it must be at least 1s.`, 'input', undefined, HINT);
+    throw new PgBackupError(`Invalid ${named}: it must be at least 1s.`, 'input', undefined, HINT);
   }
   return Math.round(ms);
 }

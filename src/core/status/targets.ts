@@ -38,13 +38,13 @@ export function targetSettingsOf(conn: object | undefined): TargetSettings {
 export function targetsFor(settings: TargetSettings | undefined, database: string, override: TargetText = {}): Targets {
   const own = settings?.databases?.[database] ?? {};
   const pick = (key: keyof TargetText): number | undefined => {
-    const [text, where] =
+    const [text, what, where] =
       override[key] !== undefined
         ? [override[key], `--${key}`]
         : own[key] !== undefined
-          ? [own[key], `${key} of database "${database}"`]
-          : [settings?.[key], `${key} of the connection`];
-    return text === undefined ? undefined : parseDuration(text, where);
+          ? [own[key], key, `database "${database}"`]
+          : [settings?.[key], key, 'the connection'];
+    return text === undefined ? undefined : parseDuration(text, what, where);
   };
   return { rpoMs: pick('rpo'), rtoMs: pick('rto') };
 }
