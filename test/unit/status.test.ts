@@ -203,6 +203,19 @@ describe('RPO/RTO verdicts', () => {
     );
   });
 
+  it('a dump naming no server joins the only server asked about; a pruned backup\'s drill still proves the RTO', () => {
+    const server: ServerFacts = { label: 'prod', address: 'a:5432', problem: 'Cannot reach PostgreSQL at a:5432.' };
+    const drills = new Map([['/b/pruned.dump', drill(2 * H, true, 90_000, { database: 'shop' })]]);
+    const rows = status({ backups: [dump('shop.dump', 'shop', H)], servers: [server], drills }, '1d', '1h');
+    assert.deepEqual(
+      rows.map((r) => [r.server, r.connection, r.database, r.proof?.path, r.rto.valueMs, r.rto.verdict]),
+      [['a:5432', 'prod', 'shop', '/b/pruned.dump', 90_000, 'green']],
+    );
+    // Two servers asked about: a dump naming none is kept apart from both.
+    const two = status({ backups: [dump('shop.dump', 'shop', H)], servers: [server, { ...server, address: 'b:1' }] });
+    assert.deepEqual(two.map((r) => [r.server, r.database]), [[undefined, 'shop']]);
+  });
+
   it('where WAL archiving is set up, the last archived WAL is the RPO, with the base backup beside it', () => {
     const base: BackupEntry = { ...dump('base-1', '', 3 * D), kind: 'basebackup', database: undefined };
     const server: ServerFacts = {

@@ -45,7 +45,7 @@ async function archiverState(c: Client): Promise<WalState> {
 }
 
 /** The newest complete segment of an archive folder, timed by its modification time. */
-export async function archiveFolderState(dir: string): Promise<WalState> {
+async function archiveFolderState(dir: string): Promise<WalState> {
   const archive = await scanWalArchive(dir);
   const newest = archive.segments.at(-1);
   const state: WalState = { source: 'archive folder', archiving: true, archiveDir: dir };
