@@ -133,7 +133,7 @@ describe('pg-backup status (CLI) on real clusters', function () {
   });
 
   it('a target missed by the drill\'s restore time, and one never proven: exit 1', async () => {
-    const half = `${Math.max(1, Math.floor(drillMs / 2000))}s`;
+    const half = `${(drillMs / 2000).toFixed(3)}s`;
     const slow = await cli(['status', '--backups', shopDir, '--log', shopDir, '--rto', half]);
     assert.equal(slow.code, 1, slow.stdout);
     assert.match(slow.stdout, /FAIL \d/);

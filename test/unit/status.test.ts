@@ -73,11 +73,12 @@ describe('RPO/RTO durations', () => {
     assert.equal(parseDuration('1h30m'), 1.5 * H);
     assert.equal(parseDuration(' 1.5h '), 1.5 * H);
     assert.equal(parseDuration('45s'), 45_000);
+    assert.equal(parseDuration('0.25s'), 250);
     assert.equal(parseDuration('1d 2h'), 26 * H);
   });
 
   it('refuses what is not a duration, with one line naming the value and a hint', () => {
-    for (const bad of ['', '15', 'm', '15 m', '15M', '-5m', '5x', '1h  30m', '0s', '0.5s']) {
+    for (const bad of ['', '15', 'm', '15 m', '15M', '-5m', '5x', '1h  30m', '0s', '0.0001s']) {
       assert.throws(
         () => parseDuration(bad, '--rpo'),
         (e: unknown) =>

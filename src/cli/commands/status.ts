@@ -15,7 +15,7 @@ const WORD: Record<Verdict, string> = { green: 'ok', amber: 'WARN', red: 'FAIL',
 
 function measureText(m: Measure, show: (ms: number) => string): string {
   const value = m.valueMs === undefined ? 'none' : show(m.valueMs);
-  return `${WORD[m.verdict]} ${value}${m.targetMs === undefined ? '' : ` / ${formatSpan(m.targetMs)}`}`;
+  return `${WORD[m.verdict]} ${value}${m.targetMs === undefined ? '' : ` / ${show(m.targetMs)}`}`;
 }
 
 /** A drill's restore time: seconds matter there ("4.2s"), a day does not. */

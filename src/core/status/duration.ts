@@ -18,8 +18,8 @@ export function parseDuration(text: string, what = 'duration', where?: string): 
   if (!WHOLE.test(t)) throw new PgBackupError(`Invalid ${named}.`, 'input', undefined, HINT);
   let ms = 0;
   for (const m of t.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2] as Unit];
-  if (!(ms >= 1000)) {
-    throw new PgBackupError(`Invalid ${named}: it must be at least 1s.`, 'input', undefined, HINT);
+  if (!(Math.round(ms) >= 1)) {
+    throw new PgBackupError(`Invalid ${named}: it must be more than 0s.`, 'input', undefined, HINT);
   }
   return Math.round(ms);
 }
