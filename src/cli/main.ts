@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
   schedule: () => import('./commands/schedule').then((m) => m.scheduleCommand),
+  status: () => import('./commands/status').then((m) => m.statusCommand),
 };
 
 async function help(): Promise<string> {

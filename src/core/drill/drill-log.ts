@@ -40,6 +40,9 @@ export interface LastDrill {
   /** The first problem of a failed drill. */
   problem?: string;
   where: RestoreDrillResult['where']['kind'];
+  /** The database dumped, and what the drill found of the sidecar's sha256 (older logs may lack them). */
+  database?: string;
+  checksum?: RestoreDrillResult['checksum'];
 }
 
 /**
@@ -61,7 +64,15 @@ export async function readLastDrills(logDirs: readonly string[]): Promise<Map<st
     if (!path || typeof r.passed !== 'boolean' || typeof r.startedAt !== 'string') continue;
     const seen = last.get(path);
     if (seen && seen.startedAt >= r.startedAt) continue;
-    last.set(path, { passed: r.passed, startedAt: r.startedAt, durationMs: r.durationMs ?? 0, problem: r.problems?.[0], where: r.where?.kind ?? 'throwaway-cluster' });
+    last.set(path, {
+      passed: r.passed,
+      startedAt: r.startedAt,
+      durationMs: r.durationMs ?? 0,
+      problem: r.problems?.[0],
+      where: r.where?.kind ?? 'throwaway-cluster',
+      ...(r.backup?.database ? { database: r.backup.database } : {}),
+      ...(r.checksum ? { checksum: r.checksum } : {}),
+    });
   }
   return last;
 }

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { serverAddress } from '../../core/connection/resolve';
+import { PgBackupError } from '../../core/errors';
+import type { DatabaseStatus, Measure } from '../../core/status/compute';
+import { formatSpan } from '../../core/status/duration';
+import { readStatus, type StatusReport } from '../../core/status/read-status';
+import { targetSettingsOf } from '../../core/status/targets';
+import { isOutside, type Verdict } from '../../core/status/verdict';
+import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo } from '../command';
+import { resolveConnArg } from '../resolve-conn';
+
+const WORD: Record<Verdict, string> = { green: 'ok', amber: 'WARN', red: 'FAIL', never: 'NEVER', unset: '-' };
+
+function measureText(m: Measure, show: (ms: number) => string): string {
+  const value = m.valueMs === undefined ? 'none' : show(m.valueMs);
+  return `${WORD[m.verdict]} ${value}${m.targetMs === undefined ? '' : ` / ${show(m.targetMs)}`}`;
+}
+
+/** A drill's restore time: seconds matter there ("4.2s"), a day does not. */
+const restoreTime = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatSpan(ms));
+
+function drillText(r: DatabaseStatus, now: number): string {
+  if (!r.drill) return 'never drilled';
+  const d = r.drill;
+  const ago = formatSpan(now - new Date(d.startedAt).getTime());
+  return `${d.passed ? 'passed' : 'FAILED'} ${ago} ago, ${restoreTime(d.durationMs)}`;
+}
+
+function notes(r: DatabaseStatus): string {
+  const n = [r.rpo.note, r.rto.note];
+  if (r.rpo.basis === 'last archived WAL' && r.wal) {
+    const base = r.wal.baseBackup ? `base backup ${formatSpan(r.wal.baseBackup.ageMs)} old` : 'no base backup found';
+    n.push(`RPO by WAL ${r.wal.lastArchivedWal} (${r.wal.source}), ${base}`);
+  } else if (r.wal) n.push(r.wal.archiving ? 'archiving on, nothing archived yet' : 'WAL archiving off');
+  if (r.rejected) n.push(`${r.rejected} of ${r.backups} backups not good`);
+  return n.filter(Boolean).join('; ');
+}
+
+function table(report: StatusReport): string[] {
+  const now = new Date(report.at).getTime();
+  const head = ['SERVER', 'DATABASE', 'NEWEST GOOD BACKUP', 'AGE', 'NEWEST DRILL', 'RPO', 'RTO', 'NOTES'];
+  const body = report.rows.map((r) => [
+    r.server ?? '(unknown)',
+    r.database,
+    r.newestGood?.name ?? 'none',
+    r.newestGood ? formatSpan(r.newestGood.ageMs) : '-',
+    drillText(r, now),
+    measureText(r.rpo, formatSpan),
+    measureText(r.rto, restoreTime),
+    notes(r),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  return [head, ...body].map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+}
+
+/** 3 when something could not be read, else 1 when any target is missed or never proven, else 0. */
+export function statusExitCode(report: StatusReport): number {
+  if (report.problems.length) return EXIT.failed;
+  return report.rows.some((r) => isOutside(r.rpo.verdict) || isOutside(r.rto.verdict)) ? EXIT.difference : EXIT.ok;
+}
+
+function print(io: CliIo, report: StatusReport): void {
+  if (!report.rows.length) io.out('No backups found and no databases to show.');
+  else io.out(table(report).join('\n'));
+  for (const p of report.problems) io.err(`could not read: ${p}`);
+}
+
+export const statusCommand: CliCommand = {
+  name: 'status',
+  usage:
+    'pg-backup status [--backups DIR]... [--log DIR]... [--conn <conn>]... [--archive DIR] [--rpo DURATION] ' +
+    '[--rto DURATION] [--json]',
+  summary:
+    'RPO and RTO per server and database: newest good backup, newest drill, verdict per target; exit 1 when ' +
+    'a target is missed or never proven, 3 when something could not be read.',
+  async run(args, io) {
+    const p = parseArgs(args, ['backups', 'log', 'conn', 'archive', 'rpo', 'rto'], ['json']);
+    if (p.positional.length) throw new PgBackupError(`Unexpected argument "${p.positional[0]}".`, 'usage');
+    const conns = flags(p, 'conn');
+    const archive = flag(p, 'archive');
+    if (archive !== undefined && conns.length !== 1) {
+      throw new PgBackupError('--archive DIR is the WAL archive of one server: give exactly one --conn.', 'usage');
+    }
+    const given = flags(p, 'backups').map((f) => resolve(f));
+    // Without --backups, the extension's default folder is read when it exists.
+    const defaultFolder = join(homedir(), 'pg-backups');
+    const servers = conns.map((c) => {
+      const { params, password } = resolveConnArg(c, io.env);
+      const label = /^postgres(ql)?:\/\//i.test(c) || c.includes('=') ? serverAddress(params, io.env) : c;
+      return { label, params, password, targets: targetSettingsOf(params), archiveDir: archive && resolve(archive) };
+    });
+    const report = await readStatus({
+      backupFolders: given.length ? given : existsSync(defaultFolder) ? [defaultFolder] : [],
+      logFolders: [...flags(p, 'log').map((f) => resolve(f)), process.cwd()],
+      servers,
+      override: { rpo: flag(p, 'rpo'), rto: flag(p, 'rto') },
+      env: io.env,
+    });
+    if (has(p, 'json')) io.out(JSON.stringify(report, null, 2));
+    else print(io, report);
+    return statusExitCode(report);
+  },
+};
