@@ -7,6 +7,8 @@ import { basebackupCommand } from '../../src/cli/commands/basebackup';
 import { pitrConfigCommand } from '../../src/cli/commands/pitr-config';
 import { pitrWindowCommand } from '../../src/cli/commands/pitr-window';
 import { PgBackupError } from '../../src/core/errors';
+import { backupArchiveDir } from '../../src/core/physical/backup-archive';
+import { readBaseBackup } from '../../src/core/physical/base-backup-info';
 import { destroyCluster, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
 
 function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
@@ -143,6 +145,11 @@ describe('pg-backup basebackup and pitr', function () {
       assert.equal(await pitrConfigCommand.run([...args, '--source', 'walg', '--json'], json), 0);
       const { issues } = JSON.parse(json.stdout.join(''));
       assert.match(issues.at(-1).message, /not checked against the recoverable window: give --archive DIR .* walg/);
+    });
+
+    it("finds the archive folder in the backed-up server's own archive_command, in plain and tar backups", async () => {
+      assert.equal(await backupArchiveDir(await readBaseBackup(join(dir, 'plain'))), archive);
+      assert.equal(await backupArchiveDir(await readBaseBackup(join(dir, 'tar'))), archive);
     });
 
     it('pitr window exits 1 when a segment is missing', async () => {
