@@ -45,11 +45,19 @@ function readForm(): PitrForm {
   return out as unknown as PitrForm;
 }
 
+/** True while applyForm sets the inputs: a toolkit element may fire change then, with later fields not set yet. */
+let applying = false;
+
 function applyForm(f: PitrForm): void {
-  for (const el of fields()) {
-    const v = (f as unknown as Record<string, unknown>)[el.dataset.field!];
-    if (typeof v === 'boolean') el.checked = v;
-    else el.value = String(v ?? '');
+  applying = true;
+  try {
+    for (const el of fields()) {
+      const v = (f as unknown as Record<string, unknown>)[el.dataset.field!];
+      if (typeof v === 'boolean') el.checked = v;
+      else el.value = String(v ?? '');
+    }
+  } finally {
+    applying = false;
   }
 }
 
@@ -150,7 +158,8 @@ function requestScan(): void {
 }
 
 function onFormInput(): void {
-  if (!backup) return;
+  // Reading the inputs while applyForm is halfway would take the fields it has not set yet as empty.
+  if (!backup || applying) return;
   form = readForm();
   update();
   persist();
