@@ -164,8 +164,11 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     await waitFor('the action to change', async () => (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"));
   });
 
-  it('keeps every field across a tab switch', async () => {
+  it('keeps every field and the drill result across a tab switch', async function () {
+    this.timeout(240_000);
     const { page } = wb;
+    await frame.locator('#run-drill').click();
+    await frame.locator('#drill', { hasText: 'Target reached.' }).waitFor({ timeout: 180_000 });
     await frame.locator('#data-dir input').fill('/srv/restored/15/main');
     await frame.locator('#os-user input').fill('pgadmin');
     await sleep(300);
@@ -180,6 +183,7 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     await waitFor('the restored form', async () => (await value('#data-dir input')) === '/srv/restored/15/main');
     assert.equal(await value('#os-user input'), 'pgadmin');
     assert.equal(await value('#archive-dir input'), archiveDir);
+    assert.match(await frame.locator('#drill').innerText(), /Target reached\./);
     const files = () => frame.locator('#files').innerText();
     await waitFor('the chosen action', async () => (await files()).includes("recovery_target_action = 'promote'"));
     assert.match(await frame.locator('#runbook').innerText(), /sudo -u pgadmin .*'\/srv\/restored\/15\/main'/);
