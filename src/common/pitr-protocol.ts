@@ -58,14 +58,27 @@ export interface PitrForm {
   osUser: string;
 }
 
+/** The drill part of the panel: nothing yet, running, or its outcome. */
+export type DrillState =
+  | { status: 'idle' }
+  | { status: 'running'; step: string; percent: number }
+  | { status: 'done'; result: PitrDrillResult }
+  | { status: 'error'; message: string; cancelled: boolean };
+
 /** Everything the webview persists with setState: the serializer reads `backupDir` to reopen the same backup. */
 export interface PitrPanelState {
   backupDir: string;
   form?: PitrForm;
+  /** The last drill's outcome, shown again when the panel comes back (a tab switch reloads it). */
+  drill?: DrillState;
 }
 
 export type HostToPanel =
-  | { type: 'backup'; backup: BackupSummary }
+  /**
+   * `archiveDir`: the folder to start with when the form has none: where the backed-up server archives (when
+   * pg-backup set that up), else the archive folder read last.
+   */
+  | { type: 'backup'; backup: BackupSummary; archiveDir?: string; drill?: DrillState }
   | { type: 'scanning'; archiveDir: string }
   | { type: 'window'; archiveDir: string; window: RecoverableWindow; segments: number; scanMs: number }
   | { type: 'windowError'; archiveDir: string; message: string }

@@ -3,14 +3,14 @@
 // folder typed in, the recoverable window shown, a target typed in the form and the preview following it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { REPO_ROOT } from '../support/code-server.mjs';
 import { openWorkbench, session } from './support.mjs';
 
-const { startCluster, destroyCluster, PG15_BIN } = await tsImport('../support/cluster.ts', import.meta.url);
+const { startArchivingCluster, destroyCluster, PG15_BIN } = await tsImport('../support/cluster.ts', import.meta.url);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,9 +39,8 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     scratch = mkdtempSync(join(tmpdir(), 'pgb-e2e-pitr-'));
     chmodSync(scratch, 0o755);
     archiveDir = join(scratch, 'wal archive'); // a space: quoting in restore_command must hold
-    mkdirSync(archiveDir);
-    chmodSync(archiveDir, 0o777); // the server's OS user writes here
-    cluster = await startCluster({ conf: ['archive_mode = on', `archive_command = 'test ! -f "${archiveDir}/%f" && cp %p "${archiveDir}/%f"'`, "timezone = 'UTC'", "log_timezone = 'UTC'"] });
+    // The archive_command pg-backup writes: the backup's own settings then tell the panel where the archive is.
+    cluster = await startArchivingCluster(archiveDir, { conf: ["timezone = 'UTC'", "log_timezone = 'UTC'"] });
     await cluster.psql('CREATE TABLE orders (id int PRIMARY KEY, total numeric); INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g;');
     backupDir = join(scratch, 'shop-base');
     execFileSync(join(PG15_BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-D', backupDir, '-X', 'stream', '-c', 'fast', '-l', 'e2e base'], { stdio: 'pipe' });
@@ -92,6 +91,33 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     assert.match(await frame.locator('#backup-info').innerText(), /e2e base/);
   });
 
+  it("opens valid: the backed-up server's archive folder, the time at the window's end, Copy enabled", async () => {
+    const value = (sel) => frame.locator(sel).inputValue();
+    await waitFor('the archive folder', async () => (await value('#archive-dir input')) === archiveDir);
+    await frame.locator('#window-to').waitFor({ timeout: 30_000 });
+    await waitFor('the time at the end of the window', async () => (await value('#target-time')) !== '');
+    const time = await value('#target-time');
+    assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+    assert.equal(await frame.locator('#target-zone input').inputValue(), 'UTC');
+    assert.equal(await frame.locator('#issues li.error').count(), 0, await frame.locator('#issues').innerText());
+    for (const id of ['#copy-files', '#copy-runbook', '#save-files', '#run-drill']) {
+      assert.equal(await frame.locator(id).getAttribute('disabled'), null, `${id} is disabled`);
+    }
+    const preview = await frame.locator('#files').innerText();
+    assert.ok(preview.includes(`recovery_target_time = '${time.replace('T', ' ')} UTC'`), preview);
+  });
+
+  it('keeps Copy, Save and the drill disabled while the date is empty, and previews no bare zone', async () => {
+    await frame.locator('#target-time').fill('');
+    const disabled = (id) => frame.locator(id).getAttribute('disabled');
+    await waitFor('Copy to be disabled', async () => (await disabled('#copy-files')) === '');
+    for (const id of ['#copy-runbook', '#save-files', '#run-drill']) {
+      assert.equal(await disabled(id), '', `${id} is enabled`);
+    }
+    assert.doesNotMatch(await frame.locator('#files').innerText(), /recovery_target_time = 'UTC'/);
+    assert.match(await frame.locator('#issues').innerText(), /Pick the date and time/);
+  });
+
   it('reads the archive folder and shows the recoverable window from the backup end to the last commit', async () => {
     await frame.locator('#archive-dir input').fill(archiveDir);
     await frame.locator('#window-to').waitFor({ timeout: 30_000 });
@@ -136,6 +162,33 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     await frame.locator('vscode-radio[value="time"]').click();
     await frame.locator('vscode-radio[value="promote"]').click();
     await waitFor('the action to change', async () => (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"));
+  });
+
+  it('keeps every field and the drill result across a tab switch', async function () {
+    this.timeout(240_000);
+    const { page } = wb;
+    await frame.locator('#run-drill').click();
+    await frame.locator('#drill', { hasText: 'Target reached.' }).waitFor({ timeout: 180_000 });
+    await frame.locator('#data-dir input').fill('/srv/restored/15/main');
+    await frame.locator('#os-user input').fill('pgadmin');
+    await sleep(300);
+    // Another editor in front hides the panel (its page is dropped); its tab brings the panel back.
+    await wb.runCommand('File: New Untitled Text File');
+    const untitled = page.locator('.tab', { hasText: 'Untitled' }).first();
+    await untitled.waitFor();
+    await page.locator('.tab', { hasText: 'PITR: shop-base' }).first().click();
+    frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await frame.locator('#backup-info dl').waitFor({ timeout: 30_000 });
+    const value = (sel) => frame.locator(sel).inputValue();
+    await waitFor('the restored form', async () => (await value('#data-dir input')) === '/srv/restored/15/main');
+    assert.equal(await value('#os-user input'), 'pgadmin');
+    assert.equal(await value('#archive-dir input'), archiveDir);
+    assert.match(await frame.locator('#drill').innerText(), /Target reached\./);
+    const files = () => frame.locator('#files').innerText();
+    await waitFor('the chosen action', async () => (await files()).includes("recovery_target_action = 'promote'"));
+    assert.match(await frame.locator('#runbook').innerText(), /sudo -u pgadmin .*'\/srv\/restored\/15\/main'/);
+    await wb.runCommand('View: Close Other Editors in Group');
+    await untitled.waitFor({ state: 'detached' });
   });
 
   it('is pictured for the README', async () => {

@@ -7,6 +7,8 @@ import { basebackupCommand } from '../../src/cli/commands/basebackup';
 import { pitrConfigCommand } from '../../src/cli/commands/pitr-config';
 import { pitrWindowCommand } from '../../src/cli/commands/pitr-window';
 import { PgBackupError } from '../../src/core/errors';
+import { backupArchiveDir } from '../../src/core/physical/backup-archive';
+import { readBaseBackup } from '../../src/core/physical/base-backup-info';
 import { destroyCluster, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
 
 function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
@@ -115,6 +117,39 @@ describe('pg-backup basebackup and pitr', function () {
       assert.deepEqual(r.files.map((f: { name: string }) => f.name), ['recovery.signal', 'postgresql.auto.conf']);
       assert.match(r.files[1].content, /restore_command = 'pgbackrest --stanza=main archive-get %f "%p"'/);
       assert.match(r.runbook[2].commands.join('\n'), /tar -xf '.*\/base\.tar\.gz'/);
+    });
+
+    it('pitr config with a cp: source and no --archive checks the window: that folder is the archive', async () => {
+      const plain = ['--backup', join(dir, 'plain'), '--source', `cp:${archive}`];
+      await assert.rejects(
+        pitrConfigCommand.run([...plain, '--target', 'time:2001-01-01 00:00:00+00'], captureIo()),
+        (e: PgBackupError) => e.kind === 'input' && /before the backup ended.*window is from/.test(e.message),
+      );
+      const io = captureIo();
+      assert.equal(await pitrConfigCommand.run([...plain, '--target', `time:${target}`], io), 0);
+      assert.match(io.stdout[0], /^Recoverable window on timeline 1:/);
+      assert.deepEqual(io.stderr, []);
+    });
+
+    it('pitr config says when the target could not be checked: an unreadable cp: folder, a remote source', async () => {
+      const missing = join(dir, 'no such archive');
+      const io = captureIo();
+      const args = ['--backup', join(dir, 'plain'), '--target', 'time:2001-01-01 00:00:00+00'];
+      assert.equal(await pitrConfigCommand.run([...args, '--source', `cp:${missing}`], io), 0);
+      assert.deepEqual(io.stderr, [
+        'warning: The target was not checked against the recoverable window: ' +
+          `the archive folder ${missing} does not exist here.`,
+      ]);
+      assert.doesNotMatch(io.stdout.join('\n'), /Recoverable window/);
+      const json = captureIo();
+      assert.equal(await pitrConfigCommand.run([...args, '--source', 'walg', '--json'], json), 0);
+      const { issues } = JSON.parse(json.stdout.join(''));
+      assert.match(issues.at(-1).message, /not checked against the recoverable window: give --archive DIR .* walg/);
+    });
+
+    it("finds the archive folder in the backed-up server's own archive_command, in plain and tar backups", async () => {
+      assert.equal(await backupArchiveDir(await readBaseBackup(join(dir, 'plain'))), archive);
+      assert.equal(await backupArchiveDir(await readBaseBackup(join(dir, 'tar'))), archive);
     });
 
     it('pitr window exits 1 when a segment is missing', async () => {

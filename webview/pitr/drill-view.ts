@@ -2,14 +2,9 @@
  * The drill's part of the panel: progress while it runs, then whether the target was reached and each table
  * that came back with its row count, or why it failed. Pure text in, HTML out (every value escaped).
  */
+import type { DrillState } from '../../src/common/pitr-protocol';
 import type { PitrDrillResult } from '../../src/core/drill/drill-result';
 import { escapeHtml } from './html';
-
-export type DrillState =
-  | { status: 'idle' }
-  | { status: 'running'; step: string; percent: number }
-  | { status: 'done'; result: PitrDrillResult }
-  | { status: 'error'; message: string; cancelled: boolean };
 
 const END_TEXT: Record<PitrDrillResult['end'], string> = {
   promoted: 'promoted (recovery finished, the copy took writes)',

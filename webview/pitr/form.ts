@@ -6,6 +6,7 @@ import type { BackupSummary, PitrForm } from '../../src/common/pitr-protocol';
 import { SOURCE_KINDS } from '../../src/common/pitr-protocol';
 import { parseTimeline, RECOVERY_ACTIONS, TARGET_KINDS, type ArchiveSource, type PitrModel } from '../../src/core/pitr/model';
 import type { RunbookContext } from '../../src/core/pitr/runbook';
+import type { RecoverableWindow } from '../../src/core/pitr/window';
 
 /** The machine's zone, as the browser knows it (e.g. Europe/Berlin). */
 export function machineZone(): string {
@@ -68,9 +69,22 @@ function source(f: PitrForm): ArchiveSource {
   }
 }
 
-/** `2026-11-25T14:30` + `Europe/Berlin` → `2026-11-25 14:30 Europe/Berlin` (what recovery_target_time takes). */
+/**
+ * `2026-11-25T14:30` + `Europe/Berlin` → `2026-11-25 14:30 Europe/Berlin` (what recovery_target_time takes); ''
+ * without a time (a zone alone is no target).
+ */
 export function zonedTime(time: string, zone: string): string {
-  return [time.trim().replace('T', ' '), zone.trim()].filter(Boolean).join(' ');
+  return time.trim() ? [time.trim().replace('T', ' '), zone.trim()].filter(Boolean).join(' ') : '';
+}
+
+/**
+ * The time and zone fields for the window's end (its last archived commit) in UTC, to the second: a
+ * datetime-local input holds no finer time, so this is at most a second before that commit. Undefined when the
+ * window's end time is unknown.
+ */
+export function windowEndInput(w: RecoverableWindow): Pick<PitrForm, 'time' | 'zone'> | undefined {
+  const ms = w.to.time ? Date.parse(w.to.time) : NaN;
+  return Number.isFinite(ms) ? { time: new Date(ms).toISOString().slice(0, 19), zone: 'UTC' } : undefined;
 }
 
 function targetValue(f: PitrForm): string | undefined {

@@ -3,13 +3,14 @@
  * computed here with the core's pure functions on every keystroke (no round trip to the host); the host only
  * reads the backup, scans the archive folder for the recoverable window, copies, saves and runs drills.
  */
-import type { BackupSummary, HostToPanel, PanelToHost, PitrForm, PitrPanelState } from '../../src/common/pitr-protocol';
+import type { BackupSummary, DrillState, HostToPanel, PanelToHost, PitrForm } from '../../src/common/pitr-protocol';
+import type { PitrPanelState } from '../../src/common/pitr-protocol';
 import type { PitrModel } from '../../src/core/pitr/model';
 import { renderRecoveryFiles, type RecoveryFile } from '../../src/core/pitr/render';
 import { buildRunbook, renderRunbook, type RunbookStep } from '../../src/core/pitr/runbook';
 import { hasErrors, validateModel, type Issue } from '../../src/core/pitr/validate';
-import { renderDrill, type DrillState } from './drill-view';
-import { defaultForm, formToModel, restoreForm, runbookContext } from './form';
+import { renderDrill } from './drill-view';
+import { defaultForm, formToModel, restoreForm, runbookContext, windowEndInput } from './form';
 import { escapeHtml } from './html';
 import { PANEL_MARKUP } from './markup';
 import { renderWindow, updateTargetMarker, type ScanState } from './window-view';
@@ -44,11 +45,19 @@ function readForm(): PitrForm {
   return out as unknown as PitrForm;
 }
 
+/** True while applyForm sets the inputs: a toolkit element may fire change then, with later fields not set yet. */
+let applying = false;
+
 function applyForm(f: PitrForm): void {
-  for (const el of fields()) {
-    const v = (f as unknown as Record<string, unknown>)[el.dataset.field!];
-    if (typeof v === 'boolean') el.checked = v;
-    else el.value = String(v ?? '');
+  applying = true;
+  try {
+    for (const el of fields()) {
+      const v = (f as unknown as Record<string, unknown>)[el.dataset.field!];
+      if (typeof v === 'boolean') el.checked = v;
+      else el.value = String(v ?? '');
+    }
+  } finally {
+    applying = false;
   }
 }
 
@@ -101,7 +110,9 @@ function update(): void {
   $('#files').classList.toggle('invalid', blocked);
   $('#runbook').innerHTML = renderSteps(steps);
   $('#issues').innerHTML = renderIssues(problems, issues);
+  // Nothing invalid leaves the panel: not the files, not a runbook that names them.
   $('#copy-files').toggleAttribute('disabled', blocked);
+  $('#copy-runbook').toggleAttribute('disabled', blocked);
   $('#save-files').toggleAttribute('disabled', blocked);
   // A drill fetches WAL on this machine, so it needs a local archive folder.
   $('#run-drill').toggleAttribute('disabled', blocked || form.sourceKind !== 'cp' || !form.archiveDir.trim() || drill.status === 'running');
@@ -121,6 +132,7 @@ function update(): void {
 function showDrill(next: DrillState): void {
   drill = next;
   $('#drill').innerHTML = renderDrill(drill);
+  persist();
   update();
 }
 
@@ -129,7 +141,7 @@ function scanKey(s: ScanState): string {
 }
 
 function persist(): void {
-  if (backup) vscode.setState({ backupDir: backup.dir, form });
+  if (backup) vscode.setState({ backupDir: backup.dir, form, drill });
 }
 
 function requestScan(): void {
@@ -146,7 +158,8 @@ function requestScan(): void {
 }
 
 function onFormInput(): void {
-  if (!backup) return;
+  // Reading the inputs while applyForm is halfway would take the fields it has not set yet as empty.
+  if (!backup || applying) return;
   form = readForm();
   update();
   persist();
@@ -169,11 +182,15 @@ function onMessage(m: HostToPanel): void {
   switch (m.type) {
     case 'backup': {
       backup = m.backup;
-      form = restoreForm(saved?.backupDir === m.backup.dir ? saved.form : undefined, defaultForm(m.backup));
+      const mine = saved?.backupDir === m.backup.dir ? saved : undefined;
+      form = restoreForm(mine?.form, defaultForm(m.backup));
+      if (!form.archiveDir.trim() && m.archiveDir) form.archiveDir = m.archiveDir;
       $('#backup-info').innerHTML = describeBackup(m.backup);
       applyForm(form);
-      persist();
-      update();
+      // The host knows how a drill went, also one that ended while the panel was hidden; a saved running drill
+      // without the host's word died with a reload.
+      const kept = m.drill ?? mine?.drill;
+      showDrill(kept && kept.status !== 'running' ? kept : (m.drill ?? { status: 'idle' }));
       requestScan();
       break;
     }
@@ -183,6 +200,15 @@ function onMessage(m: HostToPanel): void {
       break;
     case 'window':
       scan = { status: 'ready', archiveDir: m.archiveDir, window: m.window, segments: m.segments, scanMs: m.scanMs };
+      // No time chosen yet: start at the end of the window, the most a recovery from this archive can bring back.
+      if (form.targetKind === 'time' && !form.time && m.archiveDir === form.archiveDir.trim()) {
+        const end = windowEndInput(m.window);
+        if (end) {
+          form = { ...form, ...end };
+          applyForm(form);
+          persist();
+        }
+      }
       update();
       break;
     case 'windowError':

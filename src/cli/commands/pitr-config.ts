@@ -1,11 +1,14 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PgBackupError } from '../../core/errors';
 import { readBaseBackup, type BaseBackupInfo } from '../../core/physical/base-backup-info';
-import { describeSource, parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS, type PitrModel, type RecoveryAction } from '../../core/pitr/model';
+import { describeSource, parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS } from '../../core/pitr/model';
+import type { ArchiveSource, PitrModel, RecoveryAction } from '../../core/pitr/model';
 import { writeRecoveryFiles } from '../../core/physical/recovery-files';
 import { renderRecoveryFiles } from '../../core/pitr/render';
 import { buildRunbook, renderRunbook } from '../../core/pitr/runbook';
-import { hasErrors, validateModel } from '../../core/pitr/validate';
+import { hasErrors, validateModel, type Issue } from '../../core/pitr/validate';
 import type { RecoverableWindow } from '../../core/pitr/window';
 import { discoverTools } from '../../core/tools/discover';
 import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
@@ -14,10 +17,44 @@ import { describeWindow, windowFor } from './pitr-window';
 const TARGET_HELP = 'time:TS | xid:N | lsn:X/Y | name:LABEL | immediate | latest';
 const SOURCE_HELP = 'cp:DIR | rsync:HOST:DIR | walg | pgbackrest:STANZA | barman:HOST:SERVER';
 
+/** Why this process cannot list and read a folder, or undefined when it can. */
+async function readableFolder(dir: string): Promise<string | undefined> {
+  try {
+    if (!(await stat(dir)).isDirectory()) return 'is not a folder';
+    await access(dir, constants.R_OK | constants.X_OK);
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+  }
+}
+
+/**
+ * The archive folder to check the target against: --archive, else a local `cp:` source (that folder is the
+ * archive) when it can be read here. When there is none, a warning says that the target was not checked.
+ */
+async function archiveToCheck(
+  archiveDir: string | undefined,
+  source: ArchiveSource,
+): Promise<{ dir?: string; issue?: Issue }> {
+  if (archiveDir) return { dir: archiveDir };
+  const unchecked = (why: string): Issue => ({
+    field: 'target',
+    severity: 'warning',
+    message: `The target was not checked against the recoverable window: ${why}.`,
+  });
+  if (source.kind !== 'cp') {
+    return { issue: unchecked(`give --archive DIR with a readable copy of the ${source.kind} archive`) };
+  }
+  const problem = await readableFolder(source.dir);
+  return problem ? { issue: unchecked(`the archive folder ${source.dir} ${problem} here`) } : { dir: source.dir };
+}
+
 export const pitrConfigCommand: CliCommand = {
   name: 'pitr config',
   usage: `pg-backup pitr config --backup DIR --source ${SOURCE_HELP} --target ${TARGET_HELP} [--action pause|promote|shutdown] [--exclusive] [--timeline latest|current|N] [--standby] [--archive DIR] [--out DATADIR] [--json]`,
-  summary: 'Generate the recovery files and the runbook for a point-in-time recovery; with --archive, check the target against the recoverable window.',
+  summary:
+    'Generate the recovery files and the runbook for a point-in-time recovery; check the target against the ' +
+    'recoverable window of --archive, or of a cp: source folder readable here.',
   async run(args, io) {
     const p = parseArgs(args, ['backup', 'source', 'target', 'action', 'timeline', 'archive', 'out'], ['exclusive', 'standby', 'json']);
     const backupDir = flag(p, 'backup');
@@ -36,12 +73,13 @@ export const pitrConfigCommand: CliCommand = {
 
     let window: RecoverableWindow | undefined;
     let info: BaseBackupInfo;
-    if (archiveDir) ({ window, backup: info } = await windowFor(backupDir, archiveDir, io.env, io.signal));
+    const checked = await archiveToCheck(archiveDir, source);
+    if (checked.dir) ({ window, backup: info } = await windowFor(backupDir, checked.dir, io.env, io.signal));
     else info = await readBaseBackup(backupDir);
     if (info.serverMajor === undefined) throw new PgBackupError(`Cannot tell the PostgreSQL version of ${backupDir}: PG_VERSION is missing.`, 'input');
 
     const model: PitrModel = { serverMajor: info.serverMajor, target, inclusive: !has(p, 'exclusive'), timeline, action, source, standby: has(p, 'standby') };
-    const issues = validateModel(model, window);
+    const issues = [...validateModel(model, window), ...(checked.issue ? [checked.issue] : [])];
     if (hasErrors(issues)) {
       const errors = issues.filter((i) => i.severity === 'error');
       throw new PgBackupError(errors[0].message, 'input', errors.slice(1).map((i) => i.message).join('\n') || undefined);

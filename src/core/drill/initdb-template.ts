@@ -7,12 +7,12 @@
  * size and mtime, so a minor upgrade or rebuild makes a new one), our arguments and TEMPLATE_FORMAT. It is
  * built under a temporary name and renamed into place, so a drill only ever sees a whole template, also with
  * drills running side by side or a cancel in the middle of initdb. Templates live in a folder of the server's
- * OS user (it runs initdb and copies them), private to that user, in the OS temp folder: as root the server
- * runs as `postgres`, which cannot read /root.
+ * OS user (it runs initdb and copies them), private to that user, in a temp folder that user can reach (the OS
+ * temp folder, or /tmp when that is private to root): as root the server runs as `postgres`, which cannot read
+ * /root.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { lstat, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
 import { runTool } from '../process/run-tool';
@@ -35,7 +35,7 @@ export interface TemplateOptions {
   owner: ServerOwner;
   toolSet: ToolSet;
   initdb: string;
-  /** The templates' folder; default `pgb-initdb-templates-<uid of the server's user>` in the OS temp folder. */
+  /** The templates' folder; default `pgb-initdb-templates-<uid of the server's user>` in ServerOwner.tempFolder. */
   folder?: string;
   signal?: AbortSignal;
 }
@@ -80,7 +80,7 @@ async function templateName(o: TemplateOptions): Promise<{ name: string; binaryT
 /** The templates' folder, made by the server's user (mode 0700) when missing; refused unless it is that user's and private. */
 async function ownFolder(o: TemplateOptions): Promise<string> {
   const uid = await serverUid(o.owner);
-  const folder = o.folder ?? join(tmpdir(), `pgb-initdb-templates-${uid}`);
+  const folder = o.folder ?? join(await o.owner.tempFolder(o.signal), `pgb-initdb-templates-${uid}`);
   const check = () => lstat(folder).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
   let st = await check();
   if (!st) {

@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import { connect } from '../connection/client';
@@ -23,7 +22,7 @@ import { endedBeforeTarget, firstFatal, lastReplayedTime, logTail, outcomeLines,
 import { placeBackup } from './scratch-copy';
 import { serverOwner } from './server-owner';
 import { drillToolSet } from './server-tools';
-import { freePort, sleep, stopServer } from './throwaway-server';
+import { freePort, serverStarted, sleep, startFailure, stopServer } from './throwaway-server';
 
 /** Picked by the PITR panel and the tests from here, where the drill lives. */
 export { drillToolSet };
@@ -39,7 +38,7 @@ export interface PitrDrillOptions {
   log?: (line: string) => void;
   /** Role to connect as (trusted over the private socket). Default postgres. */
   superuser?: string;
-  /** Where the scratch folder is made. Default the OS temp folder. */
+  /** Where the scratch folder is made. Default a temp folder the server's OS user can reach (ServerOwner). */
   scratchParent?: string;
   /** Give up waiting for the target after this long. Default 30 minutes. */
   timeoutMs?: number;
@@ -131,7 +130,7 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
   const progress = (step: string, percent: number) => o.onProgress?.(step, percent);
   const owner = serverOwner(o.log);
   const pgCtl = o.toolSet.tools.pg_ctl!;
-  const scratch = await mkdtemp(join(o.scratchParent ?? tmpdir(), 'pgb-drill-'));
+  const scratch = await mkdtemp(join(o.scratchParent ?? (await owner.tempFolder(o.signal)), 'pgb-drill-'));
   const dataDir = join(scratch, 'data');
   const socketDir = join(scratch, 'sock');
   const logFile = join(scratch, 'server.log');
@@ -164,6 +163,8 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
     const outcome = await waitForRecovery(server, o, o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (outcome.end === 'stopped') {
       const log = await readLog();
+      // pg_ctl failed and the postmaster never logged its start: nothing was recovered, the start failed.
+      if (startError && !serverStarted(log)) throw startFailure(o.model.serverMajor, log, startError);
       if (!shutDownAtTarget(log)) throw stoppedError(log, startError);
       return { reachedTarget: true, end: 'shut down', recoveryEndedAt: lastReplayedTime(log), inRecovery: true, tables: [], tablesTruncated: false, durationMs: Date.now() - started, logTail: logTail(log) };
     }

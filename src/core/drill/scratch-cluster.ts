@@ -5,21 +5,19 @@
  * lives for one drill, and fsync would only slow the restore being timed.
  */
 import { appendFile, chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnParams } from '../connection/profile';
 import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
 import type { ToolSet } from '../tools/discover';
 import { drillSettings, writeAccessFiles } from './drill-settings';
 import { copyTemplate, dropTemplate, INITDB_ARGS, initdbTemplate, SUPERUSER, type Template } from './initdb-template';
-import { logTail } from './recovery-log';
 import { serverOwner, type ServerOwner } from './server-owner';
-import { freePort, stopServer } from './throwaway-server';
+import { freePort, startFailure, stopServer } from './throwaway-server';
 
 export interface ScratchClusterOptions {
   /** initdb and pg_ctl of the major to run (see drillToolSet). */
   toolSet: ToolSet;
-  /** Where the scratch folder is made. Default the OS temp folder. */
+  /** Where the scratch folder is made. Default a temp folder the server's OS user can reach (ServerOwner). */
   scratchParent?: string;
   /** Copy a cached, freshly initdb'd data directory instead of running initdb for each cluster. Default true. */
   reuseInitdb?: boolean;
@@ -48,7 +46,7 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
   const owner = serverOwner(o.log);
   const { initdb, pg_ctl: pgCtl } = o.toolSet.tools;
   if (!initdb || !pgCtl) throw new PgBackupError(`initdb and pg_ctl ${o.toolSet.major} are needed for a throwaway cluster.`, 'tool-missing');
-  const scratch = await mkdtemp(join(o.scratchParent ?? tmpdir(), 'pgb-drill-'));
+  const scratch = await mkdtemp(join(o.scratchParent ?? (await owner.tempFolder(o.signal)), 'pgb-drill-'));
   const dataDir = join(scratch, 'data');
   const socketDir = join(scratch, 'sock');
   const logFile = join(scratch, 'server.log');
@@ -81,8 +79,7 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
           startInterrupted = true;
           throw e;
         }
-        const log = await readFile(logFile, 'utf8').catch(() => '');
-        throw new PgBackupError(`The throwaway PostgreSQL ${o.toolSet.major} server did not start.`, 'tool-failed', logTail(log) || (e as Error).message);
+        throw startFailure(o.toolSet.major, await readFile(logFile, 'utf8').catch(() => ''), e);
       });
       info.startMs = Date.now() - t;
     };

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { PgBackupError } from '../errors';
 import { runTool, type RunToolOptions, type RunToolResult } from '../process/run-tool';
 
 /**
@@ -10,16 +12,58 @@ export interface ServerOwner {
   run(opts: RunToolOptions): Promise<RunToolResult>;
   /** Gives a folder, recursively, to the owner (a no-op unless we are root). */
   adopt(dir: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * A temp folder the owner can reach and write: the OS temp folder, unless it is private to us (root with
+   * TMPDIR=/root/tmp, mode 0700, as in dev containers), then /tmp or /var/tmp. Scratch clusters and the initdb
+   * templates go there, in folders of their own that only the owner can enter.
+   */
+  tempFolder(signal?: AbortSignal): Promise<string>;
 }
 
 const SERVER_USER = 'postgres';
+const SYSTEM_TEMP = ['/tmp', '/var/tmp'];
+
+/** The first of `tmpdir()`, /tmp and /var/tmp the server's user can write into, by TMPDIR (asked once each). */
+const reachable = new Map<string, Promise<string>>();
+
+function reachableTemp(run: ServerOwner['run'], signal?: AbortSignal): Promise<string> {
+  const own = tmpdir();
+  let found = reachable.get(own);
+  if (!found) {
+    const candidates = [...new Set([own, ...SYSTEM_TEMP])];
+    found = (async () => {
+      for (const dir of candidates) {
+        const ok = await run({ file: 'test', args: ['-d', dir, '-a', '-w', dir, '-a', '-x', dir], signal }).then(
+          () => true,
+          () => false,
+        );
+        if (ok) return dir;
+      }
+      throw new PgBackupError(
+        `The throwaway server runs as the OS user "${SERVER_USER}", which cannot write any temp folder: ` +
+          `${candidates.join(', ')}.`,
+        'tool-failed',
+        undefined,
+        `Point TMPDIR at a folder "${SERVER_USER}" can write (like /tmp, mode 1777), or drill on a server with --conn.`,
+      );
+    })();
+    reachable.set(own, found);
+    found.catch(() => reachable.delete(own));
+  }
+  return found;
+}
 
 export function serverOwner(log?: (line: string) => void): ServerOwner {
-  if (process.getuid?.() !== 0) return { run: (o) => runTool({ log, ...o }), adopt: async () => undefined };
+  if (process.getuid?.() !== 0) {
+    return { run: (o) => runTool({ log, ...o }), adopt: async () => undefined, tempFolder: async () => tmpdir() };
+  }
+  const run: ServerOwner['run'] = (o) =>
+    runTool({ log, ...o, file: 'runuser', args: ['-u', SERVER_USER, '--', o.file, ...o.args] });
   return {
-    run: (o) => runTool({ log, ...o, file: 'runuser', args: ['-u', SERVER_USER, '--', o.file, ...o.args] }),
+    run,
     adopt: async (dir, signal) => {
       await runTool({ file: 'chown', args: ['-R', `${SERVER_USER}:${SERVER_USER}`, dir], signal, log });
     },
+    tempFolder: (signal) => reachableTemp(run, signal),
   };
 }

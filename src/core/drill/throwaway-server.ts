@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { PgBackupError } from '../errors';
+import { firstFatal, logTail } from './recovery-log';
 import type { ServerOwner } from './server-owner';
 
 export function freePort(): Promise<number> {
@@ -29,6 +31,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     }
   });
+}
+
+/** Whether the server's log shows the postmaster got going at all (its first line: "starting PostgreSQL 15.x"). */
+export function serverStarted(log: string): boolean {
+  return /\bstarting PostgreSQL \d/.test(log);
+}
+
+/**
+ * A server that did not start, with its own reason: the first FATAL line of its log, else what pg_ctl said (a
+ * data directory it cannot reach writes no log). The detail is the log's last lines, or pg_ctl's output.
+ */
+export function startFailure(major: number, log: string, error: unknown): PgBackupError {
+  const pgCtl = error instanceof PgBackupError ? error : undefined;
+  const reason = firstFatal(log) ?? (error as Error).message;
+  return new PgBackupError(
+    `The throwaway PostgreSQL ${major} server did not start: ${reason}`,
+    'tool-failed',
+    logTail(log) || pgCtl?.detail || undefined,
+  );
 }
 
 /** Stops the throwaway server if it runs: fast (rolls back sessions), immediate if fast does not finish. */

@@ -46,3 +46,27 @@ export function archiveSetup(source: ArchiveSource, current: CurrentArchiving = 
     apply: changing.some((s) => s.applyBy === 'restart') ? 'restart' : changing.length ? 'reload' : 'nothing',
   };
 }
+
+/** A GUC string literal's value, as the server writes it into postgresql.auto.conf ('' and \ escapes). */
+function gucValue(quoted: string): string {
+  return quoted.slice(1, -1).replace(/''|\\(.)/g, (_m, c: string | undefined) => (c === undefined ? "'" : c));
+}
+
+/** The archive_command a postgresql.conf or postgresql.auto.conf text sets (the last line wins), if any. */
+export function archiveCommandIn(conf: string): string | undefined {
+  let found: string | undefined;
+  const setting = /^[ \t]*archive_command[ \t]*=?[ \t]*('(?:[^'\\\n]|''|\\.)*')/gm;
+  for (const m of conf.matchAll(setting)) found = gucValue(m[1]);
+  return found;
+}
+
+/**
+ * The archive folder of an archive_command that "Set Up WAL Archiving" wrote for a local folder (exactly what
+ * archiveCommand gives for it), else undefined: a command written by hand is not guessed at.
+ */
+export function archiveDirOf(command: string): string | undefined {
+  const m = /^test ! -f '((?:[^']|'\\'')*)\/%f' && cp /.exec(command);
+  if (!m) return undefined;
+  const dir = m[1].replace(/'\\''/g, "'").replace(/%%/g, '%');
+  return dir && archiveCommand({ kind: 'cp', dir }) === command ? dir : undefined;
+}

@@ -14,15 +14,30 @@ const TYPE = String.raw`(?:[a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_ ]*(?:\([0-9, ]+\))
 const LITERAL = String.raw`'(?:[^']|'')*'::${TYPE}`;
 const CAST_ARRAY = new RegExp(String.raw`\(ARRAY\[(${LITERAL}(?:, ${LITERAL})*)\]\)::(${TYPE})\[\]`, 'g');
 const ELEMENT = new RegExp(LITERAL, 'g');
-/** Characters that may open a string, identifier, body or comment. */
-const OPENER = /['"$-]/g;
+/** What may open a string, an identifier, a body or a comment. */
+const OPENERS = ["'", '"', '$', '--'];
 const DOLLAR_TAG = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
+
+/**
+ * The next offset from `from` where one of OPENERS stands, or -1. indexOf per opener, each remembered until
+ * passed: a dump has hundreds of thousands of quotes, and a regex search per quote costs ten times as much.
+ */
+function openerFinder(text: string): (from: number) => number {
+  const next = OPENERS.map(() => -2);
+  return (from) => {
+    let best = -1;
+    for (let i = 0; i < OPENERS.length; i++) {
+      if (next[i] !== -1 && next[i] < from) next[i] = text.indexOf(OPENERS[i], from);
+      if (next[i] >= 0 && (best < 0 || next[i] < best)) best = next[i];
+    }
+    return best;
+  };
+}
 
 /** Where the quoted thing or comment opened at `at` ends (the offset after it), or `at + 1` if nothing opens there. */
 function skipQuoted(text: string, at: number): number {
   const c = text[at];
   if (c === '-') {
-    if (text[at + 1] !== '-') return at + 1;
     const nl = text.indexOf('\n', at);
     return nl < 0 ? text.length : nl + 1;
   }
@@ -44,20 +59,18 @@ function skipQuoted(text: string, at: number): number {
 
 /** Rewrites `(ARRAY['a'::T, …])::U[]` as `ARRAY[('a'::T)::U, …]` outside quotes (see above). */
 export function canonicalArrayCasts(text: string): string {
-  CAST_ARRAY.lastIndex = 0;
-  if (!CAST_ARRAY.test(text)) return text;
+  if (!text.includes('(ARRAY[')) return text;
   const out: string[] = [];
   let copied = 0;
   // `free`: the offset up to which the text is known to be outside quotes.
   let free = 0;
-  OPENER.lastIndex = 0;
-  let opener = OPENER.exec(text);
+  const nextOpener = openerFinder(text);
+  let opener = nextOpener(0);
   CAST_ARRAY.lastIndex = 0;
   for (let m = CAST_ARRAY.exec(text); m; m = CAST_ARRAY.exec(text)) {
-    while (opener && opener.index < m.index) {
-      free = skipQuoted(text, opener.index);
-      OPENER.lastIndex = free;
-      opener = OPENER.exec(text);
+    while (opener >= 0 && opener < m.index) {
+      free = skipQuoted(text, opener);
+      opener = nextOpener(free);
     }
     if (free > m.index) {
       // Inside a string, body or comment: go on after it.
@@ -69,8 +82,7 @@ export function canonicalArrayCasts(text: string): string {
     copied = m.index + m[0].length;
     // The match holds quoted literals: continue the quote scan after it.
     free = copied;
-    OPENER.lastIndex = copied;
-    opener = OPENER.exec(text);
+    opener = nextOpener(copied);
   }
   return copied ? out.join('') + text.slice(copied) : text;
 }

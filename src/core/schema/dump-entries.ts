@@ -41,6 +41,8 @@ const ENTRY_COMMENT = /^-- Name: (.*?); Type: ([A-Z][A-Z ]*); Schema: (.*?); Own
 const SETTING = /^SET [a-z_]+ = .*;$/;
 const ENTRY_OPENING = '--\n-- Name: ';
 const TRAILER = '--\n-- PostgreSQL database dump complete\n--';
+/** The end of an entry's comment header followed by a comment: how an entry without statements starts. */
+const COMMENT_FIRST = '\n--\n\n--';
 
 /*
  * The dump is a few megabytes of short lines: it is scanned by offsets (indexOf) rather than split into lines, and
@@ -132,12 +134,15 @@ function onlySettings(text: string, from: number, to: number): boolean {
  * stay. Returns `text` itself when there is nothing to remove.
  */
 export function withoutCommentOnlyEntries(text: string): string {
+  // Such an entry's body starts with a comment right after its header: rare, so look for that first.
+  if (!text.includes(COMMENT_FIRST)) return text;
   const { starts, comments, trailerAt } = entryOffsets(text);
   const kept: string[] = [];
   let copied = 0;
   for (let k = 0; k < starts.length; k++) {
     const next = k + 1 < starts.length ? starts[k + 1] : Math.min(trailerAt, text.length);
     const statement = firstStatement(text, starts[k] + comments[k][0].length + 7, next);
+    if (statement < next && !text.startsWith('SET ', statement)) continue;
     if (!onlySettings(text, statement, next)) continue;
     kept.push(text.slice(copied, starts[k]));
     copied = statement;

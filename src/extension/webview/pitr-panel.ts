@@ -1,10 +1,12 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { parsePanelMessage, PITR_VIEW_TYPE, type HostToPanel, type PanelToHost } from '../../common/pitr-protocol';
+import { parsePanelMessage, PITR_VIEW_TYPE } from '../../common/pitr-protocol';
+import type { DrillState, HostToPanel, PanelToHost } from '../../common/pitr-protocol';
 import { drillToolSet, runPitrDrill } from '../../core/drill/pitr-drill';
 import { errorMessage, PgBackupError } from '../../core/errors';
 import { readBaseBackup } from '../../core/physical/base-backup-info';
 import { recoverableWindow } from '../../core/physical/wal-window';
+import { backupArchiveDir } from '../../core/physical/backup-archive';
 import type { PitrModel } from '../../core/pitr/model';
 import { renderRecoveryFiles } from '../../core/pitr/render';
 import { hasErrors, validateModel } from '../../core/pitr/validate';
@@ -16,6 +18,9 @@ import { requireTrust } from '../ui/trust';
 import { backupSummary } from './backup-summary';
 import { panelHtml, panelOptions } from './panel-html';
 import { writeRecoveryFiles } from '../../core/physical/recovery-files';
+
+/** globalState key: the archive folder whose window was read last, the panel's start when nothing better is known. */
+const LAST_ARCHIVE = 'pgBackup.pitr.lastArchiveDir';
 
 /**
  * The host side of one PITR builder panel: tells the panel about its base backup, reads the archive folder for
@@ -29,6 +34,8 @@ export class PitrPanel implements vscode.Disposable {
   private disposed = false;
   private drilling = false;
   private lastWindow: { archiveDir: string; window: RecoverableWindow } | undefined;
+  /** The drill's latest state: a hidden panel misses messages, so it is sent again when the panel comes back. */
+  private lastDrill: DrillState | undefined;
   private markReady!: () => void;
   /** Resolves once the panel's script has run and asked for its data. */
   readonly ready = new Promise<void>((r) => (this.markReady = r));
@@ -87,7 +94,8 @@ export class PitrPanel implements vscode.Disposable {
           this.dispose();
           throw e;
         });
-        this.post({ type: 'backup', backup: backupSummary(info, toolSets) });
+        const archiveDir = (await backupArchiveDir(info)) ?? this.ctx.extension.globalState.get<string>(LAST_ARCHIVE);
+        this.post({ type: 'backup', backup: backupSummary(info, toolSets), archiveDir, drill: this.lastDrill });
         this.markReady();
         return;
       }
@@ -125,6 +133,7 @@ export class PitrPanel implements vscode.Disposable {
       const result = await recoverableWindow({ backupDir: this.backupDir, archiveDir, pgWaldump: tools.tools.pg_waldump! });
       if (seq !== this.scanSeq) return;
       this.lastWindow = { archiveDir, window: result.window };
+      void this.ctx.extension.globalState.update(LAST_ARCHIVE, archiveDir);
       this.post({ type: 'window', archiveDir, window: result.window, segments: result.archive.segments.length, scanMs: performance.now() - started });
     } catch (e) {
       if (seq !== this.scanSeq) return;
@@ -178,15 +187,19 @@ export class PitrPanel implements vscode.Disposable {
           log: (line) => this.ctx.log.command(line),
           onProgress: (step, percent) => {
             p.report(percent, step);
+            this.lastDrill = { status: 'running', step, percent };
             this.post({ type: 'drillProgress', step, percent });
           },
         }),
       );
       const rows = result.tables.reduce((n, t) => n + t.rows, 0);
       this.ctx.log.info(`PITR drill of ${this.backupDir}: target ${result.reachedTarget ? 'reached' : 'not reached'}, ${result.end}, ${result.tables.length} tables, ${rows} rows, ${result.durationMs} ms`);
+      this.lastDrill = { status: 'done', result };
       this.post({ type: 'drillResult', result });
     } catch (e) {
-      this.post({ type: 'drillError', message: errorMessage(e), cancelled: e instanceof PgBackupError && e.kind === 'cancelled' });
+      const cancelled = e instanceof PgBackupError && e.kind === 'cancelled';
+      this.lastDrill = { status: 'error', message: errorMessage(e), cancelled };
+      this.post({ type: 'drillError', message: errorMessage(e), cancelled });
       throw e;
     } finally {
       this.drilling = false;

@@ -29,6 +29,7 @@ export const APP_SCHEMAS: Record<AppSchemaName, AppSchema> = {
       'public.tasks': 500,
       'public.invoices': 300,
       'public.credit_notes': 30,
+      'public.tags': 30,
       'public.taggings': 400,
     },
   },
