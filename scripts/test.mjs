@@ -4,7 +4,7 @@
 // Layers can be chosen: `npm test -- unit integration` (names: checks unit integration extension e2e);
 // `--install-only` installs and builds without testing (npm run demo uses it).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePackages } from './system-packages.mjs';
@@ -24,6 +24,8 @@ function sh(cmd, args, opts = {}) {
 function ensureNodeModules() {
   const lock = join(root, 'package-lock.json');
   const marker = join(root, 'node_modules', '.package-lock.json');
+  // A linked node_modules (a git worktree sharing another checkout's) is that checkout's to install.
+  if (existsSync(root + '/node_modules') && lstatSync(root + '/node_modules').isSymbolicLink()) return;
   if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
   console.log('Installing npm packages…');
   sh('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
