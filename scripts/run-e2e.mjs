@@ -3,7 +3,7 @@
 // smoke-test driver (so notifications show) on a workspace whose "test" connection points at a throwaway
 // PostgreSQL 15 cluster, then runs mocha here (Node 20) with playwright-core driving Chromium.
 // Prints mocha's lines, then `RESULT: N passed, N failed`; exits 0 when every test passed.
-// Env: PGBACKUP_VSCODE_TIMEOUT_MS (default 300000), PGBACKUP_KEEP_SCRATCH=1 keeps the scratch folder (logs),
+// Env: PGBACKUP_VSCODE_TIMEOUT_MS (default 900000), PGBACKUP_KEEP_SCRATCH=1 keeps the scratch folder (logs),
 // PGBACKUP_E2E_VSIX=FILE tests that package as it is (e.g. a CI artifact) instead of dist/pg-backup.vsix.
 // Arguments: test files to run instead of all of test/e2e.
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { ensureTestHost } from './ensure-test-host.mjs';
 import { REPO_ROOT, codeServerCli, makeScratch, prepareTestWorkspace, startCodeServer, teardown, withDeadline } from '../test/support/code-server.mjs';
 import { setSession } from '../test/e2e/support.mjs';
 
-const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 300_000);
+const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 900_000);
 const GIVEN_VSIX = process.env.PGBACKUP_E2E_VSIX ? resolve(process.env.PGBACKUP_E2E_VSIX) : undefined;
 const VSIX = GIVEN_VSIX ?? join(REPO_ROOT, 'dist', 'pg-backup.vsix');
 /** What goes into the .vsix: a change to any of these makes it stale. */

@@ -3,7 +3,7 @@
 // PostgreSQL 15 cluster backs the workspace's "test" connection. Two sessions: every suite with workspace trust
 // disabled, then the "untrusted" suite with trust on and the folder untrusted (PGBACKUP_EXT_SUITE tells the test
 // index which). Prints mocha's lines, then `RESULT: N passed, N failed` over both; exits 0 when every test passed.
-// Env: PGBACKUP_VSCODE_TIMEOUT_MS (default 300000), PGBACKUP_TEST_VERBOSE=1 prints the whole workbench console,
+// Env: PGBACKUP_VSCODE_TIMEOUT_MS (default 600000), PGBACKUP_TEST_VERBOSE=1 prints the whole workbench console,
 // PGBACKUP_SKIP_BUILD=1 uses out/ and dist/ as they are, PGBACKUP_KEEP_SCRATCH=1 keeps the scratch folder
 // (logs) even when the tests pass.
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ensureTestHost } from './ensure-test-host.mjs';
 import { REPO_ROOT, launchBrowser, makeScratch, prepareTestWorkspace, startCodeServer, teardown, withDeadline } from '../test/support/code-server.mjs';
 
-const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 300_000);
+const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 600_000);
 const VERBOSE = process.env.PGBACKUP_TEST_VERBOSE === '1';
 const KEEP = process.env.PGBACKUP_KEEP_SCRATCH === '1';
 /** The test index prefixes mocha's lines with this; everything else in the workbench console is noise here. */

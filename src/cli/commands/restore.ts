@@ -63,7 +63,7 @@ function printSummary(io: CliIo, json: boolean, plan: PlannedRestore | undefined
     return;
   }
   const r = s.report;
-  (r.verdict === 'ok' ? io.out : io.err)(`${r.verdict === 'warning' ? 'Warning: ' : ''}${r.headline}`);
+  (r.verdict === 'warning' ? io.err : io.out)(`${r.verdict === 'warning' ? 'Warning: ' : ''}${r.headline}`);
   for (const k of r.skipped) io.out(`  skipped ${k.label}: ${k.reason}`);
   for (const t of r.rows) io.out(`  ${t.table}: ${t.rows === null ? (t.note ?? '?') : `${t.rows} rows`}`);
 }
@@ -104,7 +104,7 @@ async function restorePlain(file: string, p: ParsedArgs, io: CliIo): Promise<num
     onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`),
   });
   printSummary(io, has(p, 'json'), undefined, summary);
-  if (summary.errors.length) throw restoreErrors(summary.errors);
+  if (summary.errors.length) throw restoreErrors(summary.errors, 'psql');
   return EXIT.ok;
 }
 
@@ -113,10 +113,10 @@ const describeError = (e: RestoreError) =>
   (e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : '');
 
 /** pg_restore's errors as the command's one error (main prints it with the prefix), every one in the detail. */
-function restoreErrors(errors: RestoreError[]): PgBackupError {
+function restoreErrors(errors: RestoreError[], tool = 'pg_restore'): PgBackupError {
   const first = errors[0];
   const where = first.dumpId ? ` (TOC entry ${first.dumpId})` : '';
-  const line = `pg_restore reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`;
+  const line = `${tool} reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`;
   return new PgBackupError(line, 'tool-failed', errors.map(describeError).join('\n'));
 }
 
