@@ -1,3 +1,4 @@
+import { formatBytes } from '../format';
 import { PgBackupError } from '../errors';
 
 /** pg_dump could not read a table: the UI offers to dump again without it. */
@@ -34,16 +35,31 @@ function qualifiedTable(detail: string): string | undefined {
   return /(?:LOCK TABLE|COPY)\s+((?:"(?:[^"]|"")+"|[^\s"(.]+)\.(?:"(?:[^"]|"")+"|[^\s"(]+))/.exec(detail)?.[1];
 }
 
+/** Where a dump was being written, for the disk-full message. */
+export interface DumpPlace {
+  folder: string;
+  /** Bytes of the partial output when pg_dump stopped. */
+  written: number;
+  /** The dumped tables' size on the server. */
+  tableBytes: number;
+}
+
 /**
  * Gives a pg_dump failure one clear line: a table it may not read (named, so it can be excluded), a full disk,
  * or a connection lost mid-dump. Anything else keeps pg_dump's own last line.
  */
-export function classifyDumpFailure(e: PgBackupError): PgBackupError {
+export function classifyDumpFailure(e: PgBackupError, where?: DumpPlace): PgBackupError {
   const detail = e.detail ?? '';
   const denied = /permission denied for (?:table|relation) ("(?:[^"]|"")+"|\S+)/.exec(detail);
   if (denied) return new TablePermissionError(qualifiedTable(detail) ?? denied[1], detail);
   if (/No space left on device|ENOSPC/i.test(detail)) {
-    return new PgBackupError('The disk is full: pg_dump could not write the backup.', 'io', detail, 'Free some space or choose another folder, then dump again.');
+    const hint = 'Free some space or choose another folder, then dump again.';
+    if (!where) return new PgBackupError('The disk is full: pg_dump could not write the backup.', 'io', detail, hint);
+    // The tables' size on the server is what an uncompressed dump needs at most; a compressed one needs less.
+    const line =
+      `The disk is full in ${where.folder}: pg_dump stopped after writing ${formatBytes(where.written)} ` +
+      `(the tables take ${formatBytes(where.tableBytes)} on the server; nothing was kept).`;
+    return new PgBackupError(line, 'io', detail, hint);
   }
   if (CONNECTION_LOST.test(detail)) {
     return new PgBackupError('The connection to the server was lost during the dump.', 'unreachable', detail, 'Check that the server is up and reachable, then dump again.');

@@ -179,8 +179,11 @@ async function dumpLocked(req: DumpRequest, pre: Preflight, started: Date): Prom
       await env.dispose();
     }
   } catch (e) {
+    const written = await sizeOnDisk(partial).catch(() => 0);
     await removePartial(req, partial);
-    throw e instanceof PgBackupError && !(e instanceof CancelledError) ? classifyDumpFailure(e) : e;
+    if (!(e instanceof PgBackupError) || e instanceof CancelledError) throw e;
+    const tableBytes = workload.tables.reduce((a, t) => a + t.bytes, workload.largeObjectBytes);
+    throw classifyDumpFailure(e, { folder: dirname(req.out), written, tableBytes });
   }
 
   let staged: Awaited<ReturnType<typeof stageSidecar>> | undefined;
