@@ -1,0 +1,160 @@
+/**
+ * Shared by the fault suites: the built CLI (`node dist/cli.js`, built once per test process) run as a real child
+ * process with a run tag and a private TMPDIR (see test/support/leftovers.ts), trial counts from
+ * PGBACKUP_FAULT_TRIALS, seeded random moments (PGBACKUP_FAULT_SEED), and a database that takes seconds to dump.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Cluster } from '../../support/cluster';
+import { RUN_TAG_VAR } from '../../support/leftovers';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+let built = false;
+/** `npm run build` once per test process: the suites exercise the CLI users run. */
+export function ensureBuilt(): void {
+  if (built) return;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  built = true;
+}
+
+/** PGBACKUP_FAULT_TRIALS, else the suite's small default (keeps `npm test` fast). */
+export function trials(fallback: number): number {
+  const n = Number(process.env.PGBACKUP_FAULT_TRIALS);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** A seeded generator (mulberry32): the seed is printed so a failing run can be repeated. */
+export function seededRandom(label: string): () => number {
+  let seed = Number(process.env.PGBACKUP_FAULT_SEED) || Math.floor(Math.random() * 2 ** 31);
+  console.log(`      ${label}: PGBACKUP_FAULT_SEED=${seed}`);
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A private temp folder the postgres OS user can use too (a throwaway cluster lives there). */
+export function privateTmp(prefix: string): string {
+  const dir = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), prefix));
+  chmodSync(dir, 0o1777);
+  return dir;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** Milliseconds from the start to the CLI's first output (undefined: it printed nothing). */
+  firstOutputMs?: number;
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  tag: string;
+  started: number;
+  /** Resolves when stderr has a line matching `re` (or rejects when the run ends first). */
+  stderrLine(re: RegExp): Promise<string>;
+  done: Promise<CliResult>;
+}
+
+export interface CliRunOptions {
+  tag: string;
+  tmp: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Own process group, so a test can signal the whole group as a terminal's Ctrl-C does. */
+  group?: boolean;
+}
+
+/** Starts `node dist/cli.js …args`; its environment has no PGPASSWORD unless `env` gives one. */
+export function startCli(args: string[], o: CliRunOptions): RunningCli {
+  const env = { ...process.env, PGPASSWORD: undefined, ...o.env, TMPDIR: o.tmp, [RUN_TAG_VAR]: o.tag };
+  const child = spawn(process.execPath, [CLI, ...args], { env, cwd: o.cwd ?? ROOT, detached: o.group ?? false });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { re: RegExp; resolve: (l: string) => void; reject: (e: Error) => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      const line = stderr.split('\n').find((l) => w.re.test(l));
+      if (line !== undefined) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  const started = Date.now();
+  let firstOutputMs: number | undefined;
+  const seen = () => (firstOutputMs ??= Date.now() - started);
+  child.stdout!.on('data', (d) => {
+    seen();
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    seen();
+    stderr += d;
+    check();
+  });
+  const done = new Promise<CliResult>((res) =>
+    child.on('close', (code, signal) => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`the CLI ended before a line matching ${w.re}:\n${stderr}`));
+      res({ code, signal, stdout, stderr, ms: Date.now() - started, firstOutputMs });
+    }),
+  );
+  return {
+    child,
+    tag: o.tag,
+    started,
+    done,
+    stderrLine: (re) => new Promise((resolve, reject) => (waiters.push({ re, resolve, reject }), check())),
+  };
+}
+
+export async function runCli(args: string[], o: CliRunOptions): Promise<CliResult> {
+  return startCli(args, o).done;
+}
+
+const PROGRESS = /^(Dumping |Restoring |Drill \d|Base backup \d|Verifying the backup|  (restore|skip|recreate) |Left out:|Note: )/;
+/** The first line of stderr that is not a progress or plan line: what the user reads as the outcome. */
+export function firstMessage(stderr: string): string {
+  return stderr.split('\n').find((l) => l.trim() && !PROGRESS.test(l)) ?? '';
+}
+
+/**
+ * How a signalled run may end: exit 130 (cancelled), exit 0 (it finished first), or killed by the signal itself
+ * while Node was still starting, before the CLI printed anything or could have started any work.
+ */
+export function cancelOutcome(r: CliResult): 'cancelled' | 'finished' | 'killed at start' | undefined {
+  if (r.code === 130) return 'cancelled';
+  if (r.code === 0) return 'finished';
+  if (r.signal && r.firstOutputMs === undefined) return 'killed at start';
+  return undefined;
+}
+
+/** A stack trace's frames never reach the user. */
+export const hasStackTrace = (text: string) => /^\s+at .+\(?.+:\d+:\d+\)?$/m.test(text);
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A database whose custom-format dump takes seconds on a 2-core machine: `tables` tables of `rows` wide rows
+ * (random-looking text, so compression has work to do).
+ */
+export async function createBigDatabase(c: Cluster, db: string, rows: number, tables = 2): Promise<void> {
+  await c.psql(`create database ${db}`);
+  const per = Math.ceil(rows / tables);
+  for (let t = 1; t <= tables; t++) {
+    await c.psql(
+      `create table wide${t} (id bigint primary key, a text, b text);` +
+        `insert into wide${t} select g, repeat(md5(g::text), 8), md5((g * ${t + 6})::text) from generate_series(1, ${per}) g`,
+      db,
+    );
+  }
+}
