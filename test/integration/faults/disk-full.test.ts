@@ -99,8 +99,8 @@ describe('faults: disk full (a small tmpfs)', function () {
     assert.deepEqual(tempLeftovers(tmp), []);
   }
 
-  it('dump: pg_dump runs out of space part-way (16 MB tmpfs)', async () => {
-    mountTmpfs('16m', false);
+  it('dump: pg_dump runs out of space part-way (4 MB tmpfs)', async () => {
+    mountTmpfs('4m', false);
     const tag = `full-dump-${process.pid}`;
     const r = await runCli(['dump', cluster.url('big'), '--format', 'custom', '--out', join(mnt, 'big.dump')], { tag, tmp });
     await assertCleanFailure('dump', r, tag, mnt);

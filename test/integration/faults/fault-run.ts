@@ -6,7 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Cluster } from '../../support/cluster';
 import { RUN_TAG_VAR } from '../../support/leftovers';
 
@@ -39,9 +39,9 @@ export function seededRandom(label: string): () => number {
   };
 }
 
-/** A private temp folder the postgres OS user can use too (a throwaway cluster lives there). */
+/** A new folder the postgres OS user can use too (a throwaway cluster lives there); `prefix` may be a path. */
 export function privateTmp(prefix: string): string {
-  const dir = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), prefix));
+  const dir = mkdtempSync(isAbsolute(prefix) ? prefix : join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), prefix));
   chmodSync(dir, 0o1777);
   return dir;
 }

@@ -40,6 +40,9 @@ describe('faults: the password never leaks', function () {
     await createBigDatabase(cluster, 'shop', 60_000);
     base = privateTmp('pgb-faults-secrets-');
     tmp = privateTmp('pgb-faults-tmp-');
+    const env = { PGPASSWORD: PASSWORD };
+    const r = await runCli(['dump', cluster.url('shop'), '--format', 'custom', '--out', join(base, 'good.dump')], { tag: 'secrets-setup', tmp, env });
+    assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
     await destroyCluster(cluster);
@@ -99,8 +102,8 @@ describe('faults: the password never leaks', function () {
 
   const refused: [string, (uri: string) => string[]][] = [
     ['dump', (u) => ['dump', u, '--format', 'custom', '--out', join(base, 'refused.dump')]],
-    ['restore', (u) => ['restore', join(base, 'missing.dump'), u]],
-    ['verify', (u) => ['verify', join(base, 'missing.dump'), '--conn', u]],
+    ['restore', (u) => ['restore', join(base, 'good.dump'), u]],
+    ['verify', (u) => ['verify', join(base, 'good.dump'), '--conn', u, '--no-log']],
     ['basebackup', (u) => ['basebackup', u, '--out', join(base, 'refused-base')]],
     ['schema export', (u) => ['schema', 'export', u, '--out', join(base, 'refused.sql')]],
     ['schedule', (u) => ['schedule', u, '--every', 'daily', '--keep', '2', '--kind', 'cron', '--out', join(base, 'refused-sched')]],

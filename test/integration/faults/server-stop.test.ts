@@ -41,22 +41,22 @@ describe('faults: the server stopped mid-operation', function () {
   });
 
   /**
-   * Starts `args`, waits for the line that shows the work is under way, stops `server` after a random 0–1.5 s,
-   * and checks the outcome; `out` (when given) must not exist afterwards, nor its sidecar.
+   * Starts `args`, waits for the line that shows the work is under way, stops `server` after a random moment of
+   * up to `withinMs`, and checks the outcome; `out` (when given) must not exist afterwards, nor its sidecar.
    */
-  async function stopDuring(cmd: string, server: Cluster, args: string[], underWay: RegExp, out?: string): Promise<void> {
+  async function stopDuring(cmd: string, server: Cluster, args: string[], underWay: RegExp, out?: string, withinMs = 1500): Promise<void> {
     for (let i = 0; i < N; i++) {
       const tag = `stop-${cmd}-${i}-${process.pid}`;
       const run = startCli(args, { tag, tmp });
       await run.stderrLine(underWay);
-      await sleep(Math.round(random() * 1500));
+      await sleep(Math.round(random() * withinMs));
       await server.stop();
       const r = await run.done;
       try {
         assert.equal(r.code, 3, `exit ${r.code}: ${r.stderr}`);
         const first = firstMessage(r.stderr);
         assert.ok(first.startsWith(`pg-backup ${cmd}: `), `first line: ${first}`);
-        assert.match(first, CAUSE, 'the first line names the cause');
+        assert.match(first, CAUSE, `the first line names the cause: ${first}`);
         assert.equal(hasStackTrace(r.stderr), false, r.stderr);
         if (out) {
           assert.equal(existsSync(out), false, `${out} exists after the server stopped`);
@@ -85,7 +85,10 @@ describe('faults: the server stopped mid-operation', function () {
   });
 
   it('mid-base-backup: exit 3, the cause on the first line, no base backup folder', async () => {
+    // pg_basebackup copies a few hundred MB a second: a second copy of the database, and a stop soon after the
+    // first progress line, keep the moment inside the copy.
+    await source.psql('create database big2 template big');
     const out = join(dir, 'base');
-    await stopDuring('basebackup', source, ['basebackup', source.url(), '--out', out], /^Base backup \d+%/, out);
+    await stopDuring('basebackup', source, ['basebackup', source.url(), '--out', out], /^Base backup \d+%/, out, 300);
   });
 });
