@@ -1,7 +1,7 @@
-import { PgBackupError } from '../core/errors';
+import { CancelledError, PgBackupError, type CleanupLog } from '../core/errors';
 
-/** Exit codes of the CLI contract (design.md). */
-export const EXIT = { ok: 0, difference: 1, usage: 2, failed: 3 } as const;
+/** Exit codes of the CLI contract: 130 is a shell's code for a process ended by SIGINT (128 + 2). */
+export const EXIT = { ok: 0, difference: 1, usage: 2, failed: 3, cancelled: 130 } as const;
 
 export interface CliIo {
   out(text: string): void;
@@ -10,6 +10,8 @@ export interface CliIo {
   progress(text: string): void;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** What a cancelled or failed command cleaned up or left behind (see CleanupLog); main prints it with the error. */
+  cleanup?: CleanupLog;
 }
 
 /** One subcommand: `pg-backup <name> …`. One file per command under src/cli/commands/. */
@@ -65,6 +67,7 @@ export const has = (p: ParsedArgs, name: string): boolean => p.flags.has(name);
 
 /** Maps an error to the contract's exit code. */
 export function exitCodeFor(e: unknown): number {
+  if (e instanceof CancelledError) return EXIT.cancelled;
   if (e instanceof PgBackupError && (e.kind === 'usage' || e.kind === 'input')) return EXIT.usage;
   return EXIT.failed;
 }

@@ -1,4 +1,4 @@
-import { errorMessage, PgBackupError } from '../core/errors';
+import { CancelledError, errorMessage, PgBackupError } from '../core/errors';
 import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command';
 
 /**
@@ -22,7 +22,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
 
 async function help(): Promise<string> {
   const all = await Promise.all(Object.values(COMMANDS).map((load) => load()));
-  return ['pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).', '', ...all.map((c) => `  ${c.usage}\n      ${c.summary}`), '', 'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed.'].join('\n');
+  return ['pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).', '', ...all.map((c) => `  ${c.usage}\n      ${c.summary}`), '', 'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed, 130 cancelled.'].join('\n');
 }
 
 /** Finds the command whose (one- or two-word) name prefixes argv. */
@@ -48,10 +48,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`pg-backup: unknown command "${argv.slice(0, 2).join(' ')}". Run pg-backup --help.`);
     return EXIT.usage;
   }
+  const cleaned: string[] = [];
+  const cleanup = (fact: string) => {
+    cleaned.push(fact);
+    io.cleanup?.(fact);
+  };
   try {
-    return await found.command.run(found.rest, io);
+    return await found.command.run(found.rest, { ...io, cleanup });
   } catch (e) {
-    io.err(`pg-backup ${found.command.name}: ${errorMessage(e)}`);
+    const prefix = `pg-backup ${found.command.name}:`;
+    // After a cancel, whatever the command was waiting for fails too ("Connection terminated"): that is the cancel.
+    if (e instanceof CancelledError || io.signal.aborted) {
+      io.err(`${prefix} cancelled${cleaned.length ? `; ${cleaned.join('; ')}` : ''}`);
+      return EXIT.cancelled;
+    }
+    io.err(`${prefix} ${errorMessage(e)}`);
+    for (const fact of cleaned) io.err(fact);
     if (e instanceof PgBackupError) {
       if (e.hint) io.err(e.hint);
       if (e.detail && e.detail !== e.message) io.err(e.detail);
@@ -63,8 +75,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 function stdIo(): CliIo {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+  let signals = 0;
+  const onSignal = () => {
+    if (signals++) {
+      process.stderr.write('\npg-backup: interrupted again: stopped at once, without the cleanup\n');
+      process.exit(EXIT.cancelled);
+    }
+    controller.abort();
+  };
+  // `on`, never `once`: execa's signal-exit re-raises a signal that finds no other listener, which killed the CLI
+  // before any cleanup ran. Ours stays for the whole run: the first SIGINT/SIGTERM cancels, a second one exits.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const tty = process.stderr.isTTY;
   let lastProgress = '';
   return {

@@ -34,6 +34,13 @@ export class CancelledError extends PgBackupError {
   }
 }
 
+/**
+ * Receives one sentence for each thing an operation that stopped (cancelled or failed) cleaned up, or had to leave
+ * behind: "removed /b/x.dump.partial", "left the scratch database d on h:5432: drop it with …". Adapters show
+ * them with the cancel or the error; on success nothing is reported.
+ */
+export type CleanupLog = (fact: string) => void;
+
 export function isPgBackupError(e: unknown): e is PgBackupError {
   return e instanceof PgBackupError;
 }

@@ -25,6 +25,7 @@ export const basebackupCommand: CliCommand = {
       options: { format, compress: flag(p, 'compress'), checkpoint, label: flag(p, 'label'), manifest: !has(p, 'no-manifest') },
       verify: !has(p, 'no-verify'),
       signal: io.signal,
+      onCleanup: io.cleanup,
       onProgress: (pr) => io.progress(pr.phase === 'verify' ? 'Verifying the backup…' : `Base backup ${pr.percent}% (${formatBytes(pr.doneKb * 1024)} of ~${formatBytes(pr.totalKb * 1024)})`),
     });
     if (has(p, 'json')) {

@@ -1,11 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { resolveParams } from '../../core/connection/resolve';
 import { applyPreset, defaultBackupPath, dumpDatabase, findPreset, parseCompressionSpec, DUMP_FORMATS, type DumpFormat, type DumpOptions, type DumpProgress } from '../../core/dump';
+import { sidecarPath } from '../../core/dump/naming';
 import { PgBackupError } from '../../core/errors';
 import { formatBytes, formatDuration } from '../../core/format';
 import { EXIT, flag, flags, has, parseArgs, type CliCommand, type ParsedArgs } from '../command';
 import { resolveConnArg } from '../resolve-conn';
+import { wholeNumberFlag } from './number-flag';
 
 const LISTS = { schema: 'schemas', 'exclude-schema': 'excludeSchemas', table: 'tables', 'exclude-table': 'excludeTables', 'exclude-table-data': 'excludeTableData' } as const;
 const SWITCHES = { 'schema-only': 'schemaOnly', 'data-only': 'dataOnly', 'no-owner': 'noOwner', 'no-privileges': 'noPrivileges' } as const;
@@ -17,12 +19,6 @@ function parseFormat(text: string): DumpFormat {
   return text as DumpFormat;
 }
 
-function parseJobs(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new PgBackupError(`--jobs needs a whole number of at least 1, not "${text}".`, 'usage');
-  return n;
-}
-
 /** A preset gives the starting point; flags given on the command line add to it or override it. */
 export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   const preset = flag(p, 'preset');
@@ -30,8 +26,8 @@ export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   if (!preset && !format) throw new PgBackupError('Say which format to write: --format plain|custom|directory|tar, or choose a --preset.', 'usage');
   const o: DumpOptions = preset ? applyPreset(findPreset(preset), { chosenTables: flags(p, 'exclude-table-data') }) : { format: parseFormat(format!) };
   if (format) o.format = parseFormat(format);
-  const jobs = flag(p, 'jobs');
-  if (jobs) o.jobs = parseJobs(jobs);
+  const jobs = wholeNumberFlag(p, 'jobs', 1);
+  if (jobs !== undefined) o.jobs = jobs;
   const compress = flag(p, 'compress');
   if (compress) o.compression = parseCompressionSpec(compress);
   for (const [name, key] of Object.entries(LISTS)) {
@@ -42,11 +38,20 @@ export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   return o;
 }
 
-/** `--out` may name the backup itself or an existing folder to put a default-named backup in. */
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+/**
+ * `--out` may name the backup itself or an existing folder to put a default-named backup in, but never an
+ * earlier directory-format backup (its toc.dat or its sidecar tells): nothing is ever written into one.
+ */
 async function outputPath(out: string | undefined, database: string, o: DumpOptions): Promise<string> {
   const isFolder = out !== undefined && (await stat(out).then((s) => s.isDirectory(), () => false));
   if (out !== undefined && !isFolder) return resolve(out);
-  return defaultBackupPath(resolve(out ?? '.'), database, o.format, new Date(), o.compression);
+  const folder = resolve(out ?? '.');
+  if (isFolder && ((await exists(join(folder, 'toc.dat'))) || (await exists(sidecarPath(folder))))) {
+    throw new PgBackupError(`${folder} is an existing directory-format backup: a dump never writes into one.`, 'usage', undefined, 'Give a new name, or the folder that holds the backups.');
+  }
+  return defaultBackupPath(folder, database, o.format, new Date(), o.compression);
 }
 
 function progressLine(database: string, p: DumpProgress): string {
@@ -68,7 +73,7 @@ export const dumpCommand: CliCommand = {
     const { params, password } = resolveConnArg(p.positional[0], io.env);
     const database = resolveParams(params, io.env).database;
     const out = await outputPath(flag(p, 'out'), database, options);
-    const result = await dumpDatabase({ params, password, options, out, signal: io.signal, onProgress: (pr) => io.progress(progressLine(database, pr)) });
+    const result = await dumpDatabase({ params, password, options, out, signal: io.signal, onCleanup: io.cleanup, onProgress: (pr) => io.progress(progressLine(database, pr)) });
     const s = result.sidecar;
     if (has(p, 'json')) io.out(JSON.stringify({ path: result.path, sidecarPath: result.sidecarPath, ...s }, null, 2));
     else io.out(`Wrote ${result.path} (${s.format}, ${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}; facts and sha256 in ${result.sidecarPath}`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { detectArchiveFormat, PLAIN_DUMP_ADVICE } from '../../core/archive/detect';
 import { isRestorable, listHeader, listLine } from '../../core/archive/list-file';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import { countByKind } from '../../core/backups/inspect-report';
 import { sidecarPath } from '../../core/dump/naming';
 import { readSidecar, type DumpSidecar } from '../../core/dump/sidecar';
@@ -44,7 +44,7 @@ export const inspectCommand: CliCommand = {
       else io.out([`${path}: a plain SQL dump.`, PLAIN_DUMP_ADVICE, ...(sidecar ? sidecarLines(path, sidecar) : [])].join('\n'));
       return EXIT.ok;
     }
-    const info = await readArchive(path);
+    const info = await readCheckedArchive(path);
     if (json) {
       const { toc, ...header } = info;
       io.out(JSON.stringify({ ...header, entries: toc.entries(), sidecar }, null, 2));

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { withClient } from '../../core/connection/client';
 import { describeParams, type ConnParams } from '../../core/connection/profile';
@@ -8,12 +8,13 @@ import { formatDuration } from '../../core/format';
 import { executeRestore, planArgv } from '../../core/restore/execute';
 import type { RestoreOptions } from '../../core/restore/options';
 import { planRestore, type PlannedRestore } from '../../core/restore/planner';
-import { restoreCommandLine } from '../../core/restore/run';
+import { restoreCommandLine, type RestoreError } from '../../core/restore/run';
 import { describeEntry } from '../../core/restore/toc-index';
 import { pickRestoreTools } from '../../core/restore/tool-version';
 import { discoverTools } from '../../core/tools/discover';
 import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { resolveConnArg } from '../resolve-conn';
+import { wholeNumberFlag } from './number-flag';
 
 const SWITCHES = {
   clean: 'clean',
@@ -29,8 +30,8 @@ const SWITCHES = {
 function optionsFromArgs(p: ParsedArgs): RestoreOptions {
   const o: RestoreOptions = {};
   for (const [name, key] of Object.entries(SWITCHES)) if (has(p, name)) o[key] = true;
-  const jobs = flag(p, 'jobs');
-  if (jobs !== undefined) o.jobs = Number(jobs);
+  const jobs = wholeNumberFlag(p, 'jobs', 1);
+  if (jobs !== undefined) o.jobs = jobs;
   const role = flag(p, 'role');
   if (role) o.role = role;
   return o;
@@ -57,8 +58,19 @@ function printSummary(io: CliIo, json: boolean, plan: PlannedRestore, s: Awaited
   }
   io.out(`Restored ${s.restored.length} of ${plan.total} items in ${formatDuration(s.durationMs)}${s.errors.length ? ` with ${s.errors.length} error(s)` : ''}.`);
   for (const r of s.rowCounts) io.out(`  ${r.table}: ${r.rows ?? '?'} rows`);
-  for (const e of s.errors) io.err(`error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`);
 }
+
+const describeError = (e: RestoreError) => `error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`;
+
+/** pg_restore's errors as the command's one error (main prints it with the prefix), every one in the detail. */
+function restoreErrors(errors: RestoreError[]): PgBackupError {
+  const first = errors[0];
+  const where = first.dumpId ? ` (TOC entry ${first.dumpId})` : '';
+  return new PgBackupError(`pg_restore reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`, 'tool-failed', errors.map(describeError).join('\n'));
+}
+
+/** The plan is worth reading when it is not simply "everything": something is skipped, recreated, left out or noted. */
+const planIsNews = (plan: PlannedRestore) => plan.items.some((i) => i.action !== 'restore') || plan.omitted.length > 0 || plan.notes.length > 0;
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
@@ -69,7 +81,7 @@ export const restoreCommand: CliCommand = {
   async run(args, io) {
     const p = parseArgs(args, ['select', 'jobs', 'role'], ['with-dependents', 'dry-run', 'yes', 'json', ...Object.keys(SWITCHES)]);
     if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
-    const archive = await readArchive(resolve(p.positional[0]));
+    const archive = await readCheckedArchive(resolve(p.positional[0]));
     const options = optionsFromArgs(p);
     const { params, password } = resolveConnArg(p.positional[1], io.env);
     const tools = pickRestoreTools(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env), archive);
@@ -91,7 +103,8 @@ export const restoreCommand: CliCommand = {
         'usage',
       );
     }
-    if (!json) io.err(describePlan(plan).join('\n'));
+    // Shown once pg_restore is under way (not before a failure to start), and only when it says something.
+    let planShown = json || !planIsNews(plan);
     const summary = await executeRestore({
       archive,
       plan,
@@ -99,9 +112,15 @@ export const restoreCommand: CliCommand = {
       password,
       pgRestore,
       signal: io.signal,
-      onProgress: (pr) => io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`),
+      onCleanup: io.cleanup,
+      onProgress: (pr) => {
+        if (!planShown) io.err(describePlan(plan).join('\n'));
+        planShown = true;
+        io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.current}`);
+      },
     });
     printSummary(io, json, plan, summary);
-    return summary.errors.length ? EXIT.failed : EXIT.ok;
+    if (summary.errors.length) throw restoreErrors(summary.errors);
+    return EXIT.ok;
   },
 };

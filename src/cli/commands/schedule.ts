@@ -5,6 +5,7 @@ import { discoverTools } from '../../core/tools/discover';
 import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
 import { resolveConnArg } from '../resolve-conn';
 import { DUMP_FLAGS, optionsFromArgs } from './dump';
+import { wholeNumberFlag } from './number-flag';
 
 export const scheduleCommand: CliCommand = {
   name: 'schedule',
@@ -18,15 +19,12 @@ export const scheduleCommand: CliCommand = {
     const every = parseEvery(everyText, flag(p, 'at'));
     const kind = (flag(p, 'kind') ?? 'cron') as ScheduleKind;
     if (!SCHEDULE_KINDS.includes(kind)) throw new PgBackupError(`--kind must be cron or systemd, not "${kind}".`, 'usage');
-    const keep = Number(flag(p, 'keep'));
-    if (!Number.isInteger(keep) || keep < 1) throw new PgBackupError('--keep N is needed: how many of the newest backups to keep (at least 1).', 'usage');
+    const keep = wholeNumberFlag(p, 'keep', 1);
+    if (keep === undefined) throw new PgBackupError('--keep N is needed: how many of the newest backups to keep (at least 1).', 'usage');
     const out = flag(p, 'out');
     if (!out) throw new PgBackupError('--out DIR is needed: the folder for the backups and the generated files.', 'usage');
     const options = optionsFromArgs(has(p, 'format') || has(p, 'preset') ? p : { ...p, flags: new Map([...p.flags, ['format', ['custom']]]) });
     const { params, password } = resolveConnArg(p.positional[0], io.env);
-    if (password && password !== io.env.PGPASSWORD) {
-      throw new PgBackupError('The connection string holds a password: a scheduled job must not carry one.', 'usage', undefined, 'Put the password in ~/.pgpass (or a file named by PGPASSFILE) of the user the job runs as, and leave it out of <conn>.');
-    }
     const toolSets = await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env);
     const g = await generateSchedule({ params, password, env: io.env, every, kind, keep, dir: resolve(out), options, toolSets });
     if (has(p, 'json')) {

@@ -8,6 +8,7 @@ import { formatDuration } from '../../core/format';
 import { discoverTools } from '../../core/tools/discover';
 import { EXIT, flag, has, parseArgs, type CliCommand, type CliIo } from '../command';
 import { resolveConnArg } from '../resolve-conn';
+import { wholeNumberFlag } from './number-flag';
 
 const PHASES = [
   ['checksum', 'checksum'],
@@ -45,6 +46,7 @@ export const verifyCommand: CliCommand = {
     const p = parseArgs(args, ['conn', 'log', 'jobs'], ['no-log', 'json']);
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
     if (has(p, 'no-log') && flag(p, 'log') !== undefined) throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');
+    const jobs = wholeNumberFlag(p, 'jobs', 1);
     const conn = flag(p, 'conn');
     const server = conn === undefined ? undefined : resolveConnArg(conn, io.env);
     const json = has(p, 'json');
@@ -53,12 +55,22 @@ export const verifyCommand: CliCommand = {
       server,
       toolSets: await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
       signal: io.signal,
+      onCleanup: io.cleanup,
       onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
-      ...(flag(p, 'jobs') !== undefined ? { jobs: Number(flag(p, 'jobs')) } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
     });
-    const files = has(p, 'no-log') ? undefined : await appendDrillLog(resolve(flag(p, 'log') ?? process.cwd()), result);
+    // The drill ran: its report is shown even when its log cannot be written, and then that failure (exit 3).
+    let logFailure: unknown;
+    let files: DrillLogFiles | undefined;
+    if (!has(p, 'no-log')) {
+      files = await appendDrillLog(resolve(flag(p, 'log') ?? process.cwd()), result).catch((e: unknown) => {
+        logFailure = e;
+        return undefined;
+      });
+    }
     if (json) io.out(JSON.stringify({ ...result, log: files }, null, 2));
     else printReport(io, result, files);
+    if (logFailure) throw logFailure;
     return result.passed ? EXIT.ok : EXIT.difference;
   },
 };

@@ -1,5 +1,6 @@
 import { PgBackupError } from '../errors';
 import { bufferSource, fileSource, openForReading, withHead } from './byte-source';
+import { checkArchiveData } from './data-check';
 import { formatOfHead, locateToc, PLAIN_DUMP_ADVICE } from './detect';
 import { findTarMember } from './tar';
 import { FIRST_CHUNK, parseArchive } from './toc-parser';
@@ -16,9 +17,23 @@ function archiveFormat(head: Buffer, path: string, isDir: boolean): ArchiveForma
 /**
  * Reads the header and table of contents of a custom, tar or directory archive natively, touching only the
  * bytes they take: one open, and the read that tells the format apart is the parser's first window.
- * A plain SQL dump, garbage or a truncated file gives a PgBackupError('input').
+ * A plain SQL dump, garbage or a file whose TOC is cut short gives a PgBackupError('input'). The data is not
+ * looked at: readCheckedArchive also proves it is there.
  */
-export async function readArchive(path: string): Promise<ArchiveInfo> {
+export function readArchive(path: string): Promise<ArchiveInfo> {
+  return read(path, false);
+}
+
+/**
+ * readArchive, and then the proof that every data block or member the TOC promises is in the archive
+ * (checkArchiveData): what inspect, restore and the drills read, so a dump cut short is a PgBackupError('input')
+ * naming the table whose data is missing instead of a clean listing or a pg_restore that fails half-way.
+ */
+export function readCheckedArchive(path: string): Promise<ArchiveInfo> {
+  return read(path, true);
+}
+
+async function read(path: string, checkData: boolean): Promise<ArchiveInfo> {
   const { isDir, file, size } = await locateToc(path);
   const fh = await openForReading(file);
   try {
@@ -32,7 +47,9 @@ export async function readArchive(path: string): Promise<ArchiveInfo> {
       const innerHead = head.subarray(Math.min(member.start, head.length));
       src = { ...withHead(inner, innerHead), bytesRead: () => whole.bytesRead() + inner.bytesRead() };
     }
-    return { path, ...(await parseArchive(src, format)) };
+    const info: ArchiveInfo = { path, ...(await parseArchive(src, format)) };
+    if (checkData) await checkArchiveData(info, fh, size);
+    return info;
   } finally {
     // Not awaited: nothing is read after this, and the caller need not wait for the close to come back.
     fh.close().catch(() => undefined);

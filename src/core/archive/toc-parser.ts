@@ -29,7 +29,7 @@ export const FIRST_CHUNK = 64 * 1024;
 /** The largest read: a TOC that outgrows one is read in several. */
 const MAX_CHUNK = 16 * 1024 * 1024;
 
-type Header = Omit<ArchiveInfo, 'path' | 'format' | 'toc' | 'bytesRead'>;
+type Header = Omit<ArchiveInfo, 'path' | 'format' | 'toc' | 'tocEnd' | 'bytesRead'>;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -195,7 +195,7 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
     }
   };
   const header = await step(() => parseHeader(c, src.name, format), `${src.name} is truncated: it ends inside the archive header.`);
-  if (opts.headerOnly) return { format, ...header, toc: new Toc(0), bytesRead: src.bytesRead() };
+  if (opts.headerOnly) return { format, ...header, toc: new Toc(0), tocEnd: c.at, bytesRead: src.bytesRead() };
   const count = await step(() => c.int(), `${src.name} is truncated: it ends right after the archive header.`);
   if (count < 0 || count > src.size) throw new PgBackupError(`${src.name} claims ${count} table of contents entries: the header is corrupt.`, 'input');
   // Every entry takes at least 15 integers (a sign byte and intSize bytes each): a count the rest of the file
@@ -224,5 +224,5 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
       toc.windows.push(c.text);
     }
   }
-  return { format, ...header, toc, bytesRead: src.bytesRead() };
+  return { format, ...header, toc, tocEnd: c.at, bytesRead: src.bytesRead() };
 }

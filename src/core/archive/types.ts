@@ -58,6 +58,8 @@ export interface ArchiveInfo {
   pgDumpVersion: string | null;
   /** The table of contents (`toc.entries()` for the entries as objects). */
   toc: Toc;
+  /** Where the table of contents ends in the file holding it (custom format: the data blocks follow). */
+  tocEnd: number;
   /** Bytes read to get the header and TOC (never the data blocks). */
   bytesRead: number;
 }

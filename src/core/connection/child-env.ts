@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeOnExit } from '../process/exit-cleanup';
 
 export interface ChildEnv {
   env: Record<string, string>;
@@ -13,15 +14,23 @@ function escapePgpass(v: string): string {
 }
 
 /**
- * Environment for a client tool. A password goes into a temporary pgpass file (mode 0600, deleted by dispose):
- * never argv, never a setting, never a log line. Without a password the child inherits PGPASSFILE/~/.pgpass.
+ * Environment for a client tool. A password goes into a temporary pgpass file (mode 0600, deleted by dispose, or
+ * when the process exits before that): never argv, never a setting, never a log line. Without a password the
+ * child inherits PGPASSFILE/~/.pgpass.
  */
 export async function childEnv(password?: string): Promise<ChildEnv> {
   const env: Record<string, string> = { PGAPPNAME: 'pg-backup', PGCONNECT_TIMEOUT: process.env.PGCONNECT_TIMEOUT ?? '10' };
   if (password === undefined) return { env, dispose: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), 'pg-backup-pass-'));
+  const forget = removeOnExit(dir);
   const file = join(dir, 'pgpass');
   await writeFile(file, `*:*:*:*:${escapePgpass(password)}\n`, { mode: 0o600 });
   env.PGPASSFILE = file;
-  return { env, dispose: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    env,
+    dispose: async () => {
+      await rm(dir, { recursive: true, force: true });
+      forget();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { quoteIdent } from './identifier';
+import { describeParams, type ConnParams } from './profile';
 
 /** The part of a pg Client this needs. */
 interface Queryable {
@@ -16,4 +17,9 @@ export async function dropOwnDatabase(c: Queryable, name: string, serverMajor: n
   }
   await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
   await c.query(`drop database if exists ${quoteIdent(name)}`);
+}
+
+/** What to tell the user of a database we made and could not drop (`what`: "scratch database"): where, and how. */
+export function leftDatabaseNote(what: string, name: string, server: ConnParams, why: string): string {
+  return `left the ${what} ${name} on ${describeParams(server)} (${why}): drop it with DROP DATABASE ${quoteIdent(name)};`;
 }

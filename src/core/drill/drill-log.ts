@@ -2,8 +2,10 @@
  * The drill log next to the backups (or in the workspace): `.pgbackup/drills.jsonl`, one JSON document per
  * drill for tools, and `.pgbackup/drills.md`, one readable line per drill for people and audits. Append-only.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendWhole } from '../atomic-write';
+import { PgBackupError } from '../errors';
 import { drillLogLine } from './drill-report';
 import type { RestoreDrillResult } from './restore-drill-result';
 
@@ -16,10 +18,13 @@ export interface DrillLogFiles {
 
 export async function appendDrillLog(logDir: string, r: RestoreDrillResult): Promise<DrillLogFiles> {
   const dir = join(logDir, DRILL_LOG_FOLDER);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((e: Error) => {
+    throw new PgBackupError(`Cannot make the drill log folder ${dir}: ${e.message}`, 'io');
+  });
   const files = { jsonl: join(dir, 'drills.jsonl'), markdown: join(dir, 'drills.md') };
-  await appendFile(files.jsonl, JSON.stringify(r) + '\n');
-  await appendFile(files.markdown, drillLogLine(r) + '\n');
+  // Each line is written whole or not at all, so a full disk never leaves half a JSON document behind.
+  await appendWhole(files.jsonl, JSON.stringify(r) + '\n');
+  await appendWhole(files.markdown, drillLogLine(r) + '\n');
   return files;
 }
 

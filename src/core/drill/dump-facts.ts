@@ -6,7 +6,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectArchiveFormat, type DetectedFormat } from '../archive/detect';
-import { readArchive } from '../archive/read-archive';
+import { readCheckedArchive } from '../archive/read-archive';
 import type { ArchiveInfo } from '../archive/types';
 import { sidecarPath } from '../dump/naming';
 import { parseSidecar, type DumpSidecar } from '../dump/sidecar';
@@ -56,7 +56,7 @@ export async function readDumpFacts(path: string): Promise<DumpFacts> {
     facts.serverVersion = /^-- Dumped from database version (\S+)/m.exec(head)?.[1];
     facts.pgDumpVersion = /^-- Dumped by pg_dump version (\S+)/m.exec(head)?.[1];
   } else {
-    facts.archive = await readArchive(path);
+    facts.archive = await readCheckedArchive(path);
     facts.database = facts.archive.database ?? undefined;
     facts.serverVersion = facts.archive.serverVersion ?? undefined;
     facts.pgDumpVersion = facts.archive.pgDumpVersion ?? undefined;

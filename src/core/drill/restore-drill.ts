@@ -8,10 +8,12 @@ import { basename } from 'node:path';
 import type { ArchiveInfo } from '../archive/types';
 import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
+import { leftDatabaseNote } from '../connection/drop-database';
 import { describeParams, toConninfo, type ConnParams } from '../connection/profile';
+import { CONNECTION_LOST } from '../dump/failure';
 import { sidecarPath } from '../dump/naming';
 import { verifyChecksum } from '../dump/sidecar';
-import { CancelledError, PgBackupError } from '../errors';
+import { CancelledError, errorMessage, PgBackupError, type CleanupLog } from '../errors';
 import { findExisting, isLookedUp, type Queryable } from '../restore/existing';
 import { restoreArgv, validateRestoreOptions } from '../restore/options';
 import { runRestore, type RestoreError } from '../restore/run';
@@ -24,7 +26,7 @@ import { readDumpFacts, type DumpFacts } from './dump-facts';
 import { firstConnectLine, runPlainRestore } from './plain-restore';
 import type { DrillObjects, DrillPhase, DrillPlace, RestoreDrillResult } from './restore-drill-result';
 import { withScratchCluster, type ScratchClusterInfo } from './scratch-cluster';
-import { createScratchDatabase, dropScratchDatabase, scratchDatabaseName } from './scratch-database';
+import { createScratchDatabase, DROP_RETRY, dropScratchDatabase, scratchDatabaseName } from './scratch-database';
 import { drillToolSet } from './server-tools';
 
 export interface RestoreDrillOptions {
@@ -44,6 +46,8 @@ export interface RestoreDrillOptions {
   now?: () => Date;
   /** pg_restore's parallel jobs (custom and directory dumps), as a real restore would run it. Default 1. */
   jobs?: number;
+  /** Told what a cancelled or failed drill cleaned up (scratch database, throwaway cluster) or had to leave. */
+  onCleanup?: CleanupLog;
 }
 
 /** Errors kept in the result; the count has them all. */
@@ -211,17 +215,31 @@ async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: 
 
 type Timer = <T>(phase: DrillPhase, fn: () => Promise<T>) => Promise<T>;
 
-/** Runs fn, then always drops the database; a drop failure only surfaces when fn itself succeeded. */
-async function thenDrop<T>(fn: () => Promise<T>, drop: () => Promise<void>): Promise<T> {
+/**
+ * Runs fn, then always drops the database; a drop failure only surfaces when fn itself succeeded. After a failure
+ * or cancel, `stopped` drops it (retrying: the server may be restarting) and says what became of it.
+ */
+async function thenDrop<T>(fn: () => Promise<T>, drop: () => Promise<void>, stopped: () => Promise<void>): Promise<T> {
   let result: T;
   try {
     result = await fn();
   } catch (e) {
-    await drop().catch(() => undefined);
+    await stopped();
     throw e;
   }
   await drop();
   return result;
+}
+
+/**
+ * A drill that was connected and lost its server says so, instead of "Cannot connect": the scratch database
+ * (created, so the server was there) outlives the cause in the message.
+ */
+function serverWentAway(e: unknown, server: ConnParams): unknown {
+  if (e instanceof CancelledError) return e;
+  const text = `${errorMessage(e)}\n${e instanceof PgBackupError ? (e.detail ?? '') : ''}`;
+  if (!(e instanceof PgBackupError && e.kind === 'unreachable') && !CONNECTION_LOST.test(text)) return e;
+  return new PgBackupError(`The server ${describeParams(server)} went away during the drill (it closed the connection).`, 'unreachable', text.trim(), 'Check that the server is up, then run the drill again.');
 }
 
 function judge(p: Prepared, checksum: Checksum, out: Outcome): Pick<RestoreDrillResult, 'passed' | 'problems' | 'warnings' | 'emptyAfterError' | 'restore'> {
@@ -293,10 +311,19 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
       ? { kind: 'scratch-database', server: describeParams(server), major: info.major, version: info.version, database: dbName }
       : { kind: 'throwaway-cluster', major: info.major, version: info.version, database: dbName, dataDir };
     return thenDrop(
-      () => restoreCompareCount(o, p, { ...server, database: dbName }, countAll ? undefined : [dbName], timed),
+      () => restoreCompareCount(o, p, { ...server, database: dbName }, countAll ? undefined : [dbName], timed).catch((e: unknown) => {
+        throw o.signal?.aborted ? e : serverWentAway(e, server);
+      }),
       () => {
         progress('Dropping the scratch database', 95);
         return dropScratchDatabase(server, password, dbName, info.major);
+      },
+      async () => {
+        if (!o.server) return; // the throwaway cluster goes as a whole
+        await dropScratchDatabase(server, password, dbName, info.major, DROP_RETRY).then(
+          () => o.onCleanup?.(`dropped the scratch database ${dbName}`),
+          (e: unknown) => o.onCleanup?.(leftDatabaseNote('scratch database', dbName, server, errorMessage(e))),
+        );
       },
     );
   };
@@ -309,7 +336,8 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
     progress(`Starting a throwaway PostgreSQL ${p.serverSet!.major}`, 10);
     const t = Date.now();
     // A plain dump made with --create restores into a database of its own: on a throwaway cluster, count them all.
-    out = await withScratchCluster({ toolSet: p.serverSet!, scratchParent: o.scratchParent, signal: o.signal, log: o.log }, (server, made) => {
+    const cluster = { toolSet: p.serverSet!, scratchParent: o.scratchParent, signal: o.signal, log: o.log, onCleanup: o.onCleanup };
+    out = await withScratchCluster(cluster, (server, made) => {
       phases.prepare = Date.now() - t;
       dataDir = made.dataDir;
       return drillIn(server, undefined, true);

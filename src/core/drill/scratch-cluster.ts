@@ -8,7 +8,7 @@ import { appendFile, chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnParams } from '../connection/profile';
-import { CancelledError, PgBackupError } from '../errors';
+import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
 import type { ToolSet } from '../tools/discover';
 import { drillSettings, writeAccessFiles } from './drill-settings';
 import { copyTemplate, dropTemplate, INITDB_ARGS, initdbTemplate, SUPERUSER, type Template } from './initdb-template';
@@ -27,6 +27,8 @@ export interface ScratchClusterOptions {
   templateFolder?: string;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Told, when fn or the start failed or was cancelled, that the server was stopped and its folder removed. */
+  onCleanup?: CleanupLog;
 }
 
 /** How the cluster's data directory was made, and how long that and the start took. */
@@ -52,6 +54,7 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
   const logFile = join(scratch, 'server.log');
   let launched = false;
   let startInterrupted = false;
+  let finished = false;
   try {
     await chmod(scratch, 0o700);
     await mkdir(dataDir, { mode: 0o700 });
@@ -101,10 +104,13 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
       await owner.adopt(dataDir, o.signal);
       await makeAndStart(undefined);
     }
-    return await fn({ host: socketDir, port, user: SUPERUSER, database: 'postgres', sslmode: 'disable' }, info);
+    const result = await fn({ host: socketDir, port, user: SUPERUSER, database: 'postgres', sslmode: 'disable' }, info);
+    finished = true;
+    return result;
   } finally {
     if (launched) await stopServer(owner, pgCtl, dataDir, startInterrupted);
     await rm(scratch, { recursive: true, force: true });
+    if (!finished) o.onCleanup?.(`${launched ? `stopped the throwaway PostgreSQL ${o.toolSet.major} server and ` : ''}removed ${scratch}`);
   }
 }
 

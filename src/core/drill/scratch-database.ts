@@ -27,7 +27,22 @@ export async function createScratchDatabase(server: ConnParams, password: string
   });
 }
 
-/** Drops it, ending sessions still in it (a cancelled pg_restore's backend may linger for a moment). */
-export async function dropScratchDatabase(server: ConnParams, password: string | undefined, name: string, major: number): Promise<void> {
-  await withClient(server, { password }, (c) => dropOwnDatabase(c, name, major));
+/** How long a drop after a failure waits for a server that went away (restarting) to take connections again. */
+export const DROP_RETRY = { attempts: 10, delayMs: 1000 };
+
+/**
+ * Drops it, ending sessions still in it (a cancelled pg_restore's backend may linger for a moment). `retry`: try
+ * again while the server does not answer (after a drill failed because it went away, it may be restarting).
+ */
+export async function dropScratchDatabase(server: ConnParams, password: string | undefined, name: string, major: number, retry = { attempts: 1, delayMs: 0 }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withClient(server, { password, connectTimeoutSec: 5 }, (c) => dropOwnDatabase(c, name, major));
+      return;
+    } catch (e) {
+      if (attempt >= retry.attempts) throw e;
+      await new Promise((r) => setTimeout(r, retry.delayMs));
+    }
+  }
 }
+

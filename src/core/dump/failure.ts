@@ -12,7 +12,9 @@ export class TablePermissionError extends PgBackupError {
   }
 }
 
-const LOST = /server closed the connection unexpectedly|connection to server was lost|terminating connection|could not receive data from server|SSL SYSCALL error|no connection to the server|lost synchronization with server/i;
+/** The server went away mid-operation, in the words of libpq tools and of node-postgres. */
+export const CONNECTION_LOST =
+  /server closed the connection unexpectedly|connection to server was lost|terminating connection|could not receive data from server|SSL SYSCALL error|no connection to the server|lost synchronization with server|Connection terminated unexpectedly|the database system is shutting down|ECONNRESET/i;
 
 /** The qualified name pg_dump used in the failed statement ("Query was: LOCK TABLE public.x IN …", "COPY public.x (…) TO stdout"). */
 function qualifiedTable(detail: string): string | undefined {
@@ -30,7 +32,7 @@ export function classifyDumpFailure(e: PgBackupError): PgBackupError {
   if (/No space left on device|ENOSPC/i.test(detail)) {
     return new PgBackupError('The disk is full: pg_dump could not write the backup.', 'io', detail, 'Free some space or choose another folder, then dump again.');
   }
-  if (LOST.test(detail)) {
+  if (CONNECTION_LOST.test(detail)) {
     return new PgBackupError('The connection to the server was lost during the dump.', 'unreachable', detail, 'Check that the server is up and reachable, then dump again.');
   }
   return e;

@@ -1,11 +1,11 @@
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
 import type { ConnParams } from '../connection/profile';
 import { toConninfo } from '../connection/profile';
 import { serverInfo, type ServerInfo } from '../connection/server-info';
-import { CancelledError, PgBackupError } from '../errors';
+import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
 import { runTool } from '../process/run-tool';
 import { discoverTools, type ToolSet } from '../tools/discover';
 import { pickToolSet, toolPath } from '../tools/pick';
@@ -13,6 +13,8 @@ import { dumpArgv } from './argv';
 import { backupChecksum, sizeOnDisk } from './checksum';
 import { classifyDumpFailure } from './failure';
 import { partialPath, sidecarPath } from './naming';
+import { makeFolders, missingFolders } from './output-folder';
+import { lockOutput } from './output-lock';
 import type { DumpOptions } from './options';
 import { validateDumpOptions } from './options';
 import { DumpProgressEstimator, type DumpProgress } from './progress';
@@ -34,6 +36,8 @@ export interface DumpRequest {
   log?: (line: string) => void;
   /** How often the output's size is sampled for progress. Default 500 ms. */
   pollMs?: number;
+  /** Told what a cancelled or failed dump removed (its partial output). */
+  onCleanup?: CleanupLog;
 }
 
 export interface DumpResult {
@@ -76,6 +80,19 @@ async function exists(path: string): Promise<boolean> {
 
 const removeOutput = (path: string) => rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 
+/** Removes the partial output of a dump that stopped, and says so when there was one. */
+async function removePartial(req: DumpRequest, partial: string): Promise<void> {
+  if (!(await exists(partial))) return;
+  await removeOutput(partial);
+  req.onCleanup?.(`removed ${partial}`);
+}
+
+async function refuseExisting(out: string): Promise<void> {
+  if (await exists(out)) {
+    throw new PgBackupError(`${out} already exists: a dump never overwrites an earlier backup.`, 'usage', undefined, 'Choose another name, or delete the old backup first.');
+  }
+}
+
 function diskFull(e: unknown): PgBackupError | undefined {
   if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') return undefined;
   return new PgBackupError('The disk is full: the backup could not be finished.', 'io', (e as Error).message, 'Free some space or choose another folder, then dump again.');
@@ -85,19 +102,28 @@ function diskFull(e: unknown): PgBackupError | undefined {
  * Dumps a database with pg_dump into `<out>.partial`, reporting size-weighted progress, then checksums it,
  * stages the sidecar and renames both into place. On cancel or failure the partial output is removed, so
  * nothing under the final name exists unless it is a complete dump; an existing backup is never overwritten.
+ * The name is taken exclusively (see lockOutput) before pg_dump starts: a second dump to it fails at once.
  */
 export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
   // What no pg_dump accepts is refused before connecting; the per-major rules again once pg_dump is chosen.
   validateDumpOptions(req.options, req.toolSet?.major ?? Number.POSITIVE_INFINITY);
-  if (await exists(req.out)) {
-    throw new PgBackupError(`${req.out} already exists: a dump never overwrites an earlier backup.`, 'usage', undefined, 'Choose another name, or delete the old backup first.');
-  }
+  await refuseExisting(req.out);
+  await missingFolders(dirname(req.out));
   const started = new Date();
-  const { info, toolSet, workload } = await preflight(req);
+  const pre = await preflight(req);
+  await makeFolders(dirname(req.out));
+  const release = await lockOutput(req.out);
+  try {
+    await refuseExisting(req.out); // another dump may have finished it since the first look
+    return await dumpLocked(req, pre, started);
+  } finally {
+    await release();
+  }
+}
 
+async function dumpLocked(req: DumpRequest, { info, toolSet, workload }: Preflight, started: Date): Promise<DumpResult> {
   const partial = partialPath(req.out);
-  await mkdir(dirname(req.out), { recursive: true });
-  await removeOutput(partial); // a leftover of a crashed run: it never was a backup
+  await removeOutput(partial); // a leftover of a killed run (we hold the name now): it never was a backup
 
   const estimator = new DumpProgressEstimator(workload, req.options);
   let last: DumpProgress | undefined;
@@ -139,7 +165,7 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
       await env.dispose();
     }
   } catch (e) {
-    await removeOutput(partial);
+    await removePartial(req, partial);
     throw e instanceof PgBackupError && !(e instanceof CancelledError) ? classifyDumpFailure(e) : e;
   }
 
@@ -170,7 +196,7 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
     emit();
     return { path: req.out, sidecarPath: sidecarPath(req.out), sidecar };
   } catch (e) {
-    await removeOutput(partial);
+    await removePartial(req, partial);
     await staged?.discard();
     throw diskFull(e) ?? e;
   }

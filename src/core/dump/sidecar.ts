@@ -1,4 +1,5 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { stageFile, type StagedFile } from '../atomic-write';
 import { PgBackupError } from '../errors';
 import { backupChecksum, type BackupChecksum } from './checksum';
 import { sidecarPath } from './naming';
@@ -20,14 +21,8 @@ export interface DumpSidecar {
 }
 
 /** Writes to a temporary name; call commit() to move it in place (a rename, so no reader sees half a file). */
-export async function stageSidecar(backupPath: string, facts: DumpSidecar): Promise<{ commit(): Promise<void>; discard(): Promise<void> }> {
-  const final = sidecarPath(backupPath);
-  const temp = `${final}.tmp-${process.pid}`;
-  await writeFile(temp, JSON.stringify(facts, null, 2) + '\n');
-  return {
-    commit: () => rename(temp, final),
-    discard: () => rm(temp, { force: true }),
-  };
+export function stageSidecar(backupPath: string, facts: DumpSidecar): Promise<StagedFile> {
+  return stageFile(sidecarPath(backupPath), JSON.stringify(facts, null, 2) + '\n');
 }
 
 export async function readSidecar(backupPath: string): Promise<DumpSidecar> {

@@ -2,7 +2,11 @@
  * Gives a pg_basebackup failure one clear line, from what the server told it: a role without the REPLICATION
  * attribute, no pg_hba.conf line for replication, all WAL senders or replication slots in use.
  */
+import { CONNECTION_LOST } from '../dump/failure';
 import { PgBackupError } from '../errors';
+
+/** What pg_basebackup says after the error while it cleans up: never the cause. */
+const CLEANUP = /^pg_basebackup: (?:removing (?:data|contents of data|WAL) directory|changes to tablespace directories|waiting for background process|child process)/;
 
 export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBackupError {
   const d = e.detail ?? '';
@@ -33,5 +37,9 @@ export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBac
   if (/No space left on device/i.test(d)) {
     return new PgBackupError('The disk is full: the base backup could not be finished.', 'io', d, 'Free some space or choose another folder.');
   }
-  return e;
+  const cause = d.split('\n').filter((l) => l.startsWith('pg_basebackup: ') && !CLEANUP.test(l)).at(-1)?.replace(/^pg_basebackup: (?:error: )?/, '');
+  if (CONNECTION_LOST.test(d)) {
+    return new PgBackupError(`The connection to the server was lost during the base backup${cause ? `: ${cause}` : '.'}`, 'unreachable', d, 'Check that the server is up and reachable, then take the backup again.');
+  }
+  return cause && !e.message.includes(cause) ? new PgBackupError(`pg_basebackup failed: ${cause}`, e.kind, d, e.hint) : e;
 }

@@ -4,14 +4,15 @@
  * Cancel (AbortSignal) or failure removes the partial folder.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
 import { toConninfo, type ConnParams } from '../connection/profile';
 import { resolveParams } from '../connection/resolve';
 import { serverInfo } from '../connection/server-info';
-import { CancelledError, PgBackupError } from '../errors';
+import { makeFolders, missingFolders } from '../dump/output-folder';
+import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
 import { runTool } from '../process/run-tool';
 import { discoverTools, type ToolSet } from '../tools/discover';
 import { pickToolSet, toolPath } from '../tools/pick';
@@ -35,6 +36,8 @@ export interface BaseBackupRequest {
   onProgress?: (p: BaseBackupProgress & { phase: 'copy' | 'verify' | 'done' }) => void;
   /** Receives the masked command lines and the tools' stderr lines. */
   log?: (line: string) => void;
+  /** Told what a cancelled or failed base backup removed (its partial folder). */
+  onCleanup?: CleanupLog;
 }
 
 export interface BaseBackupResult {
@@ -58,6 +61,7 @@ export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackup
   if (!(await emptyOrMissing(req.out))) {
     throw new PgBackupError(`${req.out} already exists and is not empty: a base backup never overwrites one.`, 'usage', undefined, 'Choose a new folder.');
   }
+  await missingFolders(dirname(req.out));
   const toolSet =
     req.toolSet ??
     (await withClient(req.params, { password: req.password }, async (c) => {
@@ -66,7 +70,7 @@ export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackup
     }));
   compressionArg(req.options.compress, req.options.format, toolSet.major); // refuse bad options before connecting again
   const started = Date.now();
-  await mkdir(dirname(req.out), { recursive: true });
+  await makeFolders(dirname(req.out));
   const partial = join(dirname(req.out), `.${basename(req.out)}.partial-${randomBytes(4).toString('hex')}`);
   const user = resolveParams(req.params).user;
   let last: BaseBackupProgress = { doneKb: 0, totalKb: 0, percent: 0, tablespacesDone: 0, tablespaces: 0 };
@@ -100,7 +104,10 @@ export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackup
     req.onProgress?.({ ...last, doneKb: Math.max(last.doneKb, last.totalKb), percent: 100, phase: 'done' });
     return { dir: req.out, verified: verify, durationMs: Date.now() - started, info: await readBaseBackup(req.out) };
   } catch (e) {
-    await removeDir(partial);
+    if (await readdir(partial).then(() => true, () => false)) {
+      await removeDir(partial);
+      req.onCleanup?.(`removed ${partial}`);
+    }
     throw e instanceof PgBackupError && !(e instanceof CancelledError) ? classifyBaseBackupFailure(e, user ?? 'the connecting role') : e;
   } finally {
     await env.dispose();

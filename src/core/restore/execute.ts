@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { ArchiveInfo } from '../archive/types';
 import { childEnv } from '../connection/child-env';
 import { withClient } from '../connection/client';
+import { dropOwnDatabase, leftDatabaseNote } from '../connection/drop-database';
 import { toConninfo, type ConnParams } from '../connection/profile';
+import { serverInfo } from '../connection/server-info';
+import { CancelledError, errorMessage, type CleanupLog } from '../errors';
 import { restoreArgv, validateRestoreOptions } from './options';
 import type { PlannedRestore } from './planner';
 import { restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
@@ -18,6 +21,8 @@ export interface ExecuteRestore {
   signal?: AbortSignal;
   onProgress?: (p: RestoreProgress) => void;
   log?: (commandLine: string) => void;
+  /** Told what a cancelled restore cleaned up: the database its --create made. */
+  onCleanup?: CleanupLog;
 }
 
 export interface ExecutedRestore extends RestoreSummary {
@@ -36,13 +41,18 @@ export function planArgv(archive: ArchiveInfo, plan: PlannedRestore, target: Con
  * --create, pg_restore's rule).
  */
 export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore> {
+  const created = x.plan.options.create && x.archive.database ? await createdByUs(x, x.archive.database) : undefined;
   const dir = await mkdtemp(join(tmpdir(), 'pg-backup-restore-'));
   const env = await childEnv(x.password);
   try {
     const listFile = join(dir, 'restore.list');
     await writeFile(listFile, x.plan.listFile);
     const args = planArgv(x.archive, x.plan, x.target, listFile);
-    const summary = await runRestore({ pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: x.plan.total, onProgress: x.onProgress, log: x.log });
+    const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: x.plan.total, onProgress: x.onProgress, log: x.log };
+    const summary = await runRestore(run).catch(async (e: unknown) => {
+      if (created && e instanceof CancelledError) await created.drop();
+      throw e;
+    });
     const where = x.plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
     const rowCounts = x.plan.options.schemaOnly ? [] : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, x.plan)).catch(() => []);
     return { ...summary, rowCounts };
@@ -50,4 +60,20 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     await env.dispose();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * With --create, pg_restore makes the archive's database: when it does not exist yet, a cancelled restore leaves
+ * it half-restored, so `drop` drops it again (as the extension's Cancel does) and says so.
+ */
+async function createdByUs(x: ExecuteRestore, name: string): Promise<{ drop(): Promise<void> } | undefined> {
+  const exists = await withClient(x.target, { password: x.password }, async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount);
+  if (exists) return undefined;
+  return {
+    drop: () =>
+      withClient(x.target, { password: x.password }, async (c) => dropOwnDatabase(c, name, (await serverInfo(c)).major)).then(
+        () => x.onCleanup?.(`dropped the half-restored database ${name}`),
+        (e: unknown) => x.onCleanup?.(leftDatabaseNote('half-restored database', name, x.target, errorMessage(e))),
+      ),
+  };
 }

@@ -27,6 +27,10 @@ const DOM: Field = { name: 'day of month', min: 1, max: 31 };
 const MONTH: Field = { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] };
 const DOW: Field = { name: 'day of week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
 const SYSTEMD_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+/** The most days each month has (February in a leap year). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -80,6 +84,12 @@ function fromCron(text: string): Every {
   const parts = text.trim().split(/\s+/);
   if (parts.length !== 5) throw new PgBackupError(`"${text}" is not daily, hourly, weekly or a five-field cron expression (minute hour day-of-month month day-of-week).`, 'usage');
   const [minute, hour, dom, month, dow] = parts.map((p, i) => values(p, [MINUTE, HOUR, DOM, MONTH, DOW][i]));
+  // With the day of week unrestricted only the day of month counts: a date no month has never comes.
+  if (parts[4].startsWith('*') && !month.some((m) => dom[0] <= MONTH_DAYS[m - 1])) {
+    const days = dom.length > 1 ? `days ${dom.join(', ')} of the month do` : `day ${dom[0]} of the month does`;
+    const months = month.map((m) => `${MONTH_NAMES[m - 1]} (${MONTH_DAYS[m - 1]} days)`).join(', ');
+    throw new PgBackupError(`"${text}" never runs: ${days} not occur in ${months}.`, 'usage');
+  }
   const every: Every = { text, cron: parts.join(' ') };
   // cron runs when either day field matches if both are restricted; systemd needs both to match.
   if (parts[2] !== '*' && parts[4] !== '*') {

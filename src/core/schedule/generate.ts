@@ -1,5 +1,6 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
 import { withClient } from '../connection/client';
 import { toConninfo, type ConnParams } from '../connection/profile';
 import { resolveParams } from '../connection/resolve';
@@ -71,9 +72,9 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
   });
   const units = r.kind === 'cron' ? renderCron(job, r.every, scriptPath, join(r.dir, `${job}.log`)) : renderSystemd(job, r.every, scriptPath);
   await mkdir(r.dir, { recursive: true });
-  await writeFile(scriptPath, script, { mode: 0o755 });
-  await chmod(scriptPath, 0o755);
-  for (const f of units.files) await writeFile(join(r.dir, f.name), f.content, { mode: 0o644 });
+  // Each file appears whole or not at all; the script is executable only once its content is complete.
+  await writeFileAtomic(scriptPath, script, 0o755);
+  for (const f of units.files) await writeFileAtomic(join(r.dir, f.name), f.content, 0o644);
   return {
     job,
     files: [scriptPath, ...units.files.map((f) => join(r.dir, f.name))],

@@ -4,8 +4,9 @@
  * README, a migrations folder, other file types) is never read, reported or deleted.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { writeError, writeFileAtomic } from '../atomic-write';
 import { PgBackupError } from '../errors';
 import { INDEX_FILE, OBJECT_FOLDERS } from './split-layout';
 
@@ -160,9 +161,7 @@ export function compareFiles(before: ReadonlyMap<string, string>, after: Readonl
 /** The single file is replaced atomically: an editor or `git diff` never sees half of it. */
 async function writeAtomic(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.partial`;
-  await writeFile(tmp, content, 'utf8');
-  await rename(tmp, path);
+  await writeFileAtomic(path, content);
 }
 
 /**
@@ -172,7 +171,13 @@ async function writeAtomic(path: string, content: string): Promise<void> {
 async function writeSplit(root: string, files: ReadonlyMap<string, string>, paths: readonly string[]): Promise<void> {
   const dirs = [...new Set(paths.map((rel) => dirname(join(root, rel))))];
   await Promise.all(dirs.map((d) => mkdir(d, { recursive: true })));
-  await eachLimited(paths, 64, (rel) => writeFile(join(root, rel), files.get(rel)!, 'utf8'));
+  await eachLimited(paths, 64, async (rel) => {
+    const path = join(root, rel);
+    const content = files.get(rel)!;
+    await writeFile(path, content, 'utf8').catch(async (e: unknown) => {
+      throw await writeError(e, path, Buffer.byteLength(content));
+    });
+  });
 }
 
 /** Removes now-empty folders that held removed files, deepest first; stops at the first non-empty one. */
@@ -209,6 +214,7 @@ export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<
     else await writeSplit(root, files, toWrite);
     await eachLimited(toRemove, 64, (rel) => rm(join(root, rel), { force: true }));
   } catch (e) {
+    if (e instanceof PgBackupError) throw e;
     throw new PgBackupError(`Cannot write the schema into ${layout.kind === 'file' ? layout.path : layout.dir}: ${(e as Error).message}`, 'io');
   }
   await pruneEmpty(root, toRemove);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import { archiveReport, baseBackupReport } from '../../core/backups/inspect-report';
 import type { Ctx } from '../context';
 import { showReport } from '../read-only-documents';
@@ -16,7 +16,7 @@ export const inspectBackup = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
       await vscode.window.showTextDocument(vscode.Uri.file(entry.path), { preview: true });
       return;
     }
-    const content = entry.kind === 'basebackup' && entry.base ? baseBackupReport(entry.base, entry.sizeBytes) : archiveReport(await readArchive(entry.path), entry.sidecar, entry.sizeBytes);
+    const content = entry.kind === 'basebackup' && entry.base ? baseBackupReport(entry.base, entry.sizeBytes) : archiveReport(await readCheckedArchive(entry.path), entry.sidecar, entry.sizeBytes);
     await showReport(ctx.documents, `Inspect ${entry.name}`, content);
   } catch (e) {
     await showError(ctx.log, e);

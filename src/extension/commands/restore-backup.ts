@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { detectArchiveFormat } from '../../core/archive/detect';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { PgBackupError } from '../../core/errors';
 import { validateRestoreOptions, type RestoreOptions } from '../../core/restore/options';
@@ -57,7 +57,7 @@ export const restoreBackup = (ctx: Ctx) => async (arg?: BackupsTreeNode | Restor
     const path = direct ? direct.path : (await pickBackup(ctx, arg as BackupsTreeNode | undefined, (e) => e.kind === 'dump'))?.path;
     if (!path) return undefined;
     const format = await detectArchiveFormat(path);
-    const info: ArchiveInfo | undefined = format === 'plain' ? undefined : await readArchive(path);
+    const info: ArchiveInfo | undefined = format === 'plain' ? undefined : await readCheckedArchive(path);
     const archiveTools = info ? await restoreTools(ctx, info) : undefined;
 
     const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, undefined, 'Restore into which server?');

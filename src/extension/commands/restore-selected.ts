@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PLAIN_DUMP_ADVICE, detectArchiveFormat } from '../../core/archive/detect';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import { PgBackupError } from '../../core/errors';
 import { validateRestoreOptions, type RestoreOptions } from '../../core/restore/options';
 import { parseSelectSpec, resolveSpec } from '../../core/restore/selection';
@@ -32,7 +32,7 @@ export interface RestoreSelectedArgs {
 
 /** Without UI: resolve the specs, plan against the target, create it if new, run. */
 async function restoreDirect(ctx: Ctx, a: RestoreSelectedArgs): Promise<RestoreOutcome> {
-  const info = await readArchive(a.path);
+  const info = await readCheckedArchive(a.path);
   const toolSet = await restoreTools(ctx, info);
   const index = buildTocIndex(info.toc.entries());
   const chosen = a.select.flatMap((s) => resolveSpec(index, parseSelectSpec(s)));

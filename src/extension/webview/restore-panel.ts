@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { panelHtml, panelOptions } from './panel-html';
 import { isRestorable } from '../../core/archive/list-file';
-import { readArchive } from '../../core/archive/read-archive';
+import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { CancelledError, errorMessage, PgBackupError } from '../../core/errors';
 import { validateRestoreOptions } from '../../core/restore/options';
@@ -85,7 +85,7 @@ export class RestorePanel {
   private readToc(): Promise<Omit<Loaded, 'toolSet'>> {
     if (!this.archive) {
       const started = performance.now();
-      this.archive = readArchive(this.path).then((info) => {
+      this.archive = readCheckedArchive(this.path).then((info) => {
         // "Read" as the panel shows it includes making the entries objects: the picker needs them all.
         const entries = info.toc.entries();
         this.readMs = performance.now() - started;
