@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { verifyChecksum } from '../../../src/core/dump';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../../support/cluster';
 import { brokenFiles, killTagged, processesLeft, tempLeftovers } from '../../support/leftovers';
-import { cancelOutcome, createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, seededRandom, sleep, startCli, trials, type CliResult } from './fault-run';
+import { cancelOutcome, type CliResult, createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, runTmp, seededRandom, sleep, startCli, trials } from './fault-run';
 
 const execFileP = promisify(execFile);
 const N = trials(1);
@@ -53,12 +53,11 @@ describe('faults: cancel at random moments', function () {
     [source, target] = await Promise.all([startCluster(), startCluster()]);
     await createBigDatabase(source, 'big', ROWS);
     dir = privateTmp('pgb-faults-cancel-');
-    tmp = privateTmp('pgb-faults-tmp-');
+    tmp = runTmp();
   });
   after(async () => {
     await Promise.all([destroyCluster(source), destroyCluster(target)]);
     await rm(dir, { recursive: true, force: true });
-    await rm(tmp, { recursive: true, force: true });
   });
 
   /** Runs `args` to completion once (it must succeed) and remembers how long it took. */

@@ -11,7 +11,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { destroyCluster, startCluster, type Cluster } from '../../support/cluster';
 import { brokenFiles, processesLeft, tempLeftovers } from '../../support/leftovers';
-import { createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, type CliResult } from './fault-run';
+import { type CliResult, createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, runTmp } from './fault-run';
 
 const isRoot = process.getuid?.() === 0;
 const FULL = /(disk|device|file ?system).*full|no space left|not enough (free )?space|out of (disk )?space/i;
@@ -47,7 +47,7 @@ describe('faults: disk full (a small tmpfs)', function () {
       'small',
     );
     base = privateTmp('pgb-faults-full-');
-    tmp = privateTmp('pgb-faults-tmp-');
+    tmp = runTmp();
     mnt = join(base, 'mnt');
     mkdirSync(mnt);
     small = join(base, 'small.dump');
@@ -63,7 +63,6 @@ describe('faults: disk full (a small tmpfs)', function () {
     }
     await destroyCluster(cluster);
     if (base) await rm(base, { recursive: true, force: true });
-    if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
   /** Mounts a fresh tmpfs of `size` on mnt; `fill` leaves it with no free byte (a filler file the test owns). */
@@ -94,7 +93,12 @@ describe('faults: disk full (a small tmpfs)', function () {
     assert.ok(first.includes(folder), `the first line names ${folder}: ${first}`);
     assert.equal(hasStackTrace(r.stderr), false, r.stderr);
     assert.deepEqual(brokenFiles(mnt, filler ? [filler] : []), []);
-    assert.deepEqual(filesUnder(mnt).filter((f) => f !== filler), []);
+    const left = filesUnder(mnt).filter((f) => f !== filler);
+    assert.deepEqual(
+      left.map((f) => `${f} (${statSync(f).size} bytes)`),
+      [],
+      'files left in the full folder',
+    );
     assert.deepEqual(await processesLeft(tag), []);
     assert.deepEqual(tempLeftovers(tmp), []);
   }

@@ -4,7 +4,7 @@
  * PGBACKUP_FAULT_TRIALS, seeded random moments (PGBACKUP_FAULT_SEED), and a database that takes seconds to dump.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Cluster } from '../../support/cluster';
@@ -44,6 +44,18 @@ export function privateTmp(prefix: string): string {
   const dir = mkdtempSync(isAbsolute(prefix) ? prefix : join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), prefix));
   chmodSync(dir, 0o1777);
   return dir;
+}
+
+let sharedTmp: string | undefined;
+/**
+ * The TMPDIR every CLI run of this test process gets: one folder, so the initdb template a drill keeps there is
+ * made once, not once per suite. Removed when the process exits.
+ */
+export function runTmp(): string {
+  if (sharedTmp) return sharedTmp;
+  const dir = privateTmp('pgb-faults-tmp-');
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return (sharedTmp = dir);
 }
 
 export interface CliResult {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { verifyChecksum } from '../../../src/core/dump';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../../support/cluster';
 import { brokenFiles, processesLeft, tempLeftovers } from '../../support/leftovers';
-import { createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, startCli } from './fault-run';
+import { createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runTmp, startCli } from './fault-run';
 
 const execFileP = promisify(execFile);
 const N = Math.min(Number(process.env.PGBACKUP_FAULT_TRIALS) || 2, 5);
@@ -28,12 +28,11 @@ describe('faults: two dumps to the same --out at once', function () {
     cluster = await startCluster();
     await createBigDatabase(cluster, 'shop', 100_000);
     dir = privateTmp('pgb-faults-same-');
-    tmp = privateTmp('pgb-faults-tmp-');
+    tmp = runTmp();
   });
   after(async () => {
     await destroyCluster(cluster);
     await rm(dir, { recursive: true, force: true });
-    await rm(tmp, { recursive: true, force: true });
   });
 
   for (const [format, extra, ext] of [

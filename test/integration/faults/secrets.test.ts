@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { destroyCluster, startCluster, type Cluster } from '../../support/cluster';
 import { CmdlineSampler, processesLeft, RUN_TAG_VAR, tempLeftovers } from '../../support/leftovers';
-import { createBigDatabase, ensureBuilt, hasStackTrace, privateTmp, runCli } from './fault-run';
+import { createBigDatabase, ensureBuilt, hasStackTrace, privateTmp, runCli, runTmp } from './fault-run';
 
 const execFileP = promisify(execFile);
 /** Letters and digits only: nothing a pgpass file or a URI would need to escape. */
@@ -39,7 +39,7 @@ describe('faults: the password never leaks', function () {
     cluster = await startCluster({ password: PASSWORD });
     await createBigDatabase(cluster, 'shop', 60_000);
     base = privateTmp('pgb-faults-secrets-');
-    tmp = privateTmp('pgb-faults-tmp-');
+    tmp = runTmp();
     const env = { PGPASSWORD: PASSWORD };
     const r = await runCli(['dump', cluster.url('shop'), '--format', 'custom', '--out', join(base, 'good.dump')], { tag: 'secrets-setup', tmp, env });
     assert.equal(r.code, 0, r.stderr);
@@ -47,7 +47,6 @@ describe('faults: the password never leaks', function () {
   after(async () => {
     await destroyCluster(cluster);
     await rm(base, { recursive: true, force: true });
-    await rm(tmp, { recursive: true, force: true });
   });
 
   for (const source of ['PGPASSWORD', 'a pgpass file'] as const) {
