@@ -239,7 +239,7 @@ function serverWentAway(e: unknown, server: ConnParams): unknown {
   if (e instanceof CancelledError) return e;
   const text = `${errorMessage(e)}\n${e instanceof PgBackupError ? (e.detail ?? '') : ''}`;
   if (!(e instanceof PgBackupError && e.kind === 'unreachable') && !CONNECTION_LOST.test(text)) return e;
-  return new PgBackupError(`The server ${describeParams(server)} went away during the drill (it closed the connection).`, 'unreachable', text.trim(), 'Check that the server is up, then run the drill again.');
+  return new PgBackupError(`The server ${describeParams(server)} went away during the drill (it closed the connection or stopped answering).`, 'unreachable', text.trim(), 'Check that the server is up, then run the drill again.');
 }
 
 function judge(p: Prepared, checksum: Checksum, out: Outcome): Pick<RestoreDrillResult, 'passed' | 'problems' | 'warnings' | 'emptyAfterError' | 'restore'> {
