@@ -10,7 +10,7 @@ import { serverInfo } from '../connection/server-info';
 import { CancelledError, errorMessage, type CleanupLog } from '../errors';
 import { restoreArgv, validateRestoreOptions } from './options';
 import type { PlannedRestore } from './planner';
-import { restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary } from './run';
+import { restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary, type RowCount } from './run';
 
 export interface ExecuteRestore {
   archive: ArchiveInfo;
@@ -26,7 +26,9 @@ export interface ExecuteRestore {
 }
 
 export interface ExecutedRestore extends RestoreSummary {
-  rowCounts: { table: string; rows: number | null }[];
+  rowCounts: RowCount[];
+  /** Why no row could be counted (the database could not be reached after the restore). */
+  countError?: string;
 }
 
 /** The exact pg_restore argv for a plan (the list file path is the one given). */
@@ -54,8 +56,11 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
       throw e;
     });
     const where = x.plan.options.create && x.archive.database ? { ...x.target, database: x.archive.database } : x.target;
-    const rowCounts = x.plan.options.schemaOnly ? [] : await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, x.plan)).catch(() => []);
-    return { ...summary, rowCounts };
+    if (x.plan.options.schemaOnly) return { ...summary, rowCounts: [] };
+    return await withClient(where, { password: x.password }, (c) => restoredRowCounts(c, x.plan)).then(
+      (rowCounts) => ({ ...summary, rowCounts }),
+      (e: Error) => ({ ...summary, rowCounts: [], countError: e.message }),
+    );
   } finally {
     await env.dispose();
     await rm(dir, { recursive: true, force: true });

@@ -112,17 +112,24 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
 /** The command line to show before running (passwords never appear in it: they go through the environment). */
 export const restoreCommandLine = (pgRestore: string, args: readonly string[]): string => renderCommandLine(pgRestore, args);
 
+/** A restored table's row count; null with the reason when it could not be counted. */
+export interface RowCount {
+  table: string;
+  rows: number | null;
+  error?: string;
+}
+
 /** Row counts of the tables whose data the plan loaded, counted in the target after the restore. */
-export async function restoredRowCounts(client: Queryable, plan: RestorePlan): Promise<{ table: string; rows: number | null }[]> {
-  const out: { table: string; rows: number | null }[] = [];
+export async function restoredRowCounts(client: Queryable, plan: RestorePlan): Promise<RowCount[]> {
+  const out: RowCount[] = [];
   for (const i of plan.items) {
     if (i.action === 'skip' || i.entry.desc !== 'TABLE DATA' || !i.entry.namespace) continue;
     const table = `${i.entry.namespace}.${i.entry.tag}`;
-    const rows = await client
+    const count = await client
       .query<{ n: string }>(`select count(*) as n from ${qualifiedIdent(i.entry.namespace, i.entry.tag)}`)
-      .then((r) => Number(r.rows[0].n))
-      .catch(() => null); // the table may have failed to restore: the errors say why
-    out.push({ table, rows });
+      .then((r) => ({ table, rows: Number(r.rows[0].n) }))
+      .catch((e: Error) => ({ table, rows: null, error: e.message })); // the table may have failed to restore
+    out.push(count);
   }
   return out;
 }
