@@ -29,7 +29,8 @@ const isZombie = (pid: string) => / Z /.test(readProc(pid, 'stat')?.replace(/^.*
 export function taggedProcesses(tag: string): ProcessInfo[] {
   const needle = `\0${RUN_TAG_VAR}=${tag}\0`;
   return pids()
-    .filter((pid) => pid !== String(process.pid) && `\0${readProc(pid, 'environ') ?? ''}`.includes(needle) && !isZombie(pid))
+    .filter((pid) => pid !== String(process.pid) && `\0${readProc(pid, 'environ') ?? ''}`.includes(needle))
+    .filter((pid) => !isZombie(pid))
     .map((pid) => ({ pid: Number(pid), cmdline: (readProc(pid, 'cmdline') ?? '').replace(/\0/g, ' ').trim() }));
 }
 
@@ -77,7 +78,8 @@ export function brokenFiles(dir: string, ignore: readonly string[] = []): string
 
 /**
  * Samples the command line of every process on the machine every `everyMs` and keeps those containing
- * `secret` (masked in what it keeps). Synchronous reads: a sample is one pass over /proc, so no process is read twice at once.
+ * `secret` (masked in what it keeps). Synchronous reads: a sample is one pass over /proc, so no process is read
+ * twice at once.
  */
 export class CmdlineSampler {
   private timer: NodeJS.Timeout | undefined;
@@ -98,7 +100,8 @@ export class CmdlineSampler {
     this.samples++;
     for (const pid of pids()) {
       const cmdline = readProc(pid, 'cmdline');
-      if (cmdline?.includes(this.secret)) this.hits.push({ pid: Number(pid), cmdline: cmdline.replace(/\0/g, ' ').replaceAll(this.secret, '<password>') });
+      if (!cmdline?.includes(this.secret)) continue;
+      this.hits.push({ pid: Number(pid), cmdline: cmdline.replace(/\0/g, ' ').replaceAll(this.secret, '<password>') });
     }
   }
 

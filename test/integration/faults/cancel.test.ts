@@ -14,7 +14,18 @@ import { promisify } from 'node:util';
 import { verifyChecksum } from '../../../src/core/dump';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../../support/cluster';
 import { brokenFiles, killTagged, processesLeft, tempLeftovers } from '../../support/leftovers';
-import { cancelOutcome, type CliResult, createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, runTmp, seededRandom, sleep, startCli, trials } from './fault-run';
+import {
+  cancelOutcome,
+  type CliResult,
+  ensureBuilt,
+  firstMessage,
+  hasStackTrace,
+  privateTmp,
+  runCli,
+  runTmp,
+  startCli,
+} from './fault-run';
+import { createBigDatabase, seededRandom, sleep, trials } from './fault-trials';
 
 const execFileP = promisify(execFile);
 const N = trials(1);
@@ -69,7 +80,11 @@ describe('faults: cancel at random moments', function () {
   }
 
   /** N trials of `args`, each cancelled at a random moment of a run as long as the baseline. */
-  async function cancelTrials(key: string, args: (i: number) => string[], check: (r: CliResult, i: number) => Promise<string[]>): Promise<Trial[]> {
+  async function cancelTrials(
+    key: string,
+    args: (i: number) => string[],
+    check: (r: CliResult, i: number) => Promise<string[]>,
+  ): Promise<Trial[]> {
     const done: Trial[] = [];
     for (let i = 0; i < N; i++) {
       const tag = `cancel-${key}-${i}-${process.pid}`;
@@ -77,13 +92,18 @@ describe('faults: cancel at random moments', function () {
       const how = HOW[i % HOW.length];
       const run = startCli(args(i), { tag, tmp, group: how === 'group SIGINT' });
       await sleep(delay);
-      if (how === 'group SIGINT') process.kill(-run.child.pid!, 'SIGINT');
-      else run.child.kill(how);
+      try {
+        if (how === 'group SIGINT') process.kill(-run.child.pid!, 'SIGINT');
+        else run.child.kill(how);
+      } catch {
+        // the run finished first and its process group is gone
+      }
       const result = await run.done;
       const problems: string[] = [];
       const outcome = cancelOutcome(result);
       const first = firstMessage(result.stderr);
-      if (!outcome) problems.push(`exit ${result.code ?? result.signal} (want 130, or 0 when it finished first): ${first}`);
+      const exit = result.code ?? result.signal;
+      if (!outcome) problems.push(`exit ${exit} (want 130, or 0 when it finished first): ${first}`);
       if (outcome === 'cancelled' && !/^pg-backup \S+: .*cancel/i.test(first)) problems.push(`first line: ${first}`);
       if (hasStackTrace(result.stderr)) problems.push('a stack trace on stderr');
       const left = await processesLeft(tag);
@@ -99,8 +119,9 @@ describe('faults: cancel at random moments', function () {
     const count = (o: ReturnType<typeof cancelOutcome>) => done.filter((t) => cancelOutcome(t.result) === o).length;
     const [cancelled, finished, atStart] = [count('cancelled'), count('finished'), count('killed at start')];
     console.log(
-      `      ${key}: ${N} trials: ${cancelled} exit 130, ${finished} finished first, ${atStart} killed while Node started,` +
-        ` ${N - cancelled - finished - atStart} other; ${N - bad.length} of ${N} left nothing behind`,
+      `      ${key}: ${N} trials: ${cancelled} exit 130, ${finished} finished first,` +
+        ` ${atStart} killed while Node started, ${N - cancelled - finished - atStart} other;` +
+        ` ${N - bad.length} of ${N} left nothing behind`,
     );
     for (const t of bad) console.log(`        after ${t.delay} ms (${t.how}): ${t.problems.join(' | ')}`);
     return done;
@@ -148,7 +169,8 @@ describe('faults: cancel at random moments', function () {
     const path = earlier['dump-custom'];
     assert.ok(path, 'runs after the custom dump trials');
     const before = await verifyChecksum(path);
-    const run = startCli(['dump', source.url('big'), '--format', 'custom', '--out', path], { tag: `same-name-${process.pid}`, tmp });
+    const args = ['dump', source.url('big'), '--format', 'custom', '--out', path];
+    const run = startCli(args, { tag: `same-name-${process.pid}`, tmp });
     await sleep(Math.round(random() * 400));
     run.child.kill('SIGINT');
     const r = await run.done;
@@ -189,7 +211,8 @@ describe('faults: cancel at random moments', function () {
       baselineMs[key] = baselineMs.restore;
       assert.ok(baselineMs[key], 'runs after the restore trials');
       const done = await cancelTrials(key, () => args, async () => {
-        const left = (await target.psql("select datname from pg_database where datname like 'pgbackup_drill_%'")).split('\n');
+        const sql = "select datname from pg_database where datname like 'pgbackup_drill_%'";
+        const left = (await target.psql(sql)).split('\n');
         for (const db of left.filter(Boolean)) await target.psql(`drop database "${db}" with (force)`);
         return left.filter(Boolean).length ? [`scratch database left: ${left.join(', ')}`] : [];
       });

@@ -11,7 +11,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { destroyCluster, startCluster, type Cluster } from '../../support/cluster';
 import { brokenFiles, processesLeft, tempLeftovers } from '../../support/leftovers';
-import { type CliResult, createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, runTmp } from './fault-run';
+import { type CliResult, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, runTmp } from './fault-run';
+import { createBigDatabase } from './fault-trials';
 
 const isRoot = process.getuid?.() === 0;
 const FULL = /(disk|device|file ?system).*full|no space left|not enough (free )?space|out of (disk )?space/i;
@@ -42,7 +43,9 @@ describe('faults: disk full (a small tmpfs)', function () {
     await createBigDatabase(cluster, 'big', 300_000, 1);
     await cluster.psql('create database small');
     await cluster.psql(
-      `do $$ begin for i in 1..150 loop execute format('create table t%s (id int primary key, note text default %L)', i, repeat('x', 40)); end loop; end $$;` +
+      'do $$ begin for i in 1..150 loop' +
+        ` execute format('create table t%s (id int primary key, note text default %L)', i, repeat('x', 40));` +
+        ' end loop; end $$;' +
         'insert into t1 select g from generate_series(1, 1000) g',
       'small',
     );
@@ -51,7 +54,8 @@ describe('faults: disk full (a small tmpfs)', function () {
     mnt = join(base, 'mnt');
     mkdirSync(mnt);
     small = join(base, 'small.dump');
-    const r = await runCli(['dump', cluster.url('small'), '--format', 'custom', '--out', small], { tag: 'full-setup', tmp });
+    const args = ['dump', cluster.url('small'), '--format', 'custom', '--out', small];
+    const r = await runCli(args, { tag: 'full-setup', tmp });
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
@@ -84,7 +88,13 @@ describe('faults: disk full (a small tmpfs)', function () {
   });
 
   /** The common outcome: exit 3, one first line naming the folder and the cause, nothing left. */
-  async function assertCleanFailure(cmd: string, r: CliResult, tag: string, folder: string, filler?: string): Promise<void> {
+  async function assertCleanFailure(
+    cmd: string,
+    r: CliResult,
+    tag: string,
+    folder: string,
+    filler?: string,
+  ): Promise<void> {
     const first = firstMessage(r.stderr);
     console.log(`      ${cmd}: exit ${r.code}: ${first}`);
     assert.equal(r.code, 3, `exit ${r.code}: ${r.stderr}`);
@@ -106,7 +116,8 @@ describe('faults: disk full (a small tmpfs)', function () {
   it('dump: pg_dump runs out of space part-way (4 MB tmpfs)', async () => {
     mountTmpfs('4m', false);
     const tag = `full-dump-${process.pid}`;
-    const r = await runCli(['dump', cluster.url('big'), '--format', 'custom', '--out', join(mnt, 'big.dump')], { tag, tmp });
+    const args = ['dump', cluster.url('big'), '--format', 'custom', '--out', join(mnt, 'big.dump')];
+    const r = await runCli(args, { tag, tmp });
     await assertCleanFailure('dump', r, tag, mnt);
   });
 
@@ -120,7 +131,8 @@ describe('faults: disk full (a small tmpfs)', function () {
   it('schedule into a full folder', async () => {
     const filler = mountTmpfs('1m', true);
     const tag = `full-schedule-${process.pid}`;
-    const args = ['schedule', cluster.url('small'), '--every', 'daily', '--keep', '3', '--kind', 'systemd', '--out', mnt];
+    const args = ['schedule', cluster.url('small'), '--every', 'daily', '--keep', '3', '--kind', 'systemd'];
+    args.push('--out', mnt);
     const r = await runCli(args, { tag, tmp });
     await assertCleanFailure('schedule', r, tag, mnt, filler);
   });

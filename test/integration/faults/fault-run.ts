@@ -1,13 +1,11 @@
 /**
- * Shared by the fault suites: the built CLI (`node dist/cli.js`, built once per test process) run as a real child
- * process with a run tag and a private TMPDIR (see test/support/leftovers.ts), trial counts from
- * PGBACKUP_FAULT_TRIALS, seeded random moments (PGBACKUP_FAULT_SEED), and a database that takes seconds to dump.
+ * The built CLI (`node dist/cli.js`, built once per test process) as the fault suites run it: a real child process
+ * with a run tag and a private TMPDIR (see test/support/leftovers.ts), and how its outcome reads to a user.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Cluster } from '../../support/cluster';
 import { RUN_TAG_VAR } from '../../support/leftovers';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -19,24 +17,6 @@ export function ensureBuilt(): void {
   if (built) return;
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'ignore' });
   built = true;
-}
-
-/** PGBACKUP_FAULT_TRIALS, else the suite's small default (keeps `npm test` fast). */
-export function trials(fallback: number): number {
-  const n = Number(process.env.PGBACKUP_FAULT_TRIALS);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-/** A seeded generator (mulberry32): the seed is printed so a failing run can be repeated. */
-export function seededRandom(label: string): () => number {
-  let seed = Number(process.env.PGBACKUP_FAULT_SEED) || Math.floor(Math.random() * 2 ** 31);
-  console.log(`      ${label}: PGBACKUP_FAULT_SEED=${seed}`);
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A new folder the postgres OS user can use too (a throwaway cluster lives there); `prefix` may be a path. */
@@ -116,7 +96,9 @@ export function startCli(args: string[], o: CliRunOptions): RunningCli {
   });
   const done = new Promise<CliResult>((res) =>
     child.on('close', (code, signal) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`the CLI ended before a line matching ${w.re}:\n${stderr}`));
+      for (const w of waiters.splice(0)) {
+        w.reject(new Error(`the CLI ended before a line matching ${w.re}:\n${stderr}`));
+      }
       res({ code, signal, stdout, stderr, ms: Date.now() - started, firstOutputMs });
     }),
   );
@@ -133,7 +115,8 @@ export async function runCli(args: string[], o: CliRunOptions): Promise<CliResul
   return startCli(args, o).done;
 }
 
-const PROGRESS = /^(Dumping |Restoring |Drill \d|Base backup \d|Verifying the backup|  (restore|skip|recreate) |Left out:|Note: )/;
+const PROGRESS =
+  /^(Dumping |Restoring |Drill \d|Base backup \d|Verifying the backup|  (restore|skip|recreate) |Left out:|Note: )/;
 /** The first line of stderr that is not a progress or plan line: what the user reads as the outcome. */
 export function firstMessage(stderr: string): string {
   return stderr.split('\n').find((l) => l.trim() && !PROGRESS.test(l)) ?? '';
@@ -152,21 +135,3 @@ export function cancelOutcome(r: CliResult): 'cancelled' | 'finished' | 'killed 
 
 /** A stack trace's frames never reach the user. */
 export const hasStackTrace = (text: string) => /^\s+at .+\(?.+:\d+:\d+\)?$/m.test(text);
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A database whose custom-format dump takes seconds on a 2-core machine: `tables` tables of `rows` wide rows
- * (random-looking text, so compression has work to do).
- */
-export async function createBigDatabase(c: Cluster, db: string, rows: number, tables = 2): Promise<void> {
-  await c.psql(`create database ${db}`);
-  const per = Math.ceil(rows / tables);
-  for (let t = 1; t <= tables; t++) {
-    await c.psql(
-      `create table wide${t} (id bigint primary key, a text, b text);` +
-        `insert into wide${t} select g, repeat(md5(g::text), 8), md5((g * ${t + 6})::text) from generate_series(1, ${per}) g`,
-      db,
-    );
-  }
-}

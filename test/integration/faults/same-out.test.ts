@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { verifyChecksum } from '../../../src/core/dump';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../../support/cluster';
 import { brokenFiles, processesLeft, tempLeftovers } from '../../support/leftovers';
-import { createBigDatabase, ensureBuilt, firstMessage, hasStackTrace, privateTmp, runTmp, startCli } from './fault-run';
+import { ensureBuilt, firstMessage, hasStackTrace, privateTmp, runTmp, startCli } from './fault-run';
+import { createBigDatabase } from './fault-trials';
 
 const execFileP = promisify(execFile);
 const N = Math.min(Number(process.env.PGBACKUP_FAULT_TRIALS) || 2, 5);
@@ -47,7 +48,8 @@ describe('faults: two dumps to the same --out at once', function () {
         const results = await Promise.all(tags.map((tag) => startCli(args, { tag, tmp }).done));
         const codes = results.map((r) => r.code);
         const lines = results.map((r) => firstMessage(r.stderr));
-        console.log(`      ${format} race ${i + 1}: exits ${codes.join(' and ')}${lines.filter(Boolean).map((l) => `; ${l}`).join('')}`);
+        const said = lines.filter(Boolean).map((l) => `; ${l}`);
+        console.log(`      ${format} race ${i + 1}: exits ${codes.join(' and ')}${said.join('')}`);
         assert.deepEqual([...codes].sort(), [0, codes.find((c) => c !== 0) ?? 0], 'one wins');
         const loser = results.find((r) => r.code !== 0);
         assert.ok(loser, 'the other one fails');
@@ -57,7 +59,8 @@ describe('faults: two dumps to the same --out at once', function () {
         assert.equal((await verifyChecksum(out)).ok, true, 'the winner\'s sidecar matches');
         await execFileP(join(PG15_BIN, 'pg_restore'), ['-l', out]);
         assert.deepEqual(brokenFiles(dir), []);
-        assert.deepEqual(readdirSync(dir).sort(), [`race-${format}-${i}${ext}`, `race-${format}-${i}${ext}.pgbackup.json`]);
+        const name = `race-${format}-${i}${ext}`;
+        assert.deepEqual(readdirSync(dir).sort(), [name, `${name}.pgbackup.json`]);
         for (const tag of tags) assert.deepEqual(await processesLeft(tag), []);
         assert.deepEqual(tempLeftovers(tmp), []);
         await rm(out, { recursive: true, force: true });

@@ -14,11 +14,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { destroyCluster, startCluster, type Cluster } from '../../support/cluster';
 import { CmdlineSampler, processesLeft, RUN_TAG_VAR, tempLeftovers } from '../../support/leftovers';
-import { createBigDatabase, ensureBuilt, hasStackTrace, privateTmp, runCli, runTmp } from './fault-run';
+import { ensureBuilt, hasStackTrace, privateTmp, runCli, runTmp } from './fault-run';
+import { createBigDatabase } from './fault-trials';
 
 const execFileP = promisify(execFile);
 /** Letters and digits only: nothing a pgpass file or a URI would need to escape. */
 const PASSWORD = `Fault${randomBytes(12).toString('hex')}Pw`;
+const SCHEDULE = ['--every', 'daily', '--keep', '2', '--kind', 'cron'];
 
 /** Files under `dir` whose bytes contain the password. */
 function filesWithPassword(dir: string): string[] {
@@ -41,7 +43,8 @@ describe('faults: the password never leaks', function () {
     base = privateTmp('pgb-faults-secrets-');
     tmp = runTmp();
     const env = { PGPASSWORD: PASSWORD };
-    const r = await runCli(['dump', cluster.url('shop'), '--format', 'custom', '--out', join(base, 'good.dump')], { tag: 'secrets-setup', tmp, env });
+    const args = ['dump', cluster.url('shop'), '--format', 'custom', '--out', join(base, 'good.dump')];
+    const r = await runCli(args, { tag: 'secrets-setup', tmp, env });
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
@@ -67,7 +70,7 @@ describe('faults: the password never leaks', function () {
         ['drill (--conn)', ['verify', dump, '--conn', cluster.url('postgres'), '--log', work]],
         ['base backup', ['basebackup', cluster.url(), '--out', join(work, 'base')]],
         ['schema export', ['schema', 'export', cluster.url('shop'), '--out', join(work, 'schema.sql')]],
-        ['schedule', ['schedule', cluster.url('shop'), '--every', 'daily', '--keep', '2', '--kind', 'cron', '--out', join(work, 'sched')]],
+        ['schedule', ['schedule', cluster.url('shop'), ...SCHEDULE, '--out', join(work, 'sched')]],
       ];
       const sampler = new CmdlineSampler(PASSWORD).start();
       const outputs: string[] = [];
@@ -79,19 +82,23 @@ describe('faults: the password never leaks', function () {
         }
         const script = readdirSync(join(work, 'sched')).find((f) => f.endsWith('.sh'));
         assert.ok(script, 'the schedule wrote a script');
-        const run = await execFileP('bash', [join(work, 'sched', script)], { env: { ...process.env, ...env, [RUN_TAG_VAR]: tag } });
+        const scriptEnv = { ...process.env, ...env, [RUN_TAG_VAR]: tag };
+        const run = await execFileP('bash', [join(work, 'sched', script)], { env: scriptEnv });
         outputs.push(run.stdout, run.stderr);
       } finally {
         sampler.stop();
       }
-      console.log(`      ${source}: ${sampler.samples} samples of every process's command line, ${sampler.hits.length} with the password`);
+      const seen = `${sampler.samples} samples of every process's command line`;
+      console.log(`      ${source}: ${seen}, ${sampler.hits.length} with the password`);
       assert.deepEqual(sampler.hits, []);
       assert.ok(sampler.samples > 50, `only ${sampler.samples} samples`);
       assert.deepEqual(outputs.filter((t) => t.includes(PASSWORD)), []);
       const written = readdirSync(work, { recursive: true }).map(String);
       assert.ok(written.some((f) => f.endsWith('shop.dump.pgbackup.json')), 'a sidecar was written');
-      assert.ok(written.some((f) => f.endsWith('drills.jsonl')) && written.some((f) => f.endsWith('drills.md')), 'drill logs were written');
-      assert.ok(written.some((f) => /^sched\/shop-\d{8}-\d{6}\.dump\.pgbackup\.json$/.test(f)), 'the scheduled run wrote a dump');
+      const wrote = (end: string) => written.some((f) => f.endsWith(end));
+      assert.ok(wrote('drills.jsonl') && wrote('drills.md'), 'drill logs were written');
+      const scheduled = /^sched\/shop-\d{8}-\d{6}\.dump\.pgbackup\.json$/;
+      assert.ok(written.some((f) => scheduled.test(f)), 'the scheduled run wrote a dump');
       assert.deepEqual(filesWithPassword(work), []);
       assert.deepEqual(await processesLeft(tag), []);
       assert.deepEqual(tempLeftovers(tmp), []);
@@ -105,7 +112,7 @@ describe('faults: the password never leaks', function () {
     ['verify', (u) => ['verify', join(base, 'good.dump'), '--conn', u, '--no-log']],
     ['basebackup', (u) => ['basebackup', u, '--out', join(base, 'refused-base')]],
     ['schema export', (u) => ['schema', 'export', u, '--out', join(base, 'refused.sql')]],
-    ['schedule', (u) => ['schedule', u, '--every', 'daily', '--keep', '2', '--kind', 'cron', '--out', join(base, 'refused-sched')]],
+    ['schedule', (u) => ['schedule', u, ...SCHEDULE, '--out', join(base, 'refused-sched')]],
   ];
   for (const [cmd, args] of refused) {
     it(`${cmd}: a URI with the password in it is refused (exit 2) without echoing it`, async () => {
