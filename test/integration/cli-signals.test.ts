@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseConnectionString } from '../../src/core/connection/profile';
+import { runRestoreDrill } from '../../src/core/drill/restore-drill';
 import { dumpDatabase, verifyChecksum } from '../../src/core/dump';
+import type { PgBackupError } from '../../src/core/errors';
+import { discoverTools } from '../../src/core/tools/discover';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { processesMentioning, runCli, type CliRun } from './cli-process';
 import { createShop } from './dump-fixture';
@@ -53,7 +57,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
     env = { ...process.env, PGPASSWORD: PASSWORD, TMPDIR: tmp, PGBACKUP_TOOL_FOLDERS: PG15_BIN };
     await cluster.psql('create database bigsrc');
     // Enough rows that pg_dump, pg_restore and the checksum take a moment here: the signals land mid-work.
-    await cluster.psql(`create table t as select g as id, md5(g::text) as a, md5((g * 7)::text) as b from generate_series(1, 300000) g`, 'bigsrc');
+    await cluster.psql(`create table t as select g as id, md5(g::text) as a, md5((g * 7)::text) as b from generate_series(1, 200000) g`, 'bigsrc');
     await createShop(cluster, 'shop');
     bigDump = join(work, 'bigsrc.dump');
     const params = { host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'bigsrc' };
@@ -101,7 +105,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
       assert.deepEqual(readdirSync(work).filter((f) => f.includes('x.dump')), []);
     });
 
-    it('a second SIGINT exits at once, and the pgpass file still goes', async () => {
+    it('a second SIGINT exits at once, and the pgpass file, the lock and the partial still go', async () => {
       const out = fresh('x.dump');
       const run = cli(['dump', url('big'), '--format', 'custom', '--out', out]);
       await run.line(/public\.t/);
@@ -111,10 +115,10 @@ describe('CLI signals and exclusive output (real processes)', function () {
       const killed = Date.now();
       const r = await run.done;
       assert.equal(r.code, 130);
+      assert.equal(r.stderr.at(-1), 'pg-backup: interrupted again: stopped at once, without the cleanup');
       assert.ok(Date.now() - killed < 3000, `ended ${Date.now() - killed} ms after the second SIGINT`);
       assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('pg-backup-pass-')), [], 'no pgpass file outlives the process');
-      assert.equal(existsSync(join(work, `.${n}-x.dump.lock`)), false, 'the lock goes too');
-      rmSync(`${out}.partial`, { force: true }); // a second Ctrl-C skips the cleanup: the next dump removes it
+      assert.deepEqual(readdirSync(work).filter((f) => f.includes(`${n}-x.dump`)), [], 'nor the lock, nor the partial');
     });
 
     it('two dumps to the same --out: one takes it, the other fails at once and removes nothing of it', async () => {
@@ -187,6 +191,14 @@ describe('CLI signals and exclusive output (real processes)', function () {
       assert.equal(last, 'pg-backup restore: cancelled; dropped the half-restored database bigsrc');
     });
 
+    it("restore's errors come as one prefixed line, after the summary, with no plan printed before them", async () => {
+      const r = await cli(['restore', bigDump, url('shop'), '--data-only']).done;
+      assert.equal(r.code, 3, r.stderr.join('\n'));
+      const first = r.stderr.find((l) => !l.startsWith('Restoring '));
+      assert.match(first!, /^pg-backup restore: pg_restore reported 1 error\(s\); the first \(TOC entry \d+\): .*relation "public\.t" does not exist/);
+      assert.match(r.stdout, /^Restored 0 of \d+ items/m);
+    });
+
     it('verify on a throwaway cluster cancelled mid restore: the server is stopped and its folder removed', async () => {
       const run = cli(['verify', bigDump, '--no-log']);
       await run.line(/Drill \d+%: Restoring/);
@@ -220,6 +232,29 @@ describe('CLI signals and exclusive output (real processes)', function () {
       }
       assert.doesNotMatch(text, /Cannot connect/);
     });
+
+    it('a drill whose server stays down past the retry names the scratch database it left, and how to drop it', async () => {
+      const facts: string[] = [];
+      let stopped: Promise<void> | undefined;
+      const drill = runRestoreDrill({
+        path: bigDump,
+        server: { params: parseConnectionString(url('postgres')).params, password: PASSWORD },
+        toolSets: await discoverTools([PG15_BIN]),
+        onCleanup: (f) => facts.push(f),
+        dropRetry: { attempts: 2, delayMs: 200 },
+        onProgress: (step) => {
+          if (!stopped && step.startsWith('Restoring')) stopped = cluster.stop();
+        },
+      });
+      await assert.rejects(drill, (e: PgBackupError) => e.kind === 'unreachable' && /went away during the drill/.test(e.message));
+      await stopped;
+      await cluster.start();
+      assert.equal(facts.length, 1, facts.join('\n'));
+      const left = /^left the scratch database (pgbackup_drill_bigsrc_\d{14}) on postgres@127\.0\.0\.1:\d+\/postgres \(.+\): drop it with DROP DATABASE "\1";$/.exec(facts[0]);
+      assert.ok(left, facts[0]);
+      assert.equal(await cluster.psql(`select count(*) from pg_database where datname = '${left[1]}'`), '1', 'it is there, as said');
+      await cluster.psql(`drop database "${left[1]}"`);
+    });
   });
 
   it('basebackup cancelled mid copy: the partial folder is removed, pg_basebackup and its WAL streamer end', async () => {
@@ -229,5 +264,20 @@ describe('CLI signals and exclusive output (real processes)', function () {
     const last = await cancel(run);
     assert.match(last, /^pg-backup basebackup: cancelled; removed \S+\.\d+-base\.partial-[0-9a-f]{8}$/);
     assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
+  });
+
+  it('basebackup when the server stops mid copy: the cause is the first line, then the cleanup', async () => {
+    const out = fresh('base');
+    const run = cli(['basebackup', url('postgres'), '--out', out]);
+    await run.line(/Base backup \d+%/);
+    await cluster.stop();
+    const r = await run.done;
+    await cluster.start();
+    assert.equal(r.code, 3, r.stderr.join('\n'));
+    const lines = r.stderr.filter((l) => !l.startsWith('Base backup '));
+    assert.match(lines[0], /^pg-backup basebackup: The connection to the server was lost during the base backup: .*server closed the connection/);
+    assert.match(lines[1], /^Check that the server is up/);
+    assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
+    assert.deepEqual(processesMentioning(work), []);
   });
 });

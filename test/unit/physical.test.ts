@@ -64,6 +64,21 @@ describe('pg_basebackup argv', () => {
     assert.match(fail('exceeds max_wal_senders (currently 0)').message, /allows no WAL senders/);
     assert.equal(fail('something else').message, 'pg_basebackup failed');
   });
+
+  it('names the cause of a failure first, never the cleanup pg_basebackup does after it', () => {
+    const fail = (detail: string) => classifyBaseBackupFailure(new PgBackupError('pg_basebackup failed: removing data directory "/b"', 'tool-failed', detail), 'app');
+    const lost = fail(
+      [
+        'pg_basebackup: error: background process terminated unexpectedly',
+        'pg_basebackup: error: could not receive data from WAL stream: server closed the connection unexpectedly',
+        'pg_basebackup: removing data directory "/b"',
+      ].join('\n'),
+    );
+    assert.equal(lost.message, 'The connection to the server was lost during the base backup: could not receive data from WAL stream: server closed the connection unexpectedly');
+    assert.equal(lost.kind, 'unreachable');
+    const other = fail('pg_basebackup: error: could not create directory "/b/x": Permission denied\npg_basebackup: removing contents of data directory "/b"');
+    assert.equal(other.message, 'pg_basebackup failed: could not create directory "/b/x": Permission denied');
+  });
 });
 
 describe('base backup readers', () => {

@@ -48,6 +48,8 @@ export interface RestoreDrillOptions {
   jobs?: number;
   /** Told what a cancelled or failed drill cleaned up (scratch database, throwaway cluster) or had to leave. */
   onCleanup?: CleanupLog;
+  /** How long the drop after a failure waits for a server that went away. Default DROP_RETRY (about 10 s). */
+  dropRetry?: { attempts: number; delayMs: number };
 }
 
 /** Errors kept in the result; the count has them all. */
@@ -320,7 +322,7 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
       },
       async () => {
         if (!o.server) return; // the throwaway cluster goes as a whole
-        await dropScratchDatabase(server, password, dbName, info.major, DROP_RETRY).then(
+        await dropScratchDatabase(server, password, dbName, info.major, o.dropRetry ?? DROP_RETRY).then(
           () => o.onCleanup?.(`dropped the scratch database ${dbName}`),
           (e: unknown) => o.onCleanup?.(leftDatabaseNote('scratch database', dbName, server, errorMessage(e))),
         );

@@ -13,7 +13,7 @@ export async function missingFolders(dir: string): Promise<string[]> {
   const missing: string[] = [];
   for (let at = dir; ; at = dirname(at)) {
     const s = await stat(at).catch((e: unknown) => {
-      if (code(e) === 'ENOENT' && dirname(at) !== at) return undefined;
+      if ((code(e) === 'ENOENT' || code(e) === 'ENOTDIR') && dirname(at) !== at) return undefined;
       throw new PgBackupError(`Cannot use ${at} for the backup: ${(e as Error).message}`, 'input');
     });
     if (!s) {

@@ -6,6 +6,7 @@ import type { ConnParams } from '../connection/profile';
 import { toConninfo } from '../connection/profile';
 import { serverInfo, type ServerInfo } from '../connection/server-info';
 import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
+import { removeOnExit } from '../process/exit-cleanup';
 import { runTool } from '../process/run-tool';
 import { discoverTools, type ToolSet } from '../tools/discover';
 import { pickToolSet, toolPath } from '../tools/pick';
@@ -113,10 +114,12 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
   const pre = await preflight(req);
   await makeFolders(dirname(req.out));
   const release = await lockOutput(req.out);
+  const forgetPartial = removeOnExit(partialPath(req.out)); // a second Ctrl-C exits before the cleanup below
   try {
     await refuseExisting(req.out); // another dump may have finished it since the first look
     return await dumpLocked(req, pre, started);
   } finally {
+    forgetPartial();
     await release();
   }
 }

@@ -37,7 +37,10 @@ export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBac
   if (/No space left on device/i.test(d)) {
     return new PgBackupError('The disk is full: the base backup could not be finished.', 'io', d, 'Free some space or choose another folder.');
   }
-  const cause = d.split('\n').filter((l) => l.startsWith('pg_basebackup: ') && !CLEANUP.test(l)).at(-1)?.replace(/^pg_basebackup: (?:error: )?/, '');
+  // The cause: the lost connection when there was one, else the first error; the cleanup comes after them.
+  const lines = d.split('\n').filter((l) => l.startsWith('pg_basebackup: ') && !CLEANUP.test(l));
+  const errors = lines.filter((l) => l.startsWith('pg_basebackup: error: '));
+  const cause = (errors.find((l) => CONNECTION_LOST.test(l)) ?? errors[0] ?? lines.at(-1))?.replace(/^pg_basebackup: (?:error: )?/, '');
   if (CONNECTION_LOST.test(d)) {
     return new PgBackupError(`The connection to the server was lost during the base backup${cause ? `: ${cause}` : '.'}`, 'unreachable', d, 'Check that the server is up and reachable, then take the backup again.');
   }

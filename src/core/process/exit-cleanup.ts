@@ -14,7 +14,13 @@ export function removeOnExit(path: string): () => void {
   if (!hooked) {
     hooked = true;
     process.on('exit', () => {
-      for (const p of paths) rmSync(p, { recursive: true, force: true });
+      for (const p of paths) {
+        try {
+          rmSync(p, { recursive: true, force: true });
+        } catch {
+          // a tool still writing into a folder: nothing more can be done on the way out
+        }
+      }
     });
   }
   return () => paths.delete(path);
