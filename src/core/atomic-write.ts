@@ -5,7 +5,7 @@
  * behind (no empty temp file, no empty executable script) and the error is a PgBackupError('io') naming the
  * folder; a full disk says so, with how much was needed.
  */
-import { open, rename, rm, statfs } from 'node:fs/promises';
+import { open, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { PgBackupError } from './errors';
 import { formatBytes } from './format';
@@ -74,9 +74,13 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
   await (await stageFile(path, content, mode)).commit();
 }
 
-/** Appends `text` to `path` (made if missing) whole: a write that fails part-way is cut back off the file. */
+/**
+ * Appends `text` to `path` (made if missing) whole: a write that fails part-way is cut back off the file, and a
+ * file this call made is removed again.
+ */
 export async function appendWhole(path: string, text: string): Promise<void> {
   const data = Buffer.from(text, 'utf8');
+  const existed = await stat(path).then(() => true, () => false);
   let fh;
   try {
     fh = await open(path, 'a', 0o644);
@@ -90,8 +94,9 @@ export async function appendWhole(path: string, text: string): Promise<void> {
     await fh.sync();
   } catch (e) {
     await fh.truncate(size).catch(() => undefined);
-    throw await writeError(e, path, data.length);
-  } finally {
     await fh.close();
+    if (!existed) await rm(path, { force: true });
+    throw await writeError(e, path, data.length);
   }
+  await fh.close();
 }

@@ -40,6 +40,18 @@ export function fileSource(fh: FileHandle, name: string, start: number, size: nu
   };
 }
 
+/** Bytes [start, start + size) of another source (a tar member) as a source of their own; reads count in `src`. */
+export function sliceSource(src: ByteSource, name: string, start: number, size: number): ByteSource {
+  const clamp = (position: number, length: number) => Math.max(0, Math.min(length, size - position));
+  return {
+    name,
+    size,
+    bytesRead: () => src.bytesRead(),
+    read: (position, length) => src.read(start + position, clamp(position, length)),
+    readInto: (target, offset, position, length) => src.readInto(target, offset, start + position, clamp(position, length)),
+  };
+}
+
 /**
  * `src` with its first bytes already read (`head`, from position 0): reads inside them take no system call, so
  * the read that told the format apart also serves the parser's first window.

@@ -5,11 +5,11 @@
  * data member is there and its size fits the file; directory: every data file is there. Reads block and member
  * headers only, never the data (except the chunk headers of a custom dump's last block, up to LAST_BLOCK_WALK).
  */
-import type { FileHandle } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
 import { isValidTarHeader, isZeroBlock, TAR_BLOCK, tarBodySize, tarMemberName } from '../tar/header';
+import type { ByteSource } from './byte-source';
 import type { Toc } from './toc';
 import type { ArchiveInfo } from './types';
 
@@ -40,26 +40,18 @@ const truncated = (path: string, what: string) =>
 
 /** Reads small pieces of a file through a window, so neighbouring headers take one read. */
 class WindowReader {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private start = 0;
+  readonly size: number;
 
-  constructor(
-    private readonly fh: FileHandle,
-    readonly size: number,
-  ) {}
+  constructor(private readonly src: ByteSource) {
+    this.size = src.size;
+  }
 
   /** `n` bytes at `pos` (fewer at the end of the file). */
   async bytes(pos: number, n: number): Promise<Buffer> {
     if (pos < this.start || pos + n > this.start + this.buf.length) {
-      const len = Math.max(0, Math.min(Math.max(WINDOW, n), this.size - pos));
-      const buf = Buffer.allocUnsafe(len);
-      let got = 0;
-      while (got < len) {
-        const { bytesRead } = await this.fh.read(buf, got, len - got, pos + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      this.buf = buf.subarray(0, got);
+      this.buf = await this.src.read(pos, Math.max(WINDOW, n));
       this.start = pos;
     }
     return this.buf.subarray(pos - this.start, Math.min(pos - this.start + n, this.buf.length));
@@ -110,9 +102,10 @@ async function walkBlock(
   }
 }
 
-async function checkCustom(info: ArchiveInfo, fh: FileHandle, size: number): Promise<void> {
+async function checkCustom(info: ArchiveInfo, src: ByteSource): Promise<void> {
   const { toc, intSize, path } = info;
-  const r = new WindowReader(fh, size);
+  const r = new WindowReader(src);
+  const size = src.size;
   const set: number[] = [];
   let notSet = false;
   for (let i = 0; i < toc.count; i++) {
@@ -182,10 +175,11 @@ function dataFiles(toc: Toc): Map<string, number> {
   return out;
 }
 
-async function checkTar(info: ArchiveInfo, fh: FileHandle, size: number): Promise<void> {
+async function checkTar(info: ArchiveInfo, src: ByteSource): Promise<void> {
   const { toc, path } = info;
   const wanted = dataFiles(toc);
-  const r = new WindowReader(fh, size);
+  const r = new WindowReader(src);
+  const size = src.size;
   let pos = 0;
   let ended = false;
   while (!ended && pos + TAR_BLOCK <= size) {
@@ -230,10 +224,10 @@ async function checkDirectory(info: ArchiveInfo): Promise<void> {
 
 /**
  * Throws a PgBackupError('input') naming the first table whose data the archive promises but does not hold
- * (custom and tar: `fh` is the open archive of `size` bytes; directory: the folder's files are looked up).
+ * (custom and tar: `src` is the whole archive file; directory: the folder's files are looked up).
  */
-export async function checkArchiveData(info: ArchiveInfo, fh: FileHandle, size: number): Promise<void> {
-  if (info.format === 'custom') return checkCustom(info, fh, size);
-  if (info.format === 'tar') return checkTar(info, fh, size);
+export async function checkArchiveData(info: ArchiveInfo, src: ByteSource): Promise<void> {
+  if (info.format === 'custom') return checkCustom(info, src);
+  if (info.format === 'tar') return checkTar(info, src);
   return checkDirectory(info);
 }

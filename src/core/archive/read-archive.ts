@@ -1,5 +1,5 @@
 import { PgBackupError } from '../errors';
-import { bufferSource, fileSource, openForReading, withHead } from './byte-source';
+import { bufferSource, fileSource, openForReading, sliceSource, withHead, type ByteSource } from './byte-source';
 import { checkArchiveData } from './data-check';
 import { formatOfHead, locateToc, PLAIN_DUMP_ADVICE } from './detect';
 import { findTarMember } from './tar';
@@ -37,23 +37,29 @@ async function read(path: string, checkData: boolean): Promise<ArchiveInfo> {
   const { isDir, file, size } = await locateToc(path);
   const fh = await openForReading(file);
   try {
-    const whole = fileSource(fh, file, 0, size);
-    const head = await whole.read(0, FIRST_CHUNK); // the format test, then the parser's first window
-    const format = archiveFormat(head, path, isDir);
-    let src = withHead(whole, head);
-    if (format === 'tar') {
-      const member = await findTarMember(src, 'toc.dat');
-      const inner = fileSource(fh, `${path} (toc.dat)`, member.start, member.size);
-      const innerHead = head.subarray(Math.min(member.start, head.length));
-      src = { ...withHead(inner, innerHead), bytesRead: () => whole.bytesRead() + inner.bytesRead() };
-    }
-    const info: ArchiveInfo = { path, ...(await parseArchive(src, format)) };
-    if (checkData) await checkArchiveData(info, fh, size);
-    return info;
+    return await readArchiveSource(fileSource(fh, file, 0, size), path, isDir, checkData);
   } finally {
     // Not awaited: nothing is read after this, and the caller need not wait for the close to come back.
     fh.close().catch(() => undefined);
   }
+}
+
+/**
+ * The reading over the bytes of the file holding the TOC (`whole`: the archive, or a directory archive's toc.dat;
+ * a buffer in the fuzz tests): the read that tells the format apart is the parser's first window.
+ */
+export async function readArchiveSource(whole: ByteSource, path: string, isDir: boolean, checkData: boolean): Promise<ArchiveInfo> {
+  const head = await whole.read(0, FIRST_CHUNK); // the format test, then the parser's first window
+  const format = archiveFormat(head, path, isDir);
+  let src = withHead(whole, head);
+  if (format === 'tar') {
+    const member = await findTarMember(src, 'toc.dat');
+    const inner = sliceSource(whole, `${path} (toc.dat)`, member.start, member.size);
+    src = withHead(inner, head.subarray(Math.min(member.start, head.length)));
+  }
+  const info: ArchiveInfo = { path, ...(await parseArchive(src, format)) };
+  if (checkData) await checkArchiveData(info, whole);
+  return info;
 }
 
 /** How much of a file a header-only read takes: a tar header block, then toc.dat's archive header (~100 bytes). */

@@ -2,10 +2,9 @@
  * The drill log next to the backups (or in the workspace): `.pgbackup/drills.jsonl`, one JSON document per
  * drill for tools, and `.pgbackup/drills.md`, one readable line per drill for people and audits. Append-only.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendWhole } from '../atomic-write';
-import { PgBackupError } from '../errors';
+import { appendWhole, writeError } from '../atomic-write';
 import { drillLogLine } from './drill-report';
 import type { RestoreDrillResult } from './restore-drill-result';
 
@@ -18,13 +17,18 @@ export interface DrillLogFiles {
 
 export async function appendDrillLog(logDir: string, r: RestoreDrillResult): Promise<DrillLogFiles> {
   const dir = join(logDir, DRILL_LOG_FOLDER);
-  await mkdir(dir, { recursive: true }).catch((e: Error) => {
-    throw new PgBackupError(`Cannot make the drill log folder ${dir}: ${e.message}`, 'io');
+  await mkdir(dir, { recursive: true }).catch(async (e: unknown) => {
+    throw await writeError(e, dir, 0);
   });
   const files = { jsonl: join(dir, 'drills.jsonl'), markdown: join(dir, 'drills.md') };
-  // Each line is written whole or not at all, so a full disk never leaves half a JSON document behind.
+  // Each line is written whole or not at all, and both or neither: a full disk never leaves half a JSON document,
+  // nor a drill in one log and not the other.
+  const jsonlSize = await stat(files.jsonl).then((s) => s.size, () => 0);
   await appendWhole(files.jsonl, JSON.stringify(r) + '\n');
-  await appendWhole(files.markdown, drillLogLine(r) + '\n');
+  await appendWhole(files.markdown, drillLogLine(r) + '\n').catch(async (e: unknown) => {
+    await truncate(files.jsonl, jsonlSize).catch(() => undefined);
+    throw e;
+  });
   return files;
 }
 

@@ -54,6 +54,8 @@ export interface RestoreDrillOptions {
 
 /** Errors kept in the result; the count has them all. */
 const MAX_ERRORS = 50;
+/** A pg_restore busy for this long without printing, reading or writing (a truncated tar makes it spin) is stopped. */
+const RESTORE_STALL_MS = 60_000;
 /** Names listed in a problem sentence before "and N more". */
 const LISTED = 10;
 
@@ -193,7 +195,8 @@ async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: 
       const args = ['--no-privileges', ...restoreArgv({ noOwner: true, jobs: p.client.jobs }, p.dump.path, toConninfo(target))];
       const total = p.dump.archive.toc.count || 1;
       const onProgress = (r: { done: number; current: string }) => progress(`Restoring: ${r.current}`, 20 + Math.round((60 * r.done) / total));
-      return (await runRestore({ pgRestore: p.client.path, args, env: env.env, signal: o.signal, total, onProgress, log: o.log })).errors;
+      const run = { pgRestore: p.client.path, args, env: env.env, signal: o.signal, total, onProgress, log: o.log };
+      return (await runRestore({ ...run, stallMs: RESTORE_STALL_MS })).errors;
     }).catch((e: unknown) => {
       // A restore that dies without a parseable error (a truncated archive, a lost connection) fails the drill; the drill goes on to report what came back.
       if (e instanceof CancelledError || !(e instanceof PgBackupError) || e.kind !== 'tool-failed') throw e;

@@ -30,14 +30,15 @@ export function parseManifest(text: string): BackupManifest {
   } catch (e) {
     throw new PgBackupError(`backup_manifest is not valid JSON: ${(e as Error).message}`, 'input');
   }
-  const version = raw['PostgreSQL-Backup-Manifest-Version'];
-  if (typeof version !== 'number' || !Array.isArray(raw.Files)) {
-    throw new PgBackupError('backup_manifest lacks PostgreSQL-Backup-Manifest-Version or Files: not a PostgreSQL backup manifest.', 'input');
+  const version = raw?.['PostgreSQL-Backup-Manifest-Version'];
+  const ranges = raw?.['WAL-Ranges'] ?? [];
+  if (typeof version !== 'number' || !Array.isArray(raw.Files) || !Array.isArray(ranges)) {
+    throw new PgBackupError('backup_manifest lacks PostgreSQL-Backup-Manifest-Version, Files or WAL-Ranges: not a PostgreSQL backup manifest.', 'input');
   }
   return {
     version,
     fileCount: raw.Files.length,
-    totalBytes: raw.Files.reduce((n, f) => n + (typeof f.Size === 'number' ? f.Size : 0), 0),
-    walRanges: (raw['WAL-Ranges'] ?? []).map((r) => ({ timeline: Number(r.Timeline), startLsn: String(r['Start-LSN']), endLsn: String(r['End-LSN']) })),
+    totalBytes: raw.Files.reduce((n, f) => n + (typeof f?.Size === 'number' ? f.Size : 0), 0),
+    walRanges: ranges.map((r) => ({ timeline: Number(r?.Timeline), startLsn: String(r?.['Start-LSN']), endLsn: String(r?.['End-LSN']) })),
   };
 }

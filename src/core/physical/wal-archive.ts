@@ -60,7 +60,11 @@ export async function scanWalArchive(dir: string, segmentSize?: number): Promise
   } catch (e) {
     throw new PgBackupError(`Cannot read WAL archive folder ${dir}: ${(e as Error).message}`, 'input');
   }
-  const segSize = segmentSize ?? (await sniffSegmentSize(dir, files)) ?? DEFAULT_SEGMENT_SIZE;
+  return walArchiveOf(dir, files, segmentSize ?? (await sniffSegmentSize(dir, files)) ?? DEFAULT_SEGMENT_SIZE);
+}
+
+/** What the file names of a WAL archive folder say (names that are not WAL, history or backup files are skipped). */
+export function walArchiveOf(dir: string, files: readonly string[], segSize: number): WalArchive {
   const segments: ArchivedSegment[] = [];
   const partials: ArchivedSegment[] = [];
   const historyTimelines: number[] = [];

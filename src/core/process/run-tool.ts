@@ -1,5 +1,6 @@
 import { CancelledError, PgBackupError } from '../errors';
 import { maskSecrets } from './mask';
+import { watchForStall } from './stall-watchdog';
 
 export interface RunToolOptions {
   /** Absolute path of the tool. */
@@ -26,6 +27,11 @@ export interface RunToolOptions {
    * our stderr pipe open) forever.
    */
   processGroup?: boolean;
+  /**
+   * Kill the tool (and fail) when for this long it printed nothing, read and wrote nothing, and yet kept the CPU
+   * busy: spinning, as pg_restore 15 does on a truncated tar. Waiting on a server is not a stall.
+   */
+  stallMs?: number;
 }
 
 export interface RunToolResult {
@@ -96,6 +102,17 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
     setTimeout(() => kill('SIGKILL'), opts.killGraceMs ?? 5000).unref();
   };
   if (opts.processGroup) opts.signal?.addEventListener('abort', killGroup, { once: true });
+  let stalled = false;
+  const watchdog =
+    opts.stallMs && child.pid
+      ? watchForStall(child.pid, opts.stallMs, () => {
+          stalled = true;
+          if (opts.processGroup) killGroup();
+          else child.kill('SIGKILL');
+        })
+      : undefined;
+  child.stdout?.on('data', () => watchdog?.progressed());
+  child.stderr?.on('data', () => watchdog?.progressed());
   child.stderr?.on(
     'data',
     splitLines((line) => {
@@ -105,10 +122,18 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
     }),
   );
   if (opts.onStdoutLine && child.stdout) child.stdout.on('data', splitLines(opts.onStdoutLine));
-  const result = await child.finally(() => opts.signal?.removeEventListener('abort', killGroup));
+  const result = await child.finally(() => {
+    watchdog?.stop();
+    opts.signal?.removeEventListener('abort', killGroup);
+  });
   const durationMs = Date.now() - started;
   const stderr = stderrTail.join('\n');
   if (result.isCanceled || opts.signal?.aborted) throw new CancelledError(name);
+  if (stalled) {
+    const secs = Math.round(opts.stallMs! / 1000);
+    const message = `${name} failed: it stopped making progress for ${secs} s (busy, but printing, reading and writing nothing).`;
+    throw new PgBackupError(message, 'tool-failed', maskSecrets(stderr), 'The input may be damaged or cut short.');
+  }
   if (result.failed || result.exitCode !== 0) {
     if (result.code === 'ENOENT') {
       throw new PgBackupError(`${name} was not found at ${opts.file}.`, 'tool-missing');

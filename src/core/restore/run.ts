@@ -91,6 +91,8 @@ export interface RunRestoreOptions {
   total: number;
   onProgress?: (p: RestoreProgress) => void;
   log?: (commandLine: string) => void;
+  /** Stop a pg_restore that spins without progress this long (runTool's stallMs). */
+  stallMs?: number;
 }
 
 /**
@@ -101,7 +103,8 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
   const log = new RestoreLog(o.total, o.onProgress);
   const started = Date.now();
   try {
-    await runTool({ file: o.pgRestore, args: o.args, env: o.env, signal: o.signal, onStderrLine: (l) => log.line(l), log: o.log });
+    const onStderrLine = (l: string) => log.line(l);
+    await runTool({ file: o.pgRestore, args: o.args, env: o.env, signal: o.signal, onStderrLine, log: o.log, stallMs: o.stallMs });
     return { restored: log.restored, errors: log.errors, durationMs: Date.now() - started, exitCode: 0 };
   } catch (e) {
     if (e instanceof CancelledError || !(e instanceof PgBackupError) || e.kind !== 'tool-failed' || !log.errors.length) throw e;
