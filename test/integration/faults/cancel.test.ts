@@ -3,10 +3,12 @@
  * (throwaway cluster, and a scratch database with --conn), each on a database that takes seconds to dump. The
  * signal is SIGINT or SIGTERM to the CLI, or SIGINT to its whole process group (a terminal's Ctrl-C). After each
  * trial: nothing under the final name unless it is a complete backup, the earlier backup unchanged, no temp
- * folder, no process of the run, no database the run created. PGBACKUP_FAULT_TRIALS trials per operation.
+ * folder (the clusters need a password, so each run makes a pgpass folder), no process of the run, no database
+ * the run created. PGBACKUP_FAULT_TRIALS trials per operation.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +33,9 @@ const execFileP = promisify(execFile);
 const N = trials(1);
 const ROWS = 500_000;
 const HOW = ['SIGINT', 'SIGTERM', 'group SIGINT'] as const;
+/** TCP connections need it, so every run writes (and must remove) a pgpass temp folder. */
+const PASSWORD = `cancel-${randomBytes(8).toString('hex')}`;
+const env = { PGPASSWORD: PASSWORD };
 
 /** Is `path` a backup pg_restore can read, whose sidecar's sha256 matches? Returns what is wrong, or undefined. */
 async function incompleteBackup(path: string): Promise<string | undefined> {
@@ -61,7 +66,7 @@ describe('faults: cancel at random moments', function () {
 
   before(async () => {
     ensureBuilt();
-    [source, target] = await Promise.all([startCluster(), startCluster()]);
+    [source, target] = await Promise.all([startCluster({ password: PASSWORD }), startCluster({ password: PASSWORD })]);
     await createBigDatabase(source, 'big', ROWS);
     dir = privateTmp('pgb-faults-cancel-');
     tmp = runTmp();
@@ -73,7 +78,7 @@ describe('faults: cancel at random moments', function () {
 
   /** Runs `args` to completion once (it must succeed) and remembers how long it took. */
   async function baseline(key: string, args: string[]): Promise<void> {
-    const r = await runCli(args, { tag: `baseline-${key}`, tmp });
+    const r = await runCli(args, { tag: `baseline-${key}`, tmp, env });
     assert.equal(r.code, 0, r.stderr);
     baselineMs[key] = r.ms;
     console.log(`      ${key}: uncancelled run ${r.ms} ms`);
@@ -90,7 +95,7 @@ describe('faults: cancel at random moments', function () {
       const tag = `cancel-${key}-${i}-${process.pid}`;
       const delay = Math.round(150 + random() * (baselineMs[key] * 0.95 - 150));
       const how = HOW[i % HOW.length];
-      const run = startCli(args(i), { tag, tmp, group: how === 'group SIGINT' });
+      const run = startCli(args(i), { tag, tmp, env, group: how === 'group SIGINT' });
       await sleep(delay);
       try {
         if (how === 'group SIGINT') process.kill(-run.child.pid!, 'SIGINT');
@@ -170,7 +175,7 @@ describe('faults: cancel at random moments', function () {
     assert.ok(path, 'runs after the custom dump trials');
     const before = await verifyChecksum(path);
     const args = ['dump', source.url('big'), '--format', 'custom', '--out', path];
-    const run = startCli(args, { tag: `same-name-${process.pid}`, tmp });
+    const run = startCli(args, { tag: `same-name-${process.pid}`, tmp, env });
     await sleep(Math.round(random() * 400));
     run.child.kill('SIGINT');
     const r = await run.done;
