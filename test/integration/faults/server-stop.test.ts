@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { destroyCluster, startCluster, type Cluster } from '../../support/cluster';
-import { brokenFiles, killTagged, processesLeft, tempLeftovers } from '../../support/leftovers';
+import { brokenFiles, killTagged, processesLeft, taggedProcesses, tempLeftovers } from '../../support/leftovers';
 import { ensureBuilt, firstMessage, hasStackTrace, privateTmp, runCli, runTmp, startCli } from './fault-run';
 import { createBigDatabase, seededRandom, sleep, trials } from './fault-trials';
 
@@ -49,7 +49,7 @@ describe('faults: the server stopped mid-operation', function () {
     cmd: string,
     server: Cluster,
     args: string[],
-    underWay: RegExp,
+    underWay: RegExp | ((tag: string) => boolean),
     out?: string,
     withinMs = 1500,
     afterRestart?: () => Promise<void>,
@@ -57,7 +57,10 @@ describe('faults: the server stopped mid-operation', function () {
     for (let i = 0; i < N; i++) {
       const tag = `stop-${cmd}-${i}-${process.pid}`;
       const run = startCli(args, { tag, tmp });
-      await run.stderrLine(underWay);
+      let ended = false;
+      void run.done.then(() => (ended = true));
+      if (underWay instanceof RegExp) await run.stderrLine(underWay);
+      else while (!ended && !underWay(tag)) await sleep(20);
       await sleep(Math.round(random() * withinMs));
       await server.stop();
       const r = await run.done;
@@ -98,10 +101,11 @@ describe('faults: the server stopped mid-operation', function () {
   });
 
   it('mid-base-backup: exit 3, the cause on the first line, no base backup folder', async () => {
-    // pg_basebackup copies a few hundred MB a second: a second copy of the database, and a stop soon after the
-    // first progress line, keep the moment inside the copy.
+    // pg_basebackup copies ~500 MB a second and reports progress once a second: the moment is taken from the
+    // start of the pg_basebackup process (its checkpoint and the copy follow), not from a progress line.
     await source.psql('create database big2 template big');
     const out = join(dir, 'base');
-    await stopDuring('basebackup', source, ['basebackup', source.url(), '--out', out], /^Base backup \d+%/, out, 300);
+    const copying = (tag: string) => taggedProcesses(tag).some((p) => p.cmdline.includes('pg_basebackup'));
+    await stopDuring('basebackup', source, ['basebackup', source.url(), '--out', out], copying, out, 300);
   });
 });
