@@ -22,7 +22,13 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
 
 async function help(): Promise<string> {
   const all = await Promise.all(Object.values(COMMANDS).map((load) => load()));
-  return ['pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).', '', ...all.map((c) => `  ${c.usage}\n      ${c.summary}`), '', 'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed, 130 cancelled.'].join('\n');
+  return [
+    'pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).',
+    '',
+    ...all.map((c) => `  ${c.usage}\n      ${c.summary}`),
+    '',
+    'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed, 130 cancelled.',
+  ].join('\n');
 }
 
 /** Finds the command whose (one- or two-word) name prefixes argv. */

@@ -16,7 +16,8 @@ describe('dump output: the exclusive lock and the folders', () => {
     const out = join(dir, 'x.dump');
     const release = await lockOutput(out);
     assert.ok(existsSync(lockPath(out)));
-    await assert.rejects(lockOutput(out), (e: PgBackupError) => e.kind === 'io' && e.message === `${out} is being written by another dump (pid ${process.pid}).`);
+    const taken = `${out} is being written by another dump (pid ${process.pid}).`;
+    await assert.rejects(lockOutput(out), (e: PgBackupError) => e.kind === 'io' && e.message === taken);
     assert.ok(existsSync(lockPath(out)), 'the loser removes nothing');
     await release();
     assert.equal(existsSync(lockPath(out)), false);
@@ -38,9 +39,12 @@ describe('dump output: the exclusive lock and the folders', () => {
     assert.ok(existsSync(deep));
     assert.deepEqual(await missingFolders(deep), []);
     writeFileSync(join(dir, 'file'), '');
-    await assert.rejects(missingFolders(join(dir, 'file', 'x')), (e: PgBackupError) => e.kind === 'input' && /file is not a folder/.test(e.message));
+    const notFolder = (e: PgBackupError) => e.kind === 'input' && /file is not a folder/.test(e.message);
+    await assert.rejects(missingFolders(join(dir, 'file', 'x')), notFolder);
     const started = Date.now();
-    await assert.rejects(makeFolders('/proc/pgb-nowhere/y'), (e: PgBackupError) => e.kind === 'io' && /^Cannot create the folder \/proc\/pgb-nowhere: /.test(e.message));
+    const cannot = (e: PgBackupError) =>
+      e.kind === 'io' && /^Cannot create the folder \/proc\/pgb-nowhere: /.test(e.message);
+    await assert.rejects(makeFolders('/proc/pgb-nowhere/y'), cannot);
     assert.ok(Date.now() - started < 2000);
     mkdirSync(join(dir, 'ro'), { mode: 0o500 });
     if (process.getuid?.() !== 0) await assert.rejects(missingFolders(join(dir, 'ro', 'x')), /is not writable/);

@@ -66,7 +66,9 @@ describe('pg_basebackup argv', () => {
   });
 
   it('names the cause of a failure first, never the cleanup pg_basebackup does after it', () => {
-    const fail = (detail: string) => classifyBaseBackupFailure(new PgBackupError('pg_basebackup failed: removing data directory "/b"', 'tool-failed', detail), 'app');
+    const first = 'pg_basebackup failed: removing data directory "/b"';
+    const raw = (detail: string) => new PgBackupError(first, 'tool-failed', detail);
+    const fail = (detail: string) => classifyBaseBackupFailure(raw(detail), 'app');
     const lost = fail(
       [
         'pg_basebackup: error: background process terminated unexpectedly',
@@ -74,9 +76,13 @@ describe('pg_basebackup argv', () => {
         'pg_basebackup: removing data directory "/b"',
       ].join('\n'),
     );
-    assert.equal(lost.message, 'The connection to the server was lost during the base backup: could not receive data from WAL stream: server closed the connection unexpectedly');
+    const cause = 'could not receive data from WAL stream: server closed the connection unexpectedly';
+    assert.equal(lost.message, `The connection to the server was lost during the base backup: ${cause}`);
     assert.equal(lost.kind, 'unreachable');
-    const other = fail('pg_basebackup: error: could not create directory "/b/x": Permission denied\npg_basebackup: removing contents of data directory "/b"');
+    const other = fail(
+      'pg_basebackup: error: could not create directory "/b/x": Permission denied\n' +
+        'pg_basebackup: removing contents of data directory "/b"',
+    );
     assert.equal(other.message, 'pg_basebackup failed: could not create directory "/b/x": Permission denied');
   });
 });

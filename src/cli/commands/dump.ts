@@ -49,7 +49,12 @@ async function outputPath(out: string | undefined, database: string, o: DumpOpti
   if (out !== undefined && !isFolder) return resolve(out);
   const folder = resolve(out ?? '.');
   if (isFolder && ((await exists(join(folder, 'toc.dat'))) || (await exists(sidecarPath(folder))))) {
-    throw new PgBackupError(`${folder} is an existing directory-format backup: a dump never writes into one.`, 'usage', undefined, 'Give a new name, or the folder that holds the backups.');
+    throw new PgBackupError(
+      `${folder} is an existing directory-format backup: a dump never writes into one.`,
+      'usage',
+      undefined,
+      'Give a new name, or the folder that holds the backups.',
+    );
   }
   return defaultBackupPath(folder, database, o.format, new Date(), o.compression);
 }
@@ -73,7 +78,9 @@ export const dumpCommand: CliCommand = {
     const { params, password } = resolveConnArg(p.positional[0], io.env);
     const database = resolveParams(params, io.env).database;
     const out = await outputPath(flag(p, 'out'), database, options);
-    const result = await dumpDatabase({ params, password, options, out, signal: io.signal, onCleanup: io.cleanup, onProgress: (pr) => io.progress(progressLine(database, pr)) });
+    const onProgress = (pr: DumpProgress) => io.progress(progressLine(database, pr));
+    const { signal, cleanup: onCleanup } = io;
+    const result = await dumpDatabase({ params, password, options, out, signal, onCleanup, onProgress });
     const s = result.sidecar;
     if (has(p, 'json')) io.out(JSON.stringify({ path: result.path, sidecarPath: result.sidecarPath, ...s }, null, 2));
     else io.out(`Wrote ${result.path} (${s.format}, ${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}; facts and sha256 in ${result.sidecarPath}`);

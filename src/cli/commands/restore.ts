@@ -60,17 +60,21 @@ function printSummary(io: CliIo, json: boolean, plan: PlannedRestore, s: Awaited
   for (const r of s.rowCounts) io.out(`  ${r.table}: ${r.rows === null ? `not counted (${r.error})` : `${r.rows} rows`}`);
 }
 
-const describeError = (e: RestoreError) => `error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}${e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : ''}`;
+const describeError = (e: RestoreError) =>
+  `error${e.dumpId ? ` in TOC entry ${e.dumpId}` : ''}: ${e.message}` +
+  (e.statement ? `\n  statement: ${e.statement.replace(/\n/g, '\n  ')}` : '');
 
 /** pg_restore's errors as the command's one error (main prints it with the prefix), every one in the detail. */
 function restoreErrors(errors: RestoreError[]): PgBackupError {
   const first = errors[0];
   const where = first.dumpId ? ` (TOC entry ${first.dumpId})` : '';
-  return new PgBackupError(`pg_restore reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`, 'tool-failed', errors.map(describeError).join('\n'));
+  const line = `pg_restore reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`;
+  return new PgBackupError(line, 'tool-failed', errors.map(describeError).join('\n'));
 }
 
 /** The plan is worth reading when it is not simply "everything": something is skipped, recreated, left out or noted. */
-const planIsNews = (plan: PlannedRestore) => plan.items.some((i) => i.action !== 'restore') || plan.omitted.length > 0 || plan.notes.length > 0;
+const planIsNews = (plan: PlannedRestore) =>
+  plan.items.some((i) => i.action !== 'restore') || plan.omitted.length > 0 || plan.notes.length > 0;
 
 export const restoreCommand: CliCommand = {
   name: 'restore',

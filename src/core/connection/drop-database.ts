@@ -21,5 +21,6 @@ export async function dropOwnDatabase(c: Queryable, name: string, serverMajor: n
 
 /** What to tell the user of a database we made and could not drop (`what`: "scratch database"): where, and how. */
 export function leftDatabaseNote(what: string, name: string, server: ConnParams, why: string): string {
-  return `left the ${what} ${name} on ${describeParams(server)} (${why}): drop it with DROP DATABASE ${quoteIdent(name)};`;
+  const where = describeParams(server);
+  return `left the ${what} ${name} on ${where} (${why}): drop it with DROP DATABASE ${quoteIdent(name)};`;
 }

@@ -244,7 +244,12 @@ function serverWentAway(e: unknown, server: ConnParams): unknown {
   if (e instanceof CancelledError) return e;
   const text = `${errorMessage(e)}\n${e instanceof PgBackupError ? (e.detail ?? '') : ''}`;
   if (!(e instanceof PgBackupError && e.kind === 'unreachable') && !CONNECTION_LOST.test(text)) return e;
-  return new PgBackupError(`The server ${describeParams(server)} went away during the drill (it closed the connection or stopped answering).`, 'unreachable', text.trim(), 'Check that the server is up, then run the drill again.');
+  return new PgBackupError(
+    `The server ${describeParams(server)} went away during the drill (it closed the connection or stopped answering).`,
+    'unreachable',
+    text.trim(),
+    'Check that the server is up, then run the drill again.',
+  );
 }
 
 function judge(p: Prepared, checksum: Checksum, out: Outcome): Pick<RestoreDrillResult, 'passed' | 'problems' | 'warnings' | 'emptyAfterError' | 'restore'> {
@@ -315,10 +320,12 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
     where = o.server
       ? { kind: 'scratch-database', server: describeParams(server), major: info.major, version: info.version, database: dbName }
       : { kind: 'throwaway-cluster', major: info.major, version: info.version, database: dbName, dataDir };
+    const target = { ...server, database: dbName };
     return thenDrop(
-      () => restoreCompareCount(o, p, { ...server, database: dbName }, countAll ? undefined : [dbName], timed).catch((e: unknown) => {
-        throw o.signal?.aborted ? e : serverWentAway(e, server);
-      }),
+      () =>
+        restoreCompareCount(o, p, target, countAll ? undefined : [dbName], timed).catch((e: unknown) => {
+          throw o.signal?.aborted ? e : serverWentAway(e, server);
+        }),
       () => {
         progress('Dropping the scratch database', 95);
         return dropScratchDatabase(server, password, dbName, info.major);
@@ -341,8 +348,9 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
     progress(`Starting a throwaway PostgreSQL ${p.serverSet!.major}`, 10);
     const t = Date.now();
     // A plain dump made with --create restores into a database of its own: on a throwaway cluster, count them all.
-    const cluster = { toolSet: p.serverSet!, scratchParent: o.scratchParent, signal: o.signal, log: o.log, onCleanup: o.onCleanup };
-    out = await withScratchCluster(cluster, (server, made) => {
+    const cluster = { toolSet: p.serverSet!, scratchParent: o.scratchParent, signal: o.signal, log: o.log };
+    const onCleanup = o.onCleanup;
+    out = await withScratchCluster({ ...cluster, onCleanup }, (server, made) => {
       phases.prepare = Date.now() - t;
       dataDir = made.dataDir;
       return drillIn(server, undefined, true);

@@ -110,7 +110,8 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
   } finally {
     if (launched) await stopServer(owner, pgCtl, dataDir, startInterrupted);
     await rm(scratch, { recursive: true, force: true });
-    if (!finished) o.onCleanup?.(`${launched ? `stopped the throwaway PostgreSQL ${o.toolSet.major} server and ` : ''}removed ${scratch}`);
+    const stopped = launched ? `stopped the throwaway PostgreSQL ${o.toolSet.major} server and ` : '';
+    if (!finished) o.onCleanup?.(`${stopped}removed ${scratch}`);
   }
 }
 

@@ -34,7 +34,13 @@ export const DROP_RETRY = { attempts: 10, delayMs: 1000 };
  * Drops it, ending sessions still in it (a cancelled pg_restore's backend may linger for a moment). `retry`: try
  * again while the server does not answer (after a drill failed because it went away, it may be restarting).
  */
-export async function dropScratchDatabase(server: ConnParams, password: string | undefined, name: string, major: number, retry = { attempts: 1, delayMs: 0 }): Promise<void> {
+export async function dropScratchDatabase(
+  server: ConnParams,
+  password: string | undefined,
+  name: string,
+  major: number,
+  retry = { attempts: 1, delayMs: 0 },
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await withClient(server, { password, connectTimeoutSec: 5 }, (c) => dropOwnDatabase(c, name, major));

@@ -13,8 +13,21 @@ export class TablePermissionError extends PgBackupError {
 }
 
 /** The server went away mid-operation, in the words of libpq tools and of node-postgres. */
-export const CONNECTION_LOST =
-  /server closed the connection unexpectedly|connection to server was lost|terminating connection|could not receive data from server|SSL SYSCALL error|no connection to the server|lost synchronization with server|Connection terminated unexpectedly|the database system is shutting down|ECONNRESET/i;
+export const CONNECTION_LOST = new RegExp(
+  [
+    'server closed the connection unexpectedly',
+    'connection to server was lost',
+    'terminating connection',
+    'could not receive data from server',
+    'SSL SYSCALL error',
+    'no connection to the server',
+    'lost synchronization with server',
+    'Connection terminated unexpectedly',
+    'the database system is shutting down',
+    'ECONNRESET',
+  ].join('|'),
+  'i',
+);
 
 /** The qualified name pg_dump used in the failed statement ("Query was: LOCK TABLE public.x IN …", "COPY public.x (…) TO stdout"). */
 function qualifiedTable(detail: string): string | undefined {

@@ -42,10 +42,13 @@ export async function lockOutput(out: string): Promise<() => Promise<void>> {
         forget();
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new PgBackupError(`Cannot write next to ${out}: ${(e as Error).message}`, 'io');
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new PgBackupError(`Cannot write next to ${out}: ${(e as Error).message}`, 'io');
+      }
       const pid = await lockPid(lock);
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        throw new PgBackupError(`${out} is being written by another dump (pid ${pid}).`, 'io', undefined, 'Wait for it to finish, or choose another name.');
+        const hint = 'Wait for it to finish, or choose another name.';
+        throw new PgBackupError(`${out} is being written by another dump (pid ${pid}).`, 'io', undefined, hint);
       }
       if (attempt > 0) throw new PgBackupError(`Cannot take ${out}: its lock ${lock} keeps coming back.`, 'io');
       await rm(lock, { force: true }); // left by a dump that was killed

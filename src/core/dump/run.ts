@@ -90,7 +90,9 @@ async function removePartial(req: DumpRequest, partial: string): Promise<void> {
 
 async function refuseExisting(out: string): Promise<void> {
   if (await exists(out)) {
-    throw new PgBackupError(`${out} already exists: a dump never overwrites an earlier backup.`, 'usage', undefined, 'Choose another name, or delete the old backup first.');
+    const hint = 'Choose another name, or delete the old backup first.';
+    const line = `${out} already exists: a dump never overwrites an earlier backup.`;
+    throw new PgBackupError(line, 'usage', undefined, hint);
   }
 }
 
@@ -124,7 +126,8 @@ export async function dumpDatabase(req: DumpRequest): Promise<DumpResult> {
   }
 }
 
-async function dumpLocked(req: DumpRequest, { info, toolSet, workload }: Preflight, started: Date): Promise<DumpResult> {
+async function dumpLocked(req: DumpRequest, pre: Preflight, started: Date): Promise<DumpResult> {
+  const { info, toolSet, workload } = pre;
   const partial = partialPath(req.out);
   await removeOutput(partial); // a leftover of a killed run (we hold the name now): it never was a backup
 

@@ -6,7 +6,7 @@ import { CONNECTION_LOST } from '../dump/failure';
 import { PgBackupError } from '../errors';
 
 /** What pg_basebackup says after the error while it cleans up: never the cause. */
-const CLEANUP = /^pg_basebackup: (?:removing (?:data|contents of data|WAL) directory|changes to tablespace directories|waiting for background process|child process)/;
+const CLEANUP = /^pg_basebackup: (?:removing (?:data|contents of data|WAL) dir|changes to tablespace|waiting for)/;
 
 export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBackupError {
   const d = e.detail ?? '';
@@ -40,9 +40,13 @@ export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBac
   // The cause: the lost connection when there was one, else the first error; the cleanup comes after them.
   const lines = d.split('\n').filter((l) => l.startsWith('pg_basebackup: ') && !CLEANUP.test(l));
   const errors = lines.filter((l) => l.startsWith('pg_basebackup: error: '));
-  const cause = (errors.find((l) => CONNECTION_LOST.test(l)) ?? errors[0] ?? lines.at(-1))?.replace(/^pg_basebackup: (?:error: )?/, '');
+  const first = errors.find((l) => CONNECTION_LOST.test(l)) ?? errors[0] ?? lines.at(-1);
+  const cause = first?.replace(/^pg_basebackup: (?:error: )?/, '');
   if (CONNECTION_LOST.test(d)) {
-    return new PgBackupError(`The connection to the server was lost during the base backup${cause ? `: ${cause}` : '.'}`, 'unreachable', d, 'Check that the server is up and reachable, then take the backup again.');
+    const hint = 'Check that the server is up and reachable, then take the backup again.';
+    const line = `The connection to the server was lost during the base backup${cause ? `: ${cause}` : '.'}`;
+    return new PgBackupError(line, 'unreachable', d, hint);
   }
-  return cause && !e.message.includes(cause) ? new PgBackupError(`pg_basebackup failed: ${cause}`, e.kind, d, e.hint) : e;
+  if (!cause || e.message.includes(cause)) return e;
+  return new PgBackupError(`pg_basebackup failed: ${cause}`, e.kind, d, e.hint);
 }

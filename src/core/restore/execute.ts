@@ -50,7 +50,8 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
     const listFile = join(dir, 'restore.list');
     await writeFile(listFile, x.plan.listFile);
     const args = planArgv(x.archive, x.plan, x.target, listFile);
-    const run = { pgRestore: x.pgRestore, args, env: env.env, signal: x.signal, total: x.plan.total, onProgress: x.onProgress, log: x.log };
+    const { pgRestore, signal, onProgress, log } = x;
+    const run = { pgRestore, args, env: env.env, signal, total: x.plan.total, onProgress, log };
     const summary = await runRestore(run).catch(async (e: unknown) => {
       if (created && e instanceof CancelledError) await created.drop();
       throw e;
@@ -72,11 +73,15 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
  * it half-restored, so `drop` drops it again (as the extension's Cancel does) and says so.
  */
 async function createdByUs(x: ExecuteRestore, name: string): Promise<{ drop(): Promise<void> } | undefined> {
-  const exists = await withClient(x.target, { password: x.password }, async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount);
+  const exists = await withClient(x.target, { password: x.password }, async (c) => {
+    return (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+  });
   if (exists) return undefined;
   return {
     drop: () =>
-      withClient(x.target, { password: x.password }, async (c) => dropOwnDatabase(c, name, (await serverInfo(c)).major)).then(
+      withClient(x.target, { password: x.password }, async (c) => {
+        await dropOwnDatabase(c, name, (await serverInfo(c)).major);
+      }).then(
         () => x.onCleanup?.(`dropped the half-restored database ${name}`),
         (e: unknown) => x.onCleanup?.(leftDatabaseNote('half-restored database', name, x.target, errorMessage(e))),
       ),
