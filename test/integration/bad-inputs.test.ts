@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../../src/core/process/run-tool';
-import { PG15_BIN } from '../support/cluster';
+import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { buildCli, ROOT, runCli, type CliRun } from './run-cli';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'archive');
@@ -89,13 +89,15 @@ describe('bad inputs, end to end through the CLI', function () {
     assert.equal(spawnSync('tar', ['-xf', join(FIXTURES, 'pg15-tar.tar'), '-C', folder]).status, 0);
     rmSync(join(folder, '3380.dat'));
     for (const [command, args] of READERS) {
-      assertRefused(await cli(args(folder), dir), command, /truncated: the data of table shop\.orders \(entry 3380\) is missing: there is no 3380\.dat/);
+      const reason = /truncated: the data of table shop\.orders \(entry 3380\) is missing: there is no 3380\.dat/;
+      assertRefused(await cli(args(folder), dir), command, reason);
     }
   });
 
+  const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
   const notDumps: [string, Buffer | string, RegExp][] = [
     ['empty.dump', Buffer.alloc(0), /too short to be a pg_dump archive \(0 bytes\)/],
-    ['random.dump', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)), /not a pg_dump archive/],
+    ['random.dump', noise, /not a pg_dump archive/],
     ['hand-written.sql', 'create table t (id int);\ninsert into t values (1);\n', /not a pg_dump archive/],
   ];
   for (const [name, bytes, reason] of notDumps) {
@@ -136,7 +138,8 @@ describe('bad inputs, end to end through the CLI', function () {
     const backup = join(dir, 'backup');
     mkdirSync(backup, { recursive: true });
     writeFileSync(join(backup, 'PG_VERSION'), '15\n');
-    writeFileSync(join(backup, 'backup_label'), readFileSync(join(ROOT, 'test', 'fixtures', 'physical', 'backup_label')));
+    const label = readFileSync(join(ROOT, 'test', 'fixtures', 'physical', 'backup_label'));
+    writeFileSync(join(backup, 'backup_label'), label);
     const targets: [string, RegExp][] = [
       ['lsn:0/XYZ', /"0\/XYZ"/],
       ['lsn:12', /"12"/],
@@ -147,21 +150,27 @@ describe('bad inputs, end to end through the CLI', function () {
       const r = await cli(['pitr', 'config', '--backup', backup, '--source', 'cp:/archive', '--target', target], dir);
       assertRefused(r, 'pitr config', quoted);
     }
-    const schedule = (every: string) => cli(['schedule', 'postgresql://127.0.0.1:1/db', '--every', every, '--keep', '3', '--out', dir], dir);
+    const db = 'postgresql://127.0.0.1:1/db';
+    const schedule = (every: string) => cli(['schedule', db, '--every', every, '--keep', '3', '--out', dir], dir);
     assertRefused(await schedule('61 2 * * *'), 'schedule', /cron minute field "61" is not valid/);
     assertRefused(await schedule('0 2 32 * *'), 'schedule', /cron day of month field "32" is not valid/);
     assertRefused(await schedule('0 2 * 13 *'), 'schedule', /cron month field "13" is not valid/);
-    assertRefused(await schedule('0 2 31 2 *'), 'schedule', /never runs: day 31 of the month does not occur in February/);
-    assertRefused(await schedule('0 2 30,31 2 *'), 'schedule', /never runs: days 30, 31 of the month do not occur in February/);
-    assertRefused(await schedule('0 2 31 2,4,6 *'), 'schedule', /never runs: .* February \(29 days\), April \(30 days\), June/);
-    const keep = await cli(['schedule', 'postgresql://127.0.0.1:1/db', '--every', 'daily', '--keep', '', '--out', dir], dir);
+    const never: [string, RegExp][] = [
+      ['0 2 31 2 *', /never runs: day 31 of the month does not occur in February/],
+      ['0 2 30,31 2 *', /never runs: days 30, 31 of the month do not occur in February/],
+      ['0 2 31 2,4,6 *', /never runs: .* February \(29 days\), April \(30 days\), June/],
+    ];
+    for (const [every, reason] of never) assertRefused(await schedule(every), 'schedule', reason);
+    const keep = await cli(['schedule', db, '--every', 'daily', '--keep', '', '--out', dir], dir);
     assertRefused(keep, 'schedule', /--keep needs a whole number of at least 1, not ""/);
   });
 
   it('a malformed .vscode/settings.json is named with the line and column of the error', async () => {
     const ws = join(dir, 'workspace');
     mkdirSync(join(ws, '.vscode'), { recursive: true });
-    writeFileSync(join(ws, '.vscode', 'settings.json'), '{\n  // saved servers\n  "pgBackup.connections": [\n    { "name": "shop" "host": "db" }\n  ]\n}\n');
+    const settings = ['{', '  // saved servers', '  "pgBackup.connections": [', '    { "name": "shop" "host": "db" }'];
+    settings.push('  ]', '}');
+    writeFileSync(join(ws, '.vscode', 'settings.json'), settings.join('\n') + '\n');
     const r = await cli(['conn', 'test', 'shop'], ws);
     assertRefused(r, 'conn test', /settings\.json is not valid JSON \(line 4, column 22\)/);
   });
@@ -174,7 +183,8 @@ describe('bad inputs, end to end through the CLI', function () {
     let pid = 0;
     for (let i = 0; i < 50 && !pid; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      pid = Number(spawnSync('pgrep', ['-f', `pg_restore -f /dev/null ${cut}`], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+      const found = spawnSync('pgrep', ['-f', `pg_restore -f /dev/null ${cut}`], { encoding: 'utf8' });
+      pid = Number(found.stdout.trim().split('\n')[0]);
     }
     assert.ok(pid > 0, 'pg_restore is running');
     await assert.rejects(run, (e: Error & { kind?: string }) => {
@@ -189,5 +199,44 @@ describe('bad inputs, end to end through the CLI', function () {
     const quiet = await runTool({ file: 'sleep', args: ['3'], stallMs: 1000 });
     assert.ok(quiet.durationMs >= 2900);
     assert.ok(statSync(cut).size === 9700);
+  });
+});
+
+describe('a restore whose rows cannot be counted', function () {
+  this.timeout(240_000);
+  let cluster: Cluster;
+  let dir: string;
+
+  before(async () => {
+    buildCli();
+    dir = mkdtempSync(join(tmpdir(), 'pgb-uncounted-'));
+    cluster = await startCluster();
+    // loader may SET ROLE owner (pg_restore --role does) but does not inherit its rights: the tables it restores
+    // belong to owner, and loader's own count(*) of them is refused.
+    await cluster.psql('create role shop_reader; create role owner; create role loader login noinherit');
+    await cluster.psql('grant owner to loader');
+    await cluster.psql('create database target owner owner');
+  });
+  after(async () => {
+    await destroyCluster(cluster);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says why it could not count and exits 3, instead of "? rows" and 0', async () => {
+    const dump = join(dir, 'shop.dump');
+    writeFileSync(dump, CUSTOM);
+    const target = `postgresql://loader@127.0.0.1:${cluster.port}/target`;
+    const r = await cli(['restore', dump, target, '--no-owner', '--role', 'owner'], dir);
+    assert.match(r.stdout, /^Restored \d+ of \d+ items/m, r.stderr);
+    assert.match(r.stdout, /shop\.orders: not counted \(permission denied for schema shop\)/);
+    assert.doesNotMatch(r.stdout, /\? rows/);
+    // The plan and the progress come first on stderr; the failure is the one `pg-backup restore:` line.
+    assert.equal(r.code, 3);
+    const failure = r.stderr.split('\n').filter((l) => l.startsWith('pg-backup restore: '));
+    const tables = 'shop.order_items, shop.orders, shop.products';
+    const why = 'could not be counted: permission denied for schema shop';
+    const expected = `pg-backup restore: Restored, but the rows of ${tables} ${why}`;
+    assert.deepEqual(failure, [expected]);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
   });
 });

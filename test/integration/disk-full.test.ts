@@ -71,7 +71,8 @@ describe('small writes on a full disk', function () {
     buildCli();
     cluster = await startCluster();
     await cluster.psql('create database shop; ');
-    await cluster.psql('create table orders (id int primary key, note text); insert into orders select g, md5(g::text) from generate_series(1, 500) g', 'shop');
+    await cluster.psql('create table orders (id int primary key, note text)', 'shop');
+    await cluster.psql('insert into orders select g, md5(g::text) from generate_series(1, 500) g', 'shop');
   });
   after(async () => {
     await destroyCluster(cluster);
@@ -89,7 +90,9 @@ describe('small writes on a full disk', function () {
   const diskFull = (e: unknown) => {
     assert.ok(e instanceof PgBackupError, String(e));
     assert.equal(e.kind, 'io');
-    assert.match(e.message, new RegExp(`in ${full.replace(/[/.]/g, '\\$&')}.*: the disk is full \\(\\d[\\d.]* (B|KB) needed, 0 B free\\)\\.$`));
+    const folder = full.replace(/[/.]/g, '\\$&');
+    const needed = '\\(\\d[\\d.]* (B|KB) needed, 0 B free\\)';
+    assert.match(e.message, new RegExp(`in ${folder}.*: the disk is full ${needed}\\.$`));
     return true;
   };
 
@@ -116,19 +119,23 @@ describe('small writes on a full disk', function () {
   it('schedule: no script is left, least of all an empty executable one', async () => {
     const r = await cli(['schedule', cluster!.url('shop'), '--every', 'daily', '--keep', '3', '--out', full]);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr.split('\n')[0], /^pg-backup schedule: Cannot write pg-backup-shop\.sh in .*: the disk is full/);
+    const first = r.stderr.split('\n')[0];
+    assert.match(first, /^pg-backup schedule: Cannot write pg-backup-shop\.sh in .*: the disk is full/);
     assertNothingLeft();
   });
 
-  it('verify --log: the drill report is printed, then one line that the log could not be written (exit 3)', async () => {
+  it('verify --log: the drill report is printed, then one line that the log was not written (exit 3)', async () => {
     const dump = join(base, 'shop.dump');
-    await cluster!.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster!.socketDir, '-p', String(cluster!.port), '-U', 'postgres', '-Fc', '-f', dump, 'shop']);
+    const c = cluster!;
+    const conn = ['-h', c.socketDir, '-p', String(c.port), '-U', 'postgres'];
+    await c.asOwner(join(PG15_BIN, 'pg_dump'), [...conn, '-Fc', '-f', dump, 'shop']);
     const r = await cli(['verify', dump, '--conn', cluster!.url('postgres'), '--log', full]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /^Restore drill PASSED: shop\.dump/m);
     assert.doesNotMatch(r.stdout, /Logged to/);
     const first = r.stderr.split('\n').find((l) => l.startsWith('pg-backup verify: '));
-    assert.match(first ?? r.stderr, /^pg-backup verify: Cannot write drills\.(jsonl|md) in .*\.pgbackup: the disk is full/);
+    const reason = /^pg-backup verify: Cannot write drills\.(jsonl|md) in .*\.pgbackup: the disk is full/;
+    assert.match(first ?? r.stderr, reason);
     assert.doesNotMatch(r.stderr, /^\s+at /m);
     // The old log is whole: no half line was appended, and no line that the other log lacks.
     assert.equal(readFileSync(join(full, '.pgbackup', 'drills.jsonl'), 'utf8'), '{"old":true}\n');

@@ -164,7 +164,7 @@ describe('restore drill (PostgreSQL 15)', function () {
     assert.deepEqual(rowsOf(r), sourceRows, 'the file still restores');
   });
 
-  it('refuses a custom dump truncated in its data as bad input, naming the table, before restoring anything', async () => {
+  it('refuses a custom dump truncated in its data as bad input, naming the table, restoring nothing', async () => {
     const cut = join(work, 'truncated.dump');
     copyFileSync(dumps.custom, cut);
     truncateSync(cut, Math.floor(statSync(cut).size * 0.9));

@@ -39,6 +39,7 @@ export function mutate(input: Buffer, random: () => number): Buffer {
     return b;
   };
   const int = (n: number) => Math.floor(random() * n);
+  const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));
   const rounds = 1 + int(3);
   for (let r = 0; r < rounds; r++) {
     const at = int(b.length + 1);
@@ -50,7 +51,7 @@ export function mutate(input: Buffer, random: () => number): Buffer {
         if (b.length) writable()[int(b.length)] = [0, 0xff, 0x7f, 0x80, int(256)][int(5)];
         break;
       case 2: // bytes inserted
-        b = Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + int(16) }, () => int(256))), b.subarray(at)]);
+        b = Buffer.concat([b.subarray(0, at), randomBytes(1 + int(16)), b.subarray(at)]);
         own = true;
         break;
       case 3: // bytes deleted
@@ -108,7 +109,8 @@ export async function fuzz(
     } catch (e) {
       if (!(e instanceof PgBackupError)) {
         const sample = bytes.toString('base64').slice(0, 200);
-        assert.fail(`${label} case ${i} (seed ${seed}) threw ${(e as Error)?.stack ?? e}\ninput (base64, head): ${sample}`);
+        const thrown = (e as Error)?.stack ?? e;
+        assert.fail(`${label} case ${i} (seed ${seed}) threw ${thrown}\ninput (base64, head): ${sample}`);
       }
     }
     if (i % 1024 === 0) {
@@ -118,6 +120,7 @@ export async function fuzz(
   }
   const seconds = (performance.now() - started) / 1000;
   const stats = { cases, accepted, refused: cases - accepted, perSecond: Math.round(cases / seconds) };
-  console.log(`      ${label}: ${cases} cases in ${seconds.toFixed(1)} s (${stats.perSecond}/s), ${stats.refused} refused`);
+  const took = `${seconds.toFixed(1)} s (${stats.perSecond}/s)`;
+  console.log(`      ${label}: ${cases} cases in ${took}, ${stats.refused} refused`);
   return stats;
 }

@@ -19,7 +19,8 @@ const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 /** What wal-window does with a label: read it, and name the backup history file it points at. */
 function readLabel(bytes: Buffer): void {
   const label = parseBackupLabel(bytes.toString('utf8'));
-  if (label.startWalFile && label.startLsn) backupHistoryFileName(label.startWalFile, label.startLsn, DEFAULT_SEGMENT_SIZE);
+  if (!label.startWalFile || !label.startLsn) return;
+  backupHistoryFileName(label.startWalFile, label.startLsn, DEFAULT_SEGMENT_SIZE);
 }
 
 /** A WAL archive folder after a timeline switch: segments, a partial, compressed ones, history and backup files. */
@@ -35,14 +36,16 @@ const LISTING = [
 ].join('\n');
 
 describe('fuzzing the base backup and WAL archive readers', function () {
-  this.timeout(60_000);
+  this.timeout(120_000); // each reader takes a few seconds; the margin is for a machine shared with other work
 
   it('the intact files are read', () => {
     const label = parseBackupLabel(fixture('backup_label').toString('utf8'));
     assert.equal(label.startLsn, '0/2000028');
-    assert.equal(backupHistoryFileName(label.startWalFile!, label.startLsn!, DEFAULT_SEGMENT_SIZE), '000000010000000000000002.00000028.backup');
-    assert.equal(parseBackupLabel(fixture('000000010000000000000002.00000028.backup').toString('utf8')).stopLsn, '0/2000100');
-    assert.deepEqual(parseManifest(fixture('backup_manifest').toString('utf8')).walRanges, [{ timeline: 1, startLsn: '0/2000028', endLsn: '0/2000100' }]);
+    const history = '000000010000000000000002.00000028.backup';
+    assert.equal(backupHistoryFileName(label.startWalFile!, label.startLsn!, DEFAULT_SEGMENT_SIZE), history);
+    assert.equal(parseBackupLabel(fixture(history).toString('utf8')).stopLsn, '0/2000100');
+    const ranges = parseManifest(fixture('backup_manifest').toString('utf8')).walRanges;
+    assert.deepEqual(ranges, [{ timeline: 1, startLsn: '0/2000028', endLsn: '0/2000100' }]);
     const archive = walArchiveOf('/archive', LISTING.split('\n'), DEFAULT_SEGMENT_SIZE);
     assert.equal(archive.segments.length, 5);
     assert.deepEqual(archive.historyTimelines, [2]);
@@ -57,7 +60,9 @@ describe('fuzzing the base backup and WAL archive readers', function () {
   });
 
   it('backup_manifest: valid JSON of the wrong shape is refused or read, never a TypeError', () => {
-    const shapes = ['null', '7', '"x"', '[]', '{"PostgreSQL-Backup-Manifest-Version":1,"Files":[null,3,{"Size":"9"}]}', '{"PostgreSQL-Backup-Manifest-Version":1,"Files":[],"WAL-Ranges":5}', '{"PostgreSQL-Backup-Manifest-Version":1,"Files":[],"WAL-Ranges":[null]}'];
+    const v1 = '"PostgreSQL-Backup-Manifest-Version":1';
+    const shapes = ['null', '7', '"x"', '[]', `{${v1},"Files":[null,3,{"Size":"9"}]}`];
+    shapes.push(`{${v1},"Files":[],"WAL-Ranges":5}`, `{${v1},"Files":[],"WAL-Ranges":[null]}`);
     for (const text of shapes) {
       try {
         parseManifest(text);
@@ -68,7 +73,8 @@ describe('fuzzing the base backup and WAL archive readers', function () {
   });
 
   it(`backup_manifest: ${CASES} damaged copies`, async () => {
-    const stats = await fuzz('backup_manifest', fixture('backup_manifest'), CASES, 13, (b) => parseManifest(b.toString('utf8')));
+    const read = (b: Buffer) => parseManifest(b.toString('utf8'));
+    const stats = await fuzz('backup_manifest', fixture('backup_manifest'), CASES, 13, read);
     assert.ok(stats.refused > CASES / 2, 'most damage is caught');
   });
 

@@ -57,7 +57,9 @@ function printSummary(io: CliIo, json: boolean, plan: PlannedRestore, s: Awaited
     return;
   }
   io.out(`Restored ${s.restored.length} of ${plan.total} items in ${formatDuration(s.durationMs)}${s.errors.length ? ` with ${s.errors.length} error(s)` : ''}.`);
-  for (const r of s.rowCounts) io.out(`  ${r.table}: ${r.rows === null ? `not counted (${r.error})` : `${r.rows} rows`}`);
+  for (const r of s.rowCounts) {
+    io.out(`  ${r.table}: ${r.rows === null ? `not counted (${r.error})` : `${r.rows} rows`}`);
+  }
 }
 
 const describeError = (e: RestoreError) =>
@@ -127,10 +129,13 @@ export const restoreCommand: CliCommand = {
     if (summary.errors.length) throw restoreErrors(summary.errors);
     // A restore whose rows cannot be counted is not shown as a success: the count is how the user checks it.
     const uncounted = summary.rowCounts.filter((r) => r.rows === null);
-    if (summary.countError) throw new PgBackupError(`Restored, but the rows could not be counted: ${summary.countError}`, 'database');
+    if (summary.countError) {
+      throw new PgBackupError(`Restored, but the rows could not be counted: ${summary.countError}`, 'database');
+    }
     if (uncounted.length) {
       const names = uncounted.map((r) => r.table).join(', ');
-      throw new PgBackupError(`Restored, but the rows of ${names} could not be counted: ${uncounted[0].error}`, 'database');
+      const why = uncounted[0].error;
+      throw new PgBackupError(`Restored, but the rows of ${names} could not be counted: ${why}`, 'database');
     }
     return EXIT.ok;
   },

@@ -20,7 +20,9 @@ export const scheduleCommand: CliCommand = {
     const kind = (flag(p, 'kind') ?? 'cron') as ScheduleKind;
     if (!SCHEDULE_KINDS.includes(kind)) throw new PgBackupError(`--kind must be cron or systemd, not "${kind}".`, 'usage');
     const keep = wholeNumberFlag(p, 'keep', 1);
-    if (keep === undefined) throw new PgBackupError('--keep N is needed: how many of the newest backups to keep (at least 1).', 'usage');
+    if (keep === undefined) {
+      throw new PgBackupError('--keep N is needed: how many of the newest backups to keep (at least 1).', 'usage');
+    }
     const out = flag(p, 'out');
     if (!out) throw new PgBackupError('--out DIR is needed: the folder for the backups and the generated files.', 'usage');
     const options = optionsFromArgs(has(p, 'format') || has(p, 'preset') ? p : { ...p, flags: new Map([...p.flags, ['format', ['custom']]]) });

@@ -48,7 +48,8 @@ export function sliceSource(src: ByteSource, name: string, start: number, size: 
     size,
     bytesRead: () => src.bytesRead(),
     read: (position, length) => src.read(start + position, clamp(position, length)),
-    readInto: (target, offset, position, length) => src.readInto(target, offset, start + position, clamp(position, length)),
+    readInto: (target, offset, position, length) =>
+      src.readInto(target, offset, start + position, clamp(position, length)),
   };
 }
 

@@ -20,7 +20,7 @@ const BLK_BLOBS = 3;
 const OFFSET_NOT_SET = 1;
 const OFFSET_SET = 2;
 /** How much of the last block's chunk chain is walked; past it the file's last bytes must be an end marker. */
-const LAST_BLOCK_WALK = 64 * 1024 * 1024;
+const LAST_BLOCK_WALK = 4 * 1024 * 1024;
 const WINDOW = 64 * 1024;
 /** The suffixes pg_dump's compressors add to a directory archive's data file names. */
 const COMPRESSED_SUFFIXES = ['', '.gz', '.lz4', '.zst'];

@@ -48,7 +48,12 @@ async function read(path: string, checkData: boolean): Promise<ArchiveInfo> {
  * The reading over the bytes of the file holding the TOC (`whole`: the archive, or a directory archive's toc.dat;
  * a buffer in the fuzz tests): the read that tells the format apart is the parser's first window.
  */
-export async function readArchiveSource(whole: ByteSource, path: string, isDir: boolean, checkData: boolean): Promise<ArchiveInfo> {
+export async function readArchiveSource(
+  whole: ByteSource,
+  path: string,
+  isDir: boolean,
+  checkData: boolean,
+): Promise<ArchiveInfo> {
   const head = await whole.read(0, FIRST_CHUNK); // the format test, then the parser's first window
   const format = archiveFormat(head, path, isDir);
   let src = withHead(whole, head);

@@ -33,12 +33,17 @@ export function parseManifest(text: string): BackupManifest {
   const version = raw?.['PostgreSQL-Backup-Manifest-Version'];
   const ranges = raw?.['WAL-Ranges'] ?? [];
   if (typeof version !== 'number' || !Array.isArray(raw.Files) || !Array.isArray(ranges)) {
-    throw new PgBackupError('backup_manifest lacks PostgreSQL-Backup-Manifest-Version, Files or WAL-Ranges: not a PostgreSQL backup manifest.', 'input');
+    const missing = 'lacks PostgreSQL-Backup-Manifest-Version, Files or WAL-Ranges';
+    throw new PgBackupError(`backup_manifest ${missing}: not a PostgreSQL backup manifest.`, 'input');
   }
   return {
     version,
     fileCount: raw.Files.length,
     totalBytes: raw.Files.reduce((n, f) => n + (typeof f?.Size === 'number' ? f.Size : 0), 0),
-    walRanges: ranges.map((r) => ({ timeline: Number(r?.Timeline), startLsn: String(r?.['Start-LSN']), endLsn: String(r?.['End-LSN']) })),
+    walRanges: ranges.map((r) => ({
+      timeline: Number(r?.Timeline),
+      startLsn: String(r?.['Start-LSN']),
+      endLsn: String(r?.['End-LSN']),
+    })),
   };
 }

@@ -131,7 +131,8 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
   if (result.isCanceled || opts.signal?.aborted) throw new CancelledError(name);
   if (stalled) {
     const secs = Math.round(opts.stallMs! / 1000);
-    const message = `${name} failed: it stopped making progress for ${secs} s (busy, but printing, reading and writing nothing).`;
+    const what = 'busy, but printing, reading and writing nothing';
+    const message = `${name} failed: it stopped making progress for ${secs} s (${what}).`;
     throw new PgBackupError(message, 'tool-failed', maskSecrets(stderr), 'The input may be damaged or cut short.');
   }
   if (result.failed || result.exitCode !== 0) {

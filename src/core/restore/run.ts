@@ -104,7 +104,8 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
   const started = Date.now();
   try {
     const onStderrLine = (l: string) => log.line(l);
-    await runTool({ file: o.pgRestore, args: o.args, env: o.env, signal: o.signal, onStderrLine, log: o.log, stallMs: o.stallMs });
+    const { pgRestore: file, args, env, signal, log: commandLog, stallMs } = o;
+    await runTool({ file, args, env, signal, onStderrLine, log: commandLog, stallMs });
     return { restored: log.restored, errors: log.errors, durationMs: Date.now() - started, exitCode: 0 };
   } catch (e) {
     if (e instanceof CancelledError || !(e instanceof PgBackupError) || e.kind !== 'tool-failed' || !log.errors.length) throw e;
