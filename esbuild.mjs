@@ -1,6 +1,6 @@
 // Bundles the extension host code, the CLI and the webview panels. `--watch` rebuilds on change,
 // `--production` minifies. Everything lands in dist/.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -87,8 +87,10 @@ const builds = [
     // Marks when the bundle starts loading, so activation time includes evaluating the code, as VS Code counts it.
     banner: { js: 'globalThis.__pgBackupLoadStart = performance.now();' }, plugins: [vendored, toLazy] },
   { ...mainOptions, entryPoints: ['src/extension/lazy.ts'], outfile: 'dist/lazy.js', plugins: [vendored, fromActivationBundle] },
+  // `pg-backup --version` is package.json's version (src/cli/version.ts).
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
-    target: 'node20', external: ['pg-native'], banner: { js: '#!/usr/bin/env node' }, plugins: [vendored] },
+    target: 'node20', external: ['pg-native'], banner: { js: '#!/usr/bin/env node' }, plugins: [vendored],
+    define: { PGBACKUP_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) } },
   ...vendorBuilds,
   // Webview panels run in the browser; the pure core/pitr modules they import are bundled in.
   { ...common, entryPoints: ['webview/pitr/main.ts'], outfile: 'dist/webview/pitr.js', platform: 'browser',

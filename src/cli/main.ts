@@ -1,5 +1,7 @@
 import { CancelledError, errorMessage, PgBackupError } from '../core/errors';
 import { EXIT, exitCodeFor, type CliCommand, type CliIo } from './command';
+import { overviewHelp } from './usage';
+import { cliVersion } from './version';
 
 /**
  * Every subcommand by name, in the order `pg-backup --help` lists them. Loaded lazily: `pg-backup tools` must
@@ -21,16 +23,8 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   status: () => import('./commands/status').then((m) => m.statusCommand),
 };
 
-async function help(): Promise<string> {
-  const all = await Promise.all(Object.values(COMMANDS).map((load) => load()));
-  return [
-    'pg-backup: PostgreSQL backups from the command line (the core of the PostgreSQL Backup extension).',
-    '',
-    ...all.map((c) => `  ${c.usage}\n      ${c.summary}`),
-    '',
-    'Exit codes: 0 ok, 1 a check found a difference, 2 bad usage or input, 3 the operation failed, 130 cancelled.',
-  ].join('\n');
-}
+/** Every command, in the order `pg-backup --help` lists them. */
+export const allCommands = (): Promise<CliCommand[]> => Promise.all(Object.values(COMMANDS).map((load) => load()));
 
 /** Finds the command whose (one- or two-word) name prefixes argv. */
 async function findCommand(argv: string[]): Promise<{ command: CliCommand; rest: string[] } | undefined> {
@@ -43,11 +37,11 @@ async function findCommand(argv: string[]): Promise<{ command: CliCommand; rest:
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.out(await help());
+    io.out(overviewHelp(await allCommands()));
     return argv.length ? EXIT.ok : EXIT.usage;
   }
   if (argv[0] === '--version') {
-    io.out(process.env.PGBACKUP_VERSION ?? '0.1.0');
+    io.out(cliVersion());
     return EXIT.ok;
   }
   const found = await findCommand(argv);

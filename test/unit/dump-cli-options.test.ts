@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { DUMP_FLAGS, optionsFromArgs } from '../../src/cli/commands/dump';
-import { parseArgs } from '../../src/cli/command';
+import { parseFlags } from '../../src/cli/flags';
 
-const options = (...args: string[]) => optionsFromArgs(parseArgs(args, DUMP_FLAGS.valued, DUMP_FLAGS.booleans));
+const options = (...args: string[]) => optionsFromArgs(parseFlags(DUMP_FLAGS, args));
 
 describe('pg-backup dump options from the command line', () => {
   it('maps every flag to a dump option', () => {

@@ -1,16 +1,25 @@
 import { formatBytes, formatDuration } from '../../core/format';
 import { takeBaseBackup } from '../../core/physical/basebackup';
 import { PgBackupError } from '../../core/errors';
-import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { flag, has } from '../flags';
 import { resolveConnArg } from '../resolve-conn';
 
-export const basebackupCommand: CliCommand = {
+export const basebackupCommand = defineCommand({
   name: 'basebackup',
-  usage:
-    'pg-backup basebackup <conn> --out DIR [--format plain|tar] [--compress SPEC] [--checkpoint fast|spread] [--label TEXT] [--no-manifest] [--no-verify] [--json]',
+  args: '<conn>',
+  flags: {
+    out: { value: 'DIR', required: true, help: 'the folder the base backup goes into' },
+    format: { value: 'plain|tar', help: 'a copy of the data directory, or tar files (default plain)' },
+    compress: { value: 'SPEC', help: 'pg_basebackup compression, e.g. gzip, server-gzip:5, lz4 (tar)' },
+    checkpoint: { value: 'fast|spread', help: 'a fast checkpoint starts at once, a spread one waits (default fast)' },
+    label: { value: 'TEXT', help: 'the backup label' },
+    'no-manifest': { help: 'write no backup_manifest (and so no verification)' },
+    'no-verify': { help: 'do not check the backup with pg_verifybackup' },
+    json: { help: 'print the result as JSON' },
+  },
   summary: 'Take a physical base backup with pg_basebackup (WAL streamed, verified with pg_verifybackup when plain).',
-  async run(args, io) {
-    const p = parseArgs(args, ['out', 'format', 'compress', 'checkpoint', 'label'], ['json', 'no-manifest', 'no-verify']);
+  async run(p, io) {
     const { params, password } = resolveConnArg(p.positional[0], io.env);
     const out = flag(p, 'out');
     if (!out) throw new PgBackupError('--out DIR is needed: the folder the base backup goes into.', 'usage');
@@ -37,4 +46,4 @@ export const basebackupCommand: CliCommand = {
     }
     return EXIT.ok;
   },
-};
+});

@@ -5,14 +5,43 @@ import { applyPreset, defaultBackupPath, dumpDatabase, findPreset, parseCompress
 import { sidecarPath } from '../../core/dump/naming';
 import { PgBackupError } from '../../core/errors';
 import { formatBytes, formatDuration } from '../../core/format';
-import { EXIT, flag, flags, has, parseArgs, type CliCommand, type ParsedArgs } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { flag, flags, has, numberFlag, type FlagSpecs, type ParsedArgs } from '../flags';
 import { resolveConnArg } from '../resolve-conn';
-import { wholeNumberFlag } from './number-flag';
 
-const LISTS = { schema: 'schemas', 'exclude-schema': 'excludeSchemas', table: 'tables', 'exclude-table': 'excludeTables', 'exclude-table-data': 'excludeTableData' } as const;
-const SWITCHES = { 'schema-only': 'schemaOnly', 'data-only': 'dataOnly', 'no-owner': 'noOwner', 'no-privileges': 'noPrivileges' } as const;
-/** The flags `pg-backup dump` takes: with a value, and without. */
-export const DUMP_FLAGS = { valued: ['format', 'jobs', 'compress', 'preset', 'out', ...Object.keys(LISTS)], booleans: ['json', ...Object.keys(SWITCHES)] };
+/** The flags `pg-backup dump` takes (`pg-backup schedule` takes them too). */
+export const DUMP_FLAGS = {
+  format: { value: DUMP_FORMATS.join('|'), required: true, help: 'the archive format (or the one of --preset)' },
+  jobs: { value: 'N', min: 1, help: 'parallel pg_dump jobs (directory format)' },
+  compress: { value: 'SPEC', help: 'pg_dump compression: a level, or METHOD[:LEVEL] (gzip, lz4, zstd)' },
+  schema: { value: 'S', repeatable: true, help: 'dump only this schema (a pattern)' },
+  'exclude-schema': { value: 'S', repeatable: true, help: 'leave this schema out' },
+  table: { value: 'T', repeatable: true, help: 'dump only this table (a pattern)' },
+  'exclude-table': { value: 'T', repeatable: true, help: 'leave this table out' },
+  'exclude-table-data': { value: 'T', repeatable: true, help: "dump this table's definition without its rows" },
+  'schema-only': { group: 'content', help: 'definitions only, no data' },
+  'data-only': { group: 'content', help: 'data only, no definitions' },
+  'no-owner': { help: 'no ALTER ... OWNER TO statements' },
+  'no-privileges': { help: 'no GRANT and REVOKE statements' },
+  preset: { value: 'NAME', help: 'start from a saved dump preset; the flags given add to it or override it' },
+  out: { value: 'PATH', help: 'the backup file or folder to write, or an existing folder to put it in' },
+  json: { help: 'print the result and its sidecar as JSON' },
+} satisfies FlagSpecs;
+
+type OptionOf = Partial<Record<keyof typeof DUMP_FLAGS, keyof DumpOptions>>;
+const LISTS = {
+  schema: 'schemas',
+  'exclude-schema': 'excludeSchemas',
+  table: 'tables',
+  'exclude-table': 'excludeTables',
+  'exclude-table-data': 'excludeTableData',
+} as const satisfies OptionOf;
+const SWITCHES = {
+  'schema-only': 'schemaOnly',
+  'data-only': 'dataOnly',
+  'no-owner': 'noOwner',
+  'no-privileges': 'noPrivileges',
+} as const satisfies OptionOf;
 
 function parseFormat(text: string): DumpFormat {
   if (!DUMP_FORMATS.includes(text as DumpFormat)) throw new PgBackupError(`Unknown format "${text}".`, 'usage', undefined, `Use one of ${DUMP_FORMATS.join(', ')}.`);
@@ -26,7 +55,7 @@ export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   if (!preset && !format) throw new PgBackupError('Say which format to write: --format plain|custom|directory|tar, or choose a --preset.', 'usage');
   const o: DumpOptions = preset ? applyPreset(findPreset(preset), { chosenTables: flags(p, 'exclude-table-data') }) : { format: parseFormat(format!) };
   if (format) o.format = parseFormat(format);
-  const jobs = wholeNumberFlag(p, 'jobs', 1);
+  const jobs = numberFlag(p, 'jobs');
   if (jobs !== undefined) o.jobs = jobs;
   const compress = flag(p, 'compress');
   if (compress) o.compression = parseCompressionSpec(compress);
@@ -64,15 +93,12 @@ function progressLine(database: string, p: DumpProgress): string {
   return `Dumping ${database}: ${String(p.percent).padStart(3)}% ${what}, ${formatBytes(p.bytesWritten)} written`;
 }
 
-export const dumpCommand: CliCommand = {
+export const dumpCommand = defineCommand({
   name: 'dump',
-  usage:
-    'pg-backup dump <conn> --format plain|custom|directory|tar [--jobs N] [--compress SPEC] [--schema S]... [--exclude-schema S]... ' +
-    '[--table T]... [--exclude-table T]... [--exclude-table-data T]... [--schema-only | --data-only] [--no-owner] [--no-privileges] ' +
-    '[--preset NAME] [--out PATH] [--json]',
+  args: '<conn>',
+  flags: DUMP_FLAGS,
   summary: 'Dump a database with pg_dump: progress in percent, written under a temporary name, with a sha256 sidecar.',
-  async run(args, io) {
-    const p = parseArgs(args, DUMP_FLAGS.valued, DUMP_FLAGS.booleans);
+  async run(p, io) {
     if (p.positional.length > 1) throw new PgBackupError(`Unexpected argument "${p.positional[1]}".`, 'usage');
     const options = optionsFromArgs(p);
     const { params, password } = resolveConnArg(p.positional[0], io.env);
@@ -86,4 +112,4 @@ export const dumpCommand: CliCommand = {
     else io.out(`Wrote ${result.path} (${s.format}, ${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}; facts and sha256 in ${result.sidecarPath}`);
     return EXIT.ok;
   },
-};
+});

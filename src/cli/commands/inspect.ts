@@ -7,7 +7,8 @@ import { countByKind } from '../../core/backups/inspect-report';
 import { sidecarPath } from '../../core/dump/naming';
 import { readSidecar, type DumpSidecar } from '../../core/dump/sidecar';
 import { errorMessage, PgBackupError } from '../../core/errors';
-import { EXIT, has, parseArgs, type CliCommand, type CliIo } from '../command';
+import { defineCommand, EXIT, type CliIo } from '../command';
+import { has } from '../flags';
 
 /** The sidecar's facts when one sits next to the backup; a broken one is reported, not fatal. */
 async function sidecarFacts(path: string, io: CliIo): Promise<DumpSidecar | undefined> {
@@ -28,12 +29,12 @@ function sidecarLines(path: string, s: DumpSidecar): string[] {
   ];
 }
 
-export const inspectCommand: CliCommand = {
+export const inspectCommand = defineCommand({
   name: 'inspect',
-  usage: 'pg-backup inspect <file-or-dir> [--json]',
+  args: '<file-or-dir>',
+  flags: { json: { help: 'print the header, the entries and the sidecar as JSON' } },
   summary: 'Show a dump\'s header (format, versions, compression, time) and table of contents, read natively.',
-  async run(args, io) {
-    const p = parseArgs(args, [], ['json']);
+  async run(p, io) {
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup file or directory to inspect.', 'usage');
     const path = resolve(p.positional[0]);
     const json = has(p, 'json');
@@ -62,4 +63,4 @@ export const inspectCommand: CliCommand = {
     );
     return EXIT.ok;
   },
-};
+});

@@ -11,7 +11,8 @@ import { buildRunbook, renderRunbook } from '../../core/pitr/runbook';
 import { hasErrors, validateModel, type Issue } from '../../core/pitr/validate';
 import type { RecoverableWindow } from '../../core/pitr/window';
 import { discoverTools } from '../../core/tools/discover';
-import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { flag, has } from '../flags';
 import { describeWindow, windowFor } from './pitr-window';
 
 const TARGET_HELP = 'time:TS | xid:N | lsn:X/Y | name:LABEL | immediate | latest';
@@ -49,14 +50,28 @@ async function archiveToCheck(
   return problem ? { issue: unchecked(`the archive folder ${source.dir} ${problem} here`) } : { dir: source.dir };
 }
 
-export const pitrConfigCommand: CliCommand = {
+export const pitrConfigCommand = defineCommand({
   name: 'pitr config',
-  usage: `pg-backup pitr config --backup DIR --source ${SOURCE_HELP} --target ${TARGET_HELP} [--action pause|promote|shutdown] [--exclusive] [--timeline latest|current|N] [--standby] [--archive DIR] [--out DATADIR] [--json]`,
+  flags: {
+    backup: { value: 'DIR', required: true, help: 'the base backup to recover from' },
+    source: {
+      value: SOURCE_HELP,
+      required: true,
+      help: 'where restore_command fetches WAL from (cp:<--archive> when not given)',
+    },
+    target: { value: TARGET_HELP, required: true, help: 'where recovery stops' },
+    action: { value: 'pause|promote|shutdown', help: 'what the server does at the target (default pause)' },
+    exclusive: { help: 'stop just before the target instead of just after it' },
+    timeline: { value: 'latest|current|N', help: 'the timeline to recover along (default latest)' },
+    standby: { help: 'write standby.signal: keep following the archive as a standby' },
+    archive: { value: 'DIR', help: 'a readable copy of the WAL archive to check the target against' },
+    out: { value: 'DATADIR', help: 'write the recovery files into this restored data directory' },
+    json: { help: 'print the model, files, issues, window and runbook as JSON' },
+  },
   summary:
     'Generate the recovery files and the runbook for a point-in-time recovery; check the target against the ' +
     'recoverable window of --archive, or of a cp: source folder readable here.',
-  async run(args, io) {
-    const p = parseArgs(args, ['backup', 'source', 'target', 'action', 'timeline', 'archive', 'out'], ['exclusive', 'standby', 'json']);
+  async run(p, io) {
     const backupDir = flag(p, 'backup');
     if (!backupDir) throw new PgBackupError('--backup DIR is needed: the base backup to recover from.', 'usage');
     const archiveDir = flag(p, 'archive');
@@ -102,4 +117,4 @@ export const pitrConfigCommand: CliCommand = {
     io.out(`Runbook:\n\n${renderRunbook(runbook)}`);
     return EXIT.ok;
   },
-};
+});

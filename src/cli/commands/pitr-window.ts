@@ -4,7 +4,8 @@ import { readBaseBackup } from '../../core/physical/base-backup-info';
 import { discoverTools } from '../../core/tools/discover';
 import { PgBackupError } from '../../core/errors';
 import type { RecoverableWindow } from '../../core/pitr/window';
-import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { flag, has } from '../flags';
 
 /** The window for a backup + archive, with the matching pg_waldump. Shared by `pitr window` and `pitr config`. */
 export async function windowFor(backupDir: string, archiveDir: string, env: NodeJS.ProcessEnv, signal: AbortSignal) {
@@ -25,12 +26,15 @@ export function describeWindow(w: RecoverableWindow): string[] {
   ];
 }
 
-export const pitrWindowCommand: CliCommand = {
+export const pitrWindowCommand = defineCommand({
   name: 'pitr window',
-  usage: 'pg-backup pitr window --backup DIR --archive DIR [--json]',
+  flags: {
+    backup: { value: 'DIR', required: true, help: 'the base backup (a data directory or pg_basebackup tar files)' },
+    archive: { value: 'DIR', required: true, help: 'the WAL archive folder' },
+    json: { help: 'print the window, the backup and the archive as JSON' },
+  },
   summary: 'Show how far a base backup plus a WAL archive can be recovered; exit 1 when segments are missing.',
-  async run(args, io) {
-    const p = parseArgs(args, ['backup', 'archive'], ['json']);
+  async run(p, io) {
     const backupDir = flag(p, 'backup');
     const archiveDir = flag(p, 'archive');
     if (!backupDir || !archiveDir) throw new PgBackupError('Both --backup DIR and --archive DIR are needed.', 'usage');
@@ -44,4 +48,4 @@ export const pitrWindowCommand: CliCommand = {
     }
     return r.window.gaps.length ? EXIT.difference : EXIT.ok;
   },
-};
+});

@@ -14,9 +14,9 @@ import { restoreCommandLine, type RestoreError } from '../../core/restore/run';
 import { describeEntry } from '../../core/restore/toc-index';
 import { pickRestoreTools } from '../../core/restore/tool-version';
 import { discoverTools, type ToolSet } from '../../core/tools/discover';
-import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from '../command';
+import { defineCommand, EXIT, type CliIo } from '../command';
+import { flag, flags, has, numberFlag, type ParsedArgs } from '../flags';
 import { resolveConnArg } from '../resolve-conn';
-import { wholeNumberFlag } from './number-flag';
 
 const SWITCHES = {
   clean: 'clean',
@@ -32,7 +32,7 @@ const SWITCHES = {
 function optionsFromArgs(p: ParsedArgs): RestoreOptions {
   const o: RestoreOptions = {};
   for (const [name, key] of Object.entries(SWITCHES)) if (has(p, name)) o[key] = true;
-  const jobs = wholeNumberFlag(p, 'jobs', 1);
+  const jobs = numberFlag(p, 'jobs');
   if (jobs !== undefined) o.jobs = jobs;
   const role = flag(p, 'role');
   if (role) o.role = role;
@@ -124,16 +124,30 @@ function restoreErrors(errors: RestoreError[], tool = 'pg_restore'): PgBackupErr
 const planIsNews = (plan: PlannedRestore) =>
   plan.items.some((i) => i.action !== 'restore') || plan.omitted.length > 0 || plan.notes.length > 0;
 
-export const restoreCommand: CliCommand = {
+export const restoreCommand = defineCommand({
   name: 'restore',
-  usage:
-    'pg-backup restore <file-or-dir> <conn> [--select KIND:SCHEMA.NAME]... [--with-dependents] [--clean] [--if-exists] [--create] ' +
-    '[--no-owner] [--role ROLE] [--schema-only | --data-only] [--jobs N] [--single-transaction] [--exit-on-error] [--dry-run] [--yes] [--json]',
+  args: '<file-or-dir> <conn>',
+  flags: {
+    select: { value: 'KIND:SCHEMA.NAME', repeatable: true, help: 'restore this object with what belongs to it' },
+    'with-dependents': { help: 'also restore the objects that depend on the selected ones' },
+    clean: { help: 'drop and recreate objects that already exist in the target (asks for --yes)' },
+    'if-exists': { help: 'with --clean: DROP ... IF EXISTS' },
+    create: { help: 'create the database named in the dump and restore into it' },
+    'no-owner': { help: 'do not set the owners the dump names' },
+    role: { value: 'ROLE', help: 'SET ROLE to this role before restoring' },
+    'schema-only': { group: 'content', help: 'definitions only, no data' },
+    'data-only': { group: 'content', help: 'data only, no definitions' },
+    jobs: { value: 'N', min: 1, help: 'parallel pg_restore jobs' },
+    'single-transaction': { help: 'restore in one transaction: all or nothing' },
+    'exit-on-error': { help: 'stop at the first error' },
+    'dry-run': { help: 'print the plan, the list file and the pg_restore command; restore nothing' },
+    yes: { help: 'confirm what --clean drops' },
+    json: { help: 'print the plan and the result as JSON' },
+  },
   summary:
     'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them and what the ' +
     'target lacks, via pg_restore; a plain SQL dump whole, via psql.',
-  async run(args, io) {
-    const p = parseArgs(args, ['select', 'jobs', 'role'], ['with-dependents', 'dry-run', 'yes', 'json', ...Object.keys(SWITCHES)]);
+  async run(p, io) {
     if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
     const file = resolve(p.positional[0]);
     if ((await detectArchiveFormat(file)) === 'plain') return restorePlain(file, p, io);
@@ -194,4 +208,4 @@ export const restoreCommand: CliCommand = {
     }
     return EXIT.ok;
   },
-};
+});

@@ -2,24 +2,36 @@ import { resolve } from 'node:path';
 import { PgBackupError } from '../../core/errors';
 import { generateSchedule, parseEvery, SCHEDULE_KINDS, type ScheduleKind } from '../../core/schedule';
 import { discoverTools } from '../../core/tools/discover';
-import { EXIT, flag, has, parseArgs, type CliCommand } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { flag, has, numberFlag } from '../flags';
 import { resolveConnArg } from '../resolve-conn';
 import { DUMP_FLAGS, optionsFromArgs } from './dump';
-import { wholeNumberFlag } from './number-flag';
 
-export const scheduleCommand: CliCommand = {
+/** The dump's flags, less its --out (here the folder for everything) and with schedule's own defaults. */
+const { format, json, out: _dumpOut, ...dumpOptions } = DUMP_FLAGS;
+
+export const scheduleCommand = defineCommand({
   name: 'schedule',
-  usage: 'pg-backup schedule <conn> --every daily|hourly|weekly|"CRON" [--at HH:MM] --keep N --kind cron|systemd --out DIR [--format custom|plain|tar] [dump options] [--json]',
+  args: '<conn>',
+  flags: {
+    every: { value: 'daily|hourly|weekly|"CRON"', required: true, help: 'when it runs: a word or a cron expression' },
+    at: { value: 'HH:MM', help: 'the time of day for daily and weekly' },
+    keep: { value: 'N', min: 1, required: true, help: 'how many of the newest backups to keep' },
+    kind: { value: 'cron|systemd', help: 'a crontab line, or a systemd service + timer (default cron)' },
+    out: { value: 'DIR', required: true, help: 'the folder for the backups and the generated files' },
+    format: { ...format, value: 'custom|plain|tar', required: false, help: 'the archive format (default custom)' },
+    ...dumpOptions,
+    json: { ...json, help: 'print what was generated as JSON' },
+  },
   summary: 'Write a backup script with retention and its cron line or systemd service + timer into DIR (where the backups go too).',
-  async run(args, io) {
-    const p = parseArgs(args, [...DUMP_FLAGS.valued, 'every', 'at', 'keep', 'kind'], DUMP_FLAGS.booleans);
+  async run(p, io) {
     if (p.positional.length > 1) throw new PgBackupError(`Unexpected argument "${p.positional[1]}".`, 'usage');
     const everyText = flag(p, 'every');
     if (!everyText) throw new PgBackupError('Say when it runs: --every daily|hourly|weekly or a cron expression in quotes.', 'usage');
     const every = parseEvery(everyText, flag(p, 'at'));
     const kind = (flag(p, 'kind') ?? 'cron') as ScheduleKind;
     if (!SCHEDULE_KINDS.includes(kind)) throw new PgBackupError(`--kind must be cron or systemd, not "${kind}".`, 'usage');
-    const keep = wholeNumberFlag(p, 'keep', 1);
+    const keep = numberFlag(p, 'keep');
     if (keep === undefined) {
       throw new PgBackupError('--keep N is needed: how many of the newest backups to keep (at least 1).', 'usage');
     }
@@ -38,4 +50,4 @@ export const scheduleCommand: CliCommand = {
     for (const line of g.install) io.out(line);
     return EXIT.ok;
   },
-};
+});

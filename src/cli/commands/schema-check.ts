@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import { describeParams } from '../../core/connection/profile';
 import { PgBackupError } from '../../core/errors';
 import { checkSchema, type SchemaLayout } from '../../core/schema';
-import { EXIT, parseArgs, type CliCommand } from '../command';
-import { SCHEMA_BOOLEANS, schemaSourceOptions } from './schema-export';
+import { defineCommand, EXIT } from '../command';
+import { SCHEMA_SOURCE_FLAGS, schemaSourceOptions } from './schema-export';
 
 /** A folder is a split export, a file a single-file export. */
 async function layoutAt(path: string): Promise<SchemaLayout> {
@@ -12,12 +12,12 @@ async function layoutAt(path: string): Promise<SchemaLayout> {
   return s.isDirectory() ? { kind: 'split', dir: path } : { kind: 'file', path };
 }
 
-export const schemaCheckCommand: CliCommand = {
+export const schemaCheckCommand = defineCommand({
   name: 'schema check',
-  usage: 'pg-backup schema check <conn> FILE|DIR [--owners] [--privileges] [--schema S]...',
+  args: '<conn> FILE|DIR',
+  flags: SCHEMA_SOURCE_FLAGS,
   summary: 'Compare the live schema with a committed export; exit 1 and print a unified diff when it drifted.',
-  async run(args, io) {
-    const p = parseArgs(args, ['schema'], SCHEMA_BOOLEANS);
+  async run(p, io) {
     if (p.positional.length !== 2) throw new PgBackupError('Give a connection and the committed schema file or folder.', 'usage');
     const opts = schemaSourceOptions(p.positional[0], p, io);
     const where = p.positional[1];
@@ -31,4 +31,4 @@ export const schemaCheckCommand: CliCommand = {
     io.err(`Schema drift: ${n} file${n === 1 ? '' : 's'} in ${where} differ${n === 1 ? 's' : ''} from ${describeParams(opts.conn)}. Run pg-backup schema export and commit the result.`);
     return EXIT.difference;
   },
-};
+});

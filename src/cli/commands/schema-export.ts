@@ -1,11 +1,16 @@
 import { describeParams } from '../../core/connection/profile';
 import { exportSchema, type SchemaExportOptions } from '../../core/schema';
-import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo } from '../command';
+import { defineCommand, EXIT, type CliIo } from '../command';
+import { flag, flags, has, type FlagSpecs, type ParsedArgs } from '../flags';
 import { PgBackupError } from '../../core/errors';
 import { resolveConnArg } from '../resolve-conn';
 
 /** Options both `schema export` and `schema check` take, without the layout. */
-export function schemaSourceOptions(conn: string | undefined, p: ReturnType<typeof parseArgs>, io: CliIo): Omit<SchemaExportOptions, 'layout'> {
+export function schemaSourceOptions(
+  conn: string | undefined,
+  p: ParsedArgs,
+  io: CliIo,
+): Omit<SchemaExportOptions, 'layout'> {
   const { params, password } = resolveConnArg(conn, io.env);
   return {
     conn: params,
@@ -18,14 +23,23 @@ export function schemaSourceOptions(conn: string | undefined, p: ReturnType<type
   };
 }
 
-export const SCHEMA_BOOLEANS = ['owners', 'privileges'] as const;
+/** The flags both `schema export` and `schema check` take. */
+export const SCHEMA_SOURCE_FLAGS: FlagSpecs = {
+  owners: { help: 'keep OWNER TO statements' },
+  privileges: { help: 'keep GRANT and REVOKE statements' },
+  schema: { value: 'S', repeatable: true, help: 'only this schema' },
+};
 
-export const schemaExportCommand: CliCommand = {
+export const schemaExportCommand = defineCommand({
   name: 'schema export',
-  usage: 'pg-backup schema export <conn> --out FILE | --split DIR [--owners] [--privileges] [--schema S]...',
+  args: '<conn>',
+  flags: {
+    out: { value: 'FILE', required: true, group: 'layout', help: 'write the whole schema into one file' },
+    split: { value: 'DIR', required: true, group: 'layout', help: 'write one file per object under DIR' },
+    ...SCHEMA_SOURCE_FLAGS,
+  },
   summary: 'Write the schema (pg_dump --schema-only, normalized to be identical across runs) into one file or one file per object.',
-  async run(args, io) {
-    const p = parseArgs(args, ['out', 'split', 'schema'], SCHEMA_BOOLEANS);
+  async run(p, io) {
     const out = flag(p, 'out');
     const split = flag(p, 'split');
     if (!out === !split) throw new PgBackupError('Give either --out FILE or --split DIR.', 'usage');
@@ -43,4 +57,4 @@ export const schemaExportCommand: CliCommand = {
     if (split) for (const f of changed) io.out(`  ${f.status.padEnd(7)} ${f.path}`);
     return EXIT.ok;
   },
-};
+});

@@ -8,7 +8,8 @@ import { formatSpan } from '../../core/status/duration';
 import { readStatus, type StatusReport } from '../../core/status/read-status';
 import { targetSettingsOf } from '../../core/status/targets';
 import { isOutside, type Verdict } from '../../core/status/verdict';
-import { EXIT, flag, flags, has, parseArgs, type CliCommand, type CliIo } from '../command';
+import { defineCommand, EXIT, type CliIo } from '../command';
+import { flag, flags, has } from '../flags';
 import { resolveConnArg } from '../resolve-conn';
 
 const WORD: Record<Verdict, string> = { green: 'ok', amber: 'WARN', red: 'FAIL', never: 'NEVER', unset: '-' };
@@ -67,16 +68,21 @@ function print(io: CliIo, report: StatusReport): void {
   for (const p of report.problems) io.err(`could not read: ${p}`);
 }
 
-export const statusCommand: CliCommand = {
+export const statusCommand = defineCommand({
   name: 'status',
-  usage:
-    'pg-backup status [--backups DIR]... [--log DIR]... [--conn <conn>]... [--archive DIR] [--rpo DURATION] ' +
-    '[--rto DURATION] [--json]',
+  flags: {
+    backups: { value: 'DIR', repeatable: true, help: 'a backup folder to read (default ~/pg-backups when it exists)' },
+    log: { value: 'DIR', repeatable: true, help: 'a folder whose .pgbackup drill log to read (and the current one)' },
+    conn: { value: '<conn>', repeatable: true, help: 'a server whose databases to show, even those never backed up' },
+    archive: { value: 'DIR', help: 'the WAL archive of the one --conn server: RPO by its last archived WAL' },
+    rpo: { value: 'DURATION', help: 'the recovery point objective for every database, e.g. 1d, 6h' },
+    rto: { value: 'DURATION', help: 'the recovery time objective for every database, e.g. 30m' },
+    json: { help: 'print the report as JSON' },
+  },
   summary:
     'RPO and RTO per server and database: newest good backup, newest drill, verdict per target; exit 1 when ' +
     'a target is missed or never proven, 3 when something could not be read.',
-  async run(args, io) {
-    const p = parseArgs(args, ['backups', 'log', 'conn', 'archive', 'rpo', 'rto'], ['json']);
+  async run(p, io) {
     if (p.positional.length) throw new PgBackupError(`Unexpected argument "${p.positional[0]}".`, 'usage');
     const conns = flags(p, 'conn');
     const archive = flag(p, 'archive');
@@ -102,4 +108,4 @@ export const statusCommand: CliCommand = {
     else print(io, report);
     return statusExitCode(report);
   },
-};
+});

@@ -1,12 +1,12 @@
 import { discoverTools } from '../../core/tools/discover';
-import { EXIT, has, parseArgs, type CliCommand } from '../command';
+import { defineCommand, EXIT } from '../command';
+import { has } from '../flags';
 
-export const toolsCommand: CliCommand = {
+export const toolsCommand = defineCommand({
   name: 'tools',
-  usage: 'pg-backup tools [--json]',
+  flags: { json: { help: 'print the tool sets as JSON' } },
   summary: 'List the PostgreSQL client tools found on this machine, by major version.',
-  async run(args, io) {
-    const p = parseArgs(args, [], ['json']);
+  async run(p, io) {
     const sets = await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env);
     if (has(p, 'json')) {
       io.out(JSON.stringify({ toolSets: sets }, null, 2));
@@ -17,4 +17,4 @@ export const toolsCommand: CliCommand = {
     }
     return EXIT.ok;
   },
-};
+});

@@ -6,9 +6,9 @@ import type { RestoreDrillResult } from '../../core/drill/restore-drill-result';
 import { PgBackupError } from '../../core/errors';
 import { formatDuration } from '../../core/format';
 import { discoverTools } from '../../core/tools/discover';
-import { EXIT, flag, has, parseArgs, type CliCommand, type CliIo } from '../command';
+import { defineCommand, EXIT, type CliIo } from '../command';
+import { flag, has, numberFlag } from '../flags';
 import { resolveConnArg } from '../resolve-conn';
-import { wholeNumberFlag } from './number-flag';
 
 const PHASES = [
   ['checksum', 'checksum'],
@@ -38,15 +38,21 @@ function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | un
   io.out(lines.join('\n'));
 }
 
-export const verifyCommand: CliCommand = {
+export const verifyCommand = defineCommand({
   name: 'verify',
-  usage: 'pg-backup verify <file-or-dir> [--conn <conn>] [--jobs N] [--log DIR] [--no-log] [--json]',
+  args: '<file-or-dir>',
+  flags: {
+    conn: { value: '<conn>', help: 'restore into a scratch database on this server instead of a throwaway cluster' },
+    jobs: { value: 'N', min: 1, help: 'parallel pg_restore jobs (custom and directory dumps)' },
+    log: { value: 'DIR', help: 'append the drill to DIR/.pgbackup/drills.{jsonl,md} (default: the current folder)' },
+    'no-log': { help: 'log nothing' },
+    json: { help: 'print the drill result as JSON' },
+  },
   summary: 'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
-  async run(args, io) {
-    const p = parseArgs(args, ['conn', 'log', 'jobs'], ['no-log', 'json']);
+  async run(p, io) {
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
     if (has(p, 'no-log') && flag(p, 'log') !== undefined) throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');
-    const jobs = wholeNumberFlag(p, 'jobs', 1);
+    const jobs = numberFlag(p, 'jobs');
     const conn = flag(p, 'conn');
     const server = conn === undefined ? undefined : resolveConnArg(conn, io.env);
     const json = has(p, 'json');
@@ -73,4 +79,4 @@ export const verifyCommand: CliCommand = {
     if (logFailure) throw logFailure;
     return result.passed ? EXIT.ok : EXIT.difference;
   },
-};
+});
