@@ -4,8 +4,17 @@
  * webview is a browser page and is treated like any other untrusted input. Pure: no node, no vscode, no DOM.
  */
 import type { PitrDrillResult } from '../core/drill/drill-result';
-import { RECOVERY_ACTIONS, TARGET_KINDS, type ArchiveSource, type PitrModel } from '../core/pitr/model';
+import {
+  RECOVERY_ACTIONS,
+  TARGET_KINDS,
+  type ArchiveSource,
+  type PitrModel,
+  type RecoveryAction,
+  type TargetKind,
+  type TimelineChoice,
+} from '../core/pitr/model';
 import type { RecoverableWindow } from '../core/pitr/window';
+import { accept, isObject, refuse, requestId, type ErrorReply, type Parsed, type WithId } from './panel-protocol';
 
 /** The webview panel type, as registered in package.json (`onWebviewPanel:pgBackup.pitr`). */
 export const PITR_VIEW_TYPE = 'pgBackup.pitr';
@@ -73,80 +82,158 @@ export interface PitrPanelState {
   drill?: DrillState;
 }
 
+/** What the host sends; each carries the id of the request it answers. */
 export type HostToPanel =
-  /**
-   * `archiveDir`: the folder to start with when the form has none: where the backed-up server archives (when
-   * pg-backup set that up), else the archive folder read last.
-   */
-  | { type: 'backup'; backup: BackupSummary; archiveDir?: string; drill?: DrillState }
-  | { type: 'scanning'; archiveDir: string }
-  | { type: 'window'; archiveDir: string; window: RecoverableWindow; segments: number; scanMs: number }
-  | { type: 'windowError'; archiveDir: string; message: string }
-  | { type: 'archivePicked'; dir: string }
-  | { type: 'saved'; dir: string; files: string[] }
-  | { type: 'drillProgress'; step: string; percent: number }
-  | { type: 'drillResult'; result: PitrDrillResult }
-  | { type: 'drillError'; message: string; cancelled: boolean };
+  | WithId<
+      /**
+       * `archiveDir`: the folder to start with when the form has none: where the backed-up server archives (when
+       * pg-backup set that up), else the archive folder read last.
+       */
+      | { type: 'backup'; backup: BackupSummary; archiveDir?: string; drill?: DrillState }
+      | { type: 'scanning'; archiveDir: string }
+      | { type: 'window'; archiveDir: string; window: RecoverableWindow; segments: number; scanMs: number }
+      | { type: 'windowError'; archiveDir: string; message: string }
+      | { type: 'archivePicked'; dir: string }
+      | { type: 'saved'; dir: string; files: string[] }
+      | { type: 'drillProgress'; step: string; percent: number }
+      | { type: 'drillResult'; result: PitrDrillResult }
+      | { type: 'drillError'; message: string; cancelled: boolean }
+    >
+  | ErrorReply;
 
-export type PanelToHost =
+/** What the panel sends; `id` numbers its requests (requestSender). */
+export type PanelToHost = WithId<
   | { type: 'ready' }
   | { type: 'scanArchive'; archiveDir: string }
   | { type: 'pickArchive' }
   | { type: 'copy'; text: string }
   | { type: 'save'; model: PitrModel }
   /** Recover a scratch copy of the backup to the model's target and report what came back. */
-  | { type: 'drill'; model: PitrModel };
+  | { type: 'drill'; model: PitrModel }
+>;
 
 const MAX_TEXT = 1_000_000;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
 
-function isSource(v: unknown): v is ArchiveSource {
-  if (!isObject(v) || !SOURCE_KINDS.includes(v.kind as ArchiveSource['kind'])) return false;
-  const fields: Record<ArchiveSource['kind'], string[]> = { cp: ['dir'], rsync: ['host', 'dir'], walg: [], pgbackrest: ['stanza'], barman: ['host', 'server'] };
-  const wanted = fields[v.kind as ArchiveSource['kind']];
-  return wanted.every((f) => isString(v[f])) && Object.keys(v).every((k) => k === 'kind' || wanted.includes(k));
+/** The fields each kind of source declares besides `kind`. */
+const SOURCE_FIELDS: Record<ArchiveSource['kind'], string[]> = {
+  cp: ['dir'],
+  rsync: ['host', 'dir'],
+  walg: [],
+  pgbackrest: ['stanza'],
+  barman: ['host', 'server'],
+};
+
+function parseArchiveSource(v: unknown): Parsed<ArchiveSource> {
+  if (!isObject(v)) return refuse('source is not an object');
+  const kind = v.kind as ArchiveSource['kind'];
+  if (!SOURCE_KINDS.includes(kind)) return refuse(`source.kind is not one of ${SOURCE_KINDS.join(', ')}`);
+  const source: Record<string, string> = { kind };
+  for (const f of SOURCE_FIELDS[kind]) {
+    if (!isString(v[f])) return refuse(`source.${f} is not a string`);
+    source[f] = v[f];
+  }
+  return accept(source as unknown as ArchiveSource);
 }
 
-/** A structurally valid model; whether its values make sense is validateModel's job. */
-export function isPitrModel(v: unknown): v is PitrModel {
-  if (!isObject(v)) return false;
+function parseTimelineChoice(v: unknown): Parsed<TimelineChoice> {
+  if (v === 'latest' || v === 'current' || (Number.isSafeInteger(v) && (v as number) > 0)) {
+    return accept(v as TimelineChoice);
+  }
+  return refuse('timeline is not "latest", "current" or a timeline number');
+}
+
+/**
+ * A structurally valid model rebuilt from its declared fields (whether its values make sense is validateModel's
+ * job), or why it is not one.
+ */
+export function parsePitrModel(v: unknown): Parsed<PitrModel> {
+  if (!isObject(v)) return refuse('model is not an object');
+  if (typeof v.serverMajor !== 'number' || !Number.isFinite(v.serverMajor)) {
+    return refuse('model.serverMajor is not a number');
+  }
   const t = v.target;
-  return (
-    typeof v.serverMajor === 'number' &&
-    Number.isFinite(v.serverMajor) &&
-    isObject(t) &&
-    TARGET_KINDS.includes(t.kind as PitrModel['target']['kind']) &&
-    (t.value === undefined || isString(t.value)) &&
-    typeof v.inclusive === 'boolean' &&
-    (v.timeline === 'latest' || v.timeline === 'current' || (typeof v.timeline === 'number' && Number.isInteger(v.timeline) && v.timeline > 0)) &&
-    RECOVERY_ACTIONS.includes(v.action as PitrModel['action']) &&
-    isSource(v.source) &&
-    (v.standby === undefined || typeof v.standby === 'boolean')
-  );
+  if (!isObject(t) || !TARGET_KINDS.includes(t.kind as TargetKind)) {
+    return refuse(`model.target.kind is not one of ${TARGET_KINDS.join(', ')}`);
+  }
+  if (t.value !== undefined && !isString(t.value)) return refuse('model.target.value is not a string');
+  if (typeof v.inclusive !== 'boolean') return refuse('model.inclusive is not true or false');
+  const timeline = parseTimelineChoice(v.timeline);
+  if (!timeline.ok) return refuse(`model.${timeline.reason}`);
+  if (!RECOVERY_ACTIONS.includes(v.action as RecoveryAction)) {
+    return refuse(`model.action is not one of ${RECOVERY_ACTIONS.join(', ')}`);
+  }
+  const source = parseArchiveSource(v.source);
+  if (!source.ok) return refuse(`model.${source.reason}`);
+  if (v.standby !== undefined && typeof v.standby !== 'boolean') return refuse('model.standby is not true or false');
+  return accept({
+    serverMajor: v.serverMajor,
+    target: { kind: t.kind as TargetKind, ...(t.value !== undefined ? { value: t.value } : {}) },
+    inclusive: v.inclusive,
+    timeline: timeline.value,
+    action: v.action as RecoveryAction,
+    source: source.value,
+    ...(v.standby !== undefined ? { standby: v.standby } : {}),
+  });
 }
 
-/** The message if it is one the panel may send, else undefined (the host ignores it and logs it). */
-export function parsePanelMessage(raw: unknown): PanelToHost | undefined {
-  if (!isObject(raw)) return undefined;
+/** The message if it is one the panel may send, with only the fields declared above; else why not. */
+export function parsePanelMessage(raw: unknown): Parsed<PanelToHost> {
+  if (!isObject(raw)) return refuse('not an object');
+  const id = requestId(raw);
+  if (id === undefined) return refuse('no request id');
   switch (raw.type) {
     case 'ready':
     case 'pickArchive':
-      return { type: raw.type };
+      return accept({ type: raw.type, id });
     case 'scanArchive':
-      return isString(raw.archiveDir) ? { type: 'scanArchive', archiveDir: raw.archiveDir } : undefined;
+      if (!isString(raw.archiveDir)) return refuse('archiveDir is not a path');
+      return accept({ type: 'scanArchive', id, archiveDir: raw.archiveDir });
     case 'copy':
-      return isString(raw.text, MAX_TEXT) ? { type: 'copy', text: raw.text } : undefined;
+      if (!isString(raw.text, MAX_TEXT)) return refuse('text is not a string of at most 1 MB');
+      return accept({ type: 'copy', id, text: raw.text });
     case 'save':
-    case 'drill':
-      return isPitrModel(raw.model) ? { type: raw.type, model: raw.model } : undefined;
+    case 'drill': {
+      const model = parsePitrModel(raw.model);
+      return model.ok ? accept({ type: raw.type, id, model: model.value }) : refuse(model.reason);
+    }
     default:
-      return undefined;
+      return refuse(`unknown message type ${JSON.stringify(raw.type)?.slice(0, 40)}`);
   }
 }
 
-/** The serializer's state, if it is usable (it comes from the webview too). */
-export function parsePanelState(raw: unknown): PitrPanelState | undefined {
-  return isObject(raw) && isString(raw.backupDir) && raw.backupDir ? { backupDir: raw.backupDir, form: isObject(raw.form) ? (raw.form as unknown as PitrForm) : undefined } : undefined;
+/** The form's fields that hold text (every field but the kinds, `inclusive` and `action`). */
+const FORM_TEXT_FIELDS = [
+  'serverMajor', 'archiveDir', 'rsyncHost', 'rsyncDir', 'stanza', 'barmanHost', 'barmanServer', 'time', 'zone',
+  'xid', 'lsn', 'name', 'timeline', 'dataDir', 'osUser',
+] as const;
+
+function parseForm(v: unknown): Parsed<PitrForm> {
+  if (!isObject(v)) return refuse('form is not an object');
+  const text = {} as Record<(typeof FORM_TEXT_FIELDS)[number], string>;
+  for (const f of FORM_TEXT_FIELDS) {
+    if (!isString(v[f])) return refuse(`form.${f} is not a string`);
+    text[f] = v[f];
+  }
+  const sourceKind = v.sourceKind as ArchiveSource['kind'];
+  const targetKind = v.targetKind as TargetKind;
+  const action = v.action as RecoveryAction;
+  if (!SOURCE_KINDS.includes(sourceKind)) return refuse('form.sourceKind is not a source kind');
+  if (!TARGET_KINDS.includes(targetKind)) return refuse('form.targetKind is not a target kind');
+  if (typeof v.inclusive !== 'boolean') return refuse('form.inclusive is not true or false');
+  if (!RECOVERY_ACTIONS.includes(action)) return refuse('form.action is not a recovery action');
+  return accept({ ...text, sourceKind, targetKind, inclusive: v.inclusive, action });
+}
+
+/**
+ * What the host reads of the state a restored panel comes back with (it comes from the webview too): the backup
+ * folder and the form, rebuilt from their declared fields. The drill is not read: the host's own word on it wins.
+ */
+export function parsePanelState(raw: unknown): Parsed<Omit<PitrPanelState, 'drill'>> {
+  if (!isObject(raw)) return refuse('the state is not an object');
+  if (!isString(raw.backupDir) || !raw.backupDir) return refuse('the state names no base backup (backupDir)');
+  if (raw.form === undefined) return accept({ backupDir: raw.backupDir });
+  const form = parseForm(raw.form);
+  return form.ok ? accept({ backupDir: raw.backupDir, form: form.value }) : refuse(form.reason);
 }

@@ -6,6 +6,7 @@
  */
 import type { TocEntry } from '../core/archive/types';
 import type { RestoreOptions } from '../core/restore/options';
+import { accept, isObject, refuse, requestId, type ErrorReply, type Parsed, type WithId } from './panel-protocol';
 
 export const RESTORE_VIEW_TYPE = 'pgBackup.restore';
 
@@ -97,102 +98,131 @@ export interface RestorePanelState {
   collapsed?: string[];
 }
 
+/** What the host sends; each carries the id of the request it answers. */
 export type HostToPanel =
-  | {
-      type: 'archive';
-      archive: ArchiveSummary;
-      entries: PanelEntry[];
-      connections: string[];
-      defaultTarget: TargetChoice;
-    }
-  /**
-   * `suggested`: a free name for a new database, after the dump's database; `defaultExisting`: the dump's own
-   * database when the server has it, else the first non-system one. `existing`: dump ids of the entries that
-   * exist in `database` (absent: in the template a new database is copied from).
-   */
-  | {
-      type: 'databases';
-      connection: string;
-      databases: string[];
-      database?: string;
-      existing: number[];
-      suggested: string;
-      defaultExisting?: string;
-    }
-  | { type: 'plan'; preview: PlanPreview }
-  | { type: 'progress'; done: number; total: number; current: string }
-  | { type: 'summary'; summary: SummaryView }
-  /** Nothing runs (the user said no to the confirmation): the panel leaves its waiting state. */
-  | { type: 'idle'; message: string }
-  | { type: 'error'; message: string };
+  | WithId<
+      | {
+          type: 'archive';
+          archive: ArchiveSummary;
+          entries: PanelEntry[];
+          connections: string[];
+          defaultTarget: TargetChoice;
+        }
+      /**
+       * `suggested`: a free name for a new database, after the dump's database; `defaultExisting`: the dump's own
+       * database when the server has it, else the first non-system one. `existing`: dump ids of the entries that
+       * exist in `database` (absent: in the template a new database is copied from).
+       */
+      | {
+          type: 'databases';
+          connection: string;
+          databases: string[];
+          database?: string;
+          existing: number[];
+          suggested: string;
+          defaultExisting?: string;
+        }
+      | { type: 'plan'; preview: PlanPreview }
+      | { type: 'progress'; done: number; total: number; current: string }
+      | { type: 'summary'; summary: SummaryView }
+      /** Nothing runs (the user said no to the confirmation): the panel leaves its waiting state. */
+      | { type: 'idle'; message: string }
+    >
+  | ErrorReply;
 
-export type PanelToHost =
+/** What the panel sends; `id` numbers its requests (requestSender). */
+export type PanelToHost = WithId<
   | { type: 'ready' }
   /** The connection's databases, and what of the dump exists in `database` (absent: in a new database). */
   | { type: 'listDatabases'; connection: string; database?: string }
   | { type: 'preview'; request: SelectionRequest }
   | { type: 'restore'; request: SelectionRequest }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+>;
 
 // ---- validation (host side) ----
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isIds = (v: unknown): v is number[] => Array.isArray(v) && v.length <= 1_000_000 && v.every((x) => Number.isInteger(x) && x > 0);
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1024 && !v.includes('\0');
 
 const BOOL_OPTIONS = ['clean', 'ifExists', 'create', 'noOwner', 'schemaOnly', 'dataOnly', 'singleTransaction', 'exitOnError'] as const;
 
-function parseOptions(v: unknown): RestoreOptions | undefined {
-  if (!isObj(v)) return undefined;
+function parseOptions(v: unknown): Parsed<RestoreOptions> {
+  if (!isObject(v)) return refuse('options is not an object');
   const o: RestoreOptions = {};
   for (const k of BOOL_OPTIONS) {
     if (v[k] === undefined) continue;
-    if (typeof v[k] !== 'boolean') return undefined;
+    if (typeof v[k] !== 'boolean') return refuse(`options.${k} is not true or false`);
     o[k] = v[k] as boolean;
   }
   if (v.role !== undefined && v.role !== '') {
-    if (!isName(v.role)) return undefined;
+    if (!isName(v.role)) return refuse('options.role is not a role name');
     o.role = v.role;
   }
   if (v.jobs !== undefined) {
-    if (!Number.isInteger(v.jobs) || (v.jobs as number) < 1 || (v.jobs as number) > 128) return undefined;
+    if (!Number.isInteger(v.jobs) || (v.jobs as number) < 1 || (v.jobs as number) > 128) {
+      return refuse('options.jobs is not a whole number from 1 to 128');
+    }
     o.jobs = v.jobs as number;
   }
-  return o;
+  return accept(o);
 }
 
-function parseTarget(v: unknown): TargetChoice | undefined {
-  if (!isObj(v) || !isName(v.connection) || !isName(v.database) || (v.kind !== 'new' && v.kind !== 'existing')) return undefined;
-  if (v.database.length > 63) return undefined; // PostgreSQL's NAMEDATALEN - 1
-  return { connection: v.connection, database: v.database, kind: v.kind };
+function parseTargetChoice(v: unknown): Parsed<TargetChoice> {
+  if (!isObject(v)) return refuse('target is not an object');
+  if (!isName(v.connection)) return refuse('target.connection is not a connection name');
+  // PostgreSQL's NAMEDATALEN - 1
+  if (!isName(v.database) || v.database.length > 63) return refuse('target.database is not a database name');
+  if (v.kind !== 'new' && v.kind !== 'existing') return refuse('target.kind is neither "new" nor "existing"');
+  return accept({ connection: v.connection, database: v.database, kind: v.kind });
 }
 
-function parseRequest(v: unknown): SelectionRequest | undefined {
-  if (!isObj(v) || !isIds(v.chosen) || !isIds(v.excluded) || typeof v.withDependents !== 'boolean') return undefined;
-  const target = parseTarget(v.target);
+function parseRequest(v: unknown): Parsed<SelectionRequest> {
+  if (!isObject(v)) return refuse('request is not an object');
+  if (!isIds(v.chosen)) return refuse('request.chosen is not a list of dump ids');
+  if (!isIds(v.excluded)) return refuse('request.excluded is not a list of dump ids');
+  if (typeof v.withDependents !== 'boolean') return refuse('request.withDependents is not true or false');
+  const target = parseTargetChoice(v.target);
+  if (!target.ok) return refuse(`request.${target.reason}`);
   const options = parseOptions(v.options);
-  if (!target || !options) return undefined;
-  return { chosen: v.chosen, excluded: v.excluded, withDependents: v.withDependents, target, options };
+  if (!options.ok) return refuse(`request.${options.reason}`);
+  return accept({
+    chosen: v.chosen,
+    excluded: v.excluded,
+    withDependents: v.withDependents,
+    target: target.value,
+    options: options.value,
+  });
 }
 
-/** The message if it is one the panel may send, with only the fields declared above; undefined otherwise. */
-export function parsePanelMessage(m: unknown): PanelToHost | undefined {
-  if (!isObj(m)) return undefined;
+/** The message if it is one the panel may send, with only the fields declared above; else why not. */
+export function parsePanelMessage(m: unknown): Parsed<PanelToHost> {
+  if (!isObject(m)) return refuse('not an object');
+  const id = requestId(m);
+  if (id === undefined) return refuse('no request id');
   switch (m.type) {
     case 'ready':
     case 'cancel':
-      return { type: m.type };
+      return accept({ type: m.type, id });
     case 'listDatabases':
-      if (!isName(m.connection) || (m.database !== undefined && !isName(m.database))) return undefined;
-      return { type: 'listDatabases', connection: m.connection, ...(m.database !== undefined ? { database: m.database } : {}) };
+      if (!isName(m.connection)) return refuse('connection is not a connection name');
+      if (m.database !== undefined && !isName(m.database)) return refuse('database is not a database name');
+      const database = m.database !== undefined ? { database: m.database } : {};
+      return accept({ type: 'listDatabases', id, connection: m.connection, ...database });
     case 'preview':
     case 'restore': {
       const request = parseRequest(m.request);
-      return request ? { type: m.type, request } : undefined;
+      return request.ok ? accept({ type: m.type, id, request: request.value }) : refuse(request.reason);
     }
     default:
-      return undefined;
+      return refuse(`unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}`);
   }
+}
+
+/** What the host reads of the state a restored panel comes back with: the dump to reopen. */
+export function parsePanelState(raw: unknown): Parsed<Pick<RestorePanelState, 'path'>> {
+  if (!isObject(raw)) return refuse('the state is not an object');
+  return isName(raw.path) ? accept({ path: raw.path }) : refuse('the state names no dump (path)');
 }
 
 /** The slim form of an entry sent to the panel. */

@@ -26,5 +26,5 @@ export { showClientTools } from './commands/show-client-tools';
 export { testConnection } from './commands/test-connection';
 export { verifyChecksum } from './commands/verify-checksum';
 export { PitrPanel } from './webview/pitr-panel';
-export { PitrPanelSerializer } from './webview/pitr-serializer';
-export { reviveRestorePanel } from './webview/restore-panel';
+export { revivePanel } from './webview/panel-host';
+export { RestorePanel } from './webview/restore-panel';

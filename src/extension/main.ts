@@ -137,11 +137,11 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
     vscode.window.registerWebviewPanelSerializer(
       PITR_VIEW_TYPE,
-      revive(PITR_TRUST, (m, panel, state) => new m.PitrPanelSerializer(ctx).deserializeWebviewPanel(panel, state)),
+      revive(PITR_TRUST, (m, panel, state) => m.revivePanel(ctx, m.PitrPanel.kind, panel, state)),
     ),
     vscode.window.registerWebviewPanelSerializer(
       RESTORE_VIEW_TYPE,
-      revive(RESTORE_SELECTED_TRUST, (m, panel, state) => m.reviveRestorePanel(ctx, panel, state)),
+      revive(RESTORE_SELECTED_TRUST, (m, panel, state) => m.revivePanel(ctx, m.RestorePanel.kind, panel, state)),
     ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.affects(e, 'connections')) connectionsTree.refresh();

@@ -5,6 +5,7 @@
  */
 import type { BackupSummary, DrillState, HostToPanel, PanelToHost, PitrForm } from '../../src/common/pitr-protocol';
 import type { PitrPanelState } from '../../src/common/pitr-protocol';
+import { requestSender } from '../../src/common/panel-protocol';
 import type { PitrModel } from '../../src/core/pitr/model';
 import { renderRecoveryFiles, type RecoveryFile } from '../../src/core/pitr/render';
 import { buildRunbook, renderRunbook, type RunbookStep } from '../../src/core/pitr/runbook';
@@ -24,7 +25,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as Partial<PitrPanelState> | undefined;
-const post = (m: PanelToHost) => vscode.postMessage(m);
+const post = requestSender<PanelToHost>((m) => vscode.postMessage(m));
+/** The id of the drill request running: its error is the drill view's to show. */
+let drillRequest: number | undefined;
 
 let backup: BackupSummary | undefined;
 let form: PitrForm = defaultForm();
@@ -232,6 +235,9 @@ function onMessage(m: HostToPanel): void {
     case 'drillError':
       showDrill({ status: 'error', message: m.message, cancelled: m.cancelled });
       break;
+    case 'error':
+      if (m.id !== drillRequest) $('#render-time').textContent = m.message;
+      break;
   }
 }
 
@@ -253,7 +259,7 @@ async function main(): Promise<void> {
   $('#run-drill').addEventListener('click', () => {
     if (!current || drill.status === 'running') return;
     showDrill({ status: 'running', step: 'Starting the drill', percent: 0 });
-    post({ type: 'drill', model: current.model });
+    drillRequest = post({ type: 'drill', model: current.model });
   });
   $('#drill').innerHTML = renderDrill(drill);
   window.addEventListener('message', (e: MessageEvent<HostToPanel>) => onMessage(e.data));

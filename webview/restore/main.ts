@@ -5,12 +5,15 @@
  * src/common/restore-protocol.ts.
  */
 import type { HostToPanel, PanelToHost, PlanPreview, RestorePanelState, SelectionRequest, SummaryView, TargetChoice } from '../../src/common/restore-protocol';
+import { requestSender } from '../../src/common/panel-protocol';
 import type { RestoreOptions } from '../../src/core/restore/options';
 import { Catalog, label, Selection, triState, type Row, type SelectedItem } from './model';
 import { VirtualList } from './virtual-list';
 
 declare function acquireVsCodeApi(): { postMessage(m: PanelToHost): void; getState(): unknown; setState(s: RestorePanelState): void };
 const host = acquireVsCodeApi();
+/** Posts a request numbered for the host's answers (which carry its id). */
+const send = requestSender<PanelToHost>((m) => host.postMessage(m));
 const ROW_HEIGHT = 22;
 
 const app = document.getElementById('app')!;
@@ -298,7 +301,7 @@ function targetChanged(): void {
   sel.update();
   selectionChanged();
   const database = t.kind === 'existing' && t.database ? { database: t.database } : {};
-  host.postMessage({ type: 'listDatabases', connection: t.connection, ...database });
+  send({ type: 'listDatabases', connection: t.connection, ...database });
   save();
 }
 
@@ -437,7 +440,7 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
         selectionChanged();
       });
       for (const id of ['kind-new', 'kind-existing', 'existing']) $(id).addEventListener('change', targetChanged);
-      conn.addEventListener('change', () => host.postMessage({ type: 'listDatabases', connection: conn.value, ...(targetChoice().kind === 'existing' ? { database: targetChoice().database } : {}) }));
+      conn.addEventListener('change', () => send({ type: 'listDatabases', connection: conn.value, ...(targetChoice().kind === 'existing' ? { database: targetChoice().database } : {}) }));
       $('new-name').addEventListener('input', () => {
         nameEdited = true;
         save();
@@ -445,14 +448,14 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
       $('options').addEventListener('change', save);
       $('preview').addEventListener('click', () => {
         status('Planning…');
-        host.postMessage({ type: 'preview', request: request() });
+        send({ type: 'preview', request: request() });
       });
       $('restore').addEventListener('click', () => {
         status('Checking the target…');
         setRunning(true);
-        host.postMessage({ type: 'restore', request: request() });
+        send({ type: 'restore', request: request() });
       });
-      $('cancel').addEventListener('click', () => host.postMessage({ type: 'cancel' }));
+      $('cancel').addEventListener('click', () => send({ type: 'cancel' }));
       refilter(false);
       selectionChanged();
       targetChanged();
@@ -512,4 +515,4 @@ window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
   }
 });
 
-host.postMessage({ type: 'ready' });
+send({ type: 'ready' });

@@ -3,13 +3,22 @@ import * as vscode from 'vscode';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
+/** A panel's page: its title, its bundle and stylesheet, the toolkit or not, a line shown until it draws. */
+export interface PanelPage {
+  title: string;
+  script: string;
+  style: string;
+  toolkit?: boolean;
+  loading?: string;
+}
+
 /**
  * The HTML shell of a webview panel: a strict CSP (scripts only from the extension with this page's nonce, no
  * inline styles or scripts, no network), the toolkit (unless `toolkit: false`) and the panel's bundle as ES
  * modules, its stylesheet, and an optional line of text shown until the bundle draws. The toolkit reads
  * `csp-nonce` for the one <style> its focus-visible probe inserts.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: { title: string; script: string; style: string; toolkit?: boolean; loading?: string }): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: PanelPage): string {
   const nonce = randomBytes(16).toString('base64');
   const uri = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [

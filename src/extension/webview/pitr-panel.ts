@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { parsePanelMessage, PITR_VIEW_TYPE } from '../../common/pitr-protocol';
+import type { WithoutId } from '../../common/panel-protocol';
+import { accept } from '../../common/panel-protocol';
+import { parsePanelMessage, parsePanelState, PITR_VIEW_TYPE } from '../../common/pitr-protocol';
 import type { DrillState, HostToPanel, PanelToHost } from '../../common/pitr-protocol';
 import { drillToolSet, runPitrDrill } from '../../core/drill/pitr-drill';
 import { errorMessage, PgBackupError } from '../../core/errors';
@@ -16,22 +18,33 @@ import { showFailure } from '../ui/errors';
 import { withCancellableProgress } from '../ui/progress';
 import { requireTrust } from '../ui/trust';
 import { backupSummary } from './backup-summary';
-import { panelHtml, panelOptions } from './panel-html';
+import { HostedPanel, openPanels, showPanel, type PanelKind } from './panel-host';
 import { writeRecoveryFiles } from '../../core/physical/recovery-files';
 
 /** globalState key: the archive folder whose window was read last, the panel's start when nothing better is known. */
 const LAST_ARCHIVE = 'pgBackup.pitr.lastArchiveDir';
+
+type Reply = (m: WithoutId<HostToPanel>) => void;
 
 /**
  * The host side of one PITR builder panel: tells the panel about its base backup, reads the archive folder for
  * the recoverable window when asked, copies, saves the recovery files and runs drills. The form, preview and
  * format checks live in the panel (webview/pitr/). One panel per base backup; opening it again reveals it.
  */
-export class PitrPanel implements vscode.Disposable {
-  private static readonly open = new Map<string, PitrPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
+export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
+  static readonly kind: PanelKind<PitrPanel> = {
+    viewType: PITR_VIEW_TYPE,
+    name: 'PITR panel',
+    title: (backupDir) => `PITR: ${basename(backupDir)}`,
+    page: () => ({ title: 'Point-in-time recovery', script: 'pitr.js', style: 'pitr.css' }),
+    parseState: (raw) => {
+      const state = parsePanelState(raw);
+      return state.ok ? accept(state.value.backupDir) : state;
+    },
+    create: (ctx, panel, backupDir) => new PitrPanel(ctx, panel, backupDir),
+  };
+
   private scanSeq = 0;
-  private disposed = false;
   private drilling = false;
   private lastWindow: { archiveDir: string; window: RecoverableWindow } | undefined;
   /** The drill's latest state: a hidden panel misses messages, so it is sent again when the panel comes back. */
@@ -42,50 +55,28 @@ export class PitrPanel implements vscode.Disposable {
 
   /** The panels open now (the extension's API hands this to the tests). */
   static all(): PitrPanel[] {
-    return [...PitrPanel.open.values()];
+    return openPanels(PitrPanel.kind);
   }
 
   /** Opens (or reveals) the builder for a base backup folder. */
   static show(ctx: Ctx, backupDir: string): PitrPanel {
-    const existing = PitrPanel.open.get(backupDir);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(PITR_VIEW_TYPE, '', vscode.ViewColumn.Active, panelOptions(ctx.extension.extensionUri));
-    return new PitrPanel(ctx, panel, backupDir);
+    return showPanel(ctx, PitrPanel.kind, backupDir);
   }
 
-  /** Takes over a panel VS Code restored after a reload (see PitrPanelSerializer). */
-  static revive(ctx: Ctx, panel: vscode.WebviewPanel, backupDir: string): PitrPanel {
-    panel.webview.options = panelOptions(ctx.extension.extensionUri);
-    return new PitrPanel(ctx, panel, backupDir);
+  private constructor(ctx: Ctx, panel: vscode.WebviewPanel, readonly backupDir: string) {
+    super(ctx, PitrPanel.kind, panel, backupDir, parsePanelMessage);
   }
 
-  private constructor(
-    private readonly ctx: Ctx,
-    readonly panel: vscode.WebviewPanel,
-    readonly backupDir: string,
-  ) {
-    PitrPanel.open.set(backupDir, this);
-    panel.title = `PITR: ${basename(backupDir)}`;
-    panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'pg-backup.svg');
-    panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri, { title: 'Point-in-time recovery', script: 'pitr.js', style: 'pitr.css' });
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw) => {
-        const message = parsePanelMessage(raw);
-        if (!message) return ctx.log.error(`PITR panel: ignored a malformed message ${JSON.stringify(raw).slice(0, 200)}`);
-        void this.handle(message).catch((e) => showFailure(ctx.log, e));
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+  /** A failed request shows as a notification with the fix its kind has (the panel has no place for it). */
+  protected override failed(e: unknown): void {
+    void showFailure(this.ctx.log, e);
   }
 
-  private post(m: HostToPanel): void {
-    void this.panel.webview.postMessage(m);
+  protected override onDispose(): void {
+    this.scanSeq++;
   }
 
-  private async handle(m: PanelToHost): Promise<void> {
+  protected async handle(m: PanelToHost, reply: Reply): Promise<void> {
     switch (m.type) {
       case 'ready': {
         requireTrust('The PITR builder lists the client tools by running each one');
@@ -95,15 +86,15 @@ export class PitrPanel implements vscode.Disposable {
           throw e;
         });
         const archiveDir = (await backupArchiveDir(info)) ?? this.ctx.extension.globalState.get<string>(LAST_ARCHIVE);
-        this.post({ type: 'backup', backup: backupSummary(info, toolSets), archiveDir, drill: this.lastDrill });
+        reply({ type: 'backup', backup: backupSummary(info, toolSets), archiveDir, drill: this.lastDrill });
         this.markReady();
         return;
       }
       case 'scanArchive':
-        return this.scan(m.archiveDir);
+        return this.scan(m.archiveDir, reply);
       case 'pickArchive': {
         const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'The WAL archive folder', openLabel: 'Use this archive' });
-        if (picked?.[0]) this.post({ type: 'archivePicked', dir: picked[0].fsPath });
+        if (picked?.[0]) reply({ type: 'archivePicked', dir: picked[0].fsPath });
         return;
       }
       case 'copy':
@@ -111,16 +102,16 @@ export class PitrPanel implements vscode.Disposable {
         void vscode.window.showInformationMessage('Copied to the clipboard.');
         return;
       case 'save':
-        return this.save(m.model);
+        return this.save(m.model, reply);
       case 'drill':
-        return this.drill(m.model);
+        return this.drill(m.model, reply);
     }
   }
 
   /** Reads the archive folder; only the newest request's answer reaches the panel. */
-  private async scan(archiveDir: string): Promise<void> {
+  private async scan(archiveDir: string, reply: Reply): Promise<void> {
     const seq = ++this.scanSeq;
-    this.post({ type: 'scanning', archiveDir });
+    reply({ type: 'scanning', archiveDir });
     const started = performance.now();
     try {
       requireTrust('Reading the WAL archive runs pg_waldump');
@@ -134,11 +125,12 @@ export class PitrPanel implements vscode.Disposable {
       if (seq !== this.scanSeq) return;
       this.lastWindow = { archiveDir, window: result.window };
       void this.ctx.extension.globalState.update(LAST_ARCHIVE, archiveDir);
-      this.post({ type: 'window', archiveDir, window: result.window, segments: result.archive.segments.length, scanMs: performance.now() - started });
+      const segments = result.archive.segments.length;
+      reply({ type: 'window', archiveDir, window: result.window, segments, scanMs: performance.now() - started });
     } catch (e) {
       if (seq !== this.scanSeq) return;
       this.lastWindow = undefined;
-      this.post({ type: 'windowError', archiveDir, message: errorMessage(e) });
+      reply({ type: 'windowError', archiveDir, message: errorMessage(e) });
     }
   }
 
@@ -149,7 +141,7 @@ export class PitrPanel implements vscode.Disposable {
     if (hasErrors(issues)) throw new PgBackupError(issues.find((i) => i.severity === 'error')!.message, 'input');
   }
 
-  private async save(model: PitrModel): Promise<void> {
+  private async save(model: PitrModel, reply: Reply): Promise<void> {
     this.checkModel(model);
     const picked = await vscode.window.showOpenDialog({
       canSelectFolders: true,
@@ -161,7 +153,7 @@ export class PitrPanel implements vscode.Disposable {
     if (!dir) return;
     const files = await writeRecoveryFiles(dir, renderRecoveryFiles(model));
     this.ctx.log.info(`PITR: wrote ${files.join(', ')} into ${dir}`);
-    this.post({ type: 'saved', dir, files });
+    reply({ type: 'saved', dir, files });
     void vscode.window.showInformationMessage(`Recovery files written into ${dir}: ${files.join(', ')}. Start the server to begin recovery.`);
   }
 
@@ -169,7 +161,7 @@ export class PitrPanel implements vscode.Disposable {
    * Recovers a scratch copy of the backup with a throwaway server and posts what came back. One drill at a time
    * per panel; the notification's Cancel stops it (the core stops the server and removes the copy).
    */
-  private async drill(model: PitrModel): Promise<void> {
+  private async drill(model: PitrModel, reply: Reply): Promise<void> {
     if (this.drilling) return;
     this.drilling = true;
     try {
@@ -188,30 +180,21 @@ export class PitrPanel implements vscode.Disposable {
           onProgress: (step, percent) => {
             p.report(percent, step);
             this.lastDrill = { status: 'running', step, percent };
-            this.post({ type: 'drillProgress', step, percent });
+            reply({ type: 'drillProgress', step, percent });
           },
         }),
       );
       const rows = result.tables.reduce((n, t) => n + t.rows, 0);
       this.ctx.log.info(`PITR drill of ${this.backupDir}: target ${result.reachedTarget ? 'reached' : 'not reached'}, ${result.end}, ${result.tables.length} tables, ${rows} rows, ${result.durationMs} ms`);
       this.lastDrill = { status: 'done', result };
-      this.post({ type: 'drillResult', result });
+      reply({ type: 'drillResult', result });
     } catch (e) {
       const cancelled = e instanceof PgBackupError && e.kind === 'cancelled';
       this.lastDrill = { status: 'error', message: errorMessage(e), cancelled };
-      this.post({ type: 'drillError', message: errorMessage(e), cancelled });
+      reply({ type: 'drillError', message: errorMessage(e), cancelled });
       throw e;
     } finally {
       this.drilling = false;
     }
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (PitrPanel.open.get(this.backupDir) === this) PitrPanel.open.delete(this.backupDir);
-    this.scanSeq++;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 }

@@ -1,16 +1,23 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { panelHtml, panelOptions } from './panel-html';
 import { isRestorable } from '../../core/archive/list-file';
 import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
-import { CancelledError, errorMessage, PgBackupError } from '../../core/errors';
+import { CancelledError, PgBackupError } from '../../core/errors';
 import { validateRestoreOptions } from '../../core/restore/options';
 import type { PlannedRestore } from '../../core/restore/planner';
 import { buildTocIndex, describeEntry, type TocIndex } from '../../core/restore/toc-index';
 import type { ToolSet } from '../../core/tools/discover';
+import { accept, type WithoutId } from '../../common/panel-protocol';
 import {
-  parsePanelMessage, RESTORE_VIEW_TYPE, toPanelEntry, type HostToPanel, type PanelToHost, type PlanPreview, type RestorePanelState, type SelectionRequest,
+  parsePanelMessage,
+  parsePanelState,
+  RESTORE_VIEW_TYPE,
+  toPanelEntry,
+  type HostToPanel,
+  type PanelToHost,
+  type PlanPreview,
+  type SelectionRequest,
 } from '../../common/restore-protocol';
 import type { Ctx } from '../context';
 import { previewCommandLine, runPlannedRestore, type RestoreOutcome } from '../restore/execute';
@@ -23,6 +30,9 @@ import {
 import { restoreTools, warnToolProblem } from '../restore/tools';
 import { withCancellableProgress } from '../ui/progress';
 import { requireTrust } from '../ui/trust';
+import { HostedPanel, showPanel, type PanelKind } from './panel-host';
+
+type Reply = (m: WithoutId<HostToPanel>) => void;
 
 interface Loaded {
   info: ArchiveInfo;
@@ -33,10 +43,29 @@ interface Loaded {
 /**
  * The selective-restore picker (webview/restore/) for one dump: sends the TOC, answers database lists,
  * previews plans and runs the restore with progress, cancel and a summary. Every message from the panel goes
- * through parsePanelMessage; the host recomputes the plan itself from the ticked ids, never trusting the panel's.
+ * through parsePanelMessage (HostedPanel); the host recomputes the plan itself from the ticked ids, never trusting
+ * the panel's.
  */
-export class RestorePanel {
-  private static readonly panels = new Map<string, RestorePanel>();
+export class RestorePanel extends HostedPanel<PanelToHost, HostToPanel> {
+  static readonly kind: PanelKind<RestorePanel> = {
+    viewType: RESTORE_VIEW_TYPE,
+    name: 'Restore panel',
+    title: (path) => `Restore: ${basename(path)}`,
+    // Plain DOM with a virtual list: the toolkit is not loaded here.
+    page: (path) => ({
+      title: 'Restore selected objects',
+      script: 'restore.js',
+      style: 'restore.css',
+      toolkit: false,
+      loading: `Reading the table of contents of ${basename(path)}…`,
+    }),
+    parseState: (raw) => {
+      const state = parsePanelState(raw);
+      return state.ok ? accept(state.value.path) : state;
+    },
+    create: (ctx, panel, path) => new RestorePanel(ctx, panel, path),
+  };
+
   private archive: Promise<Omit<Loaded, 'toolSet'>> | undefined;
   private tools: Promise<ToolSet> | undefined;
   private running: AbortController | undefined;
@@ -46,44 +75,21 @@ export class RestorePanel {
   private lastOutcome: RestoreOutcome | undefined;
 
   static show(ctx: Ctx, path: string): RestorePanel {
-    const open = RestorePanel.panels.get(path);
-    if (open) {
-      open.panel.reveal();
-      return open;
-    }
-    const panel = vscode.window.createWebviewPanel(RESTORE_VIEW_TYPE, `Restore: ${basename(path)}`, vscode.ViewColumn.Active, panelOptions(ctx.extension.extensionUri));
-    return new RestorePanel(ctx, panel, path);
+    return showPanel(ctx, RestorePanel.kind, path);
   }
 
-  constructor(
-    private readonly ctx: Ctx,
-    readonly panel: vscode.WebviewPanel,
-    readonly path: string,
-  ) {
-    RestorePanel.panels.set(path, this);
+  private constructor(ctx: Ctx, panel: vscode.WebviewPanel, readonly path: string) {
+    super(ctx, RestorePanel.kind, panel, path, parsePanelMessage);
     void this.readToc().catch(() => undefined); // starts while the webview loads; errors are reported on 'ready'
-    panel.webview.options = panelOptions(ctx.extension.extensionUri);
-    panel.webview.html = this.html();
-    panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
-    panel.onDidDispose(() => {
-      this.running?.abort();
-      RestorePanel.panels.delete(path);
-    });
   }
 
-  private post(m: HostToPanel): void {
-    void this.panel.webview.postMessage(m);
+  protected override failed(e: unknown, m: PanelToHost): void {
+    super.failed(e, m);
+    if (m.type === 'ready') void warnToolProblem(e);
   }
 
-  private html(): string {
-    // Plain DOM with a virtual list: the toolkit is not loaded here.
-    return panelHtml(this.panel.webview, this.ctx.extension.extensionUri, {
-      title: 'Restore selected objects',
-      script: 'restore.js',
-      style: 'restore.css',
-      toolkit: false,
-      loading: `Reading the table of contents of ${basename(this.path)}…`,
-    });
+  protected override onDispose(): void {
+    this.running?.abort();
   }
 
   /** The TOC, read once (what the picker needs first). */
@@ -110,37 +116,21 @@ export class RestorePanel {
     return { ...toc, toolSet: await this.tools };
   }
 
-  private async receive(raw: unknown): Promise<void> {
-    const m = parsePanelMessage(raw);
-    if (!m) {
-      this.ctx.log.error(`Restore panel: ignored a malformed message (${JSON.stringify(raw)?.slice(0, 200)})`);
-      return;
-    }
-    try {
-      if (m.type !== 'cancel') requireTrust('The restore picker runs pg_restore and connects to the target server');
-      await this.handle(m);
-    } catch (e) {
-      const message = e instanceof PgBackupError && e.hint ? `${e.message} ${e.hint}` : errorMessage(e);
-      this.ctx.log.error(message, e instanceof PgBackupError ? e.detail : undefined);
-      this.post({ type: 'error', message });
-      if (m.type === 'ready') void warnToolProblem(e);
-    }
-  }
-
-  private async handle(m: PanelToHost): Promise<void> {
+  protected async handle(m: PanelToHost, reply: Reply): Promise<void> {
+    if (m.type !== 'cancel') requireTrust('The restore picker runs pg_restore and connects to the target server');
     switch (m.type) {
       case 'ready':
-        await this.sendArchive();
-        if (this.lastOutcome) this.post({ type: 'summary', summary: summaryView(this.lastOutcome) });
+        await this.sendArchive(reply);
+        if (this.lastOutcome) reply({ type: 'summary', summary: summaryView(this.lastOutcome) });
         return;
       case 'listDatabases':
-        return this.sendDatabases(m.connection, m.database);
+        return this.sendDatabases(reply, m.connection, m.database);
       case 'preview': {
         const { loaded, plan, target } = await this.plan(m.request);
-        return this.post({ type: 'plan', preview: this.preview(loaded, plan, target) });
+        return reply({ type: 'plan', preview: this.preview(loaded, plan, target) });
       }
       case 'restore':
-        await this.restore(m.request);
+        await this.restore(m.request, reply);
         return;
       case 'cancel':
         this.running?.abort();
@@ -148,10 +138,10 @@ export class RestorePanel {
     }
   }
 
-  private async sendArchive(): Promise<void> {
+  private async sendArchive(reply: Reply): Promise<void> {
     const { info } = await this.readToc();
     const connections = this.ctx.config.connections().map((c) => c.profile.name);
-    this.post({
+    reply({
       type: 'archive',
       archive: {
         path: info.path, name: basename(info.path), format: info.format, database: info.database, created: info.created.local,
@@ -163,10 +153,10 @@ export class RestorePanel {
     });
     // After the rows are on screen: the tool check (warns and stops a too-new archive) and the databases.
     await this.load();
-    if (connections[0]) await this.sendDatabases(connections[0]);
+    if (connections[0]) await this.sendDatabases(reply, connections[0]);
   }
 
-  private async sendDatabases(connection: string, database?: string): Promise<void> {
+  private async sendDatabases(reply: Reply, connection: string, database?: string): Promise<void> {
     const profile = this.profile(connection);
     const databases = await databaseNames(this.ctx, profile);
     const { info, index } = await this.readToc();
@@ -183,7 +173,7 @@ export class RestorePanel {
         throw e;
       });
     }
-    this.post({
+    reply({
       type: 'databases',
       connection,
       databases,
@@ -227,12 +217,12 @@ export class RestorePanel {
     };
   }
 
-  private async restore(req: SelectionRequest): Promise<void> {
+  private async restore(req: SelectionRequest, reply: Reply): Promise<void> {
     if (this.running) throw new PgBackupError('A restore from this panel is already running.', 'usage');
     const { loaded, plan, target } = await this.plan(req);
-    this.post({ type: 'plan', preview: this.preview(loaded, plan, target) });
+    reply({ type: 'plan', preview: this.preview(loaded, plan, target) });
     if (!(await confirmTarget(this.ctx, target, plan))) {
-      this.post({ type: 'idle', message: 'Restore not started.' });
+      reply({ type: 'idle', message: 'Restore not started.' });
       return;
     }
     const cancel = new AbortController();
@@ -244,29 +234,21 @@ export class RestorePanel {
             signal: AbortSignal.any([p.signal, cancel.signal]),
             onProgress: (e) => {
               p.report(e.total ? (100 * e.done) / e.total : 0, `${e.done}/${e.total} · ${e.current}`);
-              this.post({ type: 'progress', ...e });
+              reply({ type: 'progress', ...e });
             },
           }),
         ),
       );
       this.lastOutcome = outcome;
       this.ctx.log.info(outcome.report.headline);
-      this.post({ type: 'summary', summary: summaryView(outcome) });
-      await this.sendDatabases(target.profile.name).catch(() => undefined); // the next suggested name
+      reply({ type: 'summary', summary: summaryView(outcome) });
+      await this.sendDatabases(reply, target.profile.name).catch(() => undefined); // the next suggested name
     } catch (e) {
       if (!(e instanceof CancelledError)) throw e;
       this.ctx.log.info(e.message);
-      this.post({ type: 'idle', message: e.message });
+      reply({ type: 'idle', message: e.message });
     } finally {
       this.running = undefined;
     }
   }
-}
-
-
-/** Reopens a picker after a reload from the state the webview kept (its `path`); main.ts registers the serializer. */
-export function reviveRestorePanel(ctx: Ctx, panel: vscode.WebviewPanel, state: unknown): void {
-  const path = (state as Partial<RestorePanelState> | undefined)?.path;
-  if (typeof path === 'string' && path) new RestorePanel(ctx, panel, path);
-  else panel.dispose();
 }
