@@ -10,7 +10,8 @@
 import { isRestorable } from '../src/core/archive/list-file';
 import { readArchive } from '../src/core/archive/read-archive';
 import { toPanelEntry } from '../src/common/restore-protocol';
-import { Catalog, Selection } from '../webview/restore/model';
+import { Catalog } from '../webview/restore/catalog';
+import { Selection } from '../webview/restore/selection';
 import { ensureBigDump, median, time } from './toc-read';
 
 async function main(): Promise<void> {

@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
-import type { PanelEntry } from '../../src/common/restore-protocol';
-import { Catalog, Selection, triState } from '../../webview/restore/model';
+import {
+  parsePanelMessage, type PanelEntry, type PlanPreview, type SummaryView,
+} from '../../src/common/restore-protocol';
+import { Catalog } from '../../webview/restore/catalog';
+import {
+  countsText, initialState, persisted, restoreOptions, selKey, shownText, targetChoice, tocKey, update,
+  type HostMessage, type PickerEvent, type PickerState, type Step,
+} from '../../webview/restore/model';
+import { Selection, triState } from '../../webview/restore/selection';
 
 /** A small shop TOC: schema shop with products (and everything hanging off it), orders with an FK to products. */
 function shop(): PanelEntry[] {
@@ -139,6 +146,227 @@ describe('restore picker', () => {
       const sel = new Selection(new Catalog(entries));
       sel.toggle(entries[1].id);
       assert.equal(sel.chosen.size, 0);
+    });
+  });
+
+  describe('state model', () => {
+    type Databases = Extract<HostMessage, { type: 'databases' }>;
+    const archive = (entries = shop()): Extract<HostMessage, { type: 'archive' }> => ({
+      type: 'archive',
+      archive: {
+        path: '/b/shop.dump', name: 'shop.dump', format: 'custom', database: 'shop', created: 'today',
+        pgDumpVersion: '15', serverVersion: '15',
+      },
+      entries,
+      connections: ['test', 'other'],
+      defaultTarget: { connection: 'test', database: 'shop_restored', kind: 'new' },
+    });
+    /** Runs events from a state; returns the last step and every message sent on the way. */
+    const run = (from: PickerState, ...events: PickerEvent[]): Step & { sent: unknown[] } => {
+      let step: Step = { state: from };
+      const sent: unknown[] = [];
+      for (const e of events) {
+        step = update(step.state, e);
+        if (step.send) sent.push(step.send);
+      }
+      return { ...step, sent };
+    };
+    const rowOf = (s: PickerState, desc: string, tag: string) =>
+      s.rows.findIndex((r) => r.type === 'entry' && r.entry.desc === desc && r.entry.tag === tag);
+    const summary = (verdict: SummaryView['verdict']): SummaryView => ({
+      database: 'shop_restored', verdict, headline: 'Restored 3 of 3 items into shop_restored', restored: 3, total: 3,
+      durationMs: 5, skipped: [], errors: [], rowCounts: [],
+    });
+
+    it('starts on the dump with nothing ticked and asks what a new database holds', () => {
+      const { state, send } = initialState(archive(), undefined);
+      assert.equal(shownText(state), '17 entries');
+      assert.equal(state.selection.chosen.size, 0);
+      assert.deepEqual(targetChoice(state), { connection: 'test', kind: 'new', database: 'shop_restored' });
+      assert.deepEqual(send, { type: 'listDatabases', connection: 'test' });
+    });
+
+    it('takes back what the panel kept for the same dump, and only for it', () => {
+      const entries = shop();
+      const products = byTag(entries, 'TABLE', 'products').id;
+      const kept = {
+        path: '/b/shop.dump', chosen: [products, 999], filter: 'prod', collapsed: ['g:shop/Tables'],
+        target: { connection: 'other', kind: 'existing', database: 'shop' }, options: { clean: true, jobs: 4 },
+      };
+      const { state, send } = initialState(archive(entries), kept);
+      assert.deepEqual([...state.selection.chosen], [products], 'an id the dump lacks is dropped');
+      assert.equal(state.filter, 'prod');
+      assert.match(shownText(state), /^\d+ of 17 entries match$/);
+      assert.deepEqual(targetChoice(state), { connection: 'other', kind: 'existing', database: 'shop' });
+      assert.deepEqual(restoreOptions(state.options), { clean: true, jobs: 4 });
+      assert.deepEqual(send, { type: 'listDatabases', connection: 'other', database: 'shop' });
+      assert.deepEqual(persisted(state), { ...kept, chosen: [products], withDependents: true, excluded: [] });
+      assert.equal(initialState(archive(entries), { ...kept, path: '/b/other.dump' }).state.selection.chosen.size, 0);
+    });
+
+    it('ticks a table from its row with its dependents, unticks it, and leaves the state it started from', () => {
+      const start = initialState(archive(), undefined).state;
+      const ticked = run(start, { type: 'activate', index: rowOf(start, 'TABLE', 'products'), tick: true }).state;
+      assert.equal(start.selection.chosen.size, 0, 'the old state is left as it was');
+      assert.ok(ticked.selRows.some((r) => r.reason === 'rows of TABLE shop.products' && r.on));
+      const leftOut = ticked.selRows.some((r) => r.omitted && /shop\.orders/.test(r.reason));
+      assert.ok(leftOut, 'the FK of orders is left out, with why');
+      assert.match(countsText(ticked), /^1 ticked · \d+ dependents · 2 left out$/);
+      const unticked = run(ticked, { type: 'activate', index: rowOf(ticked, 'TABLE', 'products'), tick: true }).state;
+      assert.deepEqual(unticked.selRows, []);
+      assert.equal(countsText(unticked), '0 ticked · 0 dependents');
+    });
+
+    it('takes a dependent out from the selection list and puts it back, by keyboard', () => {
+      const start = initialState(archive(), undefined).state;
+      const ticked = run(start, { type: 'activate', index: rowOf(start, 'TABLE', 'products'), tick: true }).state;
+      const down = selKey(ticked, 'ArrowDown', 10)!;
+      assert.deepEqual(down, { type: 'selCursor', index: 1 });
+      const moved = run(ticked, down).state;
+      const out = run(moved, selKey(moved, ' ', 10)!).state;
+      const dependent = moved.selRows[1].entry.id;
+      assert.equal(out.selection.isOn(dependent), false);
+      assert.deepEqual([...out.selection.excluded], [dependent]);
+      assert.match(countsText(out), / · 1 taken out/);
+      const back = run(out, selKey(out, 'Enter', 10)!).state;
+      assert.equal(back.selection.isOn(dependent), true);
+      assert.doesNotMatch(countsText(back), /taken out/);
+      assert.equal(selKey(run(start).state, 'ArrowDown', 10), undefined, 'an empty list leaves the keys alone');
+    });
+
+    it('ticks a whole group from its header, and leaves out what has nothing to restore', () => {
+      const entries = shop();
+      entries.find((e) => e.desc === 'TABLE' && e.tag === 'orders')!.restorable = false;
+      const start = initialState(archive(entries), undefined).state;
+      const header = start.rows.findIndex((r) => r.type === 'group' && r.key === 'g:shop/Tables');
+      const ticked = run(start, { type: 'activate', index: header, tick: true }).state;
+      assert.deepEqual([...ticked.selection.chosen], [byTag(entries, 'TABLE', 'products').id]);
+      assert.equal(triState(ticked.selection, ticked.catalog.entriesUnder('g:shop/Tables')), 'on');
+      const again = run(ticked, { type: 'activate', index: header, tick: true }).state;
+      assert.equal(again.selection.chosen.size, 0, 'a ticked header unticks its entries');
+    });
+
+    it('filters on every keystroke, keeps the cursor on a row, and folds headers from the keyboard', () => {
+      const start = run(initialState(archive(), undefined).state, { type: 'tocCursor', index: 1000 }).state;
+      assert.equal(start.cursor, start.rows.length - 1, 'the cursor stays on the last row');
+      const filtered = run(start, { type: 'filter', text: 'trigger shop' }).state;
+      assert.equal(shownText(filtered), '1 of 17 entries match');
+      assert.equal(filtered.cursor, filtered.rows.length - 1);
+      const top = run(filtered, { type: 'filter', text: '' }, tocKey(filtered, 'Home', 10)!).state;
+      assert.equal(top.cursor, 0);
+      const shopRow = top.rows.findIndex((r) => r.type === 'schema' && r.schema === 'shop');
+      const onShop = run(top, { type: 'tocCursor', index: shopRow }).state;
+      assert.equal(tocKey(onShop, 'ArrowRight', 10), undefined, 'an open header does not open again');
+      const folded = run(onShop, tocKey(onShop, 'ArrowLeft', 10)!).state;
+      assert.ok(folded.collapsed.has('s:shop'));
+      assert.equal(folded.rows.length, shopRow + 1, 'nothing of shop shows under its folded header');
+      assert.equal(run(folded, tocKey(folded, 'ArrowRight', 10)!).state.rows.length, top.rows.length);
+      const searching = run(folded, { type: 'filter', text: 'products' }).state;
+      const shown = searching.rows.some((r) => r.type === 'entry' && r.entry.schema === 'shop');
+      assert.ok(shown, 'a search shows folded entries');
+    });
+
+    it('switching to an existing database forgets what the target holds until the host has looked there', () => {
+      const entries = shop();
+      const products = byTag(entries, 'TABLE', 'products').id;
+      const fk = byTag(entries, 'FK CONSTRAINT', 'orders orders_product_fkey').id;
+      const start = initialState(archive(entries), undefined).state;
+      const orders = rowOf(start, 'TABLE', 'orders');
+      const lists: Databases = {
+        type: 'databases', connection: 'test', databases: ['postgres', 'shop', 'crm'], existing: [],
+        suggested: 'shop_restored_2', defaultExisting: 'shop',
+      };
+      const s1 = run(start, lists, { type: 'activate', index: orders, tick: true }).state;
+      assert.equal(s1.target.newName, 'shop_restored_2', 'the free name suggested for a new database');
+      assert.equal(s1.selection.isOn(fk), false);
+      const existing = run(s1, { type: 'kind', kind: 'existing' });
+      assert.deepEqual(existing.sent, [{ type: 'listDatabases', connection: 'test', database: 'shop' }]);
+      assert.equal(existing.state.selection.existing, undefined);
+      const looked = run(existing.state, { ...lists, database: 'shop', existing: [products] }).state;
+      assert.equal(looked.selection.isOn(fk), true, 'the FK comes along once its table exists in the target');
+      assert.deepEqual(targetChoice(looked), { connection: 'test', kind: 'existing', database: 'shop' });
+      const stale = run(looked, { ...lists, connection: 'other', database: 'shop', existing: [] });
+      assert.equal(stale.state, looked, 'a list for another connection than the chosen one is ignored');
+      const other = run(looked, { type: 'existing', database: 'crm' });
+      assert.deepEqual(other.sent, [{ type: 'listDatabases', connection: 'test', database: 'crm' }]);
+      assert.equal(other.state.selection.isOn(fk), false);
+    });
+
+    it('asks again when the database it asked about is gone, and keeps a name the user typed', () => {
+      const kept = { path: '/b/shop.dump', target: { connection: 'test', kind: 'existing', database: 'gone' } };
+      const start = initialState(archive(), kept).state;
+      const lists: Databases = {
+        type: 'databases', connection: 'test', databases: ['postgres', 'shop'], database: 'gone', existing: [],
+        suggested: 'shop_restored_3', defaultExisting: 'shop',
+      };
+      const step = run(start, lists);
+      assert.equal(step.state.target.existing, 'shop', 'the dump\'s own database replaces the vanished one');
+      assert.deepEqual(step.sent, [{ type: 'listDatabases', connection: 'test', database: 'shop' }]);
+      const typed = run(
+        step.state,
+        { type: 'kind', kind: 'new' },
+        { type: 'newName', name: '  mine  ' },
+        { ...lists, database: undefined },
+      ).state;
+      assert.equal(typed.target.newName, '  mine  ');
+      assert.deepEqual(targetChoice(typed), { connection: 'test', kind: 'new', database: 'mine' });
+      const options = restoreOptions({ flags: { noOwner: true }, role: ' app ', jobs: '1' });
+      assert.deepEqual(options, { noOwner: true, role: 'app' });
+    });
+
+    it('shows the plan, the progress and the summary, which stays until the selection changes', () => {
+      const start = initialState(archive(), undefined).state;
+      const ticked = run(start, { type: 'activate', index: rowOf(start, 'TABLE', 'products'), tick: true }).state;
+      const preview = run(ticked, { type: 'preview' });
+      assert.equal(preview.state.status.text, 'Planning…');
+      const asked = preview.sent[0] as { request: { chosen: number[] } };
+      assert.deepEqual(asked.request.chosen, [...ticked.selection.chosen]);
+      const plan: PlanPreview = {
+        listFile: '1; 2 TABLE shop products app', commandLine: 'pg_restore -L x', total: 1,
+        existing: [], omitted: [], notes: [], drops: [],
+      };
+      const planned = run(preview.state, { type: 'plan', preview: plan }).state;
+      assert.deepEqual(planned.output, { preview: plan });
+      assert.equal(planned.status.text, 'Plan: 1 item(s) to restore.');
+      const progress = { type: 'progress', done: 1, total: 3, current: 'TABLE shop.products' } as const;
+      const restoring = run(planned, { type: 'restore' }, progress);
+      assert.equal(restoring.sent[0] && (restoring.sent[0] as { type: string }).type, 'restore');
+      assert.equal(restoring.state.running, true);
+      assert.deepEqual(restoring.state.progress, { done: 1, total: 3, current: 'TABLE shop.products' });
+      const done = run(restoring.state, { type: 'summary', summary: summary('failed') }).state;
+      assert.deepEqual(done.output, { summary: summary('failed') });
+      assert.deepEqual(done.status, { text: 'Finished with errors.', cls: 'verdict bad' });
+      assert.equal(done.running, false);
+      assert.equal(done.progress, undefined);
+      const lists: Databases = { type: 'databases', connection: 'test', databases: [], existing: [], suggested: 'x' };
+      assert.deepEqual(run(done, lists).state.output, done.output, 'the host\'s news about the target keeps it');
+      const reselected = run(done, { type: 'withDependents', on: false }).state;
+      assert.equal(reselected.output, undefined, 'a new selection clears it');
+      const refused = run(restoring.state, { type: 'idle', message: 'Restore not started.' }).state;
+      assert.deepEqual([refused.running, refused.progress], [false, undefined]);
+      assert.equal(refused.status.text, 'Restore not started.');
+      const failed = run(restoring.state, { type: 'error', message: 'connection refused' }).state;
+      assert.deepEqual([failed.running, failed.status], [false, { text: 'connection refused', cls: 'bad' }]);
+      assert.deepEqual(run(failed, { type: 'cancel' }).sent, [{ type: 'cancel' }]);
+    });
+  });
+
+  describe('message validation', () => {
+    const request = { chosen: [2], excluded: [], withDependents: true, target: { connection: 'test', database: 'shop_restored', kind: 'new' }, options: { clean: true, jobs: 2 } };
+
+    it('accepts well-formed messages and keeps only declared fields', () => {
+      assert.deepEqual(parsePanelMessage({ type: 'preview', request: { ...request, extra: 1 } }), { type: 'preview', request });
+      assert.deepEqual(parsePanelMessage({ type: 'cancel', evil: true }), { type: 'cancel' });
+    });
+
+    it('rejects unknown types, bad ids, bad targets and bad options', () => {
+      assert.equal(parsePanelMessage({ type: 'runShell', cmd: 'rm -rf /' }), undefined);
+      assert.equal(parsePanelMessage({ type: 'restore', request: { ...request, chosen: ['2'] } }), undefined);
+      assert.equal(parsePanelMessage({ type: 'restore', request: { ...request, target: { ...request.target, kind: 'other' } } }), undefined);
+      assert.equal(parsePanelMessage({ type: 'restore', request: { ...request, target: { ...request.target, database: 'x'.repeat(64) } } }), undefined);
+      assert.equal(parsePanelMessage({ type: 'restore', request: { ...request, options: { clean: 'yes' } } }), undefined);
+      assert.equal(parsePanelMessage({ type: 'restore', request: { ...request, options: { jobs: 0 } } }), undefined);
+      assert.equal(parsePanelMessage(null), undefined);
     });
   });
 });

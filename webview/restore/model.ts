@@ -1,238 +1,421 @@
 /**
- * The picker's data: the TOC grouped by schema and kind, filtered as the user types, and the selection with
- * its dependency closure (computed by the core's own closure code, bundled into the panel, so ticking a table
- * shows its dependents at once). Pure: no DOM here, so it is tested and benchmarked under Node.
+ * The picker's one state model: everything the panel shows lives in a `PickerState`, and `update` turns it and
+ * an event (the user's intent or the host's message) into the next state and at most one message for the host.
+ * Pure: no DOM and no postMessage here, and a state is never changed in place (the views compare slices by
+ * reference to redraw only what changed), so unit tests drive it under Node.
  */
-import { fromPanelEntry, type PanelEntry } from '../../src/common/restore-protocol';
-import type { TocEntry } from '../../src/core/archive/types';
-import { dependencyClosure, type ClosureOrigin } from '../../src/core/restore/closure';
-import { buildTocIndex, describeEntry, type TocIndex } from '../../src/core/restore/toc-index';
+import type {
+  ArchiveSummary, HostToPanel, PanelToHost, PlanPreview, RestorePanelState, SelectionRequest,
+  SummaryView, TargetChoice,
+} from '../../src/common/restore-protocol';
+import type { WithoutId } from '../../src/common/panel-protocol';
 
-/** Kind groups in the order they are shown; a kind not listed goes to "Other". */
-const GROUPS: [string, string[]][] = [
-  ['Tables', ['TABLE', 'FOREIGN TABLE']],
-  ['Table data', ['TABLE DATA']],
-  ['Views', ['VIEW', 'MATERIALIZED VIEW', 'MATERIALIZED VIEW DATA']],
-  ['Sequences', ['SEQUENCE', 'SEQUENCE OWNED BY', 'SEQUENCE SET']],
-  ['Functions', ['FUNCTION', 'PROCEDURE', 'AGGREGATE']],
-  ['Types', ['TYPE', 'DOMAIN']],
-  ['Indexes', ['INDEX', 'INDEX ATTACH']],
-  ['Constraints', ['CONSTRAINT', 'CHECK CONSTRAINT', 'FK CONSTRAINT']],
-  ['Triggers', ['TRIGGER', 'RULE', 'POLICY', 'ROW SECURITY']],
-  ['Defaults', ['DEFAULT']],
-  ['Comments', ['COMMENT']],
-  ['Grants', ['ACL', 'DEFAULT ACL']],
+/** What the page sends, before it is numbered. */
+export type Request = WithoutId<PanelToHost>;
+import type { RestoreOptions } from '../../src/core/restore/options';
+import { Catalog, type Row } from './catalog';
+import { Selection, triState, type SelectedItem } from './selection';
+
+/** The boolean options the form shows: key, pg_restore flag, what it does. */
+export const BOOL_OPTIONS: readonly (readonly [BoolOption, string, string])[] = [
+  ['clean', '--clean', 'drop objects of the selection that exist in the target, then recreate them'],
+  ['ifExists', '--if-exists', 'with --clean: no error for objects that are not there'],
+  ['noOwner', '--no-owner', 'objects belong to the connecting user'],
+  ['schemaOnly', '--schema-only', 'definitions without rows'],
+  ['dataOnly', '--data-only', 'rows only, into existing tables'],
+  ['singleTransaction', '--single-transaction', 'all or nothing'],
+  ['exitOnError', '--exit-on-error', 'stop at the first error'],
 ];
-const GROUP_OF = new Map(GROUPS.flatMap(([g, kinds]) => kinds.map((k) => [k, g] as const)));
-const GROUP_ORDER = new Map([...GROUPS.map(([g], i) => [g, i] as const), ['Other', GROUPS.length]]);
-export const NO_SCHEMA = '(no schema)';
+export type BoolOption =
+  | 'clean'
+  | 'ifExists'
+  | 'noOwner'
+  | 'schemaOnly'
+  | 'dataOnly'
+  | 'singleTransaction'
+  | 'exitOnError';
 
-export const groupOf = (desc: string): string => GROUP_OF.get(desc) ?? 'Other';
+/** A row of the selection list: an item of the closure, or one the closure left out (`omitted`, with why). */
+export type SelRow = Omit<SelectedItem, 'origin'> & { origin?: SelectedItem['origin']; omitted?: boolean };
 
-export type Row =
-  | { type: 'schema'; key: string; schema: string; count: number; schemaEntry?: PanelEntry }
-  | { type: 'group'; key: string; schema: string; group: string; count: number }
-  | { type: 'entry'; entry: PanelEntry };
-
-interface Slot {
-  entry: PanelEntry;
-  schema: string;
-  group: string;
-  /** Lower-cased text the search matches: kind, schema, name, owner. */
-  haystack: string;
+/** The target form as typed: the database name is trimmed only when it is sent. */
+export interface TargetForm {
+  connection: string;
+  kind: 'new' | 'existing';
+  newName: string;
+  /** The database picked in the "existing" list, from `databases`. */
+  existing: string;
+  databases: readonly string[];
+  /** The user typed a name for the new database: suggestions from the host no longer replace it. */
+  nameEdited: boolean;
 }
 
-/** The TOC, sorted once by schema and kind group (archive order inside a group), ready to filter. */
-export class Catalog {
-  readonly slots: Slot[];
-  readonly byId: Map<number, PanelEntry>;
-  /** SCHEMA entries by name: the schema rows tick them. */
-  readonly schemaEntries = new Map<string, PanelEntry>();
-  private tocIndex: TocIndex | undefined;
-  /** Entries under each schema row ("s:schema") and group row ("g:schema/group"). */
-  private readonly under = new Map<string, PanelEntry[]>();
-  /** The last search and its matches: typing on narrows them instead of scanning every entry again. */
-  private last: { filter: string; matches: Slot[] } | undefined;
+/** The options form as typed (role and jobs as the inputs hold them). */
+export interface OptionsForm {
+  flags: Partial<Record<BoolOption, boolean>>;
+  role: string;
+  jobs: string;
+}
 
-  constructor(readonly entries: readonly PanelEntry[]) {
-    this.byId = new Map(entries.map((e) => [e.id, e]));
-    const slots: (Slot & { pos: number })[] = [];
-    entries.forEach((entry, pos) => {
-      if (entry.desc === 'SCHEMA') {
-        this.schemaEntries.set(entry.tag, entry);
-        return;
-      }
-      const schema = entry.schema ?? NO_SCHEMA;
-      const group = groupOf(entry.desc);
-      const haystack = `${entry.desc} ${schema}.${entry.tag} ${entry.owner ?? ''}`.toLowerCase();
-      slots.push({ entry, schema, group, haystack, pos });
-    });
-    slots.sort((a, b) => cmpSchema(a.schema, b.schema) || GROUP_ORDER.get(a.group)! - GROUP_ORDER.get(b.group)! || a.pos - b.pos);
-    this.slots = slots;
-    for (const s of slots) {
-      for (const key of [`s:${s.schema}`, `g:${s.schema}/${s.group}`]) {
-        const list = this.under.get(key);
-        if (list) list.push(s.entry);
-        else this.under.set(key, [s.entry]);
-      }
+export interface PickerState {
+  readonly archive: ArchiveSummary;
+  readonly catalog: Catalog;
+  readonly selection: Selection;
+  readonly selRows: readonly SelRow[];
+  readonly filter: string;
+  readonly collapsed: ReadonlySet<string>;
+  /** The TOC rows for the filter and the collapsed headers. */
+  readonly rows: readonly Row[];
+  /** The keyboard's row in the TOC list and in the selection list. */
+  readonly cursor: number;
+  readonly selCursor: number;
+  readonly connections: readonly string[];
+  readonly target: TargetForm;
+  readonly options: OptionsForm;
+  /** What the output area shows: the host's plan or the restore's summary (cleared when the selection changes). */
+  readonly output: { preview: PlanPreview } | { summary: SummaryView } | undefined;
+  readonly status: { text: string; cls: string };
+  readonly progress: { done: number; total: number; current: string } | undefined;
+  /** A restore was asked for and has not ended: Preview and Restore are disabled. */
+  readonly running: boolean;
+}
+
+/** What the user did, as the views report it. */
+export type Intent =
+  | { type: 'filter'; text: string }
+  | { type: 'tocCursor'; index: number }
+  /** A TOC row's action: an entry toggles; a header ticks its contents (`tick`) or folds. */
+  | { type: 'activate'; index: number; tick: boolean }
+  | { type: 'withDependents'; on: boolean }
+  | { type: 'selCursor'; index: number }
+  /** Takes an object out of the selection, or puts it back. */
+  | { type: 'toggleSelRow'; index: number }
+  | { type: 'connection'; connection: string }
+  | { type: 'kind'; kind: 'new' | 'existing' }
+  | { type: 'newName'; name: string }
+  | { type: 'existing'; database: string }
+  | { type: 'options'; options: OptionsForm }
+  | { type: 'preview' }
+  | { type: 'restore' }
+  | { type: 'cancel' };
+
+/** A message from the host as the model reads it (the request id is main.ts's business). */
+export type HostMessage = WithoutId<HostToPanel>;
+
+export type PickerEvent = Intent | Exclude<HostMessage, { type: 'archive' }>;
+
+export interface Step {
+  state: PickerState;
+  /** The message for the host this step asks for, if any. */
+  /** A request for the host; main.ts numbers it (the host's answer carries that id). */
+  send?: Request;
+}
+
+export const VERDICT_CLASS: Record<SummaryView['verdict'], string> = { ok: 'good', warning: 'warn', failed: 'bad' };
+const DONE: Record<SummaryView['verdict'], string> = {
+  ok: 'Finished.',
+  warning: 'Finished: nothing of what you picked was restored.',
+  failed: 'Finished with errors.',
+};
+
+/** The state for a dump the host sent, with what the panel kept for it (`saved`: setState's, if any). */
+export function initialState(m: Extract<HostMessage, { type: 'archive' }>, saved: unknown): Step {
+  const catalog = new Catalog(m.entries);
+  const ours = (saved as RestorePanelState | undefined)?.path === m.archive.path;
+  const kept = ours ? (saved as RestorePanelState) : undefined;
+  const known = (ids: unknown) => (Array.isArray(ids) ? ids.filter((id) => catalog.byId.has(id)) : []);
+  const selection = new Selection(catalog);
+  for (const id of known(kept?.chosen)) selection.chosen.add(id);
+  for (const id of known(kept?.excluded)) selection.excluded.add(id);
+  selection.withDependents = kept?.withDependents ?? true;
+  const t = { ...m.defaultTarget, ...(kept?.target ?? {}) };
+  const existing = t.kind === 'existing' && t.database ? t.database : '';
+  const target: TargetForm = {
+    connection: m.connections.includes(t.connection ?? '') ? t.connection! : m.defaultTarget.connection,
+    kind: t.kind === 'existing' ? 'existing' : 'new',
+    newName: t.kind === 'new' && t.database ? t.database : m.defaultTarget.database,
+    existing,
+    databases: existing ? [existing] : [],
+    nameEdited: false,
+  };
+  const o = kept?.options;
+  const flags = Object.fromEntries(BOOL_OPTIONS.filter(([key]) => o?.[key]).map(([key]) => [key, true]));
+  const state: PickerState = {
+    archive: m.archive,
+    catalog,
+    selection,
+    selRows: [],
+    filter: typeof kept?.filter === 'string' ? kept.filter : '',
+    collapsed: new Set(kept?.collapsed ?? []),
+    rows: [],
+    cursor: 0,
+    selCursor: 0,
+    connections: m.connections,
+    target,
+    options: { flags, role: o?.role ?? '', jobs: String(o?.jobs ?? 1) },
+    output: undefined,
+    status: { text: '', cls: '' },
+    progress: undefined,
+    running: false,
+  };
+  return targetChanged(withRows(state));
+}
+
+/** The next state for an event, and the message it asks the host for. */
+export function update(s: PickerState, e: PickerEvent): Step {
+  switch (e.type) {
+    case 'filter':
+      return { state: withRows({ ...s, filter: e.text }) };
+    case 'tocCursor':
+      return { state: { ...s, cursor: clamp(e.index, s.rows.length) } };
+    case 'activate':
+      return { state: activate({ ...s, cursor: clamp(e.index, s.rows.length) }, e.index, e.tick) };
+    case 'withDependents':
+      return {
+        state: withSelection(
+          s,
+          changed(s.selection, (sel) => {
+            sel.withDependents = e.on;
+            sel.update();
+          }),
+        ),
+      };
+    case 'selCursor':
+      return { state: { ...s, selCursor: clamp(e.index, s.selRows.length) } };
+    case 'toggleSelRow': {
+      const row = s.selRows[e.index];
+      if (!row?.entry.restorable) return { state: s };
+      const selection = changed(s.selection, (sel) => sel.toggle(row.entry.id));
+      return { state: withSelection({ ...s, selCursor: e.index }, selection) };
     }
-  }
-
-  /** The core's lookups for the closure: built on the first tick, not on the way to the first rows. */
-  get index(): TocIndex {
-    this.tocIndex ??= buildTocIndex(this.entries.map(fromPanelEntry));
-    return this.tocIndex;
-  }
-
-  /** Entries under a schema or group row, by its key. */
-  entriesUnder(key: string): readonly PanelEntry[] {
-    return this.under.get(key) ?? [];
-  }
-
-  /**
-   * The rows to show for a search text: headers with the number of matches under them, then the matching
-   * entries unless their group is collapsed. Every word of the search must match (in any order).
-   */
-  rows(filter: string, collapsed: ReadonlySet<string> = new Set()): Row[] {
-    const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-    const searching = words.length > 0;
-    // Every word of a longer text contains a word of the shorter one it extends, so its matches are a subset.
-    const from = this.last && this.last.filter && filter.startsWith(this.last.filter) ? this.last.matches : this.slots;
-    const matches = searching ? from.filter((s) => words.every((w) => s.haystack.includes(w))) : this.slots;
-    this.last = { filter, matches };
-    const rows: Row[] = [];
-    let schemaRow: Extract<Row, { type: 'schema' }> | undefined;
-    let groupRow: Extract<Row, { type: 'group' }> | undefined;
-    const seenSchemas = new Set<string>();
-    for (const s of matches) {
-      if (schemaRow?.schema !== s.schema) {
-        schemaRow = { type: 'schema', key: `s:${s.schema}`, schema: s.schema, count: 0, schemaEntry: this.schemaEntries.get(s.schema) };
-        seenSchemas.add(s.schema);
-        rows.push(schemaRow);
-        groupRow = undefined;
-      }
-      schemaRow.count++;
-      if (groupRow?.group !== s.group) {
-        if (collapsed.has(schemaRow.key)) continue;
-        groupRow = { type: 'group', key: `g:${s.schema}/${s.group}`, schema: s.schema, group: s.group, count: 0 };
-        rows.push(groupRow);
-      }
-      groupRow.count++;
-      if (!collapsed.has(groupRow.key) && !collapsed.has(schemaRow.key)) rows.push({ type: 'entry', entry: s.entry });
+    case 'connection': {
+      const state = { ...s, target: { ...s.target, connection: e.connection } };
+      return { state, send: listDatabases(state) };
     }
-    // Schemas with no other entries still get a row, so they can be chosen.
-    for (const [name, entry] of this.schemaEntries) {
-      if (seenSchemas.has(name) || (searching && !words.every((w) => `schema ${name}`.includes(w)))) continue;
-      rows.push({ type: 'schema', key: `s:${name}`, schema: name, count: 0, schemaEntry: entry });
+    case 'kind':
+      return targetChanged({ ...s, target: { ...s.target, kind: e.kind } });
+    case 'existing':
+      return targetChanged({ ...s, target: { ...s.target, existing: e.database } });
+    case 'newName':
+      return { state: { ...s, target: { ...s.target, newName: e.name, nameEdited: true } } };
+    case 'options':
+      return { state: { ...s, options: e.options } };
+    case 'preview':
+      return {
+        state: { ...s, status: { text: 'Planning…', cls: '' } },
+        send: { type: 'preview', request: request(s) },
+      };
+    case 'restore': {
+      const state = { ...s, running: true, status: { text: 'Checking the target…', cls: '' } };
+      return { state, send: { type: 'restore', request: request(s) } };
     }
-    return rows;
+    case 'cancel':
+      return { state: s, send: { type: 'cancel' } };
+    case 'databases':
+      return databasesArrived(s, e);
+    case 'plan': {
+      const status = { text: `Plan: ${e.preview.total} item(s) to restore.`, cls: '' };
+      return { state: { ...s, output: { preview: e.preview }, status } };
+    }
+    case 'progress': {
+      const progress = { done: e.done, total: e.total, current: e.current };
+      return { state: { ...s, progress, status: { text: 'Restoring…', cls: '' } } };
+    }
+    case 'summary': {
+      const cls = `verdict ${VERDICT_CLASS[e.summary.verdict]}`;
+      const state = { ...s, output: { summary: e.summary }, status: { text: DONE[e.summary.verdict], cls } };
+      return { state: { ...state, progress: undefined, running: false } };
+    }
+    case 'idle':
+      return { state: { ...s, progress: undefined, running: false, status: { text: e.message, cls: '' } } };
+    case 'error':
+      return { state: { ...s, progress: undefined, running: false, status: { text: e.message, cls: 'bad' } } };
   }
 }
 
-/** Schemas alphabetically, "(no schema)" (extensions, the database itself) last. */
-function cmpSchema(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === NO_SCHEMA) return 1;
-  if (b === NO_SCHEMA) return -1;
-  return a < b ? -1 : 1;
+/** Where the restore goes, as the host is asked for it (the new database's name trimmed). */
+export function targetChoice(s: PickerState): TargetChoice {
+  const { connection, kind, newName, existing } = s.target;
+  return { connection, kind, database: kind === 'new' ? newName.trim() : existing };
 }
 
-export interface SelectedItem {
-  entry: PanelEntry;
-  reason: string;
-  origin: ClosureOrigin;
-  /** False when the user took a dependent out again. */
-  on: boolean;
+/** The options for pg_restore: the ticked flags, a role when one is typed, jobs when more than one. */
+export function restoreOptions(form: OptionsForm): RestoreOptions {
+  const o: RestoreOptions = {};
+  for (const [key] of BOOL_OPTIONS) if (form.flags[key]) o[key] = true;
+  const role = form.role.trim();
+  if (role) o.role = role;
+  const jobs = Number(form.jobs);
+  if (Number.isInteger(jobs) && jobs > 1) o.jobs = jobs;
+  return o;
+}
+
+/** What the panel keeps with setState: the dump, the selection, the filter, the folds, the target and options. */
+export function persisted(s: PickerState): RestorePanelState {
+  const { chosen, excluded, withDependents } = s.selection;
+  return {
+    path: s.archive.path,
+    chosen: [...chosen],
+    excluded: [...excluded],
+    filter: s.filter,
+    withDependents,
+    target: targetChoice(s),
+    options: restoreOptions(s.options),
+    collapsed: [...s.collapsed],
+  };
+}
+
+/** The line under the search box: how many entries there are, or how many match. */
+export function shownText(s: PickerState): string {
+  const total = s.catalog.slots.length;
+  if (!s.filter) return `${total} entries`;
+  const matches = s.rows.reduce((n, r) => n + (r.type === 'entry' ? 1 : 0), 0);
+  return `${matches} of ${total} entries match`;
+}
+
+/** The selection's heading: ticked, dependents, taken out, left out. */
+export function countsText(s: PickerState): string {
+  const c = s.selection.counts();
+  const left = s.selRows.reduce((n, r) => n + (r.omitted ? 1 : 0), 0);
+  const dependents = `${c.dependents} dependent${c.dependents === 1 ? '' : 's'}`;
+  const out = `${c.excluded ? ` · ${c.excluded} taken out` : ''}${left ? ` · ${left} left out` : ''}`;
+  return `${c.chosen} ticked · ${dependents}${out}`;
+}
+
+/** A header row is folded: its entries are hidden (a search shows everything). */
+export const isOpen = (s: PickerState, key: string): boolean => !s.collapsed.has(key) || !!s.filter;
+
+/** The keys that move a list's cursor, by how far (`page`: rows per screen less one). */
+function step(key: string, page: number, count: number): number | undefined {
+  const steps: Record<string, number> = {
+    ArrowDown: 1,
+    ArrowUp: -1,
+    PageDown: page,
+    PageUp: -page,
+    Home: -count,
+    End: count,
+  };
+  return steps[key];
 }
 
 /**
- * What the user ticked (`chosen`), what the closure brought in, and what the user took out again (`excluded`).
- * Ticking an entry the closure brought in is a no-op; unticking one excludes it; unticking a chosen entry
- * drops it and whatever it alone brought in.
+ * A key in the TOC list as an intent: up/down move, space ticks, left/right collapse and expand, as in VS Code's
+ * own trees; undefined for keys the list leaves alone.
  */
-export class Selection {
-  readonly chosen = new Set<number>();
-  readonly excluded = new Set<number>();
-  withDependents = true;
-  /** Dump ids of the entries that exist in the target, once the host looked (undefined until then). */
-  existing: ReadonlySet<number> | undefined;
-  private closure = new Map<number, { reason: string; via: number | null; origin: ClosureOrigin }>();
-  private omittedReasons = new Map<number, string>();
-
-  constructor(private readonly catalog: Catalog) {}
-
-  /** Recomputes the closure; call after changing chosen, excluded, withDependents or existing. */
-  update(): void {
-    if (!this.chosen.size) {
-      this.closure.clear();
-      this.omittedReasons.clear();
-      this.excluded.clear();
-      return;
-    }
-    const { index } = this.catalog;
-    const selected = [...this.chosen].map((id) => index.byId.get(id)).filter((e): e is TocEntry => !!e);
-    const c = dependencyClosure(index, selected, { withDependents: this.withDependents, existing: this.existing });
-    this.closure = new Map(c.items.map((i) => [i.entry.dumpId, { reason: i.reason, via: i.via, origin: i.origin }]));
-    this.omittedReasons = new Map(c.omitted.map((o) => [o.entry.dumpId, o.reason]));
-    for (const id of this.excluded) if (!this.closure.has(id) || this.chosen.has(id)) this.excluded.delete(id);
+export function tocKey(s: PickerState, key: string, page: number): Intent | undefined {
+  if (!s.rows.length) return undefined;
+  const moved = step(key, page, s.rows.length);
+  if (moved !== undefined) return { type: 'tocCursor', index: clamp(s.cursor + moved, s.rows.length) };
+  if (key === ' ' || key === 'Enter') return { type: 'activate', index: s.cursor, tick: true };
+  const r = s.rows[s.cursor];
+  const unfolds = key === 'ArrowRight';
+  if (r.type !== 'entry' && (unfolds || key === 'ArrowLeft') && s.collapsed.has(r.key) === unfolds) {
+    return { type: 'activate', index: s.cursor, tick: false };
   }
-
-  isOn(id: number): boolean {
-    return this.closure.has(id) && !this.excluded.has(id);
-  }
-
-  /** Why an entry is in the selection ("selected", "rows of TABLE shop.products"…), or why it was left out. */
-  reason(id: number): string | undefined {
-    return this.closure.get(id)?.reason ?? this.omittedReasons.get(id);
-  }
-
-  toggle(id: number): void {
-    this.set([id], !this.isOn(id));
-  }
-
-  /** Ticks or unticks several entries at once (a schema or group row). */
-  set(ids: readonly number[], on: boolean): void {
-    for (const id of ids) {
-      if (!this.catalog.byId.get(id)?.restorable) continue;
-      if (on) {
-        this.excluded.delete(id);
-        if (!this.closure.has(id)) this.chosen.add(id);
-      } else if (this.chosen.has(id)) this.chosen.delete(id);
-      else this.excluded.add(id);
-    }
-    this.update();
-  }
-
-  /** Everything the closure holds (ticked or taken out), in archive order, then what was left out and why. */
-  items(): { selected: SelectedItem[]; omitted: { entry: PanelEntry; reason: string }[] } {
-    if (!this.closure.size && !this.omittedReasons.size) return { selected: [], omitted: [] };
-    const pos = this.catalog.index.position;
-    const byPos = (a: number, b: number) => (pos.get(a) ?? 0) - (pos.get(b) ?? 0);
-    const selected = [...this.closure]
-      .sort(([a], [b]) => byPos(a, b))
-      .map(([id, c]) => ({ entry: this.catalog.byId.get(id)!, reason: c.reason, origin: c.origin, on: !this.excluded.has(id) }));
-    const omitted = [...this.omittedReasons.keys()].sort(byPos).map((id) => ({ entry: this.catalog.byId.get(id)!, reason: this.omittedReasons.get(id)! }));
-    return { selected, omitted };
-  }
-
-  /** Counts for the header: ticked by the user, brought in as dependents, taken out. */
-  counts(): { chosen: number; dependents: number; excluded: number } {
-    return { chosen: this.chosen.size, dependents: this.closure.size - this.chosen.size - this.excluded.size, excluded: this.excluded.size };
-  }
+  return undefined;
 }
 
-/** "TABLE shop.products" for a panel entry. */
-export const label = (e: PanelEntry): string => describeEntry(fromPanelEntry(e));
+/** A key in the selection list: arrows, Home/End, Page Up/Down move; space or Enter toggles. */
+export function selKey(s: PickerState, key: string, page: number): Intent | undefined {
+  if (!s.selRows.length) return undefined;
+  const moved = step(key, page, s.selRows.length);
+  if (moved !== undefined) return { type: 'selCursor', index: clamp(s.selCursor + moved, s.selRows.length) };
+  if (key === ' ' || key === 'Enter') return { type: 'toggleSelRow', index: s.selCursor };
+  return undefined;
+}
 
-/** State of a schema or group row's checkbox from its entries. */
-export function triState(sel: Selection, entries: readonly PanelEntry[]): 'on' | 'off' | 'mixed' {
-  let on = 0;
-  let total = 0;
-  for (const e of entries) {
-    if (!e.restorable) continue;
-    total++;
-    if (sel.isOn(e.id)) on++;
+const clamp = (i: number, count: number) => Math.max(0, Math.min(count - 1, i));
+
+/** A changed copy of the selection; `change` leaves its closure up to date (toggle and set do, update does). */
+function changed(sel: Selection, change: (copy: Selection) => void): Selection {
+  const copy = sel.clone();
+  change(copy);
+  return copy;
+}
+
+/** A copy of the selection with the entries known to exist in the target (undefined: not looked yet). */
+function withExisting(sel: Selection, existing: ReadonlySet<number> | undefined): Selection {
+  return changed(sel, (copy) => {
+    copy.existing = existing;
+    copy.update();
+  });
+}
+
+function activate(s: PickerState, i: number, tick: boolean): PickerState {
+  const r = s.rows[i];
+  if (!r) return s;
+  if (r.type === 'entry') {
+    const { id, restorable } = r.entry;
+    return restorable ? withSelection(s, changed(s.selection, (sel) => sel.toggle(id))) : s;
   }
-  if (!total || !on) return 'off';
-  return on === total ? 'on' : 'mixed';
+  if (!tick) {
+    const collapsed = new Set(s.collapsed);
+    if (!collapsed.delete(r.key)) collapsed.add(r.key);
+    return withRows({ ...s, collapsed });
+  }
+  const schemaEntry = r.type === 'schema' ? r.schemaEntry : undefined;
+  if (schemaEntry?.restorable) return withSelection(s, changed(s.selection, (sel) => sel.toggle(schemaEntry.id)));
+  const entries = s.catalog.entriesUnder(r.key);
+  const ids = entries.filter((e) => e.restorable).map((e) => e.id);
+  const on = triState(s.selection, entries) !== 'on';
+  return withSelection(s, changed(s.selection, (sel) => sel.set(ids, on)));
+}
+
+/** The rows for the filter and folds (every keystroke: the whole pass takes a few ms at 10,000 entries). */
+function withRows(s: PickerState): PickerState {
+  const rows = s.catalog.rows(s.filter, s.filter ? new Set() : s.collapsed);
+  return { ...s, rows, cursor: clamp(s.cursor, rows.length) };
+}
+
+/** A new selection and its list; `keepOutput` when the host's news changed it (a summary on screen stays). */
+function withSelection(s: PickerState, selection: Selection, keepOutput = false): PickerState {
+  const { selected, omitted } = selection.items();
+  const selRows: SelRow[] = [...selected, ...omitted.map((o) => ({ ...o, on: false, omitted: true }))];
+  const output = keepOutput ? s.output : undefined;
+  return { ...s, selection, selRows, selCursor: clamp(s.selCursor, selRows.length), output };
+}
+
+function listDatabases(s: PickerState): Request {
+  const t = targetChoice(s);
+  const database = t.kind === 'existing' && t.database ? { database: t.database } : {};
+  return { type: 'listDatabases', connection: t.connection, ...database };
+}
+
+/**
+ * What of the dump exists in the target decides which foreign keys can come along, which prerequisites are
+ * brought and which lost views come back: forgotten until the host has looked (a new database: in the template
+ * it is copied from).
+ */
+function targetChanged(s: PickerState): Step {
+  const state = withSelection(s, withExisting(s.selection, undefined));
+  return { state, send: listDatabases(state) };
+}
+
+function databasesArrived(s: PickerState, m: Extract<HostMessage, { type: 'databases' }>): Step {
+  if (m.connection !== s.target.connection) return { state: s };
+  const keep = s.target.existing;
+  const pick = m.databases.includes(keep) ? keep : m.defaultExisting;
+  // A list with no option picked shows its first.
+  const existing = pick !== undefined && m.databases.includes(pick) ? pick : (m.databases[0] ?? '');
+  const newName = s.target.nameEdited ? s.target.newName : m.suggested;
+  const state = { ...s, target: { ...s.target, databases: m.databases, existing, newName } };
+  const t = targetChoice(state);
+  if (t.kind === 'existing' ? m.database === t.database : m.database === undefined) {
+    return { state: withSelection(state, withExisting(s.selection, new Set(m.existing)), true) };
+  }
+  // The default database replaced an empty or vanished choice: look at that one.
+  if (t.kind === 'existing' && t.database !== keep) return targetChanged(state);
+  return { state };
+}
+
+/** What the host is asked to plan or restore. */
+function request(s: PickerState): SelectionRequest {
+  const { chosen, excluded, withDependents } = s.selection;
+  return {
+    chosen: [...chosen],
+    excluded: [...excluded],
+    withDependents,
+    target: targetChoice(s),
+    options: restoreOptions(s.options),
+  };
 }
