@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { PgBackupError } from '../../core/errors';
 import { shWord } from '../../core/pitr/quote';
-import { generateSchedule, parseEvery, SCHEDULE_KINDS, type ScheduleKind, type ScheduleVerify } from '../../core/schedule';
+import {
+  generateSchedule,
+  parseEvery,
+  SCHEDULE_KINDS,
+  type ScheduleKind,
+  type ScheduleVerify,
+} from '../../core/schedule';
 import { discoverTools } from '../../core/tools/discover';
 import { EXIT, flag, has, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from '../command';
 import { resolveConnArg } from '../resolve-conn';
@@ -15,7 +21,9 @@ import { wholeNumberFlag } from './number-flag';
 function verifyOf(p: ParsedArgs, args: string[], io: CliIo): ScheduleVerify | undefined {
   const when = flag(p, 'verify');
   if (when === undefined) {
-    if (has(p, 'verify-conn') || has(p, 'log')) throw new PgBackupError('--verify-conn and --log go with --verify daily|weekly|every.', 'usage');
+    if (has(p, 'verify-conn') || has(p, 'log')) {
+      throw new PgBackupError('--verify-conn and --log go with --verify daily|weekly|every.', 'usage');
+    }
     return undefined;
   }
   const conn = flag(p, 'verify-conn');
@@ -32,10 +40,14 @@ function verifyOf(p: ParsedArgs, args: string[], io: CliIo): ScheduleVerify | un
 
 export const scheduleCommand: CliCommand = {
   name: 'schedule',
-  usage: 'pg-backup schedule <conn> --every daily|hourly|weekly|"CRON" [--at HH:MM] --keep N --kind cron|systemd --out DIR [--verify daily|weekly|every [--verify-conn <conn>] [--log DIR]] [--format custom|plain|tar] [dump options] [--json]',
-  summary: 'Write a backup script with retention (and a restore drill of each new dump with --verify) and its cron line or systemd service + timer into DIR (where the backups go too).',
+  usage: 'pg-backup schedule <conn> --every daily|hourly|weekly|"CRON" [--at HH:MM] --keep N --kind cron|systemd --out DIR ' +
+    '[--verify daily|weekly|every [--verify-conn <conn>] [--log DIR]] [--format custom|plain|tar] [dump options] [--json]',
+  summary:
+    'Write a backup script with retention (and a restore drill of each new dump with --verify) and its cron line ' +
+    'or systemd service + timer into DIR (where the backups go too).',
   async run(args, io) {
-    const p = parseArgs(args, [...DUMP_FLAGS.valued, 'every', 'at', 'keep', 'kind', 'verify', 'verify-conn', 'log'], DUMP_FLAGS.booleans);
+    const valued = [...DUMP_FLAGS.valued, 'every', 'at', 'keep', 'kind', 'verify', 'verify-conn', 'log'];
+    const p = parseArgs(args, valued, DUMP_FLAGS.booleans);
     if (p.positional.length > 1) throw new PgBackupError(`Unexpected argument "${p.positional[1]}".`, 'usage');
     const everyText = flag(p, 'every');
     if (!everyText) throw new PgBackupError('Say when it runs: --every daily|hourly|weekly or a cron expression in quotes.', 'usage');
@@ -52,13 +64,17 @@ export const scheduleCommand: CliCommand = {
     const verify = verifyOf(p, args, io);
     const { params, password } = resolveConnArg(p.positional[0], io.env);
     const toolSets = await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env);
-    const g = await generateSchedule({ params, password, env: io.env, every, kind, keep, dir: resolve(out), options, toolSets, verify });
+    const dir = resolve(out);
+    const g = await generateSchedule({ params, password, env: io.env, every, kind, keep, dir, options, toolSets, verify });
     if (has(p, 'json')) {
       io.out(JSON.stringify({ ...g, every, kind, keep, dir: resolve(out) }, null, 2));
       return EXIT.ok;
     }
     io.out(`${g.job}: ${every.text} (${kind === 'cron' ? every.cron : every.onCalendar}), keeping the newest ${keep}, pg_dump ${g.pgDumpVersion} for PostgreSQL ${g.serverVersion}.`);
-    if (verify) io.out(`Each new dump is drilled ${verify.when === 'every' ? 'after every run' : `once a ${verify.when === 'daily' ? 'day' : 'week'}`} by ${verify.cli} (run with ${verify.node}).`);
+    if (verify) {
+      const when = verify.when === 'every' ? 'after every run' : `once a ${verify.when === 'daily' ? 'day' : 'week'}`;
+      io.out(`Each new dump is drilled ${when} by ${verify.cli} (run with ${verify.node}).`);
+    }
     io.out(`Wrote ${g.files.join(', ')}.`);
     for (const line of g.install) io.out(line);
     return EXIT.ok;

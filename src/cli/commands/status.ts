@@ -47,7 +47,8 @@ function notes(r: DatabaseStatus): string {
 
 function table(report: StatusReport): string[] {
   const now = new Date(report.at).getTime();
-  const head = ['SERVER', 'DATABASE', 'NEWEST GOOD BACKUP', 'AGE', 'NEWEST DRILL', 'RPO', 'RTO', 'SCHEDULED JOB', 'NOTES'];
+  const head = ['SERVER', 'DATABASE', 'NEWEST GOOD BACKUP', 'AGE', 'NEWEST DRILL', 'RPO', 'RTO', 'SCHEDULED JOB'];
+  head.push('NOTES');
   const body = report.rows.map((r) => [
     r.server ?? '(unknown)',
     r.database,

@@ -35,7 +35,7 @@ export interface ScheduleRequest {
 
 export interface ScheduleVerify {
   when: VerifyWhen;
-  /** A server for the drill's scratch database (password from ~/.pgpass when the job runs); else a throwaway cluster. */
+  /** A server for the drill's scratch database (password from ~/.pgpass when the job runs); else a throwaway one. */
   conn?: ConnParams;
   /** Where drills are logged; the backup folder when undefined. */
   logDir?: string;
@@ -95,7 +95,10 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
     generated: new Date(),
     ...(r.verify ? { verify: { ...r.verify, conninfo: r.verify.conn && jobConninfo(r.verify.conn, env) } } : {}),
   });
-  const units = r.kind === 'cron' ? renderCron(job, r.every, scriptPath, join(r.dir, `${job}.log`)) : renderSystemd(job, r.every, scriptPath, statusFilePath(r.dir, job));
+  const units =
+    r.kind === 'cron'
+      ? renderCron(job, r.every, scriptPath, join(r.dir, `${job}.log`))
+      : renderSystemd(job, r.every, scriptPath, statusFilePath(r.dir, job));
   await mkdir(r.dir, { recursive: true });
   // Each file appears whole or not at all; the script is executable only once its content is complete.
   await writeFileAtomic(scriptPath, script, 0o755);

@@ -93,8 +93,7 @@ export function renderBackupScript(i: BackupScriptInput): string {
 # .pgbackup.json sidecar holding its sha256, then keeps the newest KEEP dumps of this job. A failed run deletes
 # nothing and exits non-zero. The password comes from ~/.pgpass or PGPASSFILE, never from this file.
 # Each run writes its result to BACKUP_DIR/${i.job}.status.json (pg-backup status shows a failed last run).
-${i.verify ? `# After each good dump${i.verify.when === 'every' ? '' : ` (the first one of the ${i.verify.when === 'daily' ? 'day' : 'week'} whose drill passes)`} it runs a restore drill of it with the pg-backup CLI
-# at PGBACKUP_CLI (run by NODE): a dump whose drill fails exits non-zero and prunes nothing.` : '# Check a dump with: pg-backup verify <file>   (restores it into a throwaway cluster and counts the rows)'}
+${i.verify ? drillComment(i.verify.when) : '# Check a dump with: pg-backup verify <file>   (restores it into a throwaway cluster and counts the rows)'}
 set -euo pipefail
 umask 077
 
@@ -147,7 +146,8 @@ printf ${shQuote(sidecarFormat)} "$server_version" "$started" "$(( ($(date +%s) 
 mv "$file.pgbackup.json.tmp" "$file.pgbackup.json"
 log "wrote $file ($bytes bytes, sha256 $sha)"
 ${i.verify ? DRILL : ''}
-# Retention, only after a good dump${i.verify ? ' (and drill)' : ''}: the newest KEEP of this job's dumps stay (names sort by time).
+# Retention, only after a good dump${i.verify ? ' (and drill)' : ''}: the newest KEEP of this job's dumps stay
+# (names sort by time).
 step='retention'
 { ls -1 "$BACKUP_DIR" | grep -E ${shQuote(`^${ere(prefix)}[0-9]{8}-[0-9]{6}${ere(ext)}$`)} || true; } | sort -r | tail -n +$((KEEP + 1)) |
   while IFS= read -r old; do
@@ -155,6 +155,12 @@ step='retention'
     log "removed $old (keeping the newest $KEEP)"
   done
 `;
+}
+
+function drillComment(when: VerifyWhen): string {
+  const which = when === 'every' ? 'each good dump' : `the first good dump of the ${when === 'daily' ? 'day' : 'week'}`;
+  return `# After ${which} it runs a restore drill of it with the pg-backup CLI at PGBACKUP_CLI (run by NODE):
+# a dump whose drill fails exits non-zero and prunes nothing.`;
 }
 
 /** The drill's settings in the script; the environment can point the log elsewhere. */
@@ -256,7 +262,8 @@ case $VERIFY in
   weekly) period=$(date +%G-W%V) ;;
   *) period='' ;;
 esac
-if [ -n "$period" ] && [ "$(printf '%s' "$last_drill" | sed -n 's/.*"period": "\\([^"]*\\)".*/\\1/p')" = "$period" ]; then
+last_period=$(printf '%s' "$last_drill" | sed -n 's/.*"period": "\\([^"]*\\)".*/\\1/p')
+if [ -n "$period" ] && [ "$last_period" = "$period" ]; then
   drill='skipped'
   drill_detail="a drill of this job passed in $period already"
   log "restore drill skipped: $drill_detail"

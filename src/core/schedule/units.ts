@@ -40,7 +40,7 @@ ${line}
     install: [
       `Add the line to the crontab of the user whose ~/.pgpass has the password: ${installCommand}`,
       `Each run appends to ${logPath}; a failed run exits non-zero, deletes no backup and prints the end of the log,`,
-      '  which cron mails to MAILTO: set MAILTO=you@example.com above the line (crontab -e) and check that mail is sent.',
+      '  which cron mails to MAILTO: set MAILTO=you@example.com above the line (crontab -e); check mail is sent.',
     ],
   };
 }
@@ -91,7 +91,9 @@ ExecStart=systemd-cat -t ${job} -p err cat ${unitWord(statusPath)}
 # ExecStart=curl -fsS -m 10 --data-binary @${statusPath.replace(/%/g, '%%')} https://hc-ping.com/<your-check>/fail
 `;
   const files = [`${job}.service`, `${job}.timer`, `${job}-failure@.service`];
-  const installCommand = `cp ${files.map(shQuote).join(' ')} ~/.config/systemd/user/ && systemctl --user daemon-reload && systemctl --user enable --now ${shQuote(`${job}.timer`)}`;
+  const installCommand =
+    `cp ${files.map(shQuote).join(' ')} ~/.config/systemd/user/ && systemctl --user daemon-reload && ` +
+    `systemctl --user enable --now ${shQuote(`${job}.timer`)}`;
   return {
     files: [
       { name: files[0], content: service },
