@@ -74,6 +74,11 @@ describe('pg-backup schedule: the generated job, run for real', function () {
     const r = spawnSync(broken, [], { encoding: 'utf8' });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /pg_dump: error: connection to server/);
+    const status = JSON.parse(readFileSync(join(dir, 'pg-backup-shop.status.json'), 'utf8'));
+    assert.equal(status.exitCode, r.status);
+    assert.match(status.reason, /^pg_dump failed \(exit 1\): pg_dump: error: connection to server at "127\.0\.0\.1"/);
+    assert.equal(status.backup, null, 'no backup from a failed run');
+    assert.equal(status.drill, null, 'no drill without --verify');
     assert.deepEqual(dumps(), before);
     assert.equal(readdirSync(dir).filter((f) => f.endsWith('.partial')).length, 0);
   });

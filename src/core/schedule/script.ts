@@ -93,7 +93,7 @@ export function renderBackupScript(i: BackupScriptInput): string {
 # .pgbackup.json sidecar holding its sha256, then keeps the newest KEEP dumps of this job. A failed run deletes
 # nothing and exits non-zero. The password comes from ~/.pgpass or PGPASSFILE, never from this file.
 # Each run writes its result to BACKUP_DIR/${i.job}.status.json (pg-backup status shows a failed last run).
-${i.verify ? drillComment(i.verify.when) : '# Check a dump with: pg-backup verify <file>   (restores it into a throwaway cluster and counts the rows)'}
+${i.verify ? drillComment(i.verify.when) : CHECK_COMMENT}
 set -euo pipefail
 umask 077
 
@@ -157,6 +157,9 @@ step='retention'
 `;
 }
 
+const CHECK_COMMENT =
+  '# Check a dump with: pg-backup verify <file>   (restores it into a throwaway cluster and counts the rows)';
+
 function drillComment(when: VerifyWhen): string {
   const which = when === 'every' ? 'each good dump' : `the first good dump of the ${when === 'daily' ? 'day' : 'week'}`;
   return `# After ${which} it runs a restore drill of it with the pg-backup CLI at PGBACKUP_CLI (run by NODE):
@@ -194,7 +197,7 @@ die() {
   exit "$2"
 }
 
-# Runs a command and then prints (and logs) what it printed; a failure's stderr stays for the reason.
+# Runs a command and then prints (and logs) what it printed; a failure's stderr stays (its first line is the reason).
 run_logged() {
   local rc=0
   "$@" >"$work/out" 2>"$work/err" || rc=$?
@@ -236,7 +239,7 @@ finish() {
   if [ -n "$partial" ]; then rm -f "$partial"; fi
   if [ "$rc" -ne 0 ] && [ -z "$reason" ]; then
     reason="$step failed (exit $rc)"
-    last=$(grep -v '^[[:space:]]*$' "$work/err.shown" 2>/dev/null | tail -n 1)
+    last=$(grep -v '^[[:space:]]*$' "$work/err.shown" 2>/dev/null | head -n 1)
     if [ -n "$last" ]; then reason="$reason: $last"; fi
   fi
   write_status "$rc" || log "could not write $STATUS_FILE" >&2
