@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '../../src/cli/command';
+import { scheduleCommand } from '../../src/cli/commands/schedule';
 import { PgBackupError } from '../../src/core/errors';
-import { parseEvery, renderBackupScript, renderCron, renderSystemd, type BackupScriptInput } from '../../src/core/schedule';
+import {
+  parseEvery,
+  readJobStatuses,
+  renderBackupScript,
+  renderCron,
+  renderSystemd,
+  statusFilePath,
+  type BackupScriptInput,
+} from '../../src/core/schedule';
 
 const usage = (pattern: RegExp) => (e: unknown) => e instanceof PgBackupError && e.kind === 'usage' && pattern.test(e.message);
 
@@ -154,5 +167,52 @@ describe('schedule: the generated files', () => {
     const json = script.slice(script.indexOf('json() {'), script.indexOf('}\n', script.indexOf('json() {')) + 2);
     const r = spawnSync('bash', ['-c', `${json}\njson "$1"`, 'x', 'a "quoted" \\ back\tslash\u0007bell'], { encoding: 'utf8' });
     assert.equal(JSON.parse(r.stdout), 'a "quoted" \\ back slashbell');
+  });
+});
+
+describe('schedule: the status file a run leaves', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'pgb-status-file-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads each job status in the folders, and skips what is not one', async () => {
+    const failed = {
+      job: 'pg-backup-shop',
+      database: 'shop',
+      server: 'db:5432',
+      started: '2026-12-01T02:00:00Z',
+      finished: '2026-12-01T02:01:00Z',
+      exitCode: 1,
+      backup: '/b/shop-20261201-020000.dump',
+      drill: { result: 'failed', detail: 'table public.orders is missing' },
+      reason: 'the restore drill of /b/shop-20261201-020000.dump failed: table public.orders is missing',
+      lastDrill: null,
+      output: ['line 1', 2, 'line 3'],
+    };
+    writeFileSync(statusFilePath(dir, 'pg-backup-shop'), JSON.stringify(failed));
+    writeFileSync(statusFilePath(dir, 'pg-backup-half'), '{"job": "pg-backup-half", ');
+    writeFileSync(statusFilePath(dir, 'pg-backup-other'), JSON.stringify({ job: 'x', exitCode: 'no' }));
+    const all = await readJobStatuses([dir, dir, join(dir, 'missing')]);
+    assert.equal(all.length, 1);
+    const [s] = all;
+    assert.deepEqual(
+      [s.job, s.ok, s.exitCode, s.drill?.result, s.lastDrill, s.output],
+      ['pg-backup-shop', false, 1, 'failed', undefined, ['line 1', 'line 3']],
+    );
+    assert.equal(s.path, join(dir, 'pg-backup-shop.status.json'));
+  });
+
+  it('refuses a --verify it does not know, and --log or --verify-conn without --verify, before connecting', async () => {
+    const io: CliIo = {
+      out: () => undefined,
+      err: () => undefined,
+      progress: () => undefined,
+      env: { ...process.env, PGBACKUP_TOOL_FOLDERS: '' },
+      signal: new AbortController().signal,
+    };
+    const args = ['postgresql://app@127.0.0.1:1/shop', '--every', 'daily', '--keep', '1', '--out', join(dir, 'out')];
+    await assert.rejects(scheduleCommand.run([...args, '--verify', 'monthly'], io), usage(/^--verify must be daily, weekly or every, not "monthly"\.$/));
+    await assert.rejects(scheduleCommand.run([...args, '--log', dir], io), usage(/^--verify-conn and --log go with --verify/));
+    assert.equal(existsSync(join(dir, 'out')), false, 'nothing written');
   });
 });
