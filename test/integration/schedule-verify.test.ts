@@ -63,7 +63,7 @@ describe('pg-backup schedule --verify: the generated job drills its dumps, for r
     assert.match(r.stdout, /Each new dump is drilled after every run by .*dist\/cli\.js/);
   });
 
-  it('a run with a passing drill logs it where the Backups view reads drills and writes an ok status file', async () => {
+  it('a passing drill is logged where the Backups view reads drills, and the status file says ok', async () => {
     for (let run = 0; run < 2; run++) {
       if (run) await sleep(1100); // names carry the second
       const r = runJob(script);
@@ -99,7 +99,7 @@ describe('pg-backup schedule --verify: the generated job drills its dumps, for r
     assert.equal(row?.newestGood?.name, kept[1]);
   });
 
-  it('a corrupted dump fails its drill: exit non-zero, the status file says why, no good backup is pruned', async () => {
+  it('a corrupted dump fails its drill: exit 1, the status file says why, no good backup is pruned', async () => {
     const good = dumps();
     await sleep(1100);
     // A real pg_dump whose table data is then overwritten: the sidecar's sha256 matches it, only a restore can tell.
@@ -120,7 +120,7 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
     try {
       const r = runJob(broken);
       assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, /pg-backup-shop: the restore drill of .*shop-\d{8}-\d{6}\.dump failed: .+; no backup was pruned/);
+      assert.match(r.stderr, /pg-backup-shop: the restore drill of .*shop-\d{8}-\d{6}\.dump failed: .+; no backup was/);
       const s = status();
       assert.equal(s.exitCode, 1);
       assert.equal(s.drill.result, 'failed');
@@ -146,7 +146,7 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
 
   it('a daily drill runs once a day: the next run that day skips it', async () => {
     const daily = join(base, 'daily');
-    const args = ['schedule', cluster.url('shop'), '--every', 'hourly', '--keep', '3', '--kind', 'cron', '--out', daily];
+    const args = ['schedule', cluster.url('shop'), '--every', 'hourly', '--keep', '3', '--out', daily];
     assert.equal((await runCli([...args, '--verify', 'daily', '--log', join(base, 'drill-log')])).code, 0);
     const job = join(daily, 'pg-backup-shop.sh');
     const first = runJob(job);
@@ -170,7 +170,8 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
     const out = join(base, 'moved');
     const made = spawnSync(
       process.execPath,
-      [join(cliDir, 'cli.js'), 'schedule', cluster.url('shop'), '--every', 'daily', '--keep', '1', '--out', out, '--verify', 'weekly'],
+      [join(cliDir, 'cli.js'), 'schedule', cluster.url('shop'), '--every', 'daily', '--keep', '1', '--out', out]
+        .concat(['--verify', 'weekly']),
       { encoding: 'utf8', env },
     );
     assert.equal(made.status, 0, made.stderr);
@@ -180,7 +181,7 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
     const first = r.stderr.split('\n')[0];
     assert.match(
       first,
-      new RegExp(`the pg-backup CLI is not at ${join(cliDir, 'cli.js')} any more .*Regenerate the job: cd .* && pg-backup schedule `),
+      new RegExp(`the pg-backup CLI is not at ${join(cliDir, 'cli.js')} any more .*Regenerate the job: cd .* && pg-backup `),
     );
     assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.dump')), [], 'no dump without its drill');
     const s = await readJobStatus(join(out, 'pg-backup-shop.status.json'));

@@ -109,14 +109,15 @@ describe('schedule: the generated files', () => {
   });
 
   it('starts a documented failure unit from the service, which logs to the journal', () => {
-    const { files, installCommand } = renderSystemd('pg-backup-shop', parseEvery('daily'), '/srv/100% on/job.sh', '/srv/100% on/j.status.json');
+    const every = parseEvery('daily');
+    const { files, installCommand } = renderSystemd('pg-backup-shop', every, '/srv/100% on/job.sh', '/srv/100% on/j.json');
     const [service, , failure] = files;
     assert.equal(failure.name, 'pg-backup-shop-failure@.service');
     assert.match(service.content, /^OnFailure=pg-backup-shop-failure@%n\.service$/m);
     assert.match(service.content, /^ExecStart="\/srv\/100%% on\/job\.sh"$/m, 'a space quoted, % doubled');
     assert.match(failure.content, /^Type=oneshot$/m);
     assert.match(failure.content, /^ExecStart=systemd-cat -t pg-backup-shop -p err echo "%i failed; its status file says why:"$/m);
-    assert.match(failure.content, /^ExecStart=systemd-cat -t pg-backup-shop -p err cat "\/srv\/100%% on\/j\.status\.json"$/m);
+    assert.match(failure.content, /^ExecStart=systemd-cat -t pg-backup-shop -p err cat "\/srv\/100%% on\/j\.json"$/m);
     assert.match(failure.content, /^# ExecStart=curl .*\/fail$/m, 'how to add a notifier');
     assert.match(installCommand, /^cp 'pg-backup-shop\.service' 'pg-backup-shop\.timer' 'pg-backup-shop-failure@\.service' /);
   });
@@ -202,7 +203,7 @@ describe('schedule: the status file a run leaves', () => {
     assert.equal(s.path, join(dir, 'pg-backup-shop.status.json'));
   });
 
-  it('refuses a --verify it does not know, and --log or --verify-conn without --verify, before connecting', async () => {
+  it('refuses an unknown --verify, and --log or --verify-conn without --verify, before connecting', async () => {
     const io: CliIo = {
       out: () => undefined,
       err: () => undefined,
@@ -211,8 +212,9 @@ describe('schedule: the status file a run leaves', () => {
       signal: new AbortController().signal,
     };
     const args = ['postgresql://app@127.0.0.1:1/shop', '--every', 'daily', '--keep', '1', '--out', join(dir, 'out')];
-    await assert.rejects(scheduleCommand.run([...args, '--verify', 'monthly'], io), usage(/^--verify must be daily, weekly or every, not "monthly"\.$/));
-    await assert.rejects(scheduleCommand.run([...args, '--log', dir], io), usage(/^--verify-conn and --log go with --verify/));
+    const monthly = scheduleCommand.run([...args, '--verify', 'monthly'], io);
+    await assert.rejects(monthly, usage(/^--verify must be daily, weekly or every, not "monthly"\.$/));
+    await assert.rejects(scheduleCommand.run([...args, '--log', dir], io), usage(/^--verify-conn and --log go with/));
     assert.equal(existsSync(join(dir, 'out')), false, 'nothing written');
   });
 });
