@@ -117,6 +117,7 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
     const broken = join(dir, 'pg-backup-shop.sh');
     const original = readFileSync(broken, 'utf8');
     writeFileSync(broken, original.replace(/^PG_DUMP=.*$/m, `PG_DUMP='${wrapper}'`));
+    let bad = '';
     try {
       const r = runJob(broken);
       assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
@@ -139,9 +140,19 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
       const cli = await runCli(['status', '--backups', dir]);
       assert.match(cli.stdout, /SCHEDULED JOB/);
       assert.match(cli.stdout, /scheduled job failed \d+s ago: the restore drill of /);
+      bad = now[2];
+      assert.match(readFileSync(join(dir, `${bad}.drill-failed`), 'utf8'), /could not uncompress data/);
     } finally {
       writeFileSync(broken, original);
     }
+    // The next good run keeps the newest two good dumps: the failed one neither counts nor goes.
+    await sleep(1100);
+    const next = runJob(script);
+    assert.equal(next.status, 0, next.stderr);
+    const after = dumps();
+    assert.deepEqual(after.slice(0, 2), [good[1], bad], 'the oldest good one was pruned, the failed one stays');
+    assert.equal(after.length, 3, after.join(', '));
+    assert.ok(existsSync(join(dir, `${bad}.drill-failed`)));
   });
 
   it('a daily drill runs once a day: the next run that day skips it', async () => {

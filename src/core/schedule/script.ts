@@ -147,9 +147,11 @@ mv "$file.pgbackup.json.tmp" "$file.pgbackup.json"
 log "wrote $file ($bytes bytes, sha256 $sha)"
 ${i.verify ? DRILL : ''}
 # Retention, only after a good dump${i.verify ? ' (and drill)' : ''}: the newest KEEP of this job's dumps stay
-# (names sort by time).
+# (names sort by time); a dump whose drill failed (<dump>.drill-failed beside it) is neither counted nor removed.
 step='retention'
-{ ls -1 "$BACKUP_DIR" | grep -E ${shQuote(`^${ere(prefix)}[0-9]{8}-[0-9]{6}${ere(ext)}$`)} || true; } | sort -r | tail -n +$((KEEP + 1)) |
+{ ls -1 "$BACKUP_DIR" | grep -E ${shQuote(`^${ere(prefix)}[0-9]{8}-[0-9]{6}${ere(ext)}$`)} || true; } | sort -r |
+  while IFS= read -r f; do if [ ! -e "$BACKUP_DIR/$f.drill-failed" ]; then printf '%s\\n' "$f"; fi; done |
+  tail -n +$((KEEP + 1)) |
   while IFS= read -r old; do
     rm -f -- "$BACKUP_DIR/$old" "$BACKUP_DIR/$old.pgbackup.json"
     log "removed $old (keeping the newest $KEEP)"
@@ -285,6 +287,10 @@ else
     *) drill='could not run'; drill_detail=$(sed -n 's/^pg-backup verify: //p' "$work/err.shown" | head -n 1) ;;
   esac
   drill_detail=\${drill_detail%.}
+  if [ "$drill" = failed ]; then
+    # Kept as evidence and left out of retention, so it never takes the place of a good backup.
+    printf '%s\\n' "$drill_detail" >"$file.drill-failed"
+  fi
   if [ "$drill_rc" -ne 0 ]; then
     die "the restore drill of $file $drill: \${drill_detail:-exit $drill_rc}; no backup was pruned" \\
       "$([ "$drill" = failed ] && echo 1 || echo 3)"
