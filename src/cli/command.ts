@@ -23,8 +23,9 @@ export interface CliCommand extends CommandShape {
 }
 
 export interface CommandSpec extends CommandShape {
-  /** Runs the command on its parsed arguments (never called for `--help`). */
-  run(p: ParsedArgs, io: CliIo): Promise<number>;
+  /** Runs the command on its parsed arguments (never called for `--help`); `args` as typed, for a command that
+   *  writes its own command line down (schedule). */
+  run(p: ParsedArgs, io: CliIo, args: readonly string[]): Promise<number>;
 }
 
 /** A command whose usage, `--help` and parser all come from its declared flags. */
@@ -37,7 +38,7 @@ export function defineCommand(spec: CommandSpec): CliCommand {
     usage: usageLine(spec),
     async run(args, io) {
       const p = parseFlags(spec.flags, args);
-      if (!p.help) return spec.run(p, io);
+      if (!p.help) return spec.run(p, io, args);
       io.out(commandHelp(spec));
       return EXIT.ok;
     },

@@ -41,7 +41,7 @@ describe('pg-backup schedule: the generated job, run for real', function () {
     script = join(dir, 'pg-backup-shop.sh');
     assert.ok(statSync(script).mode & 0o100, 'the script is executable');
     const cron = readFileSync(join(dir, 'pg-backup-shop.cron'), 'utf8');
-    assert.match(cron, new RegExp(`^30 1 \\* \\* \\* '${script.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' >>'.*pg-backup-shop\\.log' 2>&1$`, 'm'));
+    assert.match(cron, new RegExp(`^30 1 \\* \\* \\* '${script.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' >>'.*pg-backup-shop\\.log' 2>&1 \\|\\| \\{`, 'm'));
     assert.match(io.stdout.join('\n'), /pg-backup-shop: daily \(30 1 \* \* \*\), keeping the newest 2, pg_dump 15\.\d+/);
   });
 
@@ -74,6 +74,11 @@ describe('pg-backup schedule: the generated job, run for real', function () {
     const r = spawnSync(broken, [], { encoding: 'utf8' });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /pg_dump: error: connection to server/);
+    const status = JSON.parse(readFileSync(join(dir, 'pg-backup-shop.status.json'), 'utf8'));
+    assert.equal(status.exitCode, r.status);
+    assert.match(status.reason, /^pg_dump failed \(exit 1\): pg_dump: error: connection to server at "127\.0\.0\.1"/);
+    assert.equal(status.backup, null, 'no backup from a failed run');
+    assert.equal(status.drill, null, 'no drill without --verify');
     assert.deepEqual(dumps(), before);
     assert.equal(readdirSync(dir).filter((f) => f.endsWith('.partial')).length, 0);
   });

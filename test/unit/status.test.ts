@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { listBackups, type BackupEntry } from '../../src/core/backups/catalog';
 import type { LastDrill } from '../../src/core/drill/drill-log';
 import { PgBackupError } from '../../src/core/errors';
+import type { JobStatus } from '../../src/core/schedule/status-file';
 import { computeStatus, isGoodBackup, type ServerFacts, type StatusInputs } from '../../src/core/status/compute';
 import { formatSpan, parseDuration } from '../../src/core/status/duration';
 import { readStatus } from '../../src/core/status/read-status';
@@ -215,6 +216,37 @@ describe('RPO/RTO verdicts', () => {
     // Two servers asked about: a dump naming none is kept apart from both.
     const two = status({ backups: [dump('shop.dump', 'shop', H)], servers: [server, { ...server, address: 'b:1' }] });
     assert.deepEqual(two.map((r) => [r.server, r.database]), [[undefined, 'shop']]);
+  });
+
+  it('a scheduled job\'s failed last run: "scheduled job failed 2h ago: <reason>", also before any backup', () => {
+    const job = (database: string, agoMs: number, exitCode: number, reason?: string): JobStatus => ({
+      path: `/b/pg-backup-${database}.status.json`,
+      job: `pg-backup-${database}`,
+      database,
+      server: 'a:5432',
+      started: at(agoMs + 60_000).toISOString(),
+      finished: at(agoMs).toISOString(),
+      exitCode,
+      ok: exitCode === 0,
+      ...(reason ? { reason } : {}),
+      output: [],
+    });
+    const backups = [dump('shop.dump', 'shop', 3 * H, { server: 'a:5432' })];
+    const jobs = [
+      job('shop', 5 * H, 0),
+      job('shop', 2 * H, 1, 'the restore drill of /b/shop-2.dump failed: table public.orders is missing'),
+      job('crm', H, 3),
+    ];
+    const rows = status({ backups, jobs });
+    assert.deepEqual(
+      rows.map((r) => [r.database, r.scheduledJob?.ok, r.scheduledJob?.failure]),
+      [
+        ['crm', false, 'scheduled job failed 1h ago: exit 3'],
+        ['shop', false, 'scheduled job failed 2h ago: the restore drill of /b/shop-2.dump failed: table public.orders is missing'],
+      ],
+    );
+    assert.equal(rows[1].rpo.valueMs, 3 * H, 'the job does not change what the backups measure');
+    assert.equal(status({ backups }).at(0)?.scheduledJob, undefined);
   });
 
   it('where WAL archiving is set up, the last archived WAL is the RPO, with the base backup beside it', () => {

@@ -29,6 +29,13 @@ function drillText(r: DatabaseStatus, now: number): string {
   return `${d.passed ? 'passed' : 'FAILED'} ${ago} ago, ${restoreTime(d.durationMs)}`;
 }
 
+/** "ok 3h ago", or "scheduled job failed 2h ago: <reason>"; "-" without a job. */
+function jobText(r: DatabaseStatus): string {
+  const j = r.scheduledJob;
+  if (!j) return '-';
+  return j.failure ?? `ok ${formatSpan(j.ageMs)} ago`;
+}
+
 function notes(r: DatabaseStatus): string {
   const n = [r.rpo.note, r.rto.note];
   if (r.rpo.basis === 'last archived WAL' && r.wal) {
@@ -41,7 +48,8 @@ function notes(r: DatabaseStatus): string {
 
 function table(report: StatusReport): string[] {
   const now = new Date(report.at).getTime();
-  const head = ['SERVER', 'DATABASE', 'NEWEST GOOD BACKUP', 'AGE', 'NEWEST DRILL', 'RPO', 'RTO', 'NOTES'];
+  const head = ['SERVER', 'DATABASE', 'NEWEST GOOD BACKUP', 'AGE', 'NEWEST DRILL', 'RPO', 'RTO', 'SCHEDULED JOB'];
+  head.push('NOTES');
   const body = report.rows.map((r) => [
     r.server ?? '(unknown)',
     r.database,
@@ -50,6 +58,7 @@ function table(report: StatusReport): string[] {
     drillText(r, now),
     measureText(r.rpo, formatSpan),
     measureText(r.rto, restoreTime),
+    jobText(r),
     notes(r),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

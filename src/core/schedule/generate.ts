@@ -10,7 +10,8 @@ import { PgBackupError } from '../errors';
 import type { ToolSet } from '../tools/discover';
 import { pickToolSet, toolPath } from '../tools/pick';
 import type { Every } from './every';
-import { renderBackupScript } from './script';
+import { renderBackupScript, VERIFY_WHEN, type VerifyWhen } from './script';
+import { statusFilePath } from './status-file';
 import { renderCron, renderSystemd } from './units';
 
 export type ScheduleKind = 'cron' | 'systemd';
@@ -28,6 +29,21 @@ export interface ScheduleRequest {
   dir: string;
   options: DumpOptions;
   toolSets: readonly ToolSet[];
+  /** A restore drill after each good dump (`every`) or the first of each day/week. */
+  verify?: ScheduleVerify;
+}
+
+export interface ScheduleVerify {
+  when: VerifyWhen;
+  /** A server for the drill's scratch database (password from ~/.pgpass when the job runs); else a throwaway one. */
+  conn?: ConnParams;
+  /** Where drills are logged; the backup folder when undefined. */
+  logDir?: string;
+  /** Absolute paths of node and of the pg-backup CLI the job runs the drill with. */
+  node: string;
+  cli: string;
+  /** How to write the job again, shown by the job when the CLI is gone. */
+  regenerate: string;
 }
 
 export interface GeneratedSchedule {
@@ -43,6 +59,11 @@ export interface GeneratedSchedule {
   install: string[];
 }
 
+/** The job runs without this process's PG* variables: everything libpq needs is written out (a service stays one). */
+function jobConninfo(params: ConnParams, env: NodeJS.ProcessEnv): string {
+  return toConninfo(params.service ? params : { ...params, ...resolveParams(params, env) });
+}
+
 /**
  * Writes a scheduled backup job into `dir`: connects once to learn the server version (which picks pg_dump),
  * renders the script and the cron line or systemd units, writes them. The job reads its password from
@@ -50,6 +71,9 @@ export interface GeneratedSchedule {
  */
 export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSchedule> {
   if (!SCHEDULE_KINDS.includes(r.kind)) throw new PgBackupError(`The schedule kind must be cron or systemd, not "${r.kind}".`, 'usage');
+  if (r.verify && !VERIFY_WHEN.includes(r.verify.when)) {
+    throw new PgBackupError(`--verify must be daily, weekly or every, not "${r.verify.when}".`, 'usage');
+  }
   const env = r.env ?? process.env;
   const resolved = resolveParams(r.params, env);
   const server = await withClient(r.params, { password: r.password, env }, serverInfo);
@@ -60,8 +84,7 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
     job,
     database: resolved.database,
     server: serverAddress(r.params, env),
-    // The job runs without this process's PG* variables: everything libpq needs is written out (a service stays a service).
-    conninfo: toConninfo(r.params.service ? r.params : { ...r.params, ...resolved }),
+    conninfo: jobConninfo(r.params, env),
     pgDump: toolPath(set, 'pg_dump'),
     pgDumpVersion: set.version,
     pgDumpMajor: set.major,
@@ -70,8 +93,12 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
     backupDir: r.dir,
     keep: r.keep,
     generated: new Date(),
+    ...(r.verify ? { verify: { ...r.verify, conninfo: r.verify.conn && jobConninfo(r.verify.conn, env) } } : {}),
   });
-  const units = r.kind === 'cron' ? renderCron(job, r.every, scriptPath, join(r.dir, `${job}.log`)) : renderSystemd(job, r.every, scriptPath);
+  const units =
+    r.kind === 'cron'
+      ? renderCron(job, r.every, scriptPath, join(r.dir, `${job}.log`))
+      : renderSystemd(job, r.every, scriptPath, statusFilePath(r.dir, job));
   await mkdir(r.dir, { recursive: true });
   // Each file appears whole or not at all; the script is executable only once its content is complete.
   await writeFileAtomic(scriptPath, script, 0o755);

@@ -1,10 +1,12 @@
 /**
  * The backup script a schedule runs: pg_dump into `<db>-<YYYYMMDD-HHMMSS>.<ext>` under a `.partial` name,
  * renamed when pg_dump succeeded, a `.pgbackup.json` sidecar with its sha256 (so the Backups tree and
- * `pg-backup verify` can check it), then retention: the newest KEEP dumps of this job stay. A failed run deletes
- * nothing and exits non-zero; two runs never overlap (flock). No password is ever written into it: libpq reads
- * ~/.pgpass or PGPASSFILE. Pure: returns the text.
+ * `pg-backup verify` can check it), optionally a restore drill of it (`pg-backup verify`, logged where the Backups
+ * view reads drills), then retention: the newest KEEP dumps of this job stay. A failed run (dump or drill)
+ * deletes nothing and exits non-zero; two runs never overlap (flock). Every run writes `<job>.status.json`
+ * (status-file.ts reads it). No password is ever written into it: libpq reads ~/.pgpass or PGPASSFILE. Pure.
  */
+import { dirname } from 'node:path';
 import { dumpArgv } from '../dump/argv';
 import { backupExtension, safeFileName } from '../dump/naming';
 import type { DumpOptions } from '../dump/options';
@@ -29,6 +31,24 @@ export interface BackupScriptInput {
   keep: number;
   /** When it was generated (shown in the header). */
   generated: Date;
+  /** A restore drill after each good dump (or the first of the day/week). */
+  verify?: ScriptVerify;
+}
+
+export const VERIFY_WHEN = ['every', 'daily', 'weekly'] as const;
+export type VerifyWhen = (typeof VERIFY_WHEN)[number];
+
+export interface ScriptVerify {
+  when: VerifyWhen;
+  /** Absolute paths of node and of the pg-backup CLI that generated the job: the drill runs `node cli verify`. */
+  node: string;
+  cli: string;
+  /** Where the drill is logged (`.pgbackup/drills.jsonl` under it); the backup folder when undefined. */
+  logDir?: string;
+  /** Password-free conninfo of a server for a scratch database; a throwaway cluster without it. */
+  conninfo?: string;
+  /** The command that writes this job again (shown when the CLI moved). */
+  regenerate: string;
 }
 
 /** Formats whose backup is one file: one file per run keeps the script's retention and checksum simple. */
@@ -72,7 +92,8 @@ export function renderBackupScript(i: BackupScriptInput): string {
 # Each run writes ${prefix}YYYYMMDD-HHMMSS${ext} into BACKUP_DIR (under a .partial name until pg_dump succeeds) with a
 # .pgbackup.json sidecar holding its sha256, then keeps the newest KEEP dumps of this job. A failed run deletes
 # nothing and exits non-zero. The password comes from ~/.pgpass or PGPASSFILE, never from this file.
-# Check a dump with: pg-backup verify <file>   (restores it into a throwaway cluster and counts the rows)
+# Each run writes its result to BACKUP_DIR/${i.job}.status.json (pg-backup status shows a failed last run).
+${i.verify ? drillComment(i.verify.when) : CHECK_COMMENT}
 set -euo pipefail
 umask 077
 
@@ -83,9 +104,11 @@ ${i.pgRestore && i.options.format !== 'plain' ? `PG_RESTORE=${shQuote(i.pgRestor
 JOB=${shQuote(i.job)}
 PREFIX=${shQuote(prefix)}
 EXT=${shQuote(ext)}
-
-log() { printf '%s %s: %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$JOB" "$*"; }
-
+STATUS_FILE="$BACKUP_DIR/$JOB.status.json"
+DATABASE_JSON=${shQuote(JSON.stringify(i.database))}
+SERVER_JSON=${shQuote(JSON.stringify(i.server))}
+${i.verify ? verifySettings(i.verify, i.pgDump) : ''}
+${STATUS_FUNCTIONS}
 mkdir -p "$BACKUP_DIR"
 exec 9>"$BACKUP_DIR/.$JOB.lock"
 if command -v flock >/dev/null 2>&1 && ! flock -n 9; then
@@ -93,15 +116,28 @@ if command -v flock >/dev/null 2>&1 && ! flock -n 9; then
   exit 75
 fi
 
+work=$(mktemp -d "\${TMPDIR:-/tmp}/$JOB.XXXXXX")
+started=$(now)
+file=''
+partial=''
+step='starting'
+reason=''
+drill=''
+drill_detail=''
+last_drill=$(sed -n 's/^  "lastDrill": \\({.*}\\),$/\\1/p' "$STATUS_FILE" 2>/dev/null || true)
+trap finish EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+${i.verify ? CLI_CHECK : ''}
 file="$BACKUP_DIR/$PREFIX$(date +%Y%m%d-%H%M%S)$EXT"
 partial="$file.partial"
-trap 'rm -f "$partial"' EXIT
-started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 t0=$(date +%s)
+step='pg_dump'
 log "dumping to $file"
-"$PG_DUMP" --dbname="$CONNINFO" --file="$partial" ${dumpArgs}
+run_logged "$PG_DUMP" --dbname="$CONNINFO" --file="$partial" ${dumpArgs}
 mv "$partial" "$file"
-trap - EXIT
+partial=''
+step='writing the sidecar'
 
 bytes=$(wc -c <"$file" | tr -d ' ')
 sha=$( (sha256sum "$file" 2>/dev/null || shasum -a 256 "$file") | cut -d ' ' -f 1)
@@ -109,12 +145,157 @@ ${serverVersion}
 printf ${shQuote(sidecarFormat)} "$server_version" "$started" "$(( ($(date +%s) - t0) * 1000 ))" "$bytes" "$sha" >"$file.pgbackup.json.tmp"
 mv "$file.pgbackup.json.tmp" "$file.pgbackup.json"
 log "wrote $file ($bytes bytes, sha256 $sha)"
-
-# Retention, only after a good dump: the newest KEEP of this job's dumps stay (names sort by time).
-{ ls -1 "$BACKUP_DIR" | grep -E ${shQuote(`^${ere(prefix)}[0-9]{8}-[0-9]{6}${ere(ext)}$`)} || true; } | sort -r | tail -n +$((KEEP + 1)) |
+${i.verify ? DRILL : ''}
+# Retention, only after a good dump${i.verify ? ' (and drill)' : ''}: the newest KEEP of this job's dumps stay
+# (names sort by time); a dump whose drill failed (<dump>.drill-failed beside it) is neither counted nor removed.
+step='retention'
+{ ls -1 "$BACKUP_DIR" | grep -E ${shQuote(`^${ere(prefix)}[0-9]{8}-[0-9]{6}${ere(ext)}$`)} || true; } | sort -r |
+  while IFS= read -r f; do if [ ! -e "$BACKUP_DIR/$f.drill-failed" ]; then printf '%s\\n' "$f"; fi; done |
+  tail -n +$((KEEP + 1)) |
   while IFS= read -r old; do
     rm -f -- "$BACKUP_DIR/$old" "$BACKUP_DIR/$old.pgbackup.json"
     log "removed $old (keeping the newest $KEEP)"
   done
 `;
 }
+
+const CHECK_COMMENT =
+  '# Check a dump with: pg-backup verify <file>   (restores it into a throwaway cluster and counts the rows)';
+
+function drillComment(when: VerifyWhen): string {
+  const which = when === 'every' ? 'each good dump' : `the first good dump of the ${when === 'daily' ? 'day' : 'week'}`;
+  return `# After ${which} it runs a restore drill of it with the pg-backup CLI at PGBACKUP_CLI (run by NODE):
+# a dump whose drill fails exits non-zero and prunes nothing.`;
+}
+
+/** The drill's settings in the script; the environment can point the log elsewhere. */
+function verifySettings(v: ScriptVerify, pgDump: string): string {
+  return `VERIFY=${shQuote(v.when)}
+NODE=${shQuote(v.node)}
+PGBACKUP_CLI=${shQuote(v.cli)}
+DRILL_LOG_DIR=\${PGBACKUP_DRILL_LOG_DIR:-${v.logDir === undefined ? '$BACKUP_DIR' : shQuote(v.logDir)}}
+VERIFY_CONN=${shQuote(v.conninfo ?? '')}
+REGENERATE=${shQuote(v.regenerate)}
+# The drill finds the client tools of the pg_dump above first.
+export PGBACKUP_TOOL_FOLDERS=\${PGBACKUP_TOOL_FOLDERS:-${shQuote(dirname(pgDump))}}
+`;
+}
+
+/** Logging, and the status file every run leaves (finish runs on every exit once the lock is held). */
+const STATUS_FUNCTIONS = `now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# Every line the run prints also goes to its run log, whose last 20 lines the status file keeps.
+log() {
+  local line
+  line="$(now) $JOB: $*"
+  printf '%s\\n' "$line"
+  if [ -n "\${work:-}" ]; then printf '%s\\n' "$line" >>"$work/run.log"; fi
+}
+
+# Ends the run: the reason goes to stderr and into the status file.
+die() {
+  reason=$1
+  log "$1" >&2
+  exit "$2"
+}
+
+# Runs a command and then prints (and logs) what it printed; a failure's stderr stays (its first line is the reason).
+run_logged() {
+  local rc=0
+  "$@" >"$work/out" 2>"$work/err" || rc=$?
+  # The drill's progress lines are for a terminal, not for the log.
+  grep -v -E '^Drill [0-9]+%: ' "$work/err" >"$work/err.shown" || true
+  cat "$work/out"
+  cat "$work/err.shown" >&2
+  cat "$work/out" "$work/err.shown" >>"$work/run.log"
+  if [ "$rc" -eq 0 ]; then : >"$work/err.shown"; fi
+  return "$rc"
+}
+
+# A JSON string of one line: backslashes and quotes escaped, tabs made spaces, other control characters dropped.
+json() {
+  printf '"%s"' "$(printf '%s' "$1" | tr '\\t' ' ' | tr -d '\\000-\\037' | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g')"
+}
+
+# The status file, written whole (temp file + mv): what this run did, for pg-backup status and people.
+write_status() {
+  local lines='' l backup=null drill_json=null reason_json=null detail=''
+  while IFS= read -r l; do
+    lines="$lines\${lines:+,}"$'\\n'"    $(json "$l")"
+  done < <(tail -n 20 "$work/run.log" 2>/dev/null)
+  if [ -n "$file" ] && [ -e "$file" ]; then backup=$(json "$file"); fi
+  if [ -n "$drill_detail" ]; then detail=", \\"detail\\": $(json "$drill_detail")"; fi
+  if [ -n "$drill" ]; then drill_json="{\\"result\\": $(json "$drill")$detail}"; fi
+  if [ -n "$reason" ]; then reason_json=$(json "$reason"); fi
+  {
+    printf '{\\n  "job": %s,\\n  "database": %s,\\n  "server": %s,\\n' "$(json "$JOB")" "$DATABASE_JSON" "$SERVER_JSON"
+    printf '  "started": "%s",\\n  "finished": "%s",\\n  "exitCode": %s,\\n' "$started" "$(now)" "$1"
+    printf '  "backup": %s,\\n  "drill": %s,\\n  "reason": %s,\\n' "$backup" "$drill_json" "$reason_json"
+    printf '  "lastDrill": %s,\\n  "output": [%s\\n  ]\\n}\\n' "\${last_drill:-null}" "$lines"
+  } >"$STATUS_FILE.tmp.$$" && mv -f "$STATUS_FILE.tmp.$$" "$STATUS_FILE"
+}
+
+finish() {
+  local rc=$? last
+  set +e
+  if [ -n "$partial" ]; then rm -f "$partial"; fi
+  if [ "$rc" -ne 0 ] && [ -z "$reason" ]; then
+    reason="$step failed (exit $rc)"
+    last=$(grep -v '^[[:space:]]*$' "$work/err.shown" 2>/dev/null | head -n 1)
+    if [ -n "$last" ]; then reason="$reason: $last"; fi
+  fi
+  write_status "$rc" || log "could not write $STATUS_FILE" >&2
+  rm -rf "$work"
+  exit "$rc"
+}
+`;
+
+/** With a drill, the CLI that runs it must still be where it was when it generated the job. */
+const CLI_CHECK = `step='checking the pg-backup CLI'
+if [ ! -x "$NODE" ]; then
+  die "node is not at $NODE any more (this job runs the pg-backup CLI with it). Regenerate the job: $REGENERATE" 3
+fi
+if [ ! -f "$PGBACKUP_CLI" ]; then
+  die "the pg-backup CLI is not at $PGBACKUP_CLI any more (it generated this job). Regenerate the job: $REGENERATE" 3
+fi
+`;
+
+/** The restore drill of the new dump (daily/weekly: unless one passed this day/week); a failure prunes nothing. */
+const DRILL = `
+case $VERIFY in
+  daily) period=$(date +%F) ;;
+  weekly) period=$(date +%G-W%V) ;;
+  *) period='' ;;
+esac
+last_period=$(printf '%s' "$last_drill" | sed -n 's/.*"period": "\\([^"]*\\)".*/\\1/p')
+if [ -n "$period" ] && [ "$last_period" = "$period" ]; then
+  drill='skipped'
+  drill_detail="a drill of this job passed in $period already"
+  log "restore drill skipped: $drill_detail"
+else
+  step='the restore drill'
+  log "restore drill of $file"
+  drill_cmd=("$NODE" "$PGBACKUP_CLI" verify "$file" --log "$DRILL_LOG_DIR")
+  if [ -n "$VERIFY_CONN" ]; then drill_cmd+=(--conn "$VERIFY_CONN"); fi
+  drill_rc=0
+  run_logged "\${drill_cmd[@]}" || drill_rc=$?
+  # verify: 1 the drill found a problem, 2 the dump is unreadable (both: this dump is bad), 3 it could not run.
+  case $drill_rc in
+    0) drill='passed' ;;
+    1) drill='failed'; drill_detail=$(sed -n '/^Problems:$/{n;s/^  - //p;q;}' "$work/out") ;;
+    2) drill='failed'; drill_detail=$(sed -n 's/^pg-backup verify: //p' "$work/err.shown" | head -n 1) ;;
+    *) drill='could not run'; drill_detail=$(sed -n 's/^pg-backup verify: //p' "$work/err.shown" | head -n 1) ;;
+  esac
+  drill_detail=\${drill_detail%.}
+  if [ "$drill" = failed ]; then
+    # Kept as evidence and left out of retention, so it never takes the place of a good backup.
+    printf '%s\\n' "$drill_detail" >"$file.drill-failed"
+  fi
+  if [ "$drill_rc" -ne 0 ]; then
+    die "the restore drill of $file $drill: \${drill_detail:-exit $drill_rc}; no backup was pruned" \\
+      "$([ "$drill" = failed ] && echo 1 || echo 3)"
+  fi
+  last_drill="{\\"at\\": \\"$(now)\\", \\"period\\": \\"$period\\"}"
+  log "restore drill passed (logged in $DRILL_LOG_DIR/.pgbackup)"
+fi
+`;

@@ -4,6 +4,8 @@
  */
 import type { BackupEntry } from '../backups/catalog';
 import type { LastDrill } from '../drill/drill-log';
+import type { JobStatus } from '../schedule/status-file';
+import { formatSpan } from './duration';
 import type { Targets } from './targets';
 import { verdictOf, type Verdict } from './verdict';
 
@@ -42,6 +44,8 @@ export interface StatusInputs {
   /** The newest drill of each backup, by path (readLastDrills). */
   drills: ReadonlyMap<string, LastDrill>;
   servers: readonly ServerFacts[];
+  /** The last run of each scheduled job found in the backup folders (readJobStatuses). */
+  jobs?: readonly JobStatus[];
   targets(server: ServerFacts | undefined, database: string): Targets;
 }
 
@@ -90,6 +94,21 @@ export interface DatabaseStatus {
   wal?: WalState & { ageMs?: number; baseBackup?: BackupRef };
   rpo: Measure;
   rto: Measure;
+  /** The last run of its scheduled job (the newest, when several back it up). */
+  scheduledJob?: ScheduledJobRef;
+}
+
+export interface ScheduledJobRef {
+  job: string;
+  ok: boolean;
+  /** ISO 8601: when the last run ended. */
+  finished: string;
+  ageMs: number;
+  exitCode: number;
+  /** Why it failed; also "scheduled job failed 2h ago: <reason>" in `failure`, as every surface shows it. */
+  reason?: string;
+  failure?: string;
+  statusFile: string;
 }
 
 const ms = (iso: string) => new Date(iso).getTime();
@@ -119,6 +138,7 @@ interface Row {
   database: string;
   dumps: BackupEntry[];
   drills: (LastDrill & { path: string })[];
+  job?: JobStatus;
 }
 
 const keyOf = (address: string | undefined, database: string) => `${address ?? ''}\u0000${database}`;
@@ -154,6 +174,11 @@ function buildRows(inputs: StatusInputs): Row[] {
     // The drill of a backup pruned since still proves a restore time for its database.
     const pruned = !listed.has(path) && d.database ? onlyRowOf(rows, d.database) : undefined;
     (byPath.get(path) ?? pruned)?.drills.push({ ...d, path });
+  }
+  // A job's row exists even before its first good backup (that is when a failing job matters most).
+  for (const j of inputs.jobs ?? []) {
+    const r = row(j.server, j.database);
+    if (!r.job || ms(j.finished) > ms(r.job.finished)) r.job = j;
   }
   return [...rows.values()];
 }
@@ -233,6 +258,20 @@ function rtoOf(r: Row, proof: (LastDrill & { path: string }) | undefined, t: Tar
   };
 }
 
+function jobRef(j: JobStatus, now: number): ScheduledJobRef {
+  const ageMs = now - ms(j.finished);
+  const reason = j.ok ? undefined : (j.reason ?? `exit ${j.exitCode}`);
+  return {
+    job: j.job,
+    ok: j.ok,
+    finished: j.finished,
+    ageMs,
+    exitCode: j.exitCode,
+    ...(reason ? { reason, failure: `scheduled job failed ${formatSpan(ageMs)} ago: ${reason}` } : {}),
+    statusFile: j.path,
+  };
+}
+
 function checksumOf(e: BackupEntry, inputs: StatusInputs): 'verified' | 'recorded' {
   return lastChecksumCheck(e, inputs.drills.get(e.path)) ? 'verified' : 'recorded';
 }
@@ -259,6 +298,7 @@ export function computeStatus(inputs: StatusInputs): DatabaseStatus[] {
         ...(proof ? { proof: drillRef(proof) } : {}),
         ...rpoOf(r, newest, inputs, t),
         rto: rtoOf(r, proof, t),
+        ...(r.job ? { scheduledJob: jobRef(r.job, inputs.now) } : {}),
       };
     })
     .sort((a, b) => (a.server ?? '').localeCompare(b.server ?? '') || a.database.localeCompare(b.database));

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { listBackups } from '../backups/catalog';
 import { readLastDrills } from '../drill/drill-log';
 import { errorMessage } from '../errors';
+import { readJobStatuses } from '../schedule/status-file';
 import { computeStatus, type DatabaseStatus, type ServerFacts } from './compute';
 import { readServerFacts, type ServerRequest } from './server-facts';
 import { targetsFor, type TargetSettings, type TargetText } from './targets';
@@ -51,10 +52,11 @@ export async function readStatus(req: StatusRequest): Promise<StatusReport> {
       readdir(f).catch((e) => problems.push(`Cannot read backup folder ${f}: ${folderProblem(e)}`)),
     ),
   );
-  const [backups, drills, servers] = await Promise.all([
+  const [backups, drills, servers, jobs] = await Promise.all([
     listBackups(req.backupFolders),
     readLastDrills([...req.logFolders, ...req.backupFolders]),
     Promise.all(req.servers.map((s) => readServerFacts(s, env, req.connectTimeoutSec))),
+    readJobStatuses(req.backupFolders),
   ]);
   for (const s of servers) if (s.problem) problems.push(`${s.label}: ${s.problem}`);
   const now = req.now ?? Date.now();
@@ -63,6 +65,7 @@ export async function readStatus(req: StatusRequest): Promise<StatusReport> {
     backups,
     drills,
     servers,
+    jobs,
     targets: (s, db) => targetsFor(s && req.servers[servers.indexOf(s)]?.targets, db, req.override),
   });
   const worst = worstVerdict(rows.flatMap((r) => [r.rpo.verdict, r.rto.verdict]));
