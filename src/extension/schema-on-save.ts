@@ -30,8 +30,8 @@ export function exportOnSave(ctx: Ctx): vscode.Disposable {
     running ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, run))
       .then(({ files }) => {
         const changed = files.filter((f) => f.status !== 'unchanged').length;
-        const text = changed ? `$(database) Schema exported: ${changed} file(s) changed` : '$(database) Schema: no changes';
-        vscode.window.setStatusBarMessage(text, 5000);
+        const text = changed ? `Schema exported: ${changed} file(s) changed` : 'Schema: no changes';
+        vscode.window.setStatusBarMessage(`$(database) ${text}`, 5000);
       })
       .catch((e) => showFailure(ctx.log, e))
       .finally(() => (running = undefined));

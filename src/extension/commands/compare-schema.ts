@@ -37,7 +37,7 @@ export const compareSchema: Headless<CompareSchemaArgs, SchemaComparison> = (ctx
 };
 
 /** The folder and the database, the comparison, then a diff view of the file picked (or the only one). */
-export const compareSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode): Promise<SchemaCheckResult | undefined> => {
+export const compareSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
   const folder = await pickWorkspaceFolder();
   if (!folder) {
     void vscode.window.showErrorMessage(NO_FOLDER);
@@ -58,7 +58,8 @@ export const compareSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode):
   const open = async (path: string) => {
     const f = result.files.find((x) => x.path === path)!;
     const committed = f.status === 'added' ? ctx.documents.put('missing', path, '') : vscode.Uri.file(join(root, path));
-    const liveUri = ctx.documents.put(`live-${database}`, path, f.status === 'removed' ? '' : (result.live.get(path) ?? ''));
+    const text = f.status === 'removed' ? '' : (result.live.get(path) ?? '');
+    const liveUri = ctx.documents.put(`live-${database}`, path, text);
     await vscode.commands.executeCommand('vscode.diff', committed, liveUri, `${path}: committed ↔ live ${database}`);
   };
   const pick =

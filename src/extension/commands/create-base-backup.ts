@@ -84,7 +84,10 @@ export const createBaseBackup: Headless<CreateBaseBackupArgs, BaseBackupResult> 
     out: args.out ?? suggestedFolder(ctx, profile, new Date()),
     signal: progress?.signal,
     log: (line) => ctx.log.info(line),
-    onProgress: (e) => progress?.report(e.percent, `${phaseText[e.phase]} · ${formatBytes(e.doneKb * 1024)} of ~${formatBytes(e.totalKb * 1024)}`),
+    onProgress: (e) => {
+      const size = `${formatBytes(e.doneKb * 1024)} of ~${formatBytes(e.totalKb * 1024)}`;
+      progress?.report(e.percent, `${phaseText[e.phase]} · ${size}`);
+    },
   });
   ctx.backupsTree.refresh();
   ctx.log.info(summaryOf(profile, result));
@@ -92,18 +95,19 @@ export const createBaseBackup: Headless<CreateBaseBackupArgs, BaseBackupResult> 
 };
 
 /** The server, the form (format, compression, checkpoint, label) and the folder; then the PITR builder is offered. */
-export const createBaseBackupUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode): Promise<BaseBackupResult | undefined> => {
+export const createBaseBackupUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
   const profile = await pickConnection(ctx, node, 'Choose the server to back up');
   if (!profile) return undefined;
   const server = await ctx.connections.with(profile, { interactive: true }, (c) => serverInfo(c));
   const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_basebackup');
   const now = new Date();
-  const options = await backupForm(`Base backup of ${profile.name}`, toolSet.major, `pg-backup ${profile.name} ${now.toISOString()}`);
+  const title = `Base backup of ${profile.name}`;
+  const options = await backupForm(title, toolSet.major, `pg-backup ${profile.name} ${now.toISOString()}`);
   if (!options) return undefined;
   const out = await chooseFolder(suggestedFolder(ctx, profile, now));
   if (!out) return undefined;
   const backup = createBaseBackup(ctx);
-  const result = await withCancellableProgress(`Base backup of ${profile.name}`, (p) => backup({ connection: profile.name, options, out }, p));
+  const result = await withCancellableProgress(title, (p) => backup({ connection: profile.name, options, out }, p));
   void vscode.window.showInformationMessage(summaryOf(profile, result), 'Open PITR Builder', 'Reveal').then((a) => {
     if (a === 'Open PITR Builder') void vscode.commands.executeCommand('pgBackup.openPitrBuilder', result.dir);
     if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.dir));

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Client } from 'pg';
 import * as vscode from 'vscode';
 import { listSchemas, listTables } from '../../core/connection/objects';
 import type { ConnectionProfile } from '../../core/connection/profile';
@@ -80,16 +81,22 @@ export const dumpDatabase: Headless<DumpDatabaseArgs, DumpResult> = (ctx) => asy
 };
 
 /** The database, the form (presets, last options) and where to write; a table it may not read can be left out. */
-export const dumpDatabaseUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode): Promise<DumpResult | undefined> => {
+export const dumpDatabaseUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
   const target = await pickDatabase(ctx, node, 'Choose the database to dump', DUMP_TITLE);
   if (!target) return undefined;
   const { profile, database } = target;
-  const { server, schemas, tables } = await ctx.connections.with(profile, { database, interactive: true }, async (c) => ({ server: await serverInfo(c), schemas: await listSchemas(c), tables: await listTables(c) }));
+  const read = async (c: Client) => ({
+    server: await serverInfo(c),
+    schemas: await listSchemas(c),
+    tables: await listTables(c),
+  });
+  const { server, schemas, tables } = await ctx.connections.with(profile, { database, interactive: true }, read);
   const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_dump');
   const last = ctx.extension.globalState.get<DumpOptions>(lastKey(profile, database));
   // Every step after the database is known keeps this title ("Dump sample (demo)").
   const title = `Dump ${database} (${profile.name})`;
-  const chosen = await dumpForm({ title, pgDumpMajor: toolSet.major, cores: availableParallelism(), schemas, tables, last });
+  const cores = availableParallelism();
+  const chosen = await dumpForm({ title, pgDumpMajor: toolSet.major, cores, schemas, tables, last });
   if (!chosen) return undefined;
   let options: DumpOptions = chosen;
   const suggested = defaultBackupPath(backupFolders(ctx.config)[0], database, options.format, new Date(), options.compression);

@@ -79,12 +79,13 @@ export const exportSchema: Headless<ExportSchemaArgs, SchemaExportResult> = (ctx
   const source = await schemaSource(ctx, profile, database, progress?.signal);
   const result = await runExport({ ...source, ...s.content, layout: s.layout });
   const changed = result.files.filter((f) => f.status !== 'unchanged');
-  ctx.log.info(`Schema of ${database} exported to ${s.display}: ${changed.length ? changed.map((f) => `${f.status} ${f.path}`).join(', ') : 'no changes'}.`);
+  const what = changed.length ? changed.map((f) => `${f.status} ${f.path}`).join(', ') : 'no changes';
+  ctx.log.info(`Schema of ${database} exported to ${s.display}: ${what}.`);
   return result;
 };
 
 /** The folder and the database (the last one exported, or picked), the export, then the diff. */
-export const exportSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode): Promise<SchemaExportResult | undefined> => {
+export const exportSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
   const folder = await pickWorkspaceFolder();
   if (!folder) {
     void vscode.window.showErrorMessage(NO_FOLDER);
@@ -97,7 +98,8 @@ export const exportSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode): 
   const before = await readLayoutFiles(s.layout);
   const args = { connection: profile.name, database, folder };
   const run = exportSchema(ctx);
-  const result = await withCancellableProgress(`Exporting the schema of ${database} to ${s.display}`, (p) => run(args, p));
+  const title = `Exporting the schema of ${database} to ${s.display}`;
+  const result = await withCancellableProgress(title, (p) => run(args, p));
   const changed = result.files.filter((f) => f.status !== 'unchanged');
   if (!changed.length) {
     void vscode.window.showInformationMessage(`No changes: ${s.display} already matches the schema of ${database}.`);

@@ -31,7 +31,8 @@ export interface RestoreBackupArgs {
 /** Maps the core's restore progress to the notification's percent and message (none: nothing reports, no cancel). */
 export function progressSink(p?: ProgressSink): RestoreSink {
   const sink = p ?? { signal: new AbortController().signal, report: () => undefined };
-  return { signal: sink.signal, onProgress: (e) => sink.report(e.total ? (100 * e.done) / e.total : 0, `${e.done}/${e.total} · ${e.current}`) };
+  const percent = (e: { done: number; total: number }) => (e.total ? (100 * e.done) / e.total : 0);
+  return { signal: sink.signal, onProgress: (e) => sink.report(percent(e), `${e.done}/${e.total} · ${e.current}`) };
 }
 
 /** Shows the summary as a markdown document, and a one-line result. */
@@ -70,7 +71,7 @@ async function prepare(ctx: Ctx, dump: Dump, target: RestoreTarget, options: Res
 }
 
 /** Runs a prepared restore into `target`: a new database is created first, and dropped again when it fails. */
-function execute(ctx: Ctx, dump: Dump, target: RestoreTarget, prepared: Prepared, progress?: ProgressSink): Promise<RestoreOutcome> {
+function execute(ctx: Ctx, dump: Dump, target: RestoreTarget, prepared: Prepared, progress?: ProgressSink) {
   const sink = progressSink(progress);
   return restoreInto(ctx, target, () =>
     prepared.plan
@@ -87,12 +88,13 @@ function execute(ctx: Ctx, dump: Dump, target: RestoreTarget, prepared: Prepared
 export const restoreBackup: Headless<RestoreBackupArgs, RestoreOutcome> = (ctx) => async (args, progress) => {
   const dump = await readDump(ctx, args.path);
   const profile = savedConnection(ctx, args.connection);
-  const target: RestoreTarget = { profile, database: args.database, kind: args.newDatabase === false ? 'existing' : 'new' };
+  const kind = args.newDatabase === false ? 'existing' : 'new';
+  const target: RestoreTarget = { profile, database: args.database, kind };
   return execute(ctx, dump, target, await prepare(ctx, dump, target, args.options ?? {}), progress);
 };
 
 /** The dump, the server, the database (new or existing) and the options; a modal naming the target before it runs. */
-export const restoreBackupUi = (ctx: Ctx) => async (node?: BackupsTreeNode): Promise<RestoreOutcome | undefined> => {
+export const restoreBackupUi = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
   const path = (await pickBackup(ctx, node, (e) => e.kind === 'dump'))?.path;
   if (!path) return undefined;
   const dump = await readDump(ctx, path);

@@ -89,7 +89,7 @@ export const runRestoreDrill: Headless<RunRestoreDrillArgs, RestoreDrillResult> 
 };
 
 /** The dump, then where to restore it; the headline offers the report. */
-export const runRestoreDrillUi = (ctx: Ctx) => async (node?: BackupsTreeNode): Promise<RestoreDrillResult | undefined> => {
+export const runRestoreDrillUi = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
   const entry = await pickBackup(ctx, node, (e) => e.kind === 'dump', 'Run Restore Drill');
   if (!entry) return undefined;
   const place = await chooseWhere(ctx, `Restore drill: ${entry.name}`, entry.serverVersion, await ctx.tools.all());

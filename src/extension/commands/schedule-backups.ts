@@ -97,7 +97,7 @@ export const scheduleBackups: Headless<ScheduleBackupsArgs, GeneratedSchedule> =
 };
 
 /** The database, the schedule's questions and the folder; then the script opens and the message says how to install. */
-export const scheduleBackupsUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode): Promise<GeneratedSchedule | undefined> => {
+export const scheduleBackupsUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
   const target = await pickDatabase(ctx, node, 'Choose the database to back up on a schedule');
   if (!target) return undefined;
   const { profile, database } = target;
@@ -109,7 +109,8 @@ export const scheduleBackupsUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode
   await vscode.window.showTextDocument(vscode.Uri.file(generated.scriptPath), { preview: false });
   const command = `cd ${shQuote(dir)} && ${generated.installCommand}`;
   const choice = await vscode.window.showInformationMessage(
-    `Backup job ${generated.job} written (${parseEvery(form.every, form.at).text}, keeping ${form.keep}). It reads the password from ~/.pgpass when it runs. To install it: ${command}`,
+    `Backup job ${generated.job} written (${parseEvery(form.every, form.at).text}, keeping ${form.keep}). ` +
+      `It reads the password from ~/.pgpass when it runs. To install it: ${command}`,
     'Copy Install Command',
     'Show Log',
   );

@@ -101,7 +101,8 @@ export const setupWalArchiving: Headless<SetupWalArchivingArgs, SetupWalArchivin
   // Read-only, like the reports: the lines are there to read and copy, and the tab closes without a question.
   const text = describeSetup(profile, current.version, args.source, current, setup, quote);
   const uri = ctx.documents.put('wal-archiving', `${profile.name.replace(/[\\/]/g, '_')}.conf`, text);
-  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'properties');
+  const opened = await vscode.workspace.openTextDocument(uri);
+  const document = await vscode.languages.setTextDocumentLanguage(opened, 'properties');
   return { current, setup, document };
 };
 
@@ -110,7 +111,7 @@ export const setupWalArchiving: Headless<SetupWalArchivingArgs, SetupWalArchivin
  * only after a modal confirm naming the server, applies them with ALTER SYSTEM (and reloads). A restart stays the
  * user's decision: the message says when one is needed.
  */
-export const setupWalArchivingUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode): Promise<SetupWalArchivingResult | undefined> => {
+export const setupWalArchivingUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
   const profile = await pickConnection(ctx, node, 'Choose the server to archive WAL from');
   if (!profile) return undefined;
   const title = `WAL archiving for ${profile.name}`;
