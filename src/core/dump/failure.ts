@@ -7,7 +7,7 @@ export class TablePermissionError extends PgBackupError {
     readonly table: string,
     detail?: string,
   ) {
-    super(`Permission denied for table ${table}: the dumping role cannot read it.`, 'tool-failed', detail, `Exclude it (--exclude-table '${table}') or GRANT SELECT ON ${table} to the dumping role.`);
+    super(`Permission denied for table ${table}: the dumping role cannot read it.`, 'tool-failed', { detail, hint: `Exclude it (--exclude-table '${table}') or GRANT SELECT ON ${table} to the dumping role.` });
     this.name = 'TablePermissionError';
   }
 }
@@ -43,10 +43,10 @@ export function classifyDumpFailure(e: PgBackupError): PgBackupError {
   const denied = /permission denied for (?:table|relation) ("(?:[^"]|"")+"|\S+)/.exec(detail);
   if (denied) return new TablePermissionError(qualifiedTable(detail) ?? denied[1], detail);
   if (/No space left on device|ENOSPC/i.test(detail)) {
-    return new PgBackupError('The disk is full: pg_dump could not write the backup.', 'io', detail, 'Free some space or choose another folder, then dump again.');
+    return new PgBackupError('The disk is full: pg_dump could not write the backup.', 'io', { detail, hint: 'Free some space or choose another folder, then dump again.' });
   }
   if (CONNECTION_LOST.test(detail)) {
-    return new PgBackupError('The connection to the server was lost during the dump.', 'unreachable', detail, 'Check that the server is up and reachable, then dump again.');
+    return new PgBackupError('The connection to the server was lost during the dump.', 'unreachable', { detail, hint: 'Check that the server is up and reachable, then dump again.' });
   }
   return e;
 }
