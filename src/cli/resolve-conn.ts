@@ -38,7 +38,7 @@ function savedConnections(settings: string): (ConnParams & { name: string })[] {
     const before = text.slice(0, pos).split('\n');
     const where = `line ${before.length}, column ${before.at(-1)!.length + 1}`;
     const hint = 'Fix the file, or pass a postgresql:// URI.';
-    throw new PgBackupError(`${settings} is not valid JSON (${where}): ${reason}.`, 'input', undefined, hint);
+    throw new PgBackupError(`${settings} is not valid JSON (${where}): ${reason}.`, 'input', { hint });
   }
   const list = (parsed as Record<string, unknown> | null)?.['pgBackup.connections'];
   return Array.isArray(list) ? list : [];
@@ -58,8 +58,7 @@ export function resolveConnArg(arg: string | undefined, env: NodeJS.ProcessEnv, 
       throw new PgBackupError(
         'The connection string holds a password: <conn> must not carry one (it would show in the process list).',
         'usage',
-        undefined,
-        'Leave it out of <conn>; give it in PGPASSWORD, ~/.pgpass (or a file named by PGPASSFILE) or the service file.',
+        { hint: 'Leave it out of <conn>; give it in PGPASSWORD, ~/.pgpass (or a file named by PGPASSFILE) or the service file.' },
       );
     }
     return { params: parsed.params, password: env.PGPASSWORD };

@@ -21,12 +21,11 @@ export async function writeError(e: unknown, path: string, bytes: number): Promi
     return new PgBackupError(
       `Cannot write ${basename(path)} in ${folder}: the disk is full (${formatBytes(bytes)} needed${left}).`,
       'io',
-      err.message,
-      'Free some space there, or choose another folder.',
+      { detail: err.message, hint: 'Free some space there, or choose another folder.' },
     );
   }
   const reason = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message;
-  return new PgBackupError(`Cannot write ${basename(path)} in ${folder}: ${reason}.`, 'io', err.message);
+  return new PgBackupError(`Cannot write ${basename(path)} in ${folder}: ${reason}.`, 'io', { detail: err.message });
 }
 
 export interface StagedFile {

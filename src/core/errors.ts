@@ -16,14 +16,18 @@ export type ErrorKind =
   | 'io';
 
 export class PgBackupError extends Error {
+  readonly detail?: string;
+  readonly hint?: string;
+
   constructor(
     message: string,
     readonly kind: ErrorKind,
-    readonly detail?: string,
-    readonly hint?: string,
+    more: { detail?: string; hint?: string } = {},
   ) {
     super(message);
     this.name = 'PgBackupError';
+    this.detail = more.detail;
+    this.hint = more.hint;
   }
 }
 

@@ -4,24 +4,24 @@
  * restored; modules the activation bundle already holds (errors, trees, config…) are taken from it, not copied.
  */
 export { addConnection } from './commands/add-connection';
-export { compareSchema } from './commands/compare-schema';
-export { createBaseBackup } from './commands/create-base-backup';
+export { compareSchema, compareSchemaUi } from './commands/compare-schema';
+export { createBaseBackup, createBaseBackupUi } from './commands/create-base-backup';
 export { deleteBackup } from './commands/delete-backup';
-export { dumpDatabase } from './commands/dump-database';
+export { dumpDatabase, dumpDatabaseUi } from './commands/dump-database';
 export { editConnection } from './commands/edit-connection';
-export { exportSchema } from './commands/export-schema';
+export { exportSchema, exportSchemaUi } from './commands/export-schema';
 export { inspectBackup } from './commands/inspect-backup';
 export { openPitrBuilder } from './commands/open-pitr-builder';
 export { refreshBackups } from './commands/refresh-backups';
 export { refreshConnections } from './commands/refresh-connections';
 export { removeConnection } from './commands/remove-connection';
-export { restoreBackup } from './commands/restore-backup';
+export { restoreBackup, restoreBackupUi } from './commands/restore-backup';
 export { restoreSelected } from './commands/restore-selected';
 export { copyBackupPath, revealBackup } from './commands/reveal-backup';
-export { runRestoreDrill } from './commands/run-restore-drill';
-export { scheduleBackups } from './commands/schedule-backups';
+export { runRestoreDrill, runRestoreDrillUi } from './commands/run-restore-drill';
+export { scheduleBackups, scheduleBackupsUi } from './commands/schedule-backups';
 export { setPassword } from './commands/set-password';
-export { setupWalArchiving } from './commands/setup-wal-archiving';
+export { setupWalArchiving, setupWalArchivingUi } from './commands/setup-wal-archiving';
 export { showClientTools } from './commands/show-client-tools';
 export { testConnection } from './commands/test-connection';
 export { verifyChecksum } from './commands/verify-checksum';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { Connections } from './connections';
-import type { CommandFactory, Ctx } from './context';
+import type { CommandFactory, Ctx, Headless } from './context';
 import { Log } from './log';
 import { ReadOnlyDocuments } from './read-only-documents';
 import { exportOnSave } from './schema-on-save';
@@ -26,8 +26,9 @@ const TREE_NODE_KINDS = new Set<string>([
 ] satisfies TreeNodeKind[]);
 
 /**
- * The palette, menus and tree items run a command with nothing, a tree node or a name, and see a failure as a
- * message. Other callers (tests, other commands) pass a plain object of arguments and get the error thrown.
+ * The palette, menus and tree items run a command with nothing, a tree node or a name: its UI part, which sees a
+ * failure as a message. Other callers (tests, other commands) pass a plain object of arguments: the headless part
+ * of a command that has one (else the same handler), which gets the error thrown.
  */
 function fromUi(arg: unknown): boolean {
   if (arg === undefined || typeof arg === 'string') return true;
@@ -35,9 +36,18 @@ function fromUi(arg: unknown): boolean {
   return typeof kind === 'string' && TREE_NODE_KINDS.has(kind);
 }
 
+/** What a command file gives the registration: its UI part alone, or [UI part, headless part]. */
+type Command = CommandFactory | readonly [CommandFactory, Headless<never, unknown>];
+
 /** The trust gate's reasons the panels' serializers share with the commands that open them. */
 const PITR_TRUST = 'The PITR builder runs pg_waldump and drill servers';
 const RESTORE_SELECTED_TRUST = 'Restoring selected objects runs pg_restore';
+/** …and those too long for their command's one registration line. */
+const DRILL_TRUST = 'A restore drill runs a server and pg_restore';
+const RESTORE_TRUST = 'Restoring a backup runs pg_restore or psql';
+const SCHEDULE_TRUST = 'Scheduling backups connects to the server';
+const BASE_BACKUP_TRUST = 'A base backup runs pg_basebackup';
+const WAL_ARCHIVING_TRUST = 'Setting up WAL archiving connects to the server';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
@@ -70,16 +80,23 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   // A command's code is loaded on its first use, so activation does not compile or evaluate code no one has asked
   // for (the budget is 30 ms, loading included). Every command passes here: `trust` (what it would do that an
   // untrusted workspace must not: start a process, connect to a server) sends it through the trust gate before
-  // its code loads or asks anything, and a failure becomes a message here (see showFailure).
-  const register = (id: string, pick: (m: Lazy) => CommandFactory, trust?: string) => {
-    let handler: ((...args: never[]) => unknown) | undefined;
+  // its code loads or asks anything. A UI call (see fromUi) runs the UI part and its failure becomes a message here
+  // (see showFailure); an arguments object goes straight to the headless part and its failure is thrown.
+  const register = (id: string, pick: (m: Lazy) => Command, trust?: string) => {
+    let handlers: { ui: (...args: never[]) => unknown; headless: (args: never) => unknown } | undefined;
+    const bind = (command: Command) => {
+      if (typeof command !== 'function') return { ui: command[0](ctx), headless: command[1](ctx) };
+      const ui = command(ctx);
+      return { ui, headless: ui };
+    };
     const run = async (...args: never[]) => {
+      const ui = fromUi(args[0]);
       try {
         if (trust) requireTrust(trust);
-        handler ??= pick(await loadLazy())(ctx);
-        return await handler(...args);
+        handlers ??= bind(pick(await loadLazy()));
+        return await (ui ? handlers.ui(...args) : handlers.headless(args[0]));
       } catch (e) {
-        if (!fromUi(args[0])) throw e;
+        if (!ui) throw e;
         await showFailure(log, e, connectionOf(args[0]));
         return undefined;
       }
@@ -98,21 +115,21 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.setPassword', (m) => m.setPassword);
   register('pgBackup.refreshConnections', (m) => m.refreshConnections);
   register('pgBackup.showClientTools', (m) => m.showClientTools, 'Listing client tools runs each for its version');
-  register('pgBackup.dumpDatabase', (m) => m.dumpDatabase, 'Dumping a database runs pg_dump');
-  register('pgBackup.exportSchema', (m) => m.exportSchema, 'Exporting the schema runs pg_dump');
-  register('pgBackup.compareSchema', (m) => m.compareSchema, 'Comparing the schema runs pg_dump');
+  register('pgBackup.dumpDatabase', (m) => [m.dumpDatabaseUi, m.dumpDatabase], 'Dumping a database runs pg_dump');
+  register('pgBackup.exportSchema', (m) => [m.exportSchemaUi, m.exportSchema], 'Exporting the schema runs pg_dump');
+  register('pgBackup.compareSchema', (m) => [m.compareSchemaUi, m.compareSchema], 'Comparing the schema runs pg_dump');
   register('pgBackup.refreshBackups', (m) => m.refreshBackups);
   register('pgBackup.inspectBackup', (m) => m.inspectBackup);
   register('pgBackup.verifyChecksum', (m) => m.verifyChecksum);
-  register('pgBackup.runRestoreDrill', (m) => m.runRestoreDrill, 'A restore drill runs a server and pg_restore');
+  register('pgBackup.runRestoreDrill', (m) => [m.runRestoreDrillUi, m.runRestoreDrill], DRILL_TRUST);
   register('pgBackup.revealBackup', (m) => m.revealBackup);
   register('pgBackup.copyBackupPath', (m) => m.copyBackupPath);
   register('pgBackup.deleteBackup', (m) => m.deleteBackup);
-  register('pgBackup.restoreBackup', (m) => m.restoreBackup, 'Restoring a backup runs pg_restore or psql');
+  register('pgBackup.restoreBackup', (m) => [m.restoreBackupUi, m.restoreBackup], RESTORE_TRUST);
   register('pgBackup.restoreSelected', (m) => m.restoreSelected, RESTORE_SELECTED_TRUST);
-  register('pgBackup.scheduleBackups', (m) => m.scheduleBackups, 'Scheduling backups connects to the server');
-  register('pgBackup.createBaseBackup', (m) => m.createBaseBackup, 'A base backup runs pg_basebackup');
-  register('pgBackup.setupWalArchiving', (m) => m.setupWalArchiving, 'Setting up WAL archiving connects to the server');
+  register('pgBackup.scheduleBackups', (m) => [m.scheduleBackupsUi, m.scheduleBackups], SCHEDULE_TRUST);
+  register('pgBackup.createBaseBackup', (m) => [m.createBaseBackupUi, m.createBaseBackup], BASE_BACKUP_TRUST);
+  register('pgBackup.setupWalArchiving', (m) => [m.setupWalArchivingUi, m.setupWalArchiving], WAL_ARCHIVING_TRUST);
   register('pgBackup.openPitrBuilder', (m) => m.openPitrBuilder, PITR_TRUST);
 
   // A panel VS Code restores after a reload runs tools from its first message on: it passes the same gate.

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SchemaExportResult } from '../core/schema';
 import type { Ctx } from './context';
 import { schemaSettings } from './schema-settings';
 import { showFailure } from './ui/errors';
@@ -22,8 +23,16 @@ export function exportOnSave(ctx: Ctx): vscode.Disposable {
       void vscode.window.showWarningMessage('Export on save needs a database: run "Export Schema to Workspace" once, or set pgBackup.schema.connection.');
       return;
     }
-    const args = { connection, database, folder, quiet: true };
-    running ??= Promise.resolve(vscode.commands.executeCommand('pgBackup.exportSchema', args))
+    // Quietly: a status bar spinner while it runs, then a status bar message; no notification.
+    const args = { connection, database, folder };
+    const title = `Exporting the schema of ${database} to ${s.display}`;
+    const run = () => vscode.commands.executeCommand<SchemaExportResult>('pgBackup.exportSchema', args);
+    running ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, run))
+      .then(({ files }) => {
+        const changed = files.filter((f) => f.status !== 'unchanged').length;
+        const text = changed ? `Schema exported: ${changed} file(s) changed` : 'Schema: no changes';
+        vscode.window.setStatusBarMessage(`$(database) ${text}`, 5000);
+      })
       .catch((e) => showFailure(ctx.log, e))
       .finally(() => (running = undefined));
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { classifyDumpFailure, TablePermissionError } from '../../src/core/dump/failure';
 import { PgBackupError } from '../../src/core/errors';
 
-const failed = (detail: string) => new PgBackupError('pg_dump failed: something', 'tool-failed', detail);
+const failed = (detail: string) => new PgBackupError('pg_dump failed: something', 'tool-failed', { detail });
 
 describe('pg_dump failures', () => {
   it('name the table pg_dump may not read, schema-qualified as in its LOCK statement', () => {

@@ -55,7 +55,7 @@ describe('pg_basebackup argv', () => {
   });
 
   it('explains a missing REPLICATION privilege and full WAL senders', () => {
-    const fail = (detail: string) => classifyBaseBackupFailure(new PgBackupError('pg_basebackup failed', 'tool-failed', detail), 'app');
+    const fail = (detail: string) => classifyBaseBackupFailure(new PgBackupError('pg_basebackup failed', 'tool-failed', { detail }), 'app');
     const repl = fail('pg_basebackup: error: connection to server failed: FATAL:  must be superuser or replication role to start walsender');
     assert.equal(repl.message, 'Role "app" may not take base backups: it lacks the REPLICATION privilege.');
     assert.match(repl.hint!, /ALTER ROLE "app" REPLICATION/);
@@ -67,7 +67,7 @@ describe('pg_basebackup argv', () => {
 
   it('names the cause of a failure first, never the cleanup pg_basebackup does after it', () => {
     const first = 'pg_basebackup failed: removing data directory "/b"';
-    const raw = (detail: string) => new PgBackupError(first, 'tool-failed', detail);
+    const raw = (detail: string) => new PgBackupError(first, 'tool-failed', { detail });
     const fail = (detail: string) => classifyBaseBackupFailure(raw(detail), 'app');
     const lost = fail(
       [

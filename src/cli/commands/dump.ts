@@ -44,7 +44,7 @@ const SWITCHES = {
 } as const satisfies OptionOf;
 
 function parseFormat(text: string): DumpFormat {
-  if (!DUMP_FORMATS.includes(text as DumpFormat)) throw new PgBackupError(`Unknown format "${text}".`, 'usage', undefined, `Use one of ${DUMP_FORMATS.join(', ')}.`);
+  if (!DUMP_FORMATS.includes(text as DumpFormat)) throw new PgBackupError(`Unknown format "${text}".`, 'usage', { hint: `Use one of ${DUMP_FORMATS.join(', ')}.` });
   return text as DumpFormat;
 }
 
@@ -81,8 +81,7 @@ async function outputPath(out: string | undefined, database: string, o: DumpOpti
     throw new PgBackupError(
       `${folder} is an existing directory-format backup: a dump never writes into one.`,
       'usage',
-      undefined,
-      'Give a new name, or the folder that holds the backups.',
+      { hint: 'Give a new name, or the folder that holds the backups.' },
     );
   }
   return defaultBackupPath(folder, database, o.format, new Date(), o.compression);

@@ -97,7 +97,7 @@ export const pitrConfigCommand = defineCommand({
     const issues = [...validateModel(model, window), ...(checked.issue ? [checked.issue] : [])];
     if (hasErrors(issues)) {
       const errors = issues.filter((i) => i.severity === 'error');
-      throw new PgBackupError(errors[0].message, 'input', errors.slice(1).map((i) => i.message).join('\n') || undefined);
+      throw new PgBackupError(errors[0].message, 'input', { detail: errors.slice(1).map((i) => i.message).join('\n') || undefined });
     }
     const files = renderRecoveryFiles(model);
     const outFlag = flag(p, 'out');

@@ -76,7 +76,7 @@ function newestPsql(sets: readonly ToolSet[]): string {
   const psql = [...sets].sort((a, b) => b.major - a.major).find((s) => s.tools.psql)?.tools.psql;
   if (!psql) {
     const hint = 'Install the PostgreSQL client tools.';
-    throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', undefined, hint);
+    throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', { hint });
   }
   return psql;
 }
@@ -86,7 +86,7 @@ async function restorePlain(file: string, p: ParsedArgs, io: CliIo): Promise<num
   const given = ARCHIVE_ONLY.find((name) => has(p, name));
   if (given) {
     const message = `--${given} does not apply to a plain SQL dump: psql restores it whole.`;
-    throw new PgBackupError(message, 'usage', undefined, PLAIN_DUMP_ADVICE);
+    throw new PgBackupError(message, 'usage', { hint: PLAIN_DUMP_ADVICE });
   }
   const { params, password } = resolveConnArg(p.positional[1], io.env);
   const psql = newestPsql(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env));
@@ -117,7 +117,7 @@ function restoreErrors(errors: RestoreError[], tool = 'pg_restore'): PgBackupErr
   const first = errors[0];
   const where = first.dumpId ? ` (TOC entry ${first.dumpId})` : '';
   const line = `${tool} reported ${errors.length} error(s); the first${where}: ${first.message.split('\n')[0]}`;
-  return new PgBackupError(line, 'tool-failed', errors.map(describeError).join('\n'));
+  return new PgBackupError(line, 'tool-failed', { detail: errors.map(describeError).join('\n') });
 }
 
 /** The plan is worth reading when it is not simply "everything": something is skipped, recreated, left out or noted. */
@@ -165,7 +165,7 @@ export const restoreCommand = defineCommand({
       else io.out([...describePlan(plan), '', '# restore.list', plan.listFile, '# command (save the list above as restore.list)', command].join('\n'));
       return EXIT.ok;
     }
-    if (!plan.total) throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', undefined, 'Use --clean to drop and recreate them.');
+    if (!plan.total) throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', { hint: 'Use --clean to drop and recreate them.' });
     if (plan.options.clean && !has(p, 'yes')) {
       const pre = options.create
         ? undefined
@@ -174,8 +174,7 @@ export const restoreCommand = defineCommand({
       throw new PgBackupError(
         `--clean drops ${dropped} object(s) in ${describeParams(params)} before restoring them. Add --yes to confirm.`,
         'usage',
-        undefined,
-        pre ? preflightLines(pre).join('\n') : undefined,
+        { hint: pre ? preflightLines(pre).join('\n') : undefined },
       );
     }
     // Shown once pg_restore is under way (not before a failure to start), and only when it says something.

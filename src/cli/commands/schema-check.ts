@@ -8,7 +8,7 @@ import { SCHEMA_SOURCE_FLAGS, schemaSourceOptions } from './schema-export';
 /** A folder is a split export, a file a single-file export. */
 async function layoutAt(path: string): Promise<SchemaLayout> {
   const s = await stat(path).catch(() => undefined);
-  if (!s) throw new PgBackupError(`${path} does not exist.`, 'input', undefined, 'Export the schema first: pg-backup schema export <conn> --out FILE | --split DIR.');
+  if (!s) throw new PgBackupError(`${path} does not exist.`, 'input', { hint: 'Export the schema first: pg-backup schema export <conn> --out FILE | --split DIR.' });
   return s.isDirectory() ? { kind: 'split', dir: path } : { kind: 'file', path };
 }
 

@@ -36,7 +36,7 @@ function dataLabel(toc: Toc, i: number): string {
 
 const REDO = 'Make the dump again, or restore an intact copy.';
 const truncated = (path: string, what: string) =>
-  new PgBackupError(`${path} is truncated: ${what}.`, 'input', undefined, REDO);
+  new PgBackupError(`${path} is truncated: ${what}.`, 'input', { hint: REDO });
 
 /** Reads small pieces of a file through a window, so neighbouring headers take one read. */
 class WindowReader {

@@ -10,7 +10,7 @@ import type { ArchiveFormat, ArchiveInfo } from './types';
 function archiveFormat(head: Buffer, path: string, isDir: boolean): ArchiveFormat {
   if (isDir) return 'directory';
   const format = formatOfHead(head.subarray(0, 512), path);
-  if (format === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', undefined, PLAIN_DUMP_ADVICE);
+  if (format === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', { hint: PLAIN_DUMP_ADVICE });
   return format;
 }
 

@@ -44,8 +44,7 @@ function parseHeader(c: TocCursor, name: string, format: ArchiveFormat): Header 
     throw new PgBackupError(
       `${name} is archive version ${major}.${minor}, newer than this reader supports (1.12 to 1.16): it was made by a newer pg_dump.`,
       'input',
-      undefined,
-      'Update pg-backup, or list it with a pg_restore as new as the pg_dump that made it.',
+      { hint: 'Update pg-backup, or list it with a pg_restore as new as the pg_dump that made it.' },
     );
   }
   if (num(version) < num(MIN_VERSION)) {

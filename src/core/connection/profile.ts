@@ -57,7 +57,7 @@ export function parseConninfo(text: string): Record<string, string> {
 function toParams(kv: Record<string, string | undefined>): { params: ConnParams; password?: string } {
   for (const k of Object.keys(kv)) {
     if (!KEYS.has(k) && kv[k] !== undefined) {
-      throw new PgBackupError(`Unsupported connection parameter "${k}".`, 'usage', undefined, `Supported: ${[...KEYS].join(', ')}.`);
+      throw new PgBackupError(`Unsupported connection parameter "${k}".`, 'usage', { hint: `Supported: ${[...KEYS].join(', ')}.` });
     }
   }
   const params: ConnParams = {};
@@ -72,7 +72,7 @@ function toParams(kv: Record<string, string | undefined>): { params: ConnParams;
   if (kv.service) params.service = kv.service;
   if (kv.sslmode) {
     if (!SSL_MODES.includes(kv.sslmode as SslMode)) {
-      throw new PgBackupError(`Invalid sslmode "${kv.sslmode}".`, 'usage', undefined, `Use one of ${SSL_MODES.join(', ')}.`);
+      throw new PgBackupError(`Invalid sslmode "${kv.sslmode}".`, 'usage', { hint: `Use one of ${SSL_MODES.join(', ')}.` });
     }
     params.sslmode = kv.sslmode as SslMode;
   }

@@ -18,7 +18,7 @@ export function readService(name: string, env: NodeJS.ProcessEnv = process.env):
     const section = parseServiceFile(readFileSync(file, 'utf8'))[name];
     if (section) return section;
   }
-  throw new PgBackupError(`Service "${name}" was not found.`, 'usage', undefined, `Looked in ${files.join(' and ')}.`);
+  throw new PgBackupError(`Service "${name}" was not found.`, 'usage', { hint: `Looked in ${files.join(' and ')}.` });
 }
 
 export function parseServiceFile(text: string): Record<string, Record<string, string>> {

@@ -91,7 +91,7 @@ async function waitForRecovery(s: Server, o: PitrDrillOptions, timeoutMs: number
       if (!existsSync(join(s.dataDir, 'postmaster.pid'))) return { end: 'stopped' };
       client ??= await connect(s.params, { connectTimeoutSec: 5 }).catch((e: PgBackupError) => {
         // Until the copy is consistent the server turns connections away; only a missing role is final.
-        if (e.kind === 'auth') throw new PgBackupError(`Cannot log in to the restored cluster as "${s.params.user}": ${e.detail ?? e.message}`, 'auth', e.detail, 'The drill connects as the cluster\'s superuser "postgres".');
+        if (e.kind === 'auth') throw new PgBackupError(`Cannot log in to the restored cluster as "${s.params.user}": ${e.detail ?? e.message}`, 'auth', { detail: e.detail, hint: 'The drill connects as the cluster\'s superuser "postgres".' });
         return undefined;
       });
       const state = await client
@@ -118,10 +118,10 @@ async function waitForRecovery(s: Server, o: PitrDrillOptions, timeoutMs: number
 function stoppedError(log: string, startError: unknown): PgBackupError {
   const detail = [...outcomeLines(log), '', logTail(log)].join('\n');
   if (endedBeforeTarget(log)) {
-    return new PgBackupError('Recovery ended before reaching the target: the archive has no WAL up to it.', 'input', detail, "Pick a target inside the recoverable window; check that every segment was archived and that the server's OS user can read the archive folder.");
+    return new PgBackupError('Recovery ended before reaching the target: the archive has no WAL up to it.', 'input', { detail, hint: "Pick a target inside the recoverable window; check that every segment was archived and that the server's OS user can read the archive folder." });
   }
   const why = firstFatal(log) ?? (startError instanceof PgBackupError ? `${startError.message} ${startError.detail ?? ''}`.trim() : 'see its log');
-  return new PgBackupError(`The drill server stopped before reaching the target: ${why}`, 'tool-failed', detail);
+  return new PgBackupError(`The drill server stopped before reaching the target: ${why}`, 'tool-failed', { detail });
 }
 
 export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult> {
@@ -186,7 +186,7 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
     if (e instanceof PgBackupError) throw e;
     // A cancel ends the row count's connections: their "Connection terminated" is the cancel itself.
     if (o.signal?.aborted) throw new CancelledError('The drill');
-    throw new PgBackupError(`The drill failed: ${(e as Error).message}`, launched ? 'tool-failed' : 'io', launched ? logTail(await readLog()) : undefined);
+    throw new PgBackupError(`The drill failed: ${(e as Error).message}`, launched ? 'tool-failed' : 'io', { detail: launched ? logTail(await readLog()) : undefined });
   } finally {
     if (launched) await stopServer(owner, pgCtl, dataDir, startInterrupted);
     await rm(scratch, { recursive: true, force: true });

@@ -71,7 +71,7 @@ interface Prepared {
 
 function newestPsql(sets: readonly ToolSet[]): ToolSet {
   const set = [...sets].sort((a, b) => b.major - a.major).find((s) => s.tools.psql);
-  if (!set) throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', undefined, installAdvice(15));
+  if (!set) throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', { hint: installAdvice(15) });
   return set;
 }
 
@@ -93,8 +93,7 @@ async function prepare(o: RestoreDrillOptions): Promise<Prepared> {
       throw new PgBackupError(
         `${dump.name} switches databases itself (${connect.trim()}): made with --create or by pg_dumpall, on a server it would restore into that database, not a scratch one.`,
         'input',
-        undefined,
-        'Drill it on a throwaway local cluster instead (leave out the server).',
+        { hint: 'Drill it on a throwaway local cluster instead (leave out the server).' },
       );
     }
   }
@@ -247,8 +246,7 @@ function serverWentAway(e: unknown, server: ConnParams): unknown {
   return new PgBackupError(
     `The server ${describeParams(server)} went away during the drill (it closed the connection or stopped answering).`,
     'unreachable',
-    text.trim(),
-    'Check that the server is up, then run the drill again.',
+    { detail: text.trim(), hint: 'Check that the server is up, then run the drill again.' },
   );
 }
 

@@ -48,8 +48,7 @@ function tablespaceError(what: string, found: string): PgBackupError {
   return new PgBackupError(
     `${what} has tablespaces (${found}): a drill only restores backups whose data is all inside the backup folder.`,
     'input',
-    undefined,
-    'Run the drill by hand with pg_basebackup --tablespace-mapping into scratch folders, following the runbook.',
+    { hint: 'Run the drill by hand with pg_basebackup --tablespace-mapping into scratch folders, following the runbook.' },
   );
 }
 
@@ -87,7 +86,7 @@ async function extractTar(o: ScratchCopyOptions): Promise<void> {
   for (const [i, [file, into]] of members.entries()) {
     const flag = TAR_FLAGS[/\.tar(\.\w+)?$/.exec(file)?.[1] ?? ''];
     if (!flag) {
-      throw new PgBackupError(`The drill extracts uncompressed and gzip tar backups only, not ${file}.`, 'input', undefined, 'Extract the backup into a folder (runbook step 3) and run the drill on that folder.');
+      throw new PgBackupError(`The drill extracts uncompressed and gzip tar backups only, not ${file}.`, 'input', { hint: 'Extract the backup into a folder (runbook step 3) and run the drill on that folder.' });
     }
     await mkdir(into, { recursive: true, mode: 0o700 });
     await runTool({ file: 'tar', args: [flag, join(o.backup.dir, file), '-C', into], signal: o.signal, log: o.log });

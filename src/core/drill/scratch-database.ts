@@ -21,7 +21,7 @@ export async function createScratchDatabase(server: ConnParams, password: string
   return withClient(server, { password }, async (c) => {
     const info = await serverInfo(c);
     await c.query(`create database ${quoteIdent(name)} template template0`).catch((e: Error) => {
-      throw new PgBackupError(`Cannot create the scratch database ${name} on ${describeParams(server)}: ${e.message}`, 'database', e.message, 'The drill needs a role that may create databases (CREATEDB), or a throwaway local cluster.');
+      throw new PgBackupError(`Cannot create the scratch database ${name} on ${describeParams(server)}: ${e.message}`, 'database', { detail: e.message, hint: 'The drill needs a role that may create databases (CREATEDB), or a throwaway local cluster.' });
     });
     return info;
   });

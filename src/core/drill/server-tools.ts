@@ -16,7 +16,6 @@ export function drillToolSet(sets: readonly ToolSet[], major: number | undefined
   throw new PgBackupError(
     `A drill of this backup needs ${wanted}; ${found.length ? `found only ${found.join(', ')}` : 'none was found'}.`,
     'tool-missing',
-    undefined,
-    `Install the PostgreSQL ${major} server package, or add its bin folder to pgBackup.toolFolders.`,
+    { hint: `Install the PostgreSQL ${major} server package, or add its bin folder to pgBackup.toolFolders.` },
   );
 }

@@ -48,7 +48,7 @@ export function startFailure(major: number, log: string, error: unknown): PgBack
   return new PgBackupError(
     `The throwaway PostgreSQL ${major} server did not start: ${reason}`,
     'tool-failed',
-    logTail(log) || pgCtl?.detail || undefined,
+    { detail: logTail(log) || pgCtl?.detail || undefined },
   );
 }
 

@@ -58,7 +58,7 @@ export function parseCompressionSpec(spec: string): Compression {
   }
   const m = /^(gzip|lz4|zstd|none)(?::(?:level=)?(-?\d+))?$/.exec(s);
   if (!m) {
-    throw new PgBackupError(`Invalid compression "${spec}".`, 'usage', undefined, 'Use METHOD[:LEVEL] with METHOD gzip, lz4, zstd or none, or a gzip level 0-9.');
+    throw new PgBackupError(`Invalid compression "${spec}".`, 'usage', { hint: 'Use METHOD[:LEVEL] with METHOD gzip, lz4, zstd or none, or a gzip level 0-9.' });
   }
   return m[2] === undefined ? { method: m[1] as CompressionMethod } : { method: m[1] as CompressionMethod, level: Number(m[2]) };
 }
@@ -67,7 +67,7 @@ export function formatCompression(c: Compression): string {
   return c.level === undefined || c.method === 'none' ? c.method : `${c.method}:${c.level}`;
 }
 
-const usage = (message: string, hint?: string) => new PgBackupError(message, 'usage', undefined, hint);
+const usage = (message: string, hint?: string) => new PgBackupError(message, 'usage', { hint });
 
 /**
  * Refuses what pg_dump of the given major would refuse, with pg_dump's own reason where it has one, so the

@@ -48,7 +48,7 @@ export async function lockOutput(out: string): Promise<() => Promise<void>> {
       const pid = await lockPid(lock);
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
         const hint = 'Wait for it to finish, or choose another name.';
-        throw new PgBackupError(`${out} is being written by another dump (pid ${pid}).`, 'io', undefined, hint);
+        throw new PgBackupError(`${out} is being written by another dump (pid ${pid}).`, 'io', { hint });
       }
       if (attempt > 0) throw new PgBackupError(`Cannot take ${out}: its lock ${lock} keeps coming back.`, 'io');
       await rm(lock, { force: true }); // left by a dump that was killed

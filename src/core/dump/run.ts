@@ -94,13 +94,13 @@ async function refuseExisting(out: string): Promise<void> {
   if (await exists(out)) {
     const hint = 'Choose another name, or delete the old backup first.';
     const line = `${out} already exists: a dump never overwrites an earlier backup.`;
-    throw new PgBackupError(line, 'usage', undefined, hint);
+    throw new PgBackupError(line, 'usage', { hint });
   }
 }
 
 function diskFull(e: unknown): PgBackupError | undefined {
   if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') return undefined;
-  return new PgBackupError('The disk is full: the backup could not be finished.', 'io', (e as Error).message, 'Free some space or choose another folder, then dump again.');
+  return new PgBackupError('The disk is full: the backup could not be finished.', 'io', { detail: (e as Error).message, hint: 'Free some space or choose another folder, then dump again.' });
 }
 
 /**

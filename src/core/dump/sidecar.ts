@@ -47,7 +47,7 @@ export function parseSidecar(text: string, path: string): DumpSidecar {
   try {
     facts = JSON.parse(text);
   } catch (e) {
-    throw new PgBackupError(`${path} is not valid JSON.`, 'input', (e as Error).message);
+    throw new PgBackupError(`${path} is not valid JSON.`, 'input', { detail: (e as Error).message });
   }
   if (facts?.tool !== 'pg-backup' || (typeof facts.sha256 !== 'string' && typeof facts.sha256?.files !== 'object')) {
     throw new PgBackupError(`${path} is not a pg-backup sidecar with a checksum.`, 'input');

@@ -23,7 +23,7 @@ export function compressionArg(spec: string | undefined, format: BaseBackupOptio
   if (toolMajor < 15) {
     const m = /^(?:gzip(?::(?:level=)?(\d))?|(\d))$/.exec(spec);
     if (!m) throw new PgBackupError(`pg_basebackup ${toolMajor} compresses with gzip only ("gzip", "gzip:N" or a level 1-9), not "${spec}".`, 'usage');
-    if (format !== 'tar') throw new PgBackupError(`pg_basebackup ${toolMajor} can compress only the tar format.`, 'usage', undefined, 'Use --format tar, or pg_basebackup 15+ with server-side compression.');
+    if (format !== 'tar') throw new PgBackupError(`pg_basebackup ${toolMajor} can compress only the tar format.`, 'usage', { hint: 'Use --format tar, or pg_basebackup 15+ with server-side compression.' });
     return m[1] ?? m[2] ?? '6';
   }
   if (/^\d$/.test(spec)) {
@@ -32,7 +32,7 @@ export function compressionArg(spec: string | undefined, format: BaseBackupOptio
   }
   const m = /^(?:(client|server)-)?([a-z0-9]+)(?::(.+))?$/.exec(spec);
   if (!m || !ALGORITHMS.includes(m[2])) {
-    throw new PgBackupError(`Unknown compression "${spec}".`, 'usage', undefined, 'Use [client-|server-]gzip|lz4|zstd[:level], e.g. "server-zstd:5".');
+    throw new PgBackupError(`Unknown compression "${spec}".`, 'usage', { hint: 'Use [client-|server-]gzip|lz4|zstd[:level], e.g. "server-zstd:5".' });
   }
   // Plain output must be decompressed on arrival: only server-side compression (of the transfer) is allowed.
   if (format === 'plain' && m[1] !== 'server') {

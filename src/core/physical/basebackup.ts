@@ -59,7 +59,7 @@ const removeDir = (dir: string) => rm(dir, { recursive: true, force: true, maxRe
 
 export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackupResult> {
   if (!(await emptyOrMissing(req.out))) {
-    throw new PgBackupError(`${req.out} already exists and is not empty: a base backup never overwrites one.`, 'usage', undefined, 'Choose a new folder.');
+    throw new PgBackupError(`${req.out} already exists and is not empty: a base backup never overwrites one.`, 'usage', { hint: 'Choose a new folder.' });
   }
   await missingFolders(dirname(req.out));
   const toolSet =
@@ -95,7 +95,7 @@ export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackup
       req.onProgress?.({ ...last, percent: 99, phase: 'verify' });
       await runTool({ file: toolPath(toolSet, 'pg_verifybackup'), args: ['--quiet', partial], signal: req.signal, log: req.log, onStderrLine: req.log }).catch((e) => {
         if (e instanceof CancelledError || !(e instanceof PgBackupError)) throw e;
-        throw new PgBackupError(`The new base backup failed verification: ${e.message.replace(/^pg_verifybackup failed: /, '')}`, 'tool-failed', e.detail);
+        throw new PgBackupError(`The new base backup failed verification: ${e.message.replace(/^pg_verifybackup failed: /, '')}`, 'tool-failed', { detail: e.detail });
       });
     }
     if (req.signal?.aborted) throw new CancelledError('pg_basebackup');

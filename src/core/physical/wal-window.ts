@@ -135,7 +135,6 @@ export function pickWaldump(sets: readonly ToolSet[], serverMajor: number): stri
   throw new PgBackupError(
     `Reading the archive of a PostgreSQL ${serverMajor} backup needs pg_waldump ${serverMajor}; ${found.length ? `found only ${found.join(', ')}` : 'none was found'}.`,
     'tool-missing',
-    undefined,
-    installAdvice(serverMajor),
+    { hint: installAdvice(serverMajor) },
   );
 }

@@ -57,10 +57,10 @@ export function resolveSpec(index: TocIndex, spec: SelectSpec): TocEntry[] {
     return (spec.schema === null || e.namespace === spec.schema) && nameMatches(e, spec.name);
   });
   const label = `${spec.kind} ${spec.schema ? `${spec.schema}.` : ''}${spec.name}`;
-  if (!found.length) throw new PgBackupError(`The archive has no ${label}.`, 'usage', undefined, 'List what it holds with: pg-backup inspect <file>.');
+  if (!found.length) throw new PgBackupError(`The archive has no ${label}.`, 'usage', { hint: 'List what it holds with: pg-backup inspect <file>.' });
   const schemas = new Set(found.map((e) => e.namespace));
   if (spec.schema === null && schemas.size > 1) {
-    throw new PgBackupError(`${label} is ambiguous: ${found.map(describeEntry).join(', ')}.`, 'usage', undefined, 'Qualify it with its schema.');
+    throw new PgBackupError(`${label} is ambiguous: ${found.map(describeEntry).join(', ')}.`, 'usage', { hint: 'Qualify it with its schema.' });
   }
   return found;
 }

@@ -205,8 +205,7 @@ export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<
     throw new PgBackupError(
       `${layout.dir} holds .sql files where the split layout puts its own, but no ${INDEX_FILE}: it is not a schema export, so nothing was written.`,
       'input',
-      toRemove.slice(0, 5).join('\n'),
-      'Export into an empty folder.',
+      { detail: toRemove.slice(0, 5).join('\n'), hint: 'Export into an empty folder.' },
     );
   }
   try {

@@ -15,11 +15,11 @@ const HINT = 'Write a number and a unit: s, m, h, d or w, e.g. "15m", "24h", "7d
 export function parseDuration(text: string, what = 'duration', where?: string): number {
   const t = String(text).trim();
   const named = `${what} "${text}"${where ? ` for ${where}` : ''}`;
-  if (!WHOLE.test(t)) throw new PgBackupError(`Invalid ${named}.`, 'input', undefined, HINT);
+  if (!WHOLE.test(t)) throw new PgBackupError(`Invalid ${named}.`, 'input', { hint: HINT });
   let ms = 0;
   for (const m of t.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2] as Unit];
   if (!(Math.round(ms) >= 1)) {
-    throw new PgBackupError(`Invalid ${named}: it must be more than 0s.`, 'input', undefined, HINT);
+    throw new PgBackupError(`Invalid ${named}: it must be more than 0s.`, 'input', { hint: HINT });
   }
   return Math.round(ms);
 }

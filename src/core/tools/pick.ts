@@ -26,14 +26,13 @@ export function pickToolSet(sets: readonly ToolSet[], serverMajor: number, serve
   throw new PgBackupError(
     `The server runs PostgreSQL ${serverVersion}, but ${what}: ${tool} must be version ${serverMajor} or newer.`,
     found.length ? 'tool-version' : 'tool-missing',
-    undefined,
-    installAdvice(serverMajor),
+    { hint: installAdvice(serverMajor) },
   );
 }
 
 /** The path of one tool in a set, or a clear error. */
 export function toolPath(set: ToolSet, tool: ToolName): string {
   const p = set.tools[tool];
-  if (!p) throw new PgBackupError(`${tool} ${set.major} is not installed in ${set.dir}.`, 'tool-missing', undefined, installAdvice(set.major));
+  if (!p) throw new PgBackupError(`${tool} ${set.major} is not installed in ${set.dir}.`, 'tool-missing', { hint: installAdvice(set.major) });
   return p;
 }

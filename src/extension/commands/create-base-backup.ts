@@ -3,17 +3,16 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { serverInfo } from '../../core/connection/server-info';
 import { safeFileName, timestampForName } from '../../core/dump/naming';
-import { PgBackupError } from '../../core/errors';
 import { formatBytes, formatDuration } from '../../core/format';
 import type { BaseBackupOptions } from '../../core/physical/basebackup-argv';
 import { takeBaseBackup, type BaseBackupResult } from '../../core/physical/basebackup';
 import { backupFolders } from '../backup-folders';
-import type { Ctx } from '../context';
+import { savedConnection, type Ctx, type Headless } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickConnection } from '../ui/pick-connection';
 import { withCancellableProgress } from '../ui/progress';
 
-/** Arguments for running the command without its UI (tests, other commands). */
+/** The headless part's arguments (tests, other commands). */
 export interface CreateBaseBackupArgs {
   connection: string;
   options: BaseBackupOptions;
@@ -64,44 +63,54 @@ async function chooseFolder(suggested: string): Promise<string | undefined> {
 
 const phaseText = { copy: 'copying', verify: 'verifying with pg_verifybackup', done: 'done' } as const;
 
+const suggestedFolder = (ctx: Ctx, profile: ConnectionProfile, now: Date) =>
+  join(backupFolders(ctx.config)[0], `${safeFileName(profile.name)}-base-${timestampForName(now)}`);
+
+/** The one-line result: logged by the headless part, shown by the UI part. */
+const summaryOf = (profile: ConnectionProfile, result: BaseBackupResult) =>
+  `Base backup of ${profile.name} written to ${result.dir} in ${formatDuration(result.durationMs)}` +
+  `${result.verified ? ', verified with pg_verifybackup' : ''}.`;
+
 /** pg_basebackup (WAL streamed, manifest, progress in percent, cancel), then pg_verifybackup on a plain backup. */
-export const createBaseBackup = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | CreateBaseBackupArgs): Promise<BaseBackupResult | undefined> => {
-  const direct = arg && 'options' in arg ? arg : undefined;
-  const profile: ConnectionProfile | undefined = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the server to back up');
-  if (!profile) {
-    if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
-    return undefined;
-  }
-  const server = await ctx.connections.with(profile, { interactive: !direct }, (c) => serverInfo(c));
+export const createBaseBackup: Headless<CreateBaseBackupArgs, BaseBackupResult> = (ctx) => async (args, progress) => {
+  const profile = savedConnection(ctx, args.connection);
+  const server = await ctx.connections.with(profile, {}, (c) => serverInfo(c));
+  const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_basebackup');
+  const result = await takeBaseBackup({
+    params: profile,
+    password: await ctx.connections.password(profile),
+    toolSet,
+    options: args.options,
+    out: args.out ?? suggestedFolder(ctx, profile, new Date()),
+    signal: progress?.signal,
+    log: (line) => ctx.log.info(line),
+    onProgress: (e) => {
+      const size = `${formatBytes(e.doneKb * 1024)} of ~${formatBytes(e.totalKb * 1024)}`;
+      progress?.report(e.percent, `${phaseText[e.phase]} · ${size}`);
+    },
+  });
+  ctx.backupsTree.refresh();
+  ctx.log.info(summaryOf(profile, result));
+  return result;
+};
+
+/** The server, the form (format, compression, checkpoint, label) and the folder; then the PITR builder is offered. */
+export const createBaseBackupUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
+  const profile = await pickConnection(ctx, node, 'Choose the server to back up');
+  if (!profile) return undefined;
+  const server = await ctx.connections.with(profile, { interactive: true }, (c) => serverInfo(c));
   const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_basebackup');
   const now = new Date();
-  const options = direct?.options ?? (await backupForm(`Base backup of ${profile.name}`, toolSet.major, `pg-backup ${profile.name} ${now.toISOString()}`));
+  const title = `Base backup of ${profile.name}`;
+  const options = await backupForm(title, toolSet.major, `pg-backup ${profile.name} ${now.toISOString()}`);
   if (!options) return undefined;
-  const suggested = join(backupFolders(ctx.config)[0], `${safeFileName(profile.name)}-base-${timestampForName(now)}`);
-  const out = direct ? (direct.out ?? suggested) : await chooseFolder(suggested);
+  const out = await chooseFolder(suggestedFolder(ctx, profile, now));
   if (!out) return undefined;
-
-  const password = await ctx.connections.password(profile);
-  const result = await withCancellableProgress(`Base backup of ${profile.name}`, (p) =>
-    takeBaseBackup({
-      params: profile,
-      password,
-      toolSet,
-      options,
-      out,
-      signal: p.signal,
-      log: (line) => ctx.log.info(line),
-      onProgress: (e) => p.report(e.percent, `${phaseText[e.phase]} · ${formatBytes(e.doneKb * 1024)} of ~${formatBytes(e.totalKb * 1024)}`),
-    }),
-  );
-  ctx.backupsTree.refresh();
-  const summary = `Base backup of ${profile.name} written to ${result.dir} in ${formatDuration(result.durationMs)}${result.verified ? ', verified with pg_verifybackup' : ''}.`;
-  ctx.log.info(summary);
-  if (!direct) {
-    void vscode.window.showInformationMessage(summary, 'Open PITR Builder', 'Reveal').then((a) => {
-      if (a === 'Open PITR Builder') void vscode.commands.executeCommand('pgBackup.openPitrBuilder', result.dir);
-      if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.dir));
-    });
-  }
+  const backup = createBaseBackup(ctx);
+  const result = await withCancellableProgress(title, (p) => backup({ connection: profile.name, options, out }, p));
+  void vscode.window.showInformationMessage(summaryOf(profile, result), 'Open PITR Builder', 'Reveal').then((a) => {
+    if (a === 'Open PITR Builder') void vscode.commands.executeCommand('pgBackup.openPitrBuilder', result.dir);
+    if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.dir));
+  });
   return result;
 };

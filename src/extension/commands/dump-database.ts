@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Client } from 'pg';
 import * as vscode from 'vscode';
 import { listSchemas, listTables } from '../../core/connection/objects';
 import type { ConnectionProfile } from '../../core/connection/profile';
@@ -13,14 +14,14 @@ import {
 } from '../../core/dump';
 import { formatBytes, formatDuration } from '../../core/format';
 import { backupFolders } from '../backup-folders';
-import type { Ctx } from '../context';
+import { savedConnection, type Ctx, type Headless } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { describeOptions, dumpForm } from '../ui/dump-form';
 import { showError } from '../ui/errors';
 import { pickDatabase } from '../ui/pick-database';
 import { withCancellableProgress } from '../ui/progress';
 
-/** Arguments for running the command without its UI (tests, other commands). */
+/** The headless part's arguments (tests, other commands). */
 export interface DumpDatabaseArgs {
   connection: string;
   database: string;
@@ -47,69 +48,81 @@ async function chooseOutput(title: string, suggested: string, format: DumpFormat
   return uri?.fsPath;
 }
 
-/** pg_dump in any format, with presets, real progress in percent and cancel. */
-export const dumpDatabase = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | DumpDatabaseArgs): Promise<DumpResult | undefined> => {
-  const direct = arg && 'options' in arg ? arg : undefined;
-  const target = direct
-    ? { profile: ctx.connections.find(direct.connection), database: direct.database }
-    : await pickDatabase(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the database to dump', DUMP_TITLE);
-  if (!target?.profile) return undefined;
-  const { profile, database } = target as { profile: ConnectionProfile; database: string };
+/** The one-line result: logged by the headless part, shown by the UI part. */
+const summaryOf = (database: string, result: DumpResult, options: DumpOptions) =>
+  `Backup of ${database} written: ${result.path.split(/[\\/]/).pop()} (${formatBytes(result.sidecar.bytes)} in ` +
+  `${formatDuration(result.sidecar.durationMs)}; ${describeOptions(options)}).`;
 
-  const { server, schemas, tables } = await ctx.connections.with(profile, { database, interactive: !direct }, async (c) => ({ server: await serverInfo(c), schemas: await listSchemas(c), tables: await listTables(c) }));
+/** pg_dump in any format, into `out` (default: a new name in the first backup folder), with progress and cancel. */
+export const dumpDatabase: Headless<DumpDatabaseArgs, DumpResult> = (ctx) => async (args, progress) => {
+  const { database, options } = args;
+  const profile = savedConnection(ctx, args.connection);
+  const server = await ctx.connections.with(profile, { database }, (c) => serverInfo(c));
+  const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_dump');
+  const folder = backupFolders(ctx.config)[0];
+  const out = args.out ?? defaultBackupPath(folder, database, options.format, new Date(), options.compression);
+  await ctx.extension.globalState.update(lastKey(profile, database), options);
+  const result = await runDump({
+    params: { ...profile, database },
+    password: await ctx.connections.password(profile),
+    toolSet,
+    options,
+    out,
+    signal: progress?.signal,
+    log: (line) => ctx.log.info(line),
+    onProgress: (e) => {
+      const tables = e.tablesTotal ? `${e.tablesDone}/${e.tablesTotal} tables` : '';
+      progress?.report(e.percent, [e.table, tables, formatBytes(e.bytesWritten)].filter(Boolean).join(' · '));
+    },
+  });
+  ctx.backupsTree.refresh();
+  ctx.log.info(summaryOf(database, result, options));
+  return result;
+};
+
+/** The database, the form (presets, last options) and where to write; a table it may not read can be left out. */
+export const dumpDatabaseUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
+  const target = await pickDatabase(ctx, node, 'Choose the database to dump', DUMP_TITLE);
+  if (!target) return undefined;
+  const { profile, database } = target;
+  const read = async (c: Client) => ({
+    server: await serverInfo(c),
+    schemas: await listSchemas(c),
+    tables: await listTables(c),
+  });
+  const { server, schemas, tables } = await ctx.connections.with(profile, { database, interactive: true }, read);
   const toolSet = await ctx.tools.forServer(server.major, server.version, 'pg_dump');
   const last = ctx.extension.globalState.get<DumpOptions>(lastKey(profile, database));
   // Every step after the database is known keeps this title ("Dump sample (demo)").
   const title = `Dump ${database} (${profile.name})`;
-  const chosen = direct?.options ?? (await dumpForm({ title, pgDumpMajor: toolSet.major, cores: availableParallelism(), schemas, tables, last }));
+  const cores = availableParallelism();
+  const chosen = await dumpForm({ title, pgDumpMajor: toolSet.major, cores, schemas, tables, last });
   if (!chosen) return undefined;
   let options: DumpOptions = chosen;
   const suggested = defaultBackupPath(backupFolders(ctx.config)[0], database, options.format, new Date(), options.compression);
-  const out = direct ? (direct.out ?? suggested) : await chooseOutput(title, suggested, options.format);
+  const out = await chooseOutput(title, suggested, options.format);
   if (!out) return undefined;
-  await ctx.extension.globalState.update(lastKey(profile, database), options);
 
+  const dump = dumpDatabase(ctx);
   for (;;) {
     try {
-      const password = await ctx.connections.password(profile);
-      const result = await withCancellableProgress(`Dumping ${database}`, (p) =>
-        runDump({
-          params: { ...profile, database },
-          password,
-          toolSet,
-          options,
-          out,
-          signal: p.signal,
-          log: (line) => ctx.log.info(line),
-          onProgress: (e) => p.report(e.percent, [e.table, e.tablesTotal ? `${e.tablesDone}/${e.tablesTotal} tables` : '', formatBytes(e.bytesWritten)].filter(Boolean).join(' · ')),
-        }),
-      );
-      ctx.backupsTree.refresh();
-      const summary = `Backup of ${database} written: ${result.path.split(/[\\/]/).pop()} (${formatBytes(result.sidecar.bytes)} in ${formatDuration(result.sidecar.durationMs)}; ${describeOptions(options)}).`;
-      ctx.log.info(summary);
-      if (!direct) {
-        void vscode.window.showInformationMessage(summary, 'Reveal', 'Inspect').then((a) => {
-          if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.path));
-          if (a === 'Inspect') {
-            void ctx.backupsTree.all().then((list) => {
-              const entry = list.find((b) => b.path === result.path);
-              if (entry) void vscode.commands.executeCommand('pgBackup.inspectBackup', { kind: 'backup', entry });
-            });
-          }
-        });
-      }
+      const args = { connection: profile.name, database, options, out };
+      const result = await withCancellableProgress(`Dumping ${database}`, (p) => dump(args, p));
+      void vscode.window.showInformationMessage(summaryOf(database, result, options), 'Reveal', 'Inspect').then((a) => {
+        if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(result.path));
+        if (a === 'Inspect') {
+          void ctx.backupsTree.all().then((list) => {
+            const entry = list.find((b) => b.path === result.path);
+            if (entry) void vscode.commands.executeCommand('pgBackup.inspectBackup', { kind: 'backup', entry });
+          });
+        }
+      });
       return result;
     } catch (e) {
-      if (direct) throw e;
-      if (e instanceof TablePermissionError) {
-        const action = await showError(ctx.log, e, [`Dump without ${e.table}`]);
-        if (action === `Dump without ${e.table}`) {
-          options = { ...options, excludeTables: [...(options.excludeTables ?? []), e.table] };
-          continue;
-        }
-        return undefined;
-      }
-      throw e;
+      if (!(e instanceof TablePermissionError)) throw e;
+      const action = await showError(ctx.log, e, [`Dump without ${e.table}`]);
+      if (action !== `Dump without ${e.table}`) return undefined;
+      options = { ...options, excludeTables: [...(options.excludeTables ?? []), e.table] };
     }
   }
 };

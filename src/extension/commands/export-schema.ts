@@ -3,24 +3,35 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
+import { PgBackupError } from '../../core/errors';
 import { exportSchema as runExport, readLayoutFiles, type SchemaExportResult } from '../../core/schema';
-import type { Ctx } from '../context';
+import { savedConnection, type Ctx, type Headless } from '../context';
 import { schemaSettings, pickWorkspaceFolder, type SchemaSettings } from '../schema-settings';
 import { schemaSource } from '../schema-source';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickDatabase } from '../ui/pick-database';
+import { withCancellableProgress } from '../ui/progress';
 
 const execFileP = promisify(execFile);
 const LAST = 'pgBackup.schema.lastSource';
 
-/** Arguments for running without UI (tests, export on save). */
+/** The headless part's arguments (tests, export on save). */
 export interface ExportSchemaArgs {
   connection: string;
   database: string;
+  /** Default: the workspace's only folder. */
   folder?: vscode.WorkspaceFolder;
-  /** No notifications; used by export-on-save. */
-  quiet?: boolean;
 }
+
+/** The folder a headless schema command works in: the one given, else the workspace's only one. */
+export function folderOf(folder: vscode.WorkspaceFolder | undefined, missing: string): vscode.WorkspaceFolder {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const chosen = folder ?? (folders.length === 1 ? folders[0] : undefined);
+  if (chosen) return chosen;
+  throw new PgBackupError(folders.length ? `Name the folder: the workspace has ${folders.length}.` : missing, 'usage');
+}
+
+const NO_FOLDER = 'Open a folder first: the schema is exported into the workspace, beside your code.';
 
 /** The committed version of a workspace file (git HEAD), or undefined when git or the file is not there. */
 async function headVersion(folder: string, file: string): Promise<string | undefined> {
@@ -59,43 +70,42 @@ async function chooseSource(ctx: Ctx, node: ConnectionsTreeNode | undefined, s: 
   return pickDatabase(ctx, undefined, 'Export the schema of which database?');
 }
 
-/** pg_dump --schema-only into the workspace (one file or one per object), deterministic, then the diff. */
-export const exportSchema = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | ExportSchemaArgs): Promise<SchemaExportResult | undefined> => {
-  const direct = arg && 'connection' in arg && typeof arg.connection === 'string' ? (arg as ExportSchemaArgs) : undefined;
-  const folder = direct?.folder ?? (await pickWorkspaceFolder());
+/** pg_dump --schema-only into the workspace (one file or one per object), deterministic. */
+export const exportSchema: Headless<ExportSchemaArgs, SchemaExportResult> = (ctx) => async (args, progress) => {
+  const s = schemaSettings(folderOf(args.folder, NO_FOLDER));
+  const { database } = args;
+  const profile = savedConnection(ctx, args.connection);
+  await ctx.extension.workspaceState.update(LAST, { connection: profile.name, database });
+  const source = await schemaSource(ctx, profile, database, progress?.signal);
+  const result = await runExport({ ...source, ...s.content, layout: s.layout });
+  const changed = result.files.filter((f) => f.status !== 'unchanged');
+  const what = changed.length ? changed.map((f) => `${f.status} ${f.path}`).join(', ') : 'no changes';
+  ctx.log.info(`Schema of ${database} exported to ${s.display}: ${what}.`);
+  return result;
+};
+
+/** The folder and the database (the last one exported, or picked), the export, then the diff. */
+export const exportSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
+  const folder = await pickWorkspaceFolder();
   if (!folder) {
-    void vscode.window.showErrorMessage('Open a folder first: the schema is exported into the workspace, beside your code.');
+    void vscode.window.showErrorMessage(NO_FOLDER);
     return undefined;
   }
   const s = schemaSettings(folder);
-  const source = direct ? { profile: ctx.connections.find(direct.connection), database: direct.database } : await chooseSource(ctx, arg as ConnectionsTreeNode | undefined, s);
-  if (!source?.profile) return undefined;
-  const { profile, database } = source as { profile: ConnectionProfile; database: string };
-  await ctx.extension.workspaceState.update(LAST, { connection: profile.name, database });
+  const source = await chooseSource(ctx, node, s);
+  if (!source) return undefined;
+  const { profile, database } = source;
   const before = await readLayoutFiles(s.layout);
-  const result = await vscode.window.withProgress(
-    { location: direct?.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Exporting the schema of ${database} to ${s.display}`, cancellable: true },
-    async (_p, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return runExport({ ...(await schemaSource(ctx, profile, database, controller.signal)), ...s.content, layout: s.layout });
-    },
-  );
+  const args = { connection: profile.name, database, folder };
+  const run = exportSchema(ctx);
+  const title = `Exporting the schema of ${database} to ${s.display}`;
+  const result = await withCancellableProgress(title, (p) => run(args, p));
   const changed = result.files.filter((f) => f.status !== 'unchanged');
-  ctx.log.info(`Schema of ${database} exported to ${s.display}: ${changed.length ? changed.map((f) => `${f.status} ${f.path}`).join(', ') : 'no changes'}.`);
-  if (direct?.quiet) {
-    vscode.window.setStatusBarMessage(changed.length ? `$(database) Schema exported: ${changed.length} file(s) changed` : '$(database) Schema: no changes', 5000);
-    return result;
-  }
   if (!changed.length) {
     void vscode.window.showInformationMessage(`No changes: ${s.display} already matches the schema of ${database}.`);
     return result;
   }
   const summary = `Schema of ${database} exported to ${s.display}: ${changed.length} file${changed.length === 1 ? '' : 's'} changed.`;
-  if (direct) {
-    void vscode.window.showInformationMessage(summary);
-    return result;
-  }
   const action = await vscode.window.showInformationMessage(summary, 'Show Diff', 'Source Control');
   if (action === 'Show Diff') await showExportDiff(ctx, s, result, before);
   if (action === 'Source Control') await vscode.commands.executeCommand('workbench.view.scm');

@@ -10,15 +10,14 @@ import { versionMajor } from '../../core/tools/discover';
 import { runRestoreDrill as runDrill } from '../../core/drill/restore-drill';
 import type { RestoreDrillResult } from '../../core/drill/restore-drill-result';
 import { drillToolSet } from '../../core/drill/server-tools';
-import { PgBackupError } from '../../core/errors';
 import type { ToolSet } from '../../core/tools/discover';
-import type { Ctx } from '../context';
+import { savedConnection, type Ctx, type Headless } from '../context';
 import { showReport } from '../read-only-documents';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { pickBackup } from '../ui/pick-backup';
 import { withCancellableProgress } from '../ui/progress';
 
-/** Arguments for running the drill without its UI (tests, other commands): the arguments are the consent. */
+/** The headless part's arguments (tests, other commands): the arguments are the consent. */
 export interface RunRestoreDrillArgs {
   path: string;
   /** A saved connection's name: restore into a scratch database there. Omitted: a throwaway local cluster. */
@@ -56,11 +55,6 @@ async function chooseWhere(
   return vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
 }
 
-/** Restore into a saved connection: opening it once first asks for a password if it needs one (and saves it). */
-async function serverOf(ctx: Ctx, profile: ConnectionProfile): Promise<{ params: ConnectionProfile; password?: string }> {
-  await ctx.connections.with(profile, { interactive: true }, async () => undefined);
-  return { params: profile, password: await ctx.connections.password(profile) };
-}
 
 async function report(ctx: Ctx, r: RestoreDrillResult): Promise<void> {
   const show = r.passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
@@ -72,28 +66,39 @@ async function report(ctx: Ctx, r: RestoreDrillResult): Promise<void> {
  * Restore drill of a dump (issue: prove a backup restores, time it, log it): on a throwaway local cluster or in a
  * scratch database on a saved connection; logged to `.pgbackup/drills.jsonl` and `drills.md`.
  */
-export const runRestoreDrill = (ctx: Ctx) => async (arg?: BackupsTreeNode | RunRestoreDrillArgs): Promise<RestoreDrillResult | undefined> => {
-  const direct = arg && 'path' in arg ? arg : undefined;
-  const node = arg as BackupsTreeNode | undefined;
-  const entry = direct ? undefined : await pickBackup(ctx, node, (e) => e.kind === 'dump', 'Run Restore Drill');
-  const path = direct?.path ?? entry?.path;
-  if (!path) return undefined;
-  const sets = await ctx.tools.all();
-  let place: Place | undefined = { profile: direct?.connection ? ctx.connections.find(direct.connection) : undefined };
-  if (direct?.connection && !place.profile) throw new PgBackupError(`No saved connection is named "${direct.connection}".`, 'usage');
-  if (!direct) place = await chooseWhere(ctx, `Restore drill: ${entry?.name}`, entry?.serverVersion, sets);
-  if (!place) return undefined;
-  const server = place.profile ? await serverOf(ctx, place.profile) : undefined;
-  const name = entry?.name ?? path.split(/[\\/]/).pop();
+export const runRestoreDrill: Headless<RunRestoreDrillArgs, RestoreDrillResult> = (ctx) => async (args, progress) => {
+  const { path } = args;
+  const profile = args.connection === undefined ? undefined : savedConnection(ctx, args.connection);
+  const server = profile && { params: profile, password: await ctx.connections.password(profile) };
   // The setting applies where pg_restore can use it; tar and plain dumps restore serially whatever it says.
-  const jobs = restoresInParallel(entry?.format ?? (await detectArchiveFormat(path))) ? ctx.config.drillJobs() : undefined;
-  const result = await withCancellableProgress(`Restore drill: ${name}`, (p) =>
-    runDrill({ path, server, toolSets: sets, signal: p.signal, onProgress: (step, percent) => p.report(percent, step), log: (line) => ctx.log.command(line), jobs }),
-  );
-  const logDir = direct?.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
+  const jobs = restoresInParallel(await detectArchiveFormat(path)) ? ctx.config.drillJobs() : undefined;
+  const result = await runDrill({
+    path,
+    server,
+    toolSets: await ctx.tools.all(),
+    signal: progress?.signal,
+    onProgress: (step, percent) => progress?.report(percent, step),
+    log: (line) => ctx.log.command(line),
+    jobs,
+  });
+  const logDir = args.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
   const files = await appendDrillLog(logDir, result);
   ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
   ctx.backupsTree.refresh();
+  return result;
+};
+
+/** The dump, then where to restore it; the headline offers the report. */
+export const runRestoreDrillUi = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
+  const entry = await pickBackup(ctx, node, (e) => e.kind === 'dump', 'Run Restore Drill');
+  if (!entry) return undefined;
+  const place = await chooseWhere(ctx, `Restore drill: ${entry.name}`, entry.serverVersion, await ctx.tools.all());
+  if (!place) return undefined;
+  // Restore into a saved connection: opening it once first asks for a password if it needs one (and saves it).
+  if (place.profile) await ctx.connections.with(place.profile, { interactive: true }, async () => undefined);
+  const drill = runRestoreDrill(ctx);
+  const args = { path: entry.path, connection: place.profile?.name };
+  const result = await withCancellableProgress(`Restore drill: ${entry.name}`, (p) => drill(args, p));
   void report(ctx, result);
   return result;
 };

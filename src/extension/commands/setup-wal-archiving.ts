@@ -5,8 +5,7 @@ import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
 import { archiveSetup, type ArchiveSetup, type CurrentArchiving } from '../../core/pitr/archive-setup';
 import { describeSource, type ArchiveSource } from '../../core/pitr/model';
-import { PgBackupError } from '../../core/errors';
-import type { Ctx } from '../context';
+import { savedConnection, type Ctx, type Headless } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickConnection } from '../ui/pick-connection';
 
@@ -79,7 +78,7 @@ export function describeSetup(profile: ConnectionProfile, version: string, sourc
   ].join('\n');
 }
 
-/** Arguments for running the command without its UI (tests): shows the lines, never applies them. */
+/** The headless part's arguments (tests): it writes the lines into a document, never applies them. */
 export interface SetupWalArchivingArgs {
   connection: string;
   source: ArchiveSource;
@@ -91,33 +90,39 @@ export interface SetupWalArchivingResult {
   document: vscode.TextDocument;
 }
 
+/** The same quoting pg uses for literals, for the ALTER SYSTEM lines shown. */
+const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/** Reads the server's archiving settings and writes the lines for an archive into a read-only document. */
+export const setupWalArchiving: Headless<SetupWalArchivingArgs, SetupWalArchivingResult> = (ctx) => async (args) => {
+  const profile = savedConnection(ctx, args.connection);
+  const current = await ctx.connections.with(profile, {}, currentArchiving);
+  const setup = archiveSetup(args.source, current);
+  // Read-only, like the reports: the lines are there to read and copy, and the tab closes without a question.
+  const text = describeSetup(profile, current.version, args.source, current, setup, quote);
+  const uri = ctx.documents.put('wal-archiving', `${profile.name.replace(/[\\/]/g, '_')}.conf`, text);
+  const opened = await vscode.workspace.openTextDocument(uri);
+  const document = await vscode.languages.setTextDocumentLanguage(opened, 'properties');
+  return { current, setup, document };
+};
+
 /**
  * Shows the server's archiving settings, generates the lines for a chosen archive, opens them in an editor and,
  * only after a modal confirm naming the server, applies them with ALTER SYSTEM (and reloads). A restart stays the
  * user's decision: the message says when one is needed.
  */
-export const setupWalArchiving = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | SetupWalArchivingArgs): Promise<SetupWalArchivingResult | undefined> => {
-  const direct = arg && 'source' in arg ? arg : undefined;
-  const profile = direct ? ctx.connections.find(direct.connection) : await pickConnection(ctx, arg as ConnectionsTreeNode | undefined, 'Choose the server to archive WAL from');
-  if (!profile) {
-    if (direct) throw new PgBackupError(`No saved connection named "${direct.connection}".`, 'usage');
-    return undefined;
-  }
+export const setupWalArchivingUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) => {
+  const profile = await pickConnection(ctx, node, 'Choose the server to archive WAL from');
+  if (!profile) return undefined;
   const title = `WAL archiving for ${profile.name}`;
-  const current = await ctx.connections.with(profile, { interactive: !direct }, currentArchiving);
-  const source = direct?.source ?? (await pickSource(title, current));
+  const source = await pickSource(title, await ctx.connections.with(profile, { interactive: true }, currentArchiving));
   if (!source) return undefined;
-  const setup = archiveSetup(source, current);
-  // The same quoting pg uses for literals, for the ALTER SYSTEM lines shown.
-  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
-  // Read-only, like the reports: the lines are there to read and copy, and the tab closes without a question.
-  const uri = ctx.documents.put('wal-archiving', `${profile.name.replace(/[\\/]/g, '_')}.conf`, describeSetup(profile, current.version, source, current, setup, quote));
-  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'properties');
-  await vscode.window.showTextDocument(document, { preview: false });
-  if (direct) return { current, setup, document };
+  const result = await setupWalArchiving(ctx)({ connection: profile.name, source });
+  const { setup } = result;
+  await vscode.window.showTextDocument(result.document, { preview: false });
   if (setup.apply === 'nothing') {
     void vscode.window.showInformationMessage(`${profile.name} already archives WAL into ${describeSource(source)}.`);
-    return { current, setup, document };
+    return result;
   }
   const target = `${profile.name} (${describeParams(profile)})`;
   const apply = `Apply to ${profile.name}`;
@@ -126,7 +131,7 @@ export const setupWalArchiving = (ctx: Ctx) => async (arg?: ConnectionsTreeNode 
     { modal: true, detail: `${setup.confLines.join('\n')}\n\n${setup.apply === 'restart' ? 'wal_level / archive_mode take effect only after a restart of the server, which pg-backup does not do.' : 'The configuration is reloaded; no restart is needed.'}` },
     apply,
   );
-  if (answer !== apply) return { current, setup, document };
+  if (answer !== apply) return result;
   const changing = setup.settings.filter((s) => s.changes);
   await ctx.connections.with(profile, { interactive: true }, async (c) => {
     for (const s of changing) await c.query(`ALTER SYSTEM SET ${s.name} = ${c.escapeLiteral(s.value)}`);
@@ -138,5 +143,5 @@ export const setupWalArchiving = (ctx: Ctx) => async (arg?: ConnectionsTreeNode 
       ? `Settings written to ${profile.name}'s postgresql.auto.conf. Restart the server for wal_level / archive_mode to take effect.`
       : `archive_command of ${profile.name} changed and the configuration reloaded.`,
   );
-  return { current, setup, document };
+  return result;
 };
