@@ -4,6 +4,7 @@ import type { Connections } from './connections';
 import type { Log } from './log';
 import type { ReadOnlyDocuments } from './read-only-documents';
 import type { Passwords } from './secrets';
+import type { StatusService } from './status/status-service';
 import type { ToolsService } from './tools-service';
 import type { BackupsTree } from './tree/backups-tree';
 import type { ConnectionsTree } from './tree/connections-tree';
@@ -20,6 +21,8 @@ export interface Ctx {
   backupsTree: BackupsTree;
   /** Read-only documents: schema diff sides and reports. */
   documents: ReadOnlyDocuments;
+  /** RPO/RTO status of the saved connections' databases. */
+  status: StatusService;
 }
 
 /** A command is a factory: (ctx) => handler. One per file under commands/. */
