@@ -17,8 +17,8 @@ export interface SetTargetsArgs extends TargetText {
 type Saved = ConnectionProfile & TargetSettings;
 
 /** The same texts with the cleared ones left out (an empty object when both are). */
-const kept = (t: TargetText): TargetText =>
-  Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined && v.trim() !== '')) as TargetText;
+const kept = ({ rpo, rto }: TargetText): TargetText =>
+  Object.fromEntries(Object.entries({ rpo, rto }).filter(([, v]) => v !== undefined && v.trim() !== ''));
 
 function withTargets(p: Saved, database: string | undefined, t: TargetText): Saved {
   const { rpo: _rpo, rto: _rto, ...rest } = p;
