@@ -25,6 +25,7 @@ export { setupWalArchiving } from './commands/setup-wal-archiving';
 export { showClientTools } from './commands/show-client-tools';
 export { testConnection } from './commands/test-connection';
 export { verifyChecksum } from './commands/verify-checksum';
+export { readStatus } from '../core/status/read-status';
 export { setTargets } from './status/set-targets';
 export { showStatus } from './status/show-status';
 export { PitrPanel } from './webview/pitr-panel';

@@ -67,7 +67,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const passwords = new Passwords(extension.secrets);
   const tools = new ToolsService(config);
   const connections = new Connections(config, passwords);
-  const status = new StatusService(config, passwords);
+  const status = new StatusService(config, passwords, loadLazy);
   const statusBar = new StatusBar(status);
   const connectionsTree = new ConnectionsTree(config, connections, status);
   const backupsTree = new BackupsTree(config);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DatabaseStatus } from '../../core/status/compute';
-import { readStatus, type StatusReport } from '../../core/status/read-status';
+import type { readStatus, StatusReport } from '../../core/status/read-status';
 import { targetSettingsOf } from '../../core/status/targets';
 import { verdictOf } from '../../core/status/verdict';
 import { errorMessage } from '../../core/errors';
@@ -12,6 +12,7 @@ import type { Passwords } from '../secrets';
 
 /** How often the RPO is checked between changes on disk. */
 const CHECK_EVERY_MS = 5 * 60_000;
+const FIRST_READ_AFTER_MS = 3000;
 
 /** A row's RPO verdict `elapsedMs` after it was computed: a backup's age grows while nothing changes on disk. */
 function rpoVerdictLater(row: DatabaseStatus, elapsedMs: number) {
@@ -40,13 +41,16 @@ export class StatusService implements vscode.Disposable {
   constructor(
     private readonly config: Config,
     private readonly passwords: Passwords,
+    /** readStatus, loaded with the commands on first use (see lazy.ts): activation does not evaluate it. */
+    private readonly load: () => Promise<{ readStatus: typeof readStatus }>,
   ) {}
 
   /** Starts the timer (when trusted) and the first read. */
   start(): void {
     if (!vscode.workspace.isTrusted || this.timer) return;
     this.timer = setInterval(() => void this.check(), CHECK_EVERY_MS);
-    void this.report();
+    // The first read waits for the window's own start-up work (the Connections view, when shown, reads at once).
+    this.soon = setTimeout(() => void this.report(), FIRST_READ_AFTER_MS);
   }
 
   /** The last status read, undefined until the first read ends. */
@@ -113,7 +117,7 @@ export class StatusService implements vscode.Disposable {
           return { label: name, params, password: await this.passwords.get(name), targets: targetSettingsOf(profile) };
         }),
       );
-      const report = await readStatus({
+      const report = await (await this.load()).readStatus({
         backupFolders: backupFolders(this.config),
         logFolders: this.logFolders(),
         servers,
