@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../support/code-server.mjs';
 import { openWorkbench, session } from './support.mjs';
 
-const cli = (args) => execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8' });
+const cli = (args) => execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', stdio: 'pipe' });
 
 describe('RPO and RTO in the Connections view and the status bar (packaged extension in code-server)', () => {
   let wb;
