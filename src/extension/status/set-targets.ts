@@ -20,6 +20,12 @@ type Saved = ConnectionProfile & TargetSettings;
 const kept = ({ rpo, rto }: TargetText): TargetText =>
   Object.fromEntries(Object.entries({ rpo, rto }).filter(([, v]) => v !== undefined && v.trim() !== ''));
 
+/** The RPO/RTO fields of a saved connection, which the connection form does not show (kept when it is edited). */
+export function targetFieldsOf(p: Saved): TargetSettings {
+  const { rpo, rto, databases } = p;
+  return { ...kept({ rpo, rto }), ...(databases ? { databases } : {}) };
+}
+
 function withTargets(p: Saved, database: string | undefined, t: TargetText): Saved {
   const { rpo: _rpo, rto: _rto, ...rest } = p;
   if (!database) return { ...rest, ...kept(t) };
