@@ -144,7 +144,9 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     backupsTree,
     documents,
     exportOnSave(ctx),
-    (connectionsTree.view = vscode.window.createTreeView('pgBackup.connections', { treeDataProvider: connectionsTree })),
+    (connectionsTree.view = vscode.window.createTreeView('pgBackup.connections', {
+      treeDataProvider: connectionsTree,
+    })),
     status,
     statusBar,
     warnOnRpoCrossing(status, connectionsTree, extension.workspaceState),
@@ -170,7 +172,9 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     }),
   );
   status.start();
-  return { connectionsTree, backupsTree, status, statusBar, pitrPanels: () => lazy?.PitrPanel.all() ?? [], activationMs: loadMs + performance.now() - started };
+  const pitrPanels = () => lazy?.PitrPanel.all() ?? [];
+  const activationMs = loadMs + performance.now() - started;
+  return { connectionsTree, backupsTree, status, statusBar, pitrPanels, activationMs };
 }
 
 export function deactivate(): void {}

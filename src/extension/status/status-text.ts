@@ -60,13 +60,15 @@ export function statusTooltip(r: DatabaseStatus, title: string, node: unknown): 
     ['Newest drill', drill],
   ];
   const table = rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`).join('\n');
-  const backup = r.newestGood && { kind: 'backup', entry: { kind: 'dump', path: r.newestGood.path, name: r.newestGood.name } };
+  const good = r.newestGood;
+  const backup = good && { kind: 'backup', entry: { kind: 'dump', path: good.path, name: good.name } };
   const links = [
     link('Dump Now', 'pgBackup.dumpDatabase', node),
     backup ? link('Run Restore Drill', 'pgBackup.runRestoreDrill', backup) : '',
     link('Set Targets…', 'pgBackup.setTargets', node),
   ];
-  const md = new vscode.MarkdownString(`${title}\n\n| | |\n|---|---|\n${table}\n\n${links.filter(Boolean).join(' · ')}`);
+  const actions = links.filter(Boolean).join(' · ');
+  const md = new vscode.MarkdownString(`${title}\n\n| | |\n|---|---|\n${table}\n\n${actions}`);
   md.isTrusted = { enabledCommands: LINKED };
   return md;
 }

@@ -17,7 +17,8 @@ const EXTENSION_ID = 'pg-backup.pg-backup';
 const DAY_MS = 86_400_000;
 
 /** The theme colour id of a row's icon (ThemeColor keeps it as `id`). */
-const colourOf = (item: vscode.TreeItem) => ((item.iconPath as vscode.ThemeIcon).color as unknown as { id?: string })?.id;
+const colourOf = (item: vscode.TreeItem) =>
+  ((item.iconPath as vscode.ThemeIcon).color as unknown as { id?: string } | undefined)?.id;
 
 describe('RPO and RTO status', () => {
   let api: PgBackupApi;
