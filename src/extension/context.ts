@@ -6,6 +6,7 @@ import type { Connections } from './connections';
 import type { Log } from './log';
 import type { ReadOnlyDocuments } from './read-only-documents';
 import type { Passwords } from './secrets';
+import type { StatusService } from './status/status-service';
 import type { ToolsService } from './tools-service';
 import type { ProgressSink } from './ui/progress';
 import type { BackupsTree } from './tree/backups-tree';
@@ -23,6 +24,8 @@ export interface Ctx {
   backupsTree: BackupsTree;
   /** Read-only documents: schema diff sides and reports. */
   documents: ReadOnlyDocuments;
+  /** RPO/RTO status of the saved connections' databases. */
+  status: StatusService;
 }
 
 /**

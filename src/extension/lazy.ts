@@ -25,6 +25,9 @@ export { setupWalArchiving, setupWalArchivingUi } from './commands/setup-wal-arc
 export { showClientTools } from './commands/show-client-tools';
 export { testConnection } from './commands/test-connection';
 export { verifyChecksum } from './commands/verify-checksum';
+export { readStatus } from '../core/status/read-status';
+export { setTargets } from './status/set-targets';
+export { showStatus } from './status/show-status';
 export { PitrPanel } from './webview/pitr-panel';
 export { revivePanel } from './webview/panel-host';
 export { RestorePanel } from './webview/restore-panel';

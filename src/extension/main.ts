@@ -9,6 +9,9 @@ import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
 import { BackupsTree, type BackupsTreeNode } from './tree/backups-tree';
 import { ConnectionsTree, type ConnectionsTreeNode } from './tree/connections-tree';
+import { StatusBar } from './status/status-bar';
+import { StatusService } from './status/status-service';
+import { warnOnRpoCrossing } from './status/rpo-warnings';
 import { showFailure } from './ui/errors';
 import { requireTrust } from './ui/trust';
 import type { PitrPanel } from './webview/pitr-panel';
@@ -53,6 +56,8 @@ const WAL_ARCHIVING_TRUST = 'Setting up WAL archiving connects to the server';
 export interface PgBackupApi {
   connectionsTree: ConnectionsTree;
   backupsTree: BackupsTree;
+  status: StatusService;
+  statusBar: StatusBar;
   /** The PITR builder panels open now. */
   pitrPanels: () => PitrPanel[];
   activationMs: number;
@@ -72,10 +77,14 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const passwords = new Passwords(extension.secrets);
   const tools = new ToolsService(config);
   const connections = new Connections(config, passwords);
-  const connectionsTree = new ConnectionsTree(config, connections);
+  const status = new StatusService(config, passwords, loadLazy);
+  const statusBar = new StatusBar(status);
+  const connectionsTree = new ConnectionsTree(config, connections, status);
   const backupsTree = new BackupsTree(config);
   const documents = new ReadOnlyDocuments();
-  const ctx: Ctx = { extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, documents };
+  const ctx: Ctx = {
+    extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, documents, status,
+  };
 
   // A command's code is loaded on its first use, so activation does not compile or evaluate code no one has asked
   // for (the budget is 30 ms, loading included). Every command passes here: `trust` (what it would do that an
@@ -131,6 +140,8 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.createBaseBackup', (m) => [m.createBaseBackupUi, m.createBaseBackup], BASE_BACKUP_TRUST);
   register('pgBackup.setupWalArchiving', (m) => [m.setupWalArchivingUi, m.setupWalArchiving], WAL_ARCHIVING_TRUST);
   register('pgBackup.openPitrBuilder', (m) => m.openPitrBuilder, PITR_TRUST);
+  register('pgBackup.setTargets', (m) => m.setTargets);
+  register('pgBackup.showStatus', (m) => m.showStatus, 'The RPO/RTO status connects to the servers');
 
   // A panel VS Code restores after a reload runs tools from its first message on: it passes the same gate.
   const revive = (reason: string, restore: (m: Lazy, panel: vscode.WebviewPanel, state: unknown) => unknown) => ({
@@ -150,7 +161,13 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     backupsTree,
     documents,
     exportOnSave(ctx),
-    vscode.window.registerTreeDataProvider('pgBackup.connections', connectionsTree),
+    (connectionsTree.view = vscode.window.createTreeView('pgBackup.connections', {
+      treeDataProvider: connectionsTree,
+    })),
+    status,
+    statusBar,
+    warnOnRpoCrossing(status, connectionsTree, extension.workspaceState),
+    backupsTree.onDidChangeTreeData(() => status.refreshSoon()),
     vscode.window.registerTreeDataProvider('pgBackup.backups', backupsTree),
     vscode.window.registerWebviewPanelSerializer(
       PITR_VIEW_TYPE,
@@ -166,9 +183,15 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
       if (config.affects(e, 'backupFolders')) backupsTree.rewatch();
       if (config.affects(e, 'backupsGroupBy')) backupsTree.refresh();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => connectionsTree.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      status.start();
+      connectionsTree.refresh();
+    }),
   );
-  return { connectionsTree, backupsTree, pitrPanels: () => lazy?.PitrPanel.all() ?? [], activationMs: loadMs + performance.now() - started };
+  status.start();
+  const pitrPanels = () => lazy?.PitrPanel.all() ?? [];
+  const activationMs = loadMs + performance.now() - started;
+  return { connectionsTree, backupsTree, status, statusBar, pitrPanels, activationMs };
 }
 
 export function deactivate(): void {}

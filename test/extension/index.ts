@@ -21,6 +21,7 @@ const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
     dump: () => import('./suite/dump.test.js'),
     schema: () => import('./suite/schema.test.js'),
     'new-user': () => import('./suite/new-user.test.js'),
+    status: () => import('./suite/status.test.js'),
   },
   untrusted: {
     untrusted: () => import('./suite/untrusted.test.js'),

@@ -6,6 +6,8 @@ import { errorMessage, PgBackupError } from '../../core/errors';
 import { formatBytes } from '../../core/format';
 import type { Config } from '../config';
 import type { Connections } from '../connections';
+import type { StatusService } from '../status/status-service';
+import { statusDescription, statusTooltip, verdictColor } from '../status/status-text';
 
 export interface ConnectionNode {
   kind: 'connection';
@@ -61,15 +63,22 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
   /** Probes under way or done, so a connection is reached once per refresh. */
   private readonly pending = new Map<string, Promise<Probe>>();
   private roots: ConnectionNode[] = [];
+  /** The view showing this tree (reveal). */
+  view: vscode.TreeView<ConnectionsTreeNode> | undefined;
 
   constructor(
     private readonly config: Config,
     private readonly connections: Connections,
-  ) {}
+    private readonly status: StatusService,
+  ) {
+    // The rows are drawn without waiting for the status; its read redraws each connection's databases.
+    status.onDidChange(() => this.roots.forEach((root) => this.changed.fire(root)));
+  }
 
   refresh(): void {
     this.probes.clear();
     this.pending.clear();
+    this.status.invalidate();
     this.changed.fire(undefined);
   }
 
@@ -96,9 +105,12 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
         const item = new vscode.TreeItem(node.database.name, vscode.TreeItemCollapsibleState.None);
         item.id = `database:${node.connection.profile.name}/${node.database.name}`;
         item.contextValue = 'database';
-        item.iconPath = new vscode.ThemeIcon('database');
-        item.description = node.database.sizeBytes >= 0 ? formatBytes(node.database.sizeBytes) : 'no access';
-        item.tooltip = `${node.database.name} — owner ${node.database.owner}, ${node.database.encoding}`;
+        const size = node.database.sizeBytes >= 0 ? formatBytes(node.database.sizeBytes) : 'no access';
+        const about = `${node.database.name} — owner ${node.database.owner}, ${node.database.encoding}`;
+        const status = this.status.row(node.connection.profile.name, node.database.name);
+        item.iconPath = new vscode.ThemeIcon('database', status && verdictColor(status));
+        item.description = status ? `${size} · ${statusDescription(status)}` : size;
+        item.tooltip = status ? statusTooltip(status, `**${about}**`, node) : about;
         return item;
       }
       case 'message': {
@@ -115,6 +127,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
   async getChildren(node?: ConnectionsTreeNode): Promise<ConnectionsTreeNode[]> {
     if (!node) {
       this.roots = this.config.connections().map((c) => ({ kind: 'connection', profile: c.profile, scope: c.scope }));
+      void this.status.report();
       // Reach every server as soon as the view shows, so each row names its version (or its error) before it is
       // expanded. Rows wait up to FIRST_PAINT_WAIT_MS for their probes, so a nearby server's row is drawn once,
       // final; a slower one is redrawn when its probe ends. Expanding later reuses the same probe.
@@ -142,6 +155,22 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
   /** The root node of a connection by name (for commands given a name). */
   connectionNode(name: string): ConnectionNode | undefined {
     return this.roots.find((r) => r.profile.name === name);
+  }
+
+  /** A database's node, for commands and links that name it. */
+  databaseNode(connection: string, database: string): DatabaseNode | undefined {
+    const root = this.connectionNode(connection);
+    const info = this.probes.get(connection)?.databases?.find((d) => d.name === database);
+    return root && info && { kind: 'database', connection: root, database: info };
+  }
+
+  getParent(node: ConnectionsTreeNode): ConnectionsTreeNode | undefined {
+    return node.kind === 'database' ? node.connection : undefined;
+  }
+
+  async reveal(node: ConnectionsTreeNode | undefined): Promise<void> {
+    await vscode.commands.executeCommand('pgBackup.connections.focus');
+    if (node) await this.view?.reveal(node, { select: true, focus: true });
   }
 
   serverOf(name: string): ServerInfo | undefined {

@@ -22,12 +22,13 @@ const REFUSED = [
   'pgBackup.testConnection', 'pgBackup.showClientTools', 'pgBackup.dumpDatabase', 'pgBackup.exportSchema',
   'pgBackup.compareSchema', 'pgBackup.runRestoreDrill', 'pgBackup.restoreBackup', 'pgBackup.restoreSelected',
   'pgBackup.scheduleBackups', 'pgBackup.createBaseBackup', 'pgBackup.setupWalArchiving', 'pgBackup.openPitrBuilder',
+  'pgBackup.showStatus',
 ];
 /** Settings, secret storage and files on disk only: they run (and find nothing to act on here). */
 const ALLOWED = [
   'pgBackup.addConnection', 'pgBackup.editConnection', 'pgBackup.removeConnection', 'pgBackup.setPassword',
   'pgBackup.refreshConnections', 'pgBackup.refreshBackups', 'pgBackup.inspectBackup', 'pgBackup.verifyChecksum',
-  'pgBackup.revealBackup', 'pgBackup.copyBackupPath', 'pgBackup.deleteBackup',
+  'pgBackup.revealBackup', 'pgBackup.copyBackupPath', 'pgBackup.deleteBackup', 'pgBackup.setTargets',
 ];
 const GATE_WARNING = /, which PostgreSQL Backup does not do in an untrusted workspace\.$/;
 
