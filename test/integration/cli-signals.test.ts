@@ -17,6 +17,7 @@ import { discoverTools } from '../../src/core/tools/discover';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { processesMentioning, runCli, type CliRun } from './cli-process';
 import { createShop } from './dump-fixture';
+import { sleep } from '../support/time';
 
 const PASSWORD = 'sig-secret';
 
@@ -121,7 +122,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
         const run = cli(['dump', url('big'), '--format', 'custom', '--out', out]);
         await run.line(/public\.t/);
         run.child.kill('SIGINT');
-        await new Promise((r) => setTimeout(r, gapMs));
+        await sleep(gapMs);
         run.child.kill('SIGINT');
         const killed = Date.now();
         const r = await run.done;
@@ -242,7 +243,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
       const run = cli(['verify', bigDump, '--conn', url('postgres'), '--no-log']);
       await run.line(/Drill \d+%: Restoring/);
       await cluster.stop();
-      await new Promise((r) => setTimeout(r, 2500));
+      await sleep(2500);
       await cluster.start();
       const r = await run.done;
       const text = r.stderr.join('\n');

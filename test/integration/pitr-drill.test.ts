@@ -17,9 +17,9 @@ import { takeBaseBackup } from '../../src/core/physical/basebackup';
 import type { PitrModel, RecoveryTarget } from '../../src/core/pitr/model';
 import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
 import { destroyCluster, startArchivingCluster, type Cluster } from '../support/cluster';
+import { sleep } from '../support/time';
 
 const ROWS = 1000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('PITR drill (PostgreSQL 15)', function () {
   this.timeout(180_000);

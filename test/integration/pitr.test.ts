@@ -21,9 +21,9 @@ import type { PitrModel, RecoveryTarget } from '../../src/core/pitr/model';
 import { renderRecoveryFiles } from '../../src/core/pitr/render';
 import { validateModel } from '../../src/core/pitr/validate';
 import { destroyCluster, freePort, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
+import { sleep } from '../support/time';
 
 const ROWS = 1000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pgToolSet = { major: 15, version: '15', dir: PG15_BIN, tools: { pg_basebackup: join(PG15_BIN, 'pg_basebackup'), pg_verifybackup: join(PG15_BIN, 'pg_verifybackup') } };
 
 describe('point-in-time recovery (PostgreSQL 15)', function () {

@@ -4,16 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectCommand } from '../../src/cli/commands/inspect';
 import { restoreCommand } from '../../src/cli/commands/restore';
-import type { CliIo } from '../../src/cli/command';
 import { PgBackupError } from '../../src/core/errors';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { captureIo } from '../support/io';
 import { SHOP_SQL } from './archive-shop-schema';
-
-function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), progress: (t) => stderr.push(t), env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN }, signal: new AbortController().signal };
-}
 
 describe('pg-backup inspect and restore', function () {
   this.timeout(240000);
@@ -109,7 +103,7 @@ describe('pg-backup inspect and restore', function () {
     assert.equal(await restoreCommand.run([plain, cluster.url('plain_target')], io), 0);
     assert.match(io.stdout.join('\n'), /^Restored \d+ of \d+ items into plain_target in .*; no errors\.$/m);
     assert.match(io.stdout.join('\n'), /shop\.order_items: 3 rows/);
-    assert.ok(io.stderr.some((l) => /^Restoring \d+\/\d+: CREATE TABLE$/.test(l)), 'progress by statements');
+    assert.ok(io.progressLines.some((l) => /^Restoring \d+\/\d+: CREATE TABLE$/.test(l)), 'progress by statements');
     const again = captureIo();
     assert.equal(await restoreCommand.run([plain, cluster.url('plain_target')], again), 3, 'the schema exists: psql stops at the first error');
     assert.match(again.stderr.join('\n'), /already exists/);
@@ -120,7 +114,7 @@ describe('pg-backup inspect and restore', function () {
     const io = captureIo();
     assert.equal(await restoreCommand.run([dumpPath, cluster.url('target'), '--select', 'TABLE:shop.products', '--with-dependents'], io), 0);
     assert.match(io.stdout.join('\n'), /shop\.products: 3 rows/);
-    assert.ok(io.stderr.some((l) => /^Restoring \d+\/\d+: /.test(l)));
+    assert.ok(io.progressLines.some((l) => /^Restoring \d+\/\d+: /.test(l)));
     assert.equal(await cluster.psql("select count(*) from pg_trigger where tgname = 'products_touch'", 'target'), '1');
   });
 });

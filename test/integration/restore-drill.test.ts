@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/command';
 import { verifyCommand } from '../../src/cli/commands/verify';
 import { main } from '../../src/cli/main';
 import { parseConnectionString } from '../../src/core/connection/profile';
@@ -20,16 +19,11 @@ import { dumpDatabase, sidecarPath, type DumpFormat } from '../../src/core/dump'
 import { CancelledError, PgBackupError } from '../../src/core/errors';
 import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { captureIo } from '../support/io';
 import { createShop, rowCounts, tcp } from './dump-fixture';
 
 const DB = 'shop';
 const FORMATS: DumpFormat[] = ['custom', 'directory', 'tar', 'plain'];
-
-function captureIo(signal = new AbortController().signal): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), progress: () => undefined, env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN }, signal };
-}
 
 describe('restore drill (PostgreSQL 15)', function () {
   this.timeout(300_000);

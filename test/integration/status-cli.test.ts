@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StatusReport } from '../../src/core/status/read-status';
 import { destroyCluster, PG15_BIN, startArchivingCluster, startCluster, type Cluster } from '../support/cluster';
+import { sleep } from '../support/time';
 
 const execFileP = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The built CLI as cron would run it: exit code, stdout, stderr. */
 async function cli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
