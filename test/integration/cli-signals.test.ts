@@ -5,8 +5,7 @@
  * <conn>, an --out where mkdir misbehaves, and a server that restarts mid-drill.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../../src/core/connection/client';
 import { parseConnectionString } from '../../src/core/connection/profile';
@@ -18,6 +17,7 @@ import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support
 import { processesMentioning, runCli, type CliRun } from './cli-process';
 import { createShop } from './dump-fixture';
 import { sleep } from '../support/time';
+import { workFolder } from '../support/work-folder';
 
 const PASSWORD = 'sig-secret';
 
@@ -53,8 +53,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
   }
 
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'pgb-cli-signals-'));
-    chmodSync(work, 0o755); // the throwaway server's OS user reaches its folder through here
+    work = workFolder('pgb-cli-signals-', 0o755); // the throwaway server's OS user reaches its folder through here
     tmp = join(work, 'tmp');
     mkdirSync(tmp, { mode: 0o755 });
     chmodSync(tmp, 0o755);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectCommand } from '../../src/cli/commands/inspect';
 import { restoreCommand } from '../../src/cli/commands/restore';
 import { PgBackupError } from '../../src/core/errors';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { createShopDatabase, FEW_SHOP_ROWS_SQL, SHOP_EVENTS_SQL } from '../support/shop';
 import { captureIo } from '../support/io';
-import { SHOP_SQL } from './archive-shop-schema';
+import { workFolder } from '../support/work-folder';
 
 describe('pg-backup inspect and restore', function () {
   this.timeout(240000);
@@ -17,10 +17,8 @@ describe('pg-backup inspect and restore', function () {
 
   before(async () => {
     cluster = await startCluster();
-    dir = mkdtempSync(join(tmpdir(), 'pgb-restore-cli-'));
-    chmodSync(dir, 0o777);
-    await cluster.psql('create database shopdb');
-    await cluster.psql(SHOP_SQL, 'shopdb');
+    dir = workFolder('pgb-restore-cli-', 0o777);
+    await createShopDatabase(cluster, 'shopdb', SHOP_EVENTS_SQL + FEW_SHOP_ROWS_SQL);
     dumpPath = join(dir, 'shop.dump');
     await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', dumpPath, 'shopdb']);
     await cluster.psql('create database target template shopdb');
@@ -36,7 +34,7 @@ describe('pg-backup inspect and restore', function () {
     assert.equal(await inspectCommand.run([dumpPath], io), 0);
     const text = io.stdout.join('\n');
     assert.match(text, /;     dbname: shopdb/);
-    assert.match(text, /;     Contents: .*5 TABLE DATA/);
+    assert.match(text, /;     Contents: .*7 TABLE DATA/); // the shop's 7 tables with rows of their own
     assert.match(text, /^\d+; 1259 \d+ TABLE shop products postgres$/m);
   });
 

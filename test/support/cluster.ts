@@ -4,7 +4,7 @@
  * (initdb refuses root) everything runs as the `postgres` OS user through runuser.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { archiveCommand } from '../../src/core/pitr/commands';
 import { gucString } from '../../src/core/pitr/quote';
 import { candidateDirs, majorOfVersion, parseToolVersion } from '../../src/core/tools/discover';
+import { workFolder } from './work-folder';
 
 const execFileP = promisify(execFile);
 
@@ -116,8 +117,7 @@ async function runAsOwner(file: string, args: string[], env?: NodeJS.ProcessEnv)
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   ensurePostgresUser();
   const bin = opts.bin ?? PG15_BIN;
-  const baseDir = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-cluster-'));
-  chmodSync(baseDir, 0o755);
+  const baseDir = workFolder('pgb-cluster-', 0o755);
   const dataDir = join(baseDir, 'data');
   const socketDir = join(baseDir, 'sock');
   const owner = ownerUid();
