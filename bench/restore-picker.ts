@@ -11,7 +11,8 @@ import { isRestorable } from '../src/core/archive/list-file';
 import { readArchive } from '../src/core/archive/read-archive';
 import { toPanelEntry } from '../src/common/restore-protocol';
 import { Catalog, Selection } from '../webview/restore/model';
-import { ensureBigDump, median, time } from './toc-read';
+import { median } from './support/median';
+import { ensureBigDump, time } from './toc-read';
 
 async function main(): Promise<void> {
   const path = await ensureBigDump();

@@ -12,6 +12,7 @@ import { parseConnectionString } from '../src/core/connection/profile';
 import { checkSchema, exportSchema, type SchemaLayout } from '../src/core/schema';
 import { destroyCluster, PG15_BIN, startCluster } from '../test/support/cluster';
 import { sleep } from '../test/support/time';
+import { median } from './support/median';
 
 const execFileP = promisify(execFile);
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -43,7 +44,6 @@ async function sample(fn: () => Promise<unknown>): Promise<Sample> {
   return { wall: Number(process.hrtime.bigint() - wall) / 1e6, cpu: (used.user + used.system) / 1000 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const best = (xs: number[]) => Math.min(...xs);
 
 async function main(): Promise<void> {
