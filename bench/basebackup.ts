@@ -16,11 +16,11 @@ import { formatBytes } from '../src/core/format';
 import { baseBackupArgv, type BaseBackupOptions } from '../src/core/physical/basebackup-argv';
 import { takeBaseBackup } from '../src/core/physical/basebackup';
 import { PG15_BIN, destroyCluster, startCluster } from '../test/support/cluster';
+import { median } from './support/median';
 
 const execFileP = promisify(execFile);
 const MB = Number(process.env.PGB_BENCH_MB ?? 500);
 const RUNS = Number(process.env.PGB_BENCH_RUNS ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const toolSet = { major: 15, version: '15', dir: PG15_BIN, tools: { pg_basebackup: join(PG15_BIN, 'pg_basebackup'), pg_verifybackup: join(PG15_BIN, 'pg_verifybackup') } };
 
 async function main(): Promise<void> {

@@ -15,6 +15,7 @@ import { toConninfo } from '../src/core/connection/profile';
 import { dumpArgv, dumpDatabase, type DumpOptions } from '../src/core/dump';
 import { formatBytes } from '../src/core/format';
 import { PG15_BIN, destroyCluster, startCluster } from '../test/support/cluster';
+import { median } from './support/median';
 
 const execFileP = promisify(execFile);
 const GB = Number(process.env.PGB_BENCH_GB ?? 1);
@@ -38,8 +39,6 @@ async function generate(psql: (sql: string) => Promise<string>): Promise<void> {
   );
   await psql('vacuum analyze');
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const cluster = await startCluster({ conf: ['shared_buffers = 256MB', 'max_wal_size = 4GB'] });

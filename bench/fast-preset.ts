@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { applyPreset, findPreset, type DumpOptions } from '../src/core/dump';
 import { formatBytes } from '../src/core/format';
 import { destroyCluster } from '../test/support/cluster';
-import { benchCluster, dumpTimed, generateTables, median, removeDump, restoreTimed } from './support/round-trip';
+import { median } from './support/median';
+import { benchCluster, dumpTimed, generateTables, removeDump, restoreTimed } from './support/round-trip';
 
 interface Variant {
   dump: DumpOptions;

@@ -19,7 +19,16 @@ import { DumpProgressEstimator } from '../src/core/dump/progress';
 import { queryDumpWorkload } from '../src/core/dump/table-sizes';
 import { formatBytes } from '../src/core/format';
 import { destroyCluster } from '../test/support/cluster';
-import { benchCluster, connParams, dumpTimed, generateTables, median, removeDump, restoreTimed, type TableSpec } from './support/round-trip';
+import { median } from './support/median';
+import {
+  benchCluster,
+  connParams,
+  dumpTimed,
+  generateTables,
+  removeDump,
+  restoreTimed,
+  type TableSpec,
+} from './support/round-trip';
 
 const MB = Number(process.env.PGB_BENCH_MB ?? 300);
 const ROUNDS = Number(process.env.PGB_BENCH_ROUNDS ?? 1);

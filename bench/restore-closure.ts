@@ -7,7 +7,8 @@ import { loadavg } from 'node:os';
 import { readArchive } from '../src/core/archive/read-archive';
 import { dependencyClosure } from '../src/core/restore/closure';
 import { buildTocIndex } from '../src/core/restore/toc-index';
-import { ensureBigDump, median, time } from './toc-read';
+import { median } from './support/median';
+import { ensureBigDump, time } from './toc-read';
 
 async function main(): Promise<void> {
   const archive = await readArchive(await ensureBigDump());

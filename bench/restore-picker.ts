@@ -12,7 +12,8 @@ import { readArchive } from '../src/core/archive/read-archive';
 import { toPanelEntry } from '../src/common/restore-protocol';
 import { Catalog } from '../webview/restore/catalog';
 import { Selection } from '../webview/restore/selection';
-import { ensureBigDump, median, time } from './toc-read';
+import { median } from './support/median';
+import { ensureBigDump, time } from './toc-read';
 
 async function main(): Promise<void> {
   const path = await ensureBigDump();

@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import { parseConnectionString } from '../src/core/connection/profile';
 import { checkSchema, exportSchema, type SchemaLayout } from '../src/core/schema';
 import { destroyCluster, PG15_BIN, startCluster } from '../test/support/cluster';
+import { sleep } from '../test/support/time';
+import { median } from './support/median';
 
 const execFileP = promisify(execFile);
 const ROUNDS = Number(process.argv[2] ?? 5);
@@ -42,7 +44,6 @@ async function sample(fn: () => Promise<unknown>): Promise<Sample> {
   return { wall: Number(process.hrtime.bigint() - wall) / 1e6, cpu: (used.user + used.system) / 1000 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const best = (xs: number[]) => Math.min(...xs);
 
 async function main(): Promise<void> {
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < ops.length; i++) {
         samples[i].push(await sample(ops[i][1]));
-        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        await sleep(SETTLE_MS);
       }
     }
     const files = (await exportSchema({ conn, layout: split })).files.length;

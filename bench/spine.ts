@@ -5,13 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { median } from './support/median';
 
 const RUNS = 15;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { stdio: 'inherit' });
 const bundle = statSync('dist/extension.js').size;

@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readArchive } from '../src/core/archive/read-archive';
 import { destroyCluster, PG15_BIN, startCluster } from '../test/support/cluster';
+import { median } from './support/median';
 
 export const BIG_DUMP = join(tmpdir(), 'pg-backup-bench-10k-entries.dump');
 const TABLES = 2000;
@@ -39,11 +40,6 @@ export async function ensureBigDump(): Promise<string> {
     await destroyCluster(cluster);
   }
   return BIG_DUMP;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 export async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {

@@ -16,12 +16,12 @@ import { DEFAULT_SEGMENT_SIZE, segmentName } from '../src/core/physical/wal-name
 import { archiveCommand } from '../src/core/pitr/commands';
 import { gucString } from '../src/core/pitr/quote';
 import { PG15_BIN, destroyCluster, startCluster } from '../test/support/cluster';
+import { sleep } from '../test/support/time';
+import { median } from './support/median';
 
 const SEGMENTS = 10_000;
 const RUNS = Number(process.env.PGB_BENCH_RUNS ?? 5);
 const FIRST_REAL = 10240; // 00000001 00000028 00000000
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(process.env.PGB_BENCH_TMP ?? tmpdir(), 'pgb-bench-wal-'));

@@ -48,7 +48,8 @@ try {
 
 async function open() {
   await cluster.psql('create database sample');
-  await cluster.psql(readFileSync('test/support/sample-schema.sql', 'utf8'), 'sample');
+  const shop = ['shop-schema.sql', 'shop-rows.sql'].map((f) => readFileSync(join('test', 'support', f), 'utf8'));
+  await cluster.psql(shop.join('\n'), 'sample');
   const workspace = join(cluster.baseDir, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   const connection = { name: 'demo', host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'sample' };

@@ -108,8 +108,3 @@ export async function restoreTimed(cluster: Cluster, archivePath: string, db: st
 /** Removes a dump (file or folder) and its sidecar. */
 export const removeDump = (path: string, sidecar: string) =>
   Promise.all([rm(path, { recursive: true, force: true }), rm(sidecar, { force: true })]);
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};

@@ -11,8 +11,7 @@ import { REPO_ROOT } from '../support/code-server.mjs';
 import { openWorkbench, session } from './support.mjs';
 
 const { startArchivingCluster, destroyCluster, PG15_BIN } = await tsImport('../support/cluster.ts', import.meta.url);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { sleep } = await tsImport('../support/time.ts', import.meta.url);
 
 async function waitFor(what, check, ms = 30_000) {
   const until = Date.now() + ms;

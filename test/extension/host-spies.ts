@@ -3,6 +3,7 @@
  * runClosingPrompts runs a command as the palette would and closes what it opens.
  */
 import * as vscode from 'vscode';
+import { sleep } from '../support/time';
 
 type Fn = (...args: unknown[]) => unknown;
 /** What a spy records for a call, or undefined to skip it. */
@@ -36,7 +37,7 @@ export async function runClosingPrompts(id: string, args: unknown[], ms = 8000):
     (error: unknown) => (state = { settled: true, error }),
   );
   for (const end = Date.now() + ms; !state.settled && Date.now() < end; ) {
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('notifications.clearAll');
   }

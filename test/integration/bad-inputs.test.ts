@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { runTool } from '../../src/core/process/run-tool';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { buildCli, ROOT, runCli, type CliRun } from './run-cli';
+import { sleep } from '../support/time';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'archive');
 const CUSTOM = readFileSync(join(FIXTURES, 'pg15-custom-gzip.dump'));
@@ -182,7 +183,7 @@ describe('bad inputs, end to end through the CLI', function () {
     const run = runTool({ file: join(PG15_BIN, 'pg_restore'), args: ['-f', '/dev/null', cut], stallMs: 2000 });
     let pid = 0;
     for (let i = 0; i < 50 && !pid; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       const found = spawnSync('pgrep', ['-f', `pg_restore -f /dev/null ${cut}`], { encoding: 'utf8' });
       pid = Number(found.stdout.trim().split('\n')[0]);
     }

@@ -5,8 +5,7 @@
  * <conn>, an --out where mkdir misbehaves, and a server that restarts mid-drill.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../../src/core/connection/client';
 import { parseConnectionString } from '../../src/core/connection/profile';
@@ -17,6 +16,8 @@ import { discoverTools } from '../../src/core/tools/discover';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { processesMentioning, runCli, type CliRun } from './cli-process';
 import { createShop } from './dump-fixture';
+import { sleep } from '../support/time';
+import { workFolder } from '../support/work-folder';
 
 const PASSWORD = 'sig-secret';
 
@@ -52,8 +53,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
   }
 
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'pgb-cli-signals-'));
-    chmodSync(work, 0o755); // the throwaway server's OS user reaches its folder through here
+    work = workFolder('pgb-cli-signals-', 0o755); // the throwaway server's OS user reaches its folder through here
     tmp = join(work, 'tmp');
     mkdirSync(tmp, { mode: 0o755 });
     chmodSync(tmp, 0o755);
@@ -121,7 +121,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
         const run = cli(['dump', url('big'), '--format', 'custom', '--out', out]);
         await run.line(/public\.t/);
         run.child.kill('SIGINT');
-        await new Promise((r) => setTimeout(r, gapMs));
+        await sleep(gapMs);
         run.child.kill('SIGINT');
         const killed = Date.now();
         const r = await run.done;
@@ -242,7 +242,7 @@ describe('CLI signals and exclusive output (real processes)', function () {
       const run = cli(['verify', bigDump, '--conn', url('postgres'), '--no-log']);
       await run.line(/Drill \d+%: Restoring/);
       await cluster.stop();
-      await new Promise((r) => setTimeout(r, 2500));
+      await sleep(2500);
       await cluster.start();
       const r = await run.done;
       const text = r.stderr.join('\n');

@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/core/atomic-write';
 import { stageSidecar, type DumpSidecar } from '../../src/core/dump/sidecar';
 import { PgBackupError } from '../../src/core/errors';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { buildCli, runCli } from './run-cli';
+import { workFolder } from '../support/work-folder';
 
 const cli = (args: string[]) => runCli(args);
 
@@ -52,8 +52,7 @@ describe('small writes on a full disk', function () {
       console.log('      skipped: mounting a small tmpfs needs root');
       this.skip();
     }
-    base = mkdtempSync(join(tmpdir(), 'pgb-disk-full-'));
-    chmodSync(base, 0o777); // pg_dump runs as the cluster's OS user
+    base = workFolder('pgb-disk-full-', 0o777); // pg_dump runs as the cluster's OS user
     full = join(base, 'full');
     mkdirSync(full);
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full], { encoding: 'utf8' });

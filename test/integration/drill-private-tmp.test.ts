@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/command';
 import { verifyCommand } from '../../src/cli/commands/verify';
 import { parseConnectionString } from '../../src/core/connection/profile';
 import { drillToolSet, runPitrDrill } from '../../src/core/drill/pitr-drill';
@@ -20,8 +19,8 @@ import type { PitrModel } from '../../src/core/pitr/model';
 import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
 import { APP_SCHEMAS, loadAppSchema } from '../support/app-schemas';
 import { destroyCluster, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { captureIo } from '../support/io';
+import { sleep } from '../support/time';
 
 describe('drills as root with a private temp folder (PostgreSQL 15)', function () {
   this.timeout(300_000);
@@ -107,16 +106,9 @@ describe('drills as root with a private temp folder (PostgreSQL 15)', function (
   });
 
   it('pg-backup verify of a dump passes, with the rows of the Rails schema', async () => {
-    const stdout: string[] = [];
-    const io: CliIo = {
-      out: (t) => stdout.push(t),
-      err: () => undefined,
-      progress: () => undefined,
-      env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN },
-      signal: new AbortController().signal,
-    };
-    assert.equal(await verifyCommand.run([dump, '--no-log', '--json'], io), 0, stdout.join('\n'));
-    const result = JSON.parse(stdout.join('\n'));
+    const io = captureIo();
+    assert.equal(await verifyCommand.run([dump, '--no-log', '--json'], io), 0, io.stdout.join('\n'));
+    const result = JSON.parse(io.stdout.join('\n'));
     assert.equal(result.passed, true, JSON.stringify(result.problems));
     const rows = Object.fromEntries(result.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows]));
     for (const [table, n] of Object.entries(APP_SCHEMAS.rails.rows)) assert.equal(rows[table], n, table);

@@ -4,16 +4,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dumpCommand } from '../../src/cli/commands/dump';
-import type { CliIo } from '../../src/cli/command';
 import { verifyChecksum } from '../../src/core/dump';
 import { destroyCluster, startCluster, type Cluster } from '../support/cluster';
+import { captureIo } from '../support/io';
 import { createShop } from './dump-fixture';
-
-function fakeIo(): CliIo & { stdout: string[]; progressLines: string[] } {
-  const stdout: string[] = [];
-  const progressLines: string[] = [];
-  return { stdout, progressLines, out: (t) => stdout.push(t), err: () => undefined, progress: (t) => progressLines.push(t), env: { ...process.env }, signal: new AbortController().signal };
-}
 
 describe('pg-backup dump (CLI)', function () {
   this.timeout(60_000);
@@ -30,7 +24,7 @@ describe('pg-backup dump (CLI)', function () {
   });
 
   it('--json prints the path and the sidecar facts; the backup gets a default name in the --out folder', async () => {
-    const io = fakeIo();
+    const io = captureIo();
     const code = await dumpCommand.run([cluster.url('shop'), '--format', 'custom', '--compress', '9', '--exclude-table-data', 'shop.orders', '--out', dir, '--json'], io);
     assert.equal(code, 0);
     const doc = JSON.parse(io.stdout.join('\n'));
@@ -44,7 +38,7 @@ describe('pg-backup dump (CLI)', function () {
   });
 
   it('applies a preset, and flags add to it', async () => {
-    const io = fakeIo();
+    const io = captureIo();
     const out = join(dir, 'schema.sql');
     await dumpCommand.run([cluster.url('shop'), '--preset', 'Schema only', '--no-owner', '--out', out], io);
     assert.match(io.stdout[0], /^Wrote .*schema\.sql \(plain, [\d.]+ KB\)/);
@@ -53,11 +47,11 @@ describe('pg-backup dump (CLI)', function () {
 
   it('refuses --jobs with the tar format with pg_dump\'s reason, before connecting', async () => {
     const before = await readdir(dir);
-    await assert.rejects(dumpCommand.run(['postgresql://nobody@127.0.0.1:1/x', '--format', 'tar', '--jobs', '2'], fakeIo()), (e: Error & { kind?: string }) => e.kind === 'usage' && e.message === 'parallel backup only supported by the directory format');
+    await assert.rejects(dumpCommand.run(['postgresql://nobody@127.0.0.1:1/x', '--format', 'tar', '--jobs', '2'], captureIo()), (e: Error & { kind?: string }) => e.kind === 'usage' && e.message === 'parallel backup only supported by the directory format');
     assert.deepEqual(await readdir(dir), before);
   });
 
   it('asks for a format or a preset', async () => {
-    await assert.rejects(dumpCommand.run([cluster.url('shop')], fakeIo()), /Say which format to write/);
+    await assert.rejects(dumpCommand.run([cluster.url('shop')], captureIo()), /Say which format to write/);
   });
 });

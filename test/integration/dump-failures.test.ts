@@ -10,12 +10,13 @@ import { dumpDatabase, TablePermissionError, verifyChecksum, type DumpProgress, 
 import { CancelledError, PgBackupError } from '../../src/core/errors';
 import { destroyCluster, embeddedBin, startCluster, type Cluster } from '../support/cluster';
 import { createShop, tcp } from './dump-fixture';
+import { sleep } from '../support/time';
 
 async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 

@@ -1,19 +1,16 @@
-/** Shared by the dump integration tests: the sample shop schema plus a large object, and ways to compare copies. */
+/** Shared by the dump integration tests: the shop with its rows plus a large object, and ways to compare copies. */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { normalizeDump } from '../../src/core/schema/normalize';
 import { PG15_BIN, type Cluster } from '../support/cluster';
+import { createShopDatabase, SHOP_ROWS_SQL } from '../support/shop';
 
 const execFileP = promisify(execFile);
 
-export const SAMPLE_SQL = readFileSync(join(__dirname, '..', 'support', 'sample-schema.sql'), 'utf8');
-
-/** The sample schema (tables, view, sequence, index, function, trigger, non-ASCII names) and a large object. */
+/** The shop with its few hundred rows, a large object and a free sequence moved on. */
 export async function createShop(c: Cluster, db: string): Promise<void> {
-  await c.psql(`create database "${db}"`);
-  await c.psql(SAMPLE_SQL, db);
+  await createShopDatabase(c, db, SHOP_ROWS_SQL);
   await c.psql(`select lo_from_bytea(0, convert_to('ein großes Objekt', 'UTF8')); select setval('shop.invoice_no', 1234)`, db);
 }
 

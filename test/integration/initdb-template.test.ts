@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { withClient } from '../../src/core/connection/client';
 import { drillToolSet } from '../../src/core/drill/server-tools';
@@ -15,6 +14,7 @@ import { withScratchCluster, type ScratchClusterInfo, type ScratchClusterOptions
 import { CancelledError } from '../../src/core/errors';
 import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
 import { embeddedBin, PG15_BIN } from '../support/cluster';
+import { workFolder } from '../support/work-folder';
 
 const isRoot = process.getuid?.() === 0;
 const serverUid = isRoot ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : process.getuid!();
@@ -37,8 +37,7 @@ describe('initdb template of throwaway drill clusters', function () {
   let pg15: ToolSet;
 
   before(async () => {
-    work = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-initdb-template-'));
-    chmodSync(work, 0o755);
+    work = workFolder('pgb-initdb-template-', 0o755);
     scratchParent = join(work, 'scratch');
     mkdirSync(scratchParent);
     // The server's user makes the templates' folder itself: give it a parent it may write to.

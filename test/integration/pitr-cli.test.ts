@@ -2,22 +2,15 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/command';
 import { basebackupCommand } from '../../src/cli/commands/basebackup';
 import { pitrConfigCommand } from '../../src/cli/commands/pitr-config';
 import { pitrWindowCommand } from '../../src/cli/commands/pitr-window';
 import { PgBackupError } from '../../src/core/errors';
 import { backupArchiveDir } from '../../src/core/physical/backup-archive';
 import { readBaseBackup } from '../../src/core/physical/base-backup-info';
-import { destroyCluster, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
-
-function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), progress: (t) => stderr.push(t), env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN }, signal: new AbortController().signal };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { destroyCluster, startArchivingCluster, type Cluster } from '../support/cluster';
+import { captureIo } from '../support/io';
+import { sleep } from '../support/time';
 
 describe('pg-backup basebackup and pitr', function () {
   this.timeout(240_000);
@@ -42,7 +35,7 @@ describe('pg-backup basebackup and pitr', function () {
     assert.equal(code, 0);
     assert.match(io.stdout[0], /^Base backup written to .*plain \(plain, verified\)/);
     assert.match(io.stdout[1], /label "cli plain", started .* at LSN \d+\/[0-9A-F]+, timeline 1, PostgreSQL 15/);
-    assert.ok(io.stderr.some((l) => /^Base backup \d+% /.test(l)));
+    assert.ok(io.progressLines.some((l) => /^Base backup \d+% /.test(l)));
   });
 
   it('basebackup writes a gzip tar backup whose label is read from inside the tar', async () => {
@@ -128,7 +121,7 @@ describe('pg-backup basebackup and pitr', function () {
       const io = captureIo();
       assert.equal(await pitrConfigCommand.run([...plain, '--target', `time:${target}`], io), 0);
       assert.match(io.stdout[0], /^Recoverable window on timeline 1:/);
-      assert.deepEqual(io.stderr, []);
+      assert.deepEqual([...io.stderr, ...io.progressLines], []);
     });
 
     it('pitr config says when the target could not be checked: an unreadable cp: folder, a remote source', async () => {
@@ -136,7 +129,7 @@ describe('pg-backup basebackup and pitr', function () {
       const io = captureIo();
       const args = ['--backup', join(dir, 'plain'), '--target', 'time:2001-01-01 00:00:00+00'];
       assert.equal(await pitrConfigCommand.run([...args, '--source', `cp:${missing}`], io), 0);
-      assert.deepEqual(io.stderr, [
+      assert.deepEqual([...io.stderr, ...io.progressLines], [
         'warning: The target was not checked against the recoverable window: ' +
           `the archive folder ${missing} does not exist here.`,
       ]);

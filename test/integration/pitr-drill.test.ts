@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConnectionString } from '../../src/core/connection/profile';
 import { drillToolSet, runPitrDrill, type PitrDrillOptions } from '../../src/core/drill/pitr-drill';
@@ -17,9 +16,10 @@ import { takeBaseBackup } from '../../src/core/physical/basebackup';
 import type { PitrModel, RecoveryTarget } from '../../src/core/pitr/model';
 import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
 import { destroyCluster, startArchivingCluster, type Cluster } from '../support/cluster';
+import { sleep } from '../support/time';
+import { workFolder } from '../support/work-folder';
 
 const ROWS = 1000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('PITR drill (PostgreSQL 15)', function () {
   this.timeout(180_000);
@@ -33,8 +33,7 @@ describe('PITR drill (PostgreSQL 15)', function () {
   let targetTime: string;
 
   before(async () => {
-    work = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-drill-test-'));
-    chmodSync(work, 0o755);
+    work = workFolder('pgb-drill-test-', 0o755);
     archive = join(work, 'wal archive');
     scratchParent = join(work, 'scratch');
     mkdirSync(scratchParent, { mode: 0o755 });

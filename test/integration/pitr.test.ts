@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, chmodSync, cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConnectionString } from '../../src/core/connection/profile';
 import { CancelledError } from '../../src/core/errors';
@@ -21,9 +20,10 @@ import type { PitrModel, RecoveryTarget } from '../../src/core/pitr/model';
 import { renderRecoveryFiles } from '../../src/core/pitr/render';
 import { validateModel } from '../../src/core/pitr/validate';
 import { destroyCluster, freePort, PG15_BIN, startArchivingCluster, type Cluster } from '../support/cluster';
+import { sleep } from '../support/time';
+import { workFolder } from '../support/work-folder';
 
 const ROWS = 1000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pgToolSet = { major: 15, version: '15', dir: PG15_BIN, tools: { pg_basebackup: join(PG15_BIN, 'pg_basebackup'), pg_verifybackup: join(PG15_BIN, 'pg_verifybackup') } };
 
 describe('point-in-time recovery (PostgreSQL 15)', function () {
@@ -38,8 +38,7 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
   const progress: { percent: number; phase: string }[] = [];
 
   before(async () => {
-    work = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-pitr-'));
-    chmodSync(work, 0o755);
+    work = workFolder('pgb-pitr-', 0o755);
     archive = join(work, "wal arch'ive");
     cluster = await startArchivingCluster(archive);
     await cluster.psql('create table keep (id int); insert into keep values (1)');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchive } from '../../src/core/archive/read-archive';
 import type { ArchiveInfo } from '../../src/core/archive/types';
@@ -11,6 +10,7 @@ import { planRestore, type PlannedRestore } from '../../src/core/restore/planner
 import { describeEntry } from '../../src/core/restore/toc-index';
 import { APP_SCHEMA_NAMES, APP_SCHEMAS, appSchemaRows, loadAppSchema, type AppSchemaName } from '../support/app-schemas';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { workFolder } from '../support/work-folder';
 
 const PG_RESTORE = join(PG15_BIN, 'pg_restore');
 
@@ -47,8 +47,7 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
 
   before(async () => {
     cluster = await startCluster();
-    dir = mkdtempSync(join(tmpdir(), 'pgb-restore-apps-'));
-    chmodSync(dir, 0o777);
+    dir = workFolder('pgb-restore-apps-', 0o777);
     for (const name of APP_SCHEMA_NAMES) {
       await loadAppSchema(cluster, name, name);
       const path = join(dir, `${name}.dump`);

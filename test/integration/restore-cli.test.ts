@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectCommand } from '../../src/cli/commands/inspect';
 import { restoreCommand } from '../../src/cli/commands/restore';
-import { exitCodeFor, type CliIo } from '../../src/cli/command';
+import { exitCodeFor } from '../../src/cli/command';
 import { PgBackupError } from '../../src/core/errors';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
-import { SHOP_SQL } from './archive-shop-schema';
-
-function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), progress: (t) => stderr.push(t), env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN }, signal: new AbortController().signal };
-}
+import { createShopDatabase, FEW_SHOP_ROWS_SQL, SHOP_EVENTS_SQL } from '../support/shop';
+import { captureIo } from '../support/io';
+import { workFolder } from '../support/work-folder';
 
 describe('pg-backup inspect and restore', function () {
   this.timeout(240000);
@@ -23,10 +18,8 @@ describe('pg-backup inspect and restore', function () {
 
   before(async () => {
     cluster = await startCluster();
-    dir = mkdtempSync(join(tmpdir(), 'pgb-restore-cli-'));
-    chmodSync(dir, 0o777);
-    await cluster.psql('create database shopdb');
-    await cluster.psql(SHOP_SQL, 'shopdb');
+    dir = workFolder('pgb-restore-cli-', 0o777);
+    await createShopDatabase(cluster, 'shopdb', SHOP_EVENTS_SQL + FEW_SHOP_ROWS_SQL);
     dumpPath = join(dir, 'shop.dump');
     await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', dumpPath, 'shopdb']);
     await cluster.psql('create database target template shopdb');
@@ -42,7 +35,7 @@ describe('pg-backup inspect and restore', function () {
     assert.equal(await inspectCommand.run([dumpPath], io), 0);
     const text = io.stdout.join('\n');
     assert.match(text, /;     dbname: shopdb/);
-    assert.match(text, /;     Contents: .*5 TABLE DATA/);
+    assert.match(text, /;     Contents: .*7 TABLE DATA/); // the shop's 7 tables with rows of their own
     assert.match(text, /^\d+; 1259 \d+ TABLE shop products postgres$/m);
   });
 
@@ -109,7 +102,7 @@ describe('pg-backup inspect and restore', function () {
     assert.equal(await restoreCommand.run([plain, cluster.url('plain_target')], io), 0);
     assert.match(io.stdout.join('\n'), /^Restored \d+ of \d+ items into plain_target in .*; no errors\.$/m);
     assert.match(io.stdout.join('\n'), /shop\.order_items: 3 rows/);
-    assert.ok(io.stderr.some((l) => /^Restoring \d+\/\d+: CREATE TABLE$/.test(l)), 'progress by statements');
+    assert.ok(io.progressLines.some((l) => /^Restoring \d+\/\d+: CREATE TABLE$/.test(l)), 'progress by statements');
     const again = captureIo();
     // The command throws its one error (main prints it and exits 3).
     const failed = await restoreCommand.run([plain, cluster.url('plain_target')], again).then(
@@ -125,7 +118,7 @@ describe('pg-backup inspect and restore', function () {
     const io = captureIo();
     assert.equal(await restoreCommand.run([dumpPath, cluster.url('target'), '--select', 'TABLE:shop.products', '--with-dependents'], io), 0);
     assert.match(io.stdout.join('\n'), /shop\.products: 3 rows/);
-    assert.ok(io.stderr.some((l) => /^Restoring \d+\/\d+: /.test(l)));
+    assert.ok(io.progressLines.some((l) => /^Restoring \d+\/\d+: /.test(l)));
     assert.equal(await cluster.psql("select count(*) from pg_trigger where tgname = 'products_touch'", 'target'), '1');
   });
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchive } from '../../src/core/archive/read-archive';
 import type { ArchiveInfo } from '../../src/core/archive/types';
@@ -10,7 +9,8 @@ import { CancelledError } from '../../src/core/errors';
 import { executeRestore } from '../../src/core/restore/execute';
 import { planRestore } from '../../src/core/restore/planner';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
-import { SHOP_SQL } from './archive-shop-schema';
+import { createShopDatabase, FEW_SHOP_ROWS_SQL, SHOP_EVENTS_SQL } from '../support/shop';
+import { workFolder } from '../support/work-folder';
 
 const PG_RESTORE = join(PG15_BIN, 'pg_restore');
 
@@ -46,10 +46,8 @@ describe('selective restore with pg_restore 15', function () {
 
   before(async () => {
     cluster = await startCluster();
-    dir = mkdtempSync(join(tmpdir(), 'pgb-restore-it-'));
-    chmodSync(dir, 0o777);
-    await cluster.psql('create database shopdb');
-    await cluster.psql(SHOP_SQL, 'shopdb');
+    dir = workFolder('pgb-restore-it-', 0o777);
+    await createShopDatabase(cluster, 'shopdb', SHOP_EVENTS_SQL + FEW_SHOP_ROWS_SQL);
     await cluster.psql("select nextval('shop.sku_seq') from generate_series(1, 5)", 'shopdb'); // the value after the dump moves on
     const path = join(dir, 'shop.dump');
     await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', path, 'shopdb']);
@@ -113,7 +111,7 @@ describe('selective restore with pg_restore 15', function () {
 
   it('reports errors with their statements instead of failing halfway when not told to stop', async () => {
     await cluster.psql('create database target3 template shopdb');
-    await cluster.psql('drop table shop.order_items', 'target3');
+    await cluster.psql('drop table shop.order_items cascade', 'target3'); // and the view order_totals on it
     // Plan without looking at the target: pg_restore then meets "already exists" and goes on.
     const plan = await planRestore({ archive, select: ['TABLE:shop.order_items', 'TABLE:shop.products'], withDependents: false, options: {} });
     const summary = await executeRestore({ archive, plan, target: conn('target3'), pgRestore: PG_RESTORE });

@@ -3,19 +3,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/command';
 import { scheduleCommand } from '../../src/cli/commands/schedule';
 import { readArchive } from '../../src/core/archive/read-archive';
 import { verifyChecksum } from '../../src/core/dump';
 import { PgBackupError } from '../../src/core/errors';
-import { destroyCluster, freePort, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
-
-function captureIo(): CliIo & { stdout: string[] } {
-  const stdout: string[] = [];
-  return { stdout, out: (t) => stdout.push(t), err: () => undefined, progress: () => undefined, env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN }, signal: new AbortController().signal };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { destroyCluster, freePort, startCluster, type Cluster } from '../support/cluster';
+import { captureIo } from '../support/io';
+import { sleep } from '../support/time';
 
 describe('pg-backup schedule: the generated job, run for real', function () {
   this.timeout(120_000);

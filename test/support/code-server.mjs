@@ -169,6 +169,7 @@ export async function startCodeServer(scratch, { smokeTestDriver = false } = {})
       killGroup(child.pid, 'SIGKILL'); // stragglers of the group (agent host) that outlive the main process
     },
   };
+  const { sleep } = await tsImport('./time.ts', import.meta.url);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`code-server exited during start-up; log: ${logFile}\n${tail(logFile)}`);
@@ -177,7 +178,7 @@ export async function startCodeServer(scratch, { smokeTestDriver = false } = {})
       await server.stop();
       throw new Error(`code-server did not answer /healthz within 60 s; log: ${logFile}\n${tail(logFile)}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }
 

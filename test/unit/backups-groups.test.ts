@@ -1,28 +1,14 @@
 import * as assert from 'node:assert/strict';
-import type { BackupEntry } from '../../src/core/backups/catalog';
 import { groupBackups } from '../../src/core/backups/groups';
-
-const at = new Date('2030-01-01T00:00:00Z');
-const entry = (name: string, more: Partial<BackupEntry>): BackupEntry => ({
-  path: `/b/${name}`,
-  name,
-  folder: '/b',
-  kind: 'dump',
-  format: 'custom',
-  sizeBytes: 1,
-  modified: at,
-  created: at,
-  checksum: 'none',
-  ...more,
-});
+import { backupEntry } from '../support/backup-entry';
 
 describe('Backups view groups', () => {
   const list = [
-    entry('a.dump', { database: 'sample', server: '127.0.0.1:5432' }),
-    entry('b.dump', { database: 'sample', server: 'db.internal:5433' }),
-    entry('c.dump', { database: 'sample', server: '127.0.0.1:5432', folder: '/b/pg-backup-sample' }),
-    entry('d.dump', { database: 'sample' }),
-    entry('base', { kind: 'basebackup', format: 'plain' }),
+    backupEntry('a.dump', { database: 'sample', server: '127.0.0.1:5432' }),
+    backupEntry('b.dump', { database: 'sample', server: 'db.internal:5433' }),
+    backupEntry('c.dump', { database: 'sample', server: '127.0.0.1:5432', folder: '/b/pg-backup-sample' }),
+    backupEntry('d.dump', { database: 'sample' }),
+    backupEntry('base', { kind: 'basebackup', format: 'plain' }),
   ];
 
   it('keeps two servers\' databases of one name apart, by database and server', () => {

@@ -14,7 +14,10 @@ import { pickRestoreTools } from '../../src/core/restore/tool-version';
 import type { ToolSet } from '../../src/core/tools/discover';
 import { PgBackupError } from '../../src/core/errors';
 
-/** pg_dump 15 archive of test/integration/archive-shop-schema.ts (schema shop: products, orders, order_items). */
+/**
+ * pg_dump 15 archive of an earlier, smaller version of test/support/shop-schema.sql (schema shop: products,
+ * orders, order_items), kept as it was written so that the closures below stay what they were measured to be.
+ */
 const FIXTURE = join(__dirname, '..', 'fixtures', 'archive', 'pg15-custom-gzip.dump');
 
 describe('restore planner', () => {

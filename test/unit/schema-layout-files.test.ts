@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { diffSchemaFiles } from '../../src/core/schema/export';
 import { PgBackupError } from '../../src/core/errors';
 import { isOwnedPath, readLayoutFiles, writeLayoutFiles } from '../../src/core/schema/layout-files';
+import { sleep } from '../support/time';
 
 describe('schema files on disk', () => {
   let dir: string;
@@ -40,7 +41,7 @@ describe('schema files on disk', () => {
     await writeFile(join(dir, 'README.md'), 'ours, not the export\n');
     await writeFile(join(dir, 'public', 'tables', 'notes.txt'), 'keep\n');
     const mtime = (await stat(join(dir, 'public/tables/a.sql'))).mtimeMs;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
 
     const second = new Map([
       ['_index.sql', "\\ir 'public/tables/a.sql'\n\\ir 'public/tables/c.sql'\n"],

@@ -11,6 +11,7 @@ import { formatSpan, parseDuration } from '../../src/core/status/duration';
 import { readStatus } from '../../src/core/status/read-status';
 import { targetsFor, targetSettingsOf } from '../../src/core/status/targets';
 import { verdictOf, worstVerdict } from '../../src/core/status/verdict';
+import { backupEntry } from '../support/backup-entry';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -19,13 +20,7 @@ const at = (agoMs: number) => new Date(NOW - agoMs);
 
 function dump(name: string, database: string, agoMs: number, extra: Partial<BackupEntry['sidecar']> = {}): BackupEntry {
   const created = at(agoMs);
-  return {
-    path: `/b/${name}`,
-    name,
-    folder: '/b',
-    kind: 'dump',
-    format: 'custom',
-    sizeBytes: 1,
+  return backupEntry(name, {
     modified: created,
     created,
     database,
@@ -43,7 +38,7 @@ function dump(name: string, database: string, agoMs: number, extra: Partial<Back
       sha256: 'a'.repeat(64),
       ...extra,
     },
-  };
+  });
 }
 
 const drill = (agoMs: number, passed: boolean, durationMs: number, more: Partial<LastDrill> = {}): LastDrill => ({

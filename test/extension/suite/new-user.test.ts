@@ -15,6 +15,7 @@ import type { AddConnectionArgs, AddConnectionResult } from '../../../src/extens
 import type { PgBackupApi } from '../../../src/extension/main';
 import type { BackupNode, BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
 import type { ConnectionsTreeNode } from '../../../src/extension/tree/connections-tree';
+import { sleep } from '../../support/time';
 
 const PORT = process.env.PGBACKUP_TEST_PORT;
 const GROUP = `sample @ 127.0.0.1:${PORT}`;
@@ -40,7 +41,7 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 10_000): 
     const v = probe();
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -91,9 +92,9 @@ describe('what a new user tripped over', () => {
     it('redraws when a backup appears two folders down (the watcher sees subfolders)', async () => {
       const deep = join(folder, 'prod', 'nightly');
       mkdirSync(deep, { recursive: true });
-      await new Promise((r) => setTimeout(r, 1500)); // the folders' own events have passed
+      await sleep(1500); // the folders' own events have passed
       await rows();
-      await new Promise((r) => setTimeout(r, 1000)); // the watchers of the folders just listed are running
+      await sleep(1000); // the watchers of the folders just listed are running
       const changed = within(10_000, 'a redraw', (fire) => api.backupsTree.onDidChangeTreeData(() => fire(true)));
       copyFileSync(dump.path, join(deep, 'copied.dump'));
       await changed;

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { withClient } from '../../../src/core/connection/client';
 import type { PgBackupApi } from '../../../src/extension/main';
 import { runClosingPrompts, spyOn } from '../host-spies';
+import { sleep } from '../../support/time';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
 
@@ -136,7 +137,7 @@ describe('an untrusted workspace', () => {
   }
 
   it('started no child process from the extension\'s code, and none is running', async () => {
-    await new Promise((r) => setTimeout(r, 1000)); // anything a command left behind has had time to start
+    await sleep(1000); // anything a command left behind has had time to start
     assert.deepEqual([...children.calls, ...syncs.calls], []);
     assert.deepEqual(postgresChildren(), []);
   });
@@ -151,7 +152,7 @@ describe('an untrusted workspace', () => {
     assert.ok(children.calls.some((c) => c.startsWith('spawn ')), `recorded: ${children.calls.join('; ')}`);
     const offset = statSync(serverLog).size;
     await withClient({ ...server, database: 'postgres' }, {}, (c) => c.query('select 1'));
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     assert.equal(connectionsSince(offset).length, 1);
   });
 });
