@@ -56,7 +56,7 @@ describe('schedule backups command', () => {
     const g = await vscode.commands.executeCommand<GeneratedSchedule>('pgBackup.scheduleBackups', { connection: 'test', database: 'sample', every: 'daily', at: '03:15', kind: 'systemd', keep: 5, dir });
     assert.ok(g, 'the command returned no result');
     assert.equal(g.job, 'pg-backup-sample');
-    assert.deepEqual(g.files.map((f) => f.slice(dir.length + 1)), ['pg-backup-sample.sh', 'pg-backup-sample.service', 'pg-backup-sample.timer']);
+    assert.deepEqual(g.files.map((f) => f.slice(dir.length + 1)), ['pg-backup-sample.sh', 'pg-backup-sample.service', 'pg-backup-sample.timer', 'pg-backup-sample-failure@.service']);
     assert.match(readFileSync(join(dir, 'pg-backup-sample.timer'), 'utf8'), /^OnCalendar=\*-\*-\* 03:15:00$/m);
     assert.match(readFileSync(g.scriptPath, 'utf8'), /^KEEP=\$\{PGBACKUP_KEEP:-5\}$/m);
     assert.equal(spawnSync('bash', ['-n', g.scriptPath]).status, 0);
