@@ -52,7 +52,9 @@ describe('Dump Database from the context menu (packaged extension in code-server
 
   it('lists the new backup in the Backups view under its database', async () => {
     const backups = await wb.view('Backups');
-    await wb.treeRow('big', backups).waitFor({ timeout: 30_000 });
+    // Grouped by server and database ("big @ 127.0.0.1:PORT"): two servers' databases of one name stay apart.
+    const group = backups.locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^big @ 127\.0\.0\.1:\d+$/ }) });
+    await group.first().waitFor({ timeout: 30_000 });
     const labels = await wb.rowLabels(backups);
     assert.ok(labels.some((l) => /^big-\d{8}-\d{6}\.dump$/.test(l)), `rows: ${labels.join(', ')}`);
     // The row says format, size, age, the server's major and the checksum state; wide enough to read in the picture.
@@ -71,8 +73,9 @@ describe('Dump Database from the context menu (packaged extension in code-server
     const done = await wb.notification(/Restore drill passed in/, 300_000);
     assert.match(done, /4 tables, 1,600,000 rows/);
     await wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Restore drill passed/ }).getByRole('button', { name: 'Show Report' }).click();
-    // Monaco draws spaces as no-break spaces (\s matches both); the report is read-only, so it closes without a "save?" question.
-    await wb.page.locator('.monaco-editor .view-lines', { hasText: /Restore\sdrill:\sbig-.*PASSED/ }).first().waitFor();
+    // The report opens rendered, as a Markdown preview (a webview); it is read-only, so it closes without a "save?".
+    const preview = wb.page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+    await preview.locator('h1', { hasText: /Restore drill: big-.*PASSED/ }).first().waitFor({ timeout: 60_000 });
     await backups.locator('.monaco-list-row', { hasText: /✓ drill just now/ }).first().waitFor({ timeout: 30_000 });
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'restore-drill.png'));
   });

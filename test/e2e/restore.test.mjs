@@ -154,7 +154,7 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     const text = await wb.notification(/sample-e2e\.dump: Restored \d+ of \d+ items into sample_restored_\d+/, 60_000);
     assert.match(text, /no errors/);
     // The summary opens rendered: a Markdown preview, a webview of its own (the only one open: editors were closed).
-    const preview = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    const preview = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
     const heading = preview.locator('h1, h2', { hasText: /Restore of sample-e2e\.dump into sample_restored_\d+/ });
     await heading.first().waitFor({ timeout: 30_000 });
     const summary = await preview.locator('body').innerText();
