@@ -3,7 +3,7 @@
  * once and imported by both sides. The host validates every message it receives with `parsePanelMessage`: a
  * webview is a browser page and is treated like any other untrusted input. Pure: no node, no vscode, no DOM.
  */
-import type { PitrDrillResult } from '../core/drill/drill-result';
+import type { PitrDrillResult } from '../core/drill/pitr-drill-result';
 import {
   RECOVERY_ACTIONS,
   TARGET_KINDS,

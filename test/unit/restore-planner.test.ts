@@ -4,7 +4,7 @@ import { readArchive } from '../../src/core/archive/read-archive';
 import type { ArchiveInfo, TocEntry } from '../../src/core/archive/types';
 import { dependencyClosure } from '../../src/core/restore/closure';
 import { restoreArgv, validateRestoreOptions } from '../../src/core/restore/options';
-import { buildPlan } from '../../src/core/restore/plan';
+import { buildPlan } from '../../src/core/restore/plan-items';
 import { planRestore } from '../../src/core/restore/planner';
 import { restoreReport } from '../../src/core/restore/report';
 import { RestoreLog } from '../../src/core/restore/run';

@@ -3,7 +3,7 @@
  * that came back with its row count, or why it failed. Pure text in, HTML out (every value escaped).
  */
 import type { DrillState } from '../../src/common/pitr-protocol';
-import type { PitrDrillResult } from '../../src/core/drill/drill-result';
+import type { PitrDrillResult } from '../../src/core/drill/pitr-drill-result';
 import { escapeHtml } from './html';
 
 const END_TEXT: Record<PitrDrillResult['end'], string> = {

@@ -2,7 +2,7 @@ import { PgBackupError } from '../errors';
 import { bufferSource, fileSource, openForReading, sliceSource, withHead, type ByteSource } from './byte-source';
 import { checkArchiveData } from './data-check';
 import { formatOfHead, locateToc, PLAIN_DUMP_ADVICE } from './detect';
-import { findTarMember } from './tar';
+import { findTarMember } from './tar-member';
 import { FIRST_CHUNK, parseArchive } from './toc-parser';
 import type { ArchiveFormat, ArchiveInfo } from './types';
 

@@ -2,7 +2,7 @@ import { withClient } from '../connection/client';
 import type { ConnParams } from '../connection/profile';
 import { CancelledError, PgBackupError } from '../errors';
 import { countRows, listUserTables } from '../restore/row-counts';
-import type { DrillTable } from './drill-result';
+import type { DrillTable } from './pitr-drill-result';
 
 /** Drills count at most this many tables: exact counts of a huge schema would take longer than the restore. */
 export const MAX_TABLES = 200;

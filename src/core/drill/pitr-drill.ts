@@ -16,7 +16,7 @@ import type { PitrModel } from '../pitr/model';
 import { hasErrors, validateModel } from '../pitr/validate';
 import type { ToolSet } from '../tools/discover';
 import { countTables } from './count-tables';
-import type { PitrDrillResult } from './drill-result';
+import type { PitrDrillResult } from './pitr-drill-result';
 import { prepareDataDir } from './drill-settings';
 import { endedBeforeTarget, firstFatal, lastReplayedTime, logTail, outcomeLines, shutDownAtTarget, stoppedAtTarget } from './recovery-log';
 import { placeBackup } from './scratch-copy';

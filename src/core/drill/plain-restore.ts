@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { runPlainSql, type PlainRestoreError, type PlainSqlRestore } from '../restore/plain';
 
 /** Runs the dump through psql, on past errors; errors psql went on past come back, a psql that could not run throws. */
-export async function runPlainRestore(
+export async function drillPlainRestore(
   o: Omit<PlainSqlRestore, 'stopOnError' | 'onProgress'>,
 ): Promise<PlainRestoreError[]> {
   return (await runPlainSql({ ...o, stopOnError: false })).errors;

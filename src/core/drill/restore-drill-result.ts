@@ -1,7 +1,7 @@
 /** What a logical restore drill reports: the CLI prints it, the extension shows it, the drill log keeps it. Types only. */
 import type { DetectedFormat } from '../archive/detect';
 import type { RestoreError } from '../restore/run';
-import type { DrillTable } from './drill-result';
+import type { DrillTable } from './pitr-drill-result';
 
 export type DrillPhase = 'checksum' | 'prepare' | 'restore' | 'compare' | 'count';
 

@@ -23,7 +23,7 @@ import { discoverTools, versionMajor, type ToolSet } from '../tools/discover';
 import { installAdvice } from '../tools/pick';
 import { connectableDatabases, countTables } from './count-tables';
 import { readDumpFacts, type DumpFacts } from './dump-facts';
-import { firstConnectLine, runPlainRestore } from './plain-restore';
+import { drillPlainRestore, firstConnectLine } from './plain-restore';
 import type { DrillObjects, DrillPhase, DrillPlace, RestoreDrillResult } from './restore-drill-result';
 import { withScratchCluster, type ScratchClusterInfo } from './scratch-cluster';
 import { createScratchDatabase, DROP_RETRY, dropScratchDatabase, scratchDatabaseName } from './scratch-database';
@@ -190,7 +190,7 @@ async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: 
   try {
     progress(`Restoring with ${p.client.name}`, 20);
     errors = await timed('restore', async () => {
-      if (!p.dump.archive) return runPlainRestore({ psql: p.client.path, file: p.dump.path, conninfo: toConninfo(target), env: env.env, signal: o.signal, log: o.log });
+      if (!p.dump.archive) return drillPlainRestore({ psql: p.client.path, file: p.dump.path, conninfo: toConninfo(target), env: env.env, signal: o.signal, log: o.log });
       const args = ['--no-privileges', ...restoreArgv({ noOwner: true, jobs: p.client.jobs }, p.dump.path, toConninfo(target))];
       const total = p.dump.archive.toc.count || 1;
       const onProgress = (r: { done: number; current: string }) => progress(`Restoring: ${r.current}`, 20 + Math.round((60 * r.done) / total));

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { archiveCommandIn, archiveDirOf } from '../pitr/archive-setup';
 import type { BaseBackupInfo } from './base-backup-info';
-import { readTarMembers } from './tar';
+import { readTarMembers } from './base-backup-tar';
 
 const CONF_FILES = ['postgresql.conf', 'postgresql.auto.conf'];
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PgBackupError } from '../errors';
 import { parseBackupLabel, type BackupLabel } from './backup-label';
 import { parseManifest, type BackupManifest } from './manifest';
-import { readTarMembers } from './tar';
+import { readTarMembers } from './base-backup-tar';
 
 export interface BaseBackupInfo {
   dir: string;

@@ -2,7 +2,7 @@ import type { ArchiveInfo, TocEntry } from '../archive/types';
 import { dependencyClosure } from './closure';
 import { findExisting, type Queryable } from './existing';
 import type { RestoreOptions } from './options';
-import { buildPlan, type RestorePlan } from './plan';
+import { buildPlan, type RestorePlan } from './plan-items';
 import { parseSelectSpec, resolveSpec } from './selection';
 import { buildTocIndex, describeEntry, type TocIndex } from './toc-index';
 

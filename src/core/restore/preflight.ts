@@ -1,5 +1,5 @@
 import type { Queryable } from './existing';
-import type { RestorePlan } from './plan';
+import type { RestorePlan } from './plan-items';
 import { countRows } from './row-counts';
 import { describeEntry } from './toc-index';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveInfo, TocEntry } from '../archive/types';
-import type { RestorePlan } from './plan';
+import type { RestorePlan } from './plan-items';
 
 /**
  * What a restore item costs, in bytes of archive data: a table's rows cost their data block, an index or a

@@ -1,5 +1,5 @@
 import { formatDuration } from '../format';
-import type { PlanItem } from './plan';
+import type { PlanItem } from './plan-items';
 import type { RestoreError, RestoreSummary } from './run';
 import { describeEntry } from './toc-index';
 

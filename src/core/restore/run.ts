@@ -1,7 +1,7 @@
 import { CancelledError, PgBackupError } from '../errors';
 import { renderCommandLine, runTool } from '../process/run-tool';
 import type { Queryable } from './existing';
-import type { RestorePlan } from './plan';
+import type { RestorePlan } from './plan-items';
 import { countRows } from './row-counts';
 import type { RestoreProgressEstimator } from './progress';
 

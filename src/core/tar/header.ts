@@ -1,6 +1,6 @@
 /**
- * The parts of a POSIX ustar header both tar readers need: pg_dump's tar archives (core/archive/tar.ts finds
- * toc.dat by walking headers) and tar base backups (core/physical/tar.ts streams a few members out).
+ * The parts of a POSIX ustar header both tar readers need: pg_dump's tar archives (core/archive/tar-member.ts finds
+ * toc.dat by walking headers) and tar base backups (core/physical/base-backup-tar.ts streams a few members out).
  */
 
 /** Tar's block size: headers are one block, member bodies are padded to whole blocks. */

@@ -8,7 +8,7 @@ import { planRestore, type PlannedRestore } from '../../core/restore/planner';
 import type { ToolSet } from '../../core/tools/discover';
 import { savedConnection, type Ctx, type Headless } from '../context';
 import { showReport } from '../read-only-documents';
-import { runPlainRestore, runPlannedRestore, type RestoreOutcome, type RestoreSink } from '../restore/execute';
+import { restorePlainDump, runPlannedRestore, type RestoreOutcome, type RestoreSink } from '../restore/execute';
 import { chooseOptions, chooseTarget } from '../restore/restore-form';
 import { summaryMarkdown } from '../restore/summary';
 import { confirmTarget, restoreInto, withPlanningTarget, type RestoreTarget } from '../restore/target';
@@ -76,7 +76,7 @@ function execute(ctx: Ctx, dump: Dump, target: RestoreTarget, prepared: Prepared
   return restoreInto(ctx, target, () =>
     prepared.plan
       ? runPlannedRestore(ctx, dump.info!, prepared.plan, target, dump.tools!, sink)
-      : runPlainRestore(ctx, dump.path, target, prepared.psql, sink),
+      : restorePlainDump(ctx, dump.path, target, prepared.psql, sink),
   );
 }
 

@@ -65,7 +65,7 @@ export async function runPlannedRestore(
 }
 
 /** A plain SQL dump, whole, with psql through the core (ON_ERROR_STOP=1, progress by statements). */
-export async function runPlainRestore(
+export async function restorePlainDump(
   ctx: Ctx,
   path: string,
   target: RestoreTarget,
