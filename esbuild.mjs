@@ -23,10 +23,22 @@ const VENDORED = ['pg', 'execa'];
 const vendored = {
   name: 'vendored',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+    build.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) => ({
+      path: `./vendor/${args.path}.js`,
+      external: true,
+    }));
   },
 };
-const vendorBuilds = VENDORED.map((name) => ({ ...common, sourcemap: false, entryPoints: [name], outfile: `dist/vendor/${name}.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['pg-native'] }));
+const vendorBuilds = VENDORED.map((name) => ({
+  ...common,
+  sourcemap: false,
+  entryPoints: [name],
+  outfile: `dist/vendor/${name}.js`,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['pg-native'],
+}));
 
 /**
  * The extension is two bundles. dist/extension.js holds what activation runs (the trees, config, connections…);
@@ -47,7 +59,16 @@ const toLazy = {
 
 /** The source files activation loads: the activation bundle's inputs, less the packages (copies of those are harmless). */
 async function activationModules() {
-  const { metafile } = await esbuild.build({ ...mainOptions, entryPoints: [MAIN], write: false, metafile: true, sourcemap: false, minify: false, logLevel: 'error', plugins: [vendored, toLazy] });
+  const { metafile } = await esbuild.build({
+    ...mainOptions,
+    entryPoints: [MAIN],
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    minify: false,
+    logLevel: 'error',
+    plugins: [vendored, toLazy],
+  });
   return Object.keys(metafile.inputs).filter((f) => f.startsWith('src/') && f !== MAIN);
 }
 const shared = await activationModules();
@@ -69,7 +90,12 @@ const fromActivationBundle = {
     const sharedSet = new Set(shared);
     build.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData?.resolving || args.namespace !== 'file' || !args.importer.includes('/src/')) return undefined;
-      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { resolving: true },
+      });
       if (resolved.errors.length) return undefined;
       const file = relative(process.cwd(), resolved.path);
       return sharedSet.has(file) ? { path: file, namespace: 'activation-bundle' } : resolved;
@@ -78,25 +104,59 @@ const fromActivationBundle = {
       contents: `module.exports = require('./extension.js').__shared[${JSON.stringify(args.path)}];`,
       loader: 'js',
     }));
-    build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'activation-bundle' }, () => ({ path: './extension.js', external: true }));
+    build.onResolve({ filter: /^\.\/extension\.js$/, namespace: 'activation-bundle' }, () => ({
+      path: './extension.js',
+      external: true,
+    }));
   },
 };
 
 const builds = [
-  { ...mainOptions, stdin: activationEntry, outfile: 'dist/extension.js',
+  {
+    ...mainOptions,
+    stdin: activationEntry,
+    outfile: 'dist/extension.js',
     // Marks when the bundle starts loading, so activation time includes evaluating the code, as VS Code counts it.
-    banner: { js: 'globalThis.__pgBackupLoadStart = performance.now();' }, plugins: [vendored, toLazy] },
-  { ...mainOptions, entryPoints: ['src/extension/lazy.ts'], outfile: 'dist/lazy.js', plugins: [vendored, fromActivationBundle] },
+    banner: { js: 'globalThis.__pgBackupLoadStart = performance.now();' },
+    plugins: [vendored, toLazy],
+  },
+  {
+    ...mainOptions,
+    entryPoints: ['src/extension/lazy.ts'],
+    outfile: 'dist/lazy.js',
+    plugins: [vendored, fromActivationBundle],
+  },
   // `pg-backup --version` is package.json's version (src/cli/version.ts).
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs',
-    target: 'node20', external: ['pg-native'], banner: { js: '#!/usr/bin/env node' }, plugins: [vendored],
-    define: { PGBACKUP_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) } },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['pg-native'],
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [vendored],
+    define: { PGBACKUP_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+  },
   ...vendorBuilds,
   // Webview panels run in the browser; the pure core/pitr modules they import are bundled in.
-  { ...common, entryPoints: ['webview/pitr/main.ts'], outfile: 'dist/webview/pitr.js', platform: 'browser',
-    format: 'esm', target: 'es2022' },
-  { ...common, entryPoints: ['webview/restore/main.ts'], outfile: 'dist/webview/restore.js', platform: 'browser',
-    format: 'iife', target: 'es2022' },
+  {
+    ...common,
+    entryPoints: ['webview/pitr/main.ts'],
+    outfile: 'dist/webview/pitr.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  },
+  {
+    ...common,
+    entryPoints: ['webview/restore/main.ts'],
+    outfile: 'dist/webview/restore.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 // The toolkit registers its elements when loaded: the panels load this copy as a module of their own.
@@ -105,8 +165,15 @@ copyFileSync('node_modules/@vscode/webview-ui-toolkit/dist/toolkit.min.js', 'dis
 
 // Extension-host tests must be plain JS loaded by the host's require(); mocha stays external (the runner's copy).
 const testBuilds = [
-  { ...common, entryPoints: ['test/extension/index.ts'], outfile: 'out/test/extension/index.js', platform: 'node',
-    format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'pg-native'] },
+  {
+    ...common,
+    entryPoints: ['test/extension/index.ts'],
+    outfile: 'out/test/extension/index.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha', 'pg-native'],
+  },
 ];
 
 const all = [...builds, ...(production ? [] : testBuilds)];

@@ -21,7 +21,18 @@ async function main(): Promise<void> {
       const name = `db${i % 10}-2026${String(1000 + i).slice(1)}.${tar ? 'tar' : 'dump'}`;
       copyFileSync(join(FIXTURES, tar ? 'pg15-tar.tar' : 'pg15-custom-gzip.dump'), join(dir, name));
       if (i % 2 === 0) {
-        const sidecar = { tool: 'pg-backup', format: tar ? 'tar' : 'custom', database: `db${i % 10}`, serverVersion: '15.18', pgDumpVersion: '15.18', options: { format: tar ? 'tar' : 'custom' }, started: new Date(2026, 0, 1, 0, i).toISOString(), durationMs: 1000, bytes: 1, sha256: 'a'.repeat(64) };
+        const sidecar = {
+          tool: 'pg-backup',
+          format: tar ? 'tar' : 'custom',
+          database: `db${i % 10}`,
+          serverVersion: '15.18',
+          pgDumpVersion: '15.18',
+          options: { format: tar ? 'tar' : 'custom' },
+          started: new Date(2026, 0, 1, 0, i).toISOString(),
+          durationMs: 1000,
+          bytes: 1,
+          sha256: 'a'.repeat(64),
+        };
         writeFileSync(join(dir, `${name}.pgbackup.json`), JSON.stringify(sidecar));
       }
     }
@@ -36,8 +47,12 @@ async function main(): Promise<void> {
       if (list.some((b) => !b.database)) throw new Error('a backup has no database name');
     }
     times.sort((a, b) => a - b);
-    console.log(`listed ${count} backups: median ${times[RUNS >> 1].toFixed(1)} ms, best ${times[0].toFixed(1)} ms, worst ${times[RUNS - 1].toFixed(1)} ms (target < 150 ms)`);
-    console.log(`one header read: ${header.bytesRead} bytes of a ${(await import('node:fs')).statSync(join(FIXTURES, 'pg15-custom-gzip.dump')).size}-byte dump`);
+    console.log(
+      `listed ${count} backups: median ${times[RUNS >> 1].toFixed(1)} ms, best ${times[0].toFixed(1)} ms, worst ${times[RUNS - 1].toFixed(1)} ms (target < 150 ms)`,
+    );
+    console.log(
+      `one header read: ${header.bytesRead} bytes of a ${(await import('node:fs')).statSync(join(FIXTURES, 'pg15-custom-gzip.dump')).size}-byte dump`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
       const coreCpu: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const rawOut = join(dir, `raw-${name}`);
-        const args = dumpArgv({ options, conninfo: toConninfo(params), file: rawOut, pgDumpMajor: 15 }).filter((a) => a !== '-v');
+        const args = dumpArgv({ options, conninfo: toConninfo(params), file: rawOut, pgDumpMajor: 15 }).filter(
+          (a) => a !== '-v',
+        );
         t = Date.now();
         await execFileP(join(PG15_BIN, 'pg_dump'), args, { env: { ...process.env, PGAPPNAME: 'pg-backup' } });
         raw.push(Date.now() - t);
@@ -72,15 +74,21 @@ async function main(): Promise<void> {
         core.push(Date.now() - t);
         const used = process.cpuUsage(cpu);
         coreCpu.push(Math.round((used.user + used.system) / 1000));
-        console.log(`  ${name} run ${i + 1}: raw ${raw[i]} ms, core ${core[i]} ms, core's own CPU ${coreCpu[i]} ms (${formatBytes(r.sidecar.bytes)}, ${events} progress events)`);
+        console.log(
+          `  ${name} run ${i + 1}: raw ${raw[i]} ms, core ${core[i]} ms, core's own CPU ${coreCpu[i]} ms (${formatBytes(r.sidecar.bytes)}, ${events} progress events)`,
+        );
         await rm(coreOut, { recursive: true, force: true });
         await rm(r.sidecarPath, { force: true });
       }
       const ratio = median(core) / median(raw);
-      console.log(`${name}: raw pg_dump median ${median(raw)} ms, core median ${median(core)} ms, ratio ${ratio.toFixed(3)} (target ≤ 1.03)`);
+      console.log(
+        `${name}: raw pg_dump median ${median(raw)} ms, core median ${median(core)} ms, ratio ${ratio.toFixed(3)} (target ≤ 1.03)`,
+      );
       // Wall time is at the mercy of whatever else the machine runs; the CPU the Node side spends (preflight,
       // progress parsing, polling, sha256, sidecar) is the overhead the core adds on an idle machine.
-      console.log(`${name}: core's own CPU median ${median(coreCpu)} ms = ${((100 * median(coreCpu)) / median(raw)).toFixed(2)} % of raw pg_dump's wall time`);
+      console.log(
+        `${name}: core's own CPU median ${median(coreCpu)} ms = ${((100 * median(coreCpu)) / median(raw)).toFixed(2)} % of raw pg_dump's wall time`,
+      );
     }
   } finally {
     await destroyCluster(cluster);

@@ -40,7 +40,8 @@ const VARIANTS: Record<string, Variant> = {
 const MB = Number(process.env.PGB_BENCH_MB ?? 1024);
 const ROUNDS = Number(process.env.PGB_BENCH_ROUNDS ?? 3);
 const names = (process.env.PGB_BENCH_VARIANTS ?? 'pgadmin,fast-before,fast').split(',');
-for (const n of names) if (!VARIANTS[n]) throw new Error(`unknown variant ${n}; known: ${Object.keys(VARIANTS).join(', ')}`);
+for (const n of names)
+  if (!VARIANTS[n]) throw new Error(`unknown variant ${n}; known: ${Object.keys(VARIANTS).join(', ')}`);
 
 /** ~190 bytes of heap per row with a 128-byte payload, plus the primary key's ~30 bytes per row. */
 const ROW_BYTES = 220;
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
     const tables = Array.from({ length: 8 }, (_, i) => ({ name: `t${i + 1}`, rows, payload: 128 }));
     const size = await generateTables(cluster, 'bench', tables);
     const secs = ((performance.now() - t) / 1000).toFixed(0);
-    console.log(`generated 8 tables × ${rows} rows: ${formatBytes(size)} (pg_database_size) in ${secs} s; ${cores} cores`);
+    console.log(
+      `generated 8 tables × ${rows} rows: ${formatBytes(size)} (pg_database_size) in ${secs} s; ${cores} cores`,
+    );
     const samples: Record<string, Sample[]> = Object.fromEntries(names.map((n) => [n, []]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const name of names) {

@@ -86,7 +86,10 @@ async function main(): Promise<void> {
           const workload = await withClient(connParams(cluster, db), {}, (c) => queryDumpWorkload(c, s.dump));
           const shadow = new DumpProgressEstimator(workload, s.dump);
           const sample = () => bytesOnly.push([performance.now(), shadow.snapshot().percent]);
-          const poll = setInterval(() => void sizeOnDisk(partialPath(out)).then((b) => (shadow.written(b), sample())), 500);
+          const poll = setInterval(
+            () => void sizeOnDisk(partialPath(out)).then((b) => (shadow.written(b), sample())),
+            500,
+          );
           const onProgress = (p: { percent: number }) => dumpSamples.push([performance.now(), p.percent]);
           const log = (l: string) => (shadow.line(l), sample());
           const d = await dumpTimed(cluster, db, s.dump, out, { onProgress, log }).finally(() => clearInterval(poll));
@@ -117,7 +120,8 @@ async function main(): Promise<void> {
               `${itemsHalf} % by items; load ${load}`,
           );
           if (process.env.PGB_BENCH_TRACE) {
-            const trace = (xs: [number, number][], t0: number) => JSON.stringify(xs.map(([t, p]) => [Math.round(t - t0), p]));
+            const trace = (xs: [number, number][], t0: number) =>
+              JSON.stringify(xs.map(([t, p]) => [Math.round(t - t0), p]));
             console.log(`    dump trace ${trace(dumpSamples, d.started)}`);
             console.log(`    restore trace ${trace(weighted, r.started)}`);
           }
@@ -130,7 +134,9 @@ async function main(): Promise<void> {
     console.log('\nmedian percent shown at half time (goal 50 ± 15):');
     for (const [key, xs] of Object.entries(results)) {
       const m = median(xs);
-      console.log(`  ${key.padEnd(34)} ${String(m).padStart(4)} %  ${Math.abs(m - 50) <= 15 ? 'ok' : 'MISS'}  [${xs.join(', ')}]`);
+      console.log(
+        `  ${key.padEnd(34)} ${String(m).padStart(4)} %  ${Math.abs(m - 50) <= 15 ? 'ok' : 'MISS'}  [${xs.join(', ')}]`,
+      );
     }
   } finally {
     await destroyCluster(cluster);

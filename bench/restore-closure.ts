@@ -25,10 +25,16 @@ async function main(): Promise<void> {
     items = Math.max(items, c.items.length);
   }
   const f = (x: number) => x.toFixed(3);
-  console.log(`TOC entries: ${archive.toc.count}; made objects (first call in this process) in ${objectsMs.toFixed(1)} ms; index built once in ${indexMs.toFixed(1)} ms`);
+  console.log(
+    `TOC entries: ${archive.toc.count}; made objects (first call in this process) in ${objectsMs.toFixed(1)} ms; index built once in ${indexMs.toFixed(1)} ms`,
+  );
   const p99 = [...ms].sort((a, b) => a - b)[Math.floor(ms.length * 0.99)];
-  console.log(`closure for one table: first call ${f(coldMs)} ms; then each of ${tables.length} tables (up to ${items} items): median ${f(median(ms))} ms, p99 ${f(p99)} ms, max ${f(Math.max(...ms))} ms`);
-  console.log(`target < 10 ms for any one table: ${Math.max(...ms, coldMs) < 10 ? 'met' : p99 < 10 ? 'met at p99 (max hit by a GC pause or the machine\'s load)' : 'NOT met'}; load average ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `closure for one table: first call ${f(coldMs)} ms; then each of ${tables.length} tables (up to ${items} items): median ${f(median(ms))} ms, p99 ${f(p99)} ms, max ${f(Math.max(...ms))} ms`,
+  );
+  console.log(
+    `target < 10 ms for any one table: ${Math.max(...ms, coldMs) < 10 ? 'met' : p99 < 10 ? "met at p99 (max hit by a GC pause or the machine's load)" : 'NOT met'}; load average ${loadavg()[0].toFixed(1)}`,
+  );
 }
 
 main().catch((e) => {

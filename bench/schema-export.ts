@@ -65,9 +65,23 @@ async function main(): Promise<void> {
     // lets the kernel write back the files the previous one wrote (the first split export creates 7,151), so that
     // work is not billed to whichever operation comes next.
     const ops: [string, () => Promise<unknown>][] = [
-      ['raw pg_dump --schema-only', () => execFileP(pgDump, ['--schema-only', '--no-owner', '--no-privileges', '-f', join(work, 'raw.sql'), `--dbname=${cluster.url('bench')}`])],
+      [
+        'raw pg_dump --schema-only',
+        () =>
+          execFileP(pgDump, [
+            '--schema-only',
+            '--no-owner',
+            '--no-privileges',
+            '-f',
+            join(work, 'raw.sql'),
+            `--dbname=${cluster.url('bench')}`,
+          ]),
+      ],
       ['export, single file', () => exportSchema({ conn, layout: file })],
-      ['export, split, into an empty folder', () => exportSchema({ conn, layout: { kind: 'split', dir: join(work, `fresh${fresh++}`) } })],
+      [
+        'export, split, into an empty folder',
+        () => exportSchema({ conn, layout: { kind: 'split', dir: join(work, `fresh${fresh++}`) } }),
+      ],
       ['export, split, unchanged', () => exportSchema({ conn, layout: split })],
       ['check, single file, unchanged', () => checkSchema({ conn, layout: file })],
       ['check, split, unchanged', () => checkSchema({ conn, layout: split })],
@@ -84,12 +98,22 @@ async function main(): Promise<void> {
     // The median is what a user sees on this machine at its current load; the best run of each operation is
     // what is left when other processes do not get in the way (a shared machine's load comes and goes).
     const raw = samples[0].map((s) => s.wall);
-    console.log(`Schema export on PostgreSQL 15, ${objects} objects (${TABLES} tables), ${files} files in the split layout, ${ROUNDS} interleaved runs, load average ${loadavg()[0].toFixed(1)}:\n`);
-    console.log('| operation | median wall ms | × raw pg_dump | best wall ms | × raw pg_dump (best) | pg-backup CPU ms (median) |\n|---|---:|---:|---:|---:|---:|');
+    console.log(
+      `Schema export on PostgreSQL 15, ${objects} objects (${TABLES} tables), ${files} files in the split layout, ${ROUNDS} interleaved runs, load average ${loadavg()[0].toFixed(1)}:\n`,
+    );
+    console.log(
+      '| operation | median wall ms | × raw pg_dump | best wall ms | × raw pg_dump (best) | pg-backup CPU ms (median) |\n|---|---:|---:|---:|---:|---:|',
+    );
     ops.forEach(([name], i) => {
       const walls = samples[i].map((s) => s.wall);
       const cpu = i === 0 ? '–' : median(samples[i].map((s) => s.cpu)).toFixed(0);
-      const row = [median(walls).toFixed(0), (median(walls) / median(raw)).toFixed(2), best(walls).toFixed(0), (best(walls) / best(raw)).toFixed(2), cpu];
+      const row = [
+        median(walls).toFixed(0),
+        (median(walls) / median(raw)).toFixed(2),
+        best(walls).toFixed(0),
+        (best(walls) / best(raw)).toFixed(2),
+        cpu,
+      ];
       console.log(`| ${name} | ${row.join(' | ')} |`);
     });
   } finally {

@@ -21,7 +21,11 @@ const time = (args: string[]) => {
 time(['dist/cli.js', 'tools', '--json']); // warm the file cache
 const bare = Array.from({ length: RUNS }, () => time(['-e', '0']));
 const tools = Array.from({ length: RUNS }, () => time(['dist/cli.js', 'tools', '--json']));
-console.log(`extension bundle (production): ${(bundle / 1024).toFixed(0)} KB (target < 1024 KB); CLI bundle ${(cli / 1024).toFixed(0)} KB`);
+console.log(
+  `extension bundle (production): ${(bundle / 1024).toFixed(0)} KB (target < 1024 KB); CLI bundle ${(cli / 1024).toFixed(0)} KB`,
+);
 console.log(`node -e 0: median ${median(bare).toFixed(0)} ms`);
-console.log(`pg-backup tools --json: median ${median(tools).toFixed(0)} ms, best ${Math.min(...tools).toFixed(0)} ms over ${RUNS} runs (target < 200 ms, Node's start included)`);
+console.log(
+  `pg-backup tools --json: median ${median(tools).toFixed(0)} ms, best ${Math.min(...tools).toFixed(0)} ms over ${RUNS} runs (target < 200 ms, Node's start included)`,
+);
 execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });

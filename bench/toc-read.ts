@@ -34,7 +34,18 @@ export async function ensureBigDump(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'pgb-bench-'));
     chmodSync(dir, 0o777);
     const out = join(dir, 'bench.dump');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', out, 'bench']);
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
+      '-h',
+      cluster.socketDir,
+      '-p',
+      String(cluster.port),
+      '-U',
+      'postgres',
+      '-Fc',
+      '-f',
+      out,
+      'bench',
+    ]);
     renameSync(out, BIG_DUMP);
   } finally {
     await destroyCluster(cluster);
@@ -53,7 +64,9 @@ export async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
  * only to 10 ms), and without bash's own start. CPU time is the steadier number on a shared machine.
  */
 function childCpuMs(file: string, args: string[]): { wallMs: number; cpuMs: number } {
-  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%3R %3U %3S"; time "$@" >/dev/null', 'bash', file, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%3R %3U %3S"; time "$@" >/dev/null', 'bash', file, ...args], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const [real, user, sys] = r.stderr.toString().trim().split('\n').pop()!.split(' ').map(Number);
   return { wallMs: real * 1000, cpuMs: (user + sys) * 1000 };
 }
@@ -84,14 +97,25 @@ async function main(): Promise<void> {
   const n = { wall: median(wall), cpu: median(cpu) };
   const p = { wall: median(restore.map((r) => r.wallMs)), cpu: median(restore.map((r) => r.cpuMs)) };
   const f = (x: number) => x.toFixed(1);
-  console.log(`TOC entries: ${first.toc.count}; header + TOC bytes read: ${first.bytesRead}; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
-  console.log(`native reader: first (cold, in a fresh process) ${f(coldMs)} ms; median of ${wall.length}: ${f(n.wall)} ms wall (min ${f(Math.min(...wall))}), ${f(n.cpu)} ms CPU`);
-  console.log(`native reader + all ${first.toc.count} entries as objects: median of ${withObjects.length}: ${f(median(withObjects))} ms wall (min ${f(Math.min(...withObjects))}), ${f(p.wall / median(withObjects))}x faster than pg_restore -l`);
-  console.log(`pg_restore -l:  median of ${restore.length}: ${f(p.wall)} ms wall (min ${f(Math.min(...restore.map((r) => r.wallMs)))}), ${f(p.cpu)} ms CPU`);
-  console.log(`speed-up: ${f(p.wall / n.wall)}x wall (medians), ${f(Math.min(...restore.map((r) => r.wallMs)) / Math.min(...wall))}x wall (minimums), ${f(p.cpu / n.cpu)}x CPU (medians); target < 20 ms and >= 5x: ${n.wall < 20 && p.wall / n.wall >= 5 ? 'met' : 'NOT met'}`);
+  console.log(
+    `TOC entries: ${first.toc.count}; header + TOC bytes read: ${first.bytesRead}; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`,
+  );
+  console.log(
+    `native reader: first (cold, in a fresh process) ${f(coldMs)} ms; median of ${wall.length}: ${f(n.wall)} ms wall (min ${f(Math.min(...wall))}), ${f(n.cpu)} ms CPU`,
+  );
+  console.log(
+    `native reader + all ${first.toc.count} entries as objects: median of ${withObjects.length}: ${f(median(withObjects))} ms wall (min ${f(Math.min(...withObjects))}), ${f(p.wall / median(withObjects))}x faster than pg_restore -l`,
+  );
+  console.log(
+    `pg_restore -l:  median of ${restore.length}: ${f(p.wall)} ms wall (min ${f(Math.min(...restore.map((r) => r.wallMs)))}), ${f(p.cpu)} ms CPU`,
+  );
+  console.log(
+    `speed-up: ${f(p.wall / n.wall)}x wall (medians), ${f(Math.min(...restore.map((r) => r.wallMs)) / Math.min(...wall))}x wall (minimums), ${f(p.cpu / n.cpu)}x CPU (medians); target < 20 ms and >= 5x: ${n.wall < 20 && p.wall / n.wall >= 5 ? 'met' : 'NOT met'}`,
+  );
 }
 
-if (require.main === module) main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

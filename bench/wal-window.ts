@@ -6,7 +6,17 @@
  *
  *   npx tsx bench/wal-window.ts          # PGB_BENCH_RUNS=5
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, copyFileSync, chmodSync, ftruncateSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  copyFileSync,
+  chmodSync,
+  ftruncateSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConnectionString } from '../src/core/connection/profile';
@@ -29,20 +39,43 @@ async function main(): Promise<void> {
   const realArchive = join(work, 'real');
   mkdirSync(realArchive, { mode: 0o777 });
   chmodSync(realArchive, 0o777);
-  const cluster = await startCluster({ conf: ['archive_mode = on', `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: realArchive }))}`] });
+  const cluster = await startCluster({
+    conf: ['archive_mode = on', `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: realArchive }))}`],
+  });
   try {
     await cluster.asOwner(join(PG15_BIN, 'pg_ctl'), ['-D', cluster.dataDir, '-m', 'fast', '-w', 'stop']);
-    await cluster.asOwner(join(PG15_BIN, 'pg_resetwal'), ['-l', segmentName(1, FIRST_REAL, DEFAULT_SEGMENT_SIZE), cluster.dataDir]);
+    await cluster.asOwner(join(PG15_BIN, 'pg_resetwal'), [
+      '-l',
+      segmentName(1, FIRST_REAL, DEFAULT_SEGMENT_SIZE),
+      cluster.dataDir,
+    ]);
     await cluster.start();
     const backupDir = join(work, 'base');
-    const toolSet = { major: 15, version: '15', dir: PG15_BIN, tools: { pg_basebackup: join(PG15_BIN, 'pg_basebackup'), pg_verifybackup: join(PG15_BIN, 'pg_verifybackup') } };
-    await takeBaseBackup({ params: parseConnectionString(cluster.url()).params, options: { format: 'plain' }, out: backupDir, toolSet, verify: false });
+    const toolSet = {
+      major: 15,
+      version: '15',
+      dir: PG15_BIN,
+      tools: { pg_basebackup: join(PG15_BIN, 'pg_basebackup'), pg_verifybackup: join(PG15_BIN, 'pg_verifybackup') },
+    };
+    await takeBaseBackup({
+      params: parseConnectionString(cluster.url()).params,
+      options: { format: 'plain' },
+      out: backupDir,
+      toolSet,
+      verify: false,
+    });
     // A workload that fills most of a segment with commits, then a quiet tail.
     await cluster.psql(`create table w (id int, note text)`);
-    for (let i = 0; i < 50; i++) await cluster.psql(`insert into w select g, md5(g::text) from generate_series(1, 2000) g`);
+    for (let i = 0; i < 50; i++)
+      await cluster.psql(`insert into w select g, md5(g::text) from generate_series(1, 2000) g`);
     await cluster.psql('drop table w');
     const last = await cluster.psql('select pg_walfile_name(pg_switch_wal())');
-    for (let i = 0; i < 300 && (await cluster.psql(`select coalesce(last_archived_wal, '') from pg_stat_archiver`)) < last; i++) await sleep(100);
+    for (
+      let i = 0;
+      i < 300 && (await cluster.psql(`select coalesce(last_archived_wal, '') from pg_stat_archiver`)) < last;
+      i++
+    )
+      await sleep(100);
 
     const archive = join(work, 'archive');
     mkdirSync(archive);
@@ -65,8 +98,12 @@ async function main(): Promise<void> {
       times.push(performance.now() - t);
     }
     const w = result!.window;
-    console.log(`window: from ${w.from.time} (${w.from.lsn}) to ${w.to.time} (${w.to.lsn}), gaps ${w.gaps.length}, pg_waldump read ${result!.segmentsRead} segment(s)`);
-    console.log(`recoverable window of ${count} segments: median ${median(times).toFixed(0)} ms, runs ${times.map((x) => x.toFixed(0)).join(' / ')} ms (target < 1000 ms)`);
+    console.log(
+      `window: from ${w.from.time} (${w.from.lsn}) to ${w.to.time} (${w.to.lsn}), gaps ${w.gaps.length}, pg_waldump read ${result!.segmentsRead} segment(s)`,
+    );
+    console.log(
+      `recoverable window of ${count} segments: median ${median(times).toFixed(0)} ms, runs ${times.map((x) => x.toFixed(0)).join(' / ')} ms (target < 1000 ms)`,
+    );
   } finally {
     await destroyCluster(cluster);
     rmSync(work, { recursive: true, force: true });

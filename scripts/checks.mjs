@@ -19,7 +19,36 @@ const run = (cmd, args) => {
   return r.status === 0 ? undefined : (r.stdout + r.stderr).trim() || `exit ${r.status}`;
 };
 
-check('tsc --noEmit type-checks src, test, webview and bench', () => run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']));
-check('eslint finds no problem', () => run(process.execPath, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '--no-error-on-unmatched-pattern', 'src', 'test', 'webview', 'bench', 'scripts']));
+check('tsc --noEmit type-checks src, test, webview and bench', () =>
+  run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']),
+);
+check('eslint finds no problem', () =>
+  run(process.execPath, [
+    'node_modules/eslint/bin/eslint.js',
+    '--max-warnings',
+    '0',
+    '--no-error-on-unmatched-pattern',
+    'src',
+    'test',
+    'webview',
+    'bench',
+    'scripts',
+  ]),
+);
+check('prettier finds every file formatted (npm run format fixes it)', () =>
+  run(process.execPath, [
+    'node_modules/prettier/bin/prettier.cjs',
+    '--check',
+    '--log-level',
+    'warn',
+    'src',
+    'webview',
+    'test',
+    'scripts',
+    'bench',
+    'esbuild.mjs',
+    'eslint.config.mjs',
+  ]),
+);
 console.log(`RESULT: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

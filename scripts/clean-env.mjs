@@ -13,7 +13,9 @@ const NPM_VARIABLE = /^(npm_|INIT_CWD$|NODE$|COLOR$)/i;
  *  `node-gyp-bin`). */
 function isNpmPathEntry(entry) {
   const normal = entry.split(sep).join('/');
-  return normal.endsWith('/node_modules/.bin') || normal.includes('/@npmcli/run-script/') || normal.endsWith('/node-gyp-bin');
+  return (
+    normal.endsWith('/node_modules/.bin') || normal.includes('/@npmcli/run-script/') || normal.endsWith('/node-gyp-bin')
+  );
 }
 
 /** A copy of `base` without the calling npm's variables and PATH entries; `extra` is added last. */

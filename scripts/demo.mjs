@@ -53,8 +53,13 @@ async function open() {
   const workspace = join(cluster.baseDir, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   const connection = { name: 'demo', host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'sample' };
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'pgBackup.connections': [connection] }, null, 2));
-  console.log(`\nPostgreSQL 15 is running on 127.0.0.1:${cluster.port} (database "sample", user postgres, no password).`);
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'pgBackup.connections': [connection] }, null, 2),
+  );
+  console.log(
+    `\nPostgreSQL 15 is running on 127.0.0.1:${cluster.port} (database "sample", user postgres, no password).`,
+  );
   console.log(`Connection URI: ${cluster.url('sample')}\nWorkspace: ${workspace}\n`);
   // pg_ctl leaves nothing for the event loop to wait on: stay alive until Ctrl-C stops the cluster.
   setInterval(() => undefined, 1 << 30);
@@ -74,6 +79,8 @@ async function open() {
     await codeServerCli(scratch, ['--install-extension', join(root, 'dist', 'pg-backup.vsix')]);
     const server = await startCodeServer(scratch);
     editor = { stop: async () => (await server.stop(), scratch.remove()) };
-    console.log(`Open ${server.url(workspace)} in your browser (code-server with the extension). Press Ctrl-C to stop.`);
+    console.log(
+      `Open ${server.url(workspace)} in your browser (code-server with the extension). Press Ctrl-C to stop.`,
+    );
   }
 }

@@ -105,17 +105,28 @@ export function ensureTestHost(paths = hostPaths()) {
   makeFolder(paths.dir);
   const needCodeServer = !existsSync(paths.codeServerEntry) || readMarker(paths)?.codeServer !== CODE_SERVER_VERSION;
   if (needCodeServer) ensurePackages(['krb5'], { log });
-  if (!existsSync(paths.node)) timed(`npm: ${NODE_SPEC}`, () => npmInstallInto(join(paths.dir, 'node24'), NODE_SPEC, cleanEnv()));
+  if (!existsSync(paths.node))
+    timed(`npm: ${NODE_SPEC}`, () => npmInstallInto(join(paths.dir, 'node24'), NODE_SPEC, cleanEnv()));
   const nodeVersion = execFileSync(paths.node, ['--version']).toString().trim();
   if (needCodeServer) {
     timed(`npm: code-server@${CODE_SERVER_VERSION} (with node ${nodeVersion})`, () =>
       npmInstallInto(paths.codeServerDir, `code-server@${CODE_SERVER_VERSION}`, node24Env(paths)),
     );
   }
-  if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
+  if (!existsSync(paths.codeServerEntry))
+    throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
   writeFileSync(
     paths.marker,
-    JSON.stringify({ nodeSpec: NODE_SPEC, node: nodeVersion, codeServer: CODE_SERVER_VERSION, installedAt: new Date().toISOString() }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        nodeSpec: NODE_SPEC,
+        node: nodeVersion,
+        codeServer: CODE_SERVER_VERSION,
+        installedAt: new Date().toISOString(),
+      },
+      null,
+      2,
+    ) + '\n',
   );
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return paths;

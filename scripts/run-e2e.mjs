@@ -11,14 +11,32 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Mocha from 'mocha';
 import { ensureTestHost } from './ensure-test-host.mjs';
-import { REPO_ROOT, codeServerCli, makeScratch, prepareTestWorkspace, startCodeServer, teardown, withDeadline } from '../test/support/code-server.mjs';
+import {
+  REPO_ROOT,
+  codeServerCli,
+  makeScratch,
+  prepareTestWorkspace,
+  startCodeServer,
+  teardown,
+  withDeadline,
+} from '../test/support/code-server.mjs';
 import { setSession } from '../test/e2e/support.mjs';
 
 const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 900_000);
 const GIVEN_VSIX = process.env.PGBACKUP_E2E_VSIX ? resolve(process.env.PGBACKUP_E2E_VSIX) : undefined;
 const VSIX = GIVEN_VSIX ?? join(REPO_ROOT, 'dist', 'pg-backup.vsix');
 /** What goes into the .vsix: a change to any of these makes it stale. */
-const PACKAGED_SOURCES = ['src', 'webview', 'media', 'package.json', 'esbuild.mjs', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const PACKAGED_SOURCES = [
+  'src',
+  'webview',
+  'media',
+  'package.json',
+  'esbuild.mjs',
+  '.vscodeignore',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+];
 
 function newestMtime(path) {
   let st;
@@ -44,7 +62,10 @@ function testFiles() {
   const args = process.argv.slice(2);
   if (args.length) return args.map((f) => join(process.cwd(), f));
   const dir = join(REPO_ROOT, 'test', 'e2e');
-  return readdirSync(dir).filter((f) => /\.test\.m?js$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /\.test\.m?js$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;

@@ -10,7 +10,15 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTestHost } from './ensure-test-host.mjs';
-import { REPO_ROOT, launchBrowser, makeScratch, prepareTestWorkspace, startCodeServer, teardown, withDeadline } from '../test/support/code-server.mjs';
+import {
+  REPO_ROOT,
+  launchBrowser,
+  makeScratch,
+  prepareTestWorkspace,
+  startCodeServer,
+  teardown,
+  withDeadline,
+} from '../test/support/code-server.mjs';
 
 const TIMEOUT_MS = Number(process.env.PGBACKUP_VSCODE_TIMEOUT_MS ?? 600_000);
 const VERBOSE = process.env.PGBACKUP_TEST_VERBOSE === '1';
@@ -62,7 +70,9 @@ async function runInHost(scratch, session, cluster, mocha, stoppers, t0) {
   const tServer = Date.now();
   const server = await startCodeServer(scratch, { smokeTestDriver: true });
   stoppers.add(server.stop);
-  console.log(`[extension-tests] cluster on port ${ws.cluster.port} (${seconds(t0)}), code-server on ${server.port} (${seconds(tServer)})`);
+  console.log(
+    `[extension-tests] cluster on port ${ws.cluster.port} (${seconds(t0)}), code-server on ${server.port} (${seconds(tServer)})`,
+  );
   const browser = await launchBrowser(scratch);
   stoppers.add(() => browser.close());
   const page = browser.pages()[0] ?? (await browser.newPage());
@@ -103,7 +113,8 @@ async function runSession(session, cluster, stoppers, t0) {
   }
   // A host that died or hung without a failing test still counts as one failure.
   const failed = code !== 0 && mocha.counts.failed === 0 ? 1 : mocha.counts.failed;
-  if (code !== 0 || KEEP) console.log(`[extension-tests] kept ${scratch.root} (workbench-console.log, code-server.log) for inspection`);
+  if (code !== 0 || KEEP)
+    console.log(`[extension-tests] kept ${scratch.root} (workbench-console.log, code-server.log) for inspection`);
   else stoppers.add(() => scratch.remove());
   return { passed: mocha.counts.passed, failed, code, cluster: ws?.cluster };
 }

@@ -65,7 +65,15 @@ function runLayer(name, cmd, args, env = {}) {
   });
 }
 
-const mocha = (globs, timeout) => ['node_modules/mocha/bin/mocha.js', '--import=tsx', '--timeout', String(timeout), '--reporter', 'spec', ...globs];
+const mocha = (globs, timeout) => [
+  'node_modules/mocha/bin/mocha.js',
+  '--import=tsx',
+  '--timeout',
+  String(timeout),
+  '--reporter',
+  'spec',
+  ...globs,
+];
 
 const started = Date.now();
 const needsHost = layers.some((l) => l === 'extension' || l === 'e2e');
@@ -88,7 +96,12 @@ for (const layer of layers) {
       results.push(await runLayer('integration', process.execPath, mocha(['test/integration/**/*.test.ts'], 300000)));
       break;
     case 'extension':
-      results.push(await runLayer('extension (VS Code host)', process.execPath, ['--import=tsx', 'scripts/run-extension-tests.mjs']));
+      results.push(
+        await runLayer('extension (VS Code host)', process.execPath, [
+          '--import=tsx',
+          'scripts/run-extension-tests.mjs',
+        ]),
+      );
       break;
     case 'e2e':
       results.push(await runLayer('e2e (UI)', process.execPath, ['--import=tsx', 'scripts/run-e2e.mjs']));
@@ -98,7 +111,10 @@ for (const layer of layers) {
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
 console.log('\nLayer summary:');
-for (const r of results) console.log(`  ${r.name.padEnd(40)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s`);
+for (const r of results)
+  console.log(
+    `  ${r.name.padEnd(40)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s`,
+  );
 console.log(`  total time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

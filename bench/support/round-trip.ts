@@ -95,7 +95,13 @@ export async function restoreTimed(cluster: Cluster, archivePath: string, db: st
       const archive = await readArchive(archivePath);
       const plan = await planRestore({ archive, select: [], withDependents: false, options: { jobs: run.jobs } });
       const target = connParams(cluster, db);
-      return executeRestore({ archive, plan, target, pgRestore: join(PG15_BIN, 'pg_restore'), onProgress: run.onProgress });
+      return executeRestore({
+        archive,
+        plan,
+        target,
+        pgRestore: join(PG15_BIN, 'pg_restore'),
+        onProgress: run.onProgress,
+      });
     });
   } finally {
     for (const [k, v] of Object.entries(saved)) {

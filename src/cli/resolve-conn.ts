@@ -50,15 +50,25 @@ function savedConnections(settings: string): (ConnParams & { name: string })[] {
  * the service file (resolved by pg and the client tools themselves); one in the URI is refused: it would sit in
  * the command line (ps, /proc/PID/cmdline, shell history) for the whole run, or in a scheduled job's files.
  */
-export function resolveConnArg(arg: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): { params: ConnParams; password?: string } {
-  if (!arg) throw new PgBackupError('A connection is needed: a postgresql:// URI, a key=value string or a saved connection name.', 'usage');
+export function resolveConnArg(
+  arg: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
+): { params: ConnParams; password?: string } {
+  if (!arg)
+    throw new PgBackupError(
+      'A connection is needed: a postgresql:// URI, a key=value string or a saved connection name.',
+      'usage',
+    );
   if (/^postgres(ql)?:\/\//i.test(arg) || arg.includes('=')) {
     const parsed = parseConnectionString(arg);
     if (parsed.password) {
       throw new PgBackupError(
         'The connection string holds a password: <conn> must not carry one (it would show in the process list).',
         'usage',
-        { hint: 'Leave it out of <conn>; give it in PGPASSWORD, ~/.pgpass (or a file named by PGPASSFILE) or the service file.' },
+        {
+          hint: 'Leave it out of <conn>; give it in PGPASSWORD, ~/.pgpass (or a file named by PGPASSFILE) or the service file.',
+        },
       );
     }
     return { params: parsed.params, password: env.PGPASSWORD };
@@ -69,5 +79,8 @@ export function resolveConnArg(arg: string | undefined, env: NodeJS.ProcessEnv, 
     const { name: _name, ...params } = found;
     return { params, password: env.PGPASSWORD };
   }
-  throw new PgBackupError(`"${arg}" is not a connection URI, a key=value string, or a connection saved in ${settings}.`, 'usage');
+  throw new PgBackupError(
+    `"${arg}" is not a connection URI, a key=value string, or a connection saved in ${settings}.`,
+    'usage',
+  );
 }

@@ -205,8 +205,21 @@ export function parsePanelMessage(raw: unknown): Parsed<PanelToHost> {
 
 /** The form's fields that hold text (every field but the kinds, `inclusive` and `action`). */
 const FORM_TEXT_FIELDS = [
-  'serverMajor', 'archiveDir', 'rsyncHost', 'rsyncDir', 'stanza', 'barmanHost', 'barmanServer', 'time', 'zone',
-  'xid', 'lsn', 'name', 'timeline', 'dataDir', 'osUser',
+  'serverMajor',
+  'archiveDir',
+  'rsyncHost',
+  'rsyncDir',
+  'stanza',
+  'barmanHost',
+  'barmanServer',
+  'time',
+  'zone',
+  'xid',
+  'lsn',
+  'name',
+  'timeline',
+  'dataDir',
+  'osUser',
 ] as const;
 
 function parseForm(v: unknown): Parsed<PitrForm> {

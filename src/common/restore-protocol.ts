@@ -142,10 +142,21 @@ export type PanelToHost = WithId<
 
 // ---- validation (host side) ----
 
-const isIds = (v: unknown): v is number[] => Array.isArray(v) && v.length <= 1_000_000 && v.every((x) => Number.isInteger(x) && x > 0);
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1024 && !v.includes('\0');
+const isIds = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length <= 1_000_000 && v.every((x) => Number.isInteger(x) && x > 0);
+const isName = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= 1024 && !v.includes('\0');
 
-const BOOL_OPTIONS = ['clean', 'ifExists', 'create', 'noOwner', 'schemaOnly', 'dataOnly', 'singleTransaction', 'exitOnError'] as const;
+const BOOL_OPTIONS = [
+  'clean',
+  'ifExists',
+  'create',
+  'noOwner',
+  'schemaOnly',
+  'dataOnly',
+  'singleTransaction',
+  'exitOnError',
+] as const;
 
 function parseOptions(v: unknown): Parsed<RestoreOptions> {
   if (!isObject(v)) return refuse('options is not an object');
@@ -227,13 +238,38 @@ export function parsePanelState(raw: unknown): Parsed<Pick<RestorePanelState, 'p
 
 /** The slim form of an entry sent to the panel. */
 export function toPanelEntry(e: TocEntry, restorable: boolean): PanelEntry {
-  return { id: e.dumpId, desc: e.desc, schema: e.namespace, tag: e.tag, owner: e.owner, deps: e.dependencies, restorable };
+  return {
+    id: e.dumpId,
+    desc: e.desc,
+    schema: e.namespace,
+    tag: e.tag,
+    owner: e.owner,
+    deps: e.dependencies,
+    restorable,
+  };
 }
 
 /** Back to the shape the core's closure reads (it only looks at ids, kinds, names and dependencies). */
 export function fromPanelEntry(p: PanelEntry): TocEntry {
   return {
-    dumpId: p.id, desc: p.desc, namespace: p.schema, tag: p.tag, owner: p.owner, dependencies: p.deps, hadDumper: false, tableOid: 0, oid: 0,
-    section: 'none', defn: null, dropStmt: null, copyStmt: null, tablespace: null, tableam: null, relkind: null, dataState: null, dataOffset: null, dataFile: null,
+    dumpId: p.id,
+    desc: p.desc,
+    namespace: p.schema,
+    tag: p.tag,
+    owner: p.owner,
+    dependencies: p.deps,
+    hadDumper: false,
+    tableOid: 0,
+    oid: 0,
+    section: 'none',
+    defn: null,
+    dropStmt: null,
+    copyStmt: null,
+    tablespace: null,
+    tableam: null,
+    relkind: null,
+    dataState: null,
+    dataOffset: null,
+    dataFile: null,
   };
 }

@@ -16,7 +16,10 @@ export async function writeError(e: unknown, path: string, bytes: number): Promi
   const folder = dirname(path);
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'ENOSPC' || err.code === 'EDQUOT') {
-    const free = await statfs(folder).then((s) => s.bavail * s.bsize, () => undefined);
+    const free = await statfs(folder).then(
+      (s) => s.bavail * s.bsize,
+      () => undefined,
+    );
     const left = free === undefined ? '' : `, ${formatBytes(free)} free`;
     return new PgBackupError(
       `Cannot write ${basename(path)} in ${folder}: the disk is full (${formatBytes(bytes)} needed${left}).`,
@@ -79,7 +82,10 @@ export async function writeFileAtomic(path: string, content: string | Buffer, mo
  */
 export async function appendWhole(path: string, text: string): Promise<void> {
   const data = Buffer.from(text, 'utf8');
-  const existed = await stat(path).then(() => true, () => false);
+  const existed = await stat(path).then(
+    () => true,
+    () => false,
+  );
   let fh;
   try {
     fh = await open(path, 'a', 0o644);

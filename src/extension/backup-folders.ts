@@ -11,6 +11,8 @@ import type { Config } from './config';
 export function backupFolders(config: Config): string[] {
   const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const configured = config.backupFolders().map((f) => f.replace(/^~(?=$|[\\/])/, homedir()));
-  const resolved = configured.map((f) => (isAbsolute(f) ? f : ws ? join(ws, f) : undefined)).filter((f): f is string => !!f);
+  const resolved = configured
+    .map((f) => (isAbsolute(f) ? f : ws ? join(ws, f) : undefined))
+    .filter((f): f is string => !!f);
   return resolved.length ? [...new Set(resolved)] : [join(homedir(), 'pg-backups')];
 }

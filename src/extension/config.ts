@@ -27,10 +27,15 @@ export class Config {
     const inspected = this.cfg.inspect<ConnectionProfile[]>(SETTINGS.connections);
     const global = (inspected?.globalValue ?? []).map((profile) => ({ profile, scope: 'global' as const }));
     const workspace = vscode.workspace.isTrusted
-      ? [...(inspected?.workspaceValue ?? []), ...(inspected?.workspaceFolderValue ?? [])].map((profile) => ({ profile, scope: 'workspace' as const }))
+      ? [...(inspected?.workspaceValue ?? []), ...(inspected?.workspaceFolderValue ?? [])].map((profile) => ({
+          profile,
+          scope: 'workspace' as const,
+        }))
       : [];
     const seen = new Set<string>();
-    return [...workspace, ...global].filter((c) => c.profile?.name && !seen.has(c.profile.name) && seen.add(c.profile.name));
+    return [...workspace, ...global].filter(
+      (c) => c.profile?.name && !seen.has(c.profile.name) && seen.add(c.profile.name),
+    );
   }
 
   async saveConnections(scope: 'workspace' | 'global', list: ConnectionProfile[]): Promise<void> {

@@ -46,7 +46,11 @@ export class Connections {
     }
   }
 
-  async with<T>(profile: ConnectionProfile, opts: { database?: string; interactive?: boolean }, fn: (c: Client) => Promise<T>): Promise<T> {
+  async with<T>(
+    profile: ConnectionProfile,
+    opts: { database?: string; interactive?: boolean },
+    fn: (c: Client) => Promise<T>,
+  ): Promise<T> {
     const c = await this.open(profile, opts);
     try {
       return await fn(c);

@@ -25,7 +25,11 @@ const loadLazy = async (): Promise<Lazy> => (lazy ??= await import('./lazy'));
 
 type TreeNodeKind = (ConnectionsTreeNode | BackupsTreeNode)['kind'];
 const TREE_NODE_KINDS = new Set<string>([
-  'connection', 'database', 'message', 'group', 'backup',
+  'connection',
+  'database',
+  'message',
+  'group',
+  'backup',
 ] satisfies TreeNodeKind[]);
 
 /**
@@ -83,7 +87,16 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const backupsTree = new BackupsTree(config);
   const documents = new ReadOnlyDocuments();
   const ctx: Ctx = {
-    extension, config, log, passwords, tools, connections, connectionsTree, backupsTree, documents, status,
+    extension,
+    config,
+    log,
+    passwords,
+    tools,
+    connections,
+    connectionsTree,
+    backupsTree,
+    documents,
+    status,
   };
 
   // A command's code is loaded on its first use, so activation does not compile or evaluate code no one has asked

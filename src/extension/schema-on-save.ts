@@ -15,12 +15,21 @@ export function exportOnSave(ctx: Ctx): vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
     if (!folder || !vscode.workspace.isTrusted) return;
     const s = schemaSettings(folder);
-    if (!s.exportOnSave || !vscode.languages.match({ pattern: new vscode.RelativePattern(folder, s.exportOnSave) }, doc)) return;
-    const last = ctx.extension.workspaceState.get<{ connection: string; database: string }>('pgBackup.schema.lastSource');
+    if (
+      !s.exportOnSave ||
+      !vscode.languages.match({ pattern: new vscode.RelativePattern(folder, s.exportOnSave) }, doc)
+    )
+      return;
+    const last = ctx.extension.workspaceState.get<{ connection: string; database: string }>(
+      'pgBackup.schema.lastSource',
+    );
     const connection = s.connection ?? last?.connection;
-    const database = s.database ?? last?.database ?? (connection ? ctx.connections.find(connection)?.database : undefined);
+    const database =
+      s.database ?? last?.database ?? (connection ? ctx.connections.find(connection)?.database : undefined);
     if (!connection || !database) {
-      void vscode.window.showWarningMessage('Export on save needs a database: run "Export Schema to Workspace" once, or set pgBackup.schema.connection.');
+      void vscode.window.showWarningMessage(
+        'Export on save needs a database: run "Export Schema to Workspace" once, or set pgBackup.schema.connection.',
+      );
       return;
     }
     // Quietly: a status bar spinner while it runs, then a status bar message; no notification.

@@ -22,7 +22,11 @@ export function schemaSettings(folder: vscode.WorkspaceFolder): SchemaSettings {
   return {
     layout: split ? { kind: 'split', dir: abs } : { kind: 'file', path: abs },
     display,
-    content: { includeOwners: cfg.get<boolean>('includeOwners', false), includePrivileges: cfg.get<boolean>('includePrivileges', false), schemas: cfg.get<string[]>('schemas', []) },
+    content: {
+      includeOwners: cfg.get<boolean>('includeOwners', false),
+      includePrivileges: cfg.get<boolean>('includePrivileges', false),
+      schemas: cfg.get<string[]>('schemas', []),
+    },
     workspaceFolder: folder,
     connection: cfg.get<string>('connection') || undefined,
     database: cfg.get<string>('database') || undefined,

@@ -3,7 +3,12 @@ import type { SchemaSource } from '../core/schema';
 import type { Ctx } from './context';
 
 /** The core's SchemaSource for a saved connection and database: password from secret storage, tools discovered once. */
-export async function schemaSource(ctx: Ctx, profile: ConnectionProfile, database: string, signal?: AbortSignal): Promise<SchemaSource> {
+export async function schemaSource(
+  ctx: Ctx,
+  profile: ConnectionProfile,
+  database: string,
+  signal?: AbortSignal,
+): Promise<SchemaSource> {
   return {
     conn: { ...profile, database },
     password: await ctx.connections.password(profile),

@@ -25,7 +25,10 @@ describe('Connections view (packaged extension in code-server)', () => {
 
   it('names the server version on the connection row as soon as the view shows', async () => {
     // The view reaches every server when it opens; the row is redrawn with the version (and then stays put).
-    await connections.locator('.monaco-list-row', { hasText: /test\s*PostgreSQL 15\.\d+/ }).first().waitFor();
+    await connections
+      .locator('.monaco-list-row', { hasText: /test\s*PostgreSQL 15\.\d+/ })
+      .first()
+      .waitFor();
   });
 
   it('expands the connection to the databases of the server', async () => {
@@ -49,7 +52,10 @@ describe('Connections view (packaged extension in code-server)', () => {
   it('lists the PostgreSQL 15 client tools from the command palette (Show Client Tools)', async () => {
     await wb.runCommand('PostgreSQL Backup: Show Client Tools');
     const items = await wb.quickPickItems('PostgreSQL client tools');
-    assert.ok(items.some((label) => /PostgreSQL 15\.\d+/.test(label)), `quick pick shows: ${items.join(' | ')}`);
+    assert.ok(
+      items.some((label) => /PostgreSQL 15\.\d+/.test(label)),
+      `quick pick shows: ${items.join(' | ')}`,
+    );
     await wb.dismissQuickInput();
   });
 });

@@ -16,7 +16,10 @@ describe('Dump Database from the context menu (packaged extension in code-server
     // Enough data (about 100 MB in four tables) that the dump takes a few seconds and its progress can be seen.
     await cluster.psql('CREATE DATABASE big');
     for (const t of ['events', 'orders', 'visits', 'logs']) {
-      await cluster.psql(`CREATE TABLE ${t} AS SELECT g AS id, md5(g::text) AS a, md5((g * 7)::text) AS b, now() AS at FROM generate_series(1, 400000) g`, 'big');
+      await cluster.psql(
+        `CREATE TABLE ${t} AS SELECT g AS id, md5(g::text) AS a, md5((g * 7)::text) AS b, now() AS at FROM generate_series(1, 400000) g`,
+        'big',
+      );
     }
     const settingsFile = join(workspace, '.vscode', 'settings.json');
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
@@ -26,7 +29,8 @@ describe('Dump Database from the context menu (packaged extension in code-server
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.screenshot(session().scratch.file(`dump-failure-${Date.now()}.png`));
+    if (this.currentTest?.state === 'failed')
+      await wb?.screenshot(session().scratch.file(`dump-failure-${Date.now()}.png`));
   });
 
   after(async () => {
@@ -37,7 +41,10 @@ describe('Dump Database from the context menu (packaged extension in code-server
     await wb.openContainer('PostgreSQL Backup');
     const connections = await wb.view('Connections');
     // The row names the server version once the view has reached it; expand after that, on a settled tree.
-    await connections.locator('.monaco-list-row', { hasText: /PostgreSQL 15/ }).first().waitFor();
+    await connections
+      .locator('.monaco-list-row', { hasText: /PostgreSQL 15/ })
+      .first()
+      .waitFor();
     await wb.expand(wb.treeRow('test', connections));
     await wb.treeRow('big', connections).waitFor();
     await wb.contextMenu(wb.treeRow('big', connections), 'Dump Database…');
@@ -53,13 +60,21 @@ describe('Dump Database from the context menu (packaged extension in code-server
   it('lists the new backup in the Backups view under its database', async () => {
     const backups = await wb.view('Backups');
     // Grouped by server and database ("big @ 127.0.0.1:PORT"): two servers' databases of one name stay apart.
-    const group = backups.locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^big @ 127\.0\.0\.1:\d+$/ }) });
+    const group = backups.locator('.monaco-list-row', {
+      has: wb.page.locator('.label-name', { hasText: /^big @ 127\.0\.0\.1:\d+$/ }),
+    });
     await group.first().waitFor({ timeout: 30_000 });
     const labels = await wb.rowLabels(backups);
-    assert.ok(labels.some((l) => /^big-\d{8}-\d{6}\.dump$/.test(l)), `rows: ${labels.join(', ')}`);
+    assert.ok(
+      labels.some((l) => /^big-\d{8}-\d{6}\.dump$/.test(l)),
+      `rows: ${labels.join(', ')}`,
+    );
     // The row says format, size, age, the server's major and the checksum state; wide enough to read in the picture.
     const row = backups.locator('.monaco-list-row', { hasText: /big-\d{8}-\d{6}\.dump/ }).first();
-    assert.match(await row.innerText(), /custom\s·\s\d+(\.\d+)?\s[KMG]?B\s·\s(just now|\d+ min ago)\s·\ssha256 recorded\s·\sPG 15/);
+    assert.match(
+      await row.innerText(),
+      /custom\s·\s\d+(\.\d+)?\s[KMG]?B\s·\s(just now|\d+ min ago)\s·\ssha256 recorded\s·\sPG 15/,
+    );
     const before = (await wb.page.locator('.part.sidebar').boundingBox()).width;
     assert.ok((await wb.widenSideBar(320)) > before + 100, 'the side bar got wider');
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'backups.png'));
@@ -72,11 +87,20 @@ describe('Dump Database from the context menu (packaged extension in code-server
     await wb.pickQuickItem('A scratch database on test');
     const done = await wb.notification(/Restore drill passed in/, 300_000);
     assert.match(done, /4 tables, 1,600,000 rows/);
-    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Restore drill passed/ }).getByRole('button', { name: 'Show Report' }).click();
+    await wb.page
+      .locator('.notifications-toasts .notification-toast', { hasText: /Restore drill passed/ })
+      .getByRole('button', { name: 'Show Report' })
+      .click();
     // The report opens rendered, as a Markdown preview (a webview); it is read-only, so it closes without a "save?".
     const preview = wb.page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
-    await preview.locator('h1', { hasText: /Restore drill: big-.*PASSED/ }).first().waitFor({ timeout: 60_000 });
-    await backups.locator('.monaco-list-row', { hasText: /✓ drill just now/ }).first().waitFor({ timeout: 30_000 });
+    await preview
+      .locator('h1', { hasText: /Restore drill: big-.*PASSED/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await backups
+      .locator('.monaco-list-row', { hasText: /✓ drill just now/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'restore-drill.png'));
   });
 });

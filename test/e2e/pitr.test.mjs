@@ -40,9 +40,30 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     archiveDir = join(scratch, 'wal archive'); // a space: quoting in restore_command must hold
     // The archive_command pg-backup writes: the backup's own settings then tell the panel where the archive is.
     cluster = await startArchivingCluster(archiveDir, { conf: ["timezone = 'UTC'", "log_timezone = 'UTC'"] });
-    await cluster.psql('CREATE TABLE orders (id int PRIMARY KEY, total numeric); INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g;');
+    await cluster.psql(
+      'CREATE TABLE orders (id int PRIMARY KEY, total numeric); INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g;',
+    );
     backupDir = join(scratch, 'shop-base');
-    execFileSync(join(PG15_BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-D', backupDir, '-X', 'stream', '-c', 'fast', '-l', 'e2e base'], { stdio: 'pipe' });
+    execFileSync(
+      join(PG15_BIN, 'pg_basebackup'),
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(cluster.port),
+        '-U',
+        'postgres',
+        '-D',
+        backupDir,
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '-l',
+        'e2e base',
+      ],
+      { stdio: 'pipe' },
+    );
     await cluster.psql('INSERT INTO orders SELECT g, g FROM generate_series(101, 200) g;');
     await sleep(1100);
     targetTime = await cluster.psql('SELECT now()');
@@ -140,7 +161,9 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     const value = localInputValue(targetTime);
     await frame.locator('#target-time').fill(value);
     const files = frame.locator('#files');
-    await waitFor('the preview to show the typed target', async () => (await files.innerText()).includes(`recovery_target_time = '${value.replace('T', ' ')} UTC'`));
+    await waitFor('the preview to show the typed target', async () =>
+      (await files.innerText()).includes(`recovery_target_time = '${value.replace('T', ' ')} UTC'`),
+    );
     const text = await files.innerText();
     assert.match(text, /recovery\.signal/);
     assert.match(text, /restore_command = 'cp ''\/.*wal archive\/%f'' ''%p'''/);
@@ -160,7 +183,9 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     await frame.locator('#issues li.error', { hasText: 'is not an LSN' }).waitFor();
     await frame.locator('vscode-radio[value="time"]').click();
     await frame.locator('vscode-radio[value="promote"]').click();
-    await waitFor('the action to change', async () => (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"));
+    await waitFor('the action to change', async () =>
+      (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"),
+    );
   });
 
   it('keeps every field and the drill result across a tab switch', async function () {
@@ -205,7 +230,9 @@ describe('PITR builder panel (packaged extension in code-server)', () => {
     await page.locator('.tab', { hasText: 'PITR: shop-base' }).first().waitFor({ timeout: 60_000 });
     frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
     await frame.locator('#backup-info dl').waitFor({ timeout: 60_000 });
-    await waitFor('the restored preview', async () => (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"));
+    await waitFor('the restored preview', async () =>
+      (await frame.locator('#files').innerText()).includes("recovery_target_action = 'promote'"),
+    );
     assert.equal(await frame.locator('#target-zone input').inputValue(), 'UTC');
     assert.equal(await frame.locator('#archive-dir input').inputValue(), archiveDir);
     await frame.locator('#window-to').waitFor(); // the archive is read again for the restored folder

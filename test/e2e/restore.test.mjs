@@ -33,7 +33,9 @@ async function openPicker(wb, name) {
   const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
   await frame.locator('#toc .row-entry').first().waitFor({ timeout: 30_000 });
   const readyMs = Number(await frame.locator('#app').getAttribute('data-open-ms'));
-  console.log(`      ${name}: picker ready ${readyMs} ms after its page started loading (${Date.now() - started} ms after the dump was chosen, with VS Code creating the webview)`);
+  console.log(
+    `      ${name}: picker ready ${readyMs} ms after its page started loading (${Date.now() - started} ms after the dump was chosen, with VS Code creating the webview)`,
+  );
   return { frame, readyMs };
 }
 
@@ -52,7 +54,11 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     chmodSync(folder, 0o777);
     copyFileSync(await ensureBigDump(), join(folder, 'bench-10k.dump'));
     dump = join(folder, 'sample-e2e.dump');
-    execFileSync(join(PG15_BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', dump, 'sample'], { stdio: 'pipe' });
+    execFileSync(
+      join(PG15_BIN, 'pg_dump'),
+      ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', dump, 'sample'],
+      { stdio: 'pipe' },
+    );
     await cluster.psql(`CREATE DATABASE ${crm.db}`);
     await cluster.psql(
       `CREATE SCHEMA crm;
@@ -62,7 +68,11 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
        INSERT INTO crm.accounts (name, tier) SELECT 'account ' || g, CASE WHEN g % 4 = 0 THEN 'pro' ELSE 'free' END::crm.tier FROM generate_series(1, 20) g;`,
       crm.db,
     );
-    execFileSync(join(PG15_BIN, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', join(folder, crm.dump), crm.db], { stdio: 'pipe' });
+    execFileSync(
+      join(PG15_BIN, 'pg_dump'),
+      ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', join(folder, crm.dump), crm.db],
+      { stdio: 'pipe' },
+    );
     const settingsFile = join(workspace, '.vscode', 'settings.json');
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
     writeFileSync(settingsFile, JSON.stringify({ ...settings, 'pgBackup.backupFolders': [folder] }, null, 2));
@@ -70,7 +80,8 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.screenshot(session().scratch.file(`restore-failure-${Date.now()}.png`));
+    if (this.currentTest?.state === 'failed')
+      await wb?.screenshot(session().scratch.file(`restore-failure-${Date.now()}.png`));
   });
 
   after(async () => {
@@ -88,7 +99,11 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
   it('filters as you type and ticks a table with its dependents, each with its reason', async () => {
     await frame.locator('#filter').fill('customers');
     await frame.locator('#shown').filter({ hasText: /match/ }).waitFor();
-    const row = frame.locator('#toc .row-entry').filter({ has: frame.locator('.kind', { hasText: /^TABLE$/ }) }).filter({ has: frame.locator('.name', { hasText: /^customers$/ }) }).first();
+    const row = frame
+      .locator('#toc .row-entry')
+      .filter({ has: frame.locator('.kind', { hasText: /^TABLE$/ }) })
+      .filter({ has: frame.locator('.name', { hasText: /^customers$/ }) })
+      .first();
     await row.click();
     await frame.locator('#sel .sel-row', { hasText: 'rows of TABLE public.customers' }).waitFor();
     const sel = (await frame.locator('#sel .sel-row').allInnerTexts()).join('\n');
@@ -133,7 +148,9 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
       }
       return times;
     });
-    console.log(`      filter per keystroke in the panel (filter + redraw): ${perKey.map((t) => t.toFixed(1)).join(', ')} ms`);
+    console.log(
+      `      filter per keystroke in the panel (filter + redraw): ${perKey.map((t) => t.toFixed(1)).join(', ')} ms`,
+    );
     assert.ok(Math.max(...perKey) < KEY_CEILING_MS, `a keystroke took ${Math.max(...perKey).toFixed(1)} ms`);
     assert.match(await big.frame.locator('#shown').innerText(), /\d+ of 100\d\d entries match/);
   });
@@ -146,7 +163,10 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     await row.waitFor();
     await wb.contextMenu(row, 'Restore…');
     // Target: the first item is a new database named after the dump's (sample_restored is taken by now).
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /New database "sample_restored_\d+"/ }).first().waitFor();
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: /New database "sample_restored_\d+"/ })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
     // Options: a multi-select; accept the defaults.
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: '--no-owner' }).first().waitFor();
@@ -168,16 +188,29 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     assert.doesNotMatch(await picker.frame.locator('#facts').innerText(), /\d+ ms/, 'no timings in the header');
     await picker.frame.locator('#filter').fill('accounts');
     await picker.frame.locator('#shown').filter({ hasText: /match/ }).waitFor();
-    const row = picker.frame.locator('#toc .row-entry').filter({ has: picker.frame.locator('.kind', { hasText: /^TABLE$/ }) }).filter({ has: picker.frame.locator('.name', { hasText: /^accounts$/ }) }).first();
+    const row = picker.frame
+      .locator('#toc .row-entry')
+      .filter({ has: picker.frame.locator('.kind', { hasText: /^TABLE$/ }) })
+      .filter({ has: picker.frame.locator('.name', { hasText: /^accounts$/ }) })
+      .first();
     await row.click();
-    await picker.frame.locator('#sel .sel-row.prerequisite', { hasText: 'needed by TABLE crm.accounts: schema crm is missing in the target' }).waitFor();
-    await picker.frame.locator('#sel .sel-row.prerequisite', { hasText: 'type crm.tier is missing in the target' }).waitFor();
+    await picker.frame
+      .locator('#sel .sel-row.prerequisite', {
+        hasText: 'needed by TABLE crm.accounts: schema crm is missing in the target',
+      })
+      .waitFor();
+    await picker.frame
+      .locator('#sel .sel-row.prerequisite', { hasText: 'type crm.tier is missing in the target' })
+      .waitFor();
     await picker.frame.locator('#restore').click();
     const title = picker.frame.locator('#summary-title');
     await title.waitFor({ timeout: 60_000 });
     assert.match(await title.innerText(), /^Restored \d+ of \d+ items into crm_app_restored in .*; no errors\.$/);
     assert.match(await picker.frame.locator('#row-counts').innerText(), /crm\.accounts\s+20/);
-    assert.equal((await cluster.psql("SELECT count(*) FROM crm.accounts WHERE tier = 'pro'", 'crm_app_restored')).trim(), '5');
+    assert.equal(
+      (await cluster.psql("SELECT count(*) FROM crm.accounts WHERE tier = 'pro'", 'crm_app_restored')).trim(),
+      '5',
+    );
   });
 
   it('shows the pre-flight of a --clean restore into the existing database: what is dropped, its rows, a safety dump first', async () => {
@@ -185,8 +218,11 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     const { page } = wb;
     const f = wb.webview();
     await f.locator('#kind-existing').check();
-    await f.locator('#existing').filter({ has: f.locator(`option[value="${crm.db}"]`) }).waitFor();
-    assert.equal(await f.locator('#existing').inputValue(), crm.db, 'the existing database defaults to the dump\'s own');
+    await f
+      .locator('#existing')
+      .filter({ has: f.locator(`option[value="${crm.db}"]`) })
+      .waitFor();
+    assert.equal(await f.locator('#existing').inputValue(), crm.db, "the existing database defaults to the dump's own");
     await f.locator('#opt-clean').check();
     await f.locator('#opt-ifExists').check();
     await f.locator('#restore').click();
@@ -197,7 +233,9 @@ describe('Selective restore picker (packaged extension in code-server)', () => {
     assert.match(text, /TABLE crm\.accounts \(20 rows now\)/);
     assert.match(text, /VIEW crm\.pro_accounts \(reads crm\.accounts\)/);
     // The primary button (Enter) is the first one given; secondary buttons carry the class "secondary".
-    const primary = (await dialog.locator('.dialog-buttons .monaco-button:not(.secondary)').allInnerTexts()).map((b) => b.trim());
+    const primary = (await dialog.locator('.dialog-buttons .monaco-button:not(.secondary)').allInnerTexts()).map((b) =>
+      b.trim(),
+    );
     assert.deepEqual(primary, ['Dump the Target First, Then Restore'], 'the default button is the safe one');
     const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
     assert.ok(buttons.includes('Drop and Restore Without a Dump'));

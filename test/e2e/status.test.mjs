@@ -49,11 +49,17 @@ describe('RPO and RTO in the Connections view and the status bar (packaged exten
   it('describes each database row with its backup and drill, and counts the miss in the status bar', async () => {
     await wb.openContainer('PostgreSQL Backup');
     const connections = await wb.view('Connections');
-    await connections.locator('.monaco-list-row', { hasText: /PostgreSQL 15/ }).first().waitFor();
+    await connections
+      .locator('.monaco-list-row', { hasText: /PostgreSQL 15/ })
+      .first()
+      .waitFor();
     await wb.expand(wb.treeRow('test', connections));
     const sample = connections.locator('.monaco-list-row', { hasText: /sample.*backup just now · drill just now/ });
     await sample.first().waitFor({ timeout: 30_000 });
-    await connections.locator('.monaco-list-row', { hasText: /postgres.*backup 2 d ago · no drill/ }).first().waitFor();
+    await connections
+      .locator('.monaco-list-row', { hasText: /postgres.*backup 2 d ago · no drill/ })
+      .first()
+      .waitFor();
     const bar = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /outside RPO/ }).first();
     await bar.waitFor({ timeout: 30_000 });
     // Other suites may have added databases without backups: those are outside both targets too.
@@ -65,7 +71,10 @@ describe('RPO and RTO in the Connections view and the status bar (packaged exten
   });
 
   it('lists the databases with their verdicts from the status bar item', async () => {
-    await wb.page.locator('.part.statusbar .statusbar-item', { hasText: /outside RPO/ }).first().click();
+    await wb.page
+      .locator('.part.statusbar .statusbar-item', { hasText: /outside RPO/ })
+      .first()
+      .click();
     const items = await wb.quickPickItems('RPO and RTO');
     const shown = (name) => items.some((l) => l.includes(name));
     assert.ok(shown('sample') && shown('postgres'), `items: ${items.join(' | ')}`);

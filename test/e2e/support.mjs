@@ -44,7 +44,9 @@ export async function openWorkbench() {
 
     /** The view pane with this header title (e.g. "Connections"), expanded. */
     async view(title) {
-      const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escape(title)}`, 'i') }) });
+      const pane = page
+        .locator('.part.sidebar .pane')
+        .filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escape(title)}`, 'i') }) });
       await pane.first().waitFor();
       const header = pane.first().locator('.pane-header');
       if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
@@ -53,7 +55,10 @@ export async function openWorkbench() {
 
     /** A tree row whose label is exactly `label`, inside `scope` (a view pane) or anywhere. */
     treeRow(label, scope = page) {
-      return scope.locator('.monaco-list-row').filter({ has: page.locator('.label-name').getByText(label, { exact: true }) }).first();
+      return scope
+        .locator('.monaco-list-row')
+        .filter({ has: page.locator('.label-name').getByText(label, { exact: true }) })
+        .first();
     },
 
     /** Labels of the rows currently shown in a view pane. */
@@ -73,7 +78,10 @@ export async function openWorkbench() {
      */
     async contextMenu(row, itemTitle) {
       await row.click({ button: 'right' });
-      const entry = page.locator('.monaco-menu .action-item').filter({ has: page.getByText(itemTitle, { exact: true }) }).first();
+      const entry = page
+        .locator('.monaco-menu .action-item')
+        .filter({ has: page.getByText(itemTitle, { exact: true }) })
+        .first();
       await entry.waitFor();
       for (let attempt = 0; attempt < 5 && (await entry.isVisible()); attempt++) {
         await entry.click({ timeout: 5000 }).catch(() => undefined);
@@ -83,7 +91,10 @@ export async function openWorkbench() {
 
     /** Runs a command palette entry: F1, its title, Enter. */
     async runCommand(title) {
-      await page.locator('.monaco-workbench').click({ position: { x: 5, y: 400 } }).catch(() => undefined);
+      await page
+        .locator('.monaco-workbench')
+        .click({ position: { x: 5, y: 400 } })
+        .catch(() => undefined);
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor();
@@ -122,7 +133,10 @@ export async function openWorkbench() {
 
     /** Waits until no toast matches `pattern` (e.g. a progress toast that closes when its work ends). */
     async notificationGone(pattern, timeout = 30_000) {
-      await page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first().waitFor({ state: 'hidden', timeout });
+      await page
+        .locator('.notifications-toasts .notification-toast', { hasText: pattern })
+        .first()
+        .waitFor({ state: 'hidden', timeout });
     },
 
     /** Texts of the toasts on screen now. */

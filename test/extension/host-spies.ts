@@ -36,7 +36,7 @@ export async function runClosingPrompts(id: string, args: unknown[], ms = 8000):
     () => (state = { settled: true }),
     (error: unknown) => (state = { settled: true, error }),
   );
-  for (const end = Date.now() + ms; !state.settled && Date.now() < end; ) {
+  for (const end = Date.now() + ms; !state.settled && Date.now() < end;) {
     await sleep(200);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('notifications.clearAll');

@@ -26,7 +26,18 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
 
   const dump = async (name: string, args: string[]) => {
     const out = join(dir, name);
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', ...args, '-f', out, 'shopdb']);
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
+      '-h',
+      cluster.socketDir,
+      '-p',
+      String(cluster.port),
+      '-U',
+      'postgres',
+      ...args,
+      '-f',
+      out,
+      'shopdb',
+    ]);
     return out;
   };
   const pgRestoreList = (path: string) => execFileSync(join(PG15_BIN, 'pg_restore'), ['-l', path]).toString();
@@ -56,7 +67,13 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
       assert.equal(l.header['Dumped from database version'], a.serverVersion);
       assert.equal(l.header['Dumped by pg_dump version'], a.pgDumpVersion);
       assert.ok(l.created.startsWith(a.created.local), `${l.created} vs ${a.created.local}`);
-      assert.deepEqual(a.toc.entries().filter((e) => isRestorable(e)).map(listLine), l.lines);
+      assert.deepEqual(
+        a.toc
+          .entries()
+          .filter((e) => isRestorable(e))
+          .map(listLine),
+        l.lines,
+      );
     });
   }
 
@@ -73,7 +90,8 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
       if (deps) expected.set(last, deps[1].trim().split(/\s+/).map(Number));
     }
     assert.ok(expected.size > 10);
-    for (const e of a.toc.entries()) assert.deepEqual(e.dependencies, expected.get(e.dumpId) ?? [], `dependencies of ${e.dumpId} ${e.desc} ${e.tag}`);
+    for (const e of a.toc.entries())
+      assert.deepEqual(e.dependencies, expected.get(e.dumpId) ?? [], `dependencies of ${e.dumpId} ${e.desc} ${e.tag}`);
   });
 
   it('reports data offsets for a custom file and data files for a directory one', async () => {
@@ -84,7 +102,10 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
     assert.ok(data.every((e) => e.dataState === 'set' && (e.dataOffset ?? 0) > 0));
     const dirPath = await dump('files.dir', ['-Fd']);
     const directory = await readArchive(dirPath);
-    const files = directory.toc.entries().filter((e) => e.desc === 'TABLE DATA').map((e) => e.dataFile ?? '');
+    const files = directory.toc
+      .entries()
+      .filter((e) => e.desc === 'TABLE DATA')
+      .map((e) => e.dataFile ?? '');
     // pg_dump 15 records "NNNN.dat" and adds ".gz" when it opens a compressed file.
     assert.equal(files.length, 7);
     for (const f of files) assert.ok(existsSync(join(dirPath, `${f}.gz`)), `${f}.gz is in ${dirPath}`);

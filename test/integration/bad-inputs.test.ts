@@ -55,7 +55,10 @@ describe('bad inputs, end to end through the CLI', function () {
   };
 
   it('reads the intact dumps (the baseline the cut ones are measured against)', async () => {
-    for (const [name, bytes] of [['ok.dump', CUSTOM], ['ok.tar', TAR]] as const) {
+    for (const [name, bytes] of [
+      ['ok.dump', CUSTOM],
+      ['ok.tar', TAR],
+    ] as const) {
       const r = await cli(['inspect', write(name, bytes)], dir);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /TABLE DATA shop orders/);

@@ -292,7 +292,10 @@ describe('CLI signals and exclusive output (real processes)', function () {
     await run.line(/Base backup \d+%/);
     const last = await cancel(run);
     assert.match(last, /^pg-backup basebackup: cancelled; removed \S+\.\d+-base\.partial-[0-9a-f]{8}$/);
-    assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
+    assert.deepEqual(
+      readdirSync(work).filter((f) => f.includes('base')),
+      [],
+    );
   });
 
   it('basebackup when the server ends its connections mid copy: the cause first, not the cleanup', async () => {
@@ -305,7 +308,9 @@ describe('CLI signals and exclusive output (real processes)', function () {
     const deadline = Date.now() + 30_000;
     let ended = 0;
     while (!ended && Date.now() < deadline) {
-      const r = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'walsender'`);
+      const r = await admin.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'walsender'`,
+      );
       ended = r.rowCount ?? 0;
       if (!ended) await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -317,7 +322,10 @@ describe('CLI signals and exclusive output (real processes)', function () {
     assert.match(lines[0], /^pg-backup basebackup: The connection to the server was lost during the base backup: /);
     assert.doesNotMatch(lines[0], /removing|background process/);
     assert.match(lines[1], /^Check that the server is up/);
-    assert.deepEqual(readdirSync(work).filter((f) => f.includes('base')), []);
+    assert.deepEqual(
+      readdirSync(work).filter((f) => f.includes('base')),
+      [],
+    );
     assert.deepEqual(processesMentioning(work), []);
   });
 });

@@ -12,9 +12,14 @@ import { destroyCluster, embeddedBin, freePort, startCluster, type Cluster } fro
 const execFileP = promisify(execFile);
 
 /** Runs the built CLI (dist/cli.js) and returns its exit code and output. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileP(process.execPath, ['dist/cli.js', ...args], { env: { ...process.env, PGPASSWORD: '', ...env } });
+    const { stdout, stderr } = await execFileP(process.execPath, ['dist/cli.js', ...args], {
+      env: { ...process.env, PGPASSWORD: '', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -59,18 +64,27 @@ describe('connecting to a real cluster', function () {
       connect({ host: '127.0.0.1', port: secured.port, user: 'postgres', database: 'postgres' }, { password: 'wrong' }),
       (e: PgBackupError) => e.kind === 'auth' && /Password authentication failed for user "postgres"/.test(e.message),
     );
-    const c = await connect({ host: '127.0.0.1', port: secured.port, user: 'postgres' }, { password: 'right horse battery' });
+    const c = await connect(
+      { host: '127.0.0.1', port: secured.port, user: 'postgres' },
+      { password: 'right horse battery' },
+    );
     await c.end();
   });
 
   it('says the database does not exist for an unknown database', async () => {
-    await assert.rejects(connect({ host: '127.0.0.1', port: trust.port, user: 'postgres', database: 'nope' }), (e: PgBackupError) => e.kind === 'database' && /Database "nope" does not exist/.test(e.message));
+    await assert.rejects(
+      connect({ host: '127.0.0.1', port: trust.port, user: 'postgres', database: 'nope' }),
+      (e: PgBackupError) => e.kind === 'database' && /Database "nope" does not exist/.test(e.message),
+    );
   });
 
   it('says connection refused for a port nobody listens on, within the timeout', async () => {
     const port = await freePort();
     const t = Date.now();
-    await assert.rejects(connect({ host: '127.0.0.1', port, user: 'postgres' }, { connectTimeoutSec: 3 }), (e: PgBackupError) => e.kind === 'unreachable' && /connection refused/.test(e.message));
+    await assert.rejects(
+      connect({ host: '127.0.0.1', port, user: 'postgres' }, { connectTimeoutSec: 3 }),
+      (e: PgBackupError) => e.kind === 'unreachable' && /connection refused/.test(e.message),
+    );
     assert.ok(Date.now() - t < 3000);
   });
 
@@ -84,12 +98,16 @@ describe('connecting to a real cluster', function () {
     assert.equal(refused.code, 3);
     assert.match(refused.stderr.split('\n')[0], /connection refused/);
 
-    const bad = await cli(['conn', 'test', `postgresql://postgres@127.0.0.1:${secured.port}/postgres`], { PGPASSWORD: 'wrong' });
+    const bad = await cli(['conn', 'test', `postgresql://postgres@127.0.0.1:${secured.port}/postgres`], {
+      PGPASSWORD: 'wrong',
+    });
     assert.equal(bad.code, 3);
     assert.match(bad.stderr.split('\n')[0], /Password authentication failed/);
     assert.ok(!bad.stderr.includes('wrong'), 'the password must not be echoed');
 
-    const good = await cli(['conn', 'test', `postgresql://postgres@127.0.0.1:${secured.port}/postgres`], { PGPASSWORD: 'right horse battery' });
+    const good = await cli(['conn', 'test', `postgresql://postgres@127.0.0.1:${secured.port}/postgres`], {
+      PGPASSWORD: 'right horse battery',
+    });
     assert.equal(good.code, 0, good.stderr);
 
     const usage = await cli(['conn', 'test', 'not a connection']);

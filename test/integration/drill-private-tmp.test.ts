@@ -63,7 +63,7 @@ describe('drills as root with a private temp folder (PostgreSQL 15)', function (
     dump = (await dumpDatabase({ params, options: { format: 'custom' }, out: join(work, 'rails.dump') })).path;
     await takeBaseBackup({ params, options: { format: 'plain' }, out: join(work, 'base'), toolSet });
     backup = await readBaseBackup(join(work, 'base'));
-    await cluster.psql('insert into public.tags (name) values (\'after the backup\')', 'rails');
+    await cluster.psql("insert into public.tags (name) values ('after the backup')", 'rails');
     const switched = await cluster.psql('select pg_walfile_name(pg_switch_wal())');
     for (let i = 0; i < 300; i++) {
       if ((await cluster.psql(`select coalesce(last_archived_wal, '') from pg_stat_archiver`)) >= switched) break;
@@ -86,7 +86,11 @@ describe('drills as root with a private temp folder (PostgreSQL 15)', function (
     existing = new Set(scratchFolders());
   });
   afterEach(() => {
-    assert.deepEqual(scratchFolders().filter((d) => !existing.has(d)), [], 'no scratch folder is left');
+    assert.deepEqual(
+      scratchFolders().filter((d) => !existing.has(d)),
+      [],
+      'no scratch folder is left',
+    );
     assert.deepEqual(strayServers(), [], 'no throwaway server is left running');
   });
 
@@ -110,20 +114,30 @@ describe('drills as root with a private temp folder (PostgreSQL 15)', function (
     assert.equal(await verifyCommand.run([dump, '--no-log', '--json'], io), 0, io.stdout.join('\n'));
     const result = JSON.parse(io.stdout.join('\n'));
     assert.equal(result.passed, true, JSON.stringify(result.problems));
-    const rows = Object.fromEntries(result.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows]));
+    const rows = Object.fromEntries(
+      result.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows]),
+    );
     for (const [table, n] of Object.entries(APP_SCHEMAS.rails.rows)) assert.equal(rows[table], n, table);
   });
 
   it('a PITR drill recovers the backup to the end of the archive', async () => {
     const r = await runPitrDrill({ backup, model: { ...model, source: { kind: 'cp', dir: archive } }, toolSet });
     assert.deepEqual([r.reachedTarget, r.end], [true, 'promoted']);
-    assert.equal(r.tables.find((t) => t.schema === 'public' && t.name === 'tags')?.rows, APP_SCHEMAS.rails.rows['public.tags'] + 1);
+    assert.equal(
+      r.tables.find((t) => t.schema === 'public' && t.name === 'tags')?.rows,
+      APP_SCHEMAS.rails.rows['public.tags'] + 1,
+    );
     assert.equal(r.tables.find((t) => t.schema === 'public' && t.name === 'users')?.rows, 300);
   });
 
   it('a drill server that cannot start is reported as a start failure with its reason', async () => {
     // The scratch folder asked for inside the private folder: the server's user cannot reach its data directory.
-    const drill = runPitrDrill({ backup, model: { ...model, source: { kind: 'cp', dir: archive } }, toolSet, scratchParent: privateTmp });
+    const drill = runPitrDrill({
+      backup,
+      model: { ...model, source: { kind: 'cp', dir: archive } },
+      toolSet,
+      scratchParent: privateTmp,
+    });
     await assert.rejects(drill, (e: PgBackupError) => {
       assert.match(e.message, /^The throwaway PostgreSQL 15 server did not start: .*Permission denied/);
       assert.doesNotMatch(e.message, /stopped before reaching the target/);

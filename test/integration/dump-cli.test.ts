@@ -25,13 +25,31 @@ describe('pg-backup dump (CLI)', function () {
 
   it('--json prints the path and the sidecar facts; the backup gets a default name in the --out folder', async () => {
     const io = captureIo();
-    const code = await dumpCommand.run([cluster.url('shop'), '--format', 'custom', '--compress', '9', '--exclude-table-data', 'shop.orders', '--out', dir, '--json'], io);
+    const code = await dumpCommand.run(
+      [
+        cluster.url('shop'),
+        '--format',
+        'custom',
+        '--compress',
+        '9',
+        '--exclude-table-data',
+        'shop.orders',
+        '--out',
+        dir,
+        '--json',
+      ],
+      io,
+    );
     assert.equal(code, 0);
     const doc = JSON.parse(io.stdout.join('\n'));
     assert.match(doc.path, /\/shop-\d{8}-\d{6}\.dump$/);
     assert.equal(doc.format, 'custom');
     assert.equal(doc.database, 'shop');
-    assert.deepEqual(doc.options, { format: 'custom', compression: { method: 'gzip', level: 9 }, excludeTableData: ['shop.orders'] });
+    assert.deepEqual(doc.options, {
+      format: 'custom',
+      compression: { method: 'gzip', level: 9 },
+      excludeTableData: ['shop.orders'],
+    });
     assert.match(doc.sha256, /^[0-9a-f]{64}$/);
     assert.equal((await verifyChecksum(doc.path)).ok, true);
     assert.match(io.progressLines.at(-1)!, /^Dumping shop: 100% done/);
@@ -45,9 +63,13 @@ describe('pg-backup dump (CLI)', function () {
     assert.ok(existsSync(out) && existsSync(`${out}.pgbackup.json`));
   });
 
-  it('refuses --jobs with the tar format with pg_dump\'s reason, before connecting', async () => {
+  it("refuses --jobs with the tar format with pg_dump's reason, before connecting", async () => {
     const before = await readdir(dir);
-    await assert.rejects(dumpCommand.run(['postgresql://nobody@127.0.0.1:1/x', '--format', 'tar', '--jobs', '2'], captureIo()), (e: Error & { kind?: string }) => e.kind === 'usage' && e.message === 'parallel backup only supported by the directory format');
+    await assert.rejects(
+      dumpCommand.run(['postgresql://nobody@127.0.0.1:1/x', '--format', 'tar', '--jobs', '2'], captureIo()),
+      (e: Error & { kind?: string }) =>
+        e.kind === 'usage' && e.message === 'parallel backup only supported by the directory format',
+    );
     assert.deepEqual(await readdir(dir), before);
   });
 

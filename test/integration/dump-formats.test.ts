@@ -4,14 +4,32 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultBackupPath, dumpDatabase, verifyChecksum, type DumpFormat, type DumpOptions, type DumpProgress } from '../../src/core/dump';
+import {
+  defaultBackupPath,
+  dumpDatabase,
+  verifyChecksum,
+  type DumpFormat,
+  type DumpOptions,
+  type DumpProgress,
+} from '../../src/core/dump';
 import { destroyCluster, startCluster, type Cluster } from '../support/cluster';
 import { client, createShop, rowCounts, schemaOf, tcp } from './dump-fixture';
 
-const CASES: { format: DumpFormat; options?: Partial<DumpOptions>; restore: (c: Cluster, file: string, db: string) => Promise<unknown> }[] = [
-  { format: 'plain', restore: (c, file, db) => client(c, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `--dbname=${db}`, '-f', file]) },
+const CASES: {
+  format: DumpFormat;
+  options?: Partial<DumpOptions>;
+  restore: (c: Cluster, file: string, db: string) => Promise<unknown>;
+}[] = [
+  {
+    format: 'plain',
+    restore: (c, file, db) => client(c, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `--dbname=${db}`, '-f', file]),
+  },
   { format: 'custom', restore: (c, file, db) => client(c, 'pg_restore', ['--exit-on-error', `--dbname=${db}`, file]) },
-  { format: 'directory', options: { jobs: 2 }, restore: (c, file, db) => client(c, 'pg_restore', ['--exit-on-error', '--jobs=2', `--dbname=${db}`, file]) },
+  {
+    format: 'directory',
+    options: { jobs: 2 },
+    restore: (c, file, db) => client(c, 'pg_restore', ['--exit-on-error', '--jobs=2', `--dbname=${db}`, file]),
+  },
   { format: 'tar', restore: (c, file, db) => client(c, 'pg_restore', ['--exit-on-error', `--dbname=${db}`, file]) },
 ];
 
@@ -71,10 +89,19 @@ describe('dump in every format (PostgreSQL 15)', function () {
       it('reports progress that only grows and reaches 100 once, at the end', () => {
         assert.ok(events.length >= 3, `${events.length} events`);
         const percents = events.map((e) => e.percent);
-        assert.deepEqual([...percents].sort((a, b) => a - b), percents);
-        assert.deepEqual(percents.filter((p) => p === 100), [100]);
+        assert.deepEqual(
+          [...percents].sort((a, b) => a - b),
+          percents,
+        );
+        assert.deepEqual(
+          percents.filter((p) => p === 100),
+          [100],
+        );
         assert.equal(events.at(-1)!.phase, 'done');
-        assert.ok(events.some((e) => e.phase === 'data' && e.table === 'shop.Größe'), 'names the table being copied');
+        assert.ok(
+          events.some((e) => e.phase === 'data' && e.table === 'shop.Größe'),
+          'names the table being copied',
+        );
       });
 
       it('writes a sidecar whose sha256 matches the backup, and leaves nothing partial', async () => {
@@ -88,12 +115,21 @@ describe('dump in every format (PostgreSQL 15)', function () {
         if (format === 'directory') {
           const files = await readdir(path);
           assert.deepEqual(Object.keys(facts.sha256.files).sort(), files.sort());
-          for (const f of files) assert.equal(facts.sha256.files[f], createHash('sha256').update(readFileSync(join(path, f))).digest('hex'));
+          for (const f of files)
+            assert.equal(
+              facts.sha256.files[f],
+              createHash('sha256')
+                .update(readFileSync(join(path, f)))
+                .digest('hex'),
+            );
         } else {
           assert.equal(facts.sha256, createHash('sha256').update(readFileSync(path)).digest('hex'));
         }
         assert.equal((await verifyChecksum(path)).ok, true);
-        assert.deepEqual((await readdir(dir)).filter((n) => /partial|tmp-/.test(n)), []);
+        assert.deepEqual(
+          (await readdir(dir)).filter((n) => /partial|tmp-/.test(n)),
+          [],
+        );
       });
     });
   }

@@ -44,7 +44,11 @@ describe('dump progress: bytes written, and the sidecar', function () {
     const data = events.filter((e) => e.phase === 'data').map((e) => e.bytesWritten);
     assert.ok(new Set(data).size >= 4, `bytes during the data phase: ${data.join(', ')}`);
     assert.ok(Math.max(...data) >= final / 2, `the data phase showed at most ${Math.max(...data)} of ${final} bytes`);
-    assert.deepEqual([...data].sort((a, b) => a - b), data, 'bytes never go down');
+    assert.deepEqual(
+      [...data].sort((a, b) => a - b),
+      data,
+      'bytes never go down',
+    );
     assert.deepEqual((await readdir(dir)).sort(), ['toasty.dump', 'toasty.dump.pgbackup.json']);
     assert.equal((await readSidecar(out)).server, `127.0.0.1:${cluster.port}`, 'the sidecar names the server dumped');
   });

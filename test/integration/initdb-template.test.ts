@@ -10,7 +10,11 @@ import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, statSync, utimesS
 import { join } from 'node:path';
 import { withClient } from '../../src/core/connection/client';
 import { drillToolSet } from '../../src/core/drill/server-tools';
-import { withScratchCluster, type ScratchClusterInfo, type ScratchClusterOptions } from '../../src/core/drill/scratch-cluster';
+import {
+  withScratchCluster,
+  type ScratchClusterInfo,
+  type ScratchClusterOptions,
+} from '../../src/core/drill/scratch-cluster';
 import { CancelledError } from '../../src/core/errors';
 import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
 import { embeddedBin, PG15_BIN } from '../support/cluster';
@@ -54,7 +58,11 @@ describe('initdb template of throwaway drill clusters', function () {
 
   afterEach(() => {
     assert.deepEqual(readdirSync(scratchParent), [], 'no scratch folder is left');
-    assert.deepEqual(readdirSync(templateFolder).filter((e) => e.includes('.')), [], 'no build or drop folder is left');
+    assert.deepEqual(
+      readdirSync(templateFolder).filter((e) => e.includes('.')),
+      [],
+      'no build or drop folder is left',
+    );
   });
 
   const templates = () => readdirSync(templateFolder).filter((e) => !e.includes('.'));
@@ -62,7 +70,9 @@ describe('initdb template of throwaway drill clusters', function () {
   /** One throwaway cluster: how its data directory was made, and what a client sees in it. */
   async function cluster(extra: Partial<ScratchClusterOptions> = {}): Promise<ScratchClusterInfo & { facts: unknown }> {
     return withScratchCluster({ toolSet: pg15, scratchParent, templateFolder, ...extra }, async (params, info) => {
-      const facts = await withClient(params, {}, async (c) => JSON.parse((await c.query<{ facts: string }>(FACTS)).rows[0].facts));
+      const facts = await withClient(params, {}, async (c) =>
+        JSON.parse((await c.query<{ facts: string }>(FACTS)).rows[0].facts),
+      );
       return { ...info, facts };
     });
   }
@@ -83,8 +93,13 @@ describe('initdb template of throwaway drill clusters', function () {
     for (const r of reused) assert.equal(r.dataDir, 'template-reused');
     assert.deepEqual(templates(), [name], 'still one template');
     const fastest = Math.min(...reused.map((r) => r.initdbMs));
-    console.log(`      built: ${first.initdbMs} ms (+ start ${first.startMs} ms); reused: ${reused.map((r) => `${r.initdbMs} ms (+ start ${r.startMs} ms)`).join(', ')}`);
-    assert.ok(fastest < first.initdbMs, `a copy (${fastest} ms) is faster than initdb and a copy (${first.initdbMs} ms)`);
+    console.log(
+      `      built: ${first.initdbMs} ms (+ start ${first.startMs} ms); reused: ${reused.map((r) => `${r.initdbMs} ms (+ start ${r.startMs} ms)`).join(', ')}`,
+    );
+    assert.ok(
+      fastest < first.initdbMs,
+      `a copy (${fastest} ms) is faster than initdb and a copy (${first.initdbMs} ms)`,
+    );
   });
 
   it('gives the same cluster as a plain initdb, which reuseInitdb: false still runs', async () => {
@@ -94,7 +109,11 @@ describe('initdb template of throwaway drill clusters', function () {
     const copied = await cluster();
     assert.equal(copied.dataDir, 'template-reused');
     assert.deepEqual(copied.facts, plain.facts);
-    assert.equal((plain.facts as { settings: Record<string, string> }).settings.fsync, 'off', 'drill settings are appended as before');
+    assert.equal(
+      (plain.facts as { settings: Record<string, string> }).settings.fsync,
+      'off',
+      'drill settings are appended as before',
+    );
     assert.equal((plain.facts as { settings: Record<string, string> }).settings.listen_addresses, '');
     assert.deepEqual(templates(), before, 'reuseInitdb: false leaves the templates alone');
     fromInitdb = plain.facts;
@@ -127,7 +146,10 @@ describe('initdb template of throwaway drill clusters', function () {
     rmSync(join(templateFolder, templates()[0]), { recursive: true });
     const all = await Promise.all([cluster(), cluster(), cluster()]);
     for (const r of all) assert.deepEqual(r.facts, fromInitdb);
-    assert.ok(all.some((r) => r.dataDir === 'template-built'), JSON.stringify(all.map((r) => r.dataDir)));
+    assert.ok(
+      all.some((r) => r.dataDir === 'template-built'),
+      JSON.stringify(all.map((r) => r.dataDir)),
+    );
     assert.equal(templates().length, 1);
     assert.equal((await cluster()).dataDir, 'template-reused');
   });
@@ -136,9 +158,15 @@ describe('initdb template of throwaway drill clusters', function () {
     rmSync(join(templateFolder, templates()[0]), { recursive: true });
     const ac = new AbortController();
     const lines: string[] = [];
-    const drill = cluster({ signal: ac.signal, log: (l) => (lines.push(l), /\.build-/.test(l) && setTimeout(() => ac.abort(), 300)) });
+    const drill = cluster({
+      signal: ac.signal,
+      log: (l) => (lines.push(l), /\.build-/.test(l) && setTimeout(() => ac.abort(), 300)),
+    });
     await assert.rejects(drill, CancelledError);
-    assert.ok(lines.some((l) => /\.build-[0-9a-f]+/.test(l)), 'the cancel landed during the build');
+    assert.ok(
+      lines.some((l) => /\.build-[0-9a-f]+/.test(l)),
+      'the cancel landed during the build',
+    );
     assert.deepEqual(readdirSync(templateFolder), [], 'neither a template nor a build is left');
     assert.equal((await cluster()).dataDir, 'template-built');
   });
@@ -148,7 +176,12 @@ describe('initdb template of throwaway drill clusters', function () {
     execFileSync('cp', ['-a', join(embeddedBin(), '..'), installed]);
     execFileSync('chmod', ['-R', 'a+rX', installed]);
     const bin = join(installed, 'bin');
-    const pg18: ToolSet = { major: 18, version: '18', dir: bin, tools: { initdb: join(bin, 'initdb'), pg_ctl: join(bin, 'pg_ctl') } };
+    const pg18: ToolSet = {
+      major: 18,
+      version: '18',
+      dir: bin,
+      tools: { initdb: join(bin, 'initdb'), pg_ctl: join(bin, 'pg_ctl') },
+    };
     const pg15Templates = templates();
     assert.equal((await cluster({ toolSet: pg18 })).dataDir, 'template-built');
     const [old18] = templates().filter((t) => t.startsWith('pg18-'));
@@ -160,7 +193,11 @@ describe('initdb template of throwaway drill clusters', function () {
     assert.equal(now18.length, 1, 'the old template of that binary is dropped');
     assert.notEqual(now18[0], old18);
     assert.equal(now18[0].slice(0, 13), old18.slice(0, 13), 'same binary path');
-    assert.deepEqual(templates().filter((t) => t.startsWith('pg15-')), pg15Templates, "PostgreSQL 15's template is kept");
+    assert.deepEqual(
+      templates().filter((t) => t.startsWith('pg15-')),
+      pg15Templates,
+      "PostgreSQL 15's template is kept",
+    );
   });
 
   it('runs initdb when the templates folder is not private to the server user', async () => {

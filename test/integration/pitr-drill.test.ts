@@ -41,12 +41,24 @@ describe('PITR drill (PostgreSQL 15)', function () {
     await cluster.psql('create table keep (id int); insert into keep values (1)');
     toolSet = drillToolSet(await discoverTools(), 15);
     const backupDir = join(work, 'base');
-    await takeBaseBackup({ params: parseConnectionString(cluster.url()).params, options: { format: 'plain', label: 'drill test' }, out: backupDir, toolSet });
+    await takeBaseBackup({
+      params: parseConnectionString(cluster.url()).params,
+      options: { format: 'plain', label: 'drill test' },
+      out: backupDir,
+      toolSet,
+    });
     backup = await readBaseBackup(backupDir);
     const tarDir = join(work, 'base-tar');
-    await takeBaseBackup({ params: parseConnectionString(cluster.url()).params, options: { format: 'tar', compress: 'gzip' }, out: tarDir, toolSet });
+    await takeBaseBackup({
+      params: parseConnectionString(cluster.url()).params,
+      options: { format: 'tar', compress: 'gzip' },
+      out: tarDir,
+      toolSet,
+    });
     tarBackup = await readBaseBackup(tarDir);
-    await cluster.psql(`create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`);
+    await cluster.psql(
+      `create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`,
+    );
     await cluster.psql('insert into keep values (2)');
     await sleep(300);
     targetTime = await cluster.psql(`select to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'`);
@@ -65,8 +77,16 @@ describe('PITR drill (PostgreSQL 15)', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const model = (target: RecoveryTarget, action: PitrModel['action']): PitrModel => ({ serverMajor: 15, target, inclusive: true, timeline: 'latest', action, source: { kind: 'cp', dir: archive } });
-  const drill = (target: RecoveryTarget, action: PitrModel['action'], extra: Partial<PitrDrillOptions> = {}) => runPitrDrill({ backup, model: model(target, action), toolSet, scratchParent, ...extra });
+  const model = (target: RecoveryTarget, action: PitrModel['action']): PitrModel => ({
+    serverMajor: 15,
+    target,
+    inclusive: true,
+    timeline: 'latest',
+    action,
+    source: { kind: 'cp', dir: archive },
+  });
+  const drill = (target: RecoveryTarget, action: PitrModel['action'], extra: Partial<PitrDrillOptions> = {}) =>
+    runPitrDrill({ backup, model: model(target, action), toolSet, scratchParent, ...extra });
   /** Server processes whose command line points into the scratch folders. */
   const strayServers = () =>
     execFileSync('ps', ['-eo', 'args'])
@@ -88,12 +108,32 @@ describe('PITR drill (PostgreSQL 15)', function () {
     const rows = Object.fromEntries(r.tables.map((t) => [`${t.database}:${t.schema}.${t.name}`, t.rows]));
     assert.deepEqual(rows, { 'postgres:public.keep': 2, 'postgres:public.precious': ROWS });
     assert.equal(r.tablesTruncated, false);
-    assert.ok(r.recoveryEndedAt && Date.parse(r.recoveryEndedAt) <= Date.parse(targetTime.replace(' ', 'T').replace(/\+00$/, 'Z')), `recovery ended at ${r.recoveryEndedAt}`);
+    assert.ok(
+      r.recoveryEndedAt &&
+        Date.parse(r.recoveryEndedAt) <= Date.parse(targetTime.replace(' ', 'T').replace(/\+00$/, 'Z')),
+      `recovery ended at ${r.recoveryEndedAt}`,
+    );
     assert.match(r.logTail, /recovery stopping (before|after) commit of transaction/);
-    const fixed = ['Copying the base backup', 'Writing the recovery settings', 'Starting a throwaway server', 'Recovering to the target', 'Counting rows', 'Stopping the server'];
-    assert.deepEqual([...new Set(steps.map(([step]) => step))].filter((step) => fixed.includes(step)), fixed);
-    assert.ok(steps.every(([, p], i) => i === 0 || p >= steps[i - 1][1]), 'percent never goes backwards');
-    assert.ok(!existsSync(join(backup.dir, 'recovery.signal')) && existsSync(join(backup.dir, 'backup_label')), 'the backup itself is untouched');
+    const fixed = [
+      'Copying the base backup',
+      'Writing the recovery settings',
+      'Starting a throwaway server',
+      'Recovering to the target',
+      'Counting rows',
+      'Stopping the server',
+    ];
+    assert.deepEqual(
+      [...new Set(steps.map(([step]) => step))].filter((step) => fixed.includes(step)),
+      fixed,
+    );
+    assert.ok(
+      steps.every(([, p], i) => i === 0 || p >= steps[i - 1][1]),
+      'percent never goes backwards',
+    );
+    assert.ok(
+      !existsSync(join(backup.dir, 'recovery.signal')) && existsSync(join(backup.dir, 'backup_label')),
+      'the backup itself is untouched',
+    );
     console.log(`      drill by time: ${r.durationMs} ms`);
   });
 
@@ -132,7 +172,10 @@ describe('PITR drill (PostgreSQL 15)', function () {
       steps.push(step);
       ac.abort();
     };
-    await assert.rejects(drill({ kind: 'time', value: targetTime }, 'promote', { signal: ac.signal, onProgress }), CancelledError);
+    await assert.rejects(
+      drill({ kind: 'time', value: targetTime }, 'promote', { signal: ac.signal, onProgress }),
+      CancelledError,
+    );
     assert.deepEqual([...new Set(steps)], ['Copying the base backup']);
   });
 

@@ -24,7 +24,12 @@ import { sleep } from '../support/time';
 import { workFolder } from '../support/work-folder';
 
 const ROWS = 1000;
-const pgToolSet = { major: 15, version: '15', dir: PG15_BIN, tools: { pg_basebackup: join(PG15_BIN, 'pg_basebackup'), pg_verifybackup: join(PG15_BIN, 'pg_verifybackup') } };
+const pgToolSet = {
+  major: 15,
+  version: '15',
+  dir: PG15_BIN,
+  tools: { pg_basebackup: join(PG15_BIN, 'pg_basebackup'), pg_verifybackup: join(PG15_BIN, 'pg_verifybackup') },
+};
 
 describe('point-in-time recovery (PostgreSQL 15)', function () {
   this.timeout(180_000);
@@ -50,7 +55,9 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
       toolSet: pgToolSet,
       onProgress: (p) => progress.push(p),
     });
-    await cluster.psql(`create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`);
+    await cluster.psql(
+      `create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`,
+    );
     await cluster.psql('select pg_switch_wal()'); // one more segment, so a middle one can go missing
     await cluster.psql('insert into keep values (2)');
     await sleep(300);
@@ -61,7 +68,7 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     await cluster.psql('drop table precious');
     const switched = await cluster.psql('select pg_walfile_name(pg_switch_wal())');
     for (let i = 0; i < 300; i++) {
-      const last = await cluster.psql('select coalesce(last_archived_wal, \'\') from pg_stat_archiver');
+      const last = await cluster.psql("select coalesce(last_archived_wal, '') from pg_stat_archiver");
       if (last >= switched) break;
       await sleep(100);
     }
@@ -79,7 +86,10 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     assert.ok(progress.slice(0, -1).every((p) => p.percent < 100));
     assert.deepEqual(progress.at(-1), { ...progress.at(-1), percent: 100, phase: 'done' });
     assert.ok(progress.some((p) => p.phase === 'verify'));
-    assert.deepEqual(readdirSync(work).filter((n) => n.includes('partial')), []);
+    assert.deepEqual(
+      readdirSync(work).filter((n) => n.includes('partial')),
+      [],
+    );
   });
 
   it('reads the backup and computes the recoverable window from the archive', () => {
@@ -89,7 +99,10 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     assert.ok(backup.manifest && backup.manifest.fileCount > 100);
     assert.ok(window.from.time && window.from.lsn, `window.from: ${JSON.stringify(window)}`);
     assert.ok(window.to.time && window.to.xid, `window.to: ${JSON.stringify(window)}`);
-    assert.ok(Date.parse(window.to.time) > Date.parse(targetTime.replace(' ', 'T').replace(/\+00$/, 'Z')), 'the drop committed after the target time');
+    assert.ok(
+      Date.parse(window.to.time) > Date.parse(targetTime.replace(' ', 'T').replace(/\+00$/, 'Z')),
+      'the drop committed after the target time',
+    );
     assert.equal(window.timeline, 1);
     assert.equal(result.archive.segmentSize, 16 << 20);
     assert.deepEqual(window.gaps, []);
@@ -97,24 +110,56 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
   });
 
   async function recover(target: RecoveryTarget): Promise<{ rows: string; keep: string }> {
-    const model: PitrModel = { serverMajor: 15, target, inclusive: true, timeline: 'latest', action: 'promote', source: { kind: 'cp', dir: archive } };
-    assert.deepEqual(validateModel(model, result.window).filter((i) => i.severity === 'error'), []);
+    const model: PitrModel = {
+      serverMajor: 15,
+      target,
+      inclusive: true,
+      timeline: 'latest',
+      action: 'promote',
+      source: { kind: 'cp', dir: archive },
+    };
+    assert.deepEqual(
+      validateModel(model, result.window).filter((i) => i.severity === 'error'),
+      [],
+    );
     const data = join(work, `restore-${target.kind}`);
     cpSync(backupDir, data, { recursive: true });
     chmodSync(data, 0o700);
-    for (const f of renderRecoveryFiles(model)) (f.mode === 'append' ? appendFileSync : writeFileSync)(join(data, f.name), f.content);
+    for (const f of renderRecoveryFiles(model))
+      (f.mode === 'append' ? appendFileSync : writeFileSync)(join(data, f.name), f.content);
     const port = await freePort();
     appendFileSync(join(data, 'postgresql.auto.conf'), `port = ${port}\n`);
     execFileSync('chown', ['-R', 'postgres:postgres', data]);
     const log = join(cluster.baseDir, `restore-${target.kind}.log`);
     await cluster.asOwner(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
-    const q = (sql: string) => cluster.asOwner(join(PG15_BIN, 'psql'), ['-X', '-At', '-h', cluster.socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql]).then((s) => s.trim());
+    const q = (sql: string) =>
+      cluster
+        .asOwner(join(PG15_BIN, 'psql'), [
+          '-X',
+          '-At',
+          '-h',
+          cluster.socketDir,
+          '-p',
+          String(port),
+          '-U',
+          'postgres',
+          '-d',
+          'postgres',
+          '-c',
+          sql,
+        ])
+        .then((s) => s.trim());
     try {
       for (let i = 0; i < 300 && (await q('select pg_is_in_recovery()')) !== 'f'; i++) await sleep(100);
       assert.equal(await q('select pg_is_in_recovery()'), 'f');
-      return { rows: await q('select count(*) from precious'), keep: await q('select string_agg(id::text, \',\' order by id) from keep') };
+      return {
+        rows: await q('select count(*) from precious'),
+        keep: await q("select string_agg(id::text, ',' order by id) from keep"),
+      };
     } finally {
-      await cluster.asOwner(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      await cluster
+        .asOwner(join(PG15_BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])
+        .catch(() => undefined);
       rmSync(data, { recursive: true, force: true });
     }
   }
@@ -133,7 +178,17 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
 
   it('refuses a target before the backup ended', () => {
     const before = new Date(Date.parse(result.window.from.time!) - 1000).toISOString();
-    const issues = validateModel({ serverMajor: 15, target: { kind: 'time', value: before }, inclusive: true, timeline: 'latest', action: 'promote', source: { kind: 'cp', dir: archive } }, result.window);
+    const issues = validateModel(
+      {
+        serverMajor: 15,
+        target: { kind: 'time', value: before },
+        inclusive: true,
+        timeline: 'latest',
+        action: 'promote',
+        source: { kind: 'cp', dir: archive },
+      },
+      result.window,
+    );
     assert.equal(issues[0]?.severity, 'error');
     assert.match(issues[0].message, /before the backup ended.*The recoverable window is from the backup's end/);
   });
@@ -141,27 +196,64 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
   it('reports a segment removed from the middle of the archive as a gap', async () => {
     const copy = join(work, 'gapped');
     cpSync(archive, copy, { recursive: true });
-    const segs = readdirSync(copy).filter((n) => /^[0-9A-F]{24}$/.test(n)).sort();
+    const segs = readdirSync(copy)
+      .filter((n) => /^[0-9A-F]{24}$/.test(n))
+      .sort();
     const startSeg = result.backup.label!.startWalFile!;
     const middle = segs.filter((s) => s > startSeg).slice(0, -1)[0];
     assert.ok(middle, `segments: ${segs.join(' ')}`);
     rmSync(join(copy, middle));
     const gapped = await recoverableWindow({ backupDir, archiveDir: copy, pgWaldump: join(PG15_BIN, 'pg_waldump') });
-    assert.deepEqual(gapped.window.gaps.map((g) => [g.first, g.count]), [[middle, 1]]);
-    assert.match(validateModel({ serverMajor: 15, target: { kind: 'latest' }, inclusive: true, timeline: 'latest', action: 'promote', source: { kind: 'cp', dir: copy } }, gapped.window)[0].message, new RegExp(`missing from the archive \\(${middle}`));
+    assert.deepEqual(
+      gapped.window.gaps.map((g) => [g.first, g.count]),
+      [[middle, 1]],
+    );
+    assert.match(
+      validateModel(
+        {
+          serverMajor: 15,
+          target: { kind: 'latest' },
+          inclusive: true,
+          timeline: 'latest',
+          action: 'promote',
+          source: { kind: 'cp', dir: copy },
+        },
+        gapped.window,
+      )[0].message,
+      new RegExp(`missing from the archive \\(${middle}`),
+    );
   });
 
   it('reads the archiving settings, and generates no change for the archive already in use', async () => {
     const current = await withClient(parseConnectionString(cluster.url()).params, {}, readArchivingSettings);
-    assert.deepEqual({ ...current, archive_timeout: undefined }, { wal_level: 'replica', archive_mode: 'on', archive_command: archiveCommand({ kind: 'cp', dir: archive }), archive_library: '', archive_timeout: undefined, canAlterSystem: true });
-    assert.deepEqual(archiveSetup({ kind: 'cp', dir: archive }, current), { ...archiveSetup({ kind: 'cp', dir: archive }, current), confLines: [], apply: 'nothing' });
+    assert.deepEqual(
+      { ...current, archive_timeout: undefined },
+      {
+        wal_level: 'replica',
+        archive_mode: 'on',
+        archive_command: archiveCommand({ kind: 'cp', dir: archive }),
+        archive_library: '',
+        archive_timeout: undefined,
+        canAlterSystem: true,
+      },
+    );
+    assert.deepEqual(archiveSetup({ kind: 'cp', dir: archive }, current), {
+      ...archiveSetup({ kind: 'cp', dir: archive }, current),
+      confLines: [],
+      apply: 'nothing',
+    });
     assert.equal(archiveSetup({ kind: 'cp', dir: '/elsewhere' }, current).apply, 'reload');
   });
 
   it('explains a role without the REPLICATION privilege', async () => {
     await cluster.psql('create role clerk login');
     await assert.rejects(
-      takeBaseBackup({ params: { ...parseConnectionString(cluster.url()).params, user: 'clerk' }, options: { format: 'plain' }, out: join(work, 'denied'), toolSet: pgToolSet }),
+      takeBaseBackup({
+        params: { ...parseConnectionString(cluster.url()).params, user: 'clerk' },
+        options: { format: 'plain' },
+        out: join(work, 'denied'),
+        toolSet: pgToolSet,
+      }),
       /Role "clerk" may not take base backups: it lacks the REPLICATION privilege\./,
     );
     assert.ok(!existsSync(join(work, 'denied')));
@@ -171,10 +263,20 @@ describe('point-in-time recovery (PostgreSQL 15)', function () {
     const ac = new AbortController();
     const out = join(work, 'cancelled');
     await assert.rejects(
-      takeBaseBackup({ params: parseConnectionString(cluster.url()).params, options: { format: 'tar' }, out, toolSet: pgToolSet, signal: ac.signal, onProgress: () => ac.abort() }),
+      takeBaseBackup({
+        params: parseConnectionString(cluster.url()).params,
+        options: { format: 'tar' },
+        out,
+        toolSet: pgToolSet,
+        signal: ac.signal,
+        onProgress: () => ac.abort(),
+      }),
       CancelledError,
     );
     assert.ok(!existsSync(out));
-    assert.deepEqual(readdirSync(work).filter((n) => n.includes('partial')), []);
+    assert.deepEqual(
+      readdirSync(work).filter((n) => n.includes('partial')),
+      [],
+    );
   });
 });

@@ -8,7 +8,13 @@ import { parseConnectionString, type ConnParams } from '../../src/core/connectio
 import { executeRestore } from '../../src/core/restore/execute';
 import { planRestore, type PlannedRestore } from '../../src/core/restore/planner';
 import { describeEntry } from '../../src/core/restore/toc-index';
-import { APP_SCHEMA_NAMES, APP_SCHEMAS, appSchemaRows, loadAppSchema, type AppSchemaName } from '../support/app-schemas';
+import {
+  APP_SCHEMA_NAMES,
+  APP_SCHEMAS,
+  appSchemaRows,
+  loadAppSchema,
+  type AppSchemaName,
+} from '../support/app-schemas';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
 import { workFolder } from '../support/work-folder';
 
@@ -31,7 +37,13 @@ const CENTRAL: Record<AppSchemaName, { spec: string; table: string; needs: strin
  */
 function normalizeSchema(text: string): string {
   const lines = text.split('\n').filter((l) => !l.startsWith('--') && !/^\\(un)?restrict /.test(l));
-  return lines.join('\n').split(/\n{2,}/).map((s) => s.trim()).filter(Boolean).sort().join('\n\n');
+  return lines
+    .join('\n')
+    .split(/\n{2,}/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort()
+    .join('\n\n');
 }
 
 describe('restore after DROP … CASCADE on application schemas (pg_restore 15)', function () {
@@ -41,9 +53,28 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
   const archives = new Map<AppSchemaName, ArchiveInfo>();
   const conn = (db: string): ConnParams => parseConnectionString(cluster.url(db)).params;
   const schemaOf = async (db: string) =>
-    normalizeSchema(await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '--schema-only', db]));
+    normalizeSchema(
+      await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
+        '-h',
+        cluster.socketDir,
+        '-p',
+        String(cluster.port),
+        '-U',
+        'postgres',
+        '--schema-only',
+        db,
+      ]),
+    );
   const plan = (name: AppSchemaName, db: string): Promise<PlannedRestore> =>
-    withClient(conn(db), {}, (target) => planRestore({ archive: archives.get(name)!, select: [CENTRAL[name].spec], withDependents: true, options: {}, target }));
+    withClient(conn(db), {}, (target) =>
+      planRestore({
+        archive: archives.get(name)!,
+        select: [CENTRAL[name].spec],
+        withDependents: true,
+        options: {},
+        target,
+      }),
+    );
 
   before(async () => {
     cluster = await startCluster();
@@ -51,7 +82,18 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
     for (const name of APP_SCHEMA_NAMES) {
       await loadAppSchema(cluster, name, name);
       const path = join(dir, `${name}.dump`);
-      await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', path, name]);
+      await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
+        '-h',
+        cluster.socketDir,
+        '-p',
+        String(cluster.port),
+        '-U',
+        'postgres',
+        '-Fc',
+        '-f',
+        path,
+        name,
+      ]);
       archives.set(name, await readArchive(path));
     }
   });
@@ -69,7 +111,12 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
       const before = await cluster.psql(`select count(*) from ${table}`, db);
       await cluster.psql(`drop table ${table} cascade`, db);
       const p = await plan(name, db);
-      const result = await executeRestore({ archive: archives.get(name)!, plan: p, target: conn(db), pgRestore: PG_RESTORE });
+      const result = await executeRestore({
+        archive: archives.get(name)!,
+        plan: p,
+        target: conn(db),
+        pgRestore: PG_RESTORE,
+      });
       assert.deepEqual(result.errors, []);
       assert.equal(result.report.verdict, 'ok', result.report.headline);
       const original = await schemaOf(name);
@@ -77,9 +124,16 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
       assert.equal(await schemaOf(db), original);
       assert.deepEqual(await appSchemaRows(cluster, name, db), APP_SCHEMAS[name].rows);
       assert.equal(await cluster.psql(`select count(*) from ${table}`, db), before);
-      assert.ok(result.rowCounts.some((r) => r.rows !== null && r.rows > 0), 'the report counts the rows it loaded');
+      assert.ok(
+        result.rowCounts.some((r) => r.rows !== null && r.rows > 0),
+        'the report counts the rows it loaded',
+      );
       assert.ok(!p.items.some((i) => i.origin === 'prerequisite'), 'the schema, types and functions survived the drop');
-      if (name !== 'django') assert.ok(p.items.some((i) => i.origin === 'lost' && /VIEW/.test(i.entry.desc)), 'the views CASCADE took come back');
+      if (name !== 'django')
+        assert.ok(
+          p.items.some((i) => i.origin === 'lost' && /VIEW/.test(i.entry.desc)),
+          'the views CASCADE took come back',
+        );
     });
 
     it(`${name}: restore ${table} with dependents into a new database, which gets what it lacks`, async () => {
@@ -88,13 +142,23 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
       const p = await plan(name, db);
       const prerequisites = p.items.filter((i) => i.origin === 'prerequisite');
       const brought = prerequisites.map((i) => describeEntry(i.entry));
-      for (const needed of CENTRAL[name].needs) assert.ok(brought.includes(needed), `${needed} is brought (got ${brought.join(', ')})`);
-      const result = await executeRestore({ archive: archives.get(name)!, plan: p, target: conn(db), pgRestore: PG_RESTORE });
+      for (const needed of CENTRAL[name].needs)
+        assert.ok(brought.includes(needed), `${needed} is brought (got ${brought.join(', ')})`);
+      const result = await executeRestore({
+        archive: archives.get(name)!,
+        plan: p,
+        target: conn(db),
+        pgRestore: PG_RESTORE,
+      });
       assert.deepEqual(result.errors, []);
       assert.equal(result.report.verdict, 'ok', result.report.headline);
-      assert.equal(await cluster.psql(`select count(*) from ${table}`, db), await cluster.psql(`select count(*) from ${table}`, name));
+      assert.equal(
+        await cluster.psql(`select count(*) from ${table}`, db),
+        await cluster.psql(`select count(*) from ${table}`, name),
+      );
       for (const i of prerequisites) {
-        if (i.entry.desc !== 'COMMENT' && i.entry.desc !== 'ACL') assert.match(i.reason, /^needed by .+: .+ is missing in the target$/);
+        if (i.entry.desc !== 'COMMENT' && i.entry.desc !== 'ACL')
+          assert.match(i.reason, /^needed by .+: .+ is missing in the target$/);
       }
     });
   }

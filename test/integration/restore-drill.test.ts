@@ -59,7 +59,9 @@ describe('restore drill (PostgreSQL 15)', function () {
     toolSets = await discoverTools([PG15_BIN]);
     for (const format of FORMATS) {
       const ext = { custom: '.dump', directory: '', tar: '.tar', plain: '.sql' }[format];
-      dumps[format] = (await dumpDatabase({ params: tcp(cluster, DB), options: { format }, out: join(work, `shop-${format}${ext}`) })).path;
+      dumps[format] = (
+        await dumpDatabase({ params: tcp(cluster, DB), options: { format }, out: join(work, `shop-${format}${ext}`) })
+      ).path;
     }
   });
 
@@ -68,15 +70,20 @@ describe('restore drill (PostgreSQL 15)', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const drill = (path: string, extra: Partial<RestoreDrillOptions> = {}) => runRestoreDrill({ path, toolSets, scratchParent, ...extra });
+  const drill = (path: string, extra: Partial<RestoreDrillOptions> = {}) =>
+    runRestoreDrill({ path, toolSets, scratchParent, ...extra });
   const onServer = () => ({ params: parseConnectionString(cluster.url()).params });
-  const scratchDatabases = () => cluster.psql(`select string_agg(datname, ',') from pg_database where datname like 'pgbackup\\_drill\\_%'`);
+  const scratchDatabases = () =>
+    cluster.psql(`select string_agg(datname, ',') from pg_database where datname like 'pgbackup\\_drill\\_%'`);
   const strayServers = () =>
     execFileSync('ps', ['-eo', 'args'])
       .toString()
       .split('\n')
       .filter((l) => l.includes(scratchParent));
-  const rowsOf = (r: Awaited<ReturnType<typeof drill>>) => Object.fromEntries(r.tables.map((t) => [`${t.schema}.${/^[a-z_]+$/.test(t.name) ? t.name : `"${t.name}"`}`, t.rows]));
+  const rowsOf = (r: Awaited<ReturnType<typeof drill>>) =>
+    Object.fromEntries(
+      r.tables.map((t) => [`${t.schema}.${/^[a-z_]+$/.test(t.name) ? t.name : `"${t.name}"`}`, t.rows]),
+    );
 
   afterEach(async () => {
     assert.deepEqual(readdirSync(scratchParent), [], 'no scratch folder is left');
@@ -105,9 +112,20 @@ describe('restore drill (PostgreSQL 15)', function () {
         assert.match(drillReport(r), /a throwaway PostgreSQL 15 \(copied from the cached initdb template\)/);
       }
       assert.deepEqual(rowsOf(r), sourceRows);
-      assert.equal(r.totalRows, Object.values(sourceRows).reduce((a, b) => a + b, 0));
-      assert.ok(['checksum', 'prepare', 'restore', 'compare', 'count'].every((ph) => typeof r.phases[ph as keyof typeof r.phases] === 'number'), JSON.stringify(r.phases));
-      assert.ok(steps.every(([, p], i) => i === 0 || p >= steps[i - 1][1]), 'percent never goes backwards');
+      assert.equal(
+        r.totalRows,
+        Object.values(sourceRows).reduce((a, b) => a + b, 0),
+      );
+      assert.ok(
+        ['checksum', 'prepare', 'restore', 'compare', 'count'].every(
+          (ph) => typeof r.phases[ph as keyof typeof r.phases] === 'number',
+        ),
+        JSON.stringify(r.phases),
+      );
+      assert.ok(
+        steps.every(([, p], i) => i === 0 || p >= steps[i - 1][1]),
+        'percent never goes backwards',
+      );
       if (format === 'plain') {
         assert.equal(r.objects.expected, undefined);
         assert.equal(r.objects.counts.TABLE, 5);
@@ -129,7 +147,18 @@ describe('restore drill (PostgreSQL 15)', function () {
     mkdirSync(dir);
     chmodSync(dir, 0o777);
     const file = join(dir, 'shop-create.sql');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '--create', '-f', file, DB]);
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
+      '-h',
+      cluster.socketDir,
+      '-p',
+      String(cluster.port),
+      '-U',
+      'postgres',
+      '--create',
+      '-f',
+      file,
+      DB,
+    ]);
     const [withCreate, without] = [await drill(file), await drill(dumps.plain)];
     assert.equal(withCreate.passed, true, withCreate.problems.join('\n'));
     assert.equal(withCreate.objects.counts.TABLE, 5);
@@ -173,7 +202,8 @@ describe('restore drill (PostgreSQL 15)', function () {
     const cut = join(work, 'truncated.dump');
     copyFileSync(dumps.custom, cut);
     truncateSync(cut, Math.floor(statSync(cut).size * 0.9));
-    const named = /truncated\.dump is truncated: the data of table shop\.\w+ \(entry \d+\) (starts at byte \d+, past the end|ends at byte \d+ of its block)/;
+    const named =
+      /truncated\.dump is truncated: the data of table shop\.\w+ \(entry \d+\) (starts at byte \d+, past the end|ends at byte \d+ of its block)/;
     await assert.rejects(drill(cut), (e: PgBackupError) => e.kind === 'input' && named.test(e.message));
   });
 
@@ -181,7 +211,12 @@ describe('restore drill (PostgreSQL 15)', function () {
     const cut = join(work, 'truncated-toc.dump');
     copyFileSync(dumps.custom, cut);
     truncateSync(cut, Math.floor(statSync(cut).size * 0.3));
-    await assert.rejects(drill(cut), (e: PgBackupError) => e.kind === 'input' && /truncated-toc\.dump is truncated: the table of contents ends after \d+ of \d+ entries/.test(e.message));
+    await assert.rejects(
+      drill(cut),
+      (e: PgBackupError) =>
+        e.kind === 'input' &&
+        /truncated-toc\.dump is truncated: the table of contents ends after \d+ of \d+ entries/.test(e.message),
+    );
   });
 
   it('names a table whose data failed to load and came back empty', async () => {
@@ -195,19 +230,34 @@ describe('restore drill (PostgreSQL 15)', function () {
        insert into public.z_allowed values (1), (2); insert into public.a_checked values (1), (2)`,
       'fragile',
     );
-    const path = (await dumpDatabase({ params: tcp(cluster, 'fragile'), options: { format: 'custom' }, out: join(work, 'fragile.dump') })).path;
+    const path = (
+      await dumpDatabase({
+        params: tcp(cluster, 'fragile'),
+        options: { format: 'custom' },
+        out: join(work, 'fragile.dump'),
+      })
+    ).path;
     const r = await drill(path);
     assert.equal(r.passed, false);
     assert.deepEqual(r.emptyAfterError, ['public.a_checked']);
     assert.equal(r.tables.find((t) => t.name === 'z_allowed')?.rows, 2);
-    assert.match(r.problems.join('\n'), /pg_restore reported 1 error; the first: COPY failed for table "a_checked": .*violates check constraint/);
+    assert.match(
+      r.problems.join('\n'),
+      /pg_restore reported 1 error; the first: COPY failed for table "a_checked": .*violates check constraint/,
+    );
     assert.match(r.problems.join('\n'), /public\.a_checked came back empty after an error restoring its data/);
   });
 
   it('refuses a plain dump that switches databases itself when drilling on a server', async () => {
     const created = join(work, 'created.sql');
-    writeFileSync(created, `-- PostgreSQL database dump\nCREATE DATABASE other;\n\\connect other\ncreate table t (x int);\n`);
-    await assert.rejects(drill(created, { server: onServer() }), (e: PgBackupError) => e.kind === 'input' && /switches databases itself \(\\connect other\)/.test(e.message));
+    writeFileSync(
+      created,
+      `-- PostgreSQL database dump\nCREATE DATABASE other;\n\\connect other\ncreate table t (x int);\n`,
+    );
+    await assert.rejects(
+      drill(created, { server: onServer() }),
+      (e: PgBackupError) => e.kind === 'input' && /switches databases itself \(\\connect other\)/.test(e.message),
+    );
   });
 
   for (const where of ['throwaway cluster', 'scratch database'] as const) {
@@ -219,7 +269,14 @@ describe('restore drill (PostgreSQL 15)', function () {
         // "Restoring: <item>" comes from pg_restore's own output: it is running.
         if (step.startsWith('Restoring: ')) ac.abort();
       };
-      await assert.rejects(drill(dumps.directory, { signal: ac.signal, onProgress, server: where === 'scratch database' ? onServer() : undefined }), CancelledError);
+      await assert.rejects(
+        drill(dumps.directory, {
+          signal: ac.signal,
+          onProgress,
+          server: where === 'scratch database' ? onServer() : undefined,
+        }),
+        CancelledError,
+      );
       assert.ok(steps.some((s) => s.startsWith('Restoring: ')));
       assert.ok(!steps.includes('Counting rows'), 'the drill stopped at the restore');
     });
@@ -232,17 +289,33 @@ describe('restore drill (PostgreSQL 15)', function () {
     it("prefers the dump's own server major, else the lowest newer one", () => {
       assert.equal(drillToolSet([as(18), as(15), as(16)], 15, 'same-or-newer').major, 15);
       assert.equal(drillToolSet([as(18), as(16)], 14, 'same-or-newer').major, 16);
-      assert.throws(() => drillToolSet([as(15)], 16, 'same-or-newer'), /needs a PostgreSQL 16 or newer server \(initdb and pg_ctl\); found only 15/);
+      assert.throws(
+        () => drillToolSet([as(15)], 16, 'same-or-newer'),
+        /needs a PostgreSQL 16 or newer server \(initdb and pg_ctl\); found only 15/,
+      );
     });
 
     it('refuses an archive newer than the newest pg_restore, naming both versions', async () => {
-      await assert.rejects(drill(dumps.custom, { toolSets: [as(14)] }), (e: PgBackupError) => e.kind === 'tool-version' && /made by pg_dump 15\.\d+.*newer than pg_restore 14\.0/.test(e.message));
+      await assert.rejects(
+        drill(dumps.custom, { toolSets: [as(14)] }),
+        (e: PgBackupError) =>
+          e.kind === 'tool-version' && /made by pg_dump 15\.\d+.*newer than pg_restore 14\.0/.test(e.message),
+      );
     });
 
     it('refuses a throwaway drill of a dump from a server newer than any installed', async () => {
       const newer = join(work, 'from-18.sql');
-      writeFileSync(newer, readFileSync(dumps.plain, 'utf8').replace(/^-- Dumped from database version \S+/m, '-- Dumped from database version 18.1'));
-      await assert.rejects(drill(newer), (e: PgBackupError) => e.kind === 'tool-missing' && /PostgreSQL 18 or newer server/.test(e.message));
+      writeFileSync(
+        newer,
+        readFileSync(dumps.plain, 'utf8').replace(
+          /^-- Dumped from database version \S+/m,
+          '-- Dumped from database version 18.1',
+        ),
+      );
+      await assert.rejects(
+        drill(newer),
+        (e: PgBackupError) => e.kind === 'tool-missing' && /PostgreSQL 18 or newer server/.test(e.message),
+      );
     });
   });
 
@@ -256,13 +329,23 @@ describe('restore drill (PostgreSQL 15)', function () {
     it('exits 0 for a dump that restores, and logs one line to each log file', async () => {
       const io = captureIo();
       assert.equal(await verifyCommand.run([dumps.tar, '--log', logDir], io), 0);
-      assert.match(io.stdout[0], /^Restore drill PASSED: shop-tar\.tar\n {2}where: {4}a throwaway PostgreSQL 15, restored with pg_restore 15/);
+      assert.match(
+        io.stdout[0],
+        /^Restore drill PASSED: shop-tar\.tar\n {2}where: {4}a throwaway PostgreSQL 15, restored with pg_restore 15/,
+      );
       assert.match(io.stdout[0], /tables: {3}5, 1,952 rows|tables: {3}5, [\d,]+ rows/);
-      const md = readFileSync(join(logDir, '.pgbackup', 'drills.md'), 'utf8').trim().split('\n');
-      const jsonl = readFileSync(join(logDir, '.pgbackup', 'drills.jsonl'), 'utf8').trim().split('\n');
+      const md = readFileSync(join(logDir, '.pgbackup', 'drills.md'), 'utf8')
+        .trim()
+        .split('\n');
+      const jsonl = readFileSync(join(logDir, '.pgbackup', 'drills.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
       assert.equal(md.length, 1);
       assert.equal(jsonl.length, 1);
-      assert.match(md[0], /^- \d{4}-\d\d-\d\d \d\d:\d\d UTC · PASSED · shop-tar\.tar · restored in [\d.]+s on a throwaway PostgreSQL 15 · 5 tables, [\d,]+ rows · 0 errors$/);
+      assert.match(
+        md[0],
+        /^- \d{4}-\d\d-\d\d \d\d:\d\d UTC · PASSED · shop-tar\.tar · restored in [\d.]+s on a throwaway PostgreSQL 15 · 5 tables, [\d,]+ rows · 0 errors$/,
+      );
       assert.equal(JSON.parse(jsonl[0]).passed, true);
     });
 
@@ -278,10 +361,17 @@ describe('restore drill (PostgreSQL 15)', function () {
       assert.equal(r.where.kind, 'scratch-database');
       assert.match(r.problems[0], /checksum/);
       assert.match(r.log.markdown, /drills\.md$/);
-      const md = readFileSync(join(logDir, '.pgbackup', 'drills.md'), 'utf8').trim().split('\n');
+      const md = readFileSync(join(logDir, '.pgbackup', 'drills.md'), 'utf8')
+        .trim()
+        .split('\n');
       assert.equal(md.length, 2);
       assert.match(md[1], / · FAILED · cli-tampered\.dump · .* · problems: The checksum does not match/);
-      assert.equal(readFileSync(join(logDir, '.pgbackup', 'drills.jsonl'), 'utf8').trim().split('\n').length, 2);
+      assert.equal(
+        readFileSync(join(logDir, '.pgbackup', 'drills.jsonl'), 'utf8')
+          .trim()
+          .split('\n').length,
+        2,
+      );
     });
 
     it('exits 2 with one clear line for a missing file or a file that is not a dump, and logs nothing', async () => {
@@ -296,14 +386,23 @@ describe('restore drill (PostgreSQL 15)', function () {
         assert.match(io.stderr[0], /^pg-backup verify: /);
         assert.match(io.stderr[0], why);
       }
-      assert.equal(readFileSync(join(logDir, '.pgbackup', 'drills.md'), 'utf8').trim().split('\n').length, 2, 'nothing logged');
+      assert.equal(
+        readFileSync(join(logDir, '.pgbackup', 'drills.md'), 'utf8')
+          .trim()
+          .split('\n').length,
+        2,
+        'nothing logged',
+      );
     });
 
     it('exits 2 for bad usage and 3 when the server cannot be reached', async () => {
       assert.equal(await main(['verify'], captureIo()), 2);
       assert.equal(await main(['verify', dumps.custom, '--log', logDir, '--no-log'], captureIo()), 2);
       const io = captureIo();
-      assert.equal(await main(['verify', dumps.custom, '--no-log', '--conn', 'postgresql://postgres@127.0.0.1:1/postgres'], io), 3);
+      assert.equal(
+        await main(['verify', dumps.custom, '--no-log', '--conn', 'postgresql://postgres@127.0.0.1:1/postgres'], io),
+        3,
+      );
       assert.match(io.stderr[0], /Cannot reach PostgreSQL at 127\.0\.0\.1:1/);
     });
   });

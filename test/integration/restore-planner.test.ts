@@ -50,7 +50,18 @@ describe('selective restore with pg_restore 15', function () {
     await createShopDatabase(cluster, 'shopdb', SHOP_EVENTS_SQL + FEW_SHOP_ROWS_SQL);
     await cluster.psql("select nextval('shop.sku_seq') from generate_series(1, 5)", 'shopdb'); // the value after the dump moves on
     const path = join(dir, 'shop.dump');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-Fc', '-f', path, 'shopdb']);
+    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
+      '-h',
+      cluster.socketDir,
+      '-p',
+      String(cluster.port),
+      '-U',
+      'postgres',
+      '-Fc',
+      '-f',
+      path,
+      'shopdb',
+    ]);
     archive = await readArchive(path);
     original = await cluster.psql(CATALOG_SQL, 'shopdb');
   });
@@ -62,43 +73,83 @@ describe('selective restore with pg_restore 15', function () {
   it('brings a dropped table back with its rows, indexes, constraints, triggers and incoming foreign keys', async () => {
     await droppedCopy('target1');
     await cluster.psql("select nextval('shop.sku_seq') from generate_series(1, 10)", 'target1');
-    const skuBefore = await cluster.psql("select last_value from shop.sku_seq", 'target1');
+    const skuBefore = await cluster.psql('select last_value from shop.sku_seq', 'target1');
     const plan = await withClient(conn('target1'), {}, (target) =>
-      planRestore({ archive, select: ['TABLE:shop.products'], withDependents: true, options: { exitOnError: true }, target }),
+      planRestore({
+        archive,
+        select: ['TABLE:shop.products'],
+        withDependents: true,
+        options: { exitOnError: true },
+        target,
+      }),
     );
     const sku = plan.items.find((i) => i.entry.desc === 'SEQUENCE' && i.entry.tag === 'sku_seq');
     assert.equal(sku?.action, 'skip', 'the sequence that survived DROP … CASCADE is found in the target');
     assert.equal(plan.items.find((i) => i.entry.desc === 'SEQUENCE SET' && i.entry.tag === 'sku_seq')?.action, 'skip');
-    assert.ok(plan.items.some((i) => i.entry.desc === 'FK CONSTRAINT' && i.entry.tag === 'order_items order_items_product_id_fkey'), 'order_items exists, so its FK comes back');
+    assert.ok(
+      plan.items.some(
+        (i) => i.entry.desc === 'FK CONSTRAINT' && i.entry.tag === 'order_items order_items_product_id_fkey',
+      ),
+      'order_items exists, so its FK comes back',
+    );
     const view = plan.items.find((i) => i.entry.tag === 'price_list');
     assert.equal(view?.origin, 'lost', 'the view DROP … CASCADE took comes back: the target lacks it');
 
     const progress: string[] = [];
-    const summary = await executeRestore({ archive, plan, target: conn('target1'), pgRestore: PG_RESTORE, onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
+    const summary = await executeRestore({
+      archive,
+      plan,
+      target: conn('target1'),
+      pgRestore: PG_RESTORE,
+      onProgress: (p) => progress.push(`${p.done}/${p.total}`),
+    });
     assert.deepEqual(summary.errors, []);
     assert.equal(summary.exitCode, 0);
     assert.equal(progress.at(-1), `${plan.total}/${plan.total}`);
     assert.deepEqual(summary.rowCounts, [{ table: 'shop.products', rows: 3 }]);
     assert.equal(await cluster.psql(CATALOG_SQL, 'target1'), original);
     assert.equal(await cluster.psql('select count(*) from shop.price_list', 'target1'), '3');
-    assert.equal(await cluster.psql('select last_value from shop.sku_seq', 'target1'), skuBefore, 'the surviving sequence keeps its value');
+    assert.equal(
+      await cluster.psql('select last_value from shop.sku_seq', 'target1'),
+      skuBefore,
+      'the surviving sequence keeps its value',
+    );
   });
 
   it('brings a dropped partitioned table back with its partitions, rows and partitioned index', async () => {
     await cluster.psql('create database target4 template shopdb');
-    const rowsBefore = await cluster.psql("select tableoid::regclass || ' ' || id from shop.events order by id", 'target4');
+    const rowsBefore = await cluster.psql(
+      "select tableoid::regclass || ' ' || id from shop.events order by id",
+      'target4',
+    );
     await cluster.psql('drop table shop.events cascade', 'target4');
-    const plan = await withClient(conn('target4'), {}, (target) => planRestore({ archive, select: ['TABLE:shop.events'], withDependents: true, options: {}, target }));
+    const plan = await withClient(conn('target4'), {}, (target) =>
+      planRestore({ archive, select: ['TABLE:shop.events'], withDependents: true, options: {}, target }),
+    );
     const summary = await executeRestore({ archive, plan, target: conn('target4'), pgRestore: PG_RESTORE });
     assert.deepEqual(summary.errors, []);
-    assert.equal(await cluster.psql("select tableoid::regclass || ' ' || id from shop.events order by id", 'target4'), rowsBefore);
-    assert.equal(await cluster.psql("select count(*) from pg_indexes where schemaname = 'shop' and tablename like 'events%'", 'target4'), '3');
+    assert.equal(
+      await cluster.psql("select tableoid::regclass || ' ' || id from shop.events order by id", 'target4'),
+      rowsBefore,
+    );
+    assert.equal(
+      await cluster.psql(
+        "select count(*) from pg_indexes where schemaname = 'shop' and tablename like 'events%'",
+        'target4',
+      ),
+      '3',
+    );
   });
 
   it('without dependents restores only what was asked', async () => {
     await droppedCopy('target2');
-    const plan = await withClient(conn('target2'), {}, (target) => planRestore({ archive, select: ['TABLE:shop.products'], withDependents: false, options: {}, target }));
-    assert.deepEqual(plan.items.map((i) => `${i.entry.desc} ${i.entry.tag}`), ['TABLE products']);
+    const plan = await withClient(conn('target2'), {}, (target) =>
+      planRestore({ archive, select: ['TABLE:shop.products'], withDependents: false, options: {}, target }),
+    );
+    assert.deepEqual(
+      plan.items.map((i) => `${i.entry.desc} ${i.entry.tag}`),
+      ['TABLE products'],
+    );
     const summary = await executeRestore({ archive, plan, target: conn('target2'), pgRestore: PG_RESTORE });
     assert.deepEqual(summary.errors, []);
     const got = await cluster.psql(
@@ -113,7 +164,12 @@ describe('selective restore with pg_restore 15', function () {
     await cluster.psql('create database target3 template shopdb');
     await cluster.psql('drop table shop.order_items cascade', 'target3'); // and the view order_totals on it
     // Plan without looking at the target: pg_restore then meets "already exists" and goes on.
-    const plan = await planRestore({ archive, select: ['TABLE:shop.order_items', 'TABLE:shop.products'], withDependents: false, options: {} });
+    const plan = await planRestore({
+      archive,
+      select: ['TABLE:shop.order_items', 'TABLE:shop.products'],
+      withDependents: false,
+      options: {},
+    });
     const summary = await executeRestore({ archive, plan, target: conn('target3'), pgRestore: PG_RESTORE });
     assert.equal(summary.exitCode, 1);
     assert.equal(summary.errors.length, 1);
@@ -126,6 +182,9 @@ describe('selective restore with pg_restore 15', function () {
     const plan = await planRestore({ archive, select: [], withDependents: false, options: {} });
     const ac = new AbortController();
     ac.abort();
-    await assert.rejects(executeRestore({ archive, plan, target: conn('postgres'), pgRestore: PG_RESTORE, signal: ac.signal }), CancelledError);
+    await assert.rejects(
+      executeRestore({ archive, plan, target: conn('postgres'), pgRestore: PG_RESTORE, signal: ac.signal }),
+      CancelledError,
+    );
   });
 });

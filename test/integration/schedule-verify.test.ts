@@ -181,8 +181,9 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
     const out = join(base, 'moved');
     const made = spawnSync(
       process.execPath,
-      [join(cliDir, 'cli.js'), 'schedule', cluster.url('shop'), '--every', 'daily', '--keep', '1', '--out', out]
-        .concat(['--verify', 'weekly']),
+      [join(cliDir, 'cli.js'), 'schedule', cluster.url('shop'), '--every', 'daily', '--keep', '1', '--out', out].concat(
+        ['--verify', 'weekly'],
+      ),
       { encoding: 'utf8', env },
     );
     assert.equal(made.status, 0, made.stderr);
@@ -192,9 +193,15 @@ dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 con
     const first = r.stderr.split('\n')[0];
     assert.match(
       first,
-      new RegExp(`the pg-backup CLI is not at ${join(cliDir, 'cli.js')} any more .*Regenerate the job: cd .* && pg-backup `),
+      new RegExp(
+        `the pg-backup CLI is not at ${join(cliDir, 'cli.js')} any more .*Regenerate the job: cd .* && pg-backup `,
+      ),
     );
-    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.dump')), [], 'no dump without its drill');
+    assert.deepEqual(
+      readdirSync(out).filter((f) => f.endsWith('.dump')),
+      [],
+      'no dump without its drill',
+    );
     const s = await readJobStatus(join(out, 'pg-backup-shop.status.json'));
     assert.equal(s?.exitCode, 3);
     assert.match(s?.reason ?? '', /the pg-backup CLI is not at .*cli-here\/cli\.js any more/);

@@ -51,7 +51,9 @@ GRANT SELECT ON public.users TO schema_reader;
 const fakeIo = () => captureIo({ env: { PGPASSWORD: '' } });
 
 async function allFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
 }
 
 describe('schema export and drift check (PostgreSQL 15)', function () {
@@ -101,7 +103,11 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
 
   it('writes every kind of object to its own safe file', async () => {
     const files = [...(await readLayoutFiles(split('one'))).keys()];
-    const has = (re: RegExp) => assert.ok(files.some((f) => re.test(f)), `${re} in ${files.join(', ')}`);
+    const has = (re: RegExp) =>
+      assert.ok(
+        files.some((f) => re.test(f)),
+        `${re} in ${files.join(', ')}`,
+      );
     has(/^public\/types\/mood\.sql$/);
     has(/^public\/domains\/posint\.sql$/);
     has(/^public\/tables\/users\.sql$/);
@@ -129,9 +135,28 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
 
   it('recreates the schema from the index file with psql, and the copy exports the same files', async () => {
     await cluster.psql('CREATE DATABASE copy');
-    await execFileP(join(PG15_BIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-d', 'copy', '-f', INDEX_FILE], {
-      cwd: join(work, 'one'),
-    });
+    await execFileP(
+      join(PG15_BIN, 'psql'),
+      [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(cluster.port),
+        '-U',
+        'postgres',
+        '-d',
+        'copy',
+        '-f',
+        INDEX_FILE,
+      ],
+      {
+        cwd: join(work, 'one'),
+      },
+    );
     await exportSchema({ conn: conn('copy'), layout: split('copy') });
     assert.deepEqual(await readLayoutFiles(split('copy')), await readLayoutFiles(split('one')));
     const check = await checkSchema({ conn: conn('copy'), layout: file('one.sql') });
@@ -152,7 +177,10 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
     assert.match(single.diff, /^-    age public\.posint$\n^\+    age public\.posint,$\n^\+    email text$/m);
 
     const folder = await checkSchema({ conn: conn('drift'), layout: split('drift') });
-    assert.deepEqual(folder.files.map((f) => `${f.status} ${f.path}`), ['changed public/tables/users.sql']);
+    assert.deepEqual(
+      folder.files.map((f) => `${f.status} ${f.path}`),
+      ['changed public/tables/users.sql'],
+    );
     assert.match(folder.diff, /^\+    email text$/m);
   });
 
@@ -185,7 +213,10 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
   it('CLI: single file, privileges and owners options, and a schema filter', async () => {
     const url = cluster.url('app');
     const out = join(work, 'cli-priv.sql');
-    assert.equal(await schemaExportCommand.run([url, '--out', out, '--privileges', '--owners', '--schema', 'café'], fakeIo()), 0);
+    assert.equal(
+      await schemaExportCommand.run([url, '--out', out, '--privileges', '--owners', '--schema', 'café'], fakeIo()),
+      0,
+    );
     const text = await readFile(out, 'utf8');
     assert.match(text.split('\n')[0], /owners and privileges kept; schemas: café/);
     assert.match(text, /ALTER TABLE "café"\."crème brûlée" OWNER TO postgres;/);
@@ -198,7 +229,10 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
 
     const all = join(work, 'cli-grants');
     assert.equal(await schemaExportCommand.run([url, '--split', all, '--privileges'], fakeIo()), 0);
-    assert.match(await readFile(join(all, 'public/tables/users.privileges.sql'), 'utf8'), /GRANT SELECT ON TABLE public\.users TO schema_reader;/);
+    assert.match(
+      await readFile(join(all, 'public/tables/users.privileges.sql'), 'utf8'),
+      /GRANT SELECT ON TABLE public\.users TO schema_reader;/,
+    );
   });
 
   it('CLI: bad usage and a missing export are usage/input errors (exit 2), an unreachable server a failure (exit 3)', async () => {
@@ -206,17 +240,29 @@ describe('schema export and drift check (PostgreSQL 15)', function () {
     const exit = (code: number) => (e: PgBackupError) => exitCodeFor(e) === code;
     await assert.rejects(schemaExportCommand.run([url], fakeIo()), exit(2));
     await assert.rejects(schemaExportCommand.run([url, '--out', join(work, 'x.sql'), '--bogus'], fakeIo()), exit(2));
-    await assert.rejects(schemaExportCommand.run([url, '--out', 'a', '--split', 'b'], fakeIo()), (e: PgBackupError) => e.kind === 'usage');
+    await assert.rejects(
+      schemaExportCommand.run([url, '--out', 'a', '--split', 'b'], fakeIo()),
+      (e: PgBackupError) => e.kind === 'usage',
+    );
     await assert.rejects(schemaCheckCommand.run([url], fakeIo()), (e: PgBackupError) => e.kind === 'usage');
-    await assert.rejects(schemaCheckCommand.run([url, join(work, 'nothing-here')], fakeIo()), (e: PgBackupError) => e.kind === 'input' && /does not exist/.test(e.message) && exitCodeFor(e) === 2);
+    await assert.rejects(
+      schemaCheckCommand.run([url, join(work, 'nothing-here')], fakeIo()),
+      (e: PgBackupError) => e.kind === 'input' && /does not exist/.test(e.message) && exitCodeFor(e) === 2,
+    );
     await writeFile(join(work, 'x.sql'), '');
-    await assert.rejects(schemaCheckCommand.run(['postgresql://postgres@127.0.0.1:1/app', join(work, 'x.sql')], fakeIo()), (e: PgBackupError) => e.kind === 'unreachable' && exitCodeFor(e) === 3);
+    await assert.rejects(
+      schemaCheckCommand.run(['postgresql://postgres@127.0.0.1:1/app', join(work, 'x.sql')], fakeIo()),
+      (e: PgBackupError) => e.kind === 'unreachable' && exitCodeFor(e) === 3,
+    );
   });
 
   it('stops pg_dump when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(exportSchema({ conn: conn('app'), layout: file('cancelled.sql'), signal: controller.signal }), (e: PgBackupError) => e.kind === 'cancelled');
+    await assert.rejects(
+      exportSchema({ conn: conn('app'), layout: file('cancelled.sql'), signal: controller.signal }),
+      (e: PgBackupError) => e.kind === 'cancelled',
+    );
     await assert.rejects(readFile(join(work, 'cancelled.sql')), 'nothing was written');
   });
 });

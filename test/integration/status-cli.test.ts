@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StatusReport } from '../../src/core/status/read-status';
@@ -129,7 +122,7 @@ describe('pg-backup status (CLI) on real clusters', function () {
     }
   });
 
-  it('a target missed by the drill\'s restore time, and one never proven: exit 1', async () => {
+  it("a target missed by the drill's restore time, and one never proven: exit 1", async () => {
     const half = `${(drillMs / 2000).toFixed(3)}s`;
     const slow = await cli(['status', '--backups', shopDir, '--log', shopDir, '--rto', half]);
     assert.equal(slow.code, 1, slow.stdout);
@@ -161,14 +154,17 @@ describe('pg-backup status (CLI) on real clusters', function () {
     assert.deepEqual([rows[`127.0.0.1:${crmServer.port}/postgres`].rpo.verdict, report.problems], ['never', []]);
   });
 
-  it('a server that cannot be asked: its archive folder\'s newest segment is the RPO, and exit 3', async () => {
+  it("a server that cannot be asked: its archive folder's newest segment is the RPO, and exit 3", async () => {
     await shopServer.stop();
     try {
       const r = await cli(['status', '--backups', shopDir, '--conn', shopServer.url(), '--archive', archive, '--json']);
       assert.equal(r.code, 3);
       const report = json(r);
       assert.match(report.problems[0], new RegExp(`connection refused`));
-      const newest = readdirSync(archive).filter((f) => /^[0-9A-F]{24}$/.test(f)).sort().at(-1);
+      const newest = readdirSync(archive)
+        .filter((f) => /^[0-9A-F]{24}$/.test(f))
+        .sort()
+        .at(-1);
       const row = report.rows.find((x) => x.database === 'shop')!;
       const walFacts = [row.rpo.basis, row.wal?.source, row.wal?.lastArchivedWal];
       assert.deepEqual(walFacts, ['last archived WAL', 'archive folder', newest]);

@@ -106,7 +106,9 @@ function ensurePostgresUser(): void {
   try {
     execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--home-dir', '/var/lib/postgresql', '--shell', '/bin/bash', 'postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '--home-dir', '/var/lib/postgresql', '--shell', '/bin/bash', 'postgres'], {
+      stdio: 'ignore',
+    });
   }
 }
 
@@ -136,7 +138,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   if (owner) chownSync(baseDir, owner.uid, owner.gid);
   const port = await freePort();
-  const initArgs = ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=trust', '-E', 'UTF8', '--locale=C.UTF-8', ...(opts.initdbArgs ?? [])];
+  const initArgs = [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth-local=trust',
+    '--auth-host=trust',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    ...(opts.initdbArgs ?? []),
+  ];
   if (opts.password !== undefined) {
     const pwfile = join(baseDir, 'pwfile');
     writeFileSync(pwfile, opts.password + '\n');
@@ -147,11 +160,23 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   await runAsOwner(join(bin, 'initdb'), initArgs).catch(async (e) => {
     // C.UTF-8 may be missing on some systems: fall back to C.
     if (!/locale/i.test(String(e.stderr ?? e))) throw e;
-    await runAsOwner(join(bin, 'initdb'), initArgs.map((a) => (a === '--locale=C.UTF-8' ? '--locale=C' : a)));
+    await runAsOwner(
+      join(bin, 'initdb'),
+      initArgs.map((a) => (a === '--locale=C.UTF-8' ? '--locale=C' : a)),
+    );
   });
   appendFileSync(
     join(dataDir, 'postgresql.conf'),
-    [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${socketDir}'`, 'fsync = off', 'full_page_writes = off', 'max_wal_senders = 4', 'wal_level = replica', ...(opts.conf ?? [])].join('\n') + '\n',
+    [
+      `port = ${port}`,
+      `listen_addresses = '127.0.0.1'`,
+      `unix_socket_directories = '${socketDir}'`,
+      'fsync = off',
+      'full_page_writes = off',
+      'max_wal_senders = 4',
+      'wal_level = replica',
+      ...(opts.conf ?? []),
+    ].join('\n') + '\n',
   );
   const logFile = join(baseDir, 'server.log');
   const cluster: Cluster = {
@@ -162,7 +187,23 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     bin,
     url: (db = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${encodeURIComponent(db)}`,
     psql: (sql, db = 'postgres') =>
-      runAsOwner(join(PG15_BIN, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', db, '-c', sql]).then((s) => s.trimEnd()),
+      runAsOwner(join(PG15_BIN, 'psql'), [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-At',
+        '-h',
+        socketDir,
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        db,
+        '-c',
+        sql,
+      ]).then((s) => s.trimEnd()),
     asOwner: (file, args) => runAsOwner(file, args),
     start: async () => {
       await runAsOwner(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
@@ -184,7 +225,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 export async function startArchivingCluster(archive: string, opts: ClusterOptions = {}): Promise<Cluster> {
   mkdirSync(archive, { recursive: true, mode: 0o777 });
   chmodSync(archive, 0o777);
-  return startCluster({ ...opts, conf: ['archive_mode = on', `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: archive }))}`, ...(opts.conf ?? [])] });
+  return startCluster({
+    ...opts,
+    conf: [
+      'archive_mode = on',
+      `archive_command = ${gucString(archiveCommand({ kind: 'cp', dir: archive }))}`,
+      ...(opts.conf ?? []),
+    ],
+  });
 }
 
 /** Stops the cluster and removes its folder. */

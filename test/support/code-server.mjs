@@ -14,8 +14,13 @@ import { CHROMIUM, ensureTestHost, node24Env } from '../../scripts/ensure-test-h
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** A quiet test profile: no trust prompt, no welcome page, no chat panel, no update checks. */
@@ -42,7 +47,10 @@ const TRUST_SETTINGS = { 'security.workspace.trust.enabled': true, 'security.wor
 export function makeScratch(label, { workspaceTrust = false } = {}) {
   const root = mkdtempSync(join(tmpdir(), `pgb-${label}-`));
   const dirs = Object.fromEntries(
-    ['data', 'config', 'cache', 'tmp', 'user-data', 'extensions', 'chromium-profile', 'workspace'].map((d) => [d, join(root, d)]),
+    ['data', 'config', 'cache', 'tmp', 'user-data', 'extensions', 'chromium-profile', 'workspace'].map((d) => [
+      d,
+      join(root, d),
+    ]),
   );
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const env = { XDG_DATA_HOME: dirs.data, XDG_CONFIG_HOME: dirs.config, XDG_CACHE_HOME: dirs.cache, TMPDIR: dirs.tmp };
@@ -80,7 +88,10 @@ export async function prepareTestWorkspace(scratch, { cluster: shared } = {}) {
   const workspace = scratch.dirs.workspace;
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   const connection = { name: 'test', host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'postgres' };
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'pgBackup.connections': [connection] }, null, 2));
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'pgBackup.connections': [connection] }, null, 2),
+  );
   return {
     cluster,
     workspace,
@@ -117,12 +128,23 @@ export function codeServerCli(scratch, args) {
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolvePromise(output) : reject(new Error(`code-server ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolvePromise(output)
+        : reject(new Error(`code-server ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }
 
 function baseArgs(scratch) {
-  return ['--config', scratch.file('config.yaml'), '--user-data-dir', scratch.dirs['user-data'], '--extensions-dir', scratch.dirs.extensions];
+  return [
+    '--config',
+    scratch.file('config.yaml'),
+    '--user-data-dir',
+    scratch.dirs['user-data'],
+    '--extensions-dir',
+    scratch.dirs.extensions,
+  ];
 }
 
 /**
@@ -137,12 +159,24 @@ export async function startCodeServer(scratch, { smokeTestDriver = false } = {})
   const logFile = scratch.file('code-server.log');
   const out = openSync(logFile, 'a');
   const args = [
-    paths.codeServerEntry, ...baseArgs(scratch), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', ...(scratch.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--reconnection-grace-time', '5',
+    paths.codeServerEntry,
+    ...baseArgs(scratch),
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(scratch.workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--reconnection-grace-time',
+    '5',
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
-  const child = spawn(paths.node, args, { detached: true, stdio: ['ignore', out, out], env: { ...node24Env(paths), ...scratch.env } });
+  const child = spawn(paths.node, args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...node24Env(paths), ...scratch.env },
+  });
   closeSync(out);
   reapWhenGone(process.pid, child.pid);
   let exited = false;
@@ -258,7 +292,10 @@ export function teardown() {
     closed = true;
     while (stoppers.length) await Promise.resolve().then(stoppers.pop()).catch(report);
   };
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ]) {
     process.once(signal, () => closeAll().finally(() => process.exit(code)));
   }
   return {

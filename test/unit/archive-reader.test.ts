@@ -28,7 +28,13 @@ describe('archive reader', () => {
     writeFileSync(p, bytes);
     return p;
   };
-  const spec16: FixtureSpec = { version: [1, 16, 0], compression: 'zstd', entries: sampleEntries(), pgDumpVersion: '17.2', serverVersion: '17.2' };
+  const spec16: FixtureSpec = {
+    version: [1, 16, 0],
+    compression: 'zstd',
+    entries: sampleEntries(),
+    pgDumpVersion: '17.2',
+    serverVersion: '17.2',
+  };
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'pgb-archive-'));
@@ -82,7 +88,9 @@ describe('archive reader', () => {
 
   describe('archive 1.15 (pg_dump 16, fixture built from WriteHead/WriteToc)', () => {
     it('reads the method byte and no relkind', async () => {
-      const a = await readArchive(file('v1.15-custom-lz4.dump', writeCustom({ ...spec16, version: [1, 15, 0], compression: 'lz4' })));
+      const a = await readArchive(
+        file('v1.15-custom-lz4.dump', writeCustom({ ...spec16, version: [1, 15, 0], compression: 'lz4' })),
+      );
       assert.deepEqual(a.compression, { method: 'lz4', level: null });
       assert.equal(a.toc.entries()[1].relkind, null);
       assert.equal(a.toc.entries()[1].tableam, 'heap');
@@ -110,7 +118,10 @@ describe('archive reader', () => {
       desc: kinds[i % kinds.length],
       namespace: schemas[i % schemas.length],
       owner: owners[i % owners.length],
-      defn: `CREATE TABLE "${schemas[i % schemas.length]}".t_${i} (naïve text DEFAULT '${'é'.repeat(i % 50)}', x int);`.padEnd(150, ' '),
+      defn: `CREATE TABLE "${schemas[i % schemas.length]}".t_${i} (naïve text DEFAULT '${'é'.repeat(i % 50)}', x int);`.padEnd(
+        150,
+        ' ',
+      ),
       dropStmt: i % 3 ? `DROP TABLE t_${i};` : '',
       dependencies: i > 0 ? [i + 199, 1] : [],
     }));
@@ -118,8 +129,28 @@ describe('archive reader', () => {
     assert.equal(a.toc.count, entries.length);
     a.toc.entries().forEach((got, i) => {
       const want = entries[i];
-      const fields = { tag: got.tag, desc: got.desc, namespace: got.namespace, owner: got.owner, defn: got.defn, dropStmt: got.dropStmt, dependencies: got.dependencies };
-      assert.deepEqual(fields, { tag: want.tag, desc: want.desc, namespace: want.namespace, owner: want.owner, defn: want.defn, dropStmt: want.dropStmt, dependencies: want.dependencies }, `entry ${i}`);
+      const fields = {
+        tag: got.tag,
+        desc: got.desc,
+        namespace: got.namespace,
+        owner: got.owner,
+        defn: got.defn,
+        dropStmt: got.dropStmt,
+        dependencies: got.dependencies,
+      };
+      assert.deepEqual(
+        fields,
+        {
+          tag: want.tag,
+          desc: want.desc,
+          namespace: want.namespace,
+          owner: want.owner,
+          defn: want.defn,
+          dropStmt: want.dropStmt,
+          dependencies: want.dependencies,
+        },
+        `entry ${i}`,
+      );
     });
   });
 
@@ -134,7 +165,7 @@ describe('archive reader', () => {
     assert.match(e.message, /1\.11.*older than 9\.0/);
   });
 
-  it('reads toc.dat of a directory archive with each entry\'s data file', async () => {
+  it("reads toc.dat of a directory archive with each entry's data file", async () => {
     const d = join(dir, 'v1.16-dir');
     mkdirSync(d);
     const entries = sampleEntries().map((e) => (e.desc === 'TABLE DATA' ? { ...e, dataFile: '3.dat.zst' } : e));
@@ -148,7 +179,14 @@ describe('archive reader', () => {
 
   it('finds toc.dat in a tar archive even when it is not the first member', async () => {
     const toc = writeToc({ ...spec16, format: 'tar' });
-    const p = file('v1.16.tar', writeTar([['restore.sql', Buffer.from('-- x\n')], ['toc.dat', toc], ['3.dat', Buffer.alloc(2000, 1)]]));
+    const p = file(
+      'v1.16.tar',
+      writeTar([
+        ['restore.sql', Buffer.from('-- x\n')],
+        ['toc.dat', toc],
+        ['3.dat', Buffer.alloc(2000, 1)],
+      ]),
+    );
     assert.equal(await detectArchiveFormat(p), 'tar');
     const a = await readArchive(p);
     assert.equal(a.format, 'tar');
@@ -174,12 +212,21 @@ describe('archive reader', () => {
   it('gives one-line typed errors for missing, empty, gzip and garbage files', async () => {
     assert.match((await inputError(readArchive(join(dir, 'nope.dump')))).message, /does not exist/);
     assert.match((await inputError(readArchive(file('empty.dump', Buffer.alloc(0))))).message, /too short/);
-    assert.match((await inputError(readArchive(file('x.gz', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0]))))).message, /gzip-compressed/);
-    assert.match((await inputError(readArchive(file('garbage.bin', Buffer.alloc(600, 7))))).message, /not a pg_dump archive/);
+    assert.match(
+      (await inputError(readArchive(file('x.gz', Buffer.from([0x1f, 0x8b, 8, 0, 0, 0]))))).message,
+      /gzip-compressed/,
+    );
+    assert.match(
+      (await inputError(readArchive(file('garbage.bin', Buffer.alloc(600, 7))))).message,
+      /not a pg_dump archive/,
+    );
   });
 
   it('reports how far the table of contents got in a truncated file', async () => {
-    const whole = writeToc({ ...spec16, entries: [...sampleEntries(), ...sampleEntries().map((e) => ({ ...e, dumpId: (e.dumpId ?? 0) + 10 }))] });
+    const whole = writeToc({
+      ...spec16,
+      entries: [...sampleEntries(), ...sampleEntries().map((e) => ({ ...e, dumpId: (e.dumpId ?? 0) + 10 }))],
+    });
     const header = writeToc({ ...spec16, entries: [] }).length;
     const upToThree = writeToc({ ...spec16, entries: sampleEntries().slice(0, 3), count: 8 }).length;
     const e = await inputError(readArchive(file('cut.dump', whole.subarray(0, upToThree + 5))));
@@ -210,7 +257,10 @@ describe('archive reader', () => {
       let cut = 0;
       for (; cut < seed.length; cut += 3) {
         const p = file('trunc.dump', seed.subarray(0, cut));
-        const outcome = await readArchive(p).then(() => 'read', (e: unknown) => e);
+        const outcome = await readArchive(p).then(
+          () => 'read',
+          (e: unknown) => e,
+        );
         if (outcome === 'read') break;
         assert.ok(outcome instanceof PgBackupError && outcome.kind === 'input', `cut at ${cut}: ${String(outcome)}`);
         if (cut >= 5) assert.match(outcome.message, /is truncated/, `cut at ${cut}`);
@@ -245,15 +295,28 @@ describe('archive reader', () => {
   });
 });
 
-describe('window text (the TOC\'s strings, decoded when asked for)', () => {
+describe("window text (the TOC's strings, decoded when asked for)", () => {
   it('decodes any range in any order, ASCII as latin1 substrings and the rest as UTF-8', () => {
     // ASCII runs far apart (past the look-ahead) with UTF-8 and binary bytes between them, at an odd offset.
-    const parts = ['x', 'a'.repeat(70_000), 'Zoë ünïcödé 🚀', 'b'.repeat(100), '\u00ff\u0080', 'c'.repeat(70_000), 'Straße'];
+    const parts = [
+      'x',
+      'a'.repeat(70_000),
+      'Zoë ünïcödé 🚀',
+      'b'.repeat(100),
+      '\u00ff\u0080',
+      'c'.repeat(70_000),
+      'Straße',
+    ];
     const whole = Buffer.concat([Buffer.from([0x81, 0x00, 0xfe]), ...parts.map((p) => Buffer.from(p, 'utf8'))]);
     const buf = whole.subarray(1);
     const ranges: [number, number][] = [];
-    for (let start = 0; start < buf.length; start += 997) ranges.push([start, Math.min(buf.length, start + 1 + ((start * 7) % 300))]);
-    for (const order of [ranges, [...ranges].reverse(), ranges.filter((_, i) => i % 2).concat(ranges.filter((_, i) => i % 2 === 0))]) {
+    for (let start = 0; start < buf.length; start += 997)
+      ranges.push([start, Math.min(buf.length, start + 1 + ((start * 7) % 300))]);
+    for (const order of [
+      ranges,
+      [...ranges].reverse(),
+      ranges.filter((_, i) => i % 2).concat(ranges.filter((_, i) => i % 2 === 0)),
+    ]) {
       const text = new WindowText(buf);
       for (const [a, b] of order) assert.equal(text.decode(a, b), buf.toString('utf8', a, b), `bytes ${a}..${b}`);
     }
@@ -262,14 +325,34 @@ describe('window text (the TOC\'s strings, decoded when asked for)', () => {
 
 describe('pg_restore list rendering', () => {
   const entry = (over: object) => ({
-    dumpId: 7, hadDumper: false, tableOid: 1259, oid: 16388, tag: 'products', desc: 'TABLE', section: 'pre-data' as const, defn: 'CREATE TABLE…',
-    dropStmt: null, copyStmt: null, namespace: 'public', tablespace: null, tableam: null, relkind: null, owner: 'alice', dependencies: [],
-    dataState: null, dataOffset: null, dataFile: null, ...over,
+    dumpId: 7,
+    hadDumper: false,
+    tableOid: 1259,
+    oid: 16388,
+    tag: 'products',
+    desc: 'TABLE',
+    section: 'pre-data' as const,
+    defn: 'CREATE TABLE…',
+    dropStmt: null,
+    copyStmt: null,
+    namespace: 'public',
+    tablespace: null,
+    tableam: null,
+    relkind: null,
+    owner: 'alice',
+    dependencies: [],
+    dataState: null,
+    dataOffset: null,
+    dataFile: null,
+    ...over,
   });
 
   it('prints the PrintTOCSummary line, "-" for no schema and spaces for newlines', () => {
     assert.equal(listLine(entry({})), '7; 1259 16388 TABLE public products alice');
-    assert.equal(listLine(entry({ namespace: null, owner: null, tag: 'a\nb', desc: 'EXTENSION' })), '7; 1259 16388 EXTENSION - a b ');
+    assert.equal(
+      listLine(entry({ namespace: null, owner: null, tag: 'a\nb', desc: 'EXTENSION' })),
+      '7; 1259 16388 EXTENSION - a b ',
+    );
   });
 
   it('leaves out what pg_restore applies implicitly or only with --create', () => {
@@ -283,7 +366,12 @@ describe('pg_restore list rendering', () => {
   });
 
   it('writes a list file pg_restore -L reads, with notes as comments', () => {
-    const text = renderListFile([entry({}), entry({ dumpId: 9, desc: 'INDEX', tag: 'i' })], { note: (e) => (e.dumpId === 9 ? 'index of products' : undefined) });
-    assert.equal(text, '7; 1259 16388 TABLE public products alice\n9; 1259 16388 INDEX public i alice\n;\tindex of products\n');
+    const text = renderListFile([entry({}), entry({ dumpId: 9, desc: 'INDEX', tag: 'i' })], {
+      note: (e) => (e.dumpId === 9 ? 'index of products' : undefined),
+    });
+    assert.equal(
+      text,
+      '7; 1259 16388 TABLE public products alice\n9; 1259 16388 INDEX public i alice\n;\tindex of products\n',
+    );
   });
 });

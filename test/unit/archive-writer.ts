@@ -150,8 +150,37 @@ export function writeTar(members: [string, Buffer][]): Buffer {
 export function sampleEntries(): Partial<TocEntry>[] {
   return [
     { dumpId: 1, desc: 'SCHEMA', tag: 'app', namespace: null, defn: 'CREATE SCHEMA app;' },
-    { dumpId: 2, desc: 'TABLE', tag: 'products', namespace: 'app', tableOid: 1259, oid: 16388, relkind: 'r', tableam: 'heap', dependencies: [1] },
-    { dumpId: 3, desc: 'TABLE DATA', tag: 'products', namespace: 'app', hadDumper: true, section: 'data', defn: '', dependencies: [2], dataState: 'set', dataOffset: 777 },
-    { dumpId: 4, desc: 'COMMENT', tag: 'TABLE products', namespace: 'app', section: 'none', defn: "COMMENT ON TABLE app.products IS 'x\ny';", dependencies: [2] },
+    {
+      dumpId: 2,
+      desc: 'TABLE',
+      tag: 'products',
+      namespace: 'app',
+      tableOid: 1259,
+      oid: 16388,
+      relkind: 'r',
+      tableam: 'heap',
+      dependencies: [1],
+    },
+    {
+      dumpId: 3,
+      desc: 'TABLE DATA',
+      tag: 'products',
+      namespace: 'app',
+      hadDumper: true,
+      section: 'data',
+      defn: '',
+      dependencies: [2],
+      dataState: 'set',
+      dataOffset: 777,
+    },
+    {
+      dumpId: 4,
+      desc: 'COMMENT',
+      tag: 'TABLE products',
+      namespace: 'app',
+      section: 'none',
+      defn: "COMMENT ON TABLE app.products IS 'x\ny';",
+      dependencies: [2],
+    },
   ];
 }

@@ -16,7 +16,18 @@ describe('backups catalog', () => {
     copyFileSync(join(FIXTURES, 'pg15-tar.tar'), join(dir, 'shop-b.tar'));
     writeFileSync(
       join(dir, 'shop-b.tar.pgbackup.json'),
-      JSON.stringify({ tool: 'pg-backup', format: 'tar', database: 'from-sidecar', serverVersion: '15.18', pgDumpVersion: '15.18', options: { format: 'tar' }, started: '2030-01-01T00:00:00.000Z', durationMs: 5, bytes: 1, sha256: 'a'.repeat(64) }),
+      JSON.stringify({
+        tool: 'pg-backup',
+        format: 'tar',
+        database: 'from-sidecar',
+        serverVersion: '15.18',
+        pgDumpVersion: '15.18',
+        options: { format: 'tar' },
+        started: '2030-01-01T00:00:00.000Z',
+        durationMs: 5,
+        bytes: 1,
+        sha256: 'a'.repeat(64),
+      }),
     );
     // A directory dump: toc.dat as pg_dump writes it (the tar fixture's first member is exactly that file).
     mkdirSync(join(dir, 'shop-c'));
@@ -25,7 +36,10 @@ describe('backups catalog', () => {
     utimesSync(join(dir, 'shop-d.sql'), new Date('2001-01-01'), new Date('2001-01-01'));
     mkdirSync(join(dir, 'base-1'));
     writeFileSync(join(dir, 'base-1', 'PG_VERSION'), '15\n');
-    writeFileSync(join(dir, 'base-1', 'backup_label'), 'START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\nCHECKPOINT LOCATION: 0/2000060\nBACKUP METHOD: streamed\nBACKUP FROM: primary\nSTART TIME: 2020-01-01 10:00:00 UTC\nLABEL: nightly\nSTART TIMELINE: 1\n');
+    writeFileSync(
+      join(dir, 'base-1', 'backup_label'),
+      'START WAL LOCATION: 0/2000028 (file 000000010000000000000002)\nCHECKPOINT LOCATION: 0/2000060\nBACKUP METHOD: streamed\nBACKUP FROM: primary\nSTART TIME: 2020-01-01 10:00:00 UTC\nLABEL: nightly\nSTART TIMELINE: 1\n',
+    );
     // Not backups: in-flight output, a stray note, a random binary, an empty folder.
     copyFileSync(join(FIXTURES, 'pg15-custom-gzip.dump'), join(dir, 'shop-e.dump.partial'));
     writeFileSync(join(dir, 'notes.txt'), 'hello');
@@ -106,7 +120,7 @@ describe('backups catalog: subfolders', () => {
 });
 
 describe('backup versions, as the Backups view shows them', () => {
-  it('names the server major, and pg_dump\'s only when it differs', () => {
+  it("names the server major, and pg_dump's only when it differs", () => {
     assert.equal(versionsText({ serverVersion: '15.4 (Debian 15.4-1)', pgDumpVersion: '15.10' }), 'PG 15');
     assert.equal(versionsText({ serverVersion: '14.11', pgDumpVersion: '17.2' }), 'PG 14, pg_dump 17');
     assert.equal(versionsText({ serverVersion: '9.6.24', pgDumpVersion: '9.6.24' }), 'PG 9.6');

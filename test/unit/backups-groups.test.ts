@@ -11,7 +11,7 @@ describe('Backups view groups', () => {
     backupEntry('base', { kind: 'basebackup', format: 'plain' }),
   ];
 
-  it('keeps two servers\' databases of one name apart, by database and server', () => {
+  it("keeps two servers' databases of one name apart, by database and server", () => {
     const groups = groupBackups(list, 'database');
     assert.deepEqual(
       groups.map((g) => [g.label, g.entries.map((e) => e.name)]),

@@ -27,7 +27,10 @@ describe('CLI argument parsing', () => {
 
   it('refuses unknown flags and missing values as usage errors (exit 2)', () => {
     const refused = (args: string[], message: string) =>
-      assert.throws(() => parse(...args), (e: PgBackupError) => e.kind === 'usage' && e.message === message);
+      assert.throws(
+        () => parse(...args),
+        (e: PgBackupError) => e.kind === 'usage' && e.message === message,
+      );
     refused(['--nope'], 'Unknown option --nope.');
     refused(['db', '-x'], 'Unknown option -x.');
     refused(['--format'], '--format needs a value.');

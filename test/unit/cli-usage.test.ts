@@ -81,7 +81,10 @@ describe('CLI usage and --help from the flag declarations', () => {
           assert.ok(rest.includes(s.help), `${c.name} --help lacks the help of --${name}: ${s.help}`);
         }
         assert.match(help, /^ {2}-h, --help +show this help and exit$/m);
-        assert.ok(help.split('\n').every((l) => l.length <= 100), `${c.name} --help has a line over 100 columns`);
+        assert.ok(
+          help.split('\n').every((l) => l.length <= 100),
+          `${c.name} --help has a line over 100 columns`,
+        );
       }
     }
   });
@@ -114,7 +117,10 @@ describe('CLI usage and --help from the flag declarations', () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
     const block = readme.split('## CLI')[1].split('```')[1];
     // A line of its own or the continuation of the one before (indented).
-    const entries = block.replace(/\n {2,}/g, ' ').split('\n').filter((l) => l.startsWith('pg-backup '));
+    const entries = block
+      .replace(/\n {2,}/g, ' ')
+      .split('\n')
+      .filter((l) => l.startsWith('pg-backup '));
     assert.equal(entries.length, commands.length);
     for (const line of entries) {
       const c = commands.find((k) => line.startsWith(`pg-backup ${k.name} `) || line === `pg-backup ${k.name}`);

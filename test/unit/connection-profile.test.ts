@@ -7,20 +7,29 @@ import { maskSecrets } from '../../src/core/process/mask';
 
 describe('connection strings', () => {
   it('reads a libpq URI and keeps the password apart from the params', () => {
-    const { params, password } = parseConnectionString('postgresql://app:s3cr%40t@db.example.com:6543/shop?sslmode=require');
+    const { params, password } = parseConnectionString(
+      'postgresql://app:s3cr%40t@db.example.com:6543/shop?sslmode=require',
+    );
     assert.deepEqual(params, { host: 'db.example.com', port: 6543, user: 'app', database: 'shop', sslmode: 'require' });
     assert.equal(password, 's3cr@t');
   });
 
   it('reads key=value conninfo with quoted values and escapes', () => {
-    assert.deepEqual(parseConninfo(`host=/tmp/sock dbname='my db' password='it\\'s'`), { host: '/tmp/sock', dbname: 'my db', password: "it's" });
+    assert.deepEqual(parseConninfo(`host=/tmp/sock dbname='my db' password='it\\'s'`), {
+      host: '/tmp/sock',
+      dbname: 'my db',
+      password: "it's",
+    });
     const { params, password } = parseConnectionString("host=localhost port=5433 user=postgres dbname='my db'");
     assert.deepEqual(params, { host: 'localhost', port: 5433, user: 'postgres', database: 'my db' });
     assert.equal(password, undefined);
   });
 
   it('refuses a bad port, an unknown key and an invalid sslmode with a specific message', () => {
-    assert.throws(() => parseConnectionString('host=x port=99999'), (e: PgBackupError) => e.kind === 'usage' && /Invalid port "99999"/.test(e.message));
+    assert.throws(
+      () => parseConnectionString('host=x port=99999'),
+      (e: PgBackupError) => e.kind === 'usage' && /Invalid port "99999"/.test(e.message),
+    );
     assert.throws(() => parseConnectionString('host=x color=blue'), /Unsupported connection parameter "color"/);
     assert.throws(() => parseConnectionString('host=x sslmode=maybe'), /Invalid sslmode "maybe"/);
     assert.throws(() => parseConnectionString('just-a-name'), /neither a postgresql:\/\/ URI nor a key=value/);

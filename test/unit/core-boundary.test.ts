@@ -12,12 +12,18 @@ function* sourceFiles(dir: string): Generator<string> {
 
 describe('core boundary', () => {
   it('src/core never imports vscode (it runs in the CLI and in tests too)', () => {
-    const offenders = [...sourceFiles('src/core')].filter((f) => /(from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(readFileSync(f, 'utf8')));
+    const offenders = [...sourceFiles('src/core')].filter((f) =>
+      /(from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(
+        readFileSync(f, 'utf8'),
+      ),
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('src/cli never imports vscode or the extension', () => {
-    const offenders = [...sourceFiles('src/cli')].filter((f) => /from\s+['"](vscode|\.\.\/extension[^'"]*)['"]/.test(readFileSync(f, 'utf8')));
+    const offenders = [...sourceFiles('src/cli')].filter((f) =>
+      /from\s+['"](vscode|\.\.\/extension[^'"]*)['"]/.test(readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(offenders, []);
   });
 });

@@ -8,9 +8,19 @@ describe('reading the drill logs for the Backups view', () => {
   let root: string;
   const log = (dir: string, lines: unknown[]) => {
     mkdirSync(join(root, dir, '.pgbackup'), { recursive: true });
-    writeFileSync(join(root, dir, '.pgbackup', 'drills.jsonl'), lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+    writeFileSync(
+      join(root, dir, '.pgbackup', 'drills.jsonl'),
+      lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n',
+    );
   };
-  const drill = (path: string, startedAt: string, passed: boolean, problems: string[] = []) => ({ backup: { path }, passed, startedAt, durationMs: 4200, problems, where: { kind: 'scratch-database' } });
+  const drill = (path: string, startedAt: string, passed: boolean, problems: string[] = []) => ({
+    backup: { path },
+    passed,
+    startedAt,
+    durationMs: 4200,
+    problems,
+    where: { kind: 'scratch-database' },
+  });
 
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'pgb-drill-log-'));
@@ -18,11 +28,25 @@ describe('reading the drill logs for the Backups view', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('keeps the newest drill of each backup across logs, skipping lines that are not drills and missing logs', async () => {
-    log('workspace', [drill('/b/shop.dump', '2026-11-20T10:00:00.000Z', true), 'not json', { note: 'no drill' }, drill('/b/shop.dump', '2026-11-24T10:00:00.000Z', false, ['The checksum does not match.'])]);
-    log('backups', [drill('/b/shop.dump', '2026-11-22T10:00:00.000Z', true), drill('/b/crm.dump', '2026-11-21T10:00:00.000Z', true)]);
+    log('workspace', [
+      drill('/b/shop.dump', '2026-11-20T10:00:00.000Z', true),
+      'not json',
+      { note: 'no drill' },
+      drill('/b/shop.dump', '2026-11-24T10:00:00.000Z', false, ['The checksum does not match.']),
+    ]);
+    log('backups', [
+      drill('/b/shop.dump', '2026-11-22T10:00:00.000Z', true),
+      drill('/b/crm.dump', '2026-11-21T10:00:00.000Z', true),
+    ]);
     const last = await readLastDrills([join(root, 'workspace'), join(root, 'backups'), join(root, 'nowhere')]);
     assert.deepEqual([...last.keys()].sort(), ['/b/crm.dump', '/b/shop.dump']);
-    assert.deepEqual(last.get('/b/shop.dump'), { passed: false, startedAt: '2026-11-24T10:00:00.000Z', durationMs: 4200, problem: 'The checksum does not match.', where: 'scratch-database' });
+    assert.deepEqual(last.get('/b/shop.dump'), {
+      passed: false,
+      startedAt: '2026-11-24T10:00:00.000Z',
+      durationMs: 4200,
+      problem: 'The checksum does not match.',
+      where: 'scratch-database',
+    });
     assert.equal(last.get('/b/crm.dump')?.passed, true);
   });
 });

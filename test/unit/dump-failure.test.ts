@@ -6,7 +6,11 @@ const failed = (detail: string) => new PgBackupError('pg_dump failed: something'
 
 describe('pg_dump failures', () => {
   it('name the table pg_dump may not read, schema-qualified as in its LOCK statement', () => {
-    const e = classifyDumpFailure(failed('pg_dump: error: query failed: ERROR:  permission denied for table b\npg_dump: detail: Query was: LOCK TABLE public.b IN ACCESS SHARE MODE'));
+    const e = classifyDumpFailure(
+      failed(
+        'pg_dump: error: query failed: ERROR:  permission denied for table b\npg_dump: detail: Query was: LOCK TABLE public.b IN ACCESS SHARE MODE',
+      ),
+    );
     assert.ok(e instanceof TablePermissionError);
     assert.equal((e as TablePermissionError).table, 'public.b');
     assert.equal(e.kind, 'tool-failed');
@@ -15,7 +19,11 @@ describe('pg_dump failures', () => {
   });
 
   it('keep quoted names usable as an exclude pattern', () => {
-    const e = classifyDumpFailure(failed('pg_dump: error: Dumping the contents of table "Tëst" failed: PQgetResult() failed.\npg_dump: detail: Error message from server: ERROR:  permission denied for table Tëst\npg_dump: detail: Command was: COPY "Sales"."Tëst" (id) TO stdout;'));
+    const e = classifyDumpFailure(
+      failed(
+        'pg_dump: error: Dumping the contents of table "Tëst" failed: PQgetResult() failed.\npg_dump: detail: Error message from server: ERROR:  permission denied for table Tëst\npg_dump: detail: Command was: COPY "Sales"."Tëst" (id) TO stdout;',
+      ),
+    );
     assert.equal((e as TablePermissionError).table, '"Sales"."Tëst"');
   });
 
@@ -26,7 +34,11 @@ describe('pg_dump failures', () => {
   });
 
   it('say the connection was lost mid-dump', () => {
-    const e = classifyDumpFailure(failed('pg_dump: error: query failed: server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally'));
+    const e = classifyDumpFailure(
+      failed(
+        'pg_dump: error: query failed: server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally',
+      ),
+    );
     assert.equal(e.message, 'The connection to the server was lost during the dump.');
     assert.equal(e.kind, 'unreachable');
   });

@@ -21,7 +21,9 @@ describe('dump output: the exclusive lock and the folders', () => {
     assert.ok(existsSync(lockPath(out)), 'the loser removes nothing');
     await release();
     assert.equal(existsSync(lockPath(out)), false);
-    await (await lockOutput(out))();
+    await (
+      await lockOutput(out)
+    )();
   });
 
   it('takes over the lock of a dump that was killed', async () => {

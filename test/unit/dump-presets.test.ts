@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { defaultBackupName, defaultBackupPath, safeFileName, sidecarPath, partialPath } from '../../src/core/dump/naming';
+import {
+  defaultBackupName,
+  defaultBackupPath,
+  safeFileName,
+  sidecarPath,
+  partialPath,
+} from '../../src/core/dump/naming';
 import { applyPreset, DUMP_PRESETS, findPreset } from '../../src/core/dump/presets';
 import { validateDumpOptions } from '../../src/core/dump/options';
 
@@ -14,7 +20,8 @@ describe('dump presets', () => {
         'Staging copy without PII tables',
       ],
     );
-    for (const p of DUMP_PRESETS) validateDumpOptions(applyPreset(p, { cores: 8, chosenTables: ['public.customers'] }), 15);
+    for (const p of DUMP_PRESETS)
+      validateDumpOptions(applyPreset(p, { cores: 8, chosenTables: ['public.customers'] }), 15);
   });
 
   it('fills jobs with the number of cores for the fast parallel preset', () => {
@@ -26,21 +33,27 @@ describe('dump presets', () => {
   });
 
   it('leaves out the data of the chosen tables in the staging preset, and insists on a choice', () => {
-    const o = applyPreset(findPreset('Staging copy without PII tables'), { chosenTables: ['public.customers', 'public.payments'] });
+    const o = applyPreset(findPreset('Staging copy without PII tables'), {
+      chosenTables: ['public.customers', 'public.payments'],
+    });
     assert.deepEqual(o.excludeTableData, ['public.customers', 'public.payments']);
     assert.equal(o.noOwner, true);
     assert.throws(() => applyPreset(findPreset('staging'), {}), /needs the tables whose data to leave out/);
   });
 
   it('names an unknown preset and lists the known ones', () => {
-    assert.throws(() => findPreset('nightly'), (e: Error & { hint?: string }) => /Unknown preset "nightly"/.test(e.message) && /Full \(custom\)/.test(e.hint ?? ''));
+    assert.throws(
+      () => findPreset('nightly'),
+      (e: Error & { hint?: string }) =>
+        /Unknown preset "nightly"/.test(e.message) && /Full \(custom\)/.test(e.hint ?? ''),
+    );
   });
 });
 
 describe('backup names', () => {
   const when = new Date(2026, 0, 2, 3, 4, 5);
 
-  it('carry the database and a local timestamp, with the format\'s extension', () => {
+  it("carry the database and a local timestamp, with the format's extension", () => {
     assert.equal(defaultBackupName('shop', 'plain', when), 'shop-20260102-030405.sql');
     assert.equal(defaultBackupName('shop', 'custom', when), 'shop-20260102-030405.dump');
     assert.equal(defaultBackupName('shop', 'tar', when), 'shop-20260102-030405.tar');

@@ -49,13 +49,22 @@ describe('dump progress estimate', () => {
   it('never goes backwards, even when a table it did not know about appears', () => {
     const e = new DumpProgressEstimator(workload, { format: 'plain' });
     const seen: number[] = [];
-    const lines = ['reading schemas', 'reading user-defined tables', 'dumping contents of table "public.big"', 'dumping contents of table "public.surprise"', 'dumping contents of table "sales.orders"'];
+    const lines = [
+      'reading schemas',
+      'reading user-defined tables',
+      'dumping contents of table "public.big"',
+      'dumping contents of table "public.surprise"',
+      'dumping contents of table "sales.orders"',
+    ];
     for (const l of lines) {
       e.line(`pg_dump: ${l}`);
       e.written(seen.length * 5 * MB);
       seen.push(e.snapshot().percent);
     }
-    assert.deepEqual([...seen].sort((a, b) => a - b), seen);
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      seen,
+    );
     assert.equal(e.snapshot().tablesTotal, 4);
   });
 
@@ -79,8 +88,11 @@ describe('dump progress estimate', () => {
     assert.ok(p.percent > 30 && p.percent < 99, `catalog: ${p.percent}`);
   });
 
-  it("counts a table being copied by the share of its rows the server has sent, when it knows its rows", () => {
-    const withRows: DumpWorkload = { tables: workload.tables.map((t) => ({ ...t, rows: t.bytes / 100 })), largeObjectBytes: 0 };
+  it('counts a table being copied by the share of its rows the server has sent, when it knows its rows', () => {
+    const withRows: DumpWorkload = {
+      tables: workload.tables.map((t) => ({ ...t, rows: t.bytes / 100 })),
+      largeObjectBytes: 0,
+    };
     // gzip's assumed 4:1 would make 30 MB of output look like all of the 90 MB table; the rows say a quarter.
     const e = new DumpProgressEstimator(withRows, { format: 'custom' });
     e.line('pg_dump: dumping contents of table "public.big"');

@@ -3,7 +3,14 @@ import { schemaPatternMatcher, tablePatternMatcher } from '../../src/core/dump/n
 import { includesLargeObjects, selectDumpedTables } from '../../src/core/dump/table-sizes';
 
 const rel = (schema: string, name: string, visible = schema === 'public') => ({ schema, name, visible, bytes: 1 });
-const all = [rel('public', 'users'), rel('public', 'user_pii'), rel('public', 'Orders'), rel('sales', 'orders'), rel('sales', 'tëst'), rel('audit', 'log')];
+const all = [
+  rel('public', 'users'),
+  rel('public', 'user_pii'),
+  rel('public', 'Orders'),
+  rel('sales', 'orders'),
+  rel('sales', 'tëst'),
+  rel('audit', 'log'),
+];
 const names = (xs: { schema: string; name: string }[]) => xs.map((x) => `${x.schema}.${x.name}`);
 
 describe('pg_dump name patterns', () => {
@@ -35,15 +42,31 @@ describe('tables whose rows a dump copies', () => {
   });
 
   it('follow schema includes and excludes', () => {
-    assert.deepEqual(names(selectDumpedTables(all, { format: 'custom', schemas: ['sales', 'audit'], excludeSchemas: ['audit'] })), ['sales.orders', 'sales.tëst']);
+    assert.deepEqual(
+      names(selectDumpedTables(all, { format: 'custom', schemas: ['sales', 'audit'], excludeSchemas: ['audit'] })),
+      ['sales.orders', 'sales.tëst'],
+    );
   });
 
   it('ignore schema switches when tables are named, as pg_dump does', () => {
-    assert.deepEqual(names(selectDumpedTables(all, { format: 'custom', tables: ['*.orders'], excludeSchemas: ['sales'] })), ['sales.orders']);
+    assert.deepEqual(
+      names(selectDumpedTables(all, { format: 'custom', tables: ['*.orders'], excludeSchemas: ['sales'] })),
+      ['sales.orders'],
+    );
   });
 
   it('leave out excluded tables and tables whose data is excluded', () => {
-    assert.deepEqual(names(selectDumpedTables(all, { format: 'custom', schemas: ['public'], excludeTables: ['public."Orders"'], excludeTableData: ['public.user_pii'] })), ['public.users']);
+    assert.deepEqual(
+      names(
+        selectDumpedTables(all, {
+          format: 'custom',
+          schemas: ['public'],
+          excludeTables: ['public."Orders"'],
+          excludeTableData: ['public.user_pii'],
+        }),
+      ),
+      ['public.users'],
+    );
   });
 
   it('are none for a schema-only dump, which also has no large objects', () => {

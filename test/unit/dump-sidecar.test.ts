@@ -14,8 +14,16 @@ describe('backup sidecar and checksums', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   const facts = async (backup: string): Promise<DumpSidecar> => ({
-    tool: 'pg-backup', format: 'custom', database: 'shop', serverVersion: '15.18', pgDumpVersion: '15.18', options: { format: 'custom' },
-    started: new Date(0).toISOString(), durationMs: 1, bytes: await sizeOnDisk(backup), sha256: await backupChecksum(backup),
+    tool: 'pg-backup',
+    format: 'custom',
+    database: 'shop',
+    serverVersion: '15.18',
+    pgDumpVersion: '15.18',
+    options: { format: 'custom' },
+    started: new Date(0).toISOString(),
+    durationMs: 1,
+    bytes: await sizeOnDisk(backup),
+    sha256: await backupChecksum(backup),
   });
 
   it('hashes a file dump as one sha256 and a directory dump file by file', async () => {
@@ -24,7 +32,9 @@ describe('backup sidecar and checksums', () => {
     await mkdir(join(dir, 'd'));
     await writeFile(join(dir, 'd', 'toc.dat'), 'toc');
     await writeFile(join(dir, 'd', '3001.dat.gz'), 'rows');
-    assert.deepEqual(await backupChecksum(join(dir, 'd')), { files: { '3001.dat.gz': sha('rows'), 'toc.dat': sha('toc') } });
+    assert.deepEqual(await backupChecksum(join(dir, 'd')), {
+      files: { '3001.dat.gz': sha('rows'), 'toc.dat': sha('toc') },
+    });
     assert.equal(await sizeOnDisk(join(dir, 'd')), 7);
   });
 
@@ -57,7 +67,12 @@ describe('backup sidecar and checksums', () => {
     await writeFile(join(backup, '1.dat.gz'), 'A');
     await rm(join(backup, '2.dat.gz'));
     await writeFile(join(backup, '3.dat.gz'), 'c');
-    assert.deepEqual(await verifyChecksum(backup), { ok: false, changed: ['1.dat.gz'], missing: ['2.dat.gz'], added: ['3.dat.gz'] });
+    assert.deepEqual(await verifyChecksum(backup), {
+      ok: false,
+      changed: ['1.dat.gz'],
+      missing: ['2.dat.gz'],
+      added: ['3.dat.gz'],
+    });
   });
 
   it('refuses a sidecar that is not ours', async () => {

@@ -15,10 +15,12 @@ import { fuzz } from './fuzz-mutator';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'archive');
 const CASES = 100_000;
 
-const read = (name: string, isDir = false) => async (bytes: Buffer) => {
-  const info = await readArchiveSource(bufferSource(bytes, name, bytes.length), name, isDir, true);
-  info.toc.entries();
-};
+const read =
+  (name: string, isDir = false) =>
+  async (bytes: Buffer) => {
+    const info = await readArchiveSource(bufferSource(bytes, name, bytes.length), name, isDir, true);
+    info.toc.entries();
+  };
 
 describe('fuzzing the archive readers', function () {
   this.timeout(120_000); // each reader takes a few seconds; the margin is for a machine shared with other work

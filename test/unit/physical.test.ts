@@ -29,8 +29,22 @@ describe('pg_basebackup argv', () => {
 
   it('streams WAL, reports progress and passes the connection password-free', () => {
     const args = baseBackupArgv({ format: 'plain', label: 'nightly' }, target);
-    assert.deepEqual(args, ['--dbname=host=h port=5 user=u dbname=postgres', '--pgdata=/b/x', '--format=p', '--wal-method=stream', '--checkpoint=fast', '--progress', '--no-password', '--label=nightly']);
-    assert.ok(baseBackupArgv({ format: 'tar', checkpoint: 'spread', manifest: false, compress: 'zstd:level=3' }, target).includes('--no-manifest'));
+    assert.deepEqual(args, [
+      '--dbname=host=h port=5 user=u dbname=postgres',
+      '--pgdata=/b/x',
+      '--format=p',
+      '--wal-method=stream',
+      '--checkpoint=fast',
+      '--progress',
+      '--no-password',
+      '--label=nightly',
+    ]);
+    assert.ok(
+      baseBackupArgv(
+        { format: 'tar', checkpoint: 'spread', manifest: false, compress: 'zstd:level=3' },
+        target,
+      ).includes('--no-manifest'),
+    );
     assert.ok(baseBackupArgv({ format: 'tar', checkpoint: 'spread' }, target).includes('--checkpoint=spread'));
   });
 
@@ -48,19 +62,36 @@ describe('pg_basebackup argv', () => {
   });
 
   it('reads percent from -P lines and never says 100 % before the end', () => {
-    assert.deepEqual(parseBaseBackupProgress('12345/67890 kB (18%), 0/1 tablespace'), { doneKb: 12345, totalKb: 67890, percent: 18, tablespacesDone: 0, tablespaces: 1 });
+    assert.deepEqual(parseBaseBackupProgress('12345/67890 kB (18%), 0/1 tablespace'), {
+      doneKb: 12345,
+      totalKb: 67890,
+      percent: 18,
+      tablespacesDone: 0,
+      tablespaces: 1,
+    });
     assert.equal(parseBaseBackupProgress('30500/30444 kB (100%), 1/1 tablespace')?.percent, 99);
     assert.equal(parseBaseBackupProgress('  100/200 kB (50%), 1/2 tablespaces (/data/base/1/2619)')?.tablespaces, 2);
     assert.equal(parseBaseBackupProgress('pg_basebackup: checkpoint completed'), undefined);
   });
 
   it('explains a missing REPLICATION privilege and full WAL senders', () => {
-    const fail = (detail: string) => classifyBaseBackupFailure(new PgBackupError('pg_basebackup failed', 'tool-failed', { detail }), 'app');
-    const repl = fail('pg_basebackup: error: connection to server failed: FATAL:  must be superuser or replication role to start walsender');
+    const fail = (detail: string) =>
+      classifyBaseBackupFailure(new PgBackupError('pg_basebackup failed', 'tool-failed', { detail }), 'app');
+    const repl = fail(
+      'pg_basebackup: error: connection to server failed: FATAL:  must be superuser or replication role to start walsender',
+    );
     assert.equal(repl.message, 'Role "app" may not take base backups: it lacks the REPLICATION privilege.');
     assert.match(repl.hint!, /ALTER ROLE "app" REPLICATION/);
-    assert.match(fail('FATAL:  permission denied to start WAL sender\nDETAIL:  Only roles with the REPLICATION attribute may start a WAL sender process.').message, /REPLICATION privilege/);
-    assert.equal(fail('FATAL:  number of requested standby connections exceeds max_wal_senders (currently 4)').message, 'All 4 WAL senders of the server are in use (max_wal_senders = 4).');
+    assert.match(
+      fail(
+        'FATAL:  permission denied to start WAL sender\nDETAIL:  Only roles with the REPLICATION attribute may start a WAL sender process.',
+      ).message,
+      /REPLICATION privilege/,
+    );
+    assert.equal(
+      fail('FATAL:  number of requested standby connections exceeds max_wal_senders (currently 4)').message,
+      'All 4 WAL senders of the server are in use (max_wal_senders = 4).',
+    );
     assert.match(fail('exceeds max_wal_senders (currently 0)').message, /allows no WAL senders/);
     assert.equal(fail('something else').message, 'pg_basebackup failed');
   });
@@ -101,15 +132,35 @@ describe('base backup readers', () => {
     assert.equal(l.startTime, '2026-11-25T14:59:03.000Z');
     assert.equal(l.label, "nightly: it's here");
     assert.equal(l.startTimeline, 1);
-    assert.equal(backupHistoryFileName(l.startWalFile!, l.startLsn!, 16 << 20), '000000010000000000000002.00000028.backup');
-    const h = parseBackupLabel(LABEL.replace('CHECKPOINT', 'STOP WAL LOCATION: 0/2000100 (file 000000010000000000000002)\nCHECKPOINT') + 'STOP TIME: 2026-11-25 16:00:01 CET\nSTOP TIMELINE: 1\n');
+    assert.equal(
+      backupHistoryFileName(l.startWalFile!, l.startLsn!, 16 << 20),
+      '000000010000000000000002.00000028.backup',
+    );
+    const h = parseBackupLabel(
+      LABEL.replace('CHECKPOINT', 'STOP WAL LOCATION: 0/2000100 (file 000000010000000000000002)\nCHECKPOINT') +
+        'STOP TIME: 2026-11-25 16:00:01 CET\nSTOP TIMELINE: 1\n',
+    );
     assert.equal(h.stopLsn, '0/2000100');
     assert.equal(h.stopTime, '2026-11-25T15:00:01.000Z');
   });
 
   it('reads backup_manifest and refuses other JSON', () => {
-    const m = parseManifest(JSON.stringify({ 'PostgreSQL-Backup-Manifest-Version': 1, Files: [{ Path: 'PG_VERSION', Size: 3 }, { Path: 'x', Size: 10 }], 'WAL-Ranges': [{ Timeline: 1, 'Start-LSN': '0/2000028', 'End-LSN': '0/2000100' }] }));
-    assert.deepEqual(m, { version: 1, fileCount: 2, totalBytes: 13, walRanges: [{ timeline: 1, startLsn: '0/2000028', endLsn: '0/2000100' }] });
+    const m = parseManifest(
+      JSON.stringify({
+        'PostgreSQL-Backup-Manifest-Version': 1,
+        Files: [
+          { Path: 'PG_VERSION', Size: 3 },
+          { Path: 'x', Size: 10 },
+        ],
+        'WAL-Ranges': [{ Timeline: 1, 'Start-LSN': '0/2000028', 'End-LSN': '0/2000100' }],
+      }),
+    );
+    assert.deepEqual(m, {
+      version: 1,
+      fileCount: 2,
+      totalBytes: 13,
+      walRanges: [{ timeline: 1, startLsn: '0/2000028', endLsn: '0/2000100' }],
+    });
     assert.throws(() => parseManifest('{"a":1}'), /not a PostgreSQL backup manifest/);
     assert.throws(() => parseManifest('{'), /not valid JSON/);
   });
@@ -162,16 +213,32 @@ describe('WAL archive scan', () => {
     assert.equal(a.partials.length, 1);
     assert.deepEqual(a.historyTimelines, [2]);
     assert.deepEqual(a.backupFiles, ['000000010000000000000002.00000028.backup']);
-    assert.deepEqual(a.timelines.map((t) => [t.timeline, t.first, t.last, t.count]), [
-      [1, '000000010000000000000001', '000000010000000000000009', 7],
-      [2, '000000020000000000000009', '00000002000000000000000A', 2],
+    assert.deepEqual(
+      a.timelines.map((t) => [t.timeline, t.first, t.last, t.count]),
+      [
+        [1, '000000010000000000000001', '000000010000000000000009', 7],
+        [2, '000000020000000000000009', '00000002000000000000000A', 2],
+      ],
+    );
+    assert.deepEqual(findGaps(a, 2), [
+      {
+        timeline: 1,
+        first: '000000010000000000000005',
+        last: '000000010000000000000006',
+        count: 2,
+        startLsn: '0/5000000',
+      },
     ]);
-    assert.deepEqual(findGaps(a, 2), [{ timeline: 1, first: '000000010000000000000005', last: '000000010000000000000006', count: 2, startLsn: '0/5000000' }]);
     assert.deepEqual(findGaps(a, 2, 7), []);
   });
 
   it('reads wal_segment_size from pg_controldata output', () => {
-    assert.equal(parseControlDataSegmentSize('Maximum data alignment:               8\nBytes per WAL segment:                67108864\n'), 64 << 20);
+    assert.equal(
+      parseControlDataSegmentSize(
+        'Maximum data alignment:               8\nBytes per WAL segment:                67108864\n',
+      ),
+      64 << 20,
+    );
     assert.equal(parseControlDataSegmentSize('Bytes per WAL segment:                12345\n'), undefined);
   });
 
@@ -193,7 +260,15 @@ describe('pg_waldump summary', () => {
   });
 
   it('reads the end of WAL from the final error', () => {
-    assert.equal(walEndIn('pg_waldump: error: error in WAL record at 28/29324D0: invalid record length at 28/2932508: expected at least 24, got 0'), '28/2932508');
-    assert.equal(walEndIn('pg_waldump: error: error in WAL record at 0/3000028: invalid magic number 0000'), '0/3000028');
+    assert.equal(
+      walEndIn(
+        'pg_waldump: error: error in WAL record at 28/29324D0: invalid record length at 28/2932508: expected at least 24, got 0',
+      ),
+      '28/2932508',
+    );
+    assert.equal(
+      walEndIn('pg_waldump: error: error in WAL record at 0/3000028: invalid magic number 0000'),
+      '0/3000028',
+    );
   });
 });

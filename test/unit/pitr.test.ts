@@ -32,7 +32,13 @@ const window: RecoverableWindow = {
 describe('pitr recovery files', () => {
   it('writes recovery.signal and postgresql.auto.conf lines for PostgreSQL 12 and newer', () => {
     const files = renderRecoveryFiles(base);
-    assert.deepEqual(files.map((f) => [f.name, f.mode]), [['recovery.signal', 'create'], ['postgresql.auto.conf', 'append']]);
+    assert.deepEqual(
+      files.map((f) => [f.name, f.mode]),
+      [
+        ['recovery.signal', 'create'],
+        ['postgresql.auto.conf', 'append'],
+      ],
+    );
     assert.equal(files[0].content, '');
     const lines = files[1].content.split('\n');
     assert.ok(lines.includes(`restore_command = 'cp ''/var/lib/pg archive/%f'' ''%p'''`));
@@ -44,7 +50,10 @@ describe('pitr recovery files', () => {
   });
 
   it('writes a zone abbreviation or Z as a numeric offset, which the server accepts at startup (it refuses CEST and Z there)', () => {
-    const at = (value: string) => renderRecoveryFiles({ ...base, target: { kind: 'time', value } })[1].content.split('\n').find((l) => l.startsWith('recovery_target_time'));
+    const at = (value: string) =>
+      renderRecoveryFiles({ ...base, target: { kind: 'time', value } })[1]
+        .content.split('\n')
+        .find((l) => l.startsWith('recovery_target_time'));
     assert.equal(at('2026-07-01 10:00:00.123456 CEST'), `recovery_target_time = '2026-07-01 10:00:00.123456+02:00'`);
     assert.equal(at('2026-07-01T10:00:00Z'), `recovery_target_time = '2026-07-01T10:00:00+00:00'`);
     assert.equal(at('2026-11-25 09:30:00 EST'), `recovery_target_time = '2026-11-25 09:30:00-05:00'`);
@@ -53,8 +62,18 @@ describe('pitr recovery files', () => {
   });
 
   it('writes a recovery.conf for PostgreSQL 11, with standby_mode for a standby and archive_mode off apart', () => {
-    const files = renderRecoveryFiles({ ...base, serverMajor: 11, timeline: 'current', target: { kind: 'xid', value: '1234' }, inclusive: false, standby: true });
-    assert.deepEqual(files.map((f) => f.name), ['recovery.conf', 'postgresql.auto.conf']);
+    const files = renderRecoveryFiles({
+      ...base,
+      serverMajor: 11,
+      timeline: 'current',
+      target: { kind: 'xid', value: '1234' },
+      inclusive: false,
+      standby: true,
+    });
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['recovery.conf', 'postgresql.auto.conf'],
+    );
     const conf = files[0].content;
     assert.match(conf, /^standby_mode = 'on'$/m);
     assert.match(conf, /^recovery_target_xid = '1234'$/m);
@@ -73,9 +92,15 @@ describe('pitr recovery files', () => {
 
   it('writes named, immediate and LSN targets', () => {
     const text = (m: Partial<PitrModel>) => renderRecoveryFiles({ ...base, ...m })[1].content;
-    assert.match(text({ target: { kind: 'name', value: "before 'drop'" } }), /^recovery_target_name = 'before ''drop'''$/m);
+    assert.match(
+      text({ target: { kind: 'name', value: "before 'drop'" } }),
+      /^recovery_target_name = 'before ''drop'''$/m,
+    );
     assert.match(text({ target: { kind: 'immediate' } }), /^recovery_target = 'immediate'$/m);
-    assert.match(text({ target: { kind: 'lsn', value: '0/4000028' }, timeline: 3 }), /^recovery_target_lsn = '0\/4000028'\n.*\nrecovery_target_timeline = '3'$/m);
+    assert.match(
+      text({ target: { kind: 'lsn', value: '0/4000028' }, timeline: 3 }),
+      /^recovery_target_lsn = '0\/4000028'\n.*\nrecovery_target_timeline = '3'$/m,
+    );
   });
 });
 
@@ -92,9 +117,15 @@ describe('pitr quoting', () => {
   });
 
   it('builds restore commands for rsync, WAL-G, pgBackRest and Barman', () => {
-    assert.equal(restoreCommand({ kind: 'rsync', host: 'backup1', dir: '/wal' }), `rsync -a -e ssh 'backup1:/wal/%f' '%p'`);
+    assert.equal(
+      restoreCommand({ kind: 'rsync', host: 'backup1', dir: '/wal' }),
+      `rsync -a -e ssh 'backup1:/wal/%f' '%p'`,
+    );
     assert.equal(restoreCommand({ kind: 'walg' }), 'wal-g wal-fetch %f %p');
-    assert.equal(restoreCommand({ kind: 'pgbackrest', stanza: 'main' }), 'pgbackrest --stanza=main archive-get %f "%p"');
+    assert.equal(
+      restoreCommand({ kind: 'pgbackrest', stanza: 'main' }),
+      'pgbackrest --stanza=main archive-get %f "%p"',
+    );
     assert.equal(restoreCommand({ kind: 'barman', host: 'bm', server: 'pg1' }), 'barman-wal-restore bm pg1 %f %p');
   });
 
@@ -106,8 +137,14 @@ describe('pitr quoting', () => {
 
 describe('archive setup', () => {
   it('says wal_level and archive_mode need a restart and archive_command a reload', () => {
-    const s = archiveSetup({ kind: 'pgbackrest', stanza: 'main' }, { wal_level: 'replica', archive_mode: 'off', archive_command: '' });
-    assert.deepEqual(s.confLines, ['archive_mode = on', `archive_command = 'pgbackrest --stanza=main archive-push %p'`]);
+    const s = archiveSetup(
+      { kind: 'pgbackrest', stanza: 'main' },
+      { wal_level: 'replica', archive_mode: 'off', archive_command: '' },
+    );
+    assert.deepEqual(s.confLines, [
+      'archive_mode = on',
+      `archive_command = 'pgbackrest --stanza=main archive-push %p'`,
+    ]);
     assert.equal(s.apply, 'restart');
     const only = archiveSetup({ kind: 'walg' }, { wal_level: 'logical', archive_mode: 'on', archive_command: 'false' });
     assert.deepEqual(only.confLines, [`archive_command = 'wal-g wal-push %p'`]);
@@ -116,7 +153,7 @@ describe('archive setup', () => {
 });
 
 describe('the archive folder a server archives into', () => {
-  it("finds the folder in the archive_command pg-backup wrote, as the server quotes it in postgresql.auto.conf", () => {
+  it('finds the folder in the archive_command pg-backup wrote, as the server quotes it in postgresql.auto.conf', () => {
     for (const dir of ['/srv/wal archive', "/it's/100%/a\\b"]) {
       const command = gucString(archiveCommand({ kind: 'cp', dir }));
       const conf = `# Do not edit this file manually!\narchive_mode = 'on'\narchive_command = ${command}\n`;
@@ -140,7 +177,12 @@ describe('the PITR panel form', () => {
     const { model, problems } = formToModel(defaultForm(), { dir: '/b', format: 'plain', serverMajor: 15, notes: [] });
     assert.equal(model.target.value, '');
     assert.match(problems.join('\n'), /Pick the date and time/);
-    assert.doesNotMatch(renderRecoveryFiles(model).map((f) => f.content).join('\n'), /'UTC'/);
+    assert.doesNotMatch(
+      renderRecoveryFiles(model)
+        .map((f) => f.content)
+        .join('\n'),
+      /'UTC'/,
+    );
   });
 
   it("starts the time at the window's end, to the second, in UTC, which the window accepts", () => {
@@ -157,12 +199,21 @@ describe('the PITR panel form', () => {
 });
 
 describe('pitr validation', () => {
-  const errors = (m: Partial<PitrModel>, w?: RecoverableWindow) => validateModel({ ...base, ...m }, w).filter((i) => i.severity === 'error').map((i) => i.message);
+  const errors = (m: Partial<PitrModel>, w?: RecoverableWindow) =>
+    validateModel({ ...base, ...m }, w)
+      .filter((i) => i.severity === 'error')
+      .map((i) => i.message);
 
   it('accepts timestamps with an offset, Z, a zone name or an abbreviation and refuses one without a zone', () => {
     assert.deepEqual(parseZonedTime('2026-11-25 14:30:00+01'), { ok: true, epochMs: Date.UTC(2026, 10, 25, 13, 30) });
-    assert.deepEqual(parseZonedTime('2026-11-25T14:30:00.5Z'), { ok: true, epochMs: Date.UTC(2026, 10, 25, 14, 30, 0, 500) });
-    assert.deepEqual(parseZonedTime('2026-07-01 12:00 Europe/Berlin'), { ok: true, epochMs: Date.UTC(2026, 6, 1, 10, 0) });
+    assert.deepEqual(parseZonedTime('2026-11-25T14:30:00.5Z'), {
+      ok: true,
+      epochMs: Date.UTC(2026, 10, 25, 14, 30, 0, 500),
+    });
+    assert.deepEqual(parseZonedTime('2026-07-01 12:00 Europe/Berlin'), {
+      ok: true,
+      epochMs: Date.UTC(2026, 6, 1, 10, 0),
+    });
     assert.deepEqual(parseZonedTime('2026-01-01 12:00:00 EST'), { ok: true, epochMs: Date.UTC(2026, 0, 1, 17, 0) });
     assert.match(errors({ target: { kind: 'time', value: '2026-11-25 14:30:00' } })[0], /no time zone/);
     assert.match(errors({ target: { kind: 'time', value: '2026-02-30 14:30:00Z' } })[0], /not a valid date/);
@@ -184,19 +235,39 @@ describe('pitr validation', () => {
   it('refuses a target before the backup ended, naming the window', () => {
     const [msg] = errors({ target: { kind: 'time', value: '2026-11-25 13:59:59Z' } }, window);
     assert.match(msg, /before the backup ended/);
-    assert.match(msg, /from the backup's end \(2026-11-25T14:00:00.000Z, LSN 0\/3000100\) to the last archived commit \(2026-11-25T15:00:00.000Z/);
+    assert.match(
+      msg,
+      /from the backup's end \(2026-11-25T14:00:00.000Z, LSN 0\/3000100\) to the last archived commit \(2026-11-25T15:00:00.000Z/,
+    );
     assert.match(errors({ target: { kind: 'lsn', value: '0/30000FF' } }, window)[0], /before the backup ended/);
   });
 
   it('refuses a target after the last archived commit and accepts one inside the window', () => {
-    assert.match(errors({ target: { kind: 'time', value: '2026-11-25 16:00:01+01' } }, window)[0], /after the last archived commit/);
-    assert.match(errors({ target: { kind: 'lsn', value: '0/5000301' } }, window)[0], /after the end of the archived WAL/);
+    assert.match(
+      errors({ target: { kind: 'time', value: '2026-11-25 16:00:01+01' } }, window)[0],
+      /after the last archived commit/,
+    );
+    assert.match(
+      errors({ target: { kind: 'lsn', value: '0/5000301' } }, window)[0],
+      /after the end of the archived WAL/,
+    );
     assert.deepEqual(errors({ target: { kind: 'time', value: '2026-11-25 15:59:59+01' } }, window), []);
     assert.equal(hasErrors(validateModel(base, window)), false);
   });
 
   it('flags gaps in the archive, and refuses an LSN beyond one', () => {
-    const gapped = { ...window, gaps: [{ timeline: 1, first: '000000010000000000000004', last: '000000010000000000000004', count: 1, startLsn: '0/4000000' }] };
+    const gapped = {
+      ...window,
+      gaps: [
+        {
+          timeline: 1,
+          first: '000000010000000000000004',
+          last: '000000010000000000000004',
+          count: 1,
+          startLsn: '0/4000000',
+        },
+      ],
+    };
     const issues = validateModel(base, gapped);
     assert.equal(issues[0].severity, 'warning');
     assert.match(issues[0].message, /1 WAL segment is missing.*000000010000000000000004/);
@@ -226,14 +297,28 @@ describe('pitr parsing', () => {
 
 describe('pitr runbook', () => {
   it('lists the steps with exact commands, moving the old data directory aside', () => {
-    const steps = buildRunbook({ ...base, action: 'pause' }, { dataDir: '/var/lib/pg/15/main', backupDir: '/backups/base 1', backupFormat: 'tar', tarFiles: { base: 'base.tar.gz', wal: 'pg_wal.tar.gz' }, binDir: '/usr/lib/postgresql/15/bin', osUser: 'postgres', stamp: '20261125' });
+    const steps = buildRunbook(
+      { ...base, action: 'pause' },
+      {
+        dataDir: '/var/lib/pg/15/main',
+        backupDir: '/backups/base 1',
+        backupFormat: 'tar',
+        tarFiles: { base: 'base.tar.gz', wal: 'pg_wal.tar.gz' },
+        binDir: '/usr/lib/postgresql/15/bin',
+        osUser: 'postgres',
+        stamp: '20261125',
+      },
+    );
     const text = renderRunbook(steps);
     assert.match(text, /^1\. Stop the server/m);
     assert.match(text, /mv '\/var\/lib\/pg\/15\/main' '\/var\/lib\/pg\/15\/main\.before-pitr-20261125'/);
     assert.doesNotMatch(text, /rm -rf/);
     assert.match(text, /tar -xf '\/backups\/base 1\/base\.tar\.gz' -C '\/var\/lib\/pg\/15\/main'/);
     assert.match(text, /sudo -u postgres touch '\/var\/lib\/pg\/15\/main\/recovery\.signal'/);
-    assert.match(text, /tee -a '\/var\/lib\/pg\/15\/main\/postgresql\.auto\.conf' >\/dev\/null <<'PGBACKUP_EOF'\n# Point-in-time/);
+    assert.match(
+      text,
+      /tee -a '\/var\/lib\/pg\/15\/main\/postgresql\.auto\.conf' >\/dev\/null <<'PGBACKUP_EOF'\n# Point-in-time/,
+    );
     assert.match(text, /recovery stopping \(before\|after\)/);
     assert.match(text, /select pg_wal_replay_resume\(\)/);
     assert.equal(steps.length, 8);

@@ -1,18 +1,35 @@
 import * as assert from 'node:assert/strict';
-import {
-  type PanelEntry, type PlanPreview, type SummaryView,
-} from '../../src/common/restore-protocol';
+import { type PanelEntry, type PlanPreview, type SummaryView } from '../../src/common/restore-protocol';
 import { Catalog } from '../../webview/restore/catalog';
 import {
-  countsText, initialState, persisted, restoreOptions, selKey, shownText, targetChoice, tocKey, update,
-  type HostMessage, type PickerEvent, type PickerState, type Step,
+  countsText,
+  initialState,
+  persisted,
+  restoreOptions,
+  selKey,
+  shownText,
+  targetChoice,
+  tocKey,
+  update,
+  type HostMessage,
+  type PickerEvent,
+  type PickerState,
+  type Step,
 } from '../../webview/restore/model';
 import { Selection, triState } from '../../webview/restore/selection';
 
 /** A small shop TOC: schema shop with products (and everything hanging off it), orders with an FK to products. */
 function shop(): PanelEntry[] {
   let id = 0;
-  const e = (desc: string, schema: string | null, tag: string, deps: number[] = [], restorable = true): PanelEntry => ({ id: ++id, desc, schema, tag, owner: 'app', deps, restorable });
+  const e = (desc: string, schema: string | null, tag: string, deps: number[] = [], restorable = true): PanelEntry => ({
+    id: ++id,
+    desc,
+    schema,
+    tag,
+    owner: 'app',
+    deps,
+    restorable,
+  });
   const schema = e('SCHEMA', null, 'shop');
   const products = e('TABLE', 'shop', 'products', [schema.id]);
   const seq = e('SEQUENCE', 'shop', 'products_id_seq', [schema.id]);
@@ -31,23 +48,47 @@ function shop(): PanelEntry[] {
   const comment = e('COMMENT', 'shop', 'TABLE products', [products.id]);
   const acl = e('ACL', 'shop', 'TABLE products', [products.id]);
   const pub = e('TABLE', 'public', 'notes');
-  return [schema, products, seq, owned, def, orders, fn, view, data, ordersData, setval, pkey, idx, trg, fk, comment, acl, pub];
+  return [
+    schema,
+    products,
+    seq,
+    owned,
+    def,
+    orders,
+    fn,
+    view,
+    data,
+    ordersData,
+    setval,
+    pkey,
+    idx,
+    trg,
+    fk,
+    comment,
+    acl,
+    pub,
+  ];
 }
 
-const byTag = (entries: PanelEntry[], desc: string, tag: string) => entries.find((x) => x.desc === desc && x.tag === tag)!;
+const byTag = (entries: PanelEntry[], desc: string, tag: string) =>
+  entries.find((x) => x.desc === desc && x.tag === tag)!;
 
 describe('restore picker', () => {
   describe('catalog', () => {
     it('groups entries by schema, then by kind, with counts', () => {
       const c = new Catalog(shop());
-      const headers = c.rows('').filter((r) => r.type !== 'entry').map((r) => (r.type === 'schema' ? `${r.schema} (${r.count})` : `  ${r.group} (${r.count})`));
+      const headers = c
+        .rows('')
+        .filter((r) => r.type !== 'entry')
+        .map((r) => (r.type === 'schema' ? `${r.schema} (${r.count})` : `  ${r.group} (${r.count})`));
       assert.deepEqual(headers.slice(0, 4), ['public (1)', '  Tables (1)', 'shop (16)', '  Tables (2)']);
       assert.ok(headers.includes('  Constraints (2)'));
     });
 
     it('filters on every word, in any order, across kind, schema and name', () => {
       const c = new Catalog(shop());
-      const names = (f: string) => c.rows(f).flatMap((r) => (r.type === 'entry' ? [`${r.entry.desc} ${r.entry.tag}`] : []));
+      const names = (f: string) =>
+        c.rows(f).flatMap((r) => (r.type === 'entry' ? [`${r.entry.desc} ${r.entry.tag}`] : []));
       assert.deepEqual(names('trigger shop'), ['TRIGGER products products_touch']);
       assert.deepEqual(names('ORDERS data'), ['TABLE DATA orders']);
       assert.deepEqual(names('nothing-like-this'), []);
@@ -72,16 +113,37 @@ describe('restore picker', () => {
   });
 
   describe('selection', () => {
-    it('brings a table\'s data, keys, indexes, triggers, sequences, defaults, comments and grants, with reasons', () => {
+    it("brings a table's data, keys, indexes, triggers, sequences, defaults, comments and grants, with reasons", () => {
       const entries = shop();
       const sel = new Selection(new Catalog(entries));
       sel.toggle(byTag(entries, 'TABLE', 'products').id);
-      const on = sel.items().selected.filter((i) => i.on).map((i) => `${i.entry.desc}: ${i.reason}`);
-      for (const want of ['TABLE DATA: rows of TABLE shop.products', 'CONSTRAINT', 'INDEX', 'TRIGGER', 'SEQUENCE', 'DEFAULT', 'COMMENT: comment on TABLE shop.products', 'ACL: grants on TABLE shop.products']) {
-        assert.ok(on.some((x) => x.startsWith(want)), `missing ${want} in ${on.join('; ')}`);
+      const on = sel
+        .items()
+        .selected.filter((i) => i.on)
+        .map((i) => `${i.entry.desc}: ${i.reason}`);
+      for (const want of [
+        'TABLE DATA: rows of TABLE shop.products',
+        'CONSTRAINT',
+        'INDEX',
+        'TRIGGER',
+        'SEQUENCE',
+        'DEFAULT',
+        'COMMENT: comment on TABLE shop.products',
+        'ACL: grants on TABLE shop.products',
+      ]) {
+        assert.ok(
+          on.some((x) => x.startsWith(want)),
+          `missing ${want} in ${on.join('; ')}`,
+        );
       }
       assert.ok(!on.some((x) => x.startsWith('FK CONSTRAINT')), 'the FK of orders needs orders');
-      assert.match(sel.items().omitted.map((o) => o.reason).join(), /shop\.orders/);
+      assert.match(
+        sel
+          .items()
+          .omitted.map((o) => o.reason)
+          .join(),
+        /shop\.orders/,
+      );
     });
 
     it('brings the foreign key once the referenced table exists in the target', () => {
@@ -123,7 +185,7 @@ describe('restore picker', () => {
       assert.equal(sel.excluded.size, 0);
     });
 
-    it('selects a schema\'s contents through its schema entry', () => {
+    it("selects a schema's contents through its schema entry", () => {
       const entries = shop();
       const c = new Catalog(entries);
       const sel = new Selection(c);
@@ -137,7 +199,10 @@ describe('restore picker', () => {
       const sel = new Selection(new Catalog(entries));
       sel.withDependents = false;
       sel.toggle(byTag(entries, 'TABLE', 'products').id);
-      assert.deepEqual(sel.items().selected.map((i) => i.entry.desc), ['TABLE']);
+      assert.deepEqual(
+        sel.items().selected.map((i) => i.entry.desc),
+        ['TABLE'],
+      );
     });
 
     it('never ticks an entry with nothing to restore', () => {
@@ -154,8 +219,13 @@ describe('restore picker', () => {
     const archive = (entries = shop()): Extract<HostMessage, { type: 'archive' }> => ({
       type: 'archive',
       archive: {
-        path: '/b/shop.dump', name: 'shop.dump', format: 'custom', database: 'shop', created: 'today',
-        pgDumpVersion: '15', serverVersion: '15',
+        path: '/b/shop.dump',
+        name: 'shop.dump',
+        format: 'custom',
+        database: 'shop',
+        created: 'today',
+        pgDumpVersion: '15',
+        serverVersion: '15',
       },
       entries,
       connections: ['test', 'other'],
@@ -174,8 +244,15 @@ describe('restore picker', () => {
     const rowOf = (s: PickerState, desc: string, tag: string) =>
       s.rows.findIndex((r) => r.type === 'entry' && r.entry.desc === desc && r.entry.tag === tag);
     const summary = (verdict: SummaryView['verdict']): SummaryView => ({
-      database: 'shop_restored', verdict, headline: 'Restored 3 of 3 items into shop_restored', restored: 3, total: 3,
-      durationMs: 5, skipped: [], errors: [], rowCounts: [],
+      database: 'shop_restored',
+      verdict,
+      headline: 'Restored 3 of 3 items into shop_restored',
+      restored: 3,
+      total: 3,
+      durationMs: 5,
+      skipped: [],
+      errors: [],
+      rowCounts: [],
     });
 
     it('starts on the dump with nothing ticked and asks what a new database holds', () => {
@@ -190,8 +267,12 @@ describe('restore picker', () => {
       const entries = shop();
       const products = byTag(entries, 'TABLE', 'products').id;
       const kept = {
-        path: '/b/shop.dump', chosen: [products, 999], filter: 'prod', collapsed: ['g:shop/Tables'],
-        target: { connection: 'other', kind: 'existing', database: 'shop' }, options: { clean: true, jobs: 4 },
+        path: '/b/shop.dump',
+        chosen: [products, 999],
+        filter: 'prod',
+        collapsed: ['g:shop/Tables'],
+        target: { connection: 'other', kind: 'existing', database: 'shop' },
+        options: { clean: true, jobs: 4 },
       };
       const { state, send } = initialState(archive(entries), kept);
       assert.deepEqual([...state.selection.chosen], [products], 'an id the dump lacks is dropped');
@@ -273,8 +354,12 @@ describe('restore picker', () => {
       const start = initialState(archive(entries), undefined).state;
       const orders = rowOf(start, 'TABLE', 'orders');
       const lists: Databases = {
-        type: 'databases', connection: 'test', databases: ['postgres', 'shop', 'crm'], existing: [],
-        suggested: 'shop_restored_2', defaultExisting: 'shop',
+        type: 'databases',
+        connection: 'test',
+        databases: ['postgres', 'shop', 'crm'],
+        existing: [],
+        suggested: 'shop_restored_2',
+        defaultExisting: 'shop',
       };
       const s1 = run(start, lists, { type: 'activate', index: orders, tick: true }).state;
       assert.equal(s1.target.newName, 'shop_restored_2', 'the free name suggested for a new database');
@@ -296,11 +381,16 @@ describe('restore picker', () => {
       const kept = { path: '/b/shop.dump', target: { connection: 'test', kind: 'existing', database: 'gone' } };
       const start = initialState(archive(), kept).state;
       const lists: Databases = {
-        type: 'databases', connection: 'test', databases: ['postgres', 'shop'], database: 'gone', existing: [],
-        suggested: 'shop_restored_3', defaultExisting: 'shop',
+        type: 'databases',
+        connection: 'test',
+        databases: ['postgres', 'shop'],
+        database: 'gone',
+        existing: [],
+        suggested: 'shop_restored_3',
+        defaultExisting: 'shop',
       };
       const step = run(start, lists);
-      assert.equal(step.state.target.existing, 'shop', 'the dump\'s own database replaces the vanished one');
+      assert.equal(step.state.target.existing, 'shop', "the dump's own database replaces the vanished one");
       assert.deepEqual(step.sent, [{ type: 'listDatabases', connection: 'test', database: 'shop' }]);
       const typed = run(
         step.state,
@@ -322,8 +412,13 @@ describe('restore picker', () => {
       const asked = preview.sent[0] as { request: { chosen: number[] } };
       assert.deepEqual(asked.request.chosen, [...ticked.selection.chosen]);
       const plan: PlanPreview = {
-        listFile: '1; 2 TABLE shop products app', commandLine: 'pg_restore -L x', total: 1,
-        existing: [], omitted: [], notes: [], drops: [],
+        listFile: '1; 2 TABLE shop products app',
+        commandLine: 'pg_restore -L x',
+        total: 1,
+        existing: [],
+        omitted: [],
+        notes: [],
+        drops: [],
       };
       const planned = run(preview.state, { type: 'plan', preview: plan }).state;
       assert.deepEqual(planned.output, { preview: plan });
@@ -339,7 +434,7 @@ describe('restore picker', () => {
       assert.equal(done.running, false);
       assert.equal(done.progress, undefined);
       const lists: Databases = { type: 'databases', connection: 'test', databases: [], existing: [], suggested: 'x' };
-      assert.deepEqual(run(done, lists).state.output, done.output, 'the host\'s news about the target keeps it');
+      assert.deepEqual(run(done, lists).state.output, done.output, "the host's news about the target keeps it");
       const reselected = run(done, { type: 'withDependents', on: false }).state;
       assert.equal(reselected.output, undefined, 'a new selection clears it');
       const refused = run(restoring.state, { type: 'idle', message: 'Restore not started.' }).state;

@@ -29,7 +29,11 @@ describe('restore planner', () => {
     return e;
   };
   const closureOf = (specs: string[], withDependents: boolean, existing?: Set<number>) =>
-    dependencyClosure(index, specs.flatMap((s) => resolveSpec(index, parseSelectSpec(s))), { withDependents, existing });
+    dependencyClosure(
+      index,
+      specs.flatMap((s) => resolveSpec(index, parseSelectSpec(s))),
+      { withDependents, existing },
+    );
   const kinds = (items: { entry: TocEntry }[]) => items.map((i) => describeEntry(i.entry)).sort();
 
   before(async () => {
@@ -40,7 +44,11 @@ describe('restore planner', () => {
   describe('selection specs', () => {
     it('parses KIND:SCHEMA.NAME, quoted identifiers and SCHEMA:NAME', () => {
       assert.deepEqual(parseSelectSpec('table:shop.products'), { kind: 'TABLE', schema: 'shop', name: 'products' });
-      assert.deepEqual(parseSelectSpec('TABLE:"my.schema"."Odd ""name"""'), { kind: 'TABLE', schema: 'my.schema', name: 'Odd "name"' });
+      assert.deepEqual(parseSelectSpec('TABLE:"my.schema"."Odd ""name"""'), {
+        kind: 'TABLE',
+        schema: 'my.schema',
+        name: 'Odd "name"',
+      });
       assert.deepEqual(parseSelectSpec('MATERIALIZED_VIEW:s.v'), { kind: 'MATERIALIZED VIEW', schema: 's', name: 'v' });
       assert.deepEqual(parseSelectSpec('SCHEMA:shop'), { kind: 'SCHEMA', schema: null, name: 'shop' });
       assert.throws(() => parseSelectSpec('products'), /KIND:SCHEMA\.NAME/);
@@ -48,7 +56,10 @@ describe('restore planner', () => {
 
     it('finds functions by bare name and says when a spec names nothing', () => {
       assert.equal(resolveSpec(index, parseSelectSpec('FUNCTION:shop.touch'))[0].tag, 'touch()');
-      assert.throws(() => resolveSpec(index, parseSelectSpec('TABLE:shop.nope')), (e: PgBackupError) => e.kind === 'usage' && /no TABLE shop\.nope/.test(e.message));
+      assert.throws(
+        () => resolveSpec(index, parseSelectSpec('TABLE:shop.nope')),
+        (e: PgBackupError) => e.kind === 'usage' && /no TABLE shop\.nope/.test(e.message),
+      );
     });
   });
 
@@ -58,7 +69,7 @@ describe('restore planner', () => {
       assert.deepEqual(kinds(c.items), ['TABLE shop.products']);
     });
 
-    it('brings a table\'s rows, indexes, constraints, triggers, sequences, defaults, comments and grants', () => {
+    it("brings a table's rows, indexes, constraints, triggers, sequences, defaults, comments and grants", () => {
       const c = closureOf(['TABLE:shop.products'], true);
       assert.deepEqual(kinds(c.items), [
         'ACL shop.TABLE products',
@@ -93,29 +104,62 @@ describe('restore planner', () => {
       assert.equal(byName.get('TABLE shop.products')?.origin, 'selected');
       assert.equal(byName.get('TABLE DATA shop.products')?.origin, 'dependent');
       const positions = c.items.map((i) => archive.toc.entries().indexOf(i.entry));
-      assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+      assert.deepEqual(
+        positions,
+        [...positions].sort((a, b) => a - b),
+      );
     });
 
     it('leaves out a foreign key whose other table is neither selected nor in the target, and says so', () => {
       const c = closureOf(['TABLE:shop.products'], true);
       const fk = find('FK CONSTRAINT', 'order_items order_items_product_id_fkey');
       assert.ok(!c.items.some((i) => i.entry === fk));
-      assert.match(c.omitted.find((o) => o.entry === fk)?.reason ?? '', /references shop\.order_items, which is neither selected nor in the target/);
-      assert.ok(c.omitted.some((o) => o.entry.desc === 'VIEW' && o.entry.tag === 'price_list'), 'the view on products is offered');
+      assert.match(
+        c.omitted.find((o) => o.entry === fk)?.reason ?? '',
+        /references shop\.order_items, which is neither selected nor in the target/,
+      );
+      assert.ok(
+        c.omitted.some((o) => o.entry.desc === 'VIEW' && o.entry.tag === 'price_list'),
+        'the view on products is offered',
+      );
     });
 
     it('keeps a foreign key when the other table exists in the target or is selected too', () => {
       const fk = find('FK CONSTRAINT', 'order_items order_items_product_id_fkey');
-      assert.ok(closureOf(['TABLE:shop.products'], true, new Set([find('TABLE', 'order_items').dumpId])).items.some((i) => i.entry === fk));
+      assert.ok(
+        closureOf(['TABLE:shop.products'], true, new Set([find('TABLE', 'order_items').dumpId])).items.some(
+          (i) => i.entry === fk,
+        ),
+      );
       const both = closureOf(['TABLE:shop.products', 'TABLE:shop.order_items'], true);
       assert.ok(both.items.some((i) => i.entry === fk));
-      assert.ok(!both.items.some((i) => i.entry.tag === 'order_items order_items_order_id_fkey'), 'orders is neither selected nor present');
+      assert.ok(
+        !both.items.some((i) => i.entry.tag === 'order_items order_items_order_id_fkey'),
+        'orders is neither selected nor present',
+      );
     });
 
     it('brings the partitions of a partitioned table, with their rows and attachments (pg_dump 15 TOC shape)', () => {
       const e = (dumpId: number, desc: string, tag: string, dependencies: number[]): TocEntry => ({
-        dumpId, desc, tag, dependencies, defn: desc === 'TABLE DATA' ? '' : 'CREATE …', hadDumper: desc === 'TABLE DATA', tableOid: 0, oid: 0, section: 'pre-data',
-        dropStmt: null, copyStmt: null, namespace: 'public', tablespace: null, tableam: null, relkind: null, owner: 'o', dataState: null, dataOffset: null, dataFile: null,
+        dumpId,
+        desc,
+        tag,
+        dependencies,
+        defn: desc === 'TABLE DATA' ? '' : 'CREATE …',
+        hadDumper: desc === 'TABLE DATA',
+        tableOid: 0,
+        oid: 0,
+        section: 'pre-data',
+        dropStmt: null,
+        copyStmt: null,
+        namespace: 'public',
+        tablespace: null,
+        tableam: null,
+        relkind: null,
+        owner: 'o',
+        dataState: null,
+        dataOffset: null,
+        dataFile: null,
       });
       // As pg_restore -l -v shows a table m partitioned into m1, with an index on m.
       const idx = buildTocIndex([
@@ -128,10 +172,16 @@ describe('restore planner', () => {
         e(3203, 'INDEX ATTACH', 'm1_id_idx', [3202, 3201, 215, 214]),
       ]);
       const all = dependencyClosure(idx, [idx.byId.get(214)!], { withDependents: true });
-      assert.deepEqual(all.items.map((i) => i.entry.dumpId), [214, 215, 3200, 3346, 3201, 3202, 3203]);
+      assert.deepEqual(
+        all.items.map((i) => i.entry.dumpId),
+        [214, 215, 3200, 3346, 3201, 3202, 3203],
+      );
       assert.equal(all.items[1].reason, 'partition of TABLE public.m');
       const child = dependencyClosure(idx, [idx.byId.get(215)!], { withDependents: true });
-      assert.ok(!child.items.some((i) => i.entry.dumpId === 3200 || i.entry.dumpId === 3203), 'a partition alone is not attached to a parent that will not exist');
+      assert.ok(
+        !child.items.some((i) => i.entry.dumpId === 3200 || i.entry.dumpId === 3203),
+        'a partition alone is not attached to a parent that will not exist',
+      );
       assert.match(child.omitted.find((o) => o.entry.dumpId === 3200)?.reason ?? '', /references public\.m/);
     });
 
@@ -140,28 +190,52 @@ describe('restore planner', () => {
       const touch = find('FUNCTION', 'touch()');
       const c = closureOf(['TABLE:shop.products'], true, new Set());
       const byName = new Map(c.items.map((i) => [describeEntry(i.entry), i]));
-      assert.equal(byName.get('SCHEMA shop')?.reason, 'needed by TABLE shop.products: schema shop is missing in the target');
+      assert.equal(
+        byName.get('SCHEMA shop')?.reason,
+        'needed by TABLE shop.products: schema shop is missing in the target',
+      );
       assert.equal(byName.get('SCHEMA shop')?.origin, 'prerequisite');
-      assert.match(byName.get('FUNCTION shop.touch()')?.reason ?? '', /^needed by TRIGGER shop\.products products_touch: function shop\.touch\(\) is missing/);
-      assert.ok(!c.items.some((i) => i.entry.desc === 'TABLE' && i.entry.tag === 'orders'), 'a schema brought as a prerequisite does not bring its contents');
+      assert.match(
+        byName.get('FUNCTION shop.touch()')?.reason ?? '',
+        /^needed by TRIGGER shop\.products products_touch: function shop\.touch\(\) is missing/,
+      );
+      assert.ok(
+        !c.items.some((i) => i.entry.desc === 'TABLE' && i.entry.tag === 'orders'),
+        'a schema brought as a prerequisite does not bring its contents',
+      );
       const has = closureOf(['TABLE:shop.products'], true, new Set([shop.dumpId, touch.dumpId]));
       assert.ok(!has.items.some((i) => i.origin === 'prerequisite'), 'nothing the target has is brought');
       const unknown = closureOf(['TABLE:shop.products'], false);
-      assert.ok(!unknown.items.some((i) => i.origin === 'prerequisite'), 'without looking at the target nothing is assumed missing');
+      assert.ok(
+        !unknown.items.some((i) => i.origin === 'prerequisite'),
+        'without looking at the target nothing is assumed missing',
+      );
       const bare = closureOf(['TABLE:shop.products'], false, new Set());
-      assert.deepEqual(kinds(bare.items), ['SCHEMA shop', 'TABLE shop.products'], 'prerequisites come without dependents too');
+      assert.deepEqual(
+        kinds(bare.items),
+        ['SCHEMA shop', 'TABLE shop.products'],
+        'prerequisites come without dependents too',
+      );
     });
 
     it('brings the views DROP … CASCADE took when they are missing in the target, in archive order', () => {
       const view = find('VIEW', 'price_list');
-      const everythingElse = new Set(archive.toc.entries().filter((e) => e.namespace !== 'shop' || e.desc === 'SCHEMA').map((e) => e.dumpId));
+      const everythingElse = new Set(
+        archive.toc
+          .entries()
+          .filter((e) => e.namespace !== 'shop' || e.desc === 'SCHEMA')
+          .map((e) => e.dumpId),
+      );
       const c = closureOf(['TABLE:shop.products'], true, everythingElse);
       const item = c.items.find((i) => i.entry === view);
       assert.equal(item?.origin, 'lost');
       assert.equal(item?.reason, 'depends on TABLE shop.products and is missing in the target');
       assert.ok(!c.omitted.some((o) => o.entry === view));
       const positions = c.items.map((i) => archive.toc.entries().indexOf(i.entry));
-      assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+      assert.deepEqual(
+        positions,
+        [...positions].sort((a, b) => a - b),
+      );
       const present = closureOf(['TABLE:shop.products'], true, new Set([...everythingElse, view.dumpId]));
       assert.ok(!present.items.some((i) => i.entry === view), 'a view the target still has is not restored again');
       assert.match(present.omitted.find((o) => o.entry === view)?.reason ?? '', /select it to restore it too/);
@@ -173,7 +247,7 @@ describe('restore planner', () => {
       assert.equal(owned?.reason, 'column ownership of SEQUENCE shop.products_id_seq');
     });
 
-    it('brings a schema\'s contents when the schema is chosen', () => {
+    it("brings a schema's contents when the schema is chosen", () => {
       const c = closureOf(['SCHEMA:shop'], false);
       const inShop = archive.toc.entries().filter((e) => e.namespace === 'shop').length;
       assert.equal(c.items.length, inShop + 1);
@@ -185,7 +259,8 @@ describe('restore planner', () => {
       const c = closureOf(['TABLE:shop.products'], true);
       const sku = find('SEQUENCE', 'sku_seq');
       const plan = buildPlan(index, c, new Set([sku.dumpId]), {});
-      const action = (desc: string, tag: string) => plan.items.find((i) => i.entry.desc === desc && i.entry.tag === tag);
+      const action = (desc: string, tag: string) =>
+        plan.items.find((i) => i.entry.desc === desc && i.entry.tag === tag);
       assert.equal(action('SEQUENCE', 'sku_seq')?.action, 'skip');
       assert.equal(action('SEQUENCE SET', 'sku_seq')?.action, 'skip');
       assert.match(action('SEQUENCE SET', 'sku_seq')?.note ?? '', /current value is kept/);
@@ -195,28 +270,62 @@ describe('restore planner', () => {
     });
 
     it('recreates what exists with --clean, and adds --if-exists for what does not', async () => {
-      const p = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: false, options: { clean: true } });
+      const p = await planRestore({
+        archive,
+        index,
+        select: ['TABLE:shop.products'],
+        withDependents: false,
+        options: { clean: true },
+      });
       assert.equal(p.items[0].action, 'restore');
       assert.equal(p.options.ifExists, true);
       assert.match(p.notes.join(' '), /--if-exists added/);
     });
 
     it('writes a list file pg_restore -L accepts: ids in archive order with reasons as comments', async () => {
-      const p = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: true, options: {} });
-      const ids = p.listFile.split('\n').filter((l) => /^\d+;/.test(l)).map((l) => Number(l.split(';')[0]));
+      const p = await planRestore({
+        archive,
+        index,
+        select: ['TABLE:shop.products'],
+        withDependents: true,
+        options: {},
+      });
+      const ids = p.listFile
+        .split('\n')
+        .filter((l) => /^\d+;/.test(l))
+        .map((l) => Number(l.split(';')[0]));
       assert.equal(ids.length, p.total);
-      assert.deepEqual(ids, p.items.map((i) => i.entry.dumpId));
+      assert.deepEqual(
+        ids,
+        p.items.map((i) => i.entry.dumpId),
+      );
       assert.match(p.listFile, /^; Archive created at /m);
       assert.match(p.listFile, /TABLE DATA shop products postgres\n;\trows of TABLE shop\.products\n/);
     });
 
     it('leaves out the dependents the user unticked, but never what the user chose', async () => {
-      const all = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: true, options: {} });
+      const all = await planRestore({
+        archive,
+        index,
+        select: ['TABLE:shop.products'],
+        withDependents: true,
+        options: {},
+      });
       const data = all.items.find((i) => i.entry.desc === 'TABLE DATA')!;
       const table = all.items.find((i) => i.via === null)!;
-      const p = await planRestore({ archive, index, select: ['TABLE:shop.products'], withDependents: true, options: {}, exclude: new Set([data.entry.dumpId, table.entry.dumpId]) });
+      const p = await planRestore({
+        archive,
+        index,
+        select: ['TABLE:shop.products'],
+        withDependents: true,
+        options: {},
+        exclude: new Set([data.entry.dumpId, table.entry.dumpId]),
+      });
       assert.ok(!p.items.some((i) => i.entry.dumpId === data.entry.dumpId), 'the unticked rows are still planned');
-      assert.ok(p.items.some((i) => i.entry.dumpId === table.entry.dumpId), 'the chosen table was dropped');
+      assert.ok(
+        p.items.some((i) => i.entry.dumpId === table.entry.dumpId),
+        'the chosen table was dropped',
+      );
       assert.doesNotMatch(p.listFile, /TABLE DATA shop products/);
       assert.match(p.notes.join(' '), /1 dependent item\(s\) left out by hand/);
     });
@@ -234,20 +343,45 @@ describe('restore planner', () => {
       const c = closureOf(['TABLE:shop.products'], true);
       const table = find('TABLE', 'products');
       const plan = buildPlan(index, c, new Set([table.dumpId]), {});
-      const r = restoreReport({ database: 'sample', summary: summary(plan.total), rowCounts: [], total: plan.total, items: plan.items });
+      const r = restoreReport({
+        database: 'sample',
+        summary: summary(plan.total),
+        rowCounts: [],
+        total: plan.total,
+        items: plan.items,
+      });
       assert.equal(r.verdict, 'warning');
-      assert.match(r.headline, /^Nothing of what you picked was restored into sample: it exists there already \(2 skipped because they exist there; the rows of 1 table were not loaded; no errors\)/);
-      assert.deepEqual(r.rows, [{ table: 'shop.products', rows: null, note: 'rows not loaded: the table exists in the target' }]);
-      assert.ok(r.skipped.some((k) => k.label === 'TABLE shop.products' && k.reason === 'already exists in the target'));
+      assert.match(
+        r.headline,
+        /^Nothing of what you picked was restored into sample: it exists there already \(2 skipped because they exist there; the rows of 1 table were not loaded; no errors\)/,
+      );
+      assert.deepEqual(r.rows, [
+        { table: 'shop.products', rows: null, note: 'rows not loaded: the table exists in the target' },
+      ]);
+      assert.ok(
+        r.skipped.some((k) => k.label === 'TABLE shop.products' && k.reason === 'already exists in the target'),
+      );
     });
 
     it('is ok when everything ran, and failed with errors', () => {
       const c = closureOf(['TABLE:shop.products'], false);
       const plan = buildPlan(index, c, new Set(), {});
-      const ok = restoreReport({ database: 'd', summary: summary(1), rowCounts: [{ table: 'shop.products', rows: 3 }], total: 1, items: plan.items });
+      const ok = restoreReport({
+        database: 'd',
+        summary: summary(1),
+        rowCounts: [{ table: 'shop.products', rows: 3 }],
+        total: 1,
+        items: plan.items,
+      });
       assert.equal(ok.verdict, 'ok');
       assert.equal(ok.headline, 'Restored 1 of 1 item into d in 1.2s; no errors.');
-      const failed = restoreReport({ database: 'd', summary: summary(0, 2), rowCounts: [], total: 1, items: plan.items });
+      const failed = restoreReport({
+        database: 'd',
+        summary: summary(0, 2),
+        rowCounts: [],
+        total: 1,
+        items: plan.items,
+      });
       assert.equal(failed.verdict, 'failed');
       assert.match(failed.headline, /2 errors\.$/);
     });
@@ -255,23 +389,57 @@ describe('restore planner', () => {
 
   describe('pg_restore options', () => {
     it('refuses what pg_restore refuses, with its reason', () => {
-      assert.throws(() => validateRestoreOptions({ jobs: 4, singleTransaction: true }, 'custom'), /--jobs and --single-transaction/);
+      assert.throws(
+        () => validateRestoreOptions({ jobs: 4, singleTransaction: true }, 'custom'),
+        /--jobs and --single-transaction/,
+      );
       assert.throws(() => validateRestoreOptions({ jobs: 2 }, 'tar'), /tar archive/);
-      assert.throws(() => validateRestoreOptions({ schemaOnly: true, dataOnly: true }, 'custom'), /cannot be used together/);
+      assert.throws(
+        () => validateRestoreOptions({ schemaOnly: true, dataOnly: true }, 'custom'),
+        /cannot be used together/,
+      );
       assert.throws(() => validateRestoreOptions({ ifExists: true }, 'custom'), /only works with --clean/);
-      assert.throws(() => validateRestoreOptions({ create: true, singleTransaction: true }, 'custom'), /--create and --single-transaction/);
+      assert.throws(
+        () => validateRestoreOptions({ create: true, singleTransaction: true }, 'custom'),
+        /--create and --single-transaction/,
+      );
       assert.doesNotThrow(() => validateRestoreOptions({ jobs: 4, clean: true, ifExists: true }, 'directory'));
     });
 
     it('builds the argv with the target as a password-free conninfo', () => {
-      const args = restoreArgv({ clean: true, ifExists: true, noOwner: true, role: 'app', jobs: 3, exitOnError: true }, '/b/x.dump', 'host=h port=5 dbname=shop', '/tmp/l.list');
-      assert.deepEqual(args, ['--verbose', '--dbname=host=h port=5 dbname=shop', '--use-list=/tmp/l.list', '--clean', '--if-exists', '--no-owner', '--role=app', '--jobs=3', '--exit-on-error', '/b/x.dump']);
+      const args = restoreArgv(
+        { clean: true, ifExists: true, noOwner: true, role: 'app', jobs: 3, exitOnError: true },
+        '/b/x.dump',
+        'host=h port=5 dbname=shop',
+        '/tmp/l.list',
+      );
+      assert.deepEqual(args, [
+        '--verbose',
+        '--dbname=host=h port=5 dbname=shop',
+        '--use-list=/tmp/l.list',
+        '--clean',
+        '--if-exists',
+        '--no-owner',
+        '--role=app',
+        '--jobs=3',
+        '--exit-on-error',
+        '/b/x.dump',
+      ]);
     });
 
     it('refuses a pg_restore older than the pg_dump that made the archive, naming both versions', () => {
-      const set = (major: number, version: string): ToolSet => ({ major, version, dir: `/pg${major}`, tools: { pg_restore: `/pg${major}/pg_restore` } });
+      const set = (major: number, version: string): ToolSet => ({
+        major,
+        version,
+        dir: `/pg${major}`,
+        tools: { pg_restore: `/pg${major}/pg_restore` },
+      });
       const made17 = { ...archive, pgDumpVersion: '17.2', version: { major: 1, minor: 16, rev: 0 } };
-      assert.throws(() => pickRestoreTools([set(15, '15.18')], made17), (e: PgBackupError) => e.kind === 'tool-version' && /pg_dump 17\.2, newer than pg_restore 15\.18/.test(e.message));
+      assert.throws(
+        () => pickRestoreTools([set(15, '15.18')], made17),
+        (e: PgBackupError) =>
+          e.kind === 'tool-version' && /pg_dump 17\.2, newer than pg_restore 15\.18/.test(e.message),
+      );
       assert.equal(pickRestoreTools([set(15, '15.18'), set(17, '17.1')], archive).major, 17);
     });
   });
@@ -292,10 +460,20 @@ describe('restore planner', () => {
         'pg_restore: processing data for table "public.products"',
         'pg_restore: executing SEQUENCE SET products_id_seq',
         'pg_restore: warning: errors ignored on restore: 1',
-      ]) log.line(l);
+      ])
+        log.line(l);
       assert.deepEqual(seen, ['1/3', '2/3', '3/3']);
-      assert.deepEqual(log.restored, ['processing data for table "public.products"', 'executing SEQUENCE SET products_id_seq']);
-      assert.deepEqual(log.errors, [{ dumpId: 216, message: 'ERROR:  relation "products" already exists', statement: 'CREATE TABLE public.products (\n    id integer NOT NULL\n);' }]);
+      assert.deepEqual(log.restored, [
+        'processing data for table "public.products"',
+        'executing SEQUENCE SET products_id_seq',
+      ]);
+      assert.deepEqual(log.errors, [
+        {
+          dumpId: 216,
+          message: 'ERROR:  relation "products" already exists',
+          statement: 'CREATE TABLE public.products (\n    id integer NOT NULL\n);',
+        },
+      ]);
     });
   });
 });

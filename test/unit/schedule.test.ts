@@ -16,13 +16,22 @@ import {
   type BackupScriptInput,
 } from '../../src/core/schedule';
 
-const usage = (pattern: RegExp) => (e: unknown) => e instanceof PgBackupError && e.kind === 'usage' && pattern.test(e.message);
+const usage = (pattern: RegExp) => (e: unknown) =>
+  e instanceof PgBackupError && e.kind === 'usage' && pattern.test(e.message);
 
 describe('schedule: when a backup runs', () => {
   it('turns daily, weekly and hourly into cron fields and systemd calendar events', () => {
     assert.deepEqual(parseEvery('daily'), { text: 'daily', cron: '0 2 * * *', onCalendar: '*-*-* 02:00:00' });
-    assert.deepEqual(parseEvery('daily', '23:45'), { text: 'daily', cron: '45 23 * * *', onCalendar: '*-*-* 23:45:00' });
-    assert.deepEqual(parseEvery('weekly', '03:30'), { text: 'weekly', cron: '30 3 * * 0', onCalendar: 'Sun *-*-* 03:30:00' });
+    assert.deepEqual(parseEvery('daily', '23:45'), {
+      text: 'daily',
+      cron: '45 23 * * *',
+      onCalendar: '*-*-* 23:45:00',
+    });
+    assert.deepEqual(parseEvery('weekly', '03:30'), {
+      text: 'weekly',
+      cron: '30 3 * * 0',
+      onCalendar: 'Sun *-*-* 03:30:00',
+    });
     assert.deepEqual(parseEvery('hourly', '15'), { text: 'hourly', cron: '15 * * * *', onCalendar: '*-*-* *:15:00' });
   });
 
@@ -70,7 +79,11 @@ describe('schedule: the generated files', () => {
   it('writes a bash script that parses, carries no password and quotes every value', () => {
     const script = renderBackupScript(input);
     assert.equal(spawnSync('bash', ['-n'], { input: script }).status, 0, 'bash -n accepts the script');
-    assert.deepEqual(script.split('\n').filter((l) => !l.startsWith('#') && /password|PGPASSWORD/i.test(l)), [], 'no password outside the comments');
+    assert.deepEqual(
+      script.split('\n').filter((l) => !l.startsWith('#') && /password|PGPASSWORD/i.test(l)),
+      [],
+      'no password outside the comments',
+    );
     assert.match(script, /^PG_DUMP='\/usr\/lib\/postgresql\/15\/bin\/pg_dump'$/m);
     assert.match(script, /^KEEP=\$\{PGBACKUP_KEEP:-7\}$/m);
     assert.match(script, /--format=custom/);
@@ -87,10 +100,18 @@ describe('schedule: the generated files', () => {
   });
 
   it('escapes % in the crontab line and quotes the paths', () => {
-    const { files, installCommand } = renderCron('pg-backup-shop', parseEvery('daily'), '/srv/100% sure/pg-backup-shop.sh', '/srv/log.txt');
+    const { files, installCommand } = renderCron(
+      'pg-backup-shop',
+      parseEvery('daily'),
+      '/srv/100% sure/pg-backup-shop.sh',
+      '/srv/log.txt',
+    );
     assert.equal(files[0].name, 'pg-backup-shop.cron');
     assert.equal(installCommand, "crontab -l 2>/dev/null | cat - 'pg-backup-shop.cron' | crontab -");
-    assert.match(files[0].content, /^0 2 \* \* \* '\/srv\/100\\% sure\/pg-backup-shop\.sh' >>'\/srv\/log\.txt' 2>&1 \|\| \{/m);
+    assert.match(
+      files[0].content,
+      /^0 2 \* \* \* '\/srv\/100\\% sure\/pg-backup-shop\.sh' >>'\/srv\/log\.txt' 2>&1 \|\| \{/m,
+    );
   });
 
   it('writes a oneshot service and a persistent timer for systemd', () => {
@@ -100,7 +121,10 @@ describe('schedule: the generated files', () => {
       '/srv/pg-backup-shop.sh',
       '/srv/pg-backup-shop.status.json',
     );
-    assert.match(installCommand, /systemctl --user daemon-reload && systemctl --user enable --now 'pg-backup-shop\.timer'$/);
+    assert.match(
+      installCommand,
+      /systemctl --user daemon-reload && systemctl --user enable --now 'pg-backup-shop\.timer'$/,
+    );
     const [service, timer] = files;
     assert.match(service.content, /^Type=oneshot$/m);
     assert.match(service.content, /^ExecStart=\/srv\/pg-backup-shop\.sh$/m);
@@ -110,16 +134,27 @@ describe('schedule: the generated files', () => {
 
   it('starts a documented failure unit from the service, which logs to the journal', () => {
     const every = parseEvery('daily');
-    const { files, installCommand } = renderSystemd('pg-backup-shop', every, '/srv/100% on/job.sh', '/srv/100% on/j.json');
+    const { files, installCommand } = renderSystemd(
+      'pg-backup-shop',
+      every,
+      '/srv/100% on/job.sh',
+      '/srv/100% on/j.json',
+    );
     const [service, , failure] = files;
     assert.equal(failure.name, 'pg-backup-shop-failure@.service');
     assert.match(service.content, /^OnFailure=pg-backup-shop-failure@%n\.service$/m);
     assert.match(service.content, /^ExecStart="\/srv\/100%% on\/job\.sh"$/m, 'a space quoted, % doubled');
     assert.match(failure.content, /^Type=oneshot$/m);
-    assert.match(failure.content, /^ExecStart=systemd-cat -t pg-backup-shop -p err echo "%i failed; its status file says why:"$/m);
+    assert.match(
+      failure.content,
+      /^ExecStart=systemd-cat -t pg-backup-shop -p err echo "%i failed; its status file says why:"$/m,
+    );
     assert.match(failure.content, /^ExecStart=systemd-cat -t pg-backup-shop -p err cat "\/srv\/100%% on\/j\.json"$/m);
     assert.match(failure.content, /^# ExecStart=curl .*\/fail$/m, 'how to add a notifier');
-    assert.match(installCommand, /^cp 'pg-backup-shop\.service' 'pg-backup-shop\.timer' 'pg-backup-shop-failure@\.service' /);
+    assert.match(
+      installCommand,
+      /^cp 'pg-backup-shop\.service' 'pg-backup-shop\.timer' 'pg-backup-shop-failure@\.service' /,
+    );
   });
 
   it('tells cron to mail the end of the log of a failed run, and how to set MAILTO', () => {
@@ -132,7 +167,8 @@ describe('schedule: the generated files', () => {
     assert.match(files[0].content, /^# MAILTO=you@example\.com$/m);
     assert.match(install.join('\n'), /set MAILTO=you@example\.com above the line \(crontab -e\)/);
     // The failure branch prints, so cron has something to mail; a good run prints nothing.
-    const sh = (script: string) => spawnSync('sh', ['-c', line!.slice('0 2 * * * '.length).replace(/'\/srv\/job\.sh'/, script)]);
+    const sh = (script: string) =>
+      spawnSync('sh', ['-c', line!.slice('0 2 * * * '.length).replace(/'\/srv\/job\.sh'/, script)]);
     assert.match(String(sh('false').stdout), /^pg-backup-shop failed \(exit 1\)/);
     assert.equal(String(sh('true').stdout), '');
   });
@@ -154,8 +190,14 @@ describe('schedule: the generated files', () => {
     assert.match(script, /^PGBACKUP_CLI='\/opt\/pg-backup'\\''s\/dist\/cli\.js'$/m);
     assert.match(script, /^VERIFY_CONN='host=db port=5432 dbname='\\''scratch'\\'''$/m);
     assert.match(script, /^DRILL_LOG_DIR=\$\{PGBACKUP_DRILL_LOG_DIR:-\$BACKUP_DIR\}$/m);
-    assert.match(script, /^export PGBACKUP_TOOL_FOLDERS=\$\{PGBACKUP_TOOL_FOLDERS:-'\/usr\/lib\/postgresql\/15\/bin'\}$/m);
-    assert.match(script, /^REGENERATE='cd \/srv && pg-backup schedule shop --every daily --keep 7 --out '\\''\/srv\/b b'\\'''$/m);
+    assert.match(
+      script,
+      /^export PGBACKUP_TOOL_FOLDERS=\$\{PGBACKUP_TOOL_FOLDERS:-'\/usr\/lib\/postgresql\/15\/bin'\}$/m,
+    );
+    assert.match(
+      script,
+      /^REGENERATE='cd \/srv && pg-backup schedule shop --every daily --keep 7 --out '\\''\/srv\/b b'\\'''$/m,
+    );
     assert.match(script, /^DATABASE_JSON='"shop'\\''s db"'$/m);
     assert.match(script, /^  weekly\) period=\$\(date \+%G-W%V\) ;;$/m);
     const plain = renderBackupScript(input);
@@ -166,7 +208,9 @@ describe('schedule: the generated files', () => {
   it('escapes a status file string as JSON in the script', () => {
     const script = renderBackupScript(input);
     const json = script.slice(script.indexOf('json() {'), script.indexOf('}\n', script.indexOf('json() {')) + 2);
-    const r = spawnSync('bash', ['-c', `${json}\njson "$1"`, 'x', 'a "quoted" \\ back\tslash\u0007bell'], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `${json}\njson "$1"`, 'x', 'a "quoted" \\ back\tslash\u0007bell'], {
+      encoding: 'utf8',
+    });
     assert.equal(JSON.parse(r.stdout), 'a "quoted" \\ back slashbell');
   });
 });

@@ -6,7 +6,11 @@ export function entry(name: string, type: string, schema: string, sql: string, o
 }
 
 /** A whole dump around `body` (entries), with the per-run \restrict key and version lines. */
-export function rawDump(body: string, key = 'l4FbYQz6vmpJuKJkdEHg4ozohvhtQMPK0BPJjVGtcxg1G7WaL0vMvM7UE9zNeyt', version = '15.18 (Debian 15.18-0+deb12u1)'): string {
+export function rawDump(
+  body: string,
+  key = 'l4FbYQz6vmpJuKJkdEHg4ozohvhtQMPK0BPJjVGtcxg1G7WaL0vMvM7UE9zNeyt',
+  version = '15.18 (Debian 15.18-0+deb12u1)',
+): string {
   return [
     '--',
     '-- PostgreSQL database dump',

@@ -37,7 +37,10 @@ describe('schema files on disk', () => {
       ['public/views/v.sql', 'CREATE VIEW v AS SELECT 1;\n'],
     ]);
     let changes = await writeLayoutFiles(split, first);
-    assert.deepEqual(changes.map((c) => c.status), ['added', 'added', 'added', 'added']);
+    assert.deepEqual(
+      changes.map((c) => c.status),
+      ['added', 'added', 'added', 'added'],
+    );
     await writeFile(join(dir, 'README.md'), 'ours, not the export\n');
     await writeFile(join(dir, 'public', 'tables', 'notes.txt'), 'keep\n');
     const mtime = (await stat(join(dir, 'public/tables/a.sql'))).mtimeMs;
@@ -51,7 +54,13 @@ describe('schema files on disk', () => {
     changes = await writeLayoutFiles(split, second);
     assert.deepEqual(
       changes.map((c) => `${c.status} ${c.path}`),
-      ['changed _index.sql', 'unchanged public/tables/a.sql', 'removed public/tables/b.sql', 'added public/tables/c.sql', 'removed public/views/v.sql'],
+      [
+        'changed _index.sql',
+        'unchanged public/tables/a.sql',
+        'removed public/tables/b.sql',
+        'added public/tables/c.sql',
+        'removed public/views/v.sql',
+      ],
     );
     assert.equal((await stat(join(dir, 'public/tables/a.sql'))).mtimeMs, mtime, 'unchanged files are not rewritten');
     await assert.rejects(stat(join(dir, 'public/views')), 'an emptied object folder is removed');
@@ -63,7 +72,10 @@ describe('schema files on disk', () => {
   it('refuses to delete anything in a folder that is not an export (no index file)', async () => {
     const split = { kind: 'split' as const, dir };
     await writeLayoutFiles(split, new Map([['app/tables/mine.sql', 'hand written\n']]));
-    await assert.rejects(writeLayoutFiles(split, new Map([['_index.sql', 'x\n']])), (e: PgBackupError) => e.kind === 'input' && /no _index\.sql/.test(e.message));
+    await assert.rejects(
+      writeLayoutFiles(split, new Map([['_index.sql', 'x\n']])),
+      (e: PgBackupError) => e.kind === 'input' && /no _index\.sql/.test(e.message),
+    );
     assert.equal(await readFile(join(dir, 'app/tables/mine.sql'), 'utf8'), 'hand written\n');
     await assert.rejects(stat(join(dir, '_index.sql')), 'nothing was written');
   });
@@ -92,7 +104,10 @@ describe('schema files on disk', () => {
     const at = large.lastIndexOf('✓');
     await writeFile(join(dir, 'public/functions/large.sql'), `${large.slice(0, at)}✗${large.slice(at + 1)}`);
     const drift = diffSchemaFiles(await readLayoutFiles(split), files);
-    assert.deepEqual(drift.files.map((f) => `${f.status} ${f.path}`), ['changed public/functions/large.sql']);
+    assert.deepEqual(
+      drift.files.map((f) => `${f.status} ${f.path}`),
+      ['changed public/functions/large.sql'],
+    );
   });
 
   it('reports drift file by file, from the committed files to the live schema', () => {
@@ -108,7 +123,10 @@ describe('schema files on disk', () => {
     ]);
     const r = diffSchemaFiles(committed, live, 'db/schema/');
     assert.equal(r.drifted, true);
-    assert.deepEqual(r.files.map((f) => `${f.status} ${f.path}`), ['removed public/tables/gone.sql', 'added public/tables/new.sql', 'changed public/tables/t.sql']);
+    assert.deepEqual(
+      r.files.map((f) => `${f.status} ${f.path}`),
+      ['removed public/tables/gone.sql', 'added public/tables/new.sql', 'changed public/tables/t.sql'],
+    );
     assert.match(r.diff, /^--- a\/db\/schema\/public\/tables\/gone\.sql\n\+\+\+ \/dev\/null\n/m);
     assert.match(r.diff, /^--- \/dev\/null\n\+\+\+ b\/db\/schema\/public\/tables\/new\.sql\n/m);
     assert.match(r.diff, /^\+    email text$/m);

@@ -25,13 +25,25 @@ describe('schema dump normalizer', () => {
   it('keeps every statement and the dump comments, with tidy blank lines', () => {
     const text = normalizeDump(rawDump(TABLE), {});
     const lines = text.split('\n');
-    assert.deepEqual(lines.slice(1, 7), ['--', '-- PostgreSQL database dump', '--', '', 'SET statement_timeout = 0;', "SELECT pg_catalog.set_config('search_path', '', false);"]);
+    assert.deepEqual(lines.slice(1, 7), [
+      '--',
+      '-- PostgreSQL database dump',
+      '--',
+      '',
+      'SET statement_timeout = 0;',
+      "SELECT pg_catalog.set_config('search_path', '', false);",
+    ]);
     assert.ok(text.includes(TABLE.trimEnd()));
     assert.ok(text.endsWith('--\n-- PostgreSQL database dump complete\n--\n'));
   });
 
   it('leaves a \\restrict line inside an object alone', () => {
-    const body = entry('f()', 'FUNCTION', 'public', 'CREATE FUNCTION public.f() RETURNS text\n    LANGUAGE sql\n    AS $$select $q$\n\\restrict abc\n$q$$$;');
+    const body = entry(
+      'f()',
+      'FUNCTION',
+      'public',
+      'CREATE FUNCTION public.f() RETURNS text\n    LANGUAGE sql\n    AS $$select $q$\n\\restrict abc\n$q$$$;',
+    );
     assert.match(normalizeDump(rawDump(body), {}), /^\\restrict abc$/m);
   });
 
@@ -42,7 +54,12 @@ describe('schema dump normalizer', () => {
   });
 
   it('keeps carriage returns inside a function body', () => {
-    const fn = entry('f()', 'FUNCTION', 'public', "CREATE FUNCTION public.f() RETURNS int\n    LANGUAGE sql\n    AS $$select 1;\r\nselect 2;\r\n$$;");
+    const fn = entry(
+      'f()',
+      'FUNCTION',
+      'public',
+      'CREATE FUNCTION public.f() RETURNS int\n    LANGUAGE sql\n    AS $$select 1;\r\nselect 2;\r\n$$;',
+    );
     assert.match(normalizeDump(rawDump(fn), {}), /select 1;\r\nselect 2;\r\n/);
   });
 });

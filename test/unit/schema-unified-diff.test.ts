@@ -27,7 +27,7 @@ function applyPatch(text: string, patch: string): string {
 
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 describe('unified diff', () => {
@@ -36,8 +36,10 @@ describe('unified diff', () => {
   });
 
   it('shows an added column with three lines of context, like diff -u', () => {
-    const before = 'CREATE TABLE public.users (\n    id integer NOT NULL,\n    name text NOT NULL,\n    mood public.mood\n);\n\n\n--\n';
-    const after = 'CREATE TABLE public.users (\n    id integer NOT NULL,\n    name text NOT NULL,\n    mood public.mood,\n    email text\n);\n\n\n--\n';
+    const before =
+      'CREATE TABLE public.users (\n    id integer NOT NULL,\n    name text NOT NULL,\n    mood public.mood\n);\n\n\n--\n';
+    const after =
+      'CREATE TABLE public.users (\n    id integer NOT NULL,\n    name text NOT NULL,\n    mood public.mood,\n    email text\n);\n\n\n--\n';
     assert.equal(
       unifiedDiff(before, after, labels),
       '--- a/schema.sql\n+++ b/schema.sql\n@@ -1,7 +1,8 @@\n CREATE TABLE public.users (\n     id integer NOT NULL,\n     name text NOT NULL,\n-    mood public.mood\n+    mood public.mood,\n+    email text\n );\n \n \n',
@@ -48,13 +50,22 @@ describe('unified diff', () => {
     const before = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
     const after = before.replace('line 2\n', 'line two\n').replace('line 25\n', '');
     const diff = unifiedDiff(before, after, labels);
-    assert.deepEqual(diff.split('\n').filter((l) => l.startsWith('@@')), ['@@ -1,5 +1,5 @@', '@@ -22,7 +22,6 @@']);
+    assert.deepEqual(
+      diff.split('\n').filter((l) => l.startsWith('@@')),
+      ['@@ -1,5 +1,5 @@', '@@ -22,7 +22,6 @@'],
+    );
     assert.equal(applyPatch(before, diff), after);
   });
 
   it('writes new and deleted files against /dev/null', () => {
-    assert.equal(unifiedDiff('', 'x\ny\n', { from: '/dev/null', to: 'b/f.sql' }), '--- /dev/null\n+++ b/f.sql\n@@ -0,0 +1,2 @@\n+x\n+y\n');
-    assert.equal(unifiedDiff('x\n', '', { from: 'a/f.sql', to: '/dev/null' }), '--- a/f.sql\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n');
+    assert.equal(
+      unifiedDiff('', 'x\ny\n', { from: '/dev/null', to: 'b/f.sql' }),
+      '--- /dev/null\n+++ b/f.sql\n@@ -0,0 +1,2 @@\n+x\n+y\n',
+    );
+    assert.equal(
+      unifiedDiff('x\n', '', { from: 'a/f.sql', to: '/dev/null' }),
+      '--- a/f.sql\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n',
+    );
   });
 
   it('marks a missing final newline', () => {
@@ -66,7 +77,9 @@ describe('unified diff', () => {
     for (let round = 0; round < 200; round++) {
       const words = ['a', 'b', 'c', 'd', 'e'];
       const before = Array.from({ length: Math.floor(rnd() * 40) }, () => words[Math.floor(rnd() * 5)]);
-      const after = before.flatMap((w) => (rnd() < 0.15 ? [] : rnd() < 0.15 ? [w, words[Math.floor(rnd() * 5)]] : rnd() < 0.1 ? ['z'] : [w]));
+      const after = before.flatMap((w) =>
+        rnd() < 0.15 ? [] : rnd() < 0.15 ? [w, words[Math.floor(rnd() * 5)]] : rnd() < 0.1 ? ['z'] : [w],
+      );
       const a = before.length ? before.join('\n') + '\n' : '';
       const b = after.length ? after.join('\n') + '\n' : '';
       const diff = unifiedDiff(a, b, labels);

@@ -61,7 +61,11 @@ describe('set-up scripts', () => {
 
   describe('system packages', () => {
     it('asks for the packages of the needs whose files are missing', () => {
-      const present = new Set(['/usr/lib/postgresql/15/bin/initdb', '/usr/lib/postgresql/15/bin/pg_dump', '/usr/include/krb5.h']);
+      const present = new Set([
+        '/usr/lib/postgresql/15/bin/initdb',
+        '/usr/lib/postgresql/15/bin/pg_dump',
+        '/usr/include/krb5.h',
+      ]);
       const exists = (f: string) => present.has(f);
       assert.deepEqual(missingPackages(['postgresql'], exists), []);
       assert.deepEqual(missingPackages(['postgresql', 'chromium', 'krb5'], exists), ['chromium', 'libkrb5-dev']);
@@ -89,7 +93,10 @@ describe('set-up scripts', () => {
 
     it('fails at once with the folder named where mkdir cannot work (Node 20 recursive mkdir spins on /proc)', () => {
       const t = Date.now();
-      assert.throws(() => makeFolder('/proc/pgb-nope/host'), /^Error: cannot create the folder \/proc\/pgb-nope: ENOENT$/);
+      assert.throws(
+        () => makeFolder('/proc/pgb-nope/host'),
+        /^Error: cannot create the folder \/proc\/pgb-nope: ENOENT$/,
+      );
       assert.ok(Date.now() - t < 1000);
     });
   });

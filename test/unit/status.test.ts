@@ -200,7 +200,7 @@ describe('RPO/RTO verdicts', () => {
     );
   });
 
-  it('a dump naming no server joins the only server asked about; a pruned backup\'s drill still proves the RTO', () => {
+  it("a dump naming no server joins the only server asked about; a pruned backup's drill still proves the RTO", () => {
     const server: ServerFacts = { label: 'prod', address: 'a:5432', problem: 'Cannot reach PostgreSQL at a:5432.' };
     const drills = new Map([['/b/pruned.dump', drill(2 * H, true, 90_000, { database: 'shop' })]]);
     const rows = status({ backups: [dump('shop.dump', 'shop', H)], servers: [server], drills }, '1d', '1h');
@@ -210,7 +210,10 @@ describe('RPO/RTO verdicts', () => {
     );
     // Two servers asked about: a dump naming none is kept apart from both.
     const two = status({ backups: [dump('shop.dump', 'shop', H)], servers: [server, { ...server, address: 'b:1' }] });
-    assert.deepEqual(two.map((r) => [r.server, r.database]), [[undefined, 'shop']]);
+    assert.deepEqual(
+      two.map((r) => [r.server, r.database]),
+      [[undefined, 'shop']],
+    );
   });
 
   it('a scheduled job\'s failed last run: "scheduled job failed 2h ago: <reason>", also before any backup', () => {
@@ -237,7 +240,11 @@ describe('RPO/RTO verdicts', () => {
       rows.map((r) => [r.database, r.scheduledJob?.ok, r.scheduledJob?.failure]),
       [
         ['crm', false, 'scheduled job failed 1h ago: exit 3'],
-        ['shop', false, 'scheduled job failed 2h ago: the restore drill of /b/shop-2.dump failed: table public.orders is missing'],
+        [
+          'shop',
+          false,
+          'scheduled job failed 2h ago: the restore drill of /b/shop-2.dump failed: table public.orders is missing',
+        ],
       ],
     );
     assert.equal(rows[1].rpo.valueMs, 3 * H, 'the job does not change what the backups measure');

@@ -3,7 +3,12 @@ import { majorOfVersion, parseToolVersion, versionMajor, type ToolSet } from '..
 import { installAdvice, pickToolSet } from '../../src/core/tools/pick';
 import { PgBackupError } from '../../src/core/errors';
 
-const set = (major: number, version = `${major}.1`): ToolSet => ({ major, version, dir: `/opt/pg${major}/bin`, tools: { pg_dump: `/opt/pg${major}/bin/pg_dump`, pg_restore: `/opt/pg${major}/bin/pg_restore` } });
+const set = (major: number, version = `${major}.1`): ToolSet => ({
+  major,
+  version,
+  dir: `/opt/pg${major}/bin`,
+  tools: { pg_dump: `/opt/pg${major}/bin/pg_dump`, pg_restore: `/opt/pg${major}/bin/pg_restore` },
+});
 
 describe('client tool discovery', () => {
   it('parses tool versions, Debian suffixes and betas', () => {
@@ -29,9 +34,16 @@ describe('client tool discovery', () => {
     assert.throws(
       () => pickToolSet([set(15, '15.18'), set(14, '14.9')], 17, '17.2'),
       (e: PgBackupError) =>
-        e.kind === 'tool-version' && /PostgreSQL 17\.2/.test(e.message) && /15\.18, 14\.9/.test(e.message) && /version 17 or newer/.test(e.message) && /postgresql-client-17/.test(e.hint ?? ''),
+        e.kind === 'tool-version' &&
+        /PostgreSQL 17\.2/.test(e.message) &&
+        /15\.18, 14\.9/.test(e.message) &&
+        /version 17 or newer/.test(e.message) &&
+        /postgresql-client-17/.test(e.hint ?? ''),
     );
-    assert.throws(() => pickToolSet([], 15, '15.1'), (e: PgBackupError) => e.kind === 'tool-missing' && /no pg_dump was found/.test(e.message));
+    assert.throws(
+      () => pickToolSet([], 15, '15.1'),
+      (e: PgBackupError) => e.kind === 'tool-missing' && /no pg_dump was found/.test(e.message),
+    );
   });
 
   it('gives platform-specific install advice', () => {

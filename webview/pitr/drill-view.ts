@@ -13,7 +13,9 @@ const END_TEXT: Record<PitrDrillResult['end'], string> = {
 };
 
 function resultHtml(r: PitrDrillResult): string {
-  const reached = r.reachedTarget ? '<p>Target reached.</p>' : '<p class="error">The target was not reached: recovery ended at the end of the archived WAL.</p>';
+  const reached = r.reachedTarget
+    ? '<p>Target reached.</p>'
+    : '<p class="error">The target was not reached: recovery ended at the end of the archived WAL.</p>';
   const facts = [
     ['Server', END_TEXT[r.end]],
     ['Last replayed commit', r.recoveryEndedAt],
@@ -23,7 +25,10 @@ function resultHtml(r: PitrDrillResult): string {
     .map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v!)}</dd>`)
     .join('');
   const rows = r.tables
-    .map((t) => `<tr><td>${escapeHtml(t.database)}</td><td>${escapeHtml(`${t.schema}.${t.name}`)}</td><td>${t.rows.toLocaleString('en-US')}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td>${escapeHtml(t.database)}</td><td>${escapeHtml(`${t.schema}.${t.name}`)}</td><td>${t.rows.toLocaleString('en-US')}</td></tr>`,
+    )
     .join('');
   const table = r.tables.length
     ? `<table><thead><tr><th>Database</th><th>Table</th><th>Rows</th></tr></thead><tbody>${rows}</tbody></table>`

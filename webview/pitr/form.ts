@@ -4,7 +4,13 @@
  */
 import type { BackupSummary, PitrForm } from '../../src/common/pitr-protocol';
 import { SOURCE_KINDS } from '../../src/common/pitr-protocol';
-import { parseTimeline, RECOVERY_ACTIONS, TARGET_KINDS, type ArchiveSource, type PitrModel } from '../../src/core/pitr/model';
+import {
+  parseTimeline,
+  RECOVERY_ACTIONS,
+  TARGET_KINDS,
+  type ArchiveSource,
+  type PitrModel,
+} from '../../src/core/pitr/model';
 import type { RunbookContext } from '../../src/core/pitr/runbook';
 import type { RecoverableWindow } from '../../src/core/pitr/window';
 
@@ -108,7 +114,8 @@ export type FormResult = { model: PitrModel; problems: string[] };
 export function formToModel(f: PitrForm, backup?: BackupSummary): FormResult {
   const problems: string[] = [];
   const major = backup?.serverMajor ?? Number(f.serverMajor);
-  if (!backup?.serverMajor && !(major > 0)) problems.push('The backup has no readable PG_VERSION: enter the server major (e.g. 15).');
+  if (!backup?.serverMajor && !(major > 0))
+    problems.push('The backup has no readable PG_VERSION: enter the server major (e.g. 15).');
   const timeline = parseTimeline(f.timeline.trim());
   if (timeline === undefined) problems.push(`Timeline "${f.timeline}" is not latest, current or a positive number.`);
   if (f.targetKind === 'time' && !f.time) problems.push('Pick the date and time to recover to.');

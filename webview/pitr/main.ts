@@ -37,7 +37,9 @@ let scanTimer: ReturnType<typeof setTimeout> | undefined;
 let drill: DrillState = { status: 'idle' };
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
-const fields = () => [...document.querySelectorAll<HTMLElement & { value?: string; checked?: boolean }>('[data-field]')];
+const fields = () => [
+  ...document.querySelectorAll<HTMLElement & { value?: string; checked?: boolean }>('[data-field]'),
+];
 
 function readForm(): PitrForm {
   const out = { ...form } as Record<string, unknown>;
@@ -65,22 +67,39 @@ function applyForm(f: PitrForm): void {
 }
 
 function toggleSections(): void {
-  for (const el of document.querySelectorAll<HTMLElement>('[data-when-source]')) el.hidden = el.dataset.whenSource !== form.sourceKind;
-  for (const el of document.querySelectorAll<HTMLElement>('[data-when-target]')) el.hidden = !el.dataset.whenTarget!.split(' ').includes(form.targetKind);
+  for (const el of document.querySelectorAll<HTMLElement>('[data-when-source]'))
+    el.hidden = el.dataset.whenSource !== form.sourceKind;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-when-target]'))
+    el.hidden = !el.dataset.whenTarget!.split(' ').includes(form.targetKind);
   $('#server-major-row').hidden = !!backup?.serverMajor;
 }
 
 /** The window applies only to the folder it was read from. */
 function windowFor(): ScanState {
-  if (form.sourceKind !== 'cp') return { status: 'none', reason: 'The window is read from a local archive folder: choose "Local folder (cp)" (a copy of the archive will do) to check the target against it.' };
+  if (form.sourceKind !== 'cp')
+    return {
+      status: 'none',
+      reason:
+        'The window is read from a local archive folder: choose "Local folder (cp)" (a copy of the archive will do) to check the target against it.',
+    };
   if (scan.status !== 'none' && scan.archiveDir === form.archiveDir.trim()) return scan;
-  return { status: 'none', reason: form.archiveDir.trim() ? 'Reading the archive…' : 'Choose the archive folder to see the recoverable window.' };
+  return {
+    status: 'none',
+    reason: form.archiveDir.trim()
+      ? 'Reading the archive…'
+      : 'Choose the archive folder to see the recoverable window.',
+  };
 }
 
 function renderFiles(files: RecoveryFile[]): string {
   return files
     .map((f) => {
-      const how = f.mode === 'append' ? 'append to the file that came with the backup' : f.content === '' ? 'create, empty' : 'create';
+      const how =
+        f.mode === 'append'
+          ? 'append to the file that came with the backup'
+          : f.content === ''
+            ? 'create, empty'
+            : 'create';
       return `<div class="file"><div class="file-head"><code>${escapeHtml(f.name)}</code> <span class="muted">${how}</span></div>${f.content ? `<pre class="code">${escapeHtml(f.content)}</pre>` : ''}</div>`;
     })
     .join('');
@@ -88,7 +107,10 @@ function renderFiles(files: RecoveryFile[]): string {
 
 function renderSteps(steps: RunbookStep[]): string {
   return steps
-    .map((s) => `<li><div class="step-title">${escapeHtml(s.title)}</div><pre class="code">${escapeHtml(s.commands.join('\n'))}</pre>${s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : ''}</li>`)
+    .map(
+      (s) =>
+        `<li><div class="step-title">${escapeHtml(s.title)}</div><pre class="code">${escapeHtml(s.commands.join('\n'))}</pre>${s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : ''}</li>`,
+    )
     .join('');
 }
 
@@ -118,7 +140,10 @@ function update(): void {
   $('#copy-runbook').toggleAttribute('disabled', blocked);
   $('#save-files').toggleAttribute('disabled', blocked);
   // A drill fetches WAL on this machine, so it needs a local archive folder.
-  $('#run-drill').toggleAttribute('disabled', blocked || form.sourceKind !== 'cp' || !form.archiveDir.trim() || drill.status === 'running');
+  $('#run-drill').toggleAttribute(
+    'disabled',
+    blocked || form.sourceKind !== 'cp' || !form.archiveDir.trim() || drill.status === 'running',
+  );
   const win = $('#window');
   if (win.dataset.scan !== scanKey(shown)) {
     renderWindow(win, shown, model);
@@ -140,7 +165,9 @@ function showDrill(next: DrillState): void {
 }
 
 function scanKey(s: ScanState): string {
-  return s.status === 'none' ? `none:${s.reason}` : `${s.status}:${s.archiveDir}:${s.status === 'ready' ? s.scanMs : ''}`;
+  return s.status === 'none'
+    ? `none:${s.reason}`
+    : `${s.status}:${s.archiveDir}:${s.status === 'ready' ? s.scanMs : ''}`;
 }
 
 function persist(): void {
@@ -173,12 +200,18 @@ function describeBackup(b: BackupSummary): string {
   const rows: [string, string | undefined][] = [
     ['Folder', b.dir],
     ['PostgreSQL', b.serverMajor ? String(b.serverMajor) : 'unknown (no PG_VERSION)'],
-    ['Format', b.format === 'tar' ? `tar (${[b.tarFiles?.base, b.tarFiles?.wal].filter(Boolean).join(', ')})` : 'plain'],
+    [
+      'Format',
+      b.format === 'tar' ? `tar (${[b.tarFiles?.base, b.tarFiles?.wal].filter(Boolean).join(', ')})` : 'plain',
+    ],
     ['Label', b.label],
     ['Started', b.startTime ? b.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : undefined],
     ['Start LSN', b.startLsn && `${b.startLsn} (timeline ${b.timeline ?? '?'})`],
   ];
-  return `<dl>${rows.filter(([, v]) => v).map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v!)}</dd>`).join('')}</dl>${b.notes.map((n) => `<p class="warning">${escapeHtml(n)}</p>`).join('')}`;
+  return `<dl>${rows
+    .filter(([, v]) => v)
+    .map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v!)}</dd>`)
+    .join('')}</dl>${b.notes.map((n) => `<p class="warning">${escapeHtml(n)}</p>`).join('')}`;
 }
 
 function onMessage(m: HostToPanel): void {
@@ -248,13 +281,20 @@ function filesText(files: RecoveryFile[]): string {
 async function main(): Promise<void> {
   document.getElementById('app')!.innerHTML = PANEL_MARKUP;
   // The toolkit module registers its elements; values set before that would land on plain HTMLElements.
-  await Promise.all(['vscode-text-field', 'vscode-dropdown', 'vscode-radio-group', 'vscode-checkbox', 'vscode-button'].map((t) => customElements.whenDefined(t)));
+  await Promise.all(
+    ['vscode-text-field', 'vscode-dropdown', 'vscode-radio-group', 'vscode-checkbox', 'vscode-button'].map((t) =>
+      customElements.whenDefined(t),
+    ),
+  );
   const root = document.querySelector('main')!;
   root.addEventListener('input', onFormInput);
   root.addEventListener('change', onFormInput);
   $('#pick-archive').addEventListener('click', () => post({ type: 'pickArchive' }));
   $('#copy-files').addEventListener('click', () => current && post({ type: 'copy', text: filesText(current.files) }));
-  $('#copy-runbook').addEventListener('click', () => current && post({ type: 'copy', text: renderRunbook(current.steps) }));
+  $('#copy-runbook').addEventListener(
+    'click',
+    () => current && post({ type: 'copy', text: renderRunbook(current.steps) }),
+  );
   $('#save-files').addEventListener('click', () => current && post({ type: 'save', model: current.model }));
   $('#run-drill').addEventListener('click', () => {
     if (!current || drill.status === 'running') return;

@@ -26,8 +26,10 @@ const ACTIONS: [string, string][] = [
   ['shutdown', 'Shut down'],
 ];
 
-const options = (list: [string, string][]) => list.map(([v, l]) => `<vscode-option value="${v}">${l}</vscode-option>`).join('');
-const radios = (list: [string, string][]) => list.map(([v, l]) => `<vscode-radio value="${v}">${l}</vscode-radio>`).join('');
+const options = (list: [string, string][]) =>
+  list.map(([v, l]) => `<vscode-option value="${v}">${l}</vscode-option>`).join('');
+const radios = (list: [string, string][]) =>
+  list.map(([v, l]) => `<vscode-radio value="${v}">${l}</vscode-radio>`).join('');
 
 export const PANEL_MARKUP = `
 <main class="pitr">

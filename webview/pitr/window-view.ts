@@ -21,7 +21,11 @@ export function showTime(iso: string): string {
 }
 
 function describePoint(p: WalPoint): string {
-  return [p.time ? showTime(p.time) : '', p.lsn ? `LSN ${p.lsn}` : '', p.xid !== undefined ? `xid ${p.xid}` : ''].filter(Boolean).join(' · ') || 'unknown';
+  return (
+    [p.time ? showTime(p.time) : '', p.lsn ? `LSN ${p.lsn}` : '', p.xid !== undefined ? `xid ${p.xid}` : '']
+      .filter(Boolean)
+      .join(' · ') || 'unknown'
+  );
 }
 
 /** A 0…1 scale over the window: by time when both ends have one, else by WAL position. */
@@ -31,7 +35,8 @@ function scale(w: RecoverableWindow) {
   const l0 = w.from.lsn ? parseLsn(w.from.lsn) : undefined;
   const end = w.walEnd ?? w.to.lsn;
   const l1 = end ? parseLsn(end) : undefined;
-  const byLsn = l0 !== undefined && l1 !== undefined && l1 > l0 ? (lsn: bigint) => Number(lsn - l0) / Number(l1 - l0) : undefined;
+  const byLsn =
+    l0 !== undefined && l1 !== undefined && l1 > l0 ? (lsn: bigint) => Number(lsn - l0) / Number(l1 - l0) : undefined;
   const byTime = t1 > t0 ? (ms: number) => (ms - t0) / (t1 - t0) : undefined;
   return { byLsn, byTime };
 }
@@ -68,7 +73,12 @@ export function renderWindow(el: HTMLElement, scan: ScanState, model: PitrModel)
     return;
   }
   const w = scan.window;
-  const gaps = w.gaps.map((g) => `<li class="error">Missing: ${g.count} segment${g.count > 1 ? 's' : ''} ${escapeHtml(g.first)}${g.count > 1 ? `…${escapeHtml(g.last)}` : ''} (from LSN ${escapeHtml(g.startLsn)}) — recovery cannot pass this gap.</li>`).join('');
+  const gaps = w.gaps
+    .map(
+      (g) =>
+        `<li class="error">Missing: ${g.count} segment${g.count > 1 ? 's' : ''} ${escapeHtml(g.first)}${g.count > 1 ? `…${escapeHtml(g.last)}` : ''} (from LSN ${escapeHtml(g.startLsn)}) — recovery cannot pass this gap.</li>`,
+    )
+    .join('');
   el.innerHTML = `
     <div class="timeline" id="timeline-bar-wrap">
       <div class="bar${w.gaps.length ? ' has-gap' : ''}" id="timeline-bar"><div class="target-marker" hidden></div></div>

@@ -64,7 +64,9 @@ export class Catalog {
       const haystack = `${entry.desc} ${schema}.${entry.tag} ${entry.owner ?? ''}`.toLowerCase();
       slots.push({ entry, schema, group, haystack, pos });
     });
-    slots.sort((a, b) => cmpSchema(a.schema, b.schema) || GROUP_ORDER.get(a.group)! - GROUP_ORDER.get(b.group)! || a.pos - b.pos);
+    slots.sort(
+      (a, b) => cmpSchema(a.schema, b.schema) || GROUP_ORDER.get(a.group)! - GROUP_ORDER.get(b.group)! || a.pos - b.pos,
+    );
     this.slots = slots;
     for (const s of slots) {
       for (const key of [`s:${s.schema}`, `g:${s.schema}/${s.group}`]) {
@@ -103,7 +105,13 @@ export class Catalog {
     const seenSchemas = new Set<string>();
     for (const s of matches) {
       if (schemaRow?.schema !== s.schema) {
-        schemaRow = { type: 'schema', key: `s:${s.schema}`, schema: s.schema, count: 0, schemaEntry: this.schemaEntries.get(s.schema) };
+        schemaRow = {
+          type: 'schema',
+          key: `s:${s.schema}`,
+          schema: s.schema,
+          count: 0,
+          schemaEntry: this.schemaEntries.get(s.schema),
+        };
         seenSchemas.add(s.schema);
         rows.push(schemaRow);
         groupRow = undefined;

@@ -79,8 +79,7 @@ function commit(step: Step): void {
   for (const render of views) render(state, prev);
   const s = state;
   const keptChanged =
-    !prev ||
-    (['selection', 'filter', 'collapsed', 'target', 'options'] as const).some((k) => s[k] !== prev[k]);
+    !prev || (['selection', 'filter', 'collapsed', 'target', 'options'] as const).some((k) => s[k] !== prev[k]);
   if (keptChanged) host.setState(persisted(s));
   if (step.send) send(step.send);
 }

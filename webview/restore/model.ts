@@ -5,8 +5,14 @@
  * reference to redraw only what changed), so unit tests drive it under Node.
  */
 import type {
-  ArchiveSummary, HostToPanel, PanelToHost, PlanPreview, RestorePanelState, SelectionRequest,
-  SummaryView, TargetChoice,
+  ArchiveSummary,
+  HostToPanel,
+  PanelToHost,
+  PlanPreview,
+  RestorePanelState,
+  SelectionRequest,
+  SummaryView,
+  TargetChoice,
 } from '../../src/common/restore-protocol';
 import type { WithoutId } from '../../src/common/panel-protocol';
 
@@ -27,13 +33,7 @@ export const BOOL_OPTIONS: readonly (readonly [BoolOption, string, string])[] = 
   ['exitOnError', '--exit-on-error', 'stop at the first error'],
 ];
 export type BoolOption =
-  | 'clean'
-  | 'ifExists'
-  | 'noOwner'
-  | 'schemaOnly'
-  | 'dataOnly'
-  | 'singleTransaction'
-  | 'exitOnError';
+  'clean' | 'ifExists' | 'noOwner' | 'schemaOnly' | 'dataOnly' | 'singleTransaction' | 'exitOnError';
 
 /** A row of the selection list: an item of the closure, or one the closure left out (`omitted`, with why). */
 export type SelRow = Omit<SelectedItem, 'origin'> & { origin?: SelectedItem['origin']; omitted?: boolean };
@@ -346,7 +346,12 @@ function activate(s: PickerState, i: number, tick: boolean): PickerState {
   if (!r) return s;
   if (r.type === 'entry') {
     const { id, restorable } = r.entry;
-    return restorable ? withSelection(s, changed(s.selection, (sel) => sel.toggle(id))) : s;
+    return restorable
+      ? withSelection(
+          s,
+          changed(s.selection, (sel) => sel.toggle(id)),
+        )
+      : s;
   }
   if (!tick) {
     const collapsed = new Set(s.collapsed);
@@ -354,11 +359,18 @@ function activate(s: PickerState, i: number, tick: boolean): PickerState {
     return withRows({ ...s, collapsed });
   }
   const schemaEntry = r.type === 'schema' ? r.schemaEntry : undefined;
-  if (schemaEntry?.restorable) return withSelection(s, changed(s.selection, (sel) => sel.toggle(schemaEntry.id)));
+  if (schemaEntry?.restorable)
+    return withSelection(
+      s,
+      changed(s.selection, (sel) => sel.toggle(schemaEntry.id)),
+    );
   const entries = s.catalog.entriesUnder(r.key);
   const ids = entries.filter((e) => e.restorable).map((e) => e.id);
   const on = triState(s.selection, entries) !== 'on';
-  return withSelection(s, changed(s.selection, (sel) => sel.set(ids, on)));
+  return withSelection(
+    s,
+    changed(s.selection, (sel) => sel.set(ids, on)),
+  );
 }
 
 /** The rows for the filter and folds (every keystroke: the whole pass takes a few ms at 10,000 entries). */

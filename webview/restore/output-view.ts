@@ -58,7 +58,10 @@ function planParts(p: PlanPreview): HTMLElement[] {
     ...list('Notes', p.notes),
     ...list('Already in the target', existing),
     ...list('Will be dropped first (--clean)', p.drops),
-    ...list('Left out', p.omitted.map((o) => `${o.label}: ${o.reason}`)),
+    ...list(
+      'Left out',
+      p.omitted.map((o) => `${o.label}: ${o.reason}`),
+    ),
     details,
   ];
 }
@@ -66,7 +69,13 @@ function planParts(p: PlanPreview): HTMLElement[] {
 function summaryParts(s: SummaryView): HTMLElement[] {
   const head = el('h3', `verdict ${VERDICT_CLASS[s.verdict]}`, s.headline);
   head.id = 'summary-title';
-  const parts: HTMLElement[] = [head, ...list('Skipped', s.skipped.map((k) => `${k.label}: ${k.reason}`))];
+  const parts: HTMLElement[] = [
+    head,
+    ...list(
+      'Skipped',
+      s.skipped.map((k) => `${k.label}: ${k.reason}`),
+    ),
+  ];
   if (s.errors.length) {
     parts.push(el('h3', '', 'Errors'));
     for (const e of s.errors) {

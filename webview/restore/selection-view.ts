@@ -15,7 +15,13 @@ export function mountSelection(getState: () => PickerState, dispatch: Dispatch, 
     const index = list.indexOf(ev.target);
     if (index >= 0) dispatch({ type: 'toggleSelRow', index });
   });
-  listKeys(list, rowHeight, dispatch, (key, page) => selKey(getState(), key, page), () => getState().selCursor);
+  listKeys(
+    list,
+    rowHeight,
+    dispatch,
+    (key, page) => selKey(getState(), key, page),
+    () => getState().selCursor,
+  );
 
   return (s, prev) => {
     if (s.selRows !== prev?.selRows) {

@@ -106,7 +106,11 @@ export class Selection {
   /** Counts for the header: ticked by the user, brought in as dependents, taken out. */
   counts(): { chosen: number; dependents: number; excluded: number } {
     const { chosen, excluded } = this;
-    return { chosen: chosen.size, dependents: this.closure.size - chosen.size - excluded.size, excluded: excluded.size };
+    return {
+      chosen: chosen.size,
+      dependents: this.closure.size - chosen.size - excluded.size,
+      excluded: excluded.size,
+    };
   }
 }
 

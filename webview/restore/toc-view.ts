@@ -16,7 +16,13 @@ export function mountToc(getState: () => PickerState, dispatch: Dispatch, rowHei
     const index = toc.indexOf(ev.target);
     if (index >= 0) dispatch({ type: 'activate', index, tick: (ev.target as HTMLElement).tagName === 'INPUT' });
   });
-  listKeys(toc, rowHeight, dispatch, (key, page) => tocKey(getState(), key, page), () => getState().cursor);
+  listKeys(
+    toc,
+    rowHeight,
+    dispatch,
+    (key, page) => tocKey(getState(), key, page),
+    () => getState().cursor,
+  );
   filter.addEventListener('input', () => dispatch({ type: 'filter', text: filter.value }));
   deps.addEventListener('change', () => dispatch({ type: 'withDependents', on: deps.checked }));
 

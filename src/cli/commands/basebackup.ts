@@ -24,25 +24,43 @@ export const basebackupCommand = defineCommand({
     const out = flag(p, 'out');
     if (!out) throw new PgBackupError('--out DIR is needed: the folder the base backup goes into.', 'usage');
     const format = flag(p, 'format') ?? 'plain';
-    if (format !== 'plain' && format !== 'tar') throw new PgBackupError(`--format must be plain or tar, not "${format}".`, 'usage');
+    if (format !== 'plain' && format !== 'tar')
+      throw new PgBackupError(`--format must be plain or tar, not "${format}".`, 'usage');
     const checkpoint = flag(p, 'checkpoint') ?? 'fast';
-    if (checkpoint !== 'fast' && checkpoint !== 'spread') throw new PgBackupError(`--checkpoint must be fast or spread, not "${checkpoint}".`, 'usage');
+    if (checkpoint !== 'fast' && checkpoint !== 'spread')
+      throw new PgBackupError(`--checkpoint must be fast or spread, not "${checkpoint}".`, 'usage');
     const r = await takeBaseBackup({
       params,
       password,
       out,
-      options: { format, compress: flag(p, 'compress'), checkpoint, label: flag(p, 'label'), manifest: !has(p, 'no-manifest') },
+      options: {
+        format,
+        compress: flag(p, 'compress'),
+        checkpoint,
+        label: flag(p, 'label'),
+        manifest: !has(p, 'no-manifest'),
+      },
       verify: !has(p, 'no-verify'),
       signal: io.signal,
       onCleanup: io.cleanup,
-      onProgress: (pr) => io.progress(pr.phase === 'verify' ? 'Verifying the backup…' : `Base backup ${pr.percent}% (${formatBytes(pr.doneKb * 1024)} of ~${formatBytes(pr.totalKb * 1024)})`),
+      onProgress: (pr) =>
+        io.progress(
+          pr.phase === 'verify'
+            ? 'Verifying the backup…'
+            : `Base backup ${pr.percent}% (${formatBytes(pr.doneKb * 1024)} of ~${formatBytes(pr.totalKb * 1024)})`,
+        ),
     });
     if (has(p, 'json')) {
       io.out(JSON.stringify({ dir: r.dir, verified: r.verified, durationMs: r.durationMs, backup: r.info }, null, 2));
     } else {
       const l = r.info.label;
-      io.out(`Base backup written to ${r.dir} (${r.info.format}${r.verified ? ', verified' : ''}) in ${formatDuration(r.durationMs)}.`);
-      if (l) io.out(`  label "${l.label}", started ${l.startTimeText} at LSN ${l.startLsn}, timeline ${l.startTimeline}, PostgreSQL ${r.info.pgVersion}`);
+      io.out(
+        `Base backup written to ${r.dir} (${r.info.format}${r.verified ? ', verified' : ''}) in ${formatDuration(r.durationMs)}.`,
+      );
+      if (l)
+        io.out(
+          `  label "${l.label}", started ${l.startTimeText} at LSN ${l.startLsn}, timeline ${l.startTimeline}, PostgreSQL ${r.info.pgVersion}`,
+        );
     }
     return EXIT.ok;
   },

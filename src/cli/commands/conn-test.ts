@@ -18,8 +18,14 @@ export const connTestCommand = defineCommand({
     const { params, password } = resolveConnArg(p.positional[0], io.env);
     const timeout = numberFlag(p, 'timeout') ?? Number(io.env.PGCONNECT_TIMEOUT ?? 10);
     const info = await withClient(params, { password, connectTimeoutSec: timeout, env: io.env }, serverInfo);
-    if (has(p, 'json')) io.out(JSON.stringify({ ok: true, connection: describeParams(resolveParams(params, io.env)), server: info }, null, 2));
-    else io.out(`Connected to ${describeParams(resolveParams(params, io.env))}: PostgreSQL ${info.version} as ${info.currentUser}`);
+    if (has(p, 'json'))
+      io.out(
+        JSON.stringify({ ok: true, connection: describeParams(resolveParams(params, io.env)), server: info }, null, 2),
+      );
+    else
+      io.out(
+        `Connected to ${describeParams(resolveParams(params, io.env))}: PostgreSQL ${info.version} as ${info.currentUser}`,
+      );
     return EXIT.ok;
   },
 });

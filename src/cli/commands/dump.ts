@@ -1,7 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { resolveParams } from '../../core/connection/resolve';
-import { applyPreset, defaultBackupPath, dumpDatabase, findPreset, parseCompressionSpec, DUMP_FORMATS, type DumpFormat, type DumpOptions, type DumpProgress } from '../../core/dump';
+import {
+  applyPreset,
+  defaultBackupPath,
+  dumpDatabase,
+  findPreset,
+  parseCompressionSpec,
+  DUMP_FORMATS,
+  type DumpFormat,
+  type DumpOptions,
+  type DumpProgress,
+} from '../../core/dump';
 import { sidecarPath } from '../../core/dump/naming';
 import { PgBackupError } from '../../core/errors';
 import { formatBytes, formatDuration } from '../../core/format';
@@ -44,7 +54,8 @@ const SWITCHES = {
 } as const satisfies OptionOf;
 
 function parseFormat(text: string): DumpFormat {
-  if (!DUMP_FORMATS.includes(text as DumpFormat)) throw new PgBackupError(`Unknown format "${text}".`, 'usage', { hint: `Use one of ${DUMP_FORMATS.join(', ')}.` });
+  if (!DUMP_FORMATS.includes(text as DumpFormat))
+    throw new PgBackupError(`Unknown format "${text}".`, 'usage', { hint: `Use one of ${DUMP_FORMATS.join(', ')}.` });
   return text as DumpFormat;
 }
 
@@ -52,8 +63,14 @@ function parseFormat(text: string): DumpFormat {
 export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   const preset = flag(p, 'preset');
   const format = flag(p, 'format');
-  if (!preset && !format) throw new PgBackupError('Say which format to write: --format plain|custom|directory|tar, or choose a --preset.', 'usage');
-  const o: DumpOptions = preset ? applyPreset(findPreset(preset), { chosenTables: flags(p, 'exclude-table-data') }) : { format: parseFormat(format!) };
+  if (!preset && !format)
+    throw new PgBackupError(
+      'Say which format to write: --format plain|custom|directory|tar, or choose a --preset.',
+      'usage',
+    );
+  const o: DumpOptions = preset
+    ? applyPreset(findPreset(preset), { chosenTables: flags(p, 'exclude-table-data') })
+    : { format: parseFormat(format!) };
   if (format) o.format = parseFormat(format);
   const jobs = numberFlag(p, 'jobs');
   if (jobs !== undefined) o.jobs = jobs;
@@ -67,14 +84,23 @@ export function optionsFromArgs(p: ParsedArgs): DumpOptions {
   return o;
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * `--out` may name the backup itself or an existing folder to put a default-named backup in, but never an
  * earlier directory-format backup (its toc.dat or its sidecar tells): nothing is ever written into one.
  */
 async function outputPath(out: string | undefined, database: string, o: DumpOptions): Promise<string> {
-  const isFolder = out !== undefined && (await stat(out).then((s) => s.isDirectory(), () => false));
+  const isFolder =
+    out !== undefined &&
+    (await stat(out).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
   if (out !== undefined && !isFolder) return resolve(out);
   const folder = resolve(out ?? '.');
   if (isFolder && ((await exists(join(folder, 'toc.dat'))) || (await exists(sidecarPath(folder))))) {
@@ -88,7 +114,14 @@ async function outputPath(out: string | undefined, database: string, o: DumpOpti
 }
 
 function progressLine(database: string, p: DumpProgress): string {
-  const what = p.phase === 'catalog' ? 'reading the catalog' : p.phase === 'data' ? `${p.table ?? 'data'} (${p.tablesDone}/${p.tablesTotal} tables)` : p.phase === 'finishing' ? 'checksumming' : 'done';
+  const what =
+    p.phase === 'catalog'
+      ? 'reading the catalog'
+      : p.phase === 'data'
+        ? `${p.table ?? 'data'} (${p.tablesDone}/${p.tablesTotal} tables)`
+        : p.phase === 'finishing'
+          ? 'checksumming'
+          : 'done';
   return `Dumping ${database}: ${String(p.percent).padStart(3)}% ${what}, ${formatBytes(p.bytesWritten)} written`;
 }
 
@@ -108,7 +141,10 @@ export const dumpCommand = defineCommand({
     const result = await dumpDatabase({ params, password, options, out, signal, onCleanup, onProgress });
     const s = result.sidecar;
     if (has(p, 'json')) io.out(JSON.stringify({ path: result.path, sidecarPath: result.sidecarPath, ...s }, null, 2));
-    else io.out(`Wrote ${result.path} (${s.format}, ${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}; facts and sha256 in ${result.sidecarPath}`);
+    else
+      io.out(
+        `Wrote ${result.path} (${s.format}, ${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}; facts and sha256 in ${result.sidecarPath}`,
+      );
     return EXIT.ok;
   },
 });

@@ -33,7 +33,7 @@ export const inspectCommand = defineCommand({
   name: 'inspect',
   args: '<file-or-dir>',
   flags: { json: { help: 'print the header, the entries and the sidecar as JSON' } },
-  summary: 'Show a dump\'s header (format, versions, compression, time) and table of contents, read natively.',
+  summary: "Show a dump's header (format, versions, compression, time) and table of contents, read natively.",
   async run(p, io) {
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup file or directory to inspect.', 'usage');
     const path = resolve(p.positional[0]);
@@ -42,7 +42,10 @@ export const inspectCommand = defineCommand({
     const sidecar = await sidecarFacts(path, io);
     if (format === 'plain') {
       if (json) io.out(JSON.stringify({ path, format, advice: PLAIN_DUMP_ADVICE, sidecar }, null, 2));
-      else io.out([`${path}: a plain SQL dump.`, PLAIN_DUMP_ADVICE, ...(sidecar ? sidecarLines(path, sidecar) : [])].join('\n'));
+      else
+        io.out(
+          [`${path}: a plain SQL dump.`, PLAIN_DUMP_ADVICE, ...(sidecar ? sidecarLines(path, sidecar) : [])].join('\n'),
+        );
       return EXIT.ok;
     }
     const info = await readCheckedArchive(path);
@@ -58,7 +61,10 @@ export const inspectCommand = defineCommand({
         `;     Contents: ${kinds.join(', ')}`,
         ...(sidecar ? sidecarLines(path, sidecar) : []),
         ...listHeader(info).slice(-4),
-        ...info.toc.entries().filter((e) => isRestorable(e)).map(listLine),
+        ...info.toc
+          .entries()
+          .filter((e) => isRestorable(e))
+          .map(listLine),
       ].join('\n'),
     );
     return EXIT.ok;

@@ -77,42 +77,82 @@ export const pitrConfigCommand = defineCommand({
     const archiveDir = flag(p, 'archive');
     const sourceText = flag(p, 'source') ?? (archiveDir ? `cp:${resolve(archiveDir)}` : undefined);
     const source = sourceText ? parseSource(sourceText) : undefined;
-    if (!source) throw new PgBackupError(`--source must be ${SOURCE_HELP}${sourceText ? `, not "${sourceText}"` : ''}.`, 'usage');
+    if (!source)
+      throw new PgBackupError(`--source must be ${SOURCE_HELP}${sourceText ? `, not "${sourceText}"` : ''}.`, 'usage');
     const targetText = flag(p, 'target');
     const target = targetText ? parseTarget(targetText) : undefined;
-    if (!target) throw new PgBackupError(`--target must be ${TARGET_HELP}${targetText ? `, not "${targetText}"` : ''}.`, 'usage');
+    if (!target)
+      throw new PgBackupError(`--target must be ${TARGET_HELP}${targetText ? `, not "${targetText}"` : ''}.`, 'usage');
     const action = (flag(p, 'action') ?? 'pause') as RecoveryAction;
-    if (!RECOVERY_ACTIONS.includes(action)) throw new PgBackupError(`--action must be pause, promote or shutdown, not "${action}".`, 'usage');
+    if (!RECOVERY_ACTIONS.includes(action))
+      throw new PgBackupError(`--action must be pause, promote or shutdown, not "${action}".`, 'usage');
     const timeline = parseTimeline(flag(p, 'timeline') ?? 'latest');
-    if (timeline === undefined) throw new PgBackupError(`--timeline must be latest, current or a timeline number, not "${flag(p, 'timeline')}".`, 'usage');
+    if (timeline === undefined)
+      throw new PgBackupError(
+        `--timeline must be latest, current or a timeline number, not "${flag(p, 'timeline')}".`,
+        'usage',
+      );
 
     let window: RecoverableWindow | undefined;
     let info: BaseBackupInfo;
     const checked = await archiveToCheck(archiveDir, source);
     if (checked.dir) ({ window, backup: info } = await windowFor(backupDir, checked.dir, io.env, io.signal));
     else info = await readBaseBackup(backupDir);
-    if (info.serverMajor === undefined) throw new PgBackupError(`Cannot tell the PostgreSQL version of ${backupDir}: PG_VERSION is missing.`, 'input');
+    if (info.serverMajor === undefined)
+      throw new PgBackupError(`Cannot tell the PostgreSQL version of ${backupDir}: PG_VERSION is missing.`, 'input');
 
-    const model: PitrModel = { serverMajor: info.serverMajor, target, inclusive: !has(p, 'exclusive'), timeline, action, source, standby: has(p, 'standby') };
+    const model: PitrModel = {
+      serverMajor: info.serverMajor,
+      target,
+      inclusive: !has(p, 'exclusive'),
+      timeline,
+      action,
+      source,
+      standby: has(p, 'standby'),
+    };
     const issues = [...validateModel(model, window), ...(checked.issue ? [checked.issue] : [])];
     if (hasErrors(issues)) {
       const errors = issues.filter((i) => i.severity === 'error');
-      throw new PgBackupError(errors[0].message, 'input', { detail: errors.slice(1).map((i) => i.message).join('\n') || undefined });
+      throw new PgBackupError(errors[0].message, 'input', {
+        detail:
+          errors
+            .slice(1)
+            .map((i) => i.message)
+            .join('\n') || undefined,
+      });
     }
     const files = renderRecoveryFiles(model);
     const outFlag = flag(p, 'out');
     const out = outFlag === undefined ? undefined : resolve(outFlag);
-    const binDir = (await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env)).find((s) => s.major === model.serverMajor)?.dir;
-    const runbook = buildRunbook(model, { dataDir: out ?? '/path/to/data', backupDir: resolve(backupDir), backupFormat: info.format, tarFiles: info.tarFiles, binDir, stamp: new Date().toISOString().slice(0, 10) });
+    const binDir = (await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env)).find(
+      (s) => s.major === model.serverMajor,
+    )?.dir;
+    const runbook = buildRunbook(model, {
+      dataDir: out ?? '/path/to/data',
+      backupDir: resolve(backupDir),
+      backupFormat: info.format,
+      tarFiles: info.tarFiles,
+      binDir,
+      stamp: new Date().toISOString().slice(0, 10),
+    });
     const written = out ? await writeRecoveryFiles(out, files) : undefined;
     if (has(p, 'json')) {
-      io.out(JSON.stringify({ model, files, issues, window, runbook, written: out ? { dataDir: out, files: written } : undefined }, null, 2));
+      io.out(
+        JSON.stringify(
+          { model, files, issues, window, runbook, written: out ? { dataDir: out, files: written } : undefined },
+          null,
+          2,
+        ),
+      );
       return EXIT.ok;
     }
     for (const i of issues) io.err(`warning: ${i.message}`);
     if (window) io.out(describeWindow(window).join('\n') + '\n');
     io.out(`Recovery of a PostgreSQL ${model.serverMajor} base backup from ${describeSource(source)}:\n`);
-    for (const f of files) io.out(`--- ${f.name} (${f.mode === 'append' ? 'append' : 'new file'}${f.content ? '' : ', empty'})\n${f.content}`);
+    for (const f of files)
+      io.out(
+        `--- ${f.name} (${f.mode === 'append' ? 'append' : 'new file'}${f.content ? '' : ', empty'})\n${f.content}`,
+      );
     if (out) io.out(`Written into ${out}: ${written?.join(', ') || 'nothing (the settings are there already)'}.\n`);
     io.out(`Runbook:\n\n${renderRunbook(runbook)}`);
     return EXIT.ok;

@@ -10,18 +10,26 @@ import { flag, has } from '../flags';
 /** The window for a backup + archive, with the matching pg_waldump. Shared by `pitr window` and `pitr config`. */
 export async function windowFor(backupDir: string, archiveDir: string, env: NodeJS.ProcessEnv, signal: AbortSignal) {
   const backup = await readBaseBackup(backupDir);
-  if (backup.serverMajor === undefined) throw new PgBackupError(`Cannot tell the PostgreSQL version of ${backupDir}: PG_VERSION is missing.`, 'input');
-  const pgWaldump = pickWaldump(await discoverTools(env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], env), backup.serverMajor);
+  if (backup.serverMajor === undefined)
+    throw new PgBackupError(`Cannot tell the PostgreSQL version of ${backupDir}: PG_VERSION is missing.`, 'input');
+  const pgWaldump = pickWaldump(
+    await discoverTools(env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], env),
+    backup.serverMajor,
+  );
   return recoverableWindow({ backupDir, archiveDir: resolve(archiveDir), pgWaldump, signal });
 }
 
 export function describeWindow(w: RecoverableWindow): string[] {
-  const point = (p: RecoverableWindow['from']) => [p.time ?? 'time unknown', p.lsn && `LSN ${p.lsn}`, p.xid && `xid ${p.xid}`].filter(Boolean).join(', ');
+  const point = (p: RecoverableWindow['from']) =>
+    [p.time ?? 'time unknown', p.lsn && `LSN ${p.lsn}`, p.xid && `xid ${p.xid}`].filter(Boolean).join(', ');
   return [
     `Recoverable window on timeline ${w.timeline}:`,
     `  from ${point(w.from)}  (the backup's end)`,
     `  to   ${point(w.to)}  (the last archived commit)`,
-    ...w.gaps.map((g) => `  GAP: ${g.count} segment${g.count > 1 ? 's' : ''} missing, ${g.first}${g.count > 1 ? `…${g.last}` : ''}: recovery stops at LSN ${g.startLsn}`),
+    ...w.gaps.map(
+      (g) =>
+        `  GAP: ${g.count} segment${g.count > 1 ? 's' : ''} missing, ${g.first}${g.count > 1 ? `…${g.last}` : ''}: recovery stops at LSN ${g.startLsn}`,
+    ),
     ...w.notes.map((n) => `  note: ${n}`),
   ];
 }
@@ -41,10 +49,22 @@ export const pitrWindowCommand = defineCommand({
     const r = await windowFor(backupDir, archiveDir, io.env, io.signal);
     if (has(p, 'json')) {
       const { segments: _s, partials: _p, ...archive } = r.archive;
-      io.out(JSON.stringify({ window: r.window, backup: r.backup, archive: { ...archive, segmentCount: r.archive.segments.length, partialCount: r.archive.partials.length } }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            window: r.window,
+            backup: r.backup,
+            archive: { ...archive, segmentCount: r.archive.segments.length, partialCount: r.archive.partials.length },
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       io.out(describeWindow(r.window).join('\n'));
-      io.out(`Archive ${r.archive.dir}: ${r.archive.segments.length} segments${r.archive.timelines.map((t) => `, timeline ${t.timeline} ${t.first}…${t.last}`).join('')}`);
+      io.out(
+        `Archive ${r.archive.dir}: ${r.archive.segments.length} segments${r.archive.timelines.map((t) => `, timeline ${t.timeline} ${t.first}…${t.last}`).join('')}`,
+      );
     }
     return r.window.gaps.length ? EXIT.difference : EXIT.ok;
   },

@@ -41,12 +41,21 @@ function optionsFromArgs(p: ParsedArgs): RestoreOptions {
 
 /** The plan as a reader checks it before running: what runs, what is skipped and why, what is left out. */
 function describePlan(plan: PlannedRestore): string[] {
-  const out = plan.items.map((i) => `  ${i.action.padEnd(8)} ${describeEntry(i.entry)}  (${i.reason}${i.note ? `; ${i.note}` : ''})`);
-  if (plan.omitted.length) out.push('Left out:', ...plan.omitted.map((o) => `  ${describeEntry(o.entry)}: ${o.reason}`));
+  const out = plan.items.map(
+    (i) => `  ${i.action.padEnd(8)} ${describeEntry(i.entry)}  (${i.reason}${i.note ? `; ${i.note}` : ''})`,
+  );
+  if (plan.omitted.length)
+    out.push('Left out:', ...plan.omitted.map((o) => `  ${describeEntry(o.entry)}: ${o.reason}`));
   return [...out, ...plan.notes.map((n) => `Note: ${n}`)];
 }
 
-async function makePlan(archive: ArchiveInfo, p: ParsedArgs, options: RestoreOptions, target: ConnParams, password?: string): Promise<PlannedRestore> {
+async function makePlan(
+  archive: ArchiveInfo,
+  p: ParsedArgs,
+  options: RestoreOptions,
+  target: ConnParams,
+  password?: string,
+): Promise<PlannedRestore> {
   const request = { archive, select: flags(p, 'select'), withDependents: has(p, 'with-dependents'), options };
   // With --create the database is created by pg_restore: there is nothing in it to compare with yet.
   if (options.create) return planRestore(request);
@@ -56,8 +65,14 @@ async function makePlan(archive: ArchiveInfo, p: ParsedArgs, options: RestoreOpt
 function printSummary(io: CliIo, json: boolean, plan: PlannedRestore | undefined, s: ExecutedRestore): void {
   if (json) {
     const items = plan?.items.map((i) => ({
-      dumpId: i.entry.dumpId, kind: i.entry.desc, schema: i.entry.namespace, name: i.entry.tag,
-      action: i.action, origin: i.origin, reason: i.reason, note: i.note,
+      dumpId: i.entry.dumpId,
+      kind: i.entry.desc,
+      schema: i.entry.namespace,
+      name: i.entry.tag,
+      action: i.action,
+      origin: i.origin,
+      reason: i.reason,
+      note: i.note,
     }));
     io.out(JSON.stringify({ ...(items ? { plan: items } : {}), ...s }, null, 2));
     return;
@@ -148,24 +163,62 @@ export const restoreCommand = defineCommand({
     'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them and what the ' +
     'target lacks, via pg_restore; a plain SQL dump whole, via psql.',
   async run(p, io) {
-    if (p.positional.length !== 2) throw new PgBackupError('Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.', 'usage');
+    if (p.positional.length !== 2)
+      throw new PgBackupError(
+        'Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.',
+        'usage',
+      );
     const file = resolve(p.positional[0]);
     if ((await detectArchiveFormat(file)) === 'plain') return restorePlain(file, p, io);
     const archive = await readCheckedArchive(file);
     const options = optionsFromArgs(p);
     const { params, password } = resolveConnArg(p.positional[1], io.env);
-    const tools = pickRestoreTools(await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env), archive);
+    const tools = pickRestoreTools(
+      await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
+      archive,
+    );
     const pgRestore = tools.tools.pg_restore!;
     const plan = await makePlan(archive, p, options, params, password);
     const json = has(p, 'json');
 
     if (has(p, 'dry-run')) {
       const command = restoreCommandLine(pgRestore, planArgv(archive, plan, params, 'restore.list'));
-      if (json) io.out(JSON.stringify({ listFile: plan.listFile, command, items: plan.items.map((i) => ({ dumpId: i.entry.dumpId, action: i.action, reason: i.reason, note: i.note })), omitted: plan.omitted.map((o) => ({ dumpId: o.entry.dumpId, reason: o.reason })), notes: plan.notes }, null, 2));
-      else io.out([...describePlan(plan), '', '# restore.list', plan.listFile, '# command (save the list above as restore.list)', command].join('\n'));
+      if (json)
+        io.out(
+          JSON.stringify(
+            {
+              listFile: plan.listFile,
+              command,
+              items: plan.items.map((i) => ({
+                dumpId: i.entry.dumpId,
+                action: i.action,
+                reason: i.reason,
+                note: i.note,
+              })),
+              omitted: plan.omitted.map((o) => ({ dumpId: o.entry.dumpId, reason: o.reason })),
+              notes: plan.notes,
+            },
+            null,
+            2,
+          ),
+        );
+      else
+        io.out(
+          [
+            ...describePlan(plan),
+            '',
+            '# restore.list',
+            plan.listFile,
+            '# command (save the list above as restore.list)',
+            command,
+          ].join('\n'),
+        );
       return EXIT.ok;
     }
-    if (!plan.total) throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', { hint: 'Use --clean to drop and recreate them.' });
+    if (!plan.total)
+      throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', {
+        hint: 'Use --clean to drop and recreate them.',
+      });
     if (plan.options.clean && !has(p, 'yes')) {
       const pre = options.create
         ? undefined

@@ -52,8 +52,14 @@ export const scheduleCommand = defineCommand({
     out: { value: 'DIR', required: true, help: 'the folder for the backups and the generated files' },
     format: { ...format, value: 'custom|plain|tar', required: false, help: 'the archive format (default custom)' },
     ...dumpOptions,
-    verify: { value: 'daily|weekly|every', help: 'after a good backup, a restore drill of it (daily/weekly: the first run of each)' },
-    'verify-conn': { value: '<conn>', help: 'drill into a scratch database on this server instead of a throwaway cluster' },
+    verify: {
+      value: 'daily|weekly|every',
+      help: 'after a good backup, a restore drill of it (daily/weekly: the first run of each)',
+    },
+    'verify-conn': {
+      value: '<conn>',
+      help: 'drill into a scratch database on this server instead of a throwaway cluster',
+    },
     log: { value: 'DIR', help: 'where the drills are logged (default: the backup folder)' },
     json: { ...json, help: 'print what was generated as JSON' },
   },
@@ -63,27 +69,45 @@ export const scheduleCommand = defineCommand({
   async run(p, io, args) {
     if (p.positional.length > 1) throw new PgBackupError(`Unexpected argument "${p.positional[1]}".`, 'usage');
     const everyText = flag(p, 'every');
-    if (!everyText) throw new PgBackupError('Say when it runs: --every daily|hourly|weekly or a cron expression in quotes.', 'usage');
+    if (!everyText)
+      throw new PgBackupError('Say when it runs: --every daily|hourly|weekly or a cron expression in quotes.', 'usage');
     const every = parseEvery(everyText, flag(p, 'at'));
     const kind = (flag(p, 'kind') ?? 'cron') as ScheduleKind;
-    if (!SCHEDULE_KINDS.includes(kind)) throw new PgBackupError(`--kind must be cron or systemd, not "${kind}".`, 'usage');
+    if (!SCHEDULE_KINDS.includes(kind))
+      throw new PgBackupError(`--kind must be cron or systemd, not "${kind}".`, 'usage');
     const keep = numberFlag(p, 'keep');
     if (keep === undefined) {
       throw new PgBackupError('--keep N is needed: how many of the newest backups to keep (at least 1).', 'usage');
     }
     const out = flag(p, 'out');
-    if (!out) throw new PgBackupError('--out DIR is needed: the folder for the backups and the generated files.', 'usage');
-    const options = optionsFromArgs(has(p, 'format') || has(p, 'preset') ? p : { ...p, flags: new Map([...p.flags, ['format', ['custom']]]) });
+    if (!out)
+      throw new PgBackupError('--out DIR is needed: the folder for the backups and the generated files.', 'usage');
+    const options = optionsFromArgs(
+      has(p, 'format') || has(p, 'preset') ? p : { ...p, flags: new Map([...p.flags, ['format', ['custom']]]) },
+    );
     const verify = verifyOf(p, args, io);
     const { params, password } = resolveConnArg(p.positional[0], io.env);
     const toolSets = await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env);
     const dir = resolve(out);
-    const g = await generateSchedule({ params, password, env: io.env, every, kind, keep, dir, options, toolSets, verify });
+    const g = await generateSchedule({
+      params,
+      password,
+      env: io.env,
+      every,
+      kind,
+      keep,
+      dir,
+      options,
+      toolSets,
+      verify,
+    });
     if (has(p, 'json')) {
       io.out(JSON.stringify({ ...g, every, kind, keep, dir: resolve(out) }, null, 2));
       return EXIT.ok;
     }
-    io.out(`${g.job}: ${every.text} (${kind === 'cron' ? every.cron : every.onCalendar}), keeping the newest ${keep}, pg_dump ${g.pgDumpVersion} for PostgreSQL ${g.serverVersion}.`);
+    io.out(
+      `${g.job}: ${every.text} (${kind === 'cron' ? every.cron : every.onCalendar}), keeping the newest ${keep}, pg_dump ${g.pgDumpVersion} for PostgreSQL ${g.serverVersion}.`,
+    );
     if (verify) {
       const when = verify.when === 'every' ? 'after every run' : `once a ${verify.when === 'daily' ? 'day' : 'week'}`;
       io.out(`Each new dump is drilled ${when} by ${verify.cli} (run with ${verify.node}).`);

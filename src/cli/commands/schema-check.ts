@@ -8,7 +8,10 @@ import { SCHEMA_SOURCE_FLAGS, schemaSourceOptions } from './schema-export';
 /** A folder is a split export, a file a single-file export. */
 async function layoutAt(path: string): Promise<SchemaLayout> {
   const s = await stat(path).catch(() => undefined);
-  if (!s) throw new PgBackupError(`${path} does not exist.`, 'input', { hint: 'Export the schema first: pg-backup schema export <conn> --out FILE | --split DIR.' });
+  if (!s)
+    throw new PgBackupError(`${path} does not exist.`, 'input', {
+      hint: 'Export the schema first: pg-backup schema export <conn> --out FILE | --split DIR.',
+    });
   return s.isDirectory() ? { kind: 'split', dir: path } : { kind: 'file', path };
 }
 
@@ -18,7 +21,8 @@ export const schemaCheckCommand = defineCommand({
   flags: SCHEMA_SOURCE_FLAGS,
   summary: 'Compare the live schema with a committed export; exit 1 and print a unified diff when it drifted.',
   async run(p, io) {
-    if (p.positional.length !== 2) throw new PgBackupError('Give a connection and the committed schema file or folder.', 'usage');
+    if (p.positional.length !== 2)
+      throw new PgBackupError('Give a connection and the committed schema file or folder.', 'usage');
     const opts = schemaSourceOptions(p.positional[0], p, io);
     const where = p.positional[1];
     const result = await checkSchema({ ...opts, layout: await layoutAt(where) });
@@ -28,7 +32,9 @@ export const schemaCheckCommand = defineCommand({
     }
     io.out(result.diff.replace(/\n$/, ''));
     const n = result.files.length;
-    io.err(`Schema drift: ${n} file${n === 1 ? '' : 's'} in ${where} differ${n === 1 ? 's' : ''} from ${describeParams(opts.conn)}. Run pg-backup schema export and commit the result.`);
+    io.err(
+      `Schema drift: ${n} file${n === 1 ? '' : 's'} in ${where} differ${n === 1 ? 's' : ''} from ${describeParams(opts.conn)}. Run pg-backup schema export and commit the result.`,
+    );
     return EXIT.difference;
   },
 });

@@ -38,14 +38,18 @@ export const schemaExportCommand = defineCommand({
     split: { value: 'DIR', required: true, group: 'layout', help: 'write one file per object under DIR' },
     ...SCHEMA_SOURCE_FLAGS,
   },
-  summary: 'Write the schema (pg_dump --schema-only, normalized to be identical across runs) into one file or one file per object.',
+  summary:
+    'Write the schema (pg_dump --schema-only, normalized to be identical across runs) into one file or one file per object.',
   async run(p, io) {
     const out = flag(p, 'out');
     const split = flag(p, 'split');
     if (!out === !split) throw new PgBackupError('Give either --out FILE or --split DIR.', 'usage');
     if (p.positional.length > 1) throw new PgBackupError(`Unexpected argument "${p.positional[1]}".`, 'usage');
     const opts = schemaSourceOptions(p.positional[0], p, io);
-    const result = await exportSchema({ ...opts, layout: out ? { kind: 'file', path: out } : { kind: 'split', dir: split! } });
+    const result = await exportSchema({
+      ...opts,
+      layout: out ? { kind: 'file', path: out } : { kind: 'split', dir: split! },
+    });
     const changed = result.files.filter((f) => f.status !== 'unchanged');
     const where = out ?? split!;
     if (!changed.length) {
@@ -53,7 +57,9 @@ export const schemaExportCommand = defineCommand({
       return EXIT.ok;
     }
     const count = (s: string) => changed.filter((f) => f.status === s).length;
-    io.out(`Exported the schema of ${describeParams(opts.conn)} to ${where}: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed.`);
+    io.out(
+      `Exported the schema of ${describeParams(opts.conn)} to ${where}: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed.`,
+    );
     if (split) for (const f of changed) io.out(`  ${f.status.padEnd(7)} ${f.path}`);
     return EXIT.ok;
   },

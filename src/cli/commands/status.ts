@@ -62,7 +62,12 @@ function table(report: StatusReport): string[] {
     notes(r),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  return [head, ...body].map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  return [head, ...body].map((row) =>
+    row
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** 3 when something could not be read, else 1 when any target is missed or never proven, else 0. */

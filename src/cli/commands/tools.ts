@@ -11,7 +11,9 @@ export const toolsCommand = defineCommand({
     if (has(p, 'json')) {
       io.out(JSON.stringify({ toolSets: sets }, null, 2));
     } else if (!sets.length) {
-      io.out('No PostgreSQL client tools found. Install postgresql-client (apt), postgresql@N (brew) or the EDB installer.');
+      io.out(
+        'No PostgreSQL client tools found. Install postgresql-client (apt), postgresql@N (brew) or the EDB installer.',
+      );
     } else {
       for (const s of sets) io.out(`PostgreSQL ${s.version}  ${s.dir}\n  ${Object.keys(s.tools).join(' ')}`);
     }

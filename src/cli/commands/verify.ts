@@ -19,7 +19,9 @@ const PHASES = [
 ] as const;
 
 function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | undefined): void {
-  const phases = PHASES.filter(([k]) => r.phases[k] !== undefined).map(([k, label]) => `${label} ${formatDuration(r.phases[k]!)}`);
+  const phases = PHASES.filter(([k]) => r.phases[k] !== undefined).map(
+    ([k, label]) => `${label} ${formatDuration(r.phases[k]!)}`,
+  );
   const o = r.objects;
   const lines = [
     `Restore drill ${r.passed ? 'PASSED' : 'FAILED'}: ${r.backup.name}`,
@@ -28,7 +30,11 @@ function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | un
     `  time:     ${[...phases, `total ${formatDuration(r.durationMs)}`].join(' · ')}`,
     `  tables:   ${r.tables.length.toLocaleString('en-US')}${r.tablesTruncated ? '+' : ''}, ${r.totalRows.toLocaleString('en-US')} rows`,
     o.expected === undefined
-      ? `  objects:  ${Object.entries(o.counts).map(([k, n]) => `${k.toLowerCase()} ${n}`).join(', ') || 'none'}`
+      ? `  objects:  ${
+          Object.entries(o.counts)
+            .map(([k, n]) => `${k.toLowerCase()} ${n}`)
+            .join(', ') || 'none'
+        }`
       : `  objects:  ${o.expected - (o.missing?.length ?? 0)} of ${o.expected} in the dump's TOC came back`,
     `  errors:   ${r.restore.errorCount}${r.restore.warningCount ? ` (+${r.restore.warningCount} about missing roles, ignored)` : ''}`,
   ];
@@ -48,10 +54,12 @@ export const verifyCommand = defineCommand({
     'no-log': { help: 'log nothing' },
     json: { help: 'print the drill result as JSON' },
   },
-  summary: 'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
+  summary:
+    'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
   async run(p, io) {
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
-    if (has(p, 'no-log') && flag(p, 'log') !== undefined) throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');
+    if (has(p, 'no-log') && flag(p, 'log') !== undefined)
+      throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');
     const jobs = numberFlag(p, 'jobs');
     const conn = flag(p, 'conn');
     const server = conn === undefined ? undefined : resolveConnArg(conn, io.env);

@@ -62,11 +62,13 @@ export function withHead(src: ByteSource, head: Buffer): ByteSource {
   return {
     ...src,
     async read(position, length) {
-      if (position + length <= covered) return head.subarray(Math.min(position, head.length), Math.min(position + length, head.length));
+      if (position + length <= covered)
+        return head.subarray(Math.min(position, head.length), Math.min(position + length, head.length));
       return src.read(position, length);
     },
     async readInto(target, offset, position, length) {
-      if (position + length <= covered) return head.copy(target, offset, Math.min(position, head.length), Math.min(position + length, head.length));
+      if (position + length <= covered)
+        return head.copy(target, offset, Math.min(position, head.length), Math.min(position + length, head.length));
       return src.readInto(target, offset, position, length);
     },
   };
@@ -90,7 +92,8 @@ export async function openForReading(path: string): Promise<FileHandle> {
  */
 export function bufferSource(buf: Buffer, name: string, size: number): ByteSource {
   let total = 0;
-  const slice = (position: number, length: number) => buf.subarray(Math.min(position, buf.length), Math.min(position + length, buf.length));
+  const slice = (position: number, length: number) =>
+    buf.subarray(Math.min(position, buf.length), Math.min(position + length, buf.length));
   return {
     name,
     size,

@@ -214,7 +214,11 @@ async function checkTar(info: ArchiveInfo, src: ByteSource): Promise<void> {
 async function checkDirectory(info: ArchiveInfo): Promise<void> {
   const { toc, path } = info;
   for (const [file, i] of dataFiles(toc)) {
-    const isFile = (name: string) => stat(join(path, name)).then((st) => st.isFile(), () => false);
+    const isFile = (name: string) =>
+      stat(join(path, name)).then(
+        (st) => st.isFile(),
+        () => false,
+      );
     const found = await Promise.all(COMPRESSED_SUFFIXES.map((suffix) => isFile(file + suffix)));
     if (!found.includes(true)) {
       throw truncated(path, `the data of ${dataLabel(toc, i)} is missing: there is no ${file} in the folder`);

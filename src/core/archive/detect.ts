@@ -59,9 +59,15 @@ export function formatOfHead(head: Buffer, path: string): Exclude<DetectedFormat
   if (isValidTarHeader(head)) return 'tar';
   const text = head.toString('utf8');
   if (PLAIN_MARKERS.some((m) => text.includes(m))) return 'plain';
-  if (head.length < 5) throw new PgBackupError(`${path} is too short to be a pg_dump archive (${head.length} bytes).`, 'input');
+  if (head.length < 5)
+    throw new PgBackupError(`${path} is too short to be a pg_dump archive (${head.length} bytes).`, 'input');
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    throw new PgBackupError(`${path} is gzip-compressed, not a pg_dump archive.`, 'input', { hint: 'If it is a compressed plain dump, restore it with: gunzip -c FILE | psql.' });
+    throw new PgBackupError(`${path} is gzip-compressed, not a pg_dump archive.`, 'input', {
+      hint: 'If it is a compressed plain dump, restore it with: gunzip -c FILE | psql.',
+    });
   }
-  throw new PgBackupError(`${path} is not a pg_dump archive: no PGDMP signature, no tar header and no plain dump header.`, 'input');
+  throw new PgBackupError(
+    `${path} is not a pg_dump archive: no PGDMP signature, no tar header and no plain dump header.`,
+    'input',
+  );
 }

@@ -27,7 +27,10 @@ export function isRestorable(e: TocEntry, opts: { createDb?: boolean } = {}): bo
   let data = true;
   if (!e.hadDumper) {
     const dataOnly =
-      e.desc === 'SEQUENCE SET' || e.desc === 'BLOB' || e.desc === 'BLOB METADATA' || (LARGE_OBJECT_ITEM.has(e.desc) && e.tag.startsWith('LARGE OBJECT'));
+      e.desc === 'SEQUENCE SET' ||
+      e.desc === 'BLOB' ||
+      e.desc === 'BLOB METADATA' ||
+      (LARGE_OBJECT_ITEM.has(e.desc) && e.tag.startsWith('LARGE OBJECT'));
     if (dataOnly) schema = false;
     else data = false;
   }
@@ -62,7 +65,10 @@ export function listHeader(info: ArchiveInfo): string[] {
  * A list file for `pg_restore -L`: one line per entry in the given order (pg_restore reads only the dump id
  * before the `;`), optionally preceded by the header comments and with a comment line after chosen entries.
  */
-export function renderListFile(entries: readonly TocEntry[], opts: { info?: ArchiveInfo; note?: (e: TocEntry) => string | undefined } = {}): string {
+export function renderListFile(
+  entries: readonly TocEntry[],
+  opts: { info?: ArchiveInfo; note?: (e: TocEntry) => string | undefined } = {},
+): string {
   const lines = opts.info ? listHeader(opts.info) : [];
   for (const e of entries) {
     lines.push(listLine(e));

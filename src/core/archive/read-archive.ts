@@ -10,7 +10,8 @@ import type { ArchiveFormat, ArchiveInfo } from './types';
 function archiveFormat(head: Buffer, path: string, isDir: boolean): ArchiveFormat {
   if (isDir) return 'directory';
   const format = formatOfHead(head.subarray(0, 512), path);
-  if (format === 'plain') throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', { hint: PLAIN_DUMP_ADVICE });
+  if (format === 'plain')
+    throw new PgBackupError(`${path} is a plain SQL dump, not an archive.`, 'input', { hint: PLAIN_DUMP_ADVICE });
   return format;
 }
 
@@ -87,7 +88,12 @@ export async function readArchiveHeader(path: string): Promise<ArchiveInfo> {
 }
 
 /** The header of an archive whose first bytes the caller already read (`format` given for directory archives). */
-export async function archiveHeaderFromHead(head: Buffer, size: number, path: string, format?: 'directory'): Promise<ArchiveInfo> {
+export async function archiveHeaderFromHead(
+  head: Buffer,
+  size: number,
+  path: string,
+  format?: 'directory',
+): Promise<ArchiveInfo> {
   const detected = archiveFormat(head, path, format === 'directory');
   let src = bufferSource(head, path, size);
   if (detected === 'tar') {

@@ -35,7 +35,8 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 function parseHeader(c: TocCursor, name: string, format: ArchiveFormat): Header {
   const magic = c.bytes(5).toString('latin1');
-  if (magic !== 'PGDMP') throw new PgBackupError(`${name} is not a pg_dump archive: the header has no PGDMP signature.`, 'input');
+  if (magic !== 'PGDMP')
+    throw new PgBackupError(`${name} is not a pg_dump archive: the header has no PGDMP signature.`, 'input');
   const major = c.byte();
   const minor = c.byte();
   const rev = c.byte();
@@ -48,23 +49,32 @@ function parseHeader(c: TocCursor, name: string, format: ArchiveFormat): Header 
     );
   }
   if (num(version) < num(MIN_VERSION)) {
-    throw new PgBackupError(`${name} is archive version ${major}.${minor}, made by pg_dump older than 9.0: only 1.12 to 1.16 are supported.`, 'input');
+    throw new PgBackupError(
+      `${name} is archive version ${major}.${minor}, made by pg_dump older than 9.0: only 1.12 to 1.16 are supported.`,
+      'input',
+    );
   }
   const intSize = c.byte();
-  if (intSize < 1 || intSize > 32) throw new PgBackupError(`${name} has an impossible integer size (${intSize}) in its header.`, 'input');
+  if (intSize < 1 || intSize > 32)
+    throw new PgBackupError(`${name} has an impossible integer size (${intSize}) in its header.`, 'input');
   c.intSize = intSize;
   const offSize = c.byte();
-  if (offSize < 1 || offSize > 32) throw new PgBackupError(`${name} has an impossible offset size (${offSize}) in its header.`, 'input');
+  if (offSize < 1 || offSize > 32)
+    throw new PgBackupError(`${name} has an impossible offset size (${offSize}) in its header.`, 'input');
   const fmt = c.byte();
   if (fmt !== FORMAT_CODE[format]) {
     const found = FORMAT_BY_CODE[fmt] ?? `unknown (${fmt})`;
-    throw new PgBackupError(`${name} looks like a ${format} archive, but its header says the format is ${found}.`, 'input');
+    throw new PgBackupError(
+      `${name} looks like a ${format} archive, but its header says the format is ${found}.`,
+      'input',
+    );
   }
   let compression: Header['compression'];
   if (num(version) >= V1_15) {
     const code = c.byte();
     const method = COMPRESSION_BY_CODE[code];
-    if (!method) throw new PgBackupError(`${name} names an unknown compression method (${code}) in its header.`, 'input');
+    if (!method)
+      throw new PgBackupError(`${name} names an unknown compression method (${code}) in its header.`, 'input');
     compression = { method, level: null };
   } else {
     const level = c.int();
@@ -118,7 +128,11 @@ const entryLayout = (h: Header, format: ArchiveFormat): EntryLayout => ({
 /** Reads entry i into the TOC's columns (ReadToc's loop body); a retry after a refill overwrites them. */
 function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: number, count: number): void {
   const dumpId = c.int();
-  if (dumpId <= 0 || dumpId > 0x7fffffff) throw new PgBackupError(`${entryLabel(name, i, count)} has dump id ${dumpId}: the table of contents is corrupt.`, 'input');
+  if (dumpId <= 0 || dumpId > 0x7fffffff)
+    throw new PgBackupError(
+      `${entryLabel(name, i, count)} has dump id ${dumpId}: the table of contents is corrupt.`,
+      'input',
+    );
   toc.dumpIds[i] = dumpId;
   toc.hadDumper[i] = c.int() !== 0 ? 1 : 0;
   toc.tableOids[i] = c.numStr() ?? 0;
@@ -130,7 +144,10 @@ function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: num
   toc.atomIds[a + DESC] = c.atom(toc);
   const sectionCode = c.int();
   if (!isSectionCode(sectionCode)) {
-    throw new PgBackupError(`${entryLabel(name, i, count)} (${toc.desc(i)} ${c.text.decode(spans[s], spans[s] + Math.max(0, spans[s + 1]))}) has an unknown section ${sectionCode}: the table of contents is corrupt.`, 'input');
+    throw new PgBackupError(
+      `${entryLabel(name, i, count)} (${toc.desc(i)} ${c.text.decode(spans[s], spans[s] + Math.max(0, spans[s + 1]))}) has an unknown section ${sectionCode}: the table of contents is corrupt.`,
+      'input',
+    );
   }
   toc.sections[i] = sectionCode;
   c.span(spans, s + DEFN);
@@ -146,8 +163,10 @@ function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: num
   toc.depStart[i + 1] = c.numStrsInto(toc, toc.depStart[i]);
   if (h.custom) {
     const o = c.offset(h.offSize);
-    if (o.flag < 1 || o.flag > 3) throw new PgBackupError(`${entryLabel(name, i, count)} has an unexpected data offset flag ${o.flag}.`, 'input');
-    if (o.offset < 0) throw new PgBackupError(`${entryLabel(name, i, count)} has a data offset too large for a file.`, 'input');
+    if (o.flag < 1 || o.flag > 3)
+      throw new PgBackupError(`${entryLabel(name, i, count)} has an unexpected data offset flag ${o.flag}.`, 'input');
+    if (o.offset < 0)
+      throw new PgBackupError(`${entryLabel(name, i, count)} has a data offset too large for a file.`, 'input');
     toc.dataStates[i] = o.flag;
     toc.dataOffsets[i] = o.offset;
     spans[s + DATA_FILE + 1] = -1;
@@ -163,7 +182,11 @@ function parseEntry(c: TocCursor, toc: Toc, h: EntryLayout, name: string, i: num
  * window is 64 KB; the next read is sized from the entries parsed so far (their mean size times the entries
  * left, plus a quarter), so a large TOC usually takes two reads and reading stops soon after the TOC ends.
  */
-export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts: { headerOnly?: boolean } = {}): Promise<Omit<ArchiveInfo, 'path'>> {
+export async function parseArchive(
+  src: ByteSource,
+  format: ArchiveFormat,
+  opts: { headerOnly?: boolean } = {},
+): Promise<Omit<ArchiveInfo, 'path'>> {
   // A header-only read (the Backups tree lists 1,000 archives at a time) stops after the ~100-byte header.
   let chunk = opts.headerOnly ? 1024 : FIRST_CHUNK;
   const first = await src.read(0, chunk);
@@ -193,10 +216,14 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
       }
     }
   };
-  const header = await step(() => parseHeader(c, src.name, format), `${src.name} is truncated: it ends inside the archive header.`);
+  const header = await step(
+    () => parseHeader(c, src.name, format),
+    `${src.name} is truncated: it ends inside the archive header.`,
+  );
   if (opts.headerOnly) return { format, ...header, toc: new Toc(0), tocEnd: c.at, bytesRead: src.bytesRead() };
   const count = await step(() => c.int(), `${src.name} is truncated: it ends right after the archive header.`);
-  if (count < 0 || count > src.size) throw new PgBackupError(`${src.name} claims ${count} table of contents entries: the header is corrupt.`, 'input');
+  if (count < 0 || count > src.size)
+    throw new PgBackupError(`${src.name} claims ${count} table of contents entries: the header is corrupt.`, 'input');
   // Every entry takes at least 15 integers (a sign byte and intSize bytes each): a count the rest of the file
   // cannot hold is a truncated or corrupt file, found when the entries run out; columns for more are not made.
   const toc = new Toc(Math.min(count, Math.floor((src.size - c.at) / (15 * (1 + header.intSize))) + 1));
@@ -214,7 +241,11 @@ export async function parseArchive(src: ByteSource, format: ArchiveFormat, opts:
         toc.windowOf[i] = toc.windows.length - 1;
       }
     } catch (e) {
-      const truncated = () => new PgBackupError(`${src.name} is truncated: the table of contents ends after ${i} of ${count} entries.`, 'input');
+      const truncated = () =>
+        new PgBackupError(
+          `${src.name} is truncated: the table of contents ends after ${i} of ${count} entries.`,
+          'input',
+        );
       if (e instanceof SourceEnded) throw truncated();
       if (e !== NEED_MORE) throw e;
       c.pos = checkpoint;

@@ -66,7 +66,10 @@ const readFd = (fd: number, length: number, position = 0): Promise<Buffer> =>
   });
 
 /** The first `length` bytes of a file, with its size and mtime; undefined when it cannot be opened. */
-async function readHead(path: string, length: number): Promise<{ head: Buffer; size: number; mtime: Date } | undefined> {
+async function readHead(
+  path: string,
+  length: number,
+): Promise<{ head: Buffer; size: number; mtime: Date } | undefined> {
   const fd = await openFd(path, 'r').catch(() => undefined);
   if (fd === undefined) return undefined;
   try {
@@ -91,7 +94,7 @@ async function readSidecarFast(backupPath: string): Promise<DumpSidecar | undefi
   if (fd === undefined) return undefined;
   try {
     const chunks = [await readFd(fd, SIDECAR_CHUNK)];
-    for (let at = chunks[0].length; chunks.at(-1)!.length === SIDECAR_CHUNK && at < SIDECAR_MAX; ) {
+    for (let at = chunks[0].length; chunks.at(-1)!.length === SIDECAR_CHUNK && at < SIDECAR_MAX;) {
       chunks.push(await readFd(fd, SIDECAR_CHUNK, at));
       at += chunks.at(-1)!.length;
     }
@@ -103,8 +106,24 @@ async function readSidecarFast(backupPath: string): Promise<DumpSidecar | undefi
   }
 }
 
-function entryFor(path: string, folder: string, format: DetectedFormat, sizeBytes: number, modified: Date): BackupEntry {
-  return { path, name: basename(path), folder, kind: 'dump', format, sizeBytes, modified, created: modified, checksum: 'none' };
+function entryFor(
+  path: string,
+  folder: string,
+  format: DetectedFormat,
+  sizeBytes: number,
+  modified: Date,
+): BackupEntry {
+  return {
+    path,
+    name: basename(path),
+    folder,
+    kind: 'dump',
+    format,
+    sizeBytes,
+    modified,
+    created: modified,
+    checksum: 'none',
+  };
 }
 
 /** Fills database, versions and time from our sidecar when there is one (hasSidecar), else from the archive header. */
@@ -114,13 +133,22 @@ function withSidecar(entry: BackupEntry, sidecar: DumpSidecar): BackupEntry {
   return Object.assign(entry, { sidecar, checksum: 'recorded' as const }, facts);
 }
 
-async function addFacts(entry: BackupEntry, hasSidecar: boolean, header: () => Promise<ArchiveInfo>): Promise<BackupEntry> {
+async function addFacts(
+  entry: BackupEntry,
+  hasSidecar: boolean,
+  header: () => Promise<ArchiveInfo>,
+): Promise<BackupEntry> {
   const sidecar = hasSidecar ? await readSidecarFast(entry.path) : undefined;
   if (sidecar) return withSidecar(entry, sidecar);
   if (entry.format === 'plain') return entry;
   try {
     const h = await header();
-    Object.assign(entry, { database: h.database ?? undefined, serverVersion: h.serverVersion ?? undefined, pgDumpVersion: h.pgDumpVersion ?? undefined, created: h.created.date });
+    Object.assign(entry, {
+      database: h.database ?? undefined,
+      serverVersion: h.serverVersion ?? undefined,
+      pgDumpVersion: h.pgDumpVersion ?? undefined,
+      created: h.created.date,
+    });
   } catch (e) {
     entry.problem = errorMessage(e);
   }
@@ -150,8 +178,16 @@ async function describeFolder(path: string, folder: string, hasSidecar: boolean)
   const s = await stat(path).catch(() => undefined);
   if (!s) return undefined;
   const children = await readdir(path).catch(() => [] as string[]);
-  if (children.includes('toc.dat')) return addFacts(entryFor(path, folder, 'directory', await sizeOnDisk(path), s.mtime), hasSidecar, () => readArchiveHeader(path));
-  if (children.includes('backup_label') || children.includes('backup_manifest') || children.some((c) => /^base\.tar/.test(c))) return describeBaseBackup(path, folder, s.mtime);
+  if (children.includes('toc.dat'))
+    return addFacts(entryFor(path, folder, 'directory', await sizeOnDisk(path), s.mtime), hasSidecar, () =>
+      readArchiveHeader(path),
+    );
+  if (
+    children.includes('backup_label') ||
+    children.includes('backup_manifest') ||
+    children.some((c) => /^base\.tar/.test(c))
+  )
+    return describeBaseBackup(path, folder, s.mtime);
   return undefined;
 }
 
@@ -173,7 +209,9 @@ async function describeFile(path: string, folder: string, hasSidecar: boolean): 
   }
   // Any custom/tar archive is a backup whatever its name; a text file only when it is named like a dump.
   if (format === 'plain' && !DUMP_FILE.test(basename(path))) return undefined;
-  return addFacts(entryFor(path, folder, format, read.size, read.mtime), hasSidecar, () => archiveHeaderFromHead(read.head, read.size, path));
+  return addFacts(entryFor(path, folder, format, read.size, read.mtime), hasSidecar, () =>
+    archiveHeaderFromHead(read.head, read.size, path),
+  );
 }
 
 /** One path: a dump file, a directory dump, a base backup folder, or undefined for anything else. */

@@ -5,10 +5,17 @@ import { formatBytes } from '../format';
 import type { BaseBackupInfo } from '../physical/base-backup-info';
 import { checkableCount, tocCountsSentence } from './toc-counts';
 
-const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (v: unknown) =>
+  String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 function table(rows: [string, unknown][]): string {
-  return ['| | |', '|---|---|', ...rows.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n');
+  return [
+    '| | |',
+    '|---|---|',
+    ...rows.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `| ${k} | ${cell(v)} |`),
+  ].join('\n');
 }
 
 /** Counts of TOC entries by kind, most common first: "47 TABLE DATA, 12 INDEX…". */
@@ -27,13 +34,28 @@ export function archiveReport(info: ArchiveInfo, sidecar?: DumpSidecar, sizeByte
       ['Path', info.path],
       ['Format', `${info.format} (archive version ${versionText(info.version)})`],
       ['Database', info.database],
-      ['Dumped at', sidecar ? new Date(sidecar.started).toLocaleString() : `${info.created.local} (its machine's time)`],
+      [
+        'Dumped at',
+        sidecar ? new Date(sidecar.started).toLocaleString() : `${info.created.local} (its machine's time)`,
+      ],
       ['Server version', info.serverVersion],
       ['pg_dump version', info.pgDumpVersion],
-      ['Compression', info.compression.method === 'none' ? 'none' : `${info.compression.method}${info.compression.level !== null && info.compression.level >= 0 ? ` level ${info.compression.level}` : ''}`],
+      [
+        'Compression',
+        info.compression.method === 'none'
+          ? 'none'
+          : `${info.compression.method}${info.compression.level !== null && info.compression.level >= 0 ? ` level ${info.compression.level}` : ''}`,
+      ],
       ['Size', sizeBytes !== undefined ? formatBytes(sizeBytes) : undefined],
       ['Entries', `${info.toc.count} (${checkableCount(info.toc)} checkable objects, see below)`],
-      ['sha256', sidecar ? (typeof sidecar.sha256 === 'string' ? sidecar.sha256 : `${Object.keys(sidecar.sha256.files).length} files recorded`) : 'no sidecar: not recorded'],
+      [
+        'sha256',
+        sidecar
+          ? typeof sidecar.sha256 === 'string'
+            ? sidecar.sha256
+            : `${Object.keys(sidecar.sha256.files).length} files recorded`
+          : 'no sidecar: not recorded',
+      ],
       ['Options', sidecar ? JSON.stringify(sidecar.options) : undefined],
       ['Took', sidecar ? `${(sidecar.durationMs / 1000).toFixed(1)} s` : undefined],
     ]),
@@ -48,7 +70,12 @@ export function archiveReport(info: ArchiveInfo, sidecar?: DumpSidecar, sizeByte
     '',
     '| id | kind | schema | name | owner | depends on |',
     '|---:|---|---|---|---|---|',
-    ...info.toc.entries().map((e) => `| ${e.dumpId} | ${cell(e.desc)} | ${cell(e.namespace ?? '')} | ${cell(e.tag)} | ${cell(e.owner ?? '')} | ${e.dependencies.join(', ')} |`),
+    ...info.toc
+      .entries()
+      .map(
+        (e) =>
+          `| ${e.dumpId} | ${cell(e.desc)} | ${cell(e.namespace ?? '')} | ${cell(e.tag)} | ${cell(e.owner ?? '')} | ${e.dependencies.join(', ')} |`,
+      ),
   ];
   return out.join('\n') + '\n';
 }
@@ -70,8 +97,16 @@ export function baseBackupReport(b: BaseBackupInfo, sizeBytes?: number): string 
         ['Start WAL', l?.startLsn ? `${l.startLsn} (${l.startWalFile ?? '?'})` : undefined],
         ['Checkpoint', l?.checkpointLsn],
         ['Timeline', l?.startTimeline],
-        ['Manifest', b.manifest ? `version ${b.manifest.version}, ${b.manifest.fileCount} files, ${formatBytes(b.manifest.totalBytes)}` : 'none'],
-        ['WAL needed', b.manifest?.walRanges.map((r) => `timeline ${r.timeline}: ${r.startLsn} → ${r.endLsn}`).join('; ')],
+        [
+          'Manifest',
+          b.manifest
+            ? `version ${b.manifest.version}, ${b.manifest.fileCount} files, ${formatBytes(b.manifest.totalBytes)}`
+            : 'none',
+        ],
+        [
+          'WAL needed',
+          b.manifest?.walRanges.map((r) => `timeline ${r.timeline}: ${r.startLsn} → ${r.endLsn}`).join('; '),
+        ],
         ['Size', sizeBytes !== undefined ? formatBytes(sizeBytes) : undefined],
       ]),
       '',

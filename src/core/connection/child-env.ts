@@ -19,7 +19,10 @@ function escapePgpass(v: string): string {
  * child inherits PGPASSFILE/~/.pgpass.
  */
 export async function childEnv(password?: string): Promise<ChildEnv> {
-  const env: Record<string, string> = { PGAPPNAME: 'pg-backup', PGCONNECT_TIMEOUT: process.env.PGCONNECT_TIMEOUT ?? '10' };
+  const env: Record<string, string> = {
+    PGAPPNAME: 'pg-backup',
+    PGCONNECT_TIMEOUT: process.env.PGCONNECT_TIMEOUT ?? '10',
+  };
   if (password === undefined) return { env, dispose: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), 'pg-backup-pass-'));
   const forget = removeOnExit(dir);

@@ -32,30 +32,61 @@ export function classifyConnectError(e: unknown, r: ResolvedParams): PgBackupErr
   const msg = err.message ?? String(e);
   switch (err.code) {
     case '28P01':
-      return new PgBackupError(`Password authentication failed for user "${r.user}" at ${where}.`, 'auth', { detail: msg, hint: 'Re-enter the password.' });
+      return new PgBackupError(`Password authentication failed for user "${r.user}" at ${where}.`, 'auth', {
+        detail: msg,
+        hint: 'Re-enter the password.',
+      });
     case '28000':
-      if (/SSL/i.test(msg)) return new PgBackupError(`The server at ${where} requires SSL: ${msg}`, 'ssl', { detail: msg, hint: 'Set sslmode to "require".' });
+      if (/SSL/i.test(msg))
+        return new PgBackupError(`The server at ${where} requires SSL: ${msg}`, 'ssl', {
+          detail: msg,
+          hint: 'Set sslmode to "require".',
+        });
       return new PgBackupError(`The server at ${where} refused the connection: ${msg}`, 'auth', { detail: msg });
     case '3D000':
-      return new PgBackupError(`Database "${r.database}" does not exist on ${r.host}:${r.port}.`, 'database', { detail: msg });
+      return new PgBackupError(`Database "${r.database}" does not exist on ${r.host}:${r.port}.`, 'database', {
+        detail: msg,
+      });
     case 'ECONNREFUSED':
-      return new PgBackupError(`Cannot reach PostgreSQL at ${r.host}:${r.port}: connection refused.`, 'unreachable', { detail: msg, hint: 'Is the server running, and listening on that port?' });
+      return new PgBackupError(`Cannot reach PostgreSQL at ${r.host}:${r.port}: connection refused.`, 'unreachable', {
+        detail: msg,
+        hint: 'Is the server running, and listening on that port?',
+      });
     case 'ENOENT':
-      return new PgBackupError(`Cannot reach PostgreSQL at ${r.host}:${r.port}: no server socket there.`, 'unreachable', { detail: msg, hint: 'Is the server running, and listening on that port?' });
+      return new PgBackupError(
+        `Cannot reach PostgreSQL at ${r.host}:${r.port}: no server socket there.`,
+        'unreachable',
+        { detail: msg, hint: 'Is the server running, and listening on that port?' },
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new PgBackupError(`Cannot resolve host "${r.host}".`, 'unreachable', { detail: msg });
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new PgBackupError(`Cannot reach PostgreSQL at ${r.host}:${r.port}: ${err.code}.`, 'unreachable', { detail: msg });
+      return new PgBackupError(`Cannot reach PostgreSQL at ${r.host}:${r.port}: ${err.code}.`, 'unreachable', {
+        detail: msg,
+      });
   }
-  if (/timeout/i.test(msg)) return new PgBackupError(`Cannot reach PostgreSQL at ${r.host}:${r.port}: timed out connecting.`, 'unreachable', { detail: msg });
-  if (/does not support SSL/i.test(msg)) return new PgBackupError(`The server at ${where} does not support SSL.`, 'ssl', { detail: msg, hint: 'Set sslmode to "disable" or "prefer".' });
+  if (/timeout/i.test(msg))
+    return new PgBackupError(`Cannot reach PostgreSQL at ${r.host}:${r.port}: timed out connecting.`, 'unreachable', {
+      detail: msg,
+    });
+  if (/does not support SSL/i.test(msg))
+    return new PgBackupError(`The server at ${where} does not support SSL.`, 'ssl', {
+      detail: msg,
+      hint: 'Set sslmode to "disable" or "prefer".',
+    });
   if (/no password supplied|client password must be a string/i.test(msg)) {
-    return new PgBackupError(`The server at ${where} asks for a password and none was given.`, 'auth', { detail: msg, hint: 'Enter the password, or add it to ~/.pgpass.' });
+    return new PgBackupError(`The server at ${where} asks for a password and none was given.`, 'auth', {
+      detail: msg,
+      hint: 'Enter the password, or add it to ~/.pgpass.',
+    });
   }
-  if (/pg_hba\.conf/i.test(msg)) return new PgBackupError(`The server at ${where} has no pg_hba.conf entry for this connection.`, 'auth', { detail: msg });
+  if (/pg_hba\.conf/i.test(msg))
+    return new PgBackupError(`The server at ${where} has no pg_hba.conf entry for this connection.`, 'auth', {
+      detail: msg,
+    });
   return new PgBackupError(`Cannot connect to ${where}: ${msg}`, 'unreachable', { detail: msg });
 }
 

@@ -15,7 +15,10 @@ export async function dropOwnDatabase(c: Queryable, name: string, serverMajor: n
     await c.query(`drop database if exists ${quoteIdent(name)} with (force)`);
     return;
   }
-  await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+  await c.query(
+    'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+    [name],
+  );
   await c.query(`drop database if exists ${quoteIdent(name)}`);
 }
 

@@ -19,7 +19,18 @@ export interface ConnectionProfile {
 /** Connection parameters as libpq would see them, password excluded. */
 export type ConnParams = Omit<ConnectionProfile, 'name'>;
 
-const KEYS = new Set(['host', 'hostaddr', 'port', 'user', 'dbname', 'sslmode', 'service', 'password', 'connect_timeout', 'application_name']);
+const KEYS = new Set([
+  'host',
+  'hostaddr',
+  'port',
+  'user',
+  'dbname',
+  'sslmode',
+  'service',
+  'password',
+  'connect_timeout',
+  'application_name',
+]);
 
 /** Parses `key=value key2='quoted value'` conninfo as libpq does (single quotes, backslash escapes). */
 export function parseConninfo(text: string): Record<string, string> {
@@ -57,14 +68,17 @@ export function parseConninfo(text: string): Record<string, string> {
 function toParams(kv: Record<string, string | undefined>): { params: ConnParams; password?: string } {
   for (const k of Object.keys(kv)) {
     if (!KEYS.has(k) && kv[k] !== undefined) {
-      throw new PgBackupError(`Unsupported connection parameter "${k}".`, 'usage', { hint: `Supported: ${[...KEYS].join(', ')}.` });
+      throw new PgBackupError(`Unsupported connection parameter "${k}".`, 'usage', {
+        hint: `Supported: ${[...KEYS].join(', ')}.`,
+      });
     }
   }
   const params: ConnParams = {};
   if (kv.host || kv.hostaddr) params.host = kv.host || kv.hostaddr;
   if (kv.port) {
     const port = Number(kv.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PgBackupError(`Invalid port "${kv.port}".`, 'usage');
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new PgBackupError(`Invalid port "${kv.port}".`, 'usage');
     params.port = port;
   }
   if (kv.user) params.user = kv.user;
@@ -72,7 +86,9 @@ function toParams(kv: Record<string, string | undefined>): { params: ConnParams;
   if (kv.service) params.service = kv.service;
   if (kv.sslmode) {
     if (!SSL_MODES.includes(kv.sslmode as SslMode)) {
-      throw new PgBackupError(`Invalid sslmode "${kv.sslmode}".`, 'usage', { hint: `Use one of ${SSL_MODES.join(', ')}.` });
+      throw new PgBackupError(`Invalid sslmode "${kv.sslmode}".`, 'usage', {
+        hint: `Use one of ${SSL_MODES.join(', ')}.`,
+      });
     }
     params.sslmode = kv.sslmode as SslMode;
   }

@@ -9,7 +9,11 @@ export const MAX_TABLES = 200;
 
 /** Every database of the server we may connect to (templates left out), by name. */
 export async function connectableDatabases(params: ConnParams, password?: string): Promise<string[]> {
-  const { rows } = await withClient(params, { password }, (c) => c.query<{ datname: string }>('select datname from pg_database where datallowconn and not datistemplate order by datname'));
+  const { rows } = await withClient(params, { password }, (c) =>
+    c.query<{ datname: string }>(
+      'select datname from pg_database where datallowconn and not datistemplate order by datname',
+    ),
+  );
   return rows.map((r) => r.datname);
 }
 
@@ -17,7 +21,12 @@ export async function connectableDatabases(params: ConnParams, password?: string
  * Every user table with its exact row count, up to MAX_TABLES: of the given databases, or of every database
  * the server lets us connect to. A cancel ends the connection in use, which fails the count in flight.
  */
-export async function countTables(params: ConnParams, signal?: AbortSignal, only?: readonly string[], password?: string): Promise<{ tables: DrillTable[]; truncated: boolean }> {
+export async function countTables(
+  params: ConnParams,
+  signal?: AbortSignal,
+  only?: readonly string[],
+  password?: string,
+): Promise<{ tables: DrillTable[]; truncated: boolean }> {
   const names = only ?? (await connectableDatabases(params, password));
   const tables: DrillTable[] = [];
   let truncated = false;

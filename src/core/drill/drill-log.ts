@@ -23,7 +23,10 @@ export async function appendDrillLog(logDir: string, r: RestoreDrillResult): Pro
   const files = { jsonl: join(dir, 'drills.jsonl'), markdown: join(dir, 'drills.md') };
   // Each line is written whole or not at all, and both or neither: a full disk never leaves half a JSON document,
   // nor a drill in one log and not the other.
-  const jsonlSize = await stat(files.jsonl).then((s) => s.size, () => 0);
+  const jsonlSize = await stat(files.jsonl).then(
+    (s) => s.size,
+    () => 0,
+  );
   await appendWhole(files.jsonl, JSON.stringify(r) + '\n');
   await appendWhole(files.markdown, drillLogLine(r) + '\n').catch(async (e: unknown) => {
     await truncate(files.jsonl, jsonlSize).catch(() => undefined);
@@ -51,7 +54,9 @@ export interface LastDrill {
  */
 export async function readLastDrills(logDirs: readonly string[]): Promise<Map<string, LastDrill>> {
   const last = new Map<string, LastDrill>();
-  const texts = await Promise.all([...new Set(logDirs)].map((d) => readFile(join(d, DRILL_LOG_FOLDER, 'drills.jsonl'), 'utf8').catch(() => '')));
+  const texts = await Promise.all(
+    [...new Set(logDirs)].map((d) => readFile(join(d, DRILL_LOG_FOLDER, 'drills.jsonl'), 'utf8').catch(() => '')),
+  );
   for (const line of texts.join('\n').split('\n')) {
     if (!line.trim()) continue;
     let r: Partial<RestoreDrillResult>;

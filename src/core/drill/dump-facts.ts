@@ -61,6 +61,11 @@ export async function readDumpFacts(path: string): Promise<DumpFacts> {
     facts.serverVersion = facts.archive.serverVersion ?? undefined;
     facts.pgDumpVersion = facts.archive.pgDumpVersion ?? undefined;
   }
-  if (typeof sidecar === 'object') Object.assign(facts, { database: sidecar.database, serverVersion: sidecar.serverVersion, pgDumpVersion: sidecar.pgDumpVersion });
+  if (typeof sidecar === 'object')
+    Object.assign(facts, {
+      database: sidecar.database,
+      serverVersion: sidecar.serverVersion,
+      pgDumpVersion: sidecar.pgDumpVersion,
+    });
   return facts;
 }

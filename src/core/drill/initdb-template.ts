@@ -72,7 +72,14 @@ async function templateName(o: TemplateOptions): Promise<{ name: string; binaryT
     version.catch(() => versions.delete(id));
   }
   // TZ: initdb writes the timezone it finds into postgresql.conf.
-  const what = JSON.stringify([TEMPLATE_FORMAT, id, await version, o.toolSet.version, INITDB_ARGS, process.env.TZ ?? '']);
+  const what = JSON.stringify([
+    TEMPLATE_FORMAT,
+    id,
+    await version,
+    o.toolSet.version,
+    INITDB_ARGS,
+    process.env.TZ ?? '',
+  ]);
   const binaryTag = `pg${o.toolSet.major}-${hash(path, 8)}`;
   return { name: `${binaryTag}-${hash(what, 16)}`, binaryTag };
 }
@@ -81,7 +88,8 @@ async function templateName(o: TemplateOptions): Promise<{ name: string; binaryT
 async function ownFolder(o: TemplateOptions): Promise<string> {
   const uid = await serverUid(o.owner);
   const folder = o.folder ?? join(await o.owner.tempFolder(o.signal), `pgb-initdb-templates-${uid}`);
-  const check = () => lstat(folder).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+  const check = () =>
+    lstat(folder).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
   let st = await check();
   if (!st) {
     // Made by the server's user itself, so it is theirs from the start; a concurrent drill may win the race.
@@ -91,7 +99,10 @@ async function ownFolder(o: TemplateOptions): Promise<string> {
   // A shared temp folder: anyone could have made this name first, so trust only a private folder of the server's user.
   if (!st) throw new PgBackupError(`${folder} could not be made: initdb templates are not used.`, 'tool-failed');
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
-    throw new PgBackupError(`${folder} is not a private folder of uid ${uid}: initdb templates are not used.`, 'tool-failed');
+    throw new PgBackupError(
+      `${folder} is not a private folder of uid ${uid}: initdb templates are not used.`,
+      'tool-failed',
+    );
   }
   return folder;
 }
@@ -115,7 +126,11 @@ async function prune(folder: string, name: string, binaryTag: string): Promise<v
   for (const entry of await readdir(folder)) {
     const path = join(folder, entry);
     if (entry.startsWith(`${binaryTag}-`) && !entry.includes('.') && entry !== name) await removeAtomically(path);
-    else if (/\.(build|drop)-/.test(entry) && Date.now() - (await lstat(path).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > STALE_BUILD_MS) await rm(path, { recursive: true, force: true });
+    else if (
+      /\.(build|drop)-/.test(entry) &&
+      Date.now() - (await lstat(path).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > STALE_BUILD_MS
+    )
+      await rm(path, { recursive: true, force: true });
   }
 }
 
@@ -124,7 +139,13 @@ export async function initdbTemplate(o: TemplateOptions): Promise<Template> {
   const folder = await ownFolder(o);
   const { name, binaryTag } = await templateName(o);
   const dir = join(folder, name);
-  if (await stat(join(dir, 'PG_VERSION')).then(() => true, () => false)) return { dir, built: false };
+  if (
+    await stat(join(dir, 'PG_VERSION')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return { dir, built: false };
   await prune(folder, name, binaryTag);
   const building = join(folder, `${name}.build-${randomBytes(4).toString('hex')}`);
   try {
@@ -141,7 +162,12 @@ export async function initdbTemplate(o: TemplateOptions): Promise<Template> {
 }
 
 /** Copies the template into an existing, empty data directory of the server's user, as that user (ownership, 0700). */
-export async function copyTemplate(owner: ServerOwner, template: string, dataDir: string, signal?: AbortSignal): Promise<void> {
+export async function copyTemplate(
+  owner: ServerOwner,
+  template: string,
+  dataDir: string,
+  signal?: AbortSignal,
+): Promise<void> {
   await owner.run({ file: 'cp', args: ['-a', `${template}/.`, dataDir], signal });
 }
 

@@ -18,7 +18,15 @@ import type { ToolSet } from '../tools/discover';
 import { countTables } from './count-tables';
 import type { PitrDrillResult } from './pitr-drill-result';
 import { prepareDataDir } from './drill-settings';
-import { endedBeforeTarget, firstFatal, lastReplayedTime, logTail, outcomeLines, shutDownAtTarget, stoppedAtTarget } from './recovery-log';
+import {
+  endedBeforeTarget,
+  firstFatal,
+  lastReplayedTime,
+  logTail,
+  outcomeLines,
+  shutDownAtTarget,
+  stoppedAtTarget,
+} from './recovery-log';
 import { placeBackup } from './scratch-copy';
 import { serverOwner } from './server-owner';
 import { drillToolSet } from './server-tools';
@@ -48,19 +56,33 @@ const POLL_MS = 500;
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 function checkInputs(o: PitrDrillOptions): void {
-  if (process.platform === 'win32') throw new PgBackupError('The drill runs a server on a Unix socket: it needs Linux or macOS.', 'usage');
+  if (process.platform === 'win32')
+    throw new PgBackupError('The drill runs a server on a Unix socket: it needs Linux or macOS.', 'usage');
   if (o.backup.serverMajor !== undefined && o.backup.serverMajor !== o.model.serverMajor) {
-    throw new PgBackupError(`The recovery settings are for PostgreSQL ${o.model.serverMajor}, the backup is ${o.backup.serverMajor}.`, 'input');
+    throw new PgBackupError(
+      `The recovery settings are for PostgreSQL ${o.model.serverMajor}, the backup is ${o.backup.serverMajor}.`,
+      'input',
+    );
   }
-  if (o.toolSet.major !== o.model.serverMajor || !o.toolSet.tools.pg_ctl) throw drillToolSet([o.toolSet], o.model.serverMajor);
-  if (o.model.standby) throw new PgBackupError('A standby never reaches a recovery target: the drill runs a one-off recovery only.', 'usage');
+  if (o.toolSet.major !== o.model.serverMajor || !o.toolSet.tools.pg_ctl)
+    throw drillToolSet([o.toolSet], o.model.serverMajor);
+  if (o.model.standby)
+    throw new PgBackupError(
+      'A standby never reaches a recovery target: the drill runs a one-off recovery only.',
+      'usage',
+    );
   const issues = validateModel(o.model);
   if (hasErrors(issues)) throw new PgBackupError(issues.find((i) => i.severity === 'error')!.message, 'input');
 }
 
 /** Recovery state queries by major (the functions were renamed in 10; the pause state arrived in 14). */
 function stateSql(major: number): string {
-  const paused = major >= 14 ? `pg_get_wal_replay_pause_state() = 'paused'` : major >= 10 ? 'pg_is_wal_replay_paused()' : 'pg_is_xlog_replay_paused()';
+  const paused =
+    major >= 14
+      ? `pg_get_wal_replay_pause_state() = 'paused'`
+      : major >= 10
+        ? 'pg_is_wal_replay_paused()'
+        : 'pg_is_xlog_replay_paused()';
   const lsn = major >= 10 ? 'pg_last_wal_replay_lsn()' : 'pg_last_xlog_replay_location()';
   // CASE keeps the pause functions from running after promotion, where they raise "recovery is not in progress".
   return `select pg_is_in_recovery() as recovering, case when pg_is_in_recovery() then ${paused} else false end as paused, pg_last_xact_replay_timestamp() as replayed, ${lsn}::text as lsn`;
@@ -91,7 +113,12 @@ async function waitForRecovery(s: Server, o: PitrDrillOptions, timeoutMs: number
       if (!existsSync(join(s.dataDir, 'postmaster.pid'))) return { end: 'stopped' };
       client ??= await connect(s.params, { connectTimeoutSec: 5 }).catch((e: PgBackupError) => {
         // Until the copy is consistent the server turns connections away; only a missing role is final.
-        if (e.kind === 'auth') throw new PgBackupError(`Cannot log in to the restored cluster as "${s.params.user}": ${e.detail ?? e.message}`, 'auth', { detail: e.detail, hint: 'The drill connects as the cluster\'s superuser "postgres".' });
+        if (e.kind === 'auth')
+          throw new PgBackupError(
+            `Cannot log in to the restored cluster as "${s.params.user}": ${e.detail ?? e.message}`,
+            'auth',
+            { detail: e.detail, hint: 'The drill connects as the cluster\'s superuser "postgres".' },
+          );
         return undefined;
       });
       const state = await client
@@ -102,10 +129,14 @@ async function waitForRecovery(s: Server, o: PitrDrillOptions, timeoutMs: number
         await client.end().catch(() => undefined);
         client = undefined;
       }
-      if (state && (!state.recovering || state.paused)) return { end: state.recovering ? 'paused' : 'promoted', replayed: state.replayed?.toISOString() };
+      if (state && (!state.recovering || state.paused))
+        return { end: state.recovering ? 'paused' : 'promoted', replayed: state.replayed?.toISOString() };
       if (state?.lsn) o.onProgress?.(`Replaying archived WAL (at ${state.lsn})`, 65);
       if (Date.now() > deadline) {
-        throw new PgBackupError(`The drill server did not reach the target within ${Math.round(timeoutMs / 1000)} s${state?.lsn ? ` (replayed up to ${state.lsn})` : ''}.`, 'tool-failed');
+        throw new PgBackupError(
+          `The drill server did not reach the target within ${Math.round(timeoutMs / 1000)} s${state?.lsn ? ` (replayed up to ${state.lsn})` : ''}.`,
+          'tool-failed',
+        );
       }
       await sleep(POLL_MS, o.signal);
     }
@@ -118,9 +149,14 @@ async function waitForRecovery(s: Server, o: PitrDrillOptions, timeoutMs: number
 function stoppedError(log: string, startError: unknown): PgBackupError {
   const detail = [...outcomeLines(log), '', logTail(log)].join('\n');
   if (endedBeforeTarget(log)) {
-    return new PgBackupError('Recovery ended before reaching the target: the archive has no WAL up to it.', 'input', { detail, hint: "Pick a target inside the recoverable window; check that every segment was archived and that the server's OS user can read the archive folder." });
+    return new PgBackupError('Recovery ended before reaching the target: the archive has no WAL up to it.', 'input', {
+      detail,
+      hint: "Pick a target inside the recoverable window; check that every segment was archived and that the server's OS user can read the archive folder.",
+    });
   }
-  const why = firstFatal(log) ?? (startError instanceof PgBackupError ? `${startError.message} ${startError.detail ?? ''}`.trim() : 'see its log');
+  const why =
+    firstFatal(log) ??
+    (startError instanceof PgBackupError ? `${startError.message} ${startError.detail ?? ''}`.trim() : 'see its log');
   return new PgBackupError(`The drill server stopped before reaching the target: ${why}`, 'tool-failed', { detail });
 }
 
@@ -143,30 +179,56 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
     await mkdir(dataDir, { mode: 0o700 });
     await mkdir(socketDir, { mode: 0o700 });
     progress('Copying the base backup', 0);
-    await placeBackup({ backup: o.backup, dataDir, signal: o.signal, log: o.log, onProgress: (f) => progress('Copying the base backup', f * 50) });
+    await placeBackup({
+      backup: o.backup,
+      dataDir,
+      signal: o.signal,
+      log: o.log,
+      onProgress: (f) => progress('Copying the base backup', f * 50),
+    });
     progress('Writing the recovery settings', 50);
     const port = await freePort();
-    await prepareDataDir(dataDir, o.model, { port, socketDir, hbaFile: join(scratch, 'pg_hba.conf'), identFile: join(scratch, 'pg_ident.conf') });
+    await prepareDataDir(dataDir, o.model, {
+      port,
+      socketDir,
+      hbaFile: join(scratch, 'pg_hba.conf'),
+      identFile: join(scratch, 'pg_ident.conf'),
+    });
     await owner.adopt(scratch, o.signal);
     progress('Starting a throwaway server', 55);
     launched = true;
-    await owner.run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '120', 'start'], signal: o.signal }).catch((e: unknown) => {
-      if (e instanceof CancelledError) {
-        startInterrupted = true;
-        throw e;
-      }
-      // A server still replaying after 120 s, or one that stopped at the target: the wait and the log tell.
-      startError = e;
-    });
+    await owner
+      .run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '120', 'start'], signal: o.signal })
+      .catch((e: unknown) => {
+        if (e instanceof CancelledError) {
+          startInterrupted = true;
+          throw e;
+        }
+        // A server still replaying after 120 s, or one that stopped at the target: the wait and the log tell.
+        startError = e;
+      });
     progress('Recovering to the target', 60);
-    const server: Server = { dataDir, params: { host: socketDir, port, user: o.superuser ?? 'postgres', database: 'template1', sslmode: 'disable' }, major: o.model.serverMajor };
+    const server: Server = {
+      dataDir,
+      params: { host: socketDir, port, user: o.superuser ?? 'postgres', database: 'template1', sslmode: 'disable' },
+      major: o.model.serverMajor,
+    };
     const outcome = await waitForRecovery(server, o, o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (outcome.end === 'stopped') {
       const log = await readLog();
       // pg_ctl failed and the postmaster never logged its start: nothing was recovered, the start failed.
       if (startError && !serverStarted(log)) throw startFailure(o.model.serverMajor, log, startError);
       if (!shutDownAtTarget(log)) throw stoppedError(log, startError);
-      return { reachedTarget: true, end: 'shut down', recoveryEndedAt: lastReplayedTime(log), inRecovery: true, tables: [], tablesTruncated: false, durationMs: Date.now() - started, logTail: logTail(log) };
+      return {
+        reachedTarget: true,
+        end: 'shut down',
+        recoveryEndedAt: lastReplayedTime(log),
+        inRecovery: true,
+        tables: [],
+        tablesTruncated: false,
+        durationMs: Date.now() - started,
+        logTail: logTail(log),
+      };
     }
     progress('Counting rows', 85);
     const { tables, truncated } = await countTables(server.params, o.signal);
@@ -186,7 +248,9 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
     if (e instanceof PgBackupError) throw e;
     // A cancel ends the row count's connections: their "Connection terminated" is the cancel itself.
     if (o.signal?.aborted) throw new CancelledError('The drill');
-    throw new PgBackupError(`The drill failed: ${(e as Error).message}`, launched ? 'tool-failed' : 'io', { detail: launched ? logTail(await readLog()) : undefined });
+    throw new PgBackupError(`The drill failed: ${(e as Error).message}`, launched ? 'tool-failed' : 'io', {
+      detail: launched ? logTail(await readLog()) : undefined,
+    });
   } finally {
     if (launched) await stopServer(owner, pgCtl, dataDir, startInterrupted);
     await rm(scratch, { recursive: true, force: true });

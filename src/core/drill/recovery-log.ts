@@ -28,7 +28,11 @@ export function endedBeforeTarget(log: string): boolean {
 
 /** The lines that tell how recovery ended: where it stopped, and what was fatal. */
 export function outcomeLines(log: string): string[] {
-  return lines(log).filter((l) => /recovery stopping|last completed transaction|shutdown at recovery target|pausing at the end of recovery|FATAL|PANIC/.test(l));
+  return lines(log).filter((l) =>
+    /recovery stopping|last completed transaction|shutdown at recovery target|pausing at the end of recovery|FATAL|PANIC/.test(
+      l,
+    ),
+  );
 }
 
 export function firstFatal(log: string): string | undefined {

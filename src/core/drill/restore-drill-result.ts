@@ -7,7 +7,13 @@ export type DrillPhase = 'checksum' | 'prepare' | 'restore' | 'compare' | 'count
 
 export type DrillPlace =
   /** A cluster made for the drill (initdb, or a copy of the cached initdb template) and removed after it. */
-  | { kind: 'throwaway-cluster'; major: number; version: string; database: string; dataDir?: 'template-reused' | 'template-built' | 'initdb' }
+  | {
+      kind: 'throwaway-cluster';
+      major: number;
+      version: string;
+      database: string;
+      dataDir?: 'template-reused' | 'template-built' | 'initdb';
+    }
   /** A scratch database on the user's server, dropped after the drill. */
   | { kind: 'scratch-database'; server: string; major: number; version: string; database: string };
 
@@ -22,7 +28,14 @@ export interface DrillObjects {
 }
 
 export interface RestoreDrillResult {
-  backup: { path: string; name: string; format: DetectedFormat; database?: string; serverVersion?: string; pgDumpVersion?: string };
+  backup: {
+    path: string;
+    name: string;
+    format: DetectedFormat;
+    database?: string;
+    serverVersion?: string;
+    pgDumpVersion?: string;
+  };
   /** No checksum mismatch, no restore error other than warnings, nothing missing. */
   passed: boolean;
   /** Why it did not pass, one sentence each. */
@@ -37,7 +50,10 @@ export interface RestoreDrillResult {
   checksum: 'verified' | 'mismatch' | 'none' | 'unreadable';
   where: DrillPlace;
   /** restore.jobs: pg_restore's parallel jobs, when more than one. */
-  tools: { restore: { name: 'pg_restore' | 'psql'; version: string; jobs?: number }; server?: { name: 'postgres'; version: string } };
+  tools: {
+    restore: { name: 'pg_restore' | 'psql'; version: string; jobs?: number };
+    server?: { name: 'postgres'; version: string };
+  };
   restore: {
     /** Errors that fail the drill (up to MAX_ERRORS; errorCount has them all). */
     errors: RestoreError[];

@@ -71,7 +71,10 @@ interface Prepared {
 
 function newestPsql(sets: readonly ToolSet[]): ToolSet {
   const set = [...sets].sort((a, b) => b.major - a.major).find((s) => s.tools.psql);
-  if (!set) throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', { hint: installAdvice(15) });
+  if (!set)
+    throw new PgBackupError('No psql was found to restore this plain SQL dump.', 'tool-missing', {
+      hint: installAdvice(15),
+    });
   return set;
 }
 
@@ -83,9 +86,15 @@ async function prepare(o: RestoreDrillOptions): Promise<Prepared> {
   if (dump.archive) {
     validateRestoreOptions({ jobs: o.jobs }, dump.archive.format);
     const set = pickRestoreTools(sets, dump.archive);
-    client = { name: 'pg_restore', path: set.tools.pg_restore!, version: set.version, ...((o.jobs ?? 1) > 1 ? { jobs: o.jobs } : {}) };
+    client = {
+      name: 'pg_restore',
+      path: set.tools.pg_restore!,
+      version: set.version,
+      ...((o.jobs ?? 1) > 1 ? { jobs: o.jobs } : {}),
+    };
   } else {
-    if ((o.jobs ?? 1) > 1) throw new PgBackupError(`--jobs does not work with a plain SQL dump: psql restores it in one session.`, 'usage');
+    if ((o.jobs ?? 1) > 1)
+      throw new PgBackupError(`--jobs does not work with a plain SQL dump: psql restores it in one session.`, 'usage');
     const set = newestPsql(sets);
     client = { name: 'psql', path: set.tools.psql!, version: set.version };
     const connect = o.server ? await firstConnectLine(dump.path) : undefined;
@@ -105,15 +114,31 @@ type Checksum = Pick<RestoreDrillResult, 'checksum'> & { problem?: string; warni
 
 async function checkChecksum(dump: DumpFacts): Promise<Checksum> {
   const file = basename(sidecarPath(dump.path));
-  if (dump.sidecar === 'absent') return { checksum: 'none', warning: `No checksum was recorded (no ${file}): the file's integrity was not verified.` };
-  if (dump.sidecar === 'unreadable') return { checksum: 'unreadable', warning: `${file} is not a pg-backup sidecar with a checksum: the file's integrity was not verified.` };
+  if (dump.sidecar === 'absent')
+    return {
+      checksum: 'none',
+      warning: `No checksum was recorded (no ${file}): the file's integrity was not verified.`,
+    };
+  if (dump.sidecar === 'unreadable')
+    return {
+      checksum: 'unreadable',
+      warning: `${file} is not a pg-backup sidecar with a checksum: the file's integrity was not verified.`,
+    };
   const r = await verifyChecksum(dump.path);
   if (r.ok) return { checksum: 'verified' };
-  const parts = [r.changed.filter(Boolean).length && `changed: ${r.changed.join(', ')}`, r.missing.length && `missing: ${r.missing.join(', ')}`, r.added.length && `added: ${r.added.join(', ')}`].filter(Boolean);
-  return { checksum: 'mismatch', problem: `The checksum does not match the sha256 recorded in ${file}${parts.length ? ` (${parts.join('; ')})` : ': the file changed since it was written'}.` };
+  const parts = [
+    r.changed.filter(Boolean).length && `changed: ${r.changed.join(', ')}`,
+    r.missing.length && `missing: ${r.missing.join(', ')}`,
+    r.added.length && `added: ${r.added.join(', ')}`,
+  ].filter(Boolean);
+  return {
+    checksum: 'mismatch',
+    problem: `The checksum does not match the sha256 recorded in ${file}${parts.length ? ` (${parts.join('; ')})` : ': the file changed since it was written'}.`,
+  };
 }
 
-const listed = (names: string[]) => `${names.slice(0, LISTED).join(', ')}${names.length > LISTED ? ` and ${names.length - LISTED} more` : ''}`;
+const listed = (names: string[]) =>
+  `${names.slice(0, LISTED).join(', ')}${names.length > LISTED ? ` and ${names.length - LISTED} more` : ''}`;
 
 /** Objects in the restored database by kind, from its catalogs (user schemas only). */
 async function catalogCounts(c: Queryable): Promise<Record<string, number>> {
@@ -133,7 +158,12 @@ async function catalogCounts(c: Queryable): Promise<Record<string, number>> {
 }
 
 /** Runs fn on a connection that a cancel ends (which fails the query in flight). */
-async function cancellable<T>(params: ConnParams, password: string | undefined, signal: AbortSignal | undefined, fn: (c: Queryable) => Promise<T>): Promise<T> {
+async function cancellable<T>(
+  params: ConnParams,
+  password: string | undefined,
+  signal: AbortSignal | undefined,
+  fn: (c: Queryable) => Promise<T>,
+): Promise<T> {
   return withClient(params, { password }, async (c) => {
     const stop = () => void c.end().catch(() => undefined);
     signal?.addEventListener('abort', stop, { once: true });
@@ -158,7 +188,8 @@ async function clusterCounts(server: ConnParams, signal: AbortSignal | undefined
   const add = (counts: Record<string, number>, times: number) => {
     for (const [kind, n] of Object.entries(counts)) total[kind] = (total[kind] ?? 0) + n * times;
   };
-  for (const database of databases) add(await cancellable({ ...server, database }, undefined, signal, catalogCounts), 1);
+  for (const database of databases)
+    add(await cancellable({ ...server, database }, undefined, signal, catalogCounts), 1);
   add(await cancellable({ ...server, database: 'template1' }, undefined, signal, catalogCounts), 1 - databases.length);
   return Object.fromEntries(Object.entries(total).filter(([, n]) => n > 0));
 }
@@ -168,7 +199,9 @@ async function compareObjects(c: Queryable, archive: ArchiveInfo | undefined): P
   if (!archive) return { counts };
   const expected = archive.toc.entries().filter(isLookedUp);
   const found = await findExisting(c, expected);
-  const missing = expected.filter((e) => !found.has(e.dumpId)).map((e) => ({ kind: e.desc, name: describeEntry(e).slice(e.desc.length + 1) }));
+  const missing = expected
+    .filter((e) => !found.has(e.dumpId))
+    .map((e) => ({ kind: e.desc, name: describeEntry(e).slice(e.desc.length + 1) }));
   return { expected: expected.length, tocEntries: archive.toc.count, missing, counts };
 }
 
@@ -181,7 +214,13 @@ interface Outcome {
 }
 
 /** Restore, compare and count in the scratch database `target`; countIn: the databases whose tables are counted (undefined: all). */
-async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: ConnParams, countIn: string[] | undefined, timed: Timer): Promise<Outcome> {
+async function restoreCompareCount(
+  o: RestoreDrillOptions,
+  p: Prepared,
+  target: ConnParams,
+  countIn: string[] | undefined,
+  timed: Timer,
+): Promise<Outcome> {
   const password = o.server?.password;
   const progress = (step: string, percent: number) => o.onProgress?.(step, percent);
   const env = await childEnv(password);
@@ -190,10 +229,22 @@ async function restoreCompareCount(o: RestoreDrillOptions, p: Prepared, target: 
   try {
     progress(`Restoring with ${p.client.name}`, 20);
     errors = await timed('restore', async () => {
-      if (!p.dump.archive) return drillPlainRestore({ psql: p.client.path, file: p.dump.path, conninfo: toConninfo(target), env: env.env, signal: o.signal, log: o.log });
-      const args = ['--no-privileges', ...restoreArgv({ noOwner: true, jobs: p.client.jobs }, p.dump.path, toConninfo(target))];
+      if (!p.dump.archive)
+        return drillPlainRestore({
+          psql: p.client.path,
+          file: p.dump.path,
+          conninfo: toConninfo(target),
+          env: env.env,
+          signal: o.signal,
+          log: o.log,
+        });
+      const args = [
+        '--no-privileges',
+        ...restoreArgv({ noOwner: true, jobs: p.client.jobs }, p.dump.path, toConninfo(target)),
+      ];
       const total = p.dump.archive.toc.count || 1;
-      const onProgress = (r: { done: number; current: string }) => progress(`Restoring: ${r.current}`, 20 + Math.round((60 * r.done) / total));
+      const onProgress = (r: { done: number; current: string }) =>
+        progress(`Restoring: ${r.current}`, 20 + Math.round((60 * r.done) / total));
       const run = { pgRestore: p.client.path, args, env: env.env, signal: o.signal, total, onProgress, log: o.log };
       return (await runRestore({ ...run, stallMs: RESTORE_STALL_MS })).errors;
     }).catch((e: unknown) => {
@@ -250,7 +301,11 @@ function serverWentAway(e: unknown, server: ConnParams): unknown {
   );
 }
 
-function judge(p: Prepared, checksum: Checksum, out: Outcome): Pick<RestoreDrillResult, 'passed' | 'problems' | 'warnings' | 'emptyAfterError' | 'restore'> {
+function judge(
+  p: Prepared,
+  checksum: Checksum,
+  out: Outcome,
+): Pick<RestoreDrillResult, 'passed' | 'problems' | 'warnings' | 'emptyAfterError' | 'restore'> {
   const real = out.errors.filter((e) => !isRoleWarning(e));
   const warnings = out.errors.length - real.length;
   const problems: string[] = [];
@@ -258,18 +313,31 @@ function judge(p: Prepared, checksum: Checksum, out: Outcome): Pick<RestoreDrill
   if (out.failure) problems.push(out.failure);
   if (real.length) {
     const first = real[0];
-    problems.push(`${p.client.name} reported ${real.length} error${real.length > 1 ? 's' : ''}; the first: ${first.message.split('\n')[0]}${first.dumpId ? ` (TOC entry ${first.dumpId})` : ''}.`);
+    problems.push(
+      `${p.client.name} reported ${real.length} error${real.length > 1 ? 's' : ''}; the first: ${first.message.split('\n')[0]}${first.dumpId ? ` (TOC entry ${first.dumpId})` : ''}.`,
+    );
   }
   const missing = out.objects.missing ?? [];
-  if (missing.length) problems.push(`${missing.length} object${missing.length > 1 ? 's' : ''} of the dump did not come back: ${listed(missing.map((m) => `${m.kind} ${m.name}`))}.`);
+  if (missing.length)
+    problems.push(
+      `${missing.length} object${missing.length > 1 ? 's' : ''} of the dump did not come back: ${listed(missing.map((m) => `${m.kind} ${m.name}`))}.`,
+    );
   const failedData = new Set(real.map((e) => e.dumpId));
   const emptyAfterError = (p.dump.archive?.toc.entries() ?? [])
     .filter((e) => e.desc === 'TABLE DATA' && failedData.has(e.dumpId))
     .map((e) => ({ e, rows: out.tables.find((t) => t.schema === e.namespace && t.name === e.tag)?.rows ?? 0 }))
     .filter((x) => x.rows === 0)
     .map((x) => `${x.e.namespace}.${x.e.tag}`);
-  if (emptyAfterError.length) problems.push(`${listed(emptyAfterError)} came back empty after an error restoring ${emptyAfterError.length > 1 ? 'their' : 'its'} data.`);
-  const notes = [checksum.warning, warnings ? `${warnings} statement${warnings > 1 ? 's' : ''} named roles that do not exist here (owners or grantees of the original server); they were skipped.` : undefined];
+  if (emptyAfterError.length)
+    problems.push(
+      `${listed(emptyAfterError)} came back empty after an error restoring ${emptyAfterError.length > 1 ? 'their' : 'its'} data.`,
+    );
+  const notes = [
+    checksum.warning,
+    warnings
+      ? `${warnings} statement${warnings > 1 ? 's' : ''} named roles that do not exist here (owners or grantees of the original server); they were skipped.`
+      : undefined,
+  ];
   return {
     passed: !problems.length,
     problems,
@@ -307,7 +375,8 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
   };
 
   progress('Verifying the checksum', 0);
-  const checksum = p.dump.sidecar === 'absent' ? await checkChecksum(p.dump) : await timed('checksum', () => checkChecksum(p.dump));
+  const checksum =
+    p.dump.sidecar === 'absent' ? await checkChecksum(p.dump) : await timed('checksum', () => checkChecksum(p.dump));
   if (o.signal?.aborted) throw new CancelledError('The drill');
   const dbName = scratchDatabaseName(p.dump.database ?? p.dump.name.replace(/\..*$/, ''), startedAt);
   let where: DrillPlace;
@@ -316,7 +385,13 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
   const drillIn = async (server: ConnParams, password: string | undefined, countAll: boolean): Promise<Outcome> => {
     const info = await timed('prepare', () => createScratchDatabase(server, password, dbName));
     where = o.server
-      ? { kind: 'scratch-database', server: describeParams(server), major: info.major, version: info.version, database: dbName }
+      ? {
+          kind: 'scratch-database',
+          server: describeParams(server),
+          major: info.major,
+          version: info.version,
+          database: dbName,
+        }
       : { kind: 'throwaway-cluster', major: info.major, version: info.version, database: dbName, dataDir };
     const target = { ...server, database: dbName };
     return thenDrop(
@@ -356,14 +431,24 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
   }
   progress('Done', 100);
   return {
-    backup: { path: p.dump.path, name: p.dump.name, format: p.dump.format, database: p.dump.database, serverVersion: p.dump.serverVersion, pgDumpVersion: p.dump.pgDumpVersion },
+    backup: {
+      path: p.dump.path,
+      name: p.dump.name,
+      format: p.dump.format,
+      database: p.dump.database,
+      serverVersion: p.dump.serverVersion,
+      pgDumpVersion: p.dump.pgDumpVersion,
+    },
     ...judge(p, checksum, out),
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - started,
     phases,
     checksum: checksum.checksum,
     where: where!,
-    tools: { restore: { name: p.client.name, version: p.client.version, ...(p.client.jobs ? { jobs: p.client.jobs } : {}) }, ...(p.serverSet ? { server: { name: 'postgres' as const, version: p.serverSet.version } } : {}) },
+    tools: {
+      restore: { name: p.client.name, version: p.client.version, ...(p.client.jobs ? { jobs: p.client.jobs } : {}) },
+      ...(p.serverSet ? { server: { name: 'postgres' as const, version: p.serverSet.version } } : {}),
+    },
     objects: out.objects,
     tables: out.tables,
     tablesTruncated: out.tablesTruncated,

@@ -41,11 +41,19 @@ export interface ScratchClusterInfo {
 const FAST_SETTINGS = ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off', ''];
 
 /** Runs fn against a throwaway cluster; the server is always stopped and the folder removed, also on cancel. */
-export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (params: ConnParams, info: ScratchClusterInfo) => Promise<T>): Promise<T> {
-  if (process.platform === 'win32') throw new PgBackupError('A throwaway cluster runs on a Unix socket: it needs Linux or macOS. Give a server with --conn instead.', 'usage');
+export async function withScratchCluster<T>(
+  o: ScratchClusterOptions,
+  fn: (params: ConnParams, info: ScratchClusterInfo) => Promise<T>,
+): Promise<T> {
+  if (process.platform === 'win32')
+    throw new PgBackupError(
+      'A throwaway cluster runs on a Unix socket: it needs Linux or macOS. Give a server with --conn instead.',
+      'usage',
+    );
   const owner = serverOwner(o.log);
   const { initdb, pg_ctl: pgCtl } = o.toolSet.tools;
-  if (!initdb || !pgCtl) throw new PgBackupError(`initdb and pg_ctl ${o.toolSet.major} are needed for a throwaway cluster.`, 'tool-missing');
+  if (!initdb || !pgCtl)
+    throw new PgBackupError(`initdb and pg_ctl ${o.toolSet.major} are needed for a throwaway cluster.`, 'tool-missing');
   const scratch = await mkdtemp(join(o.scratchParent ?? (await owner.tempFolder(o.signal)), 'pgb-drill-'));
   const dataDir = join(scratch, 'data');
   const socketDir = join(scratch, 'sock');
@@ -71,16 +79,21 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
       info.dataDir = template ? (template.built ? 'template-built' : 'template-reused') : 'initdb';
       info.initdbMs += Date.now() - t;
       // Appending keeps the file's owner (the server's user), so this works when we are root too.
-      await appendFile(join(dataDir, 'postgresql.auto.conf'), [...drillSettings(o.toolSet.major, place), ...FAST_SETTINGS].join('\n'));
+      await appendFile(
+        join(dataDir, 'postgresql.auto.conf'),
+        [...drillSettings(o.toolSet.major, place), ...FAST_SETTINGS].join('\n'),
+      );
       t = Date.now();
       launched = true;
-      await owner.run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], signal: o.signal }).catch(async (e: unknown) => {
-        if (e instanceof CancelledError) {
-          startInterrupted = true;
-          throw e;
-        }
-        throw startFailure(o.toolSet.major, await readFile(logFile, 'utf8').catch(() => ''), e);
-      });
+      await owner
+        .run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], signal: o.signal })
+        .catch(async (e: unknown) => {
+          if (e instanceof CancelledError) {
+            startInterrupted = true;
+            throw e;
+          }
+          throw startFailure(o.toolSet.major, await readFile(logFile, 'utf8').catch(() => ''), e);
+        });
       info.startMs = Date.now() - t;
     };
 
@@ -92,7 +105,9 @@ export async function withScratchCluster<T>(o: ScratchClusterOptions, fn: (param
     } catch (e) {
       if (!template || e instanceof CancelledError) throw e;
       // A damaged template must not fail drills: drop it (the next drill builds it again) and run initdb this once.
-      o.log?.(`The initdb template ${template.dir} did not give a working cluster (${(e as Error).message}): dropped, running initdb instead.`);
+      o.log?.(
+        `The initdb template ${template.dir} did not give a working cluster (${(e as Error).message}): dropped, running initdb instead.`,
+      );
       if (launched) await stopServer(owner, pgCtl, dataDir, false);
       launched = false;
       await dropTemplate(template.dir).catch(() => undefined);

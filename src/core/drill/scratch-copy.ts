@@ -48,7 +48,9 @@ function tablespaceError(what: string, found: string): PgBackupError {
   return new PgBackupError(
     `${what} has tablespaces (${found}): a drill only restores backups whose data is all inside the backup folder.`,
     'input',
-    { hint: 'Run the drill by hand with pg_basebackup --tablespace-mapping into scratch folders, following the runbook.' },
+    {
+      hint: 'Run the drill by hand with pg_basebackup --tablespace-mapping into scratch folders, following the runbook.',
+    },
   );
 }
 
@@ -58,7 +60,14 @@ async function refuseTablespaces(dataDir: string, what: string): Promise<void> {
   if (targets.length) throw tablespaceError(what, targets.join(', '));
   // Tar backups always carry a tablespace_map; an empty one means no tablespaces.
   const map = (await readFile(join(dataDir, 'tablespace_map'), 'utf8').catch(() => '')).trim();
-  if (map) throw tablespaceError(what, map.split('\n').map((l) => l.replace(/^\d+ /, '')).join(', '));
+  if (map)
+    throw tablespaceError(
+      what,
+      map
+        .split('\n')
+        .map((l) => l.replace(/^\d+ /, ''))
+        .join(', '),
+    );
 }
 
 async function copyPlain(o: ScratchCopyOptions): Promise<void> {
@@ -82,11 +91,16 @@ async function extractTar(o: ScratchCopyOptions): Promise<void> {
   const { base, wal } = o.backup.tarFiles ?? { base: 'base.tar' };
   const others = (await readdir(o.backup.dir)).filter((n) => /^\d+\.tar/.test(n));
   if (others.length) throw tablespaceError(o.backup.dir, others.join(', '));
-  const members: [string, string][] = [[base, o.dataDir], ...(wal ? [[wal, join(o.dataDir, 'pg_wal')] as [string, string]] : [])];
+  const members: [string, string][] = [
+    [base, o.dataDir],
+    ...(wal ? [[wal, join(o.dataDir, 'pg_wal')] as [string, string]] : []),
+  ];
   for (const [i, [file, into]] of members.entries()) {
     const flag = TAR_FLAGS[/\.tar(\.\w+)?$/.exec(file)?.[1] ?? ''];
     if (!flag) {
-      throw new PgBackupError(`The drill extracts uncompressed and gzip tar backups only, not ${file}.`, 'input', { hint: 'Extract the backup into a folder (runbook step 3) and run the drill on that folder.' });
+      throw new PgBackupError(`The drill extracts uncompressed and gzip tar backups only, not ${file}.`, 'input', {
+        hint: 'Extract the backup into a folder (runbook step 3) and run the drill on that folder.',
+      });
     }
     await mkdir(into, { recursive: true, mode: 0o700 });
     await runTool({ file: 'tar', args: [flag, join(o.backup.dir, file), '-C', into], signal: o.signal, log: o.log });

@@ -12,16 +12,31 @@ import { quoteIdent } from '../connection/identifier';
 /** `pgbackup_drill_<db>_<yyyymmddhhmmss>` (UTC): lower-case, one identifier, within NAMEDATALEN. */
 export function scratchDatabaseName(database: string | undefined, at: Date): string {
   const stamp = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const db = (database ?? 'dump').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'dump';
+  const db =
+    (database ?? 'dump')
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'dump';
   return `pgbackup_drill_${db.slice(0, 63 - 'pgbackup_drill__'.length - stamp.length)}_${stamp}`;
 }
 
 /** Creates the database; returns what the server is. */
-export async function createScratchDatabase(server: ConnParams, password: string | undefined, name: string): Promise<ServerInfo> {
+export async function createScratchDatabase(
+  server: ConnParams,
+  password: string | undefined,
+  name: string,
+): Promise<ServerInfo> {
   return withClient(server, { password }, async (c) => {
     const info = await serverInfo(c);
     await c.query(`create database ${quoteIdent(name)} template template0`).catch((e: Error) => {
-      throw new PgBackupError(`Cannot create the scratch database ${name} on ${describeParams(server)}: ${e.message}`, 'database', { detail: e.message, hint: 'The drill needs a role that may create databases (CREATEDB), or a throwaway local cluster.' });
+      throw new PgBackupError(
+        `Cannot create the scratch database ${name} on ${describeParams(server)}: ${e.message}`,
+        'database',
+        {
+          detail: e.message,
+          hint: 'The drill needs a role that may create databases (CREATEDB), or a throwaway local cluster.',
+        },
+      );
     });
     return info;
   });
@@ -51,4 +66,3 @@ export async function dropScratchDatabase(
     }
   }
 }
-

@@ -43,7 +43,9 @@ function reachableTemp(run: ServerOwner['run'], signal?: AbortSignal): Promise<s
         `The throwaway server runs as the OS user "${SERVER_USER}", which cannot write any temp folder: ` +
           `${candidates.join(', ')}.`,
         'tool-failed',
-        { hint: `Point TMPDIR at a folder "${SERVER_USER}" can write (like /tmp, mode 1777), or drill on a server with --conn.` },
+        {
+          hint: `Point TMPDIR at a folder "${SERVER_USER}" can write (like /tmp, mode 1777), or drill on a server with --conn.`,
+        },
       );
     })();
     reachable.set(own, found);

@@ -45,18 +45,22 @@ export function serverStarted(log: string): boolean {
 export function startFailure(major: number, log: string, error: unknown): PgBackupError {
   const pgCtl = error instanceof PgBackupError ? error : undefined;
   const reason = firstFatal(log) ?? (error as Error).message;
-  return new PgBackupError(
-    `The throwaway PostgreSQL ${major} server did not start: ${reason}`,
-    'tool-failed',
-    { detail: logTail(log) || pgCtl?.detail || undefined },
-  );
+  return new PgBackupError(`The throwaway PostgreSQL ${major} server did not start: ${reason}`, 'tool-failed', {
+    detail: logTail(log) || pgCtl?.detail || undefined,
+  });
 }
 
 /** Stops the throwaway server if it runs: fast (rolls back sessions), immediate if fast does not finish. */
-export async function stopServer(owner: ServerOwner, pgCtl: string, dataDir: string, startInterrupted: boolean): Promise<void> {
+export async function stopServer(
+  owner: ServerOwner,
+  pgCtl: string,
+  dataDir: string,
+  startInterrupted: boolean,
+): Promise<void> {
   // A cancel can land while pg_ctl is launching the postmaster: give its pid file a moment to appear.
   for (let i = 0; startInterrupted && i < 10 && !existsSync(join(dataDir, 'postmaster.pid')); i++) await sleep(200);
   if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
-  const stop = (mode: string) => owner.run({ file: pgCtl, args: ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'] });
+  const stop = (mode: string) =>
+    owner.run({ file: pgCtl, args: ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'] });
   await stop('fast').catch(() => stop('immediate').catch(() => undefined));
 }

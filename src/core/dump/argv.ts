@@ -31,7 +31,8 @@ export function dumpArgv({ options: o, conninfo, file, pgDumpMajor }: DumpArgvIn
   const args = [`--dbname=${conninfo}`, `--format=${o.format}`, `--file=${file}`, '-v'];
   if (o.jobs !== undefined && o.jobs > 1) args.push(`--jobs=${o.jobs}`);
   args.push(...compressionArgs(o.compression, pgDumpMajor));
-  const repeat = (flag: string, values: string[] | undefined) => (values ?? []).forEach((v) => args.push(`${flag}=${v}`));
+  const repeat = (flag: string, values: string[] | undefined) =>
+    (values ?? []).forEach((v) => args.push(`${flag}=${v}`));
   repeat('--schema', o.schemas);
   repeat('--exclude-schema', o.excludeSchemas);
   repeat('--table', o.tables);

@@ -8,7 +8,10 @@ export class TablePermissionError extends PgBackupError {
     readonly table: string,
     detail?: string,
   ) {
-    super(`Permission denied for table ${table}: the dumping role cannot read it.`, 'tool-failed', { detail, hint: `Exclude it (--exclude-table '${table}') or GRANT SELECT ON ${table} to the dumping role.` });
+    super(`Permission denied for table ${table}: the dumping role cannot read it.`, 'tool-failed', {
+      detail,
+      hint: `Exclude it (--exclude-table '${table}') or GRANT SELECT ON ${table} to the dumping role.`,
+    });
     this.name = 'TablePermissionError';
   }
 }
@@ -54,7 +57,8 @@ export function classifyDumpFailure(e: PgBackupError, where?: DumpPlace): PgBack
   if (denied) return new TablePermissionError(qualifiedTable(detail) ?? denied[1], detail);
   if (/No space left on device|ENOSPC/i.test(detail)) {
     const hint = 'Free some space or choose another folder, then dump again.';
-    if (!where) return new PgBackupError('The disk is full: pg_dump could not write the backup.', 'io', { detail, hint });
+    if (!where)
+      return new PgBackupError('The disk is full: pg_dump could not write the backup.', 'io', { detail, hint });
     // The tables' size on the server is what an uncompressed dump needs at most; a compressed one needs less.
     const line =
       `The disk is full in ${where.folder}: pg_dump stopped after writing ${formatBytes(where.written)} ` +
@@ -62,7 +66,10 @@ export function classifyDumpFailure(e: PgBackupError, where?: DumpPlace): PgBack
     return new PgBackupError(line, 'io', { detail, hint });
   }
   if (CONNECTION_LOST.test(detail)) {
-    return new PgBackupError('The connection to the server was lost during the dump.', 'unreachable', { detail, hint: 'Check that the server is up and reachable, then dump again.' });
+    return new PgBackupError('The connection to the server was lost during the dump.', 'unreachable', {
+      detail,
+      hint: 'Check that the server is up and reachable, then dump again.',
+    });
   }
   return e;
 }

@@ -23,11 +23,22 @@ export function safeFileName(name: string): string {
 }
 
 /** `<db>-<YYYYMMDD-HHMMSS>.<ext>` (plain .sql, custom .dump, tar .tar, directory no extension). */
-export function defaultBackupName(database: string, format: DumpFormat, when: Date = new Date(), compression?: Compression): string {
+export function defaultBackupName(
+  database: string,
+  format: DumpFormat,
+  when: Date = new Date(),
+  compression?: Compression,
+): string {
   return `${safeFileName(database)}-${timestampForName(when)}${backupExtension(format, compression)}`;
 }
 
-export function defaultBackupPath(folder: string, database: string, format: DumpFormat, when?: Date, compression?: Compression): string {
+export function defaultBackupPath(
+  folder: string,
+  database: string,
+  format: DumpFormat,
+  when?: Date,
+  compression?: Compression,
+): string {
   return join(folder, defaultBackupName(database, format, when, compression));
 }
 

@@ -58,9 +58,13 @@ export function parseCompressionSpec(spec: string): Compression {
   }
   const m = /^(gzip|lz4|zstd|none)(?::(?:level=)?(-?\d+))?$/.exec(s);
   if (!m) {
-    throw new PgBackupError(`Invalid compression "${spec}".`, 'usage', { hint: 'Use METHOD[:LEVEL] with METHOD gzip, lz4, zstd or none, or a gzip level 0-9.' });
+    throw new PgBackupError(`Invalid compression "${spec}".`, 'usage', {
+      hint: 'Use METHOD[:LEVEL] with METHOD gzip, lz4, zstd or none, or a gzip level 0-9.',
+    });
   }
-  return m[2] === undefined ? { method: m[1] as CompressionMethod } : { method: m[1] as CompressionMethod, level: Number(m[2]) };
+  return m[2] === undefined
+    ? { method: m[1] as CompressionMethod }
+    : { method: m[1] as CompressionMethod, level: Number(m[2]) };
 }
 
 export function formatCompression(c: Compression): string {
@@ -74,11 +78,16 @@ const usage = (message: string, hint?: string) => new PgBackupError(message, 'us
  * user learns it before a connection is made and a half-written file appears.
  */
 export function validateDumpOptions(o: DumpOptions, pgDumpMajor: number): void {
-  if (!DUMP_FORMATS.includes(o.format)) throw usage(`Unknown dump format "${o.format}".`, `Use one of ${DUMP_FORMATS.join(', ')}.`);
+  if (!DUMP_FORMATS.includes(o.format))
+    throw usage(`Unknown dump format "${o.format}".`, `Use one of ${DUMP_FORMATS.join(', ')}.`);
   if (o.jobs !== undefined) {
-    if (!Number.isInteger(o.jobs) || o.jobs < 1) throw usage(`Invalid number of parallel jobs "${o.jobs}": it must be a whole number of at least 1.`);
+    if (!Number.isInteger(o.jobs) || o.jobs < 1)
+      throw usage(`Invalid number of parallel jobs "${o.jobs}": it must be a whole number of at least 1.`);
     if (o.jobs > 1 && o.format !== 'directory') {
-      throw usage('parallel backup only supported by the directory format', 'Choose the directory format to dump with several jobs, or use one job.');
+      throw usage(
+        'parallel backup only supported by the directory format',
+        'Choose the directory format to dump with several jobs, or use one job.',
+      );
     }
   }
   if (o.schemaOnly && o.dataOnly) throw usage('options -s/--schema-only and -a/--data-only cannot be used together');
@@ -100,7 +109,13 @@ export function validateDumpOptions(o: DumpOptions, pgDumpMajor: number): void {
     }
     if (o.format === 'tar' && c.method !== 'none') throw usage('compression is not supported by tar archive format');
   }
-  for (const [name, list] of Object.entries({ schemas: o.schemas, excludeSchemas: o.excludeSchemas, tables: o.tables, excludeTables: o.excludeTables, excludeTableData: o.excludeTableData })) {
+  for (const [name, list] of Object.entries({
+    schemas: o.schemas,
+    excludeSchemas: o.excludeSchemas,
+    tables: o.tables,
+    excludeTables: o.excludeTables,
+    excludeTableData: o.excludeTableData,
+  })) {
     if (list?.some((p) => p.trim() === '')) throw usage(`An empty pattern in ${name} would match nothing; remove it.`);
   }
 }

@@ -45,8 +45,13 @@ export interface PresetContext {
 }
 
 export function findPreset(name: string): DumpPreset {
-  const p = DUMP_PRESETS.find((x) => x.name.toLowerCase() === name.trim().toLowerCase()) ?? DUMP_PRESETS.find((x) => x.name.toLowerCase().startsWith(name.trim().toLowerCase()));
-  if (!p) throw new PgBackupError(`Unknown preset "${name}".`, 'usage', { hint: `Presets: ${DUMP_PRESETS.map((x) => `"${x.name}"`).join(', ')}.` });
+  const p =
+    DUMP_PRESETS.find((x) => x.name.toLowerCase() === name.trim().toLowerCase()) ??
+    DUMP_PRESETS.find((x) => x.name.toLowerCase().startsWith(name.trim().toLowerCase()));
+  if (!p)
+    throw new PgBackupError(`Unknown preset "${name}".`, 'usage', {
+      hint: `Presets: ${DUMP_PRESETS.map((x) => `"${x.name}"`).join(', ')}.`,
+    });
   return p;
 }
 
@@ -57,7 +62,9 @@ export function applyPreset(preset: DumpPreset, ctx: PresetContext = {}): DumpOp
   if (jobs !== undefined) out.jobs = jobs === 'cores' ? Math.max(1, ctx.cores ?? availableParallelism()) : jobs;
   if (excludeTableData === 'chosen') {
     if (!ctx.chosenTables?.length) {
-      throw new PgBackupError(`The preset "${preset.name}" needs the tables whose data to leave out.`, 'usage', { hint: 'Pass them with --exclude-table-data.' });
+      throw new PgBackupError(`The preset "${preset.name}" needs the tables whose data to leave out.`, 'usage', {
+        hint: 'Pass them with --exclude-table-data.',
+      });
     }
     out.excludeTableData = [...ctx.chosenTables];
   }

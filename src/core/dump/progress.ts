@@ -172,7 +172,10 @@ export class DumpProgressEstimator {
     const fromOutput = Math.min(IN_FLIGHT_CAP * unknownWeight, Math.max(0, (this.bytes - lastStart) * this.ratio));
     const data = this.dataStarted ? this.finishedWeight + byRows + fromOutput : 0;
     const catalog = this.dataStarted || this.phase === 'finishing' ? 1 : Math.min(1, this.catalogSteps / CATALOG_STEPS);
-    const estimate = this.phase === 'finishing' ? 99 : Math.floor((99 * (this.catalogWeight * catalog + data)) / (this.catalogWeight + this.totalWeight));
+    const estimate =
+      this.phase === 'finishing'
+        ? 99
+        : Math.floor((99 * (this.catalogWeight * catalog + data)) / (this.catalogWeight + this.totalWeight));
     if (this.phase !== 'done') this.lastPercent = Math.max(this.lastPercent, Math.min(99, estimate));
     return {
       percent: this.lastPercent,

@@ -63,7 +63,12 @@ async function preflight(req: DumpRequest): Promise<Preflight> {
     req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const info = await serverInfo(c);
-      const toolSet = pickToolSet(req.toolSet ? [req.toolSet] : await discoverTools(), info.major, info.version, 'pg_dump');
+      const toolSet = pickToolSet(
+        req.toolSet ? [req.toolSet] : await discoverTools(),
+        info.major,
+        info.version,
+        'pg_dump',
+      );
       validateDumpOptions(req.options, toolSet.major);
       return { info, toolSet, workload: await queryDumpWorkload(c, req.options) };
     } catch (e) {
@@ -100,7 +105,10 @@ async function refuseExisting(out: string): Promise<void> {
 
 function diskFull(e: unknown): PgBackupError | undefined {
   if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') return undefined;
-  return new PgBackupError('The disk is full: the backup could not be finished.', 'io', { detail: (e as Error).message, hint: 'Free some space or choose another folder, then dump again.' });
+  return new PgBackupError('The disk is full: the backup could not be finished.', 'io', {
+    detail: (e as Error).message,
+    hint: 'Free some space or choose another folder, then dump again.',
+  });
 }
 
 /**
@@ -163,7 +171,12 @@ async function dumpLocked(req: DumpRequest, pre: Preflight, started: Date): Prom
     try {
       await runTool({
         file: toolPath(toolSet, 'pg_dump'),
-        args: dumpArgv({ options: req.options, conninfo: toConninfo(req.params), file: partial, pgDumpMajor: toolSet.major }),
+        args: dumpArgv({
+          options: req.options,
+          conninfo: toConninfo(req.params),
+          file: partial,
+          pgDumpMajor: toolSet.major,
+        }),
         env: env.env,
         signal: req.signal,
         log: req.log,

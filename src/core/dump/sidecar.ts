@@ -36,7 +36,12 @@ export async function readSidecar(backupPath: string): Promise<DumpSidecar> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PgBackupError(code === 'ENOENT' ? `${backupPath} has no checksum file (${path} is missing).` : `Cannot read ${path}: ${(e as Error).message}`, 'input');
+    throw new PgBackupError(
+      code === 'ENOENT'
+        ? `${backupPath} has no checksum file (${path} is missing).`
+        : `Cannot read ${path}: ${(e as Error).message}`,
+      'input',
+    );
   }
   return parseSidecar(text, path);
 }
@@ -71,7 +76,8 @@ export async function verifyChecksum(backupPath: string): Promise<ChecksumReport
   try {
     actual = await backupChecksum(backupPath);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new PgBackupError(`${backupPath} does not exist.`, 'input');
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new PgBackupError(`${backupPath} does not exist.`, 'input');
     throw e;
   }
   if (typeof expected === 'string' || typeof actual === 'string') {

@@ -78,11 +78,21 @@ export async function queryDumpWorkload(c: Client, o: DumpOptions): Promise<Dump
   await c.query(`set lock_timeout = '300ms'`);
   try {
     rows = (await c.query<SizeRow>(tablesSql(EXACT))).rows;
-    if (lo) largeObjectBytes = Number((await c.query(`select pg_catalog.pg_table_size('pg_catalog.pg_largeobject')::bigint as bytes`)).rows[0].bytes);
+    if (lo)
+      largeObjectBytes = Number(
+        (await c.query(`select pg_catalog.pg_table_size('pg_catalog.pg_largeobject')::bigint as bytes`)).rows[0].bytes,
+      );
   } catch (e) {
     if ((e as { code?: string }).code !== '55P03') throw e; // lock_not_available
     rows = (await c.query<SizeRow>(tablesSql(ESTIMATE))).rows;
-    if (lo) largeObjectBytes = Number((await c.query(`select greatest(relpages, 0)::bigint * current_setting('block_size')::int as bytes from pg_catalog.pg_class where oid = 'pg_catalog.pg_largeobject'::regclass`)).rows[0].bytes);
+    if (lo)
+      largeObjectBytes = Number(
+        (
+          await c.query(
+            `select greatest(relpages, 0)::bigint * current_setting('block_size')::int as bytes from pg_catalog.pg_class where oid = 'pg_catalog.pg_largeobject'::regclass`,
+          )
+        ).rows[0].bytes,
+      );
   } finally {
     await c.query('reset lock_timeout');
   }

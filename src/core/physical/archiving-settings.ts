@@ -18,7 +18,9 @@ export async function readArchivingSettings(c: Client): Promise<ArchivingSetting
     `select name, setting from pg_settings where name in ('wal_level', 'archive_mode', 'archive_command', 'archive_library', 'archive_timeout')`,
   );
   const s = Object.fromEntries(rows.map((r) => [r.name, r.setting]));
-  const { rows: su } = await c.query<{ ok: boolean }>(`select rolsuper as ok from pg_roles where rolname = current_user`);
+  const { rows: su } = await c.query<{ ok: boolean }>(
+    `select rolsuper as ok from pg_roles where rolname = current_user`,
+  );
   return {
     wal_level: s.wal_level,
     archive_mode: s.archive_mode,

@@ -25,6 +25,9 @@ export async function backupArchiveDir(info: BaseBackupInfo): Promise<string | u
     return undefined;
   }
   // postgresql.auto.conf is read after postgresql.conf: its setting wins, as on the server.
-  const command = texts.map(archiveCommandIn).filter((c) => c !== undefined).at(-1);
+  const command = texts
+    .map(archiveCommandIn)
+    .filter((c) => c !== undefined)
+    .at(-1);
   return command === undefined ? undefined : archiveDirOf(command);
 }

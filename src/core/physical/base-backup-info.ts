@@ -36,7 +36,9 @@ export async function readBaseBackup(dir: string): Promise<BaseBackupInfo> {
     throw new PgBackupError(`Cannot read base backup folder ${dir}: ${(e as Error).message}`, 'input');
   }
   const notes: string[] = [];
-  const manifest = names.includes('backup_manifest') ? parseManifest(await readFile(join(dir, 'backup_manifest'), 'utf8')) : undefined;
+  const manifest = names.includes('backup_manifest')
+    ? parseManifest(await readFile(join(dir, 'backup_manifest'), 'utf8'))
+    : undefined;
   const tarBase = names.find((n) => TAR_RE.exec(n)?.[1] === 'base');
   let labelText: string | undefined;
   let pgVersion: string | undefined;
@@ -57,7 +59,10 @@ export async function readBaseBackup(dir: string): Promise<BaseBackupInfo> {
       notes.push((e as Error).message);
     }
   } else {
-    throw new PgBackupError(`${dir} is not a base backup: it has neither PG_VERSION/backup_label nor base.tar.`, 'input');
+    throw new PgBackupError(
+      `${dir} is not a base backup: it has neither PG_VERSION/backup_label nor base.tar.`,
+      'input',
+    );
   }
   if (!labelText) notes.push('No backup_label found: this folder may be a data directory, not a base backup.');
   const serverMajor = pgVersion ? Number(pgVersion) : undefined;

@@ -13,7 +13,10 @@ const normalize = (name: string) => name.replace(/^\.\//, '');
 /** Contents of the wanted members found in the tar file (gzip detected by the .gz suffix). */
 export async function readTarMembers(file: string, wanted: readonly string[]): Promise<Map<string, Buffer>> {
   if (/\.(lz4|zst)$/.test(file)) {
-    throw new PgBackupError(`Cannot read inside ${file}: only uncompressed and gzip tar backups are read directly.`, 'input');
+    throw new PgBackupError(
+      `Cannot read inside ${file}: only uncompressed and gzip tar backups are read directly.`,
+      'input',
+    );
   }
   const found = new Map<string, Buffer>();
   const want = new Set(wanted);

@@ -18,30 +18,53 @@ export interface BaseBackupOptions {
 const ALGORITHMS = ['none', 'gzip', 'lz4', 'zstd'];
 
 /** The --compress value for this tool major, or undefined for no compression; throws on what the tool refuses. */
-export function compressionArg(spec: string | undefined, format: BaseBackupOptions['format'], toolMajor: number): string | undefined {
+export function compressionArg(
+  spec: string | undefined,
+  format: BaseBackupOptions['format'],
+  toolMajor: number,
+): string | undefined {
   if (spec === undefined || spec === '' || spec === 'none' || spec === '0') return undefined;
   if (toolMajor < 15) {
     const m = /^(?:gzip(?::(?:level=)?(\d))?|(\d))$/.exec(spec);
-    if (!m) throw new PgBackupError(`pg_basebackup ${toolMajor} compresses with gzip only ("gzip", "gzip:N" or a level 1-9), not "${spec}".`, 'usage');
-    if (format !== 'tar') throw new PgBackupError(`pg_basebackup ${toolMajor} can compress only the tar format.`, 'usage', { hint: 'Use --format tar, or pg_basebackup 15+ with server-side compression.' });
+    if (!m)
+      throw new PgBackupError(
+        `pg_basebackup ${toolMajor} compresses with gzip only ("gzip", "gzip:N" or a level 1-9), not "${spec}".`,
+        'usage',
+      );
+    if (format !== 'tar')
+      throw new PgBackupError(`pg_basebackup ${toolMajor} can compress only the tar format.`, 'usage', {
+        hint: 'Use --format tar, or pg_basebackup 15+ with server-side compression.',
+      });
     return m[1] ?? m[2] ?? '6';
   }
   if (/^\d$/.test(spec)) {
-    if (format !== 'tar') throw new PgBackupError('A plain backup can only be compressed on the server side (e.g. "server-gzip").', 'usage');
+    if (format !== 'tar')
+      throw new PgBackupError(
+        'A plain backup can only be compressed on the server side (e.g. "server-gzip").',
+        'usage',
+      );
     return `gzip:${spec}`;
   }
   const m = /^(?:(client|server)-)?([a-z0-9]+)(?::(.+))?$/.exec(spec);
   if (!m || !ALGORITHMS.includes(m[2])) {
-    throw new PgBackupError(`Unknown compression "${spec}".`, 'usage', { hint: 'Use [client-|server-]gzip|lz4|zstd[:level], e.g. "server-zstd:5".' });
+    throw new PgBackupError(`Unknown compression "${spec}".`, 'usage', {
+      hint: 'Use [client-|server-]gzip|lz4|zstd[:level], e.g. "server-zstd:5".',
+    });
   }
   // Plain output must be decompressed on arrival: only server-side compression (of the transfer) is allowed.
   if (format === 'plain' && m[1] !== 'server') {
-    throw new PgBackupError(`A plain backup cannot be stored compressed: use "server-${m[2]}${m[3] ? `:${m[3]}` : ''}" to compress only the transfer, or --format tar.`, 'usage');
+    throw new PgBackupError(
+      `A plain backup cannot be stored compressed: use "server-${m[2]}${m[3] ? `:${m[3]}` : ''}" to compress only the transfer, or --format tar.`,
+      'usage',
+    );
   }
   return spec;
 }
 
-export function baseBackupArgv(opts: BaseBackupOptions, target: { dir: string; conninfo: string; toolMajor: number }): string[] {
+export function baseBackupArgv(
+  opts: BaseBackupOptions,
+  target: { dir: string; conninfo: string; toolMajor: number },
+): string[] {
   const args = [
     `--dbname=${target.conninfo}`,
     `--pgdata=${target.dir}`,

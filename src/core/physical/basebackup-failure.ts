@@ -11,29 +11,46 @@ const CLEANUP = /^pg_basebackup: (?:removing (?:data|contents of data|WAL) dir|c
 export function classifyBaseBackupFailure(e: PgBackupError, user: string): PgBackupError {
   const d = e.detail ?? '';
   if (/must be superuser or replication role|permission denied to start WAL sender|REPLICATION attribute/i.test(d)) {
-    return new PgBackupError(
-      `Role "${user}" may not take base backups: it lacks the REPLICATION privilege.`,
-      'auth',
-      { detail: d, hint: `As a superuser: ALTER ROLE "${user}" REPLICATION; and allow it in pg_hba.conf with a line whose database is "replication".` },
-    );
+    return new PgBackupError(`Role "${user}" may not take base backups: it lacks the REPLICATION privilege.`, 'auth', {
+      detail: d,
+      hint: `As a superuser: ALTER ROLE "${user}" REPLICATION; and allow it in pg_hba.conf with a line whose database is "replication".`,
+    });
   }
   if (/no pg_hba\.conf entry for replication connection/i.test(d)) {
-    return new PgBackupError(`pg_hba.conf has no "replication" line for role "${user}" from this host.`, 'auth', { detail: d, hint: `Add e.g. "host replication ${user} <client-address>/32 scram-sha-256" to pg_hba.conf and reload.` });
+    return new PgBackupError(`pg_hba.conf has no "replication" line for role "${user}" from this host.`, 'auth', {
+      detail: d,
+      hint: `Add e.g. "host replication ${user} <client-address>/32 scram-sha-256" to pg_hba.conf and reload.`,
+    });
   }
   const senders = /exceeds max_wal_senders \(currently (\d+)\)/.exec(d);
   if (senders) {
     const n = Number(senders[1]);
     return new PgBackupError(
-      n === 0 ? 'The server allows no WAL senders (max_wal_senders = 0), so it cannot stream a base backup.' : `All ${n} WAL senders of the server are in use (max_wal_senders = ${n}).`,
+      n === 0
+        ? 'The server allows no WAL senders (max_wal_senders = 0), so it cannot stream a base backup.'
+        : `All ${n} WAL senders of the server are in use (max_wal_senders = ${n}).`,
       'database',
-      { detail: d, hint: n === 0 ? 'Set max_wal_senders to 10 or so and restart the server.' : 'Wait for another base backup or replica to finish, or raise max_wal_senders (needs a restart).' },
+      {
+        detail: d,
+        hint:
+          n === 0
+            ? 'Set max_wal_senders to 10 or so and restart the server.'
+            : 'Wait for another base backup or replica to finish, or raise max_wal_senders (needs a restart).',
+      },
     );
   }
   if (/all replication slots are in use/i.test(d)) {
-    return new PgBackupError('All replication slots of the server are in use: streaming WAL needs a temporary one.', 'database', { detail: d, hint: 'Drop an unused slot or raise max_replication_slots (needs a restart).' });
+    return new PgBackupError(
+      'All replication slots of the server are in use: streaming WAL needs a temporary one.',
+      'database',
+      { detail: d, hint: 'Drop an unused slot or raise max_replication_slots (needs a restart).' },
+    );
   }
   if (/No space left on device/i.test(d)) {
-    return new PgBackupError('The disk is full: the base backup could not be finished.', 'io', { detail: d, hint: 'Free some space or choose another folder.' });
+    return new PgBackupError('The disk is full: the base backup could not be finished.', 'io', {
+      detail: d,
+      hint: 'Free some space or choose another folder.',
+    });
   }
   // The cause: the lost connection when there was one, else the first error; the cleanup comes after them.
   const lines = d.split('\n').filter((l) => l.startsWith('pg_basebackup: ') && !CLEANUP.test(l));

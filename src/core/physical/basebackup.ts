@@ -59,7 +59,11 @@ const removeDir = (dir: string) => rm(dir, { recursive: true, force: true, maxRe
 
 export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackupResult> {
   if (!(await emptyOrMissing(req.out))) {
-    throw new PgBackupError(`${req.out} already exists and is not empty: a base backup never overwrites one.`, 'usage', { hint: 'Choose a new folder.' });
+    throw new PgBackupError(
+      `${req.out} already exists and is not empty: a base backup never overwrites one.`,
+      'usage',
+      { hint: 'Choose a new folder.' },
+    );
   }
   await missingFolders(dirname(req.out));
   const toolSet =
@@ -86,16 +90,32 @@ export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackup
       onStderrLine: (line) => {
         const p = parseBaseBackupProgress(line);
         if (!p) return req.log?.(line);
-        if (p.percent !== last.percent || p.tablespacesDone !== last.tablespacesDone) req.onProgress?.({ ...p, phase: 'copy' });
+        if (p.percent !== last.percent || p.tablespacesDone !== last.tablespacesDone)
+          req.onProgress?.({ ...p, phase: 'copy' });
         last = p;
       },
     });
-    const verify = (req.verify ?? true) && req.options.format === 'plain' && req.options.manifest !== false && toolSet.major >= 13 && !!toolSet.tools.pg_verifybackup;
+    const verify =
+      (req.verify ?? true) &&
+      req.options.format === 'plain' &&
+      req.options.manifest !== false &&
+      toolSet.major >= 13 &&
+      !!toolSet.tools.pg_verifybackup;
     if (verify) {
       req.onProgress?.({ ...last, percent: 99, phase: 'verify' });
-      await runTool({ file: toolPath(toolSet, 'pg_verifybackup'), args: ['--quiet', partial], signal: req.signal, log: req.log, onStderrLine: req.log }).catch((e) => {
+      await runTool({
+        file: toolPath(toolSet, 'pg_verifybackup'),
+        args: ['--quiet', partial],
+        signal: req.signal,
+        log: req.log,
+        onStderrLine: req.log,
+      }).catch((e) => {
         if (e instanceof CancelledError || !(e instanceof PgBackupError)) throw e;
-        throw new PgBackupError(`The new base backup failed verification: ${e.message.replace(/^pg_verifybackup failed: /, '')}`, 'tool-failed', { detail: e.detail });
+        throw new PgBackupError(
+          `The new base backup failed verification: ${e.message.replace(/^pg_verifybackup failed: /, '')}`,
+          'tool-failed',
+          { detail: e.detail },
+        );
       });
     }
     if (req.signal?.aborted) throw new CancelledError('pg_basebackup');
@@ -104,11 +124,18 @@ export async function takeBaseBackup(req: BaseBackupRequest): Promise<BaseBackup
     req.onProgress?.({ ...last, doneKb: Math.max(last.doneKb, last.totalKb), percent: 100, phase: 'done' });
     return { dir: req.out, verified: verify, durationMs: Date.now() - started, info: await readBaseBackup(req.out) };
   } catch (e) {
-    if (await readdir(partial).then(() => true, () => false)) {
+    if (
+      await readdir(partial).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await removeDir(partial);
       req.onCleanup?.(`removed ${partial}`);
     }
-    throw e instanceof PgBackupError && !(e instanceof CancelledError) ? classifyBaseBackupFailure(e, user ?? 'the connecting role') : e;
+    throw e instanceof PgBackupError && !(e instanceof CancelledError)
+      ? classifyBaseBackupFailure(e, user ?? 'the connecting role')
+      : e;
   } finally {
     await env.dispose();
   }

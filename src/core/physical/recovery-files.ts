@@ -17,12 +17,21 @@ import type { RecoveryFile } from '../pitr/render';
  */
 export async function writeRecoveryFiles(dataDir: string, files: readonly RecoveryFile[]): Promise<string[]> {
   if (looksRunning(dataDir)) {
-    throw new PgBackupError(`${dataDir} belongs to a running server (postmaster.pid is there): recovery files are never written under a live cluster.`, 'usage', { hint: 'Stop it and move it aside, restore the base backup into a new folder, then save there.' });
+    throw new PgBackupError(
+      `${dataDir} belongs to a running server (postmaster.pid is there): recovery files are never written under a live cluster.`,
+      'usage',
+      { hint: 'Stop it and move it aside, restore the base backup into a new folder, then save there.' },
+    );
   }
   const dir = await stat(dataDir).catch(() => undefined);
-  if (!dir?.isDirectory()) throw new PgBackupError(`${dataDir} is not a folder.`, 'usage', { hint: 'Copy or extract the base backup there first (runbook step 3).' });
+  if (!dir?.isDirectory())
+    throw new PgBackupError(`${dataDir} is not a folder.`, 'usage', {
+      hint: 'Copy or extract the base backup there first (runbook step 3).',
+    });
   if (!(await stat(join(dataDir, 'PG_VERSION')).catch(() => undefined))) {
-    throw new PgBackupError(`${dataDir} is not a data directory (no PG_VERSION).`, 'usage', { hint: 'Copy or extract the base backup there first (runbook step 3).' });
+    throw new PgBackupError(`${dataDir} is not a data directory (no PG_VERSION).`, 'usage', {
+      hint: 'Copy or extract the base backup there first (runbook step 3).',
+    });
   }
   const written: string[] = [];
   for (const f of files) {
@@ -34,7 +43,10 @@ export async function writeRecoveryFiles(dataDir: string, files: readonly Recove
       await appendFile(path, sep + f.content, { mode: 0o600 });
     } else {
       if (existing !== undefined && existing !== f.content) {
-        throw new PgBackupError(`${path} already exists with other settings; move it aside first (it may be from an earlier attempt).`, 'usage');
+        throw new PgBackupError(
+          `${path} already exists with other settings; move it aside first (it may be from an earlier attempt).`,
+          'usage',
+        );
       }
       await writeFile(path, f.content, { mode: 0o600 });
     }

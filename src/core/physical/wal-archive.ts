@@ -74,7 +74,13 @@ export function walArchiveOf(dir: string, files: readonly string[], segSize: num
     if (m) {
       const parsed = parseSegmentName(m[1], segSize);
       if (!parsed) continue;
-      const seg: ArchivedSegment = { file, name: m[1], ...parsed, compression: (m[3] ?? m[4]) as SegmentCompression | undefined, partial: !!(m[2] ?? m[5]) };
+      const seg: ArchivedSegment = {
+        file,
+        name: m[1],
+        ...parsed,
+        compression: (m[3] ?? m[4]) as SegmentCompression | undefined,
+        partial: !!(m[2] ?? m[5]),
+      };
       (seg.partial ? partials : segments).push(seg);
     } else if (/^[0-9A-F]{8}\.history$/.test(file)) {
       historyTimelines.push(parseInt(file.slice(0, 8), 16));
@@ -91,7 +97,15 @@ export function walArchiveOf(dir: string, files: readonly string[], segSize: num
       span.count++;
     } else timelines.push({ timeline: s.timeline, first: s.name, last: s.name, count: 1 });
   }
-  return { dir, segmentSize: segSize, segments, partials, historyTimelines: historyTimelines.sort((a, b) => a - b), backupFiles: backupFiles.sort(), timelines };
+  return {
+    dir,
+    segmentSize: segSize,
+    segments,
+    partials,
+    historyTimelines: historyTimelines.sort((a, b) => a - b),
+    backupFiles: backupFiles.sort(),
+    timelines,
+  };
 }
 
 /**
@@ -101,7 +115,8 @@ export function walArchiveOf(dir: string, files: readonly string[], segSize: num
  */
 export function findGaps(a: WalArchive, timeline: number, fromSegNo?: number): WalGap[] {
   const present = new Map<number, number>();
-  for (const s of a.segments) if (s.timeline <= timeline) present.set(s.segNo, Math.max(present.get(s.segNo) ?? 0, s.timeline));
+  for (const s of a.segments)
+    if (s.timeline <= timeline) present.set(s.segNo, Math.max(present.get(s.segNo) ?? 0, s.timeline));
   if (!present.size) return [];
   const nums = [...present.keys()].sort((x, y) => x - y);
   const gaps: WalGap[] = [];

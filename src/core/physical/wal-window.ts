@@ -42,12 +42,22 @@ export interface WindowResult {
 }
 
 /** pg_waldump reads plain files only: a .gz segment is inflated into a temp folder first. */
-async function summarizeArchived(pgWaldump: string, archive: WalArchive, seg: ArchivedSegment, signal?: AbortSignal): Promise<SegmentSummary> {
+async function summarizeArchived(
+  pgWaldump: string,
+  archive: WalArchive,
+  seg: ArchivedSegment,
+  signal?: AbortSignal,
+): Promise<SegmentSummary> {
   if (!seg.compression) return summarizeSegment(pgWaldump, archive.dir, seg.name, signal);
-  if (seg.compression !== 'gz') throw new Error(`${seg.file} is ${seg.compression}-compressed; only gzip segments are read.`);
+  if (seg.compression !== 'gz')
+    throw new Error(`${seg.file} is ${seg.compression}-compressed; only gzip segments are read.`);
   const tmp = await mkdtemp(join(tmpdir(), 'pg-backup-wal-'));
   try {
-    await pipeline(createReadStream(join(archive.dir, seg.file)), createGunzip(), createWriteStream(join(tmp, seg.name)));
+    await pipeline(
+      createReadStream(join(archive.dir, seg.file)),
+      createGunzip(),
+      createWriteStream(join(tmp, seg.name)),
+    );
     return await summarizeSegment(pgWaldump, tmp, seg.name, signal);
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -60,7 +70,10 @@ async function backupEnd(backup: BaseBackupInfo, archive: WalArchive, notes: str
     const hist = backupHistoryFileName(label.startWalFile, label.startLsn, archive.segmentSize);
     if (archive.backupFiles.includes(hist)) {
       const h = parseBackupLabel(await readFile(join(archive.dir, hist), 'utf8'));
-      if (h.stopTimeText && !h.stopTime) notes.push(`The backup's STOP TIME "${h.stopTimeText}" has a time zone we cannot place; time targets are not checked against it.`);
+      if (h.stopTimeText && !h.stopTime)
+        notes.push(
+          `The backup's STOP TIME "${h.stopTimeText}" has a time zone we cannot place; time targets are not checked against it.`,
+        );
       return { lsn: h.stopLsn, time: h.stopTime };
     }
     notes.push(`The archive has no backup history file ${hist}: the backup's end time is unknown.`);
@@ -75,7 +88,9 @@ async function backupEnd(backup: BaseBackupInfo, archive: WalArchive, notes: str
 async function controlDataSegmentSize(pgWaldump: string, dataDir: string): Promise<number | undefined> {
   const pgControldata = join(dirname(pgWaldump), 'pg_controldata');
   if (!existsSync(pgControldata) || !existsSync(join(dataDir, 'global', 'pg_control'))) return undefined;
-  const out = await runTool({ file: pgControldata, args: ['-D', dataDir], env: { LC_ALL: 'C' } }).catch(() => undefined);
+  const out = await runTool({ file: pgControldata, args: ['-D', dataDir], env: { LC_ALL: 'C' } }).catch(
+    () => undefined,
+  );
   return parseControlDataSegmentSize(out?.stdout ?? '');
 }
 
@@ -86,12 +101,16 @@ export function parseControlDataSegmentSize(text: string): number | undefined {
 
 export async function recoverableWindow(opts: WindowOptions): Promise<WindowResult> {
   const backup = await readBaseBackup(opts.backupDir);
-  const segmentSize = opts.segmentSize ?? (backup.format === 'plain' ? await controlDataSegmentSize(opts.pgWaldump, opts.backupDir) : undefined);
+  const segmentSize =
+    opts.segmentSize ??
+    (backup.format === 'plain' ? await controlDataSegmentSize(opts.pgWaldump, opts.backupDir) : undefined);
   const archive = await scanWalArchive(opts.archiveDir, segmentSize);
   const notes = [...backup.notes];
   const from = await backupEnd(backup, archive, notes);
   const timeline = archive.timelines.at(-1)?.timeline ?? backup.label?.startTimeline ?? 1;
-  const startSegNo = backup.label?.startWalFile ? parseSegmentName(backup.label.startWalFile, archive.segmentSize)?.segNo : undefined;
+  const startSegNo = backup.label?.startWalFile
+    ? parseSegmentName(backup.label.startWalFile, archive.segmentSize)?.segNo
+    : undefined;
   const fromSegNo = from.lsn ? segmentOfLsn(parseLsn(from.lsn)!, archive.segmentSize) : startSegNo;
 
   const onTimeline = archive.segments.filter((s) => s.timeline === timeline);
@@ -117,7 +136,8 @@ export async function recoverableWindow(opts: WindowOptions): Promise<WindowResu
     }
   }
   if (!onTimeline.length) notes.push(`The archive ${archive.dir} holds no WAL segments.`);
-  else if (!to.lsn) notes.push(`No commit found in the last ${segmentsRead} archived segment(s) after the backup's end.`);
+  else if (!to.lsn)
+    notes.push(`No commit found in the last ${segmentsRead} archived segment(s) after the backup's end.`);
   if (to.time && from.time && to.time < from.time) notes.push('No transaction committed after the backup ended.');
   return {
     window: { from, to, walEnd, timeline, gaps: findGaps(archive, timeline, startSegNo), notes },

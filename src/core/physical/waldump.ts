@@ -15,8 +15,10 @@ export interface SegmentSummary {
   endLsn?: string;
 }
 
-const RECORD_RE = /^rmgr: Transaction\s+len \(rec\/tot\):\s*\d+\/\s*\d+, tx:\s*(\d+), lsn: ([0-9A-F]+\/[0-9A-F]+), prev [^,]+, desc: COMMIT(?:_PREPARED \d+:)? (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [^\s;]+)/;
-const END_OF_WAL_RE = /invalid record length|error in WAL record|could not find a valid record|invalid magic number|unexpected pageaddr|contrecord/i;
+const RECORD_RE =
+  /^rmgr: Transaction\s+len \(rec\/tot\):\s*\d+\/\s*\d+, tx:\s*(\d+), lsn: ([0-9A-F]+\/[0-9A-F]+), prev [^,]+, desc: COMMIT(?:_PREPARED \d+:)? (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [^\s;]+)/;
+const END_OF_WAL_RE =
+  /invalid record length|error in WAL record|could not find a valid record|invalid magic number|unexpected pageaddr|contrecord/i;
 
 /** The last commit in pg_waldump's stdout (printed with TZ=UTC, so commit times carry an unambiguous zone). */
 export function lastCommitIn(lines: readonly string[]): WalPoint | undefined {
@@ -31,15 +33,28 @@ export function lastCommitIn(lines: readonly string[]): WalPoint | undefined {
 
 /** The end of valid WAL named in pg_waldump's final error. */
 export function walEndIn(stderr: string): string | undefined {
-  const m = /invalid record length at ([0-9A-F]+\/[0-9A-F]+)/.exec(stderr) ?? /error in WAL record at ([0-9A-F]+\/[0-9A-F]+)/.exec(stderr);
+  const m =
+    /invalid record length at ([0-9A-F]+\/[0-9A-F]+)/.exec(stderr) ??
+    /error in WAL record at ([0-9A-F]+\/[0-9A-F]+)/.exec(stderr);
   return m?.[1];
 }
 
-export async function summarizeSegment(pgWaldump: string, dir: string, segment: string, signal?: AbortSignal): Promise<SegmentSummary> {
+export async function summarizeSegment(
+  pgWaldump: string,
+  dir: string,
+  segment: string,
+  signal?: AbortSignal,
+): Promise<SegmentSummary> {
   const lines: string[] = [];
   let endLsn: string | undefined;
   try {
-    await runTool({ file: pgWaldump, args: ['--rmgr=Transaction', '--path', dir, segment, segment], env: { TZ: 'UTC' }, signal, onStdoutLine: (l) => lines.push(l) });
+    await runTool({
+      file: pgWaldump,
+      args: ['--rmgr=Transaction', '--path', dir, segment, segment],
+      env: { TZ: 'UTC' },
+      signal,
+      onStdoutLine: (l) => lines.push(l),
+    });
   } catch (e) {
     if (!isPgBackupError(e) || e.kind !== 'tool-failed' || !END_OF_WAL_RE.test(e.detail ?? '')) throw e;
     endLsn = walEndIn(e.detail ?? '');

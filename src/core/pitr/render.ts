@@ -58,11 +58,19 @@ export function recoveryLines(m: PitrModel): string[] {
 }
 
 export function renderRecoveryFiles(m: PitrModel): RecoveryFile[] {
-  const archiveOff = { name: 'postgresql.auto.conf', content: `${HEADER}\narchive_mode = off\n`, mode: 'append' as const };
+  const archiveOff = {
+    name: 'postgresql.auto.conf',
+    content: `${HEADER}\narchive_mode = off\n`,
+    mode: 'append' as const,
+  };
   if (m.serverMajor >= 12) {
     return [
       { name: m.standby ? 'standby.signal' : 'recovery.signal', content: '', mode: 'create' },
-      { name: 'postgresql.auto.conf', content: [HEADER, ...recoveryLines(m), 'archive_mode = off', ''].join('\n'), mode: 'append' },
+      {
+        name: 'postgresql.auto.conf',
+        content: [HEADER, ...recoveryLines(m), 'archive_mode = off', ''].join('\n'),
+        mode: 'append',
+      },
     ];
   }
   const conf = [HEADER, ...(m.standby ? [`standby_mode = 'on'`] : []), ...recoveryLines(m), ''].join('\n');

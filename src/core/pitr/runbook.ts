@@ -49,29 +49,65 @@ export function buildRunbook(m: PitrModel, ctx: RunbookContext): RunbookStep[] {
       ? [as(`cp -a ${shQuote(ctx.backupDir)} ${data}`)]
       : [
           as(`mkdir -m 700 ${data}`),
-          as(`tar -xf ${shQuote(`${ctx.backupDir.replace(/\/+$/, '')}/${ctx.tarFiles?.base ?? 'base.tar'}`)} -C ${data}`),
-          ...(ctx.tarFiles?.wal ? [as(`tar -xf ${shQuote(`${ctx.backupDir.replace(/\/+$/, '')}/${ctx.tarFiles.wal}`)} -C ${inFile('pg_wal')}`)] : []),
+          as(
+            `tar -xf ${shQuote(`${ctx.backupDir.replace(/\/+$/, '')}/${ctx.tarFiles?.base ?? 'base.tar'}`)} -C ${data}`,
+          ),
+          ...(ctx.tarFiles?.wal
+            ? [
+                as(
+                  `tar -xf ${shQuote(`${ctx.backupDir.replace(/\/+$/, '')}/${ctx.tarFiles.wal}`)} -C ${inFile('pg_wal')}`,
+                ),
+              ]
+            : []),
         ];
   restore.push(as(`chmod 700 ${data}`));
 
   const write = renderRecoveryFiles(m).map((f) =>
-    f.content === '' ? as(`touch ${inFile(f.name)}`) : `${as(`tee ${f.mode === 'append' ? '-a ' : ''}${inFile(f.name)}`)} >/dev/null <<'${HEREDOC}'\n${f.content}${HEREDOC}`,
+    f.content === ''
+      ? as(`touch ${inFile(f.name)}`)
+      : `${as(`tee ${f.mode === 'append' ? '-a ' : ''}${inFile(f.name)}`)} >/dev/null <<'${HEREDOC}'\n${f.content}${HEREDOC}`,
   );
 
   const resume = m.serverMajor >= 10 ? 'pg_wal_replay_resume' : 'pg_xlog_replay_resume';
-  const finish: RunbookStep =
-    m.standby
-      ? { title: 'Leave it following the archive as a standby', commands: [psql('select pg_is_in_recovery()')], note: 'It stays in recovery until you promote it with pg_ctl promote.' }
-      : m.target.kind === 'latest'
-        ? { title: 'It promotes itself at the end of the archived WAL', commands: [psql('select pg_is_in_recovery()')], note: 'false means recovery ended and the server accepts writes.' }
-        : m.action === 'pause'
-          ? { title: 'Promote once the data is right (recovery is paused at the target)', commands: [psql(`select ${resume}()`)], note: 'If the target was wrong, stop the server, start again from step 3 with another target: paused recovery has not changed the timeline yet.' }
-          : m.action === 'promote'
-            ? { title: 'It promotes itself at the target', commands: [psql('select pg_is_in_recovery()')], note: 'false means recovery ended on a new timeline and the server accepts writes.' }
-            : { title: 'The server shut down at the target', commands: [as(`rm ${inFile(m.serverMajor >= 12 ? 'recovery.signal' : 'recovery.conf')}`), as(`${bin('pg_ctl')} -D ${data} -l ${log} start`)], note: 'Starting it without the recovery file opens it read-write at the target.' };
+  const finish: RunbookStep = m.standby
+    ? {
+        title: 'Leave it following the archive as a standby',
+        commands: [psql('select pg_is_in_recovery()')],
+        note: 'It stays in recovery until you promote it with pg_ctl promote.',
+      }
+    : m.target.kind === 'latest'
+      ? {
+          title: 'It promotes itself at the end of the archived WAL',
+          commands: [psql('select pg_is_in_recovery()')],
+          note: 'false means recovery ended and the server accepts writes.',
+        }
+      : m.action === 'pause'
+        ? {
+            title: 'Promote once the data is right (recovery is paused at the target)',
+            commands: [psql(`select ${resume}()`)],
+            note: 'If the target was wrong, stop the server, start again from step 3 with another target: paused recovery has not changed the timeline yet.',
+          }
+        : m.action === 'promote'
+          ? {
+              title: 'It promotes itself at the target',
+              commands: [psql('select pg_is_in_recovery()')],
+              note: 'false means recovery ended on a new timeline and the server accepts writes.',
+            }
+          : {
+              title: 'The server shut down at the target',
+              commands: [
+                as(`rm ${inFile(m.serverMajor >= 12 ? 'recovery.signal' : 'recovery.conf')}`),
+                as(`${bin('pg_ctl')} -D ${data} -l ${log} start`),
+              ],
+              note: 'Starting it without the recovery file opens it read-write at the target.',
+            };
 
   return [
-    { title: 'Stop the server', commands: [as(`${bin('pg_ctl')} -D ${data} -m fast stop`)], note: 'Or stop its service (systemctl stop postgresql@…).' },
+    {
+      title: 'Stop the server',
+      commands: [as(`${bin('pg_ctl')} -D ${data} -m fast stop`)],
+      note: 'Or stop its service (systemctl stop postgresql@…).',
+    },
     {
       title: 'Move the old data directory aside — never delete it',
       commands: [`mv ${data} ${aside}`],
@@ -82,7 +118,9 @@ export function buildRunbook(m: PitrModel, ctx: RunbookContext): RunbookStep[] {
     { title: 'Start the server', commands: [as(`${bin('pg_ctl')} -D ${data} -l ${log} start`)] },
     {
       title: 'Watch the log until recovery reaches the target',
-      commands: [`tail -f ${log} | grep -E 'recovery stopping (before|after)|pausing at the end of recovery|archive recovery complete|ready to accept'`],
+      commands: [
+        `tail -f ${log} | grep -E 'recovery stopping (before|after)|pausing at the end of recovery|archive recovery complete|ready to accept'`,
+      ],
       note: '"recovery stopping before …" names the transaction where replay stopped.',
     },
     { title: 'Check the data you came for', commands: [psql('select pg_is_in_recovery()')] },
@@ -92,7 +130,9 @@ export function buildRunbook(m: PitrModel, ctx: RunbookContext): RunbookStep[] {
 
 /** Markdown: numbered steps, commands in sh blocks. */
 export function renderRunbook(steps: readonly RunbookStep[]): string {
-  return steps
-    .map((s, i) => [`${i + 1}. ${s.title}`, '```sh', ...s.commands, '```', ...(s.note ? [s.note] : [])].join('\n'))
-    .join('\n\n') + '\n';
+  return (
+    steps
+      .map((s, i) => [`${i + 1}. ${s.title}`, '```sh', ...s.commands, '```', ...(s.note ? [s.note] : [])].join('\n'))
+      .join('\n\n') + '\n'
+  );
 }

@@ -6,10 +6,40 @@
 
 /** Zone abbreviations PostgreSQL prints with %Z, in minutes east of UTC. Ambiguous ones (IST, CST in Asia) are not guessed. */
 const ABBREVIATIONS: Record<string, number> = {
-  UTC: 0, GMT: 0, Z: 0, UT: 0, WET: 0, WEST: 60, BST: 60, CET: 60, CEST: 120, MET: 60, MEST: 120, EET: 120,
-  EEST: 180, MSK: 180, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
-  AKST: -540, AKDT: -480, HST: -600, JST: 540, KST: 540, AWST: 480, ACST: 570, ACDT: 630, AEST: 600, AEDT: 660,
-  NZST: 720, NZDT: 780,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  UT: 0,
+  WET: 0,
+  WEST: 60,
+  BST: 60,
+  CET: 60,
+  CEST: 120,
+  MET: 60,
+  MEST: 120,
+  EET: 120,
+  EEST: 180,
+  MSK: 180,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+  AKST: -540,
+  AKDT: -480,
+  HST: -600,
+  JST: 540,
+  KST: 540,
+  AWST: 480,
+  ACST: 570,
+  ACDT: 630,
+  AEST: 600,
+  AEDT: 660,
+  NZST: 720,
+  NZDT: 780,
 };
 
 const TS_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(.*)$/;
@@ -20,7 +50,14 @@ function zoneOffsetMinutes(zone: string, utcMs: number): number | undefined {
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     }).formatToParts(new Date(utcMs));
   } catch {
     return undefined;
@@ -57,9 +94,17 @@ export function parseZonedTime(text: string): ParsedTime {
   if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) {
     return { ok: false, reason: `"${text}" is not a valid date and time.` };
   }
-  if (!zone.trim()) return { ok: false, reason: `"${text}" has no time zone: add one, e.g. "${text.trim()}+00" or "${text.trim()} Europe/Berlin".` };
+  if (!zone.trim())
+    return {
+      ok: false,
+      reason: `"${text}" has no time zone: add one, e.g. "${text.trim()}+00" or "${text.trim()} Europe/Berlin".`,
+    };
   const offset = offsetFor(zone, wall);
-  if (offset === undefined) return { ok: false, reason: `Unknown time zone "${zone.trim()}": use a numeric offset (+02:00) or a zone name (Europe/Berlin).` };
+  if (offset === undefined)
+    return {
+      ok: false,
+      reason: `Unknown time zone "${zone.trim()}": use a numeric offset (+02:00) or a zone name (Europe/Berlin).`,
+    };
   return { ok: true, epochMs: wall - offset * 60000 };
 }
 
@@ -85,5 +130,10 @@ export function recoveryTargetTimeLiteral(text: string): string {
   const minutes = ABBREVIATIONS[zone];
   const abs = Math.abs(minutes);
   const offset = `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  return text.trim().slice(0, text.trim().length - m[8].length).trimEnd() + offset;
+  return (
+    text
+      .trim()
+      .slice(0, text.trim().length - m[8].length)
+      .trimEnd() + offset
+  );
 }

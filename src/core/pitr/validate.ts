@@ -29,11 +29,15 @@ export function targetFormatError(t: RecoveryTarget): string | undefined {
     case 'lsn':
       return isLsn(v) ? undefined : `"${v}" is not an LSN: two hex numbers like 0/3000060.`;
     case 'xid':
-      return /^\d+$/.test(v) && Number(v) >= FIRST_NORMAL_XID && Number(v) < 2 ** 32 ? undefined : `"${v}" is not a transaction id: a whole number from ${FIRST_NORMAL_XID} to 4294967295.`;
+      return /^\d+$/.test(v) && Number(v) >= FIRST_NORMAL_XID && Number(v) < 2 ** 32
+        ? undefined
+        : `"${v}" is not a transaction id: a whole number from ${FIRST_NORMAL_XID} to 4294967295.`;
     case 'name':
       if (!v) return 'A restore point name is needed.';
       if (/[\r\n]/.test(v)) return 'A restore point name cannot contain a line break.';
-      return new TextEncoder().encode(v).length > MAX_NAME_BYTES ? `A restore point name has at most ${MAX_NAME_BYTES} bytes.` : undefined;
+      return new TextEncoder().encode(v).length > MAX_NAME_BYTES
+        ? `A restore point name has at most ${MAX_NAME_BYTES} bytes.`
+        : undefined;
     default:
       return undefined;
   }
@@ -45,18 +49,21 @@ function sourceError(m: PitrModel): string | undefined {
   if (values.some((v) => /[\r\n\0]/.test(v))) return 'The archive source cannot contain line breaks.';
   if (values.some((v) => !v.trim())) return 'The archive source is incomplete.';
   // restore_command runs with the restored data directory as its working directory.
-  if ((s.kind === 'cp' || s.kind === 'rsync') && !s.dir.startsWith('/')) return `The archive folder must be an absolute path, not "${s.dir}".`;
+  if ((s.kind === 'cp' || s.kind === 'rsync') && !s.dir.startsWith('/'))
+    return `The archive folder must be an absolute path, not "${s.dir}".`;
   return undefined;
 }
 
 function describeWindow(w: RecoverableWindow): string {
-  const end = (p: RecoverableWindow['from']) => [p.time, p.lsn && `LSN ${p.lsn}`].filter(Boolean).join(', ') || 'unknown';
+  const end = (p: RecoverableWindow['from']) =>
+    [p.time, p.lsn && `LSN ${p.lsn}`].filter(Boolean).join(', ') || 'unknown';
   return `The recoverable window is from the backup's end (${end(w.from)}) to the last archived commit (${end(w.to)}).`;
 }
 
 function windowErrors(t: RecoveryTarget, w: RecoverableWindow): Issue[] {
   const issues: Issue[] = [];
-  const err = (message: string) => issues.push({ field: 'target', severity: 'error', message: `${message} ${describeWindow(w)}` });
+  const err = (message: string) =>
+    issues.push({ field: 'target', severity: 'error', message: `${message} ${describeWindow(w)}` });
   const v = (t.value ?? '').trim();
   if (t.kind === 'time') {
     const p = parseZonedTime(v);
@@ -64,7 +71,9 @@ function windowErrors(t: RecoveryTarget, w: RecoverableWindow): Issue[] {
     const from = w.from.time ? Date.parse(w.from.time) : undefined;
     const to = w.to.time ? Date.parse(w.to.time) : undefined;
     if (from !== undefined && p.epochMs < from) {
-      err(`${toIsoUtc(p.epochMs)} is before the backup ended: the server would silently recover to the backup's end instead.`);
+      err(
+        `${toIsoUtc(p.epochMs)} is before the backup ended: the server would silently recover to the backup's end instead.`,
+      );
     } else if (to !== undefined && p.epochMs > to) {
       err(`${toIsoUtc(p.epochMs)} is after the last archived commit: recovery would stop short of it.`);
     }
@@ -73,10 +82,13 @@ function windowErrors(t: RecoveryTarget, w: RecoverableWindow): Issue[] {
     if (lsn === undefined) return issues;
     const from = w.from.lsn ? parseLsn(w.from.lsn) : undefined;
     const to = w.walEnd ? parseLsn(w.walEnd) : w.to.lsn ? parseLsn(w.to.lsn) : undefined;
-    if (from !== undefined && lsn < from) err(`LSN ${v} is before the backup ended: the server would silently recover to the backup's end instead.`);
-    else if (to !== undefined && lsn > to) err(`LSN ${v} is after the end of the archived WAL: recovery would stop short of it.`);
+    if (from !== undefined && lsn < from)
+      err(`LSN ${v} is before the backup ended: the server would silently recover to the backup's end instead.`);
+    else if (to !== undefined && lsn > to)
+      err(`LSN ${v} is after the end of the archived WAL: recovery would stop short of it.`);
     const gap = w.gaps.find((g) => parseLsn(g.startLsn)! <= lsn);
-    if (gap && !issues.length) err(`LSN ${v} lies beyond missing WAL segments ${gap.first}…${gap.last}: recovery cannot get past them.`);
+    if (gap && !issues.length)
+      err(`LSN ${v} lies beyond missing WAL segments ${gap.first}…${gap.last}: recovery cannot get past them.`);
   }
   return issues;
 }
@@ -85,15 +97,24 @@ function windowErrors(t: RecoveryTarget, w: RecoverableWindow): Issue[] {
 export function validateModel(m: PitrModel, window?: RecoverableWindow): Issue[] {
   const issues: Issue[] = [];
   if (!(m.serverMajor >= 9.6)) {
-    issues.push({ field: 'serverMajor', severity: 'error', message: `PostgreSQL ${m.serverMajor} is not supported: recovery configs are generated for 9.6 and newer.` });
+    issues.push({
+      field: 'serverMajor',
+      severity: 'error',
+      message: `PostgreSQL ${m.serverMajor} is not supported: recovery configs are generated for 9.6 and newer.`,
+    });
   }
   let formatError = targetFormatError(m.target);
-  if (!formatError && m.target.kind === 'lsn' && m.serverMajor < 10) formatError = 'recovery_target_lsn needs PostgreSQL 10 or newer.';
+  if (!formatError && m.target.kind === 'lsn' && m.serverMajor < 10)
+    formatError = 'recovery_target_lsn needs PostgreSQL 10 or newer.';
   if (formatError) issues.push({ field: 'target', severity: 'error', message: formatError });
   const src = sourceError(m);
   if (src) issues.push({ field: 'source', severity: 'error', message: src });
   if (typeof m.timeline === 'number' && !(Number.isInteger(m.timeline) && m.timeline >= 1)) {
-    issues.push({ field: 'timeline', severity: 'error', message: `Timeline ${m.timeline} is not a positive whole number.` });
+    issues.push({
+      field: 'timeline',
+      severity: 'error',
+      message: `Timeline ${m.timeline} is not a positive whole number.`,
+    });
   }
   if (window && !formatError) {
     issues.push(...windowErrors(m.target, window));

@@ -133,14 +133,25 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
     const secs = Math.round(opts.stallMs! / 1000);
     const what = 'busy, but printing, reading and writing nothing';
     const message = `${name} failed: it stopped making progress for ${secs} s (${what}).`;
-    throw new PgBackupError(message, 'tool-failed', { detail: maskSecrets(stderr), hint: 'The input may be damaged or cut short.' });
+    throw new PgBackupError(message, 'tool-failed', {
+      detail: maskSecrets(stderr),
+      hint: 'The input may be damaged or cut short.',
+    });
   }
   if (result.failed || result.exitCode !== 0) {
     if (result.code === 'ENOENT') {
       throw new PgBackupError(`${name} was not found at ${opts.file}.`, 'tool-missing');
     }
-    const last = stderrTail.filter((l) => !/^\S+: (?:\w+: )?(?:dumping|reading|saving|processing|finding|identifying|creating|executing|launching|finished|last built-in)/.test(l));
-    const reason = (last.at(-1) ?? stderrTail.at(-1) ?? `exit code ${result.exitCode ?? result.signal}`).replace(/^\S+: (error: )?/, '');
+    const last = stderrTail.filter(
+      (l) =>
+        !/^\S+: (?:\w+: )?(?:dumping|reading|saving|processing|finding|identifying|creating|executing|launching|finished|last built-in)/.test(
+          l,
+        ),
+    );
+    const reason = (last.at(-1) ?? stderrTail.at(-1) ?? `exit code ${result.exitCode ?? result.signal}`).replace(
+      /^\S+: (error: )?/,
+      '',
+    );
     throw new PgBackupError(`${name} failed: ${reason}`, 'tool-failed', { detail: maskSecrets(stderr) });
   }
   return { stdout: typeof result.stdout === 'string' ? result.stdout : '', stderr, exitCode: 0, durationMs };

@@ -39,8 +39,22 @@ export interface ClosureOptions {
 
 /** Kinds that belong to the object they depend on: restoring the object without them loses part of it. */
 const BELONGS_TO_PARENT = new Set([
-  'TABLE DATA', 'INDEX', 'CONSTRAINT', 'CHECK CONSTRAINT', 'TRIGGER', 'DEFAULT', 'COMMENT', 'ACL',
-  'SECURITY LABEL', 'POLICY', 'ROW SECURITY', 'RULE', 'STATISTICS', 'SEQUENCE OWNED BY', 'SEQUENCE SET', 'MATERIALIZED VIEW DATA',
+  'TABLE DATA',
+  'INDEX',
+  'CONSTRAINT',
+  'CHECK CONSTRAINT',
+  'TRIGGER',
+  'DEFAULT',
+  'COMMENT',
+  'ACL',
+  'SECURITY LABEL',
+  'POLICY',
+  'ROW SECURITY',
+  'RULE',
+  'STATISTICS',
+  'SEQUENCE OWNED BY',
+  'SEQUENCE SET',
+  'MATERIALIZED VIEW DATA',
 ]);
 
 /** Kinds that tie two tables together: restorable only when both will exist. */
@@ -48,7 +62,15 @@ const JOINS_TABLES = new Set(['FK CONSTRAINT', 'TABLE ATTACH', 'INDEX ATTACH']);
 
 /** Kinds an object can need to exist before it is created: brought when the target lacks them. */
 const PREREQUISITE_KINDS = new Set([
-  'SCHEMA', 'EXTENSION', 'TYPE', 'SHELL TYPE', 'DOMAIN', 'FUNCTION', 'PROCEDURE', 'AGGREGATE', 'COLLATION',
+  'SCHEMA',
+  'EXTENSION',
+  'TYPE',
+  'SHELL TYPE',
+  'DOMAIN',
+  'FUNCTION',
+  'PROCEDURE',
+  'AGGREGATE',
+  'COLLATION',
 ]);
 
 /** What a prerequisite brings of its own: its comment, grants and security label. */
@@ -155,7 +177,7 @@ export function dependencyClosure(index: TocIndex, selected: readonly TocEntry[]
   walk();
   // Foreign keys, partition attachments (reached from the partition) and lost views last: whether one can be
   // created depends on every relation the walk brought in.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const c of candidates.values()) {
       if (items.has(c.entry.dumpId)) continue;
@@ -225,6 +247,8 @@ function finish(
   const pos = (e: TocEntry) => index.position.get(e.dumpId) ?? 0;
   return {
     items: [...items.values()].sort((a, b) => pos(a.entry) - pos(b.entry)),
-    omitted: [...omitted].map(([id, reason]) => ({ entry: index.byId.get(id)!, reason })).sort((a, b) => pos(a.entry) - pos(b.entry)),
+    omitted: [...omitted]
+      .map(([id, reason]) => ({ entry: index.byId.get(id)!, reason }))
+      .sort((a, b) => pos(a.entry) - pos(b.entry)),
   };
 }

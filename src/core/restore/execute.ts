@@ -13,7 +13,14 @@ import { plainSqlArgv, runPlainSql } from './plain';
 import type { PlannedRestore } from './planner';
 import { restoreReport, type RestoreReport } from './report';
 import { countRows, listUserTables } from './row-counts';
-import { restoreCommandLine, restoredRowCounts, runRestore, type RestoreProgress, type RestoreSummary, type RowCount } from './run';
+import {
+  restoreCommandLine,
+  restoredRowCounts,
+  runRestore,
+  type RestoreProgress,
+  type RestoreSummary,
+  type RowCount,
+} from './run';
 import { restoreProgressEstimator } from './progress';
 
 interface ExecuteCommon {
@@ -76,7 +83,13 @@ export async function executeRestore(x: ExecuteRestore): Promise<ExecutedRestore
           (e: Error) => ({ rowCounts: [], countError: e.message }),
         );
     const { total, items } = plan;
-    const report = restoreReport({ database: where.database ?? '', summary, rowCounts: counted.rowCounts, total, items });
+    const report = restoreReport({
+      database: where.database ?? '',
+      summary,
+      rowCounts: counted.rowCounts,
+      total,
+      items,
+    });
     return { ...summary, ...counted, commandLine: restoreCommandLine(x.pgRestore, args), report };
   } finally {
     await env.dispose();

@@ -7,12 +7,27 @@ export interface Queryable {
 
 /** How each kind is looked up in the target's catalogs; kinds not listed are re-runnable or have no name. */
 const LOOKUP: Record<string, string> = {
-  TABLE: 'rel', VIEW: 'rel', 'MATERIALIZED VIEW': 'rel', 'FOREIGN TABLE': 'rel', SEQUENCE: 'rel', INDEX: 'rel',
-  TYPE: 'type', DOMAIN: 'type',
-  FUNCTION: 'func', PROCEDURE: 'func', AGGREGATE: 'func',
-  CONSTRAINT: 'con', 'FK CONSTRAINT': 'con', 'CHECK CONSTRAINT': 'con',
-  TRIGGER: 'trigger', POLICY: 'policy', STATISTICS: 'stats', SCHEMA: 'schema',
-  EXTENSION: 'ext', COLLATION: 'coll', 'SHELL TYPE': 'type',
+  TABLE: 'rel',
+  VIEW: 'rel',
+  'MATERIALIZED VIEW': 'rel',
+  'FOREIGN TABLE': 'rel',
+  SEQUENCE: 'rel',
+  INDEX: 'rel',
+  TYPE: 'type',
+  DOMAIN: 'type',
+  FUNCTION: 'func',
+  PROCEDURE: 'func',
+  AGGREGATE: 'func',
+  CONSTRAINT: 'con',
+  'FK CONSTRAINT': 'con',
+  'CHECK CONSTRAINT': 'con',
+  TRIGGER: 'trigger',
+  POLICY: 'policy',
+  STATISTICS: 'stats',
+  SCHEMA: 'schema',
+  EXTENSION: 'ext',
+  COLLATION: 'coll',
+  'SHELL TYPE': 'type',
 };
 
 /** Kinds whose names are global to the database, not inside a schema. */

@@ -25,13 +25,18 @@ export function validateRestoreOptions(o: RestoreOptions, format: ArchiveFormat)
     throw new PgBackupError(msg, 'usage');
   };
   if (o.schemaOnly && o.dataOnly) refuse('--schema-only and --data-only cannot be used together.');
-  if (o.clean && o.dataOnly) refuse('--clean and --data-only cannot be used together: a data-only restore drops nothing.');
+  if (o.clean && o.dataOnly)
+    refuse('--clean and --data-only cannot be used together: a data-only restore drops nothing.');
   if (o.ifExists && !o.clean) refuse('--if-exists only works with --clean.');
-  if (o.create && o.singleTransaction) refuse('--create and --single-transaction cannot be used together: CREATE DATABASE cannot run in a transaction.');
-  if (o.jobs !== undefined && (!Number.isInteger(o.jobs) || o.jobs < 1)) refuse(`--jobs must be a whole number of 1 or more, not ${o.jobs}.`);
+  if (o.create && o.singleTransaction)
+    refuse('--create and --single-transaction cannot be used together: CREATE DATABASE cannot run in a transaction.');
+  if (o.jobs !== undefined && (!Number.isInteger(o.jobs) || o.jobs < 1))
+    refuse(`--jobs must be a whole number of 1 or more, not ${o.jobs}.`);
   if ((o.jobs ?? 1) > 1) {
-    if (o.singleTransaction) refuse('--jobs and --single-transaction cannot be used together: parallel workers use their own transactions.');
-    if (!restoresInParallel(format)) refuse('--jobs does not work with a tar archive: pg_restore restores tar archives serially.');
+    if (o.singleTransaction)
+      refuse('--jobs and --single-transaction cannot be used together: parallel workers use their own transactions.');
+    if (!restoresInParallel(format))
+      refuse('--jobs does not work with a tar archive: pg_restore restores tar archives serially.');
   }
 }
 

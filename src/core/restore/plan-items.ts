@@ -30,7 +30,12 @@ export interface RestorePlan {
  * rows of a skipped table and the value of a skipped sequence are left alone: loading them again would
  * duplicate rows or move the sequence back.
  */
-export function buildPlan(index: TocIndex, closure: Closure, existing: ReadonlySet<number>, opts: { clean?: boolean; info?: ArchiveInfo }): RestorePlan {
+export function buildPlan(
+  index: TocIndex,
+  closure: Closure,
+  existing: ReadonlySet<number>,
+  opts: { clean?: boolean; info?: ArchiveInfo },
+): RestorePlan {
   const skipped = new Set<number>();
   const items: PlanItem[] = [];
   for (const c of closure.items) {
@@ -38,7 +43,8 @@ export function buildPlan(index: TocIndex, closure: Closure, existing: ReadonlyS
     if (!isRestorable(e)) continue;
     const base = { entry: e, reason: c.reason, via: c.via, origin: c.origin };
     if (existing.has(e.dumpId)) {
-      if (opts.clean) items.push({ ...base, action: 'recreate', note: 'exists in the target: dropped and created again' });
+      if (opts.clean)
+        items.push({ ...base, action: 'recreate', note: 'exists in the target: dropped and created again' });
       else {
         skipped.add(e.dumpId);
         items.push({ ...base, action: 'skip', note: 'already exists in the target' });
@@ -47,7 +53,10 @@ export function buildPlan(index: TocIndex, closure: Closure, existing: ReadonlyS
     }
     const owner = e.desc === 'TABLE DATA' || e.desc === 'SEQUENCE SET' ? index.byId.get(e.dependencies[0]) : undefined;
     if (owner && skipped.has(owner.dumpId)) {
-      const note = e.desc === 'TABLE DATA' ? `${describeEntry(owner)} exists in the target: its rows are not loaded again` : `${describeEntry(owner)} exists in the target: its current value is kept`;
+      const note =
+        e.desc === 'TABLE DATA'
+          ? `${describeEntry(owner)} exists in the target: its rows are not loaded again`
+          : `${describeEntry(owner)} exists in the target: its current value is kept`;
       items.push({ ...base, action: 'skip', note });
       continue;
     }

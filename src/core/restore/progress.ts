@@ -30,7 +30,14 @@ export async function archiveDataBytes(archive: ArchiveInfo): Promise<Map<number
     blocks.forEach((e, i) => out.set(e.dumpId, (blocks[i + 1]?.dataOffset ?? end) - e.dataOffset!));
   } else if (archive.format === 'directory') {
     const files = entries.filter((e) => e.dataFile);
-    const sizes = await Promise.all(files.map((e) => stat(join(archive.path, e.dataFile!)).then((s) => s.size, () => 0)));
+    const sizes = await Promise.all(
+      files.map((e) =>
+        stat(join(archive.path, e.dataFile!)).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+    );
     files.forEach((e, i) => out.set(e.dumpId, sizes[i]));
   }
   return out;
@@ -39,13 +46,19 @@ export async function archiveDataBytes(archive: ArchiveInfo): Promise<Map<number
 const BUILT_OVER_TABLE = new Set(['INDEX', 'CONSTRAINT', 'FK CONSTRAINT']);
 
 /** The weight of each entry pg_restore will run, by dump id. */
-export function restoreWeights(entries: readonly TocEntry[], dataBytes: ReadonlyMap<number, number>): Map<number, number> {
+export function restoreWeights(
+  entries: readonly TocEntry[],
+  dataBytes: ReadonlyMap<number, number>,
+): Map<number, number> {
   const tableData = new Map<number, number>();
-  for (const e of entries) if (e.desc === 'TABLE DATA' && e.dependencies.length) tableData.set(e.dependencies[0], dataBytes.get(e.dumpId) ?? 0);
+  for (const e of entries)
+    if (e.desc === 'TABLE DATA' && e.dependencies.length)
+      tableData.set(e.dependencies[0], dataBytes.get(e.dumpId) ?? 0);
   const weights = new Map<number, number>();
   for (const e of entries) {
     let w = dataBytes.get(e.dumpId) ?? 0;
-    if (BUILT_OVER_TABLE.has(e.desc)) w = INDEX_SHARE * Math.max(0, ...e.dependencies.map((d) => tableData.get(d) ?? 0));
+    if (BUILT_OVER_TABLE.has(e.desc))
+      w = INDEX_SHARE * Math.max(0, ...e.dependencies.map((d) => tableData.get(d) ?? 0));
     weights.set(e.dumpId, ITEM_WEIGHT + w);
   }
   return weights;
@@ -86,7 +99,8 @@ export class RestoreProgressEstimator {
     for (const e of entries) {
       const name = e.namespace ? `${e.namespace}.${e.tag}` : e.tag;
       // The first of a name wins: a later "creating" line of it (a COMMENT of a table) is its own entry.
-      for (const key of [`${e.desc} ${name}`, `${e.desc} ${e.tag}`]) if (!this.byKey.has(key)) this.byKey.set(key, e.dumpId);
+      for (const key of [`${e.desc} ${name}`, `${e.desc} ${e.tag}`])
+        if (!this.byKey.has(key)) this.byKey.set(key, e.dumpId);
     }
     this.total = entries.reduce((a, e) => a + this.weightOf(e.dumpId), 0) || 1;
   }
@@ -129,14 +143,18 @@ export class RestoreProgressEstimator {
   percent(): number {
     const rate = this.rateMs ? this.rateWeight / this.rateMs : 0;
     let flying = 0;
-    for (const r of this.running.values()) flying += Math.min(IN_FLIGHT_CAP * r.weight, rate * (this.now() - r.started));
+    for (const r of this.running.values())
+      flying += Math.min(IN_FLIGHT_CAP * r.weight, rate * (this.now() - r.started));
     this.last = Math.max(this.last, Math.min(99, Math.floor((99 * (this.doneWeight + flying)) / this.total)));
     return this.last;
   }
 }
 
 /** The estimator for a planned restore: the items it runs, weighted by the archive's data sizes. */
-export async function restoreProgressEstimator(archive: ArchiveInfo, plan: RestorePlan): Promise<RestoreProgressEstimator> {
+export async function restoreProgressEstimator(
+  archive: ArchiveInfo,
+  plan: RestorePlan,
+): Promise<RestoreProgressEstimator> {
   const run = plan.items.filter((i) => i.action !== 'skip').map((i) => i.entry);
   return new RestoreProgressEstimator(run, restoreWeights(archive.toc.entries(), await archiveDataBytes(archive)));
 }

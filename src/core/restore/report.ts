@@ -48,7 +48,9 @@ export function restoreReport(x: ReportInput): RestoreReport {
   const items = x.items ?? [];
   const skippedItems = items.filter((i) => i.action === 'skip');
   const skipped = skippedItems.map((i) => ({ label: describeEntry(i.entry), reason: i.note ?? 'skipped' }));
-  const rows: TableRowsReport[] = x.rowCounts.map((r) => (r.rows === null ? { ...r, note: `not counted (${r.error ?? 'not readable'})` } : { ...r }));
+  const rows: TableRowsReport[] = x.rowCounts.map((r) =>
+    r.rows === null ? { ...r, note: `not counted (${r.error ?? 'not readable'})` } : { ...r },
+  );
   for (const i of skippedItems) {
     if (i.entry.desc !== 'TABLE DATA' || !i.entry.namespace) continue;
     const table = `${i.entry.namespace}.${i.entry.tag}`;

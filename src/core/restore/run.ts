@@ -128,7 +128,8 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
     await runTool({ file, args, env, signal, onStderrLine, log: commandLog, stallMs });
     return { restored: log.restored, errors: log.errors, durationMs: Date.now() - started, exitCode: 0 };
   } catch (e) {
-    if (e instanceof CancelledError || !(e instanceof PgBackupError) || e.kind !== 'tool-failed' || !log.errors.length) throw e;
+    if (e instanceof CancelledError || !(e instanceof PgBackupError) || e.kind !== 'tool-failed' || !log.errors.length)
+      throw e;
     return { restored: log.restored, errors: log.errors, durationMs: Date.now() - started, exitCode: 1 };
   } finally {
     clearInterval(tick);
@@ -136,7 +137,8 @@ export async function runRestore(o: RunRestoreOptions): Promise<RestoreSummary> 
 }
 
 /** The command line to show before running (passwords never appear in it: they go through the environment). */
-export const restoreCommandLine = (pgRestore: string, args: readonly string[]): string => renderCommandLine(pgRestore, args);
+export const restoreCommandLine = (pgRestore: string, args: readonly string[]): string =>
+  renderCommandLine(pgRestore, args);
 
 /** A restored table's row count; null with the reason when it could not be counted. */
 export interface RowCount {
@@ -148,6 +150,9 @@ export interface RowCount {
 /** Row counts of the tables whose data the plan loaded, counted in the target after the restore. */
 export async function restoredRowCounts(client: Queryable, plan: RestorePlan): Promise<RowCount[]> {
   const loaded = plan.items.filter((i) => i.action !== 'skip' && i.entry.desc === 'TABLE DATA' && i.entry.namespace);
-  const counted = await countRows(client, loaded.map((i) => ({ schema: i.entry.namespace!, name: i.entry.tag })));
+  const counted = await countRows(
+    client,
+    loaded.map((i) => ({ schema: i.entry.namespace!, name: i.entry.tag })),
+  );
   return counted.map((t) => ({ table: `${t.schema}.${t.name}`, rows: t.rows, ...(t.error ? { error: t.error } : {}) }));
 }

@@ -33,7 +33,10 @@ function splitQualified(text: string): string[] {
 export function parseSelectSpec(spec: string): SelectSpec {
   const colon = spec.indexOf(':');
   if (colon <= 0 || colon === spec.length - 1) {
-    throw new PgBackupError(`"${spec}" is not a selection: use KIND:SCHEMA.NAME (e.g. TABLE:public.products) or SCHEMA:NAME.`, 'usage');
+    throw new PgBackupError(
+      `"${spec}" is not a selection: use KIND:SCHEMA.NAME (e.g. TABLE:public.products) or SCHEMA:NAME.`,
+      'usage',
+    );
   }
   const kind = spec.slice(0, colon).trim().replace(/_/g, ' ').toUpperCase();
   const rest = spec.slice(colon + 1).trim();
@@ -57,10 +60,15 @@ export function resolveSpec(index: TocIndex, spec: SelectSpec): TocEntry[] {
     return (spec.schema === null || e.namespace === spec.schema) && nameMatches(e, spec.name);
   });
   const label = `${spec.kind} ${spec.schema ? `${spec.schema}.` : ''}${spec.name}`;
-  if (!found.length) throw new PgBackupError(`The archive has no ${label}.`, 'usage', { hint: 'List what it holds with: pg-backup inspect <file>.' });
+  if (!found.length)
+    throw new PgBackupError(`The archive has no ${label}.`, 'usage', {
+      hint: 'List what it holds with: pg-backup inspect <file>.',
+    });
   const schemas = new Set(found.map((e) => e.namespace));
   if (spec.schema === null && schemas.size > 1) {
-    throw new PgBackupError(`${label} is ambiguous: ${found.map(describeEntry).join(', ')}.`, 'usage', { hint: 'Qualify it with its schema.' });
+    throw new PgBackupError(`${label} is ambiguous: ${found.map(describeEntry).join(', ')}.`, 'usage', {
+      hint: 'Qualify it with its schema.',
+    });
   }
   return found;
 }

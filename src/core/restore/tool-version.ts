@@ -26,7 +26,10 @@ export function pickRestoreTools(sets: readonly ToolSet[], info: ArchiveInfo): T
   const dumpMajor = pgDumpMajor(info) ?? 0;
   const best = withRestore[0];
   const made = `pg_dump ${info.pgDumpVersion ?? '(unknown version)'}`;
-  if (!best) throw new PgBackupError(`No pg_restore was found to restore this archive made by ${made}.`, 'tool-missing', { hint: installAdvice(Math.max(dumpMajor, 12)) });
+  if (!best)
+    throw new PgBackupError(`No pg_restore was found to restore this archive made by ${made}.`, 'tool-missing', {
+      hint: installAdvice(Math.max(dumpMajor, 12)),
+    });
   if (best.major < dumpMajor || info.version.minor > maxArchiveMinor(best.major)) {
     throw new PgBackupError(
       `The archive was made by ${made}, newer than pg_restore ${best.version}: an older pg_restore cannot read it.`,

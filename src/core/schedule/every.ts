@@ -24,11 +24,28 @@ interface Field {
 const MINUTE: Field = { name: 'minute', min: 0, max: 59 };
 const HOUR: Field = { name: 'hour', min: 0, max: 23 };
 const DOM: Field = { name: 'day of month', min: 1, max: 31 };
-const MONTH: Field = { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] };
+const MONTH: Field = {
+  name: 'month',
+  min: 1,
+  max: 12,
+  names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+};
 const DOW: Field = { name: 'day of week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
 const SYSTEMD_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
-  'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 /** The most days each month has (February in a leap year). */
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -41,14 +58,21 @@ function parseAt(at: string | undefined, hourly: boolean): { hour: number; minut
   const hour = hourly ? 0 : Number(m?.[1]);
   const minute = Number(hourly ? m?.[1] : m?.[2]);
   if (!m || hour > 23 || minute > 59) {
-    throw new PgBackupError(`--at must be ${hourly ? 'the minute past each hour (0-59)' : 'a time of day as HH:MM'}, not "${at}".`, 'usage');
+    throw new PgBackupError(
+      `--at must be ${hourly ? 'the minute past each hour (0-59)' : 'a time of day as HH:MM'}, not "${at}".`,
+      'usage',
+    );
   }
   return { hour, minute };
 }
 
 /** One cron field as the set of values it matches (names and 7 = Sunday included), or an error naming the field. */
 function values(token: string, f: Field): number[] {
-  const bad = () => new PgBackupError(`The cron ${f.name} field "${token}" is not valid (${f.min}-${f.max}${f.names ? ' or names' : ''}, lists, ranges, steps).`, 'usage');
+  const bad = () =>
+    new PgBackupError(
+      `The cron ${f.name} field "${token}" is not valid (${f.min}-${f.max}${f.names ? ' or names' : ''}, lists, ranges, steps).`,
+      'usage',
+    );
   const num = (s: string) => {
     const i = f.names?.indexOf(s.toLowerCase()) ?? -1;
     const n = i >= 0 ? i + (f === MONTH ? 1 : 0) : /^\d+$/.test(s) ? Number(s) : NaN;
@@ -60,7 +84,12 @@ function values(token: string, f: Field): number[] {
     const m = /^([^/]+)(?:\/(\d+))?$/.exec(part);
     if (!m || m[2] === '0') throw bad();
     const step = m[2] ? Number(m[2]) : 1;
-    const [from, to] = m[1] === '*' ? [f.min, f.max] : m[1].includes('-') ? m[1].split('-').map(num) : [num(m[1]), m[2] ? f.max : num(m[1])];
+    const [from, to] =
+      m[1] === '*'
+        ? [f.min, f.max]
+        : m[1].includes('-')
+          ? m[1].split('-').map(num)
+          : [num(m[1]), m[2] ? f.max : num(m[1])];
     if (from === undefined || to === undefined || from > to) throw bad();
     for (let v = from; v <= to; v += step) out.add(f === DOW && v === 7 ? 0 : v);
   }
@@ -71,10 +100,17 @@ function values(token: string, f: Field): number[] {
 function calendarList(vs: number[], f: Field, show: (n: number) => string): string {
   if (vs.length === f.max - f.min + 1 || (f === DOW && vs.length === 7)) return '*';
   const runs: string[] = [];
-  for (let i = 0; i < vs.length; ) {
+  for (let i = 0; i < vs.length;) {
     let j = i;
     while (j + 1 < vs.length && vs[j + 1] === vs[j] + 1) j++;
-    runs.push(j - i >= 2 ? `${show(vs[i])}..${show(vs[j])}` : vs.slice(i, j + 1).map(show).join(','));
+    runs.push(
+      j - i >= 2
+        ? `${show(vs[i])}..${show(vs[j])}`
+        : vs
+            .slice(i, j + 1)
+            .map(show)
+            .join(','),
+    );
     i = j + 1;
   }
   return runs.join(',');
@@ -82,7 +118,11 @@ function calendarList(vs: number[], f: Field, show: (n: number) => string): stri
 
 function fromCron(text: string): Every {
   const parts = text.trim().split(/\s+/);
-  if (parts.length !== 5) throw new PgBackupError(`"${text}" is not daily, hourly, weekly or a five-field cron expression (minute hour day-of-month month day-of-week).`, 'usage');
+  if (parts.length !== 5)
+    throw new PgBackupError(
+      `"${text}" is not daily, hourly, weekly or a five-field cron expression (minute hour day-of-month month day-of-week).`,
+      'usage',
+    );
   const [minute, hour, dom, month, dow] = parts.map((p, i) => values(p, [MINUTE, HOUR, DOM, MONTH, DOW][i]));
   // With the day of week unrestricted only the day of month counts: a date no month has never comes.
   if (parts[4].startsWith('*') && !month.some((m) => dom[0] <= MONTH_DAYS[m - 1])) {
@@ -113,6 +153,7 @@ export function parseEvery(text: string, at?: string): Every {
     const { hour, minute } = parseAt(at, false);
     return { ...fromCron(`${minute} ${hour} * * ${word === 'weekly' ? 0 : '*'}`), text };
   }
-  if (at !== undefined) throw new PgBackupError('--at goes with daily, weekly or hourly; a cron expression says the time itself.', 'usage');
+  if (at !== undefined)
+    throw new PgBackupError('--at goes with daily, weekly or hourly; a cron expression says the time itself.', 'usage');
   return fromCron(text);
 }

@@ -70,7 +70,8 @@ function jobConninfo(params: ConnParams, env: NodeJS.ProcessEnv): string {
  * ~/.pgpass or PGPASSFILE when it runs.
  */
 export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSchedule> {
-  if (!SCHEDULE_KINDS.includes(r.kind)) throw new PgBackupError(`The schedule kind must be cron or systemd, not "${r.kind}".`, 'usage');
+  if (!SCHEDULE_KINDS.includes(r.kind))
+    throw new PgBackupError(`The schedule kind must be cron or systemd, not "${r.kind}".`, 'usage');
   if (r.verify && !VERIFY_WHEN.includes(r.verify.when)) {
     throw new PgBackupError(`--verify must be daily, weekly or every, not "${r.verify.when}".`, 'usage');
   }

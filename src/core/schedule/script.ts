@@ -62,9 +62,13 @@ const printfLiteral = (text: string) => text.replace(/%/g, '%%').replace(/\\/g, 
 
 export function renderBackupScript(i: BackupScriptInput): string {
   if (!(SCHEDULE_FORMATS as readonly string[]).includes(i.options.format)) {
-    throw new PgBackupError(`A scheduled backup writes one file per run: use --format custom, plain or tar, not ${i.options.format}.`, 'usage');
+    throw new PgBackupError(
+      `A scheduled backup writes one file per run: use --format custom, plain or tar, not ${i.options.format}.`,
+      'usage',
+    );
   }
-  if (!Number.isInteger(i.keep) || i.keep < 1) throw new PgBackupError(`--keep must be a whole number of at least 1, not ${i.keep}.`, 'usage');
+  if (!Number.isInteger(i.keep) || i.keep < 1)
+    throw new PgBackupError(`--keep must be a whole number of at least 1, not ${i.keep}.`, 'usage');
   const ext = backupExtension(i.options.format, i.options.compression);
   const prefix = `${safeFileName(i.database)}-`;
   // dumpArgv's -v feeds the extension's progress bar; a scheduled run logs its own lines instead.
@@ -76,9 +80,17 @@ export function renderBackupScript(i: BackupScriptInput): string {
   const HOLE = Symbol('value');
   const sidecarParts = [
     `{"tool":"pg-backup","format":${JSON.stringify(i.options.format)},"database":${JSON.stringify(i.database)},`,
-    `"server":${JSON.stringify(i.server)},"serverVersion":"`, HOLE,
-    `","pgDumpVersion":${JSON.stringify(i.pgDumpVersion)},"options":${JSON.stringify(i.options)},"started":"`, HOLE,
-    '","durationMs":', HOLE, ',"bytes":', HOLE, ',"sha256":"', HOLE, `","scheduledBy":${JSON.stringify(i.job)}}`,
+    `"server":${JSON.stringify(i.server)},"serverVersion":"`,
+    HOLE,
+    `","pgDumpVersion":${JSON.stringify(i.pgDumpVersion)},"options":${JSON.stringify(i.options)},"started":"`,
+    HOLE,
+    '","durationMs":',
+    HOLE,
+    ',"bytes":',
+    HOLE,
+    ',"sha256":"',
+    HOLE,
+    `","scheduledBy":${JSON.stringify(i.job)}}`,
   ];
   const sidecarFormat = sidecarParts.map((p) => (p === HOLE ? '%s' : printfLiteral(p as string))).join('') + '\\n';
   const serverVersion =

@@ -52,7 +52,8 @@ function unitWord(text: string): string {
 }
 
 export function renderSystemd(job: string, every: Every, scriptPath: string, statusPath: string): ScheduleUnits {
-  if (!every.onCalendar) throw new PgBackupError(every.calendarProblem ?? `"${every.text}" has no systemd calendar equivalent.`, 'usage');
+  if (!every.onCalendar)
+    throw new PgBackupError(every.calendarProblem ?? `"${every.text}" has no systemd calendar equivalent.`, 'usage');
   const service = `[Unit]
 Description=${job}: PostgreSQL backup (pg_dump) made by pg-backup
 Wants=network-online.target

@@ -53,7 +53,12 @@ const COMMENT_FIRST = '\n--\n\n--';
 /** Whether `at` is a line start and the line there reads exactly `s` (which may span lines). */
 function lineIs(text: string, at: number, s: string, end: number): boolean {
   const after = at + s.length;
-  return (at === 0 || text[at - 1] === '\n') && after <= end && text.startsWith(s, at) && (after === end || text[after] === '\n');
+  return (
+    (at === 0 || text[at - 1] === '\n') &&
+    after <= end &&
+    text.startsWith(s, at) &&
+    (after === end || text[after] === '\n')
+  );
 }
 
 /** The lines from `from` up to the line starting at `to`, without trailing blank lines, ending with a newline; '' when blank. */
@@ -117,7 +122,7 @@ function firstStatement(text: string, from: number, to: number): number {
 
 /** Whether the lines from `from` up to `to` are only session settings (SET …;) and blank lines. */
 function onlySettings(text: string, from: number, to: number): boolean {
-  for (let at = from; at < to; ) {
+  for (let at = from; at < to;) {
     const nl = text.indexOf('\n', at);
     const lineEnd = nl < 0 || nl >= to ? to : nl;
     if (lineEnd > at && !SETTING.test(text.slice(at, lineEnd))) return false;
@@ -169,7 +174,14 @@ export function parseDump(text: string): ParsedDump {
       settingsFrom = lineStart;
     }
     while (settingsFrom <= to && text[settingsFrom] === '\n') settingsFrom++;
-    items.push({ kind: 'entry', name: m[1], type: m[2], schema: m[3], owner: m[4], text: block(text, from, settingsFrom) });
+    items.push({
+      kind: 'entry',
+      name: m[1],
+      type: m[2],
+      schema: m[3],
+      owner: m[4],
+      text: block(text, from, settingsFrom),
+    });
     if (settingsFrom <= to) items.push({ kind: 'settings', text: block(text, settingsFrom, to + 1) });
   }
   return {

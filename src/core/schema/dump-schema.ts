@@ -53,7 +53,10 @@ async function choosePgDump(src: SchemaSource): Promise<{ path: string; serverVe
     withClient(src.conn, { password: src.password }, serverInfo),
     src.toolSets ?? discoverTools(src.toolFolders),
   ]);
-  return { path: toolPath(pickToolSet(sets, info.major, info.version, 'pg_dump'), 'pg_dump'), serverVersion: info.version };
+  return {
+    path: toolPath(pickToolSet(sets, info.major, info.version, 'pg_dump'), 'pg_dump'),
+    serverVersion: info.version,
+  };
 }
 
 /**
@@ -62,14 +65,25 @@ async function choosePgDump(src: SchemaSource): Promise<{ path: string; serverVe
  * `starting` is called just before pg_dump is started: work the caller does meanwhile, begun there, does not delay
  * the connection and tool lookup that come first.
  */
-export async function dumpSchema(src: SchemaSource, opts: SchemaContentOptions, starting?: () => void): Promise<RawSchemaDump> {
+export async function dumpSchema(
+  src: SchemaSource,
+  opts: SchemaContentOptions,
+  starting?: () => void,
+): Promise<RawSchemaDump> {
   const { path, serverVersion } = await choosePgDump(src);
   const env = await childEnv(src.password);
   const dir = await mkdtemp(join(tmpdir(), 'pg-backup-schema-'));
   try {
     const out = join(dir, 'schema.sql');
     starting?.();
-    await runTool({ file: path, args: schemaDumpArgs(src.conn, opts), env: env.env, signal: src.signal, log: src.log, stdoutFile: out });
+    await runTool({
+      file: path,
+      args: schemaDumpArgs(src.conn, opts),
+      env: env.env,
+      signal: src.signal,
+      log: src.log,
+      stdoutFile: out,
+    });
     return { text: await readFile(out, 'utf8'), pgDumpPath: path, serverVersion };
   } finally {
     await Promise.all([env.dispose(), rm(dir, { recursive: true, force: true })]);

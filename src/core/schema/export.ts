@@ -4,7 +4,15 @@
  */
 import { basename } from 'node:path';
 import { dumpSchema, type RawSchemaDump, type SchemaSource } from './dump-schema';
-import { compareFiles, extraFoldersOf, layoutRoot, readLayoutFiles, writeLayoutFiles, type FileChange, type SchemaLayout } from './layout-files';
+import {
+  compareFiles,
+  extraFoldersOf,
+  layoutRoot,
+  readLayoutFiles,
+  writeLayoutFiles,
+  type FileChange,
+  type SchemaLayout,
+} from './layout-files';
 import { normalizeDump, type SchemaContentOptions } from './normalize';
 import { splitDump } from './split-layout';
 import { unifiedDiff } from './unified-diff';
@@ -17,7 +25,10 @@ export interface SchemaExportOptions extends SchemaSource, SchemaContentOptions 
  * The files an export writes, from pg_dump's raw output: relative path (with `/`, from the layout root: the
  * file's folder or the split folder) → content. Pure: the extension uses it to compare without writing.
  */
-export function renderSchemaFiles(rawDump: string, options: SchemaContentOptions & { layout: SchemaLayout }): Map<string, string> {
+export function renderSchemaFiles(
+  rawDump: string,
+  options: SchemaContentOptions & { layout: SchemaLayout },
+): Map<string, string> {
   const text = normalizeDump(rawDump, options);
   if (options.layout.kind === 'file') return new Map([[basename(options.layout.path), text]]);
   const files = new Map<string, string>();
@@ -41,7 +52,9 @@ export interface SchemaExportResult {
  * thousands of files that reading would otherwise double the time). The reading starts with pg_dump, not before:
  * its synchronous batches would hold up the connection and tool lookup pg_dump waits for.
  */
-async function dumpAndRead(opts: SchemaExportOptions): Promise<{ dump: RawSchemaDump; live: Map<string, string>; committed: Map<string, string> }> {
+async function dumpAndRead(
+  opts: SchemaExportOptions,
+): Promise<{ dump: RawSchemaDump; live: Map<string, string>; committed: Map<string, string> }> {
   let startReading!: () => void;
   const reading = new Promise<void>((resolve) => (startReading = resolve)).then(() => readLayoutFiles(opts.layout));
   const [dump, known] = await Promise.all([dumpSchema(opts, opts, startReading), reading]);
@@ -82,7 +95,11 @@ export interface SchemaCheckResult {
  * Compares two exports. `displayRoot` prefixes the paths in the diff headers (e.g. "db/schema" as the user typed
  * it), so the output reads like `git diff`.
  */
-export function diffSchemaFiles(committed: ReadonlyMap<string, string>, live: ReadonlyMap<string, string>, displayRoot = ''): SchemaCheckResult {
+export function diffSchemaFiles(
+  committed: ReadonlyMap<string, string>,
+  live: ReadonlyMap<string, string>,
+  displayRoot = '',
+): SchemaCheckResult {
   const shown = (rel: string) => (displayRoot ? `${displayRoot.replace(/\\/g, '/').replace(/\/+$/, '')}/${rel}` : rel);
   const files = compareFiles(committed, live)
     .filter((c) => c.status !== 'unchanged')
@@ -100,5 +117,9 @@ export function diffSchemaFiles(committed: ReadonlyMap<string, string>, live: Re
 export async function checkSchema(opts: SchemaExportOptions): Promise<SchemaCheckResult> {
   const { dump, live, committed } = await dumpAndRead(opts);
   const displayRoot = opts.layout.kind === 'file' ? layoutRoot(opts.layout) : opts.layout.dir;
-  return { ...diffSchemaFiles(committed, live, displayRoot === '.' ? '' : displayRoot), pgDumpPath: dump.pgDumpPath, serverVersion: dump.serverVersion };
+  return {
+    ...diffSchemaFiles(committed, live, displayRoot === '.' ? '' : displayRoot),
+    pgDumpPath: dump.pgDumpPath,
+    serverVersion: dump.serverVersion,
+  };
 }

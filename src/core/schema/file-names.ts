@@ -33,7 +33,13 @@ function percent(ch: string): string {
  */
 export function safeSegment(name: string, escapeLeading = ''): string {
   // Fast path: most names are plain ASCII identifiers.
-  if (PLAIN.test(name) && name.length <= MAX_STEM_BYTES && !escapeLeading.includes(name[0]) && !RESERVED_WINDOWS.test(name)) return name;
+  if (
+    PLAIN.test(name) &&
+    name.length <= MAX_STEM_BYTES &&
+    !escapeLeading.includes(name[0]) &&
+    !RESERVED_WINDOWS.test(name)
+  )
+    return name;
   const chars = [...name.normalize('NFC')];
   let out = chars.map((c) => (SAFE_CHAR.test(c) ? c : percent(c))).join('');
   if (!out) return '%00';
@@ -67,7 +73,11 @@ export function foldPath(path: string): string {
  * alone, not on the order objects were found in, so it is the same on every run. `identityOf` is only called for
  * names that clash (rare; thousands of names are checked per export).
  */
-export function disambiguate(names: readonly string[], identityOf: (index: number) => string, extension = ''): string[] {
+export function disambiguate(
+  names: readonly string[],
+  identityOf: (index: number) => string,
+  extension = '',
+): string[] {
   const out = names.map((n) => n + extension);
   // Folded name → the first index with it; clashes (rare) collect every index in `clashes`.
   const first = new Map<string, number>();

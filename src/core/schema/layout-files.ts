@@ -58,7 +58,8 @@ async function listOwned(dir: string, extraFolders: ReadonlySet<string>): Promis
         if (isOwnedPath(rel)) out.push(rel);
       } else if (OBJECT_FOLDERS.has(second.name) || extraFolders.has(second.name)) {
         // An object folder of ours: its .sql files are (isOwnedPath, without building and splitting each path).
-        for (const f of await listDir(join(dir, rel))) if (!f.isDir && f.name.endsWith('.sql')) out.push(`${rel}/${f.name}`);
+        for (const f of await listDir(join(dir, rel)))
+          if (!f.isDir && f.name.endsWith('.sql')) out.push(`${rel}/${f.name}`);
       }
     }
   }
@@ -132,7 +133,10 @@ export function extraFoldersOf(files: ReadonlyMap<string, string>): Set<string> 
  * The committed export as a map like renderSchemaFiles returns. A missing file or folder reads as empty.
  * `expected` (the rendered export) lets folders only it uses count as ours.
  */
-export async function readLayoutFiles(layout: SchemaLayout, expected: ReadonlyMap<string, string> = new Map()): Promise<Map<string, string>> {
+export async function readLayoutFiles(
+  layout: SchemaLayout,
+  expected: ReadonlyMap<string, string> = new Map(),
+): Promise<Map<string, string>> {
   if (layout.kind === 'file') return readTexts(dirname(layout.path), [basename(layout.path)]);
   return readTexts(layout.dir, await listOwned(layout.dir, extraFoldersOf(expected)));
 }
@@ -153,7 +157,8 @@ export function compareFiles(before: ReadonlyMap<string, string>, after: Readonl
   return paths.map((path) => {
     const a = before.get(path);
     const b = after.get(path);
-    const status: FileStatus = a === undefined ? 'added' : b === undefined ? 'removed' : a === b ? 'unchanged' : 'changed';
+    const status: FileStatus =
+      a === undefined ? 'added' : b === undefined ? 'removed' : a === b ? 'unchanged' : 'changed';
     return { path, status };
   });
 }
@@ -182,10 +187,14 @@ async function writeSplit(root: string, files: ReadonlyMap<string, string>, path
 
 /** Removes now-empty folders that held removed files, deepest first; stops at the first non-empty one. */
 async function pruneEmpty(root: string, removed: readonly string[]): Promise<void> {
-  const dirs = [...new Set(removed.flatMap((rel) => {
-    const parts = rel.split('/').slice(0, -1);
-    return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-  }))].sort((a, b) => b.split('/').length - a.split('/').length);
+  const dirs = [
+    ...new Set(
+      removed.flatMap((rel) => {
+        const parts = rel.split('/').slice(0, -1);
+        return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+      }),
+    ),
+  ].sort((a, b) => b.split('/').length - a.split('/').length);
   for (const d of dirs) await rmdir(join(root, d)).catch(() => undefined);
 }
 
@@ -194,7 +203,11 @@ async function pruneEmpty(root: string, removed: readonly string[]): Promise<voi
  * here when not given), so unchanged files keep their mtime; in a split folder removes our files the new export
  * no longer has.
  */
-export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<string, string>, committed?: ReadonlyMap<string, string>): Promise<FileChange[]> {
+export async function writeLayoutFiles(
+  layout: SchemaLayout,
+  files: ReadonlyMap<string, string>,
+  committed?: ReadonlyMap<string, string>,
+): Promise<FileChange[]> {
   const root = layoutRoot(layout);
   const compared = committed ?? (await readLayoutFiles(layout, files));
   const changes = compareFiles(compared, files);
@@ -214,7 +227,10 @@ export async function writeLayoutFiles(layout: SchemaLayout, files: ReadonlyMap<
     await eachLimited(toRemove, 64, (rel) => rm(join(root, rel), { force: true }));
   } catch (e) {
     if (e instanceof PgBackupError) throw e;
-    throw new PgBackupError(`Cannot write the schema into ${layout.kind === 'file' ? layout.path : layout.dir}: ${(e as Error).message}`, 'io');
+    throw new PgBackupError(
+      `Cannot write the schema into ${layout.kind === 'file' ? layout.path : layout.dir}: ${(e as Error).message}`,
+      'io',
+    );
   }
   await pruneEmpty(root, toRemove);
   return changes;

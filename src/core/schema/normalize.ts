@@ -61,9 +61,10 @@ export function normalizeDump(raw: string, opts: SchemaContentOptions): string {
   if (stop > 0 && UNRESTRICT.test(raw.slice(lastLine, stop))) stop = Math.max(lastLine - 1, 0);
   const bodyAt = firstEntry(raw, stop);
   const lines = bodyAt < 0 ? raw.slice(0, stop).split('\n') : bodyAt ? raw.slice(0, bodyAt - 1).split('\n') : [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     // The two version lines share one trailing blank line: remove it with the second.
-    if (RESTRICT.test(lines[i]) || (VERSION_LINE.test(lines[i]) && !VERSION_LINE.test(lines[i + 1] ?? ''))) removeLine(lines, i);
+    if (RESTRICT.test(lines[i]) || (VERSION_LINE.test(lines[i]) && !VERSION_LINE.test(lines[i + 1] ?? '')))
+      removeLine(lines, i);
     else if (VERSION_LINE.test(lines[i])) lines.splice(i, 1);
     else i++;
   }

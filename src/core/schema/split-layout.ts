@@ -82,10 +82,25 @@ const FOLDERS: Record<string, string> = {
 export const OBJECT_FOLDERS: ReadonlySet<string> = new Set(Object.values(FOLDERS));
 
 /** A second entry of an object that pg_dump writes elsewhere in the dump gets a file beside the object's own. */
-const VARIANTS = new Map([['SHELL TYPE', 'shell'], ['TABLE ATTACH', 'attach'], ['INDEX ATTACH', 'attach'], ['ROW SECURITY', 'row_security'], ['ACL', 'privileges']]);
+const VARIANTS = new Map([
+  ['SHELL TYPE', 'shell'],
+  ['TABLE ATTACH', 'attach'],
+  ['INDEX ATTACH', 'attach'],
+  ['ROW SECURITY', 'row_security'],
+  ['ACL', 'privileges'],
+]);
 
 /** Entries whose tag is "<table> <name>". */
-const ON_TABLE = new Set(['CONSTRAINT', 'CHECK CONSTRAINT', 'FK CONSTRAINT', 'TRIGGER', 'RULE', 'POLICY', 'DEFAULT', 'PUBLICATION TABLE']);
+const ON_TABLE = new Set([
+  'CONSTRAINT',
+  'CHECK CONSTRAINT',
+  'FK CONSTRAINT',
+  'TRIGGER',
+  'RULE',
+  'POLICY',
+  'DEFAULT',
+  'PUBLICATION TABLE',
+]);
 /** Entries whose tag is a signature "name(type, type)". */
 const SIGNATURE = new Set(['FUNCTION', 'PROCEDURE', 'AGGREGATE', 'OPERATOR', 'CAST', 'TRANSFORM']);
 const RELATION = new Set(['TABLE', 'FOREIGN TABLE', 'VIEW', 'MATERIALIZED VIEW', 'SEQUENCE']);
@@ -138,7 +153,9 @@ function readQualified(s: string, i: number): [string, number] {
 }
 
 /** KINDs of COMMENT/ACL tags, longest first so "MATERIALIZED VIEW" wins over "VIEW"; with the space that follows. */
-const TAG_KINDS = [...Object.keys(FOLDERS), 'COLUMN', 'SCHEMA', 'DATABASE', 'LANGUAGE', 'LARGE OBJECT'].sort((a, b) => b.length - a.length).map((k) => `${k} `);
+const TAG_KINDS = [...Object.keys(FOLDERS), 'COLUMN', 'SCHEMA', 'DATABASE', 'LANGUAGE', 'LARGE OBJECT']
+  .sort((a, b) => b.length - a.length)
+  .map((k) => `${k} `);
 
 interface Target {
   type: string;
@@ -160,7 +177,11 @@ function targetOf(tag: string): Target | undefined {
     const [table] = readQualified(rest, end + 4);
     return { type: kind, name: `${table} ${first}` };
   }
-  return { type: kind === 'LANGUAGE' ? 'PROCEDURAL LANGUAGE' : kind, name: first, signature: SIGNATURE.has(kind) ? rest : undefined };
+  return {
+    type: kind === 'LANGUAGE' ? 'PROCEDURAL LANGUAGE' : kind,
+    name: first,
+    signature: SIGNATURE.has(kind) ? rest : undefined,
+  };
 }
 
 /** The name a main entry is found by: routines by their bare name (comments spell their arguments differently). */
@@ -235,10 +256,16 @@ interface Run {
  * "add(a integer, b integer DEFAULT 1)" (names, modes, defaults, OUT arguments).
  */
 function sameArguments(tag: string, signature: string): boolean {
-  const args = (s: string) => s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')).split(', ').filter(Boolean);
+  const args = (s: string) =>
+    s
+      .slice(s.indexOf('(') + 1, s.lastIndexOf(')'))
+      .split(', ')
+      .filter(Boolean);
   const bare = (a: string) => a.replace(/ DEFAULT .*$/, '').replace(/^(?:IN|INOUT|VARIADIC) /, '');
   const types = args(tag).map(bare);
-  const named = args(signature).filter((a) => !a.startsWith('OUT ')).map(bare);
+  const named = args(signature)
+    .filter((a) => !a.startsWith('OUT '))
+    .map(bare);
   return types.length === named.length && types.every((t, i) => named[i] === t || named[i].endsWith(` ${t}`));
 }
 
@@ -250,7 +277,10 @@ interface Main {
 
 /** The object a COMMENT/ACL names among the entries seen so far; overloads are told apart by their arguments. */
 function findTarget(candidates: readonly Main[], target: Target): ObjectRef | undefined {
-  const fitting = candidates.length > 1 && target.signature ? candidates.filter((c) => sameArguments(c.name, target.signature!)) : candidates;
+  const fitting =
+    candidates.length > 1 && target.signature
+      ? candidates.filter((c) => sameArguments(c.name, target.signature!))
+      : candidates;
   return fitting.length === 1 ? fitting[0].ref : undefined;
 }
 
@@ -294,7 +324,8 @@ function groupRuns(dump: ParsedDump): (Run | string)[] {
     else if (target) {
       // pg_dump writes comments right after their object: the run before wins. ACLs come in a later pass.
       const list = mainsAt(mains, item.schema, target.type, target.name);
-      const own = (list && last?.lookup === list ? last.ref : findTarget(list ?? [], target)) ?? refOfTarget(item, target);
+      const own =
+        (list && last?.lookup === list ? last.ref : findTarget(list ?? [], target)) ?? refOfTarget(item, target);
       ref = item.type === 'ACL' ? { ...own, variant: VARIANTS.get('ACL') } : own;
     } else {
       const tables = relations.get(item.schema) ?? new Set();
@@ -318,7 +349,10 @@ function groupRuns(dump: ParsedDump): (Run | string)[] {
  */
 function assignPaths(runs: readonly Run[]): string[] {
   const schemas = [...new Set(runs.map((r) => r.ref.schema).filter((s): s is string => s !== undefined))];
-  const schemaDirs = disambiguate(schemas.map((s) => safeSegment(s, '_')), (i) => schemas[i]);
+  const schemaDirs = disambiguate(
+    schemas.map((s) => safeSegment(s, '_')),
+    (i) => schemas[i],
+  );
   const dirs = new Map(schemas.map((s, i) => [s, schemaDirs[i]]));
   // Names need to be unique within a folder only: runs by schema folder, then object folder.
   const folders = new Map<string, Map<string, number[]>>();
@@ -345,7 +379,9 @@ function assignPaths(runs: readonly Run[]): string[] {
       const names = disambiguate(
         list.map((i, k) => {
           const { stem, variant } = runs[i].ref;
-          return (folder ? safeSegment(stem) : stem) + (variant ? `.${variant}` : '') + (parts[k] > 1 ? `.${parts[k]}` : '');
+          return (
+            (folder ? safeSegment(stem) : stem) + (variant ? `.${variant}` : '') + (parts[k] > 1 ? `.${parts[k]}` : '')
+          );
         }),
         (k) => refIdentity(runs[list[k]].ref, parts[k]),
         '.sql',
@@ -363,7 +399,7 @@ function psqlQuote(path: string): string {
 }
 
 const INDEX_NOTE =
-  '-- Index of the split layout: `psql -f _index.sql` recreates the schema; each \\ir line runs one object\'s file, in pg_dump\'s order.';
+  "-- Index of the split layout: `psql -f _index.sql` recreates the schema; each \\ir line runs one object's file, in pg_dump's order.";
 
 /**
  * Splits a normalized schema dump into files. The header (provenance comment and session settings) and trailer
@@ -386,7 +422,10 @@ export function splitDump(normalized: string): SplitFile[] {
     }
     const path = paths[files.length - 1];
     index.push(`\\ir ${psqlQuote(path)}`);
-    files.push({ path, content: s.entries.length === 1 ? s.entries[0].text : s.entries.map((e) => e.text).join('\n\n') });
+    files.push({
+      path,
+      content: s.entries.length === 1 ? s.entries[0].text : s.entries.map((e) => e.text).join('\n\n'),
+    });
   }
   if (dump.trailer) index.push('', dump.trailer);
   const text = index.join('\n');

@@ -72,7 +72,9 @@ function range(start: number, count: number): string {
 }
 
 function renderLine(op: Op): string {
-  return op.line.endsWith(UNTERMINATED) ? `${op.kind}${op.line.slice(0, -1)}\n${NO_NEWLINE}\n` : `${op.kind}${op.line}\n`;
+  return op.line.endsWith(UNTERMINATED)
+    ? `${op.kind}${op.line.slice(0, -1)}\n${NO_NEWLINE}\n`
+    : `${op.kind}${op.line}\n`;
 }
 
 export interface DiffLabels {
@@ -92,7 +94,10 @@ export function unifiedDiff(before: string, after: string, labels: DiffLabels, c
   while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
   const midA = a.slice(head, a.length - tail);
   const midB = b.slice(head, b.length - tail);
-  const middle = shortestEdit(midA, midB) ?? [...midA.map((line) => ({ kind: '-' as const, line })), ...midB.map((line) => ({ kind: '+' as const, line }))];
+  const middle = shortestEdit(midA, midB) ?? [
+    ...midA.map((line) => ({ kind: '-' as const, line })),
+    ...midB.map((line) => ({ kind: '+' as const, line })),
+  ];
   const lead = Math.min(head, context);
   const ops: Op[] = [
     ...a.slice(head - lead, head).map((line) => ({ kind: ' ' as const, line })),

@@ -6,7 +6,17 @@ import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
 
-export const TOOL_NAMES = ['pg_dump', 'pg_restore', 'pg_dumpall', 'pg_basebackup', 'pg_verifybackup', 'pg_waldump', 'psql', 'initdb', 'pg_ctl'] as const;
+export const TOOL_NAMES = [
+  'pg_dump',
+  'pg_restore',
+  'pg_dumpall',
+  'pg_basebackup',
+  'pg_verifybackup',
+  'pg_waldump',
+  'psql',
+  'initdb',
+  'pg_ctl',
+] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** The client tools of one PostgreSQL installation (one bin folder). */
@@ -66,7 +76,10 @@ export function versionMajor(version: string | undefined): number | undefined {
  * Finds the client tools of every installed major. Probes each folder's pg_dump (or psql) once, all in parallel.
  * Debian's /usr/bin wrappers (pg_wrapper) are skipped: the real binaries under /usr/lib/postgresql are listed.
  */
-export async function discoverTools(extraFolders: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ToolSet[]> {
+export async function discoverTools(
+  extraFolders: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ToolSet[]> {
   const seen = new Set<string>();
   const probes: Promise<ToolSet | undefined>[] = [];
   for (const dir of candidateDirs(extraFolders, env)) {

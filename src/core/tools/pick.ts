@@ -18,11 +18,18 @@ export function installAdvice(major: number, platform: NodeJS.Platform = process
  * than itself, and an older pg_restore cannot read a newer archive; the lowest fitting major keeps the output
  * readable by as many pg_restore versions as possible.
  */
-export function pickToolSet(sets: readonly ToolSet[], serverMajor: number, serverVersion: string, tool: ToolName = 'pg_dump'): ToolSet {
+export function pickToolSet(
+  sets: readonly ToolSet[],
+  serverMajor: number,
+  serverVersion: string,
+  tool: ToolName = 'pg_dump',
+): ToolSet {
   const usable = sets.filter((s) => s.major >= serverMajor && s.tools[tool]).sort((a, b) => a.major - b.major);
   if (usable.length) return usable[0];
   const found = sets.filter((s) => s.tools[tool]).map((s) => s.version);
-  const what = found.length ? `only ${tool} ${found.join(', ')} ${found.length > 1 ? 'are' : 'is'} installed` : `no ${tool} was found`;
+  const what = found.length
+    ? `only ${tool} ${found.join(', ')} ${found.length > 1 ? 'are' : 'is'} installed`
+    : `no ${tool} was found`;
   throw new PgBackupError(
     `The server runs PostgreSQL ${serverVersion}, but ${what}: ${tool} must be version ${serverMajor} or newer.`,
     found.length ? 'tool-version' : 'tool-missing',
@@ -33,6 +40,9 @@ export function pickToolSet(sets: readonly ToolSet[], serverMajor: number, serve
 /** The path of one tool in a set, or a clear error. */
 export function toolPath(set: ToolSet, tool: ToolName): string {
   const p = set.tools[tool];
-  if (!p) throw new PgBackupError(`${tool} ${set.major} is not installed in ${set.dir}.`, 'tool-missing', { hint: installAdvice(set.major) });
+  if (!p)
+    throw new PgBackupError(`${tool} ${set.major} is not installed in ${set.dir}.`, 'tool-missing', {
+      hint: installAdvice(set.major),
+    });
   return p;
 }

@@ -69,34 +69,36 @@ async function askPassword(profile: ConnectionProfile): Promise<string | undefin
  * Add Connection: the form, then a connection test before anything is saved; when the test fails the user
  * saves anyway, edits what was entered, sets the password (a refused login) or cancels.
  */
-export const addConnection = (ctx: Ctx) => async (args?: AddConnectionArgs): Promise<AddConnectionResult> => {
-  const names = ctx.config.connections().map((c) => c.profile.name);
-  const defaultScope = vscode.workspace.workspaceFolders?.length ? 'workspace' : 'global';
-  let entered: ConnectionFormResult | undefined = args ?? (await connectionForm(names, undefined, defaultScope));
-  while (entered) {
-    const problem = await tryConnection(ctx, entered);
-    if (!problem) {
-      await save(ctx, entered);
-      void vscode.window.showInformationMessage(`Connected to ${entered.profile.name} and saved it.`);
-      return { saved: true };
+export const addConnection =
+  (ctx: Ctx) =>
+  async (args?: AddConnectionArgs): Promise<AddConnectionResult> => {
+    const names = ctx.config.connections().map((c) => c.profile.name);
+    const defaultScope = vscode.workspace.workspaceFolders?.length ? 'workspace' : 'global';
+    let entered: ConnectionFormResult | undefined = args ?? (await connectionForm(names, undefined, defaultScope));
+    while (entered) {
+      const problem = await tryConnection(ctx, entered);
+      if (!problem) {
+        await save(ctx, entered);
+        void vscode.window.showInformationMessage(`Connected to ${entered.profile.name} and saved it.`);
+        return { saved: true };
+      }
+      ctx.log.error(`Testing ${entered.profile.name}: ${problem.message}`);
+      const fromArgs = args && (args.ifTestFails === 'save' ? 'Save anyway' : 'Cancel');
+      const choice = fromArgs ?? (await askAfterFailure(entered.profile.name, problem));
+      if (choice === 'Save anyway') {
+        await save(ctx, entered);
+        return { saved: true, problem };
+      }
+      if (choice === SET_PASSWORD) {
+        const password = await askPassword(entered.profile);
+        if (password !== undefined) entered = { ...entered, password };
+      } else if (choice === 'Edit') {
+        const edited = await connectionForm(names, entered.profile, entered.scope, ADD_TITLE);
+        // An empty password in the form keeps the one entered before.
+        entered = edited && { ...edited, password: edited.password ?? entered.password };
+      } else {
+        return { saved: false, problem };
+      }
     }
-    ctx.log.error(`Testing ${entered.profile.name}: ${problem.message}`);
-    const fromArgs = args && (args.ifTestFails === 'save' ? 'Save anyway' : 'Cancel');
-    const choice = fromArgs ?? (await askAfterFailure(entered.profile.name, problem));
-    if (choice === 'Save anyway') {
-      await save(ctx, entered);
-      return { saved: true, problem };
-    }
-    if (choice === SET_PASSWORD) {
-      const password = await askPassword(entered.profile);
-      if (password !== undefined) entered = { ...entered, password };
-    } else if (choice === 'Edit') {
-      const edited = await connectionForm(names, entered.profile, entered.scope, ADD_TITLE);
-      // An empty password in the form keeps the one entered before.
-      entered = edited && { ...edited, password: edited.password ?? entered.password };
-    } else {
-      return { saved: false, problem };
-    }
-  }
-  return { saved: false };
-};
+    return { saved: false };
+  };

@@ -66,7 +66,11 @@ export const compareSchemaUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) 
     result.files.length === 1
       ? { label: result.files[0].path }
       : await vscode.window.showQuickPick(
-          result.files.map((f) => ({ label: f.path, description: f.status === 'added' ? 'only in the database' : f.status === 'removed' ? 'only committed' : 'differs' })),
+          result.files.map((f) => ({
+            label: f.path,
+            description:
+              f.status === 'added' ? 'only in the database' : f.status === 'removed' ? 'only committed' : 'differs',
+          })),
           { placeHolder: `${result.files.length} files drifted from ${database}: pick one to see the diff` },
         );
   if (pick) await open(pick.label);

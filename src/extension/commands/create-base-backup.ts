@@ -28,36 +28,86 @@ async function pick<T>(title: string, items: Choice<T>[]): Promise<T | undefined
 /** Compression choices the installed pg_basebackup accepts for this format (15+ has lz4/zstd and server-side). */
 function compressionChoices(format: BaseBackupOptions['format'], toolMajor: number): Choice<string>[] {
   const none = { label: 'None', value: 'none' };
-  if (toolMajor < 15) return format === 'tar' ? [none, { label: 'gzip', value: 'gzip', description: 'base.tar.gz' }] : [none];
+  if (toolMajor < 15)
+    return format === 'tar' ? [none, { label: 'gzip', value: 'gzip', description: 'base.tar.gz' }] : [none];
   if (format === 'plain') {
-    return [none, ...['gzip', 'lz4', 'zstd'].map((a) => ({ label: `server-${a}`, value: `server-${a}`, description: 'compresses the transfer only; files land uncompressed' }))];
+    return [
+      none,
+      ...['gzip', 'lz4', 'zstd'].map((a) => ({
+        label: `server-${a}`,
+        value: `server-${a}`,
+        description: 'compresses the transfer only; files land uncompressed',
+      })),
+    ];
   }
-  return [none, ...['gzip', 'lz4', 'zstd'].map((a) => ({ label: a, value: a, description: `base.tar.${a === 'gzip' ? 'gz' : a === 'zstd' ? 'zst' : a}` })), { label: 'server-zstd', value: 'server-zstd', description: 'compressed on the server: less network' }];
+  return [
+    none,
+    ...['gzip', 'lz4', 'zstd'].map((a) => ({
+      label: a,
+      value: a,
+      description: `base.tar.${a === 'gzip' ? 'gz' : a === 'zstd' ? 'zst' : a}`,
+    })),
+    { label: 'server-zstd', value: 'server-zstd', description: 'compressed on the server: less network' },
+  ];
 }
 
-async function backupForm(title: string, toolMajor: number, defaultLabel: string): Promise<BaseBackupOptions | undefined> {
+async function backupForm(
+  title: string,
+  toolMajor: number,
+  defaultLabel: string,
+): Promise<BaseBackupOptions | undefined> {
   const format = await pick<BaseBackupOptions['format']>(`${title}: format`, [
-    { label: 'Plain', value: 'plain', description: 'a data directory, checked with pg_verifybackup', detail: 'Ready to start a server from, and what the PITR builder restores fastest.' },
-    { label: 'Tar', value: 'tar', description: 'base.tar + pg_wal.tar, optionally compressed', detail: 'One file per tablespace: easier to move and store.' },
+    {
+      label: 'Plain',
+      value: 'plain',
+      description: 'a data directory, checked with pg_verifybackup',
+      detail: 'Ready to start a server from, and what the PITR builder restores fastest.',
+    },
+    {
+      label: 'Tar',
+      value: 'tar',
+      description: 'base.tar + pg_wal.tar, optionally compressed',
+      detail: 'One file per tablespace: easier to move and store.',
+    },
   ]);
   if (!format) return undefined;
   const compress = await pick(`${title}: compression`, compressionChoices(format, toolMajor));
   if (!compress) return undefined;
   const checkpoint = await pick<'fast' | 'spread'>(`${title}: checkpoint`, [
     { label: 'Fast', value: 'fast', description: 'starts now; a burst of writes on the server' },
-    { label: 'Spread', value: 'spread', description: 'waits for a paced checkpoint (up to checkpoint_timeout); gentle on a busy server' },
+    {
+      label: 'Spread',
+      value: 'spread',
+      description: 'waits for a paced checkpoint (up to checkpoint_timeout); gentle on a busy server',
+    },
   ]);
   if (!checkpoint) return undefined;
-  const label = await vscode.window.showInputBox({ title: `${title}: label`, value: defaultLabel, prompt: 'Written into backup_label; shown in the Backups tree.', ignoreFocusOut: true, validateInput: (v) => (/[\r\n]/.test(v) ? 'One line.' : v.length > 1000 ? 'Too long.' : undefined) });
+  const label = await vscode.window.showInputBox({
+    title: `${title}: label`,
+    value: defaultLabel,
+    prompt: 'Written into backup_label; shown in the Backups tree.',
+    ignoreFocusOut: true,
+    validateInput: (v) => (/[\r\n]/.test(v) ? 'One line.' : v.length > 1000 ? 'Too long.' : undefined),
+  });
   if (label === undefined) return undefined;
   return { format, compress, checkpoint, label: label || undefined };
 }
 
 async function chooseFolder(suggested: string): Promise<string | undefined> {
-  const picked = await vscode.window.showQuickPick([{ label: `$(save) Write to ${suggested}`, id: 'ok' }, { label: '$(folder) Choose another folder…', id: 'other' }], { placeHolder: 'Where to write the base backup (a new folder)', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: `$(save) Write to ${suggested}`, id: 'ok' },
+      { label: '$(folder) Choose another folder…', id: 'other' },
+    ],
+    { placeHolder: 'Where to write the base backup (a new folder)', ignoreFocusOut: true },
+  );
   if (!picked) return undefined;
   if (picked.id === 'ok') return suggested;
-  const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(suggested), saveLabel: 'Create this folder', title: 'Base backup folder' });
+  const uri = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.file(suggested),
+    saveLabel: 'Create this folder',
+    title: 'Base backup folder',
+  });
   return uri?.fsPath;
 }
 

@@ -12,7 +12,10 @@ export const deleteBackup = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
   if (!entry) return;
   const ok = await vscode.window.showWarningMessage(
     `Delete the backup "${entry.name}"?`,
-    { modal: true, detail: `${entry.path}\n${formatBytes(entry.sizeBytes)}, taken ${entry.created.toLocaleString()}${entry.database ? `, database ${entry.database}` : ''}.\nThis cannot be undone.` },
+    {
+      modal: true,
+      detail: `${entry.path}\n${formatBytes(entry.sizeBytes)}, taken ${entry.created.toLocaleString()}${entry.database ? `, database ${entry.database}` : ''}.\nThis cannot be undone.`,
+    },
     'Delete',
   );
   if (ok !== 'Delete') return;

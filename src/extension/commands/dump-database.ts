@@ -99,7 +99,13 @@ export const dumpDatabaseUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode) =
   const chosen = await dumpForm({ title, pgDumpMajor: toolSet.major, cores, schemas, tables, last });
   if (!chosen) return undefined;
   let options: DumpOptions = chosen;
-  const suggested = defaultBackupPath(backupFolders(ctx.config)[0], database, options.format, new Date(), options.compression);
+  const suggested = defaultBackupPath(
+    backupFolders(ctx.config)[0],
+    database,
+    options.format,
+    new Date(),
+    options.compression,
+  );
   const out = await chooseOutput(title, suggested, options.format);
   if (!out) return undefined;
 

@@ -36,7 +36,10 @@ const NO_FOLDER = 'Open a folder first: the schema is exported into the workspac
 /** The committed version of a workspace file (git HEAD), or undefined when git or the file is not there. */
 async function headVersion(folder: string, file: string): Promise<string | undefined> {
   try {
-    const { stdout } = await execFileP('git', ['show', `HEAD:./${relative(folder, file).split('\\').join('/')}`], { cwd: folder, maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await execFileP('git', ['show', `HEAD:./${relative(folder, file).split('\\').join('/')}`], {
+      cwd: folder,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return stdout;
   } catch {
     return undefined;
@@ -44,29 +47,48 @@ async function headVersion(folder: string, file: string): Promise<string | undef
 }
 
 /** Opens a diff per changed file: committed (HEAD) → exported; files not in git compare with what was there before. */
-export async function showExportDiff(ctx: Ctx, s: SchemaSettings, result: SchemaExportResult, before: ReadonlyMap<string, string>): Promise<void> {
+export async function showExportDiff(
+  ctx: Ctx,
+  s: SchemaSettings,
+  result: SchemaExportResult,
+  before: ReadonlyMap<string, string>,
+): Promise<void> {
   const changed = result.files.filter((f) => f.status !== 'unchanged');
   const open = async (path: string) => {
     const abs = join(result.root, path);
     const committed = (await headVersion(s.workspaceFolder.uri.fsPath, abs)) ?? before.get(path) ?? '';
     const left = ctx.documents.put('committed', path, committed);
-    const right = changed.find((f) => f.path === path)?.status === 'removed' ? ctx.documents.put('removed', path, '') : vscode.Uri.file(abs);
+    const right =
+      changed.find((f) => f.path === path)?.status === 'removed'
+        ? ctx.documents.put('removed', path, '')
+        : vscode.Uri.file(abs);
     await vscode.commands.executeCommand('vscode.diff', left, right, `${path}: committed ↔ exported`);
   };
   if (changed.length === 1) return open(changed[0].path);
   const pick = await vscode.window.showQuickPick(
     changed.map((f) => ({ label: f.path, description: f.status })),
-    { placeHolder: `${changed.length} files changed: pick one to see its diff (Source Control shows them all)`, canPickMany: false },
+    {
+      placeHolder: `${changed.length} files changed: pick one to see its diff (Source Control shows them all)`,
+      canPickMany: false,
+    },
   );
   if (pick) await open(pick.label);
 }
 
-async function chooseSource(ctx: Ctx, node: ConnectionsTreeNode | undefined, s: SchemaSettings): Promise<{ profile: ConnectionProfile; database: string } | undefined> {
+async function chooseSource(
+  ctx: Ctx,
+  node: ConnectionsTreeNode | undefined,
+  s: SchemaSettings,
+): Promise<{ profile: ConnectionProfile; database: string } | undefined> {
   if (node) return pickDatabase(ctx, node, 'Export the schema of which database?');
   const last = ctx.extension.workspaceState.get<{ connection: string; database: string }>(LAST);
   const name = s.connection ?? last?.connection;
   const profile = name ? ctx.connections.find(name) : undefined;
-  if (profile) return { profile, database: s.database ?? (s.connection ? profile.database : last?.database) ?? profile.database ?? 'postgres' };
+  if (profile)
+    return {
+      profile,
+      database: s.database ?? (s.connection ? profile.database : last?.database) ?? profile.database ?? 'postgres',
+    };
   return pickDatabase(ctx, undefined, 'Export the schema of which database?');
 }
 

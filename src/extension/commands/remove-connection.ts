@@ -13,7 +13,10 @@ export const removeConnection = (ctx: Ctx) => async (node?: ConnectionsTreeNode)
   );
   if (ok !== 'Remove') return;
   const scope = ctx.config.connections().find((c) => c.profile.name === profile.name)?.scope ?? 'workspace';
-  await ctx.config.saveConnections(scope, ctx.config.connectionsIn(scope).filter((p) => p.name !== profile.name));
+  await ctx.config.saveConnections(
+    scope,
+    ctx.config.connectionsIn(scope).filter((p) => p.name !== profile.name),
+  );
   await ctx.passwords.delete(profile.name);
   ctx.connectionsTree.refresh();
 };

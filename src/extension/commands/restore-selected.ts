@@ -39,29 +39,46 @@ async function restoreDirect(ctx: Ctx, a: RestoreSelectedArgs): Promise<RestoreO
   const profile = ctx.connections.find(a.connection);
   if (!profile) throw new PgBackupError(`No saved connection named "${a.connection}".`, 'usage');
   const target: RestoreTarget = { profile, database: a.database, kind: a.newDatabase === false ? 'existing' : 'new' };
-  const request = { archive: info, index, chosen, excluded: new Set<number>(), withDependents: a.withDependents ?? true, options };
+  const request = {
+    archive: info,
+    index,
+    chosen,
+    excluded: new Set<number>(),
+    withDependents: a.withDependents ?? true,
+    options,
+  };
   const plan = await withPlanningTarget(ctx, target, (c) => planSelection({ ...request, target: c }));
-  return restoreInto(ctx, target, () => withCancellableProgress(`Restoring ${plan.total} item(s) into ${a.database}`, (p) => runPlannedRestore(ctx, info, plan, target, toolSet, progressSink(p))));
+  return restoreInto(ctx, target, () =>
+    withCancellableProgress(`Restoring ${plan.total} item(s) into ${a.database}`, (p) =>
+      runPlannedRestore(ctx, info, plan, target, toolSet, progressSink(p)),
+    ),
+  );
 }
 
 /**
  * "Restore Selected Objects…" (issue 5): opens the picker on a custom, tar or directory dump. A plain dump is
  * a script psql runs whole, so it explains that and offers to open it or restore it whole.
  */
-export const restoreSelected = (ctx: Ctx) => async (arg?: BackupsTreeNode | RestoreSelectedArgs): Promise<RestoreOutcome | RestorePanel | undefined> => {
-  if (arg && 'path' in arg) return restoreDirect(ctx, arg);
-  const entry = await pickBackup(ctx, arg, (e) => e.kind === 'dump');
-  if (!entry) return undefined;
-  if ((await detectArchiveFormat(entry.path)) === 'plain') {
-    const pick = await vscode.window.showInformationMessage(
-      `${entry.name} is a plain SQL dump: pg_restore cannot restore parts of it.`,
-      { modal: true, detail: `${PLAIN_DUMP_ADVICE} Dumps in custom, directory or tar format can be restored object by object.` },
-      'Open',
-      'Restore Whole with psql',
-    );
-    if (pick === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(entry.path));
-    if (pick === 'Restore Whole with psql') await vscode.commands.executeCommand('pgBackup.restoreBackup', { kind: 'backup', entry });
-    return undefined;
-  }
-  return RestorePanel.show(ctx, entry.path);
-};
+export const restoreSelected =
+  (ctx: Ctx) =>
+  async (arg?: BackupsTreeNode | RestoreSelectedArgs): Promise<RestoreOutcome | RestorePanel | undefined> => {
+    if (arg && 'path' in arg) return restoreDirect(ctx, arg);
+    const entry = await pickBackup(ctx, arg, (e) => e.kind === 'dump');
+    if (!entry) return undefined;
+    if ((await detectArchiveFormat(entry.path)) === 'plain') {
+      const pick = await vscode.window.showInformationMessage(
+        `${entry.name} is a plain SQL dump: pg_restore cannot restore parts of it.`,
+        {
+          modal: true,
+          detail: `${PLAIN_DUMP_ADVICE} Dumps in custom, directory or tar format can be restored object by object.`,
+        },
+        'Open',
+        'Restore Whole with psql',
+      );
+      if (pick === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(entry.path));
+      if (pick === 'Restore Whole with psql')
+        await vscode.commands.executeCommand('pgBackup.restoreBackup', { kind: 'backup', entry });
+      return undefined;
+    }
+    return RestorePanel.show(ctx, entry.path);
+  };

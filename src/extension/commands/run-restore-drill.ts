@@ -40,21 +40,31 @@ async function chooseWhere(
   // A plain dump without a sidecar names no server version: any installed server will do.
   const major = versionMajor(serverVersion);
   try {
-    if (process.platform !== 'win32') items.push({ label: `A throwaway local cluster (PostgreSQL ${drillToolSet(sets, major ?? 0, 'same-or-newer').major})`, detail: 'initdb in a temporary folder, removed after the drill' });
+    if (process.platform !== 'win32')
+      items.push({
+        label: `A throwaway local cluster (PostgreSQL ${drillToolSet(sets, major ?? 0, 'same-or-newer').major})`,
+        detail: 'initdb in a temporary folder, removed after the drill',
+      });
   } catch {
     // no fitting server installed: only saved connections are offered
   }
   for (const { profile } of ctx.config.connections()) {
-    items.push({ label: `A scratch database on ${profile.name}`, description: describeParams(profile), detail: 'created for the drill and dropped after it', profile });
+    items.push({
+      label: `A scratch database on ${profile.name}`,
+      description: describeParams(profile),
+      detail: 'created for the drill and dropped after it',
+      profile,
+    });
   }
   if (!items.length) {
-    void vscode.window.showWarningMessage(`A restore drill needs a PostgreSQL ${major ?? ''} server${major ? ' (or newer)' : ''} installed here (initdb and pg_ctl), or a saved connection to restore into.`);
+    void vscode.window.showWarningMessage(
+      `A restore drill needs a PostgreSQL ${major ?? ''} server${major ? ' (or newer)' : ''} installed here (initdb and pg_ctl), or a saved connection to restore into.`,
+    );
     return undefined;
   }
   const placeHolder = 'Where should the drill restore the backup?';
   return vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
 }
-
 
 async function report(ctx: Ctx, r: RestoreDrillResult): Promise<void> {
   const show = r.passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;

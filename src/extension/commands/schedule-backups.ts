@@ -46,31 +46,66 @@ async function scheduleForm(title: string): Promise<ScheduleForm | undefined> {
   };
   let cadence: Pick<ScheduleForm, 'every' | 'at'>;
   if (when === 'cron') {
-    const text = await vscode.window.showInputBox({ title: `${title}: cron expression`, value: '0 2 * * *', ignoreFocusOut: true, validateInput: (v) => check(v) });
+    const text = await vscode.window.showInputBox({
+      title: `${title}: cron expression`,
+      value: '0 2 * * *',
+      ignoreFocusOut: true,
+      validateInput: (v) => check(v),
+    });
     if (text === undefined) return undefined;
     cadence = { every: text };
   } else {
     const hourly = when === 'hourly';
-    const at = await vscode.window.showInputBox({ title: `${title}: ${hourly ? 'minute past the hour' : 'time of day (HH:MM, 24-hour)'}`, value: hourly ? '15' : '02:00', ignoreFocusOut: true, validateInput: (v) => check(when, v) });
+    const at = await vscode.window.showInputBox({
+      title: `${title}: ${hourly ? 'minute past the hour' : 'time of day (HH:MM, 24-hour)'}`,
+      value: hourly ? '15' : '02:00',
+      ignoreFocusOut: true,
+      validateInput: (v) => check(when, v),
+    });
     if (at === undefined) return undefined;
     cadence = { every: when, at };
   }
   const every = parseEvery(cadence.every, cadence.at);
-  const keepText = await vscode.window.showInputBox({ title: `${title}: how many backups to keep`, value: '7', prompt: 'The newest this many stay; older ones are removed after each good run.', ignoreFocusOut: true, validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'A whole number of at least 1.') });
+  const keepText = await vscode.window.showInputBox({
+    title: `${title}: how many backups to keep`,
+    value: '7',
+    prompt: 'The newest this many stay; older ones are removed after each good run.',
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'A whole number of at least 1.'),
+  });
   if (keepText === undefined) return undefined;
   const kind = await pick<ScheduleKind>(`${title}: run by`, [
     { label: 'cron', value: 'cron', description: 'a crontab line (Linux, macOS)' },
-    { label: 'systemd timer', value: 'systemd', description: 'a service + timer unit (Linux); logs in the journal', detail: every.onCalendar ? `OnCalendar=${every.onCalendar}` : every.calendarProblem },
+    {
+      label: 'systemd timer',
+      value: 'systemd',
+      description: 'a service + timer unit (Linux); logs in the journal',
+      detail: every.onCalendar ? `OnCalendar=${every.onCalendar}` : every.calendarProblem,
+    },
   ]);
   if (!kind) return undefined;
   return { ...cadence, kind, keep: Number(keepText) };
 }
 
 async function chooseFolder(suggested: string): Promise<string | undefined> {
-  const picked = await vscode.window.showQuickPick([{ label: `$(folder) Use ${suggested}`, id: 'ok' }, { label: '$(folder-opened) Choose another folder…', id: 'other' }], { placeHolder: 'The folder the backups go to (the script and schedule files are written there too)', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: `$(folder) Use ${suggested}`, id: 'ok' },
+      { label: '$(folder-opened) Choose another folder…', id: 'other' },
+    ],
+    {
+      placeHolder: 'The folder the backups go to (the script and schedule files are written there too)',
+      ignoreFocusOut: true,
+    },
+  );
   if (!picked) return undefined;
   if (picked.id === 'ok') return suggested;
-  const uris = await vscode.window.showOpenDialog({ defaultUri: vscode.Uri.file(suggested), canSelectFiles: false, canSelectFolders: true, openLabel: 'Back up into this folder' });
+  const uris = await vscode.window.showOpenDialog({
+    defaultUri: vscode.Uri.file(suggested),
+    canSelectFiles: false,
+    canSelectFolders: true,
+    openLabel: 'Back up into this folder',
+  });
   return uris?.[0]?.fsPath;
 }
 

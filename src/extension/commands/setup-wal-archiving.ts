@@ -14,10 +14,20 @@ async function currentArchiving(c: Client): Promise<CurrentArchiving & { version
     "select name, setting from pg_settings where name in ('wal_level', 'archive_mode', 'archive_command', 'server_version')",
   );
   const get = (n: string) => rows.find((r) => r.name === n)?.setting;
-  return { wal_level: get('wal_level'), archive_mode: get('archive_mode'), archive_command: get('archive_command'), version: get('server_version') ?? '?' };
+  return {
+    wal_level: get('wal_level'),
+    archive_mode: get('archive_mode'),
+    archive_command: get('archive_command'),
+    version: get('server_version') ?? '?',
+  };
 }
 
-const ask = (title: string, prompt: string, placeholder: string, check: (v: string) => string | undefined = (v) => (v.trim() ? undefined : 'Required.')) =>
+const ask = (
+  title: string,
+  prompt: string,
+  placeholder: string,
+  check: (v: string) => string | undefined = (v) => (v.trim() ? undefined : 'Required.'),
+) =>
   vscode.window.showInputBox({ title, prompt, placeHolder: placeholder, ignoreFocusOut: true, validateInput: check });
 
 const absolute = (v: string) => (isAbsolute(v.trim()) ? undefined : 'An absolute path on the database server.');
@@ -26,23 +36,50 @@ async function pickSource(title: string, current: CurrentArchiving): Promise<Arc
   const now = `now: wal_level ${current.wal_level} · archive_mode ${current.archive_mode} · archive_command ${current.archive_command || '(empty)'}`;
   const picked = await vscode.window.showQuickPick(
     [
-      { label: 'Local folder', source: 'cp', detail: 'cp into a folder on the server machine (a mounted disk or NFS); never overwrites a file already there' },
-      { label: 'rsync over ssh', source: 'rsync', detail: 'to another host; --ignore-existing so nothing is overwritten' },
-      { label: 'WAL-G', source: 'walg', detail: 'wal-g wal-push (configure WAL-G\'s storage in its environment)' },
+      {
+        label: 'Local folder',
+        source: 'cp',
+        detail: 'cp into a folder on the server machine (a mounted disk or NFS); never overwrites a file already there',
+      },
+      {
+        label: 'rsync over ssh',
+        source: 'rsync',
+        detail: 'to another host; --ignore-existing so nothing is overwritten',
+      },
+      { label: 'WAL-G', source: 'walg', detail: "wal-g wal-push (configure WAL-G's storage in its environment)" },
       { label: 'pgBackRest', source: 'pgbackrest', detail: 'pgbackrest archive-push for a stanza' },
       { label: 'Barman', source: 'barman', detail: 'barman-wal-archive to a Barman server' },
     ] as (vscode.QuickPickItem & { source: ArchiveSource['kind'] })[],
-    { title, placeHolder: `Where should the server archive its WAL? (${now})`, ignoreFocusOut: true, matchOnDetail: true },
+    {
+      title,
+      placeHolder: `Where should the server archive its WAL? (${now})`,
+      ignoreFocusOut: true,
+      matchOnDetail: true,
+    },
   );
   switch (picked?.source) {
     case 'cp': {
-      const dir = await ask(title, 'The archive folder, as the server sees it. It must exist and be writable by the server\'s OS user.', '/var/lib/postgresql/wal-archive', absolute);
+      const dir = await ask(
+        title,
+        "The archive folder, as the server sees it. It must exist and be writable by the server's OS user.",
+        '/var/lib/postgresql/wal-archive',
+        absolute,
+      );
       return dir === undefined ? undefined : { kind: 'cp', dir: dir.trim() };
     }
     case 'rsync': {
-      const host = await ask(title, 'The ssh destination (the server\'s OS user needs key-based access to it).', 'backup@archive-host');
-      const dir = host === undefined ? undefined : await ask(title, `The archive folder on ${host}.`, '/srv/wal-archive', absolute);
-      return host === undefined || dir === undefined ? undefined : { kind: 'rsync', host: host.trim(), dir: dir.trim() };
+      const host = await ask(
+        title,
+        "The ssh destination (the server's OS user needs key-based access to it).",
+        'backup@archive-host',
+      );
+      const dir =
+        host === undefined
+          ? undefined
+          : await ask(title, `The archive folder on ${host}.`, '/srv/wal-archive', absolute);
+      return host === undefined || dir === undefined
+        ? undefined
+        : { kind: 'rsync', host: host.trim(), dir: dir.trim() };
     }
     case 'walg':
       return { kind: 'walg' };
@@ -52,8 +89,11 @@ async function pickSource(title: string, current: CurrentArchiving): Promise<Arc
     }
     case 'barman': {
       const host = await ask(title, 'The Barman host (ssh destination).', 'barman@backup-host');
-      const server = host === undefined ? undefined : await ask(title, 'The server\'s name in Barman\'s configuration.', 'pg');
-      return host === undefined || server === undefined ? undefined : { kind: 'barman', host: host.trim(), server: server.trim() };
+      const server =
+        host === undefined ? undefined : await ask(title, "The server's name in Barman's configuration.", 'pg');
+      return host === undefined || server === undefined
+        ? undefined
+        : { kind: 'barman', host: host.trim(), server: server.trim() };
     }
     default:
       return undefined;
@@ -61,8 +101,19 @@ async function pickSource(title: string, current: CurrentArchiving): Promise<Arc
 }
 
 /** The text shown in an editor: the postgresql.conf lines, what each one needs, and the ALTER SYSTEM form. */
-export function describeSetup(profile: ConnectionProfile, version: string, source: ArchiveSource, current: CurrentArchiving, setup: ArchiveSetup, quote: (v: string) => string): string {
-  const after = { restart: 'Then RESTART the server: wal_level and archive_mode take effect only at start.', reload: 'Then reload the configuration (SELECT pg_reload_conf()): archive_command changes without a restart.', nothing: 'Nothing to change: the server already archives this way.' }[setup.apply];
+export function describeSetup(
+  profile: ConnectionProfile,
+  version: string,
+  source: ArchiveSource,
+  current: CurrentArchiving,
+  setup: ArchiveSetup,
+  quote: (v: string) => string,
+): string {
+  const after = {
+    restart: 'Then RESTART the server: wal_level and archive_mode take effect only at start.',
+    reload: 'Then reload the configuration (SELECT pg_reload_conf()): archive_command changes without a restart.',
+    nothing: 'Nothing to change: the server already archives this way.',
+  }[setup.apply];
   return [
     `# WAL archiving for "${profile.name}" (${describeParams(profile)}, PostgreSQL ${version}) into ${describeSource(source)}.`,
     '# Generated by pg-backup. Settings now on the server:',
@@ -128,7 +179,10 @@ export const setupWalArchivingUi = (ctx: Ctx) => async (node?: ConnectionsTreeNo
   const apply = `Apply to ${profile.name}`;
   const answer = await vscode.window.showWarningMessage(
     `Change the archiving settings of ${target} with ALTER SYSTEM?`,
-    { modal: true, detail: `${setup.confLines.join('\n')}\n\n${setup.apply === 'restart' ? 'wal_level / archive_mode take effect only after a restart of the server, which pg-backup does not do.' : 'The configuration is reloaded; no restart is needed.'}` },
+    {
+      modal: true,
+      detail: `${setup.confLines.join('\n')}\n\n${setup.apply === 'restart' ? 'wal_level / archive_mode take effect only after a restart of the server, which pg-backup does not do.' : 'The configuration is reloaded; no restart is needed.'}`,
+    },
     apply,
   );
   if (answer !== apply) return result;

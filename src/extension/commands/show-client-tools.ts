@@ -11,11 +11,19 @@ export const showClientTools = (ctx: Ctx) => async () => {
     description: s.dir,
     detail: Object.keys(s.tools).join(', '),
   }));
-  if (!sets.length) items.push({ label: 'No PostgreSQL client tools were found', kind: vscode.QuickPickItemKind.Separator });
+  if (!sets.length)
+    items.push({ label: 'No PostgreSQL client tools were found', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(add) Add a folder with PostgreSQL tools…', add: true });
-  const picked = await vscode.window.showQuickPick(items, { title: 'PostgreSQL client tools', placeHolder: 'Found on this machine (the lowest major ≥ the server\'s is used)' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'PostgreSQL client tools',
+    placeHolder: "Found on this machine (the lowest major ≥ the server's is used)",
+  });
   if (!picked?.add) return;
-  const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this bin folder' });
+  const folder = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Use this bin folder',
+  });
   if (!folder?.[0]) return;
   const cfg = vscode.workspace.getConfiguration('pgBackup');
   await cfg.update('toolFolders', [...ctx.config.toolFolders(), folder[0].fsPath], vscode.ConfigurationTarget.Global);

@@ -7,11 +7,18 @@ import { pickConnection } from '../ui/pick-connection';
 
 /** Connects, reads the server version and checks that fitting client tools are installed. */
 export const testConnection = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | string) => {
-  const profile = typeof arg === 'string' ? ctx.connections.find(arg) : await pickConnection(ctx, arg, 'Choose the connection to test');
+  const profile =
+    typeof arg === 'string'
+      ? ctx.connections.find(arg)
+      : await pickConnection(ctx, arg, 'Choose the connection to test');
   if (!profile) return;
   const { server, dbCount } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Connecting to ${profile.name}…` },
-    () => ctx.connections.with(profile, { interactive: true }, async (c) => ({ server: await serverInfo(c), dbCount: (await listDatabases(c)).length })),
+    () =>
+      ctx.connections.with(profile, { interactive: true }, async (c) => ({
+        server: await serverInfo(c),
+        dbCount: (await listDatabases(c)).length,
+      })),
   );
   let tools: string;
   try {
@@ -22,5 +29,7 @@ export const testConnection = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | s
   }
   ctx.log.info(`Connected to ${profile.name}: PostgreSQL ${server.version}, ${dbCount} databases. ${tools}`);
   ctx.connectionsTree.refresh();
-  void vscode.window.showInformationMessage(`Connected to ${profile.name}: PostgreSQL ${server.version} as ${server.currentUser}, ${dbCount} databases. ${tools}`);
+  void vscode.window.showInformationMessage(
+    `Connected to ${profile.name}: PostgreSQL ${server.version} as ${server.currentUser}, ${dbCount} databases. ${tools}`,
+  );
 };

@@ -31,7 +31,12 @@ export interface RestoreSink {
 }
 
 /** The pg_restore command line as it will run, for the preview (the list file's real path is a temp file). */
-export function previewCommandLine(toolSet: ToolSet, info: ArchiveInfo, plan: PlannedRestore, target: RestoreTarget): string {
+export function previewCommandLine(
+  toolSet: ToolSet,
+  info: ArchiveInfo,
+  plan: PlannedRestore,
+  target: RestoreTarget,
+): string {
   const conninfo = toConninfo(target.profile, { database: target.database });
   const args = restoreArgv(plan.options, info.path, conninfo, 'restore.list');
   return restoreCommandLine(toolPath(toolSet, 'pg_restore'), args);
@@ -47,7 +52,17 @@ async function common(ctx: Ctx, target: RestoreTarget, sink: RestoreSink) {
 function outcome(path: string, target: RestoreTarget, x: ExecutedRestore, listFile?: string): RestoreOutcome {
   const { rowCounts, commandLine, report, ...summary } = x;
   const { profile, database } = target;
-  return { archivePath: path, connection: profile.name, database, total: report.total, summary, rowCounts, report, commandLine, listFile };
+  return {
+    archivePath: path,
+    connection: profile.name,
+    database,
+    total: report.total,
+    summary,
+    rowCounts,
+    report,
+    commandLine,
+    listFile,
+  };
 }
 
 /** Runs pg_restore on a plan through the core (list file in a temp folder, password through a temp pgpass). */

@@ -18,8 +18,17 @@ export interface SelectionPlanRequest {
 
 /** The core's plan for the ticked entries, minus the dependents the user took out in the picker. */
 export function planSelection(req: SelectionPlanRequest): Promise<PlannedRestore> {
-  return planRestore({ archive: req.archive, index: req.index, select: req.chosen, withDependents: req.withDependents, options: req.options, target: req.target, exclude: req.excluded });
+  return planRestore({
+    archive: req.archive,
+    index: req.index,
+    select: req.chosen,
+    withDependents: req.withDependents,
+    options: req.options,
+    target: req.target,
+    exclude: req.excluded,
+  });
 }
 
 /** What --clean will drop in the target: the planned objects that exist there. */
-export const plannedDrops = (plan: PlannedRestore): string[] => plan.items.filter((i) => i.action === 'recreate').map((i) => describeEntry(i.entry));
+export const plannedDrops = (plan: PlannedRestore): string[] =>
+  plan.items.filter((i) => i.action === 'recreate').map((i) => describeEntry(i.entry));

@@ -7,7 +7,11 @@ import type { Ctx } from '../context';
 import { databaseNames, defaultExistingDatabase, suggestNewDatabaseName, type RestoreTarget } from './target';
 
 /** New database (the default, named after the dump) or one of the server's existing databases. */
-export async function chooseTarget(ctx: Ctx, profile: ConnectionProfile, dumpDatabase: string | null | undefined): Promise<RestoreTarget | undefined> {
+export async function chooseTarget(
+  ctx: Ctx,
+  profile: ConnectionProfile,
+  dumpDatabase: string | null | undefined,
+): Promise<RestoreTarget | undefined> {
   const names = await databaseNames(ctx, profile, true);
   const suggested = suggestNewDatabaseName(dumpDatabase, names);
   // The likeliest existing target first: the dump's own database, else the first that is not `postgres`.
@@ -20,7 +24,7 @@ export async function chooseTarget(ctx: Ctx, profile: ConnectionProfile, dumpDat
       { label: 'Existing databases', kind: vscode.QuickPickItemKind.Separator, id: '' },
       ...existing.map((n) => ({
         label: `$(database) ${n}`,
-        description: n === dumpDatabase ? 'the dump\'s database: restore writes into it' : 'existing',
+        description: n === dumpDatabase ? "the dump's database: restore writes into it" : 'existing',
         id: `db:${n}`,
       })),
     ],
@@ -33,7 +37,14 @@ export async function chooseTarget(ctx: Ctx, profile: ConnectionProfile, dumpDat
       title: 'Name of the new database',
       value: suggested,
       ignoreFocusOut: true,
-      validateInput: (v) => (!v.trim() ? 'A name is needed.' : v.length > 63 ? 'At most 63 bytes.' : names.includes(v) ? `"${v}" exists already.` : undefined),
+      validateInput: (v) =>
+        !v.trim()
+          ? 'A name is needed.'
+          : v.length > 63
+            ? 'At most 63 bytes.'
+            : names.includes(v)
+              ? `"${v}" exists already.`
+              : undefined,
     });
     return name ? { profile, database: name, kind: 'new' } : undefined;
   }
@@ -45,19 +56,52 @@ type OptionId = 'clean' | 'noOwner' | 'singleTransaction' | 'exitOnError' | 'job
 /** pg_restore's options as a multi-select; parallel jobs asks for a number (custom and directory only). */
 export async function chooseOptions(format: ArchiveFormat, target: RestoreTarget): Promise<RestoreOptions | undefined> {
   const items: (vscode.QuickPickItem & { id: OptionId })[] = [
-    { id: 'clean', label: '--clean --if-exists', description: 'drop objects of the dump that exist in the target, then recreate them', picked: false },
-    { id: 'noOwner', label: '--no-owner', description: 'objects belong to the connecting user instead of the dump\'s owners', picked: true },
-    { id: 'exitOnError', label: '--exit-on-error', description: 'stop at the first error instead of going on', picked: false },
-    { id: 'singleTransaction', label: '--single-transaction', description: 'all or nothing (implies exit on error; no parallel jobs)', picked: false },
+    {
+      id: 'clean',
+      label: '--clean --if-exists',
+      description: 'drop objects of the dump that exist in the target, then recreate them',
+      picked: false,
+    },
+    {
+      id: 'noOwner',
+      label: '--no-owner',
+      description: "objects belong to the connecting user instead of the dump's owners",
+      picked: true,
+    },
+    {
+      id: 'exitOnError',
+      label: '--exit-on-error',
+      description: 'stop at the first error instead of going on',
+      picked: false,
+    },
+    {
+      id: 'singleTransaction',
+      label: '--single-transaction',
+      description: 'all or nothing (implies exit on error; no parallel jobs)',
+      picked: false,
+    },
   ];
-  if (restoresInParallel(format)) items.push({ id: 'jobs', label: '--jobs …', description: 'restore with parallel workers', picked: false });
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Restore options (into ${target.kind} database "${target.database}")`, ignoreFocusOut: true });
+  if (restoresInParallel(format))
+    items.push({ id: 'jobs', label: '--jobs …', description: 'restore with parallel workers', picked: false });
+  const picked = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    title: `Restore options (into ${target.kind} database "${target.database}")`,
+    ignoreFocusOut: true,
+  });
   if (!picked) return undefined;
   const on = new Set(picked.map((p) => p.id));
-  const o: RestoreOptions = { noOwner: on.has('noOwner'), exitOnError: on.has('exitOnError'), singleTransaction: on.has('singleTransaction') };
+  const o: RestoreOptions = {
+    noOwner: on.has('noOwner'),
+    exitOnError: on.has('exitOnError'),
+    singleTransaction: on.has('singleTransaction'),
+  };
   if (on.has('clean')) Object.assign(o, { clean: true, ifExists: true });
   if (on.has('jobs')) {
-    const n = await vscode.window.showInputBox({ title: 'Parallel jobs', value: String(Math.min(4, availableParallelism())), validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'A whole number of 1 or more.') });
+    const n = await vscode.window.showInputBox({
+      title: 'Parallel jobs',
+      value: String(Math.min(4, availableParallelism())),
+      validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'A whole number of 1 or more.'),
+    });
     if (!n) return undefined;
     o.jobs = Number(n);
   }

@@ -34,7 +34,10 @@ export function suggestNewDatabaseName(base: string | null | undefined, taken: r
 }
 
 /** The existing database a restore goes to by default: the dump's own if the server has it, else the first non-system one. */
-export function defaultExistingDatabase(dumpDatabase: string | null | undefined, names: readonly string[]): string | undefined {
+export function defaultExistingDatabase(
+  dumpDatabase: string | null | undefined,
+  names: readonly string[],
+): string | undefined {
   if (dumpDatabase && names.includes(dumpDatabase)) return dumpDatabase;
   return names.find((n) => n !== 'postgres') ?? names[0];
 }
@@ -106,11 +109,15 @@ export async function restoreInto(
     const dropped = await dropCreated(ctx, target, e instanceof CancelledError ? 'was cancelled' : 'failed');
     if (!(e instanceof CancelledError)) throw e;
     const what = `The restore into the new database "${target.database}"`;
-    throw new CancelledError(`${what} (${dropped ? 'dropped again, it held only part of the backup' : 'it stays, with what was restored before the cancel'})`);
+    throw new CancelledError(
+      `${what} (${dropped ? 'dropped again, it held only part of the backup' : 'it stays, with what was restored before the cancel'})`,
+    );
   }
   if (outcome.report.verdict !== 'failed') return outcome;
   const droppedAgain = await dropCreated(ctx, target, 'failed');
-  const after = droppedAgain ? 'The new database was dropped again.' : 'The new database stays, with what was restored.';
+  const after = droppedAgain
+    ? 'The new database was dropped again.'
+    : 'The new database stays, with what was restored.';
   return { ...outcome, droppedAgain, report: { ...outcome.report, headline: `${outcome.report.headline} ${after}` } };
 }
 
@@ -132,13 +139,18 @@ export async function confirmTarget(ctx: Ctx, target: RestoreTarget, plan?: Plan
       ? await withPlanningTarget(ctx, target, (c) => destructivePreflight(c, plan))
       : undefined;
   const detail = [
-    target.kind === 'existing' ? `The database ${where} already exists; the restore writes into it.` : `The restore creates ${where}.`,
+    target.kind === 'existing'
+      ? `The database ${where} already exists; the restore writes into it.`
+      : `The restore creates ${where}.`,
     ...(pre ? preflightLines(pre) : []),
     clean && !pre?.drops.length ? '--clean will find nothing of the selection to drop there.' : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   const go = clean && target.kind === 'existing' ? 'Drop and Restore Without a Dump' : 'Restore';
   const buttons = target.kind === 'new' ? [go] : clean ? [DUMP_FIRST, go] : [go, DUMP_FIRST];
-  const title = target.kind === 'existing' ? `Restore into the existing database ${where}?` : `Restore with --clean into ${where}?`;
+  const title =
+    target.kind === 'existing' ? `Restore into the existing database ${where}?` : `Restore with --clean into ${where}?`;
   const picked = await vscode.window.showWarningMessage(title, { modal: true, detail }, ...buttons);
   if (picked === DUMP_FIRST) await dumpTarget(ctx, target);
   return picked !== undefined;
@@ -152,7 +164,14 @@ async function dumpTarget(ctx: Ctx, target: RestoreTarget): Promise<void> {
   const password = await ctx.connections.password(target.profile);
   const params = { ...target.profile, database: target.database };
   await withCancellableProgress(`Dumping ${target.database} before the restore`, (p) =>
-    dumpDatabase({ params, password, options: { format: 'custom' }, out, signal: p.signal, log: (l) => ctx.log.info(l) }),
+    dumpDatabase({
+      params,
+      password,
+      options: { format: 'custom' },
+      out,
+      signal: p.signal,
+      log: (l) => ctx.log.info(l),
+    }),
   );
   ctx.log.info(`Safety backup of ${target.database} written to ${out} before the restore.`);
   ctx.backupsTree.refresh();

@@ -24,7 +24,10 @@ export async function psqlTools(ctx: Ctx, profile: ConnectionProfile): Promise<T
  */
 export async function warnToolProblem(e: unknown): Promise<boolean> {
   if (!(e instanceof PgBackupError) || (e.kind !== 'tool-version' && e.kind !== 'tool-missing')) return false;
-  const pick = await vscode.window.showWarningMessage(e.hint ? `${e.message} ${e.hint}` : e.message, 'Show Client Tools');
+  const pick = await vscode.window.showWarningMessage(
+    e.hint ? `${e.message} ${e.hint}` : e.message,
+    'Show Client Tools',
+  );
   if (pick) await vscode.commands.executeCommand('pgBackup.showClientTools');
   return true;
 }

@@ -36,8 +36,7 @@ export function warnOnRpoCrossing(
 async function warn(r: DatabaseStatus, tree: ConnectionsTree): Promise<void> {
   const where = r.connection ?? r.server ?? 'an unknown server';
   const age = r.rpo.valueMs === undefined ? '' : ` is ${formatSpan(r.rpo.valueMs)} old`;
-  const message =
-    `"${r.database}" on ${where} is outside its RPO of ${formatSpan(r.rpo.targetMs ?? 0)}: the ${r.rpo.basis}${age}.`;
+  const message = `"${r.database}" on ${where} is outside its RPO of ${formatSpan(r.rpo.targetMs ?? 0)}: the ${r.rpo.basis}${age}.`;
   const node = r.connection ? tree.databaseNode(r.connection, r.database) : undefined;
   const picked = await vscode.window.showWarningMessage(message, ...(node ? ['Dump Now'] : []));
   if (picked && node) await vscode.commands.executeCommand('pgBackup.dumpDatabase', node);

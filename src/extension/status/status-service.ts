@@ -104,7 +104,14 @@ export class StatusService implements vscode.Disposable {
   private async fingerprint(): Promise<string> {
     const folders = backupFolders(this.config);
     const logs = [...this.logFolders(), ...folders].map((f) => join(f, '.pgbackup', 'drills.jsonl'));
-    const times = await Promise.all([...folders, ...logs].map((p) => stat(p).then((s) => s.mtimeMs, () => 0)));
+    const times = await Promise.all(
+      [...folders, ...logs].map((p) =>
+        stat(p).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        ),
+      ),
+    );
     return times.join(',');
   }
 
@@ -117,7 +124,9 @@ export class StatusService implements vscode.Disposable {
           return { label: name, params, password: await this.passwords.get(name), targets: targetSettingsOf(profile) };
         }),
       );
-      const report = await (await this.load()).readStatus({
+      const report = await (
+        await this.load()
+      ).readStatus({
         backupFolders: backupFolders(this.config),
         logFolders: this.logFolders(),
         servers,

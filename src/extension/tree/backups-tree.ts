@@ -22,7 +22,6 @@ export interface BackupNode {
 }
 export type BackupsTreeNode = BackupGroupNode | BackupNode;
 
-
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
 }
@@ -30,7 +29,9 @@ function formatLabel(e: BackupEntry): string {
 function drillText(d: LastDrill): string {
   const when = new Date(d.startedAt).toLocaleString();
   const where = d.where === 'scratch-database' ? 'a scratch database' : 'a throwaway cluster';
-  return d.passed ? `passed on ${when} in ${(d.durationMs / 1000).toFixed(1)} s (${where})` : `FAILED on ${when}: ${d.problem ?? 'see the drill log'}`;
+  return d.passed
+    ? `passed on ${when} in ${(d.durationMs / 1000).toFixed(1)} s (${where})`
+    : `FAILED on ${when}: ${d.problem ?? 'see the drill log'}`;
 }
 
 function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
@@ -46,12 +47,25 @@ function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
     ['Duration', e.sidecar ? `${(e.sidecar.durationMs / 1000).toFixed(1)} s` : undefined],
     ['Options', e.sidecar ? JSON.stringify(e.sidecar.options) : undefined],
     ['Label', e.base?.label?.label],
-    ['WAL', e.base?.label?.startLsn ? `${e.base.label.startLsn} → ${e.base.label.stopLsn ?? '?'} (timeline ${e.base.label.startTimeline ?? '?'})` : undefined],
+    [
+      'WAL',
+      e.base?.label?.startLsn
+        ? `${e.base.label.startLsn} → ${e.base.label.stopLsn ?? '?'} (timeline ${e.base.label.startTimeline ?? '?'})`
+        : undefined,
+    ],
     ['Checksum', checksumDetail(e)],
     ['Problem', e.problem],
-    ['Restore drill', drill ? drillText(drill) : e.kind === 'dump' ? 'none yet (Run Restore Drill proves it restores)' : undefined],
+    [
+      'Restore drill',
+      drill ? drillText(drill) : e.kind === 'dump' ? 'none yet (Run Restore Drill proves it restores)' : undefined,
+    ],
   ];
-  const md = new vscode.MarkdownString(`**${e.name}**\n\n| | |\n|---|---|\n${rows.filter(([, v]) => v).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`).join('\n')}`);
+  const md = new vscode.MarkdownString(
+    `**${e.name}**\n\n| | |\n|---|---|\n${rows
+      .filter(([, v]) => v)
+      .map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`)
+      .join('\n')}`,
+  );
   return md;
 }
 
@@ -99,7 +113,10 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
 
   /** Drill logs live in the workspace folders (the extension's drills) and in backup folders (the CLI's, by default). */
   private lastDrills(): Promise<Map<string, LastDrill>> {
-    this.drills ??= readLastDrills([...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), ...this.folders()]);
+    this.drills ??= readLastDrills([
+      ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      ...this.folders(),
+    ]);
     return this.drills;
   }
 
@@ -138,8 +155,22 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.id = `backup:${e.path}`;
     item.resourceUri = vscode.Uri.file(e.path);
     item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
-    item.iconPath = new vscode.ThemeIcon(e.problem ? 'warning' : e.kind === 'basebackup' ? 'server-environment' : e.format === 'directory' ? 'file-directory' : e.format === 'plain' ? 'file-code' : 'archive');
-    const drill = node.drill ? (node.drill.passed ? `✓ drill ${age(new Date(node.drill.startedAt))}` : '✗ drill failed') : undefined;
+    item.iconPath = new vscode.ThemeIcon(
+      e.problem
+        ? 'warning'
+        : e.kind === 'basebackup'
+          ? 'server-environment'
+          : e.format === 'directory'
+            ? 'file-directory'
+            : e.format === 'plain'
+              ? 'file-code'
+              : 'archive',
+    );
+    const drill = node.drill
+      ? node.drill.passed
+        ? `✓ drill ${age(new Date(node.drill.startedAt))}`
+        : '✗ drill failed'
+      : undefined;
     // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
     const parts = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drill, versionsText(e)];
     item.description = parts.filter(Boolean).join(' · ');

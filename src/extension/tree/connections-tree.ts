@@ -95,7 +95,12 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
         const version = probe?.server ? `PostgreSQL ${probe.server.version.split(' ')[0]}` : undefined;
         item.description = version ?? problem ?? describeParams(p);
         item.tooltip = new vscode.MarkdownString(
-          [`**${p.name}** (${node.scope === 'global' ? 'user' : 'workspace'} setting)`, describeParams(p), probe?.server ? `PostgreSQL ${probe.server.version}` : '', probe?.error ?? '']
+          [
+            `**${p.name}** (${node.scope === 'global' ? 'user' : 'workspace'} setting)`,
+            describeParams(p),
+            probe?.server ? `PostgreSQL ${probe.server.version}` : '',
+            probe?.error ?? '',
+          ]
             .filter(Boolean)
             .join('\n\n'),
         );
@@ -147,7 +152,10 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
           : probe.errorKind === 'unreachable' || probe.errorKind === 'database'
             ? { command: 'pgBackup.editConnection', title: 'Edit Connection…', arguments: [node] }
             : undefined;
-      return [{ kind: 'message', text: probe.error, error: true, command: fix }, ...(fix ? [{ kind: 'message' as const, text: `Click to fix: ${fix.title}`, command: fix }] : [])];
+      return [
+        { kind: 'message', text: probe.error, error: true, command: fix },
+        ...(fix ? [{ kind: 'message' as const, text: `Click to fix: ${fix.title}`, command: fix }] : []),
+      ];
     }
     return (probe.databases ?? []).map((database) => ({ kind: 'database', connection: node, database }));
   }
@@ -183,7 +191,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
     let p = this.pending.get(name);
     if (!p) {
       p = this.connections
-        .with(node.profile, {}, async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }) as Probe)
+        .with(
+          node.profile,
+          {},
+          async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }) as Probe,
+        )
         .catch((e) => ({ error: errorMessage(e), errorKind: e instanceof PgBackupError ? e.kind : undefined }))
         .then((probe) => {
           this.probes.set(name, probe);

@@ -30,21 +30,30 @@ export async function connectionForm(
     ? { id: 'steps' }
     : await vscode.window.showQuickPick(
         [
-          { id: 'uri', label: '$(link) Paste a connection URI', detail: 'postgresql://user@host:5432/db?sslmode=require, or key=value conninfo' },
+          {
+            id: 'uri',
+            label: '$(link) Paste a connection URI',
+            detail: 'postgresql://user@host:5432/db?sslmode=require, or key=value conninfo',
+          },
           { id: 'steps', label: '$(list-ordered) Enter host, port, user and database', detail: 'Step by step' },
         ],
         { title, ignoreFocusOut: true },
       );
   if (!how) return undefined;
   if (how.id === 'uri') {
-    const text = await ask(title, 'Connection URI or key=value string. A password in it is moved to secret storage.', undefined, (v) => {
-      try {
-        parseConnectionString(v);
-        return undefined;
-      } catch (e) {
-        return errorMessage(e);
-      }
-    });
+    const text = await ask(
+      title,
+      'Connection URI or key=value string. A password in it is moved to secret storage.',
+      undefined,
+      (v) => {
+        try {
+          parseConnectionString(v);
+          return undefined;
+        } catch (e) {
+          return errorMessage(e);
+        }
+      },
+    );
     if (text === undefined) return undefined;
     const parsed = parseConnectionString(text);
     profile = parsed.params;
@@ -52,7 +61,9 @@ export async function connectionForm(
   } else {
     const host = await ask(title, 'Host name, IP address, or socket directory', profile.host ?? 'localhost');
     if (host === undefined) return undefined;
-    const port = await ask(title, 'Port', String(profile.port ?? 5432), (v) => (/^\d+$/.test(v) && +v > 0 && +v < 65536 ? undefined : 'A port number from 1 to 65535'));
+    const port = await ask(title, 'Port', String(profile.port ?? 5432), (v) =>
+      /^\d+$/.test(v) && +v > 0 && +v < 65536 ? undefined : 'A port number from 1 to 65535',
+    );
     if (port === undefined) return undefined;
     const user = await ask(title, 'User name', profile.user ?? 'postgres');
     if (user === undefined) return undefined;
@@ -63,10 +74,18 @@ export async function connectionForm(
       { title, placeHolder: `SSL mode (now: ${profile.sslmode ?? 'prefer'})`, ignoreFocusOut: true },
     );
     if (!ssl) return undefined;
-    profile = { host: host || undefined, port: Number(port), user: user || undefined, database: database || undefined, sslmode: ssl.label as SslMode };
+    profile = {
+      host: host || undefined,
+      port: Number(port),
+      user: user || undefined,
+      database: database || undefined,
+      sslmode: ssl.label as SslMode,
+    };
     const pw = await vscode.window.showInputBox({
       title,
-      prompt: defaults ? 'Password (leave empty to keep the saved one, or to use ~/.pgpass / PGPASSWORD)' : 'Password (leave empty to use ~/.pgpass / PGPASSWORD). Kept in VS Code secret storage.',
+      prompt: defaults
+        ? 'Password (leave empty to keep the saved one, or to use ~/.pgpass / PGPASSWORD)'
+        : 'Password (leave empty to use ~/.pgpass / PGPASSWORD). Kept in VS Code secret storage.',
       password: true,
       ignoreFocusOut: true,
     });
@@ -74,8 +93,16 @@ export async function connectionForm(
     password = pw || undefined;
   }
   const others = existingNames.filter((n) => n !== defaults?.name);
-  const name = await ask(title, 'A name for this connection', defaults?.name ?? `${profile.database ?? 'postgres'}@${profile.host ?? 'localhost'}`, (v) =>
-    !v.trim() ? 'A name is needed' : others.includes(v.trim()) ? `A connection named "${v.trim()}" exists already` : undefined,
+  const name = await ask(
+    title,
+    'A name for this connection',
+    defaults?.name ?? `${profile.database ?? 'postgres'}@${profile.host ?? 'localhost'}`,
+    (v) =>
+      !v.trim()
+        ? 'A name is needed'
+        : others.includes(v.trim())
+          ? `A connection named "${v.trim()}" exists already`
+          : undefined,
   );
   if (name === undefined) return undefined;
   const scope = defaults
@@ -83,7 +110,11 @@ export async function connectionForm(
     : (
         await vscode.window.showQuickPick(
           [
-            { id: 'workspace' as const, label: 'This workspace', detail: 'Saved in .vscode/settings.json (without the password): shared with the project' },
+            {
+              id: 'workspace' as const,
+              label: 'This workspace',
+              detail: 'Saved in .vscode/settings.json (without the password): shared with the project',
+            },
             { id: 'global' as const, label: 'All my workspaces', detail: 'Saved in your user settings' },
           ],
           { title, placeHolder: 'Where to keep this connection', ignoreFocusOut: true },

@@ -18,7 +18,12 @@ export async function pickBackup(
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    all.map((entry) => ({ label: entry.name, description: `${entry.database ?? ''} · ${entry.format} · ${formatBytes(entry.sizeBytes)}`, detail: entry.path, entry })),
+    all.map((entry) => ({
+      label: entry.name,
+      description: `${entry.database ?? ''} · ${entry.format} · ${formatBytes(entry.sizeBytes)}`,
+      detail: entry.path,
+      entry,
+    })),
     { title, placeHolder: 'Choose a backup', matchOnDetail: true },
   );
   return picked?.entry;

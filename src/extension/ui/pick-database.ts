@@ -18,7 +18,11 @@ export async function pickDatabase(
   if (!profile) return undefined;
   const dbs = await ctx.connections.with(profile, { interactive: true }, listDatabases);
   const picked = await vscode.window.showQuickPick(
-    dbs.map((d) => ({ label: d.name, description: d.sizeBytes >= 0 ? formatBytes(d.sizeBytes) : 'no access', picked: d.name === profile.database })),
+    dbs.map((d) => ({
+      label: d.name,
+      description: d.sizeBytes >= 0 ? formatBytes(d.sizeBytes) : 'no access',
+      picked: d.name === profile.database,
+    })),
     { title, placeHolder: `${placeHolder} (${profile.name})` },
   );
   return picked ? { profile, database: picked.label } : undefined;

@@ -63,7 +63,11 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     return showPanel(ctx, PitrPanel.kind, backupDir);
   }
 
-  private constructor(ctx: Ctx, panel: vscode.WebviewPanel, readonly backupDir: string) {
+  private constructor(
+    ctx: Ctx,
+    panel: vscode.WebviewPanel,
+    readonly backupDir: string,
+  ) {
     super(ctx, PitrPanel.kind, panel, backupDir, parsePanelMessage);
   }
 
@@ -81,10 +85,12 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
       case 'ready': {
         requireTrust('The PITR builder lists the client tools by running each one');
         // A panel restored after a reload may point at a backup that is gone: close it rather than show a husk.
-        const [info, toolSets] = await Promise.all([readBaseBackup(this.backupDir), this.ctx.tools.all()]).catch((e) => {
-          this.dispose();
-          throw e;
-        });
+        const [info, toolSets] = await Promise.all([readBaseBackup(this.backupDir), this.ctx.tools.all()]).catch(
+          (e) => {
+            this.dispose();
+            throw e;
+          },
+        );
         const archiveDir = (await backupArchiveDir(info)) ?? this.ctx.extension.globalState.get<string>(LAST_ARCHIVE);
         reply({ type: 'backup', backup: backupSummary(info, toolSets), archiveDir, drill: this.lastDrill });
         this.markReady();
@@ -93,7 +99,12 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
       case 'scanArchive':
         return this.scan(m.archiveDir, reply);
       case 'pickArchive': {
-        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'The WAL archive folder', openLabel: 'Use this archive' });
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          title: 'The WAL archive folder',
+          openLabel: 'Use this archive',
+        });
         if (picked?.[0]) reply({ type: 'archivePicked', dir: picked[0].fsPath });
         return;
       }
@@ -119,9 +130,16 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
       const major = info.serverMajor;
       const tools = (await this.ctx.tools.all()).find((s) => s.major === major && s.tools.pg_waldump);
       if (!tools) {
-        throw new PgBackupError(`No pg_waldump ${major ?? ''} found: the last archived commit is read with the client tools of the backup's own major.`, 'tool-missing');
+        throw new PgBackupError(
+          `No pg_waldump ${major ?? ''} found: the last archived commit is read with the client tools of the backup's own major.`,
+          'tool-missing',
+        );
       }
-      const result = await recoverableWindow({ backupDir: this.backupDir, archiveDir, pgWaldump: tools.tools.pg_waldump! });
+      const result = await recoverableWindow({
+        backupDir: this.backupDir,
+        archiveDir,
+        pgWaldump: tools.tools.pg_waldump!,
+      });
       if (seq !== this.scanSeq) return;
       this.lastWindow = { archiveDir, window: result.window };
       void this.ctx.extension.globalState.update(LAST_ARCHIVE, archiveDir);
@@ -136,7 +154,10 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
 
   /** The panel checked the model already; the host checks again (messages are untrusted) before acting on it. */
   private checkModel(model: PitrModel): void {
-    const window = model.source.kind === 'cp' && this.lastWindow?.archiveDir === model.source.dir ? this.lastWindow.window : undefined;
+    const window =
+      model.source.kind === 'cp' && this.lastWindow?.archiveDir === model.source.dir
+        ? this.lastWindow.window
+        : undefined;
     const issues = validateModel(model, window);
     if (hasErrors(issues)) throw new PgBackupError(issues.find((i) => i.severity === 'error')!.message, 'input');
   }
@@ -154,7 +175,9 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     const files = await writeRecoveryFiles(dir, renderRecoveryFiles(model));
     this.ctx.log.info(`PITR: wrote ${files.join(', ')} into ${dir}`);
     reply({ type: 'saved', dir, files });
-    void vscode.window.showInformationMessage(`Recovery files written into ${dir}: ${files.join(', ')}. Start the server to begin recovery.`);
+    void vscode.window.showInformationMessage(
+      `Recovery files written into ${dir}: ${files.join(', ')}. Start the server to begin recovery.`,
+    );
   }
 
   /**
@@ -167,7 +190,11 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     try {
       requireTrust('A PITR drill runs a throwaway server');
       this.checkModel(model);
-      if (model.source.kind !== 'cp') throw new PgBackupError('A drill reads the archived WAL from a local folder: choose "Local folder (cp)".', 'usage');
+      if (model.source.kind !== 'cp')
+        throw new PgBackupError(
+          'A drill reads the archived WAL from a local folder: choose "Local folder (cp)".',
+          'usage',
+        );
       const backup = await readBaseBackup(this.backupDir);
       const toolSet = drillToolSet(await this.ctx.tools.all(), backup.serverMajor);
       const result = await withCancellableProgress(`Drill: recovering ${basename(this.backupDir)}`, (p) =>
@@ -185,7 +212,9 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
         }),
       );
       const rows = result.tables.reduce((n, t) => n + t.rows, 0);
-      this.ctx.log.info(`PITR drill of ${this.backupDir}: target ${result.reachedTarget ? 'reached' : 'not reached'}, ${result.end}, ${result.tables.length} tables, ${rows} rows, ${result.durationMs} ms`);
+      this.ctx.log.info(
+        `PITR drill of ${this.backupDir}: target ${result.reachedTarget ? 'reached' : 'not reached'}, ${result.end}, ${result.tables.length} tables, ${rows} rows, ${result.durationMs} ms`,
+      );
       this.lastDrill = { status: 'done', result };
       reply({ type: 'drillResult', result });
     } catch (e) {

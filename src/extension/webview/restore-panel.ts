@@ -24,8 +24,14 @@ import { previewCommandLine, runPlannedRestore, type RestoreOutcome } from '../r
 import { planSelection, plannedDrops } from '../restore/plan-selection';
 import { summaryView } from '../restore/summary';
 import {
-  confirmTarget, databaseNames, defaultExistingDatabase, existingInTarget, restoreInto, suggestNewDatabaseName,
-  withPlanningTarget, type RestoreTarget,
+  confirmTarget,
+  databaseNames,
+  defaultExistingDatabase,
+  existingInTarget,
+  restoreInto,
+  suggestNewDatabaseName,
+  withPlanningTarget,
+  type RestoreTarget,
 } from '../restore/target';
 import { restoreTools, warnToolProblem } from '../restore/tools';
 import { withCancellableProgress } from '../ui/progress';
@@ -78,7 +84,11 @@ export class RestorePanel extends HostedPanel<PanelToHost, HostToPanel> {
     return showPanel(ctx, RestorePanel.kind, path);
   }
 
-  private constructor(ctx: Ctx, panel: vscode.WebviewPanel, readonly path: string) {
+  private constructor(
+    ctx: Ctx,
+    panel: vscode.WebviewPanel,
+    readonly path: string,
+  ) {
     super(ctx, RestorePanel.kind, panel, path, parsePanelMessage);
     void this.readToc().catch(() => undefined); // starts while the webview loads; errors are reported on 'ready'
   }
@@ -144,12 +154,21 @@ export class RestorePanel extends HostedPanel<PanelToHost, HostToPanel> {
     reply({
       type: 'archive',
       archive: {
-        path: info.path, name: basename(info.path), format: info.format, database: info.database, created: info.created.local,
-        pgDumpVersion: info.pgDumpVersion, serverVersion: info.serverVersion,
+        path: info.path,
+        name: basename(info.path),
+        format: info.format,
+        database: info.database,
+        created: info.created.local,
+        pgDumpVersion: info.pgDumpVersion,
+        serverVersion: info.serverVersion,
       },
       entries: info.toc.entries().map((e) => toPanelEntry(e, isRestorable(e))),
       connections,
-      defaultTarget: { connection: connections[0] ?? '', database: suggestNewDatabaseName(info.database, []), kind: 'new' },
+      defaultTarget: {
+        connection: connections[0] ?? '',
+        database: suggestNewDatabaseName(info.database, []),
+        kind: 'new',
+      },
     });
     // After the rows are on screen: the tool check (warns and stops a too-new archive) and the databases.
     await this.load();
@@ -161,7 +180,9 @@ export class RestorePanel extends HostedPanel<PanelToHost, HostToPanel> {
     const databases = await databaseNames(this.ctx, profile);
     const { info, index } = await this.readToc();
     const target: RestoreTarget =
-      database && databases.includes(database) ? { profile, database, kind: 'existing' } : { profile, database: '', kind: 'new' };
+      database && databases.includes(database)
+        ? { profile, database, kind: 'existing' }
+        : { profile, database: '', kind: 'new' };
     const look = async () => [...(await existingInTarget(this.ctx, target, index.entries))];
     let existing: number[];
     if (target.kind === 'existing') existing = await look();
@@ -196,11 +217,27 @@ export class RestorePanel extends HostedPanel<PanelToHost, HostToPanel> {
     const chosen = req.chosen.map((id) => loaded.index.byId.get(id)).filter((e) => e !== undefined);
     if (!chosen.length) throw new PgBackupError('Nothing is selected: tick the objects to restore.', 'usage');
     validateRestoreOptions(req.options, loaded.info.format);
-    const target: RestoreTarget = { profile: this.profile(req.target.connection), database: req.target.database, kind: req.target.kind };
+    const target: RestoreTarget = {
+      profile: this.profile(req.target.connection),
+      database: req.target.database,
+      kind: req.target.kind,
+    };
     const names = await databaseNames(this.ctx, target.profile);
-    if (target.kind === 'new' && names.includes(target.database)) throw new PgBackupError(`The database "${target.database}" exists already: choose another name, or restore into it as an existing database.`, 'usage');
-    if (target.kind === 'existing' && !names.includes(target.database)) throw new PgBackupError(`There is no database "${target.database}" on ${target.profile.name}.`, 'usage');
-    const request = { archive: loaded.info, index: loaded.index, chosen, excluded: new Set(req.excluded), withDependents: req.withDependents, options: req.options };
+    if (target.kind === 'new' && names.includes(target.database))
+      throw new PgBackupError(
+        `The database "${target.database}" exists already: choose another name, or restore into it as an existing database.`,
+        'usage',
+      );
+    if (target.kind === 'existing' && !names.includes(target.database))
+      throw new PgBackupError(`There is no database "${target.database}" on ${target.profile.name}.`, 'usage');
+    const request = {
+      archive: loaded.info,
+      index: loaded.index,
+      chosen,
+      excluded: new Set(req.excluded),
+      withDependents: req.withDependents,
+      options: req.options,
+    };
     const plan = await withPlanningTarget(this.ctx, target, (c) => planSelection({ ...request, target: c }));
     return { loaded, plan, target };
   }
@@ -210,7 +247,15 @@ export class RestorePanel extends HostedPanel<PanelToHost, HostToPanel> {
       listFile: plan.listFile,
       commandLine: previewCommandLine(loaded.toolSet, loaded.info, plan, target),
       total: plan.total,
-      existing: plan.items.filter((i) => i.action !== 'restore' && i.note).map((i) => ({ id: i.entry.dumpId, label: describeEntry(i.entry), reason: i.reason, action: i.action, note: i.note })),
+      existing: plan.items
+        .filter((i) => i.action !== 'restore' && i.note)
+        .map((i) => ({
+          id: i.entry.dumpId,
+          label: describeEntry(i.entry),
+          reason: i.reason,
+          action: i.action,
+          note: i.note,
+        })),
       omitted: plan.omitted.map((o) => ({ label: describeEntry(o.entry), reason: o.reason })),
       notes: plan.notes,
       drops: plannedDrops(plan),
@@ -229,14 +274,16 @@ export class RestorePanel extends HostedPanel<PanelToHost, HostToPanel> {
     this.running = cancel;
     try {
       const outcome = await restoreInto(this.ctx, target, () =>
-        withCancellableProgress(`Restoring ${plan.total} item(s) of ${basename(this.path)} into ${target.database}`, (p) =>
-          runPlannedRestore(this.ctx, loaded.info, plan, target, loaded.toolSet, {
-            signal: AbortSignal.any([p.signal, cancel.signal]),
-            onProgress: (e) => {
-              p.report(e.total ? (100 * e.done) / e.total : 0, `${e.done}/${e.total} · ${e.current}`);
-              reply({ type: 'progress', ...e });
-            },
-          }),
+        withCancellableProgress(
+          `Restoring ${plan.total} item(s) of ${basename(this.path)} into ${target.database}`,
+          (p) =>
+            runPlannedRestore(this.ctx, loaded.info, plan, target, loaded.toolSet, {
+              signal: AbortSignal.any([p.signal, cancel.signal]),
+              onProgress: (e) => {
+                p.report(e.total ? (100 * e.done) / e.total : 0, `${e.done}/${e.total} · ${e.current}`);
+                reply({ type: 'progress', ...e });
+              },
+            }),
         ),
       );
       this.lastOutcome = outcome;

@@ -47,19 +47,33 @@ describe('extension activation', () => {
   it('bundles no second copy of a module activation holds, so PgBackupError and the panel registries exist once', () => {
     // esbuild marks each module in an unminified bundle with a `// <path>` comment line (npm test builds those).
     const lazyText = readFileSync(lazyBundle, 'utf8');
-    assert.match(lazyText, /^\/\/ src\/extension\/commands\/add-connection\.ts$/m, 'no module markers: is the bundle minified?');
+    assert.match(
+      lazyText,
+      /^\/\/ src\/extension\/commands\/add-connection\.ts$/m,
+      'no module markers: is the bundle minified?',
+    );
     const activationBundle = require.cache[join(extension.extensionPath, 'dist', 'extension.js')];
-    assert.ok(activationBundle, 'dist/extension.js is not in the host\'s module cache');
+    assert.ok(activationBundle, "dist/extension.js is not in the host's module cache");
     const shared = Object.keys((activationBundle.exports as { __shared: object }).__shared);
     assert.ok(shared.includes('src/core/errors.ts'), `activation bundle shares ${shared.join(', ')}`);
-    assert.deepEqual(shared.filter((path) => lazyText.includes(`\n// ${path}\n`)), [], 'copied into dist/lazy.js');
+    assert.deepEqual(
+      shared.filter((path) => lazyText.includes(`\n// ${path}\n`)),
+      [],
+      'copied into dist/lazy.js',
+    );
   });
 
   it('registers every command its package.json contributes', async () => {
     const commands = new Set(await vscode.commands.getCommands(true));
-    const contributed = (vscode.extensions.getExtension('pg-backup.pg-backup')!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const contributed = (
+      vscode.extensions.getExtension('pg-backup.pg-backup')!.packageJSON.contributes.commands as { command: string }[]
+    ).map((c) => c.command);
     assert.ok(contributed.length >= 20, `only ${contributed.length} commands contributed`);
-    assert.deepEqual(contributed.filter((id) => !commands.has(id)), [], 'contributed but not registered');
+    assert.deepEqual(
+      contributed.filter((id) => !commands.has(id)),
+      [],
+      'contributed but not registered',
+    );
   });
 
   describe('Connections tree', () => {
@@ -81,11 +95,15 @@ describe('extension activation', () => {
       assert.ok(labels.includes('postgres'), `databases shown: ${labels.join(', ')}`);
     });
 
-    it('names the server version in the connection\'s description once connected', async () => {
+    it("names the server version in the connection's description once connected", async () => {
       const element = await connectionNamed('test');
       await tree().getChildren(element); // connects, which is when the version becomes known
       const description = String((await tree().getTreeItem(element)).description ?? '');
-      assert.match(description, /\b15(\.\d+)?\b/, `connection description "${description}" does not name PostgreSQL 15`);
+      assert.match(
+        description,
+        /\b15(\.\d+)?\b/,
+        `connection description "${description}" does not name PostgreSQL 15`,
+      );
     });
   });
 });

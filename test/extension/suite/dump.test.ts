@@ -20,15 +20,23 @@ describe('dump command and Backups tree', () => {
 
   before(async () => {
     api = await vscode.extensions.getExtension<PgBackupApi>('pg-backup.pg-backup')!.activate();
-    await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', [folder], vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('pgBackup')
+      .update('backupFolders', [folder], vscode.ConfigurationTarget.Workspace);
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('pgBackup')
+      .update('backupFolders', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('writes a custom-format dump of sample with its sidecar', async () => {
-    const result = await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', { connection: 'test', database: 'sample', options: { format: 'custom' } });
+    const result = await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', {
+      connection: 'test',
+      database: 'sample',
+      options: { format: 'custom' },
+    });
     assert.ok(result, 'the command returned no result');
     assert.ok(result.path.startsWith(folder), `${result.path} is not in the configured folder ${folder}`);
     assert.ok(existsSync(result.path) && existsSync(result.sidecarPath));
@@ -53,10 +61,26 @@ describe('dump command and Backups tree', () => {
 describe('schedule backups command', () => {
   it('writes the backup script and a systemd timer for the test database, and the script parses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgb-host-schedule-'));
-    const g = await vscode.commands.executeCommand<GeneratedSchedule>('pgBackup.scheduleBackups', { connection: 'test', database: 'sample', every: 'daily', at: '03:15', kind: 'systemd', keep: 5, dir });
+    const g = await vscode.commands.executeCommand<GeneratedSchedule>('pgBackup.scheduleBackups', {
+      connection: 'test',
+      database: 'sample',
+      every: 'daily',
+      at: '03:15',
+      kind: 'systemd',
+      keep: 5,
+      dir,
+    });
     assert.ok(g, 'the command returned no result');
     assert.equal(g.job, 'pg-backup-sample');
-    assert.deepEqual(g.files.map((f) => f.slice(dir.length + 1)), ['pg-backup-sample.sh', 'pg-backup-sample.service', 'pg-backup-sample.timer', 'pg-backup-sample-failure@.service']);
+    assert.deepEqual(
+      g.files.map((f) => f.slice(dir.length + 1)),
+      [
+        'pg-backup-sample.sh',
+        'pg-backup-sample.service',
+        'pg-backup-sample.timer',
+        'pg-backup-sample-failure@.service',
+      ],
+    );
     assert.match(readFileSync(join(dir, 'pg-backup-sample.timer'), 'utf8'), /^OnCalendar=\*-\*-\* 03:15:00$/m);
     assert.match(readFileSync(g.scriptPath, 'utf8'), /^KEEP=\$\{PGBACKUP_KEEP:-5\}$/m);
     assert.equal(spawnSync('bash', ['-n', g.scriptPath]).status, 0);

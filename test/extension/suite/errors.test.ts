@@ -40,14 +40,14 @@ describe('command failures', () => {
     const before = messages.calls.length;
     const run = await runClosingPrompts('pgBackup.testConnection', [node]);
     assert.ok(run.settled, 'Test Connection did not finish');
-    assert.equal(run.error, undefined, 'a tree item\'s failure is shown, not thrown');
+    assert.equal(run.error, undefined, "a tree item's failure is shown, not thrown");
     assert.deepEqual(messages.calls.slice(before), [
       `showErrorMessage: Cannot reach PostgreSQL at 127.0.0.1:${port}: connection refused. ` +
         'Is the server running, and listening on that port? | Edit Connection | Show Log',
     ]);
   });
 
-  it('throws a program\'s failure to it and shows nothing', async () => {
+  it("throws a program's failure to it and shows nothing", async () => {
     const before = messages.calls.length;
     const args = { connection: 'nope', options: { format: 'plain', checkpoint: 'fast' } };
     const run = Promise.resolve(vscode.commands.executeCommand('pgBackup.createBaseBackup', args));

@@ -15,7 +15,12 @@ import type { PgBackupApi } from '../../../src/extension/main';
 import type { BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
-const server = { host: process.env.PGBACKUP_TEST_HOST ?? '127.0.0.1', port: Number(process.env.PGBACKUP_TEST_PORT ?? 5432), user: 'postgres', database: 'postgres' };
+const server = {
+  host: process.env.PGBACKUP_TEST_HOST ?? '127.0.0.1',
+  port: Number(process.env.PGBACKUP_TEST_PORT ?? 5432),
+  user: 'postgres',
+  database: 'postgres',
+};
 
 describe('restore drill command', () => {
   let dir: string;
@@ -26,19 +31,34 @@ describe('restore drill command', () => {
     dir = mkdtempSync(join(tmpdir(), 'pgb-drill-ext-'));
   });
   after(async () => {
-    await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('pgBackup')
+      .update('backupFolders', undefined, vscode.ConfigurationTarget.Workspace);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('drills a custom dump in a scratch database on a saved connection, drops it, and logs the drill', async () => {
-    const dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', { connection: 'test', database: 'sample', options: { format: 'custom' }, out: join(dir, 'sample.dump') }))!;
-    const r = (await vscode.commands.executeCommand<RestoreDrillResult>('pgBackup.runRestoreDrill', { path: dump.path, connection: 'test', logDir: dir }))!;
+    const dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', {
+      connection: 'test',
+      database: 'sample',
+      options: { format: 'custom' },
+      out: join(dir, 'sample.dump'),
+    }))!;
+    const r = (await vscode.commands.executeCommand<RestoreDrillResult>('pgBackup.runRestoreDrill', {
+      path: dump.path,
+      connection: 'test',
+      logDir: dir,
+    }))!;
     assert.ok(r, 'the drill command returned no result');
     assert.equal(r.passed, true, r.problems.join('\n'));
     assert.equal(r.checksum, 'verified');
     assert.equal(r.where.kind, 'scratch-database');
     assert.ok(r.totalRows > 0);
-    const left = await withClient(server, {}, async (c) => (await c.query(`select datname from pg_database where datname like 'pgbackup\\_drill\\_%'`)).rows);
+    const left = await withClient(
+      server,
+      {},
+      async (c) => (await c.query(`select datname from pg_database where datname like 'pgbackup\\_drill\\_%'`)).rows,
+    );
     assert.deepEqual(left, []);
     assert.match(readFileSync(join(dir, '.pgbackup', 'drills.md'), 'utf8'), /^- .* · PASSED · sample\.dump · /);
   });
@@ -49,8 +69,17 @@ describe('restore drill command', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'pgb-drill-jobs-'));
     try {
       const drill = async (format: 'custom' | 'tar', file: string) => {
-        const dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', { connection: 'test', database: 'sample', options: { format }, out: join(elsewhere, file) }))!;
-        return (await vscode.commands.executeCommand<RestoreDrillResult>('pgBackup.runRestoreDrill', { path: dump.path, connection: 'test', logDir: elsewhere }))!;
+        const dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', {
+          connection: 'test',
+          database: 'sample',
+          options: { format },
+          out: join(elsewhere, file),
+        }))!;
+        return (await vscode.commands.executeCommand<RestoreDrillResult>('pgBackup.runRestoreDrill', {
+          path: dump.path,
+          connection: 'test',
+          logDir: elsewhere,
+        }))!;
       };
       const custom = await drill('custom', 'sample-jobs.dump');
       assert.equal(custom.passed, true, custom.problems.join('\n'));
@@ -65,7 +94,9 @@ describe('restore drill command', () => {
   });
 
   it('shows the drill on the backup in the Backups view', async () => {
-    await vscode.workspace.getConfiguration('pgBackup').update('backupFolders', [dir], vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('pgBackup')
+      .update('backupFolders', [dir], vscode.ConfigurationTarget.Workspace);
     api.backupsTree.refresh();
     const groups = (await api.backupsTree.getChildren()) as BackupsTreeNode[];
     const label = `sample @ 127.0.0.1:${process.env.PGBACKUP_TEST_PORT}`;
@@ -74,6 +105,9 @@ describe('restore drill command', () => {
     const [node] = (await api.backupsTree.getChildren(sample)) as BackupsTreeNode[];
     const item = api.backupsTree.getTreeItem(node);
     assert.match(String(item.description), /sha256 recorded · ✓ drill just now · PG 15$/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /\| Restore drill \| passed on .* in \d+\.\d s \(a scratch database\) \|/);
+    assert.match(
+      (item.tooltip as vscode.MarkdownString).value,
+      /\| Restore drill \| passed on .* in \d+\.\d s \(a scratch database\) \|/,
+    );
   });
 });

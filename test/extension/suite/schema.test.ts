@@ -9,7 +9,11 @@ describe('schema export command', () => {
   const folder = () => vscode.workspace.workspaceFolders![0];
 
   it('writes the schema of sample into db/schema.sql in the workspace', async () => {
-    const result = await vscode.commands.executeCommand<SchemaExportResult>('pgBackup.exportSchema', { connection: 'test', database: 'sample', folder: folder() });
+    const result = await vscode.commands.executeCommand<SchemaExportResult>('pgBackup.exportSchema', {
+      connection: 'test',
+      database: 'sample',
+      folder: folder(),
+    });
     assert.ok(result, 'the command returned no result');
     const text = readFileSync(join(folder().uri.fsPath, 'db', 'schema.sql'), 'utf8');
     assert.match(text, /CREATE TABLE/);
@@ -17,7 +21,11 @@ describe('schema export command', () => {
   });
 
   it('finds no changes when exporting the unchanged database again', async () => {
-    const result = await vscode.commands.executeCommand<SchemaExportResult>('pgBackup.exportSchema', { connection: 'test', database: 'sample', folder: folder() });
+    const result = await vscode.commands.executeCommand<SchemaExportResult>('pgBackup.exportSchema', {
+      connection: 'test',
+      database: 'sample',
+      folder: folder(),
+    });
     assert.equal(result?.changed, false);
   });
 });

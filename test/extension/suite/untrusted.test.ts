@@ -20,16 +20,34 @@ const EXTENSION_ID = 'pg-backup.pg-backup';
 
 /** What starts a process or connects to a server: refused in an untrusted folder. */
 const REFUSED = [
-  'pgBackup.testConnection', 'pgBackup.showClientTools', 'pgBackup.dumpDatabase', 'pgBackup.exportSchema',
-  'pgBackup.compareSchema', 'pgBackup.runRestoreDrill', 'pgBackup.restoreBackup', 'pgBackup.restoreSelected',
-  'pgBackup.scheduleBackups', 'pgBackup.createBaseBackup', 'pgBackup.setupWalArchiving', 'pgBackup.openPitrBuilder',
+  'pgBackup.testConnection',
+  'pgBackup.showClientTools',
+  'pgBackup.dumpDatabase',
+  'pgBackup.exportSchema',
+  'pgBackup.compareSchema',
+  'pgBackup.runRestoreDrill',
+  'pgBackup.restoreBackup',
+  'pgBackup.restoreSelected',
+  'pgBackup.scheduleBackups',
+  'pgBackup.createBaseBackup',
+  'pgBackup.setupWalArchiving',
+  'pgBackup.openPitrBuilder',
   'pgBackup.showStatus',
 ];
 /** Settings, secret storage and files on disk only: they run (and find nothing to act on here). */
 const ALLOWED = [
-  'pgBackup.addConnection', 'pgBackup.editConnection', 'pgBackup.removeConnection', 'pgBackup.setPassword',
-  'pgBackup.refreshConnections', 'pgBackup.refreshBackups', 'pgBackup.inspectBackup', 'pgBackup.verifyChecksum',
-  'pgBackup.revealBackup', 'pgBackup.copyBackupPath', 'pgBackup.deleteBackup', 'pgBackup.setTargets',
+  'pgBackup.addConnection',
+  'pgBackup.editConnection',
+  'pgBackup.removeConnection',
+  'pgBackup.setPassword',
+  'pgBackup.refreshConnections',
+  'pgBackup.refreshBackups',
+  'pgBackup.inspectBackup',
+  'pgBackup.verifyChecksum',
+  'pgBackup.revealBackup',
+  'pgBackup.copyBackupPath',
+  'pgBackup.deleteBackup',
+  'pgBackup.setTargets',
 ];
 const GATE_WARNING = /, which PostgreSQL Backup does not do in an untrusted workspace\.$/;
 
@@ -41,7 +59,11 @@ const server = {
 const serverLog = process.env.PGBACKUP_TEST_SERVER_LOG ?? '';
 /** The server's log_connections lines written since `offset`. */
 const connectionsSince = (offset: number) =>
-  readFileSync(serverLog).subarray(offset).toString().split('\n').filter((l) => l.includes('connection received'));
+  readFileSync(serverLog)
+    .subarray(offset)
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes('connection received'));
 
 /** Child processes of this extension host that are PostgreSQL programs (pg_*, psql, initdb, postgres). */
 function postgresChildren(): string[] {
@@ -87,7 +109,12 @@ describe('an untrusted workspace', () => {
     syncs = spyOn(childProcess, ['spawnSync', 'execFileSync', 'execSync'], fromOurs);
     syncBuiltinESMExports();
     const prompts = [
-      'showQuickPick', 'showInputBox', 'createQuickPick', 'createInputBox', 'showOpenDialog', 'showSaveDialog',
+      'showQuickPick',
+      'showInputBox',
+      'createQuickPick',
+      'createInputBox',
+      'showOpenDialog',
+      'showSaveDialog',
     ];
     ui = spyOn(vscode.window, ['showWarningMessage', ...prompts], (name, args) => `${name}: ${String(args[0])}`);
   });
@@ -102,7 +129,10 @@ describe('an untrusted workspace', () => {
   it('is really untrusted, and the folder\'s saved connection "test" is ignored', async () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the runner opened the folder trusted: this suite proves nothing');
     const roots = (await api.connectionsTree.getChildren()) ?? [];
-    assert.deepEqual(roots.map((r) => (r.kind === 'connection' ? r.profile.name : r.kind)), []);
+    assert.deepEqual(
+      roots.map((r) => (r.kind === 'connection' ? r.profile.name : r.kind)),
+      [],
+    );
   });
 
   it('sorts every contributed command into refused or allowed', () => {
@@ -122,7 +152,7 @@ describe('an untrusted workspace', () => {
       // A program's call (an arguments object) gets the refusal thrown, not shown.
       const program = Promise.resolve(vscode.commands.executeCommand(id, {}));
       await assert.rejects(program, (e: Error) => GATE_WARNING.test(e.message));
-      assert.equal(ui.calls.length, before + 1, 'a program\'s call showed something');
+      assert.equal(ui.calls.length, before + 1, "a program's call showed something");
     });
   }
 
@@ -132,11 +162,14 @@ describe('an untrusted workspace', () => {
       const run = await runClosingPrompts(id, []);
       assert.ok(run.settled, `${id} did not finish`);
       assert.equal(run.error, undefined);
-      assert.deepEqual(ui.calls.slice(before).filter((c) => GATE_WARNING.test(c)), []);
+      assert.deepEqual(
+        ui.calls.slice(before).filter((c) => GATE_WARNING.test(c)),
+        [],
+      );
     });
   }
 
-  it('started no child process from the extension\'s code, and none is running', async () => {
+  it("started no child process from the extension's code, and none is running", async () => {
     await sleep(1000); // anything a command left behind has had time to start
     assert.deepEqual([...children.calls, ...syncs.calls], []);
     assert.deepEqual(postgresChildren(), []);
@@ -149,7 +182,10 @@ describe('an untrusted workspace', () => {
   it('would have seen both: a process execa starts from dist/ and a connection are recorded', async () => {
     const { execa } = createRequire(__filename)(join(ours, 'vendor', 'execa.js')) as typeof import('execa');
     await execa('true');
-    assert.ok(children.calls.some((c) => c.startsWith('spawn ')), `recorded: ${children.calls.join('; ')}`);
+    assert.ok(
+      children.calls.some((c) => c.startsWith('spawn ')),
+      `recorded: ${children.calls.join('; ')}`,
+    );
     const offset = statSync(serverLog).size;
     await withClient({ ...server, database: 'postgres' }, {}, (c) => c.query('select 1'));
     await sleep(200);

@@ -160,7 +160,10 @@ describe('faults: cancel at random moments', function () {
     );
     assert.deepEqual((await verifyChecksum(earlier[key])).ok, true, 'the earlier backup keeps its sha256');
     assert.deepEqual(await readdir(dir).then((n) => n.filter((f) => !f.startsWith('earlier-'))), []);
-    assert.deepEqual(done.flatMap((t) => t.problems), []);
+    assert.deepEqual(
+      done.flatMap((t) => t.problems),
+      [],
+    );
   }
 
   it('dump --format custom: a complete backup under the final name or nothing', async () => {
@@ -204,7 +207,10 @@ describe('faults: cancel at random moments', function () {
         return [];
       },
     );
-    assert.deepEqual(done.flatMap((t) => t.problems), []);
+    assert.deepEqual(
+      done.flatMap((t) => t.problems),
+      [],
+    );
   });
 
   for (const where of ['throwaway cluster', 'scratch database (--conn)'] as const) {
@@ -216,13 +222,20 @@ describe('faults: cancel at random moments', function () {
       // A drill is a restore and then some: the restore's time is the window the random moments fall in.
       baselineMs[key] = baselineMs.restore;
       assert.ok(baselineMs[key], 'runs after the restore trials');
-      const done = await cancelTrials(key, () => args, async () => {
-        const sql = "select datname from pg_database where datname like 'pgbackup_drill_%'";
-        const left = (await target.psql(sql)).split('\n');
-        for (const db of left.filter(Boolean)) await target.psql(`drop database "${db}" with (force)`);
-        return left.filter(Boolean).length ? [`scratch database left: ${left.join(', ')}`] : [];
-      });
-      assert.deepEqual(done.flatMap((t) => t.problems), []);
+      const done = await cancelTrials(
+        key,
+        () => args,
+        async () => {
+          const sql = "select datname from pg_database where datname like 'pgbackup_drill_%'";
+          const left = (await target.psql(sql)).split('\n');
+          for (const db of left.filter(Boolean)) await target.psql(`drop database "${db}" with (force)`);
+          return left.filter(Boolean).length ? [`scratch database left: ${left.join(', ')}`] : [];
+        },
+      );
+      assert.deepEqual(
+        done.flatMap((t) => t.problems),
+        [],
+      );
     });
   }
 });

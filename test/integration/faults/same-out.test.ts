@@ -56,7 +56,7 @@ describe('faults: two dumps to the same --out at once', function () {
         assert.ok([2, 3].includes(loser.code!), `the loser's exit ${loser.code}`);
         assert.match(firstMessage(loser.stderr), /^pg-backup dump: .*(exists|in use|already|another)/i);
         assert.equal(hasStackTrace(loser.stderr), false, loser.stderr);
-        assert.equal((await verifyChecksum(out)).ok, true, 'the winner\'s sidecar matches');
+        assert.equal((await verifyChecksum(out)).ok, true, "the winner's sidecar matches");
         await execFileP(join(PG15_BIN, 'pg_restore'), ['-l', out]);
         assert.deepEqual(brokenFiles(dir), []);
         const name = `race-${format}-${i}${ext}`;

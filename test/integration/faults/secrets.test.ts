@@ -92,13 +92,22 @@ describe('faults: the password never leaks', function () {
       console.log(`      ${source}: ${seen}, ${sampler.hits.length} with the password`);
       assert.deepEqual(sampler.hits, []);
       assert.ok(sampler.samples > 50, `only ${sampler.samples} samples`);
-      assert.deepEqual(outputs.filter((t) => t.includes(PASSWORD)), []);
+      assert.deepEqual(
+        outputs.filter((t) => t.includes(PASSWORD)),
+        [],
+      );
       const written = readdirSync(work, { recursive: true }).map(String);
-      assert.ok(written.some((f) => f.endsWith('shop.dump.pgbackup.json')), 'a sidecar was written');
+      assert.ok(
+        written.some((f) => f.endsWith('shop.dump.pgbackup.json')),
+        'a sidecar was written',
+      );
       const wrote = (end: string) => written.some((f) => f.endsWith(end));
       assert.ok(wrote('drills.jsonl') && wrote('drills.md'), 'drill logs were written');
       const scheduled = /^sched\/shop-\d{8}-\d{6}\.dump\.pgbackup\.json$/;
-      assert.ok(written.some((f) => scheduled.test(f)), 'the scheduled run wrote a dump');
+      assert.ok(
+        written.some((f) => scheduled.test(f)),
+        'the scheduled run wrote a dump',
+      );
       assert.deepEqual(filesWithPassword(work), []);
       assert.deepEqual(await processesLeft(tag), []);
       assert.deepEqual(tempLeftovers(tmp), []);

@@ -87,5 +87,10 @@ export async function appSchemaRows(
   const tables = Object.keys(APP_SCHEMAS[name].rows);
   const sql = tables.map((t) => `SELECT '${t}', count(*) FROM ${t}`).join(' UNION ALL ');
   const out = await cluster.psql(sql, db);
-  return Object.fromEntries(out.split('\n').map((line) => line.split('|')).map(([t, n]) => [t, Number(n)]));
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .map((line) => line.split('|'))
+      .map(([t, n]) => [t, Number(n)]),
+  );
 }
