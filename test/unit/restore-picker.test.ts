@@ -442,6 +442,10 @@ describe('restore picker', () => {
       assert.equal(refused.status.text, 'Restore not started.');
       const failed = run(restoring.state, { type: 'error', message: 'connection refused' }).state;
       assert.deepEqual([failed.running, failed.status], [false, { text: 'connection refused', cls: 'bad' }]);
+      // An error that answers a database list (matched by its request id) does not end the restore under way.
+      const listFailed = run(restoring.state, { type: 'error', message: 'timeout', of: 'listDatabases' }).state;
+      assert.equal(listFailed.running, true);
+      assert.deepEqual(listFailed.status, { text: 'Could not list the databases: timeout', cls: 'bad' });
       assert.deepEqual(run(failed, { type: 'cancel' }).sent, [{ type: 'cancel' }]);
     });
   });

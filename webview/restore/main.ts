@@ -21,7 +21,15 @@ declare function acquireVsCodeApi(): {
 };
 const host = acquireVsCodeApi();
 /** Posts a request numbered for the host's answers (which carry its id). */
-const send = requestSender<PanelToHost>((m) => host.postMessage(m));
+const post = requestSender<PanelToHost>((m) => host.postMessage(m));
+/** The type of each request by its id, so an answer is taken for what it answers; and the newest preview's id. */
+const asked = new Map<number, PanelToHost['type']>();
+let newestPreview = 0;
+const send = (m: Parameters<typeof post>[0]): void => {
+  const id = post(m);
+  asked.set(id, m.type);
+  if (m.type === 'preview') newestPreview = id;
+};
 const ROW_HEIGHT = 22;
 const app = byId('app');
 const DEPS_HELP =
@@ -122,6 +130,9 @@ function open(m: Extract<HostToPanel, { type: 'archive' }>): void {
 window.addEventListener('message', (ev: MessageEvent<HostToPanel>) => {
   const m = ev.data;
   if (m.type === 'archive') open(m);
+  else if (m.type === 'plan' && m.id !== newestPreview)
+    return; // an older preview's plan: a newer one was asked
+  else if (state && m.type === 'error') dispatch({ type: 'error', message: m.message, of: asked.get(m.id) });
   else if (state) dispatch(m);
   else if (m.type === 'error') app.replaceChildren(el('p', 'bad', m.message));
 });

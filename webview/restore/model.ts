@@ -102,7 +102,11 @@ export type Intent =
 /** A message from the host as the model reads it (the request id is main.ts's business). */
 export type HostMessage = WithoutId<HostToPanel>;
 
-export type PickerEvent = Intent | Exclude<HostMessage, { type: 'archive' }>;
+export type PickerEvent =
+  | Intent
+  | Exclude<HostMessage, { type: 'archive' | 'error' }>
+  /** `of`: the type of the request it answers, when known (main.ts matches the reply's id). */
+  | { type: 'error'; message: string; of?: string };
 
 export interface Step {
   state: PickerState;
@@ -229,6 +233,10 @@ export function update(s: PickerState, e: PickerEvent): Step {
     case 'idle':
       return { state: { ...s, progress: undefined, running: false, status: { text: e.message, cls: '' } } };
     case 'error':
+      // A database list that could not be read does not end a restore that is running.
+      if (e.of === 'listDatabases') {
+        return { state: { ...s, status: { text: `Could not list the databases: ${e.message}`, cls: 'bad' } } };
+      }
       return { state: { ...s, progress: undefined, running: false, status: { text: e.message, cls: 'bad' } } };
   }
 }
