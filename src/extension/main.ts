@@ -17,6 +17,7 @@ import { requireTrust } from './ui/trust';
 import type { PitrPanel } from './webview/pitr-panel';
 import { PITR_VIEW_TYPE } from '../common/pitr-protocol';
 import { RESTORE_VIEW_TYPE } from '../common/restore-protocol';
+import { resetWalkthrough, restoreWalkthrough, walkthroughDone, type WalkthroughStep } from './walkthrough';
 
 type Lazy = typeof import('./lazy');
 /** The commands and panels, loaded once on first use (a bundle of their own: see lazy.ts). */
@@ -64,6 +65,9 @@ export interface PgBackupApi {
   statusBar: StatusBar;
   /** The PITR builder panels open now. */
   pitrPanels: () => PitrPanel[];
+  /** Test hooks: whether a Getting Started step is done, and forgetting them all. */
+  walkthroughDone: (step: WalkthroughStep) => boolean;
+  resetWalkthrough: () => Promise<void>;
   activationMs: number;
 }
 
@@ -202,9 +206,19 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     }),
   );
   status.start();
+  restoreWalkthrough(extension, config.connections().length > 0);
   const pitrPanels = () => lazy?.PitrPanel.all() ?? [];
   const activationMs = loadMs + performance.now() - started;
-  return { connectionsTree, backupsTree, status, statusBar, pitrPanels, activationMs };
+  return {
+    connectionsTree,
+    backupsTree,
+    status,
+    statusBar,
+    pitrPanels,
+    walkthroughDone: (step) => walkthroughDone(extension, step),
+    resetWalkthrough: () => resetWalkthrough(extension),
+    activationMs,
+  };
 }
 
 export function deactivate(): void {}

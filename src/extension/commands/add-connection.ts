@@ -6,6 +6,7 @@ import { errorMessage, PgBackupError, type ErrorKind } from '../../core/errors';
 import type { Ctx } from '../context';
 import { connectionProblem } from '../tree/connections-tree';
 import { ADD_TITLE, connectionForm, type ConnectionFormResult } from '../ui/connection-form';
+import { markWalkthroughDone } from '../walkthrough';
 
 /** Arguments for adding a connection without the form (tests, other commands): the arguments are the consent. */
 export interface AddConnectionArgs extends ConnectionFormResult {
@@ -44,6 +45,7 @@ async function save(ctx: Ctx, r: ConnectionFormResult): Promise<void> {
   await ctx.config.saveConnections(scope, [...others, r.profile]);
   if (r.password !== undefined) await ctx.passwords.set(r.profile.name, r.password);
   ctx.log.info(`Added connection ${r.profile.name} (${scope} settings).`);
+  await markWalkthroughDone(ctx.extension, 'connectionSaved');
   ctx.connectionsTree.refresh();
 }
 

@@ -20,6 +20,7 @@ import { describeOptions, dumpForm } from '../ui/dump-form';
 import { showError } from '../ui/errors';
 import { pickDatabase } from '../ui/pick-database';
 import { withCancellableProgress } from '../ui/progress';
+import { markWalkthroughDone } from '../walkthrough';
 
 /** The headless part's arguments (tests, other commands). */
 export interface DumpDatabaseArgs {
@@ -77,6 +78,7 @@ export const dumpDatabase: Headless<DumpDatabaseArgs, DumpResult> = (ctx) => asy
   });
   ctx.backupsTree.refresh();
   ctx.log.info(summaryOf(database, result, options));
+  await markWalkthroughDone(ctx.extension, 'backupWritten');
   return result;
 };
 

@@ -16,6 +16,7 @@ import { showReport } from '../read-only-documents';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { pickBackup } from '../ui/pick-backup';
 import { withCancellableProgress } from '../ui/progress';
+import { markWalkthroughDone } from '../walkthrough';
 
 /** The headless part's arguments (tests, other commands): the arguments are the consent. */
 export interface RunRestoreDrillArgs {
@@ -95,6 +96,7 @@ export const runRestoreDrill: Headless<RunRestoreDrillArgs, RestoreDrillResult> 
   const files = await appendDrillLog(logDir, result);
   ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
   ctx.backupsTree.refresh();
+  if (result.passed) await markWalkthroughDone(ctx.extension, 'drillPassed');
   return result;
 };
 

@@ -7,6 +7,7 @@ import { backupFolders } from '../backup-folders';
 import { savedConnection, type Ctx, type Headless } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickDatabase } from '../ui/pick-database';
+import { markWalkthroughDone } from '../walkthrough';
 
 /** The headless part's arguments (tests, other commands). */
 export interface ScheduleBackupsArgs {
@@ -128,6 +129,7 @@ export const scheduleBackups: Headless<ScheduleBackupsArgs, GeneratedSchedule> =
   });
   ctx.log.info(`Scheduled backups of ${database}: ${generated.files.join(', ')}`);
   for (const step of generated.install) ctx.log.info(`  ${step}`);
+  await markWalkthroughDone(ctx.extension, 'scheduleWritten');
   return generated;
 };
 

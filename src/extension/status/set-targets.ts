@@ -6,6 +6,7 @@ import { targetSettingsOf, type TargetSettings, type TargetText } from '../../co
 import type { Ctx } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickConnection } from '../ui/pick-connection';
+import { markWalkthroughDone } from '../walkthrough';
 
 /** Setting the targets without the UI (tests, other commands): an empty or missing text clears that target. */
 export interface SetTargetsArgs extends TargetText {
@@ -80,5 +81,6 @@ export const setTargets = (ctx: Ctx) => async (arg?: ConnectionsTreeNode | SetTa
   const list = ctx.config.connectionsIn(saved.scope) as Saved[];
   const updated = list.map((p) => (p.name === saved.profile.name ? withTargets(p, database, texts) : p));
   await ctx.config.saveConnections(saved.scope, updated);
+  if (texts.rpo?.trim() || texts.rto?.trim()) await markWalkthroughDone(ctx.extension, 'targetsSet');
   return targetSettingsOf(updated.find((p) => p.name === saved.profile.name));
 };

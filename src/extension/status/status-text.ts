@@ -5,7 +5,7 @@ import { formatSpan } from '../../core/status/duration';
 import { isOutside, type Verdict } from '../../core/status/verdict';
 
 /** The commands a status tooltip links to (and the only ones its Markdown may run). */
-const LINKED = ['pgBackup.dumpDatabase', 'pgBackup.runRestoreDrill', 'pgBackup.setTargets'];
+const LINKED = ['pgBackup.dumpDatabase', 'pgBackup.runRestoreDrill', 'pgBackup.setTargets', 'vscode.open'];
 
 /** What a database row shows of its two verdicts: red past a target first, then never proven, amber, green. */
 export function shownVerdict(r: DatabaseStatus): Verdict {
@@ -21,11 +21,15 @@ export function verdictColor(r: DatabaseStatus): vscode.ThemeColor | undefined {
   return v === 'unset' ? undefined : new vscode.ThemeColor(COLOUR[v]);
 }
 
-/** "backup 3 h ago · drill 2 d ago" (the newest good backup and the newest drill). */
+/** The row's scheduled job when its last run failed. */
+const failedJob = (r: DatabaseStatus) => (r.scheduledJob?.failure ? r.scheduledJob : undefined);
+
+/** "backup 3 h ago · drill 2 d ago" (the newest good backup and the newest drill), "· job failed 2 h ago" after. */
 export function statusDescription(r: DatabaseStatus): string {
   const backup = r.newestGood ? `backup ${age(new Date(r.newestGood.created))}` : 'no good backup';
   const drill = r.drill ? `drill ${r.drill.passed ? '' : 'failed '}${age(new Date(r.drill.startedAt))}` : 'no drill';
-  return `${backup} · ${drill}`;
+  const job = failedJob(r);
+  return [backup, drill, job ? `job failed ${age(new Date(job.finished))}` : ''].filter(Boolean).join(' · ');
 }
 
 const WORD: Record<Verdict, string> = {
@@ -59,6 +63,8 @@ export function statusTooltip(r: DatabaseStatus, title: string, node: unknown): 
     ['Backups', `${r.backups}${r.rejected ? ` (${r.rejected} not good)` : ''}`],
     ['Newest drill', drill],
   ];
+  const job = failedJob(r);
+  if (job) rows.push(['Scheduled job', `${job.job}: ${job.failure}`]);
   const table = rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`).join('\n');
   const good = r.newestGood;
   const backup = good && { kind: 'backup', entry: { kind: 'dump', path: good.path, name: good.name } };
@@ -66,6 +72,7 @@ export function statusTooltip(r: DatabaseStatus, title: string, node: unknown): 
     link('Dump Now', 'pgBackup.dumpDatabase', node),
     backup ? link('Run Restore Drill', 'pgBackup.runRestoreDrill', backup) : '',
     link('Set Targets…', 'pgBackup.setTargets', node),
+    job ? link('Open Job Status', 'vscode.open', vscode.Uri.file(job.statusFile)) : '',
   ];
   const actions = links.filter(Boolean).join(' · ');
   const md = new vscode.MarkdownString(`${title}\n\n| | |\n|---|---|\n${table}\n\n${actions}`);
@@ -73,13 +80,19 @@ export function statusTooltip(r: DatabaseStatus, title: string, node: unknown): 
   return md;
 }
 
-/** "$(shield) 3 ok · 1 outside RPO" over the rows that have a target. */
+/**
+ * "$(shield) 3 ok · 1 outside RPO" over the rows that have a target, then "· 1 job failed" over all rows;
+ * `outside` counts the rows past a target and the failed jobs (either turns the item amber).
+ */
 export function statusSummary(rows: readonly DatabaseStatus[]): { text: string; outside: number } {
   const targeted = rows.filter((r) => r.rpo.verdict !== 'unset' || r.rto.verdict !== 'unset');
-  if (!targeted.length) return { text: '$(shield) no RPO/RTO targets', outside: 0 };
+  const jobs = rows.filter(failedJob).length;
+  const failed = jobs ? `${jobs} job${jobs === 1 ? '' : 's'} failed` : '';
+  const text = (parts: string[]) => `$(shield) ${[...parts, failed].filter(Boolean).join(' · ')}`;
+  if (!targeted.length) return { text: text(['no RPO/RTO targets']), outside: jobs };
   const rpo = targeted.filter((r) => isOutside(r.rpo.verdict)).length;
   const rto = targeted.filter((r) => isOutside(r.rto.verdict)).length;
   const ok = targeted.filter((r) => !isOutside(r.rpo.verdict) && !isOutside(r.rto.verdict)).length;
   const parts = [`${ok} ok`, rpo ? `${rpo} outside RPO` : '', rto ? `${rto} outside RTO` : ''];
-  return { text: `$(shield) ${parts.filter(Boolean).join(' · ')}`, outside: targeted.length - ok };
+  return { text: text(parts), outside: targeted.length - ok + jobs };
 }

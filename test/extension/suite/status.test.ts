@@ -1,7 +1,8 @@
 /**
  * RPO and RTO in a real VS Code host: targets set through pgBackup.setTargets land in the connection's settings; a
  * fresh dump of the runner's sample database turns its Connections row green with the backup's age; a backdated
- * one (its sidecar's `started` and the files' mtimes) turns it red, counts in the status bar item and warns once.
+ * one (its sidecar's `started` and the files' mtimes) turns it red, counts in the status bar item and warns once; a
+ * scheduled job's failed run (its status file next to the backup) shows on the row and counts in the status bar.
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -107,5 +108,31 @@ describe('RPO and RTO status', () => {
     writeFileSync(join(dir, 'note.txt'), 'a change in the backup folder');
     await api.status.check();
     assert.ok(api.status.reads > reads, 'a changed backup folder is read again');
+  });
+
+  it("shows a failed scheduled job on its database's row and counts it in the status bar", async () => {
+    // The status file a scheduled job's script leaves next to its backups (src/core/schedule/status-file.ts).
+    const { server } = JSON.parse(readFileSync(`${dump.path}.pgbackup.json`, 'utf8')) as { server: string };
+    const finished = new Date(Date.now() - 2 * 3_600_000 - 60_000);
+    const started = new Date(finished.getTime() - 5000);
+    const statusFile = join(dir, 'sample-nightly.status.json');
+    const run = { job: 'sample-nightly', database: 'sample', server, started, finished, output: [] };
+    writeFileSync(statusFile, JSON.stringify({ ...run, exitCode: 3, reason: 'pg_dump: connection refused' }));
+    const item = await sampleItem();
+    assert.match(String(item.description), / · backup 3 d ago · no drill · job failed 2 h ago$/);
+    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    const line =
+      /\| Scheduled job \| sample-nightly: scheduled job failed 2h( 1m)? ago: pg_dump: connection refused \|/;
+    assert.match(tooltip, line);
+    const open = /\[Open Job Status\]\(command:vscode\.open\?([^)]+)\)/.exec(tooltip);
+    assert.ok(open, `a link opens the status file: ${tooltip}`);
+    const [uri] = JSON.parse(decodeURIComponent(open[1])) as { path: string }[];
+    assert.equal(uri.path, vscode.Uri.file(statusFile).path);
+    assert.match(api.statusBar.item.text, /^\$\(shield\) 0 ok · 1 outside RPO · 1 job failed$/);
+
+    writeFileSync(statusFile, JSON.stringify({ ...run, exitCode: 0 }));
+    const fixed = await sampleItem();
+    assert.match(String(fixed.description), / · no drill$/, 'a job that ran fine since is not shown as failed');
+    assert.match(api.statusBar.item.text, /^\$\(shield\) 0 ok · 1 outside RPO$/);
   });
 });
