@@ -131,6 +131,7 @@ fi
 work=$(mktemp -d "\${TMPDIR:-/tmp}/$JOB.XXXXXX")
 started=$(now)
 file=''
+wrote=''
 partial=''
 step='starting'
 reason=''
@@ -142,6 +143,11 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 ${i.verify ? CLI_CHECK : ''}
 file="$BACKUP_DIR/$PREFIX$(date +%Y%m%d-%H%M%S)$EXT"
+# Two runs in one second would share the name: wait for a name no backup has (one is never overwritten).
+while [ -e "$file" ] || [ -e "$file.partial" ]; do
+  sleep 1
+  file="$BACKUP_DIR/$PREFIX$(date +%Y%m%d-%H%M%S)$EXT"
+done
 partial="$file.partial"
 t0=$(date +%s)
 step='pg_dump'
@@ -149,6 +155,7 @@ log "dumping to $file"
 run_logged "$PG_DUMP" --dbname="$CONNINFO" --file="$partial" ${dumpArgs}
 mv "$partial" "$file"
 partial=''
+wrote="$file"
 step='writing the sidecar'
 
 bytes=$(wc -c <"$file" | tr -d ' ')
@@ -235,7 +242,7 @@ write_status() {
   while IFS= read -r l; do
     lines="$lines\${lines:+,}"$'\\n'"    $(json "$l")"
   done < <(tail -n 20 "$work/run.log" 2>/dev/null)
-  if [ -n "$file" ] && [ -e "$file" ]; then backup=$(json "$file"); fi
+  if [ -n "$wrote" ] && [ -e "$wrote" ]; then backup=$(json "$wrote"); fi
   if [ -n "$drill_detail" ]; then detail=", \\"detail\\": $(json "$drill_detail")"; fi
   if [ -n "$drill" ]; then drill_json="{\\"result\\": $(json "$drill")$detail}"; fi
   if [ -n "$reason" ]; then reason_json=$(json "$reason"); fi
