@@ -34,18 +34,7 @@ export async function ensureBigDump(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'pgb-bench-'));
     chmodSync(dir, 0o777);
     const out = join(dir, 'bench.dump');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-      '-h',
-      cluster.socketDir,
-      '-p',
-      String(cluster.port),
-      '-U',
-      'postgres',
-      '-Fc',
-      '-f',
-      out,
-      'bench',
-    ]);
+    await cluster.pgDump('bench', ['-Fc', '-f', out]);
     renameSync(out, BIG_DUMP);
   } finally {
     await destroyCluster(cluster);

@@ -26,18 +26,7 @@ describe('archive reader against pg_dump 15 (archive 1.14)', function () {
 
   const dump = async (name: string, args: string[]) => {
     const out = join(dir, name);
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-      '-h',
-      cluster.socketDir,
-      '-p',
-      String(cluster.port),
-      '-U',
-      'postgres',
-      ...args,
-      '-f',
-      out,
-      'shopdb',
-    ]);
+    await cluster.pgDump('shopdb', [...args, '-f', out]);
     return out;
   };
   const pgRestoreList = (path: string) => execFileSync(join(PG15_BIN, 'pg_restore'), ['-l', path]).toString();

@@ -52,19 +52,7 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
   let dir: string;
   const archives = new Map<AppSchemaName, ArchiveInfo>();
   const conn = (db: string): ConnParams => parseConnectionString(cluster.url(db)).params;
-  const schemaOf = async (db: string) =>
-    normalizeSchema(
-      await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-        '-h',
-        cluster.socketDir,
-        '-p',
-        String(cluster.port),
-        '-U',
-        'postgres',
-        '--schema-only',
-        db,
-      ]),
-    );
+  const schemaOf = async (db: string) => normalizeSchema(await cluster.pgDump(db, ['--schema-only']));
   const plan = (name: AppSchemaName, db: string): Promise<PlannedRestore> =>
     withClient(conn(db), {}, (target) =>
       planRestore({
@@ -82,18 +70,7 @@ describe('restore after DROP … CASCADE on application schemas (pg_restore 15)'
     for (const name of APP_SCHEMA_NAMES) {
       await loadAppSchema(cluster, name, name);
       const path = join(dir, `${name}.dump`);
-      await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-        '-h',
-        cluster.socketDir,
-        '-p',
-        String(cluster.port),
-        '-U',
-        'postgres',
-        '-Fc',
-        '-f',
-        path,
-        name,
-      ]);
+      await cluster.pgDump(name, ['-Fc', '-f', path]);
       archives.set(name, await readArchive(path));
     }
   });

@@ -5,7 +5,7 @@ import { inspectCommand } from '../../src/cli/commands/inspect';
 import { restoreCommand } from '../../src/cli/commands/restore';
 import { exitCodeFor } from '../../src/cli/command';
 import { PgBackupError } from '../../src/core/errors';
-import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { destroyCluster, startCluster, type Cluster } from '../support/cluster';
 import { createShopDatabase, FEW_SHOP_ROWS_SQL, SHOP_EVENTS_SQL } from '../support/shop';
 import { captureIo } from '../support/io';
 import { workFolder } from '../support/work-folder';
@@ -21,18 +21,7 @@ describe('pg-backup inspect and restore', function () {
     dir = workFolder('pgb-restore-cli-', 0o777);
     await createShopDatabase(cluster, 'shopdb', SHOP_EVENTS_SQL + FEW_SHOP_ROWS_SQL);
     dumpPath = join(dir, 'shop.dump');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-      '-h',
-      cluster.socketDir,
-      '-p',
-      String(cluster.port),
-      '-U',
-      'postgres',
-      '-Fc',
-      '-f',
-      dumpPath,
-      'shopdb',
-    ]);
+    await cluster.pgDump('shopdb', ['-Fc', '-f', dumpPath]);
     await cluster.psql('create database target template shopdb');
     await cluster.psql('drop table shop.products cascade', 'target');
   });
@@ -80,17 +69,7 @@ describe('pg-backup inspect and restore', function () {
 
   it('inspect says a plain dump cannot be restored selectively', async () => {
     const plain = join(dir, 'plain.sql');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-      '-h',
-      cluster.socketDir,
-      '-p',
-      String(cluster.port),
-      '-U',
-      'postgres',
-      '-f',
-      plain,
-      'shopdb',
-    ]);
+    await cluster.pgDump('shopdb', ['-f', plain]);
     const io = captureIo();
     assert.equal(await inspectCommand.run([plain], io), 0);
     assert.match(io.stdout.join('\n'), /plain SQL dump[\s\S]*cannot be restored selectively/);
@@ -163,17 +142,7 @@ describe('pg-backup inspect and restore', function () {
 
   it('restore runs a plain SQL dump whole through psql and counts the rows; the first error stops it', async () => {
     const plain = join(dir, 'whole.sql');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-      '-h',
-      cluster.socketDir,
-      '-p',
-      String(cluster.port),
-      '-U',
-      'postgres',
-      '-f',
-      plain,
-      'shopdb',
-    ]);
+    await cluster.pgDump('shopdb', ['-f', plain]);
     await cluster.psql('create database plain_target');
     const io = captureIo();
     assert.equal(await restoreCommand.run([plain, cluster.url('plain_target')], io), 0);

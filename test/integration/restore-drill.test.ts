@@ -147,18 +147,7 @@ describe('restore drill (PostgreSQL 15)', function () {
     mkdirSync(dir);
     chmodSync(dir, 0o777);
     const file = join(dir, 'shop-create.sql');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-      '-h',
-      cluster.socketDir,
-      '-p',
-      String(cluster.port),
-      '-U',
-      'postgres',
-      '--create',
-      '-f',
-      file,
-      DB,
-    ]);
+    await cluster.pgDump(DB, ['--create', '-f', file]);
     const [withCreate, without] = [await drill(file), await drill(dumps.plain)];
     assert.equal(withCreate.passed, true, withCreate.problems.join('\n'));
     assert.equal(withCreate.objects.counts.TABLE, 5);

@@ -50,18 +50,7 @@ describe('selective restore with pg_restore 15', function () {
     await createShopDatabase(cluster, 'shopdb', SHOP_EVENTS_SQL + FEW_SHOP_ROWS_SQL);
     await cluster.psql("select nextval('shop.sku_seq') from generate_series(1, 5)", 'shopdb'); // the value after the dump moves on
     const path = join(dir, 'shop.dump');
-    await cluster.asOwner(join(PG15_BIN, 'pg_dump'), [
-      '-h',
-      cluster.socketDir,
-      '-p',
-      String(cluster.port),
-      '-U',
-      'postgres',
-      '-Fc',
-      '-f',
-      path,
-      'shopdb',
-    ]);
+    await cluster.pgDump('shopdb', ['-Fc', '-f', path]);
     archive = await readArchive(path);
     original = await cluster.psql(CATALOG_SQL, 'shopdb');
   });

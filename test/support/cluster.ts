@@ -83,6 +83,8 @@ export interface Cluster {
   psql(sql: string, database?: string): Promise<string>;
   /** Runs a command as the cluster's OS user (postgres when root). */
   asOwner(file: string, args: string[]): Promise<string>;
+  /** pg_dump 15 of `database` over the socket as postgres, with `args` (format, -f FILE…); returns stdout. */
+  pgDump(database: string, args: string[]): Promise<string>;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -205,6 +207,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         sql,
       ]).then((s) => s.trimEnd()),
     asOwner: (file, args) => runAsOwner(file, args),
+    pgDump: (database, args) =>
+      runAsOwner(join(PG15_BIN, 'pg_dump'), ['-h', socketDir, '-p', String(port), '-U', 'postgres', ...args, database]),
     start: async () => {
       await runAsOwner(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
     },
