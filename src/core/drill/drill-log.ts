@@ -6,7 +6,7 @@ import { mkdir, readFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendWhole, writeError } from '../atomic-write';
 import { drillLogLine } from './drill-report';
-import type { RestoreDrillResult } from './restore-drill-result';
+import type { DrillLogEntry, RestoreDrillResult } from './restore-drill-result';
 
 export const DRILL_LOG_FOLDER = '.pgbackup';
 
@@ -15,7 +15,7 @@ export interface DrillLogFiles {
   markdown: string;
 }
 
-export async function appendDrillLog(logDir: string, r: RestoreDrillResult): Promise<DrillLogFiles> {
+export async function appendDrillLog(logDir: string, r: DrillLogEntry): Promise<DrillLogFiles> {
   const dir = join(logDir, DRILL_LOG_FOLDER);
   await mkdir(dir, { recursive: true }).catch(async (e: unknown) => {
     throw await writeError(e, dir, 0);
