@@ -29,10 +29,10 @@ export interface RunRestoreDrillArgs {
 }
 
 /** Where the drill restores: a saved connection, or undefined for a throwaway local cluster. */
-type Place = { profile?: ConnectionProfile };
+export type Place = { profile?: ConnectionProfile };
 
 /** Asks where to restore: a throwaway cluster when a fitting server is installed, or any saved connection. */
-async function chooseWhere(
+export async function chooseWhere(
   ctx: Ctx,
   title: string,
   serverVersion: string | undefined,
