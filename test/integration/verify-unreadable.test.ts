@@ -97,6 +97,25 @@ describe('verify: a truncated dump is a failed drill, logged, and no longer a go
     assert.equal(readFileSync(join(dir, '.pgbackup', 'drills.jsonl'), 'utf8'), before);
   });
 
+  it('a backup of ours whose header is garbled is a failed drill too; a file that is no backup is only bad input', async () => {
+    const r = await runCli(['dump', cluster.url('shop'), '--format', 'custom', '--out', join(dir, 'garbled.dump')]);
+    assert.equal(r.code, 0, r.stderr);
+    const garbled = join(dir, 'garbled.dump');
+    const bytes = readFileSync(garbled);
+    bytes.fill(0, 0, 16);
+    writeFileSync(garbled, bytes);
+    const text = join(dir, 'notes.dump');
+    writeFileSync(text, 'not a dump, and no sidecar says it is one\n');
+    const before = drills(dir).length;
+    assert.equal((await runCli(['verify', garbled, '--log', dir])).code, 2);
+    assert.equal((await runCli(['verify', text, '--log', dir])).code, 2);
+    const logged = drills(dir).slice(before);
+    assert.deepEqual(
+      logged.map((d) => [d.backup.path, d.passed, d.unreadable]),
+      [[garbled, false, true]],
+    );
+  });
+
   it('a scheduled job whose new dump is truncated fails its run, and its status file says why', async () => {
     const jobDir = join(base, 'job');
     const args = ['schedule', cluster.url('shop'), '--every', 'daily', '--keep', '2', '--out', jobDir];

@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { detectArchiveFormat } from '../archive/detect';
 import { PgBackupError } from '../errors';
 import { sidecarPath } from '../dump/naming';
 import { verifyChecksum } from '../dump/sidecar';
@@ -24,8 +25,9 @@ export class UnreadableBackupError extends PgBackupError {
 }
 
 /**
- * Turns the error of reading an existing backup into an UnreadableBackupError with its failed drill (and what its
- * sidecar's sha256 says of the file now); a missing path or any other error is returned as it is.
+ * Turns the error of reading an existing backup (one with our sidecar, or whose header says it is a dump) into an
+ * UnreadableBackupError with its failed drill (and what its sidecar's sha256 says of the file now); a missing path,
+ * a file that is no dump at all, or any other error is returned as it is.
  */
 export async function unreadableBackup(
   path: string,
@@ -41,6 +43,8 @@ export async function unreadableBackup(
   )
     return e;
   const sidecar = await loadSidecar(path);
+  // A file that is no backup at all (no sidecar of ours, no dump header) is only bad input: nothing to log.
+  if (typeof sidecar !== 'object' && !(await detectArchiveFormat(path).then(Boolean, () => false))) return e;
   const sums = typeof sidecar === 'object' ? await verifyChecksum(path).catch(() => undefined) : undefined;
   const checksum =
     typeof sidecar !== 'object' ? (sidecar === 'absent' ? 'none' : 'unreadable') : sums?.ok ? 'verified' : 'mismatch';
