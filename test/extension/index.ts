@@ -22,6 +22,8 @@ const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
     schema: () => import('./suite/schema.test.js'),
     'new-user': () => import('./suite/new-user.test.js'),
     status: () => import('./suite/status.test.js'),
+    'scheduled-jobs': () => import('./suite/scheduled-jobs.test.js'),
+    'status-probes': () => import('./suite/status-probes.test.js'),
     walkthrough: () => import('./suite/walkthrough.test.js'),
   },
   untrusted: {

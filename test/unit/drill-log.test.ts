@@ -49,4 +49,26 @@ describe('reading the drill logs for the Backups view', () => {
     });
     assert.equal(last.get('/b/crm.dump')?.passed, true);
   });
+
+  it('reads what it needs before the table counts, and whole lines whose "tables" is not the top-level key', async () => {
+    const tables = Array.from({ length: 3 }, (_, i) => ({ schema: 'public', name: `t${i}`, rows: i }));
+    log('cut', [
+      // As drills log them: the counts come after everything the view reads.
+      { ...drill('/b/a.dump', '2026-11-20T10:00:00.000Z', true), tables, totalRows: 3 },
+      // "tables" first, inside the backup: cutting there is no JSON, the whole line is read.
+      {
+        backup: { tables: [], path: '/b/b.dump' },
+        passed: false,
+        startedAt: '2026-11-21T10:00:00.000Z',
+        problems: ['x'],
+      },
+      // A string that mentions the key is no key (its quotes are escaped).
+      { ...drill('/b/c.dump', '2026-11-22T10:00:00.000Z', false, ['bad ,"tables": here']), tables },
+    ]);
+    const last = await readLastDrills([join(root, 'cut')]);
+    assert.deepEqual([...last.keys()], ['/b/a.dump', '/b/b.dump', '/b/c.dump']);
+    assert.equal(last.get('/b/a.dump')?.passed, true);
+    assert.deepEqual([last.get('/b/b.dump')?.passed, last.get('/b/b.dump')?.problem], [false, 'x']);
+    assert.equal(last.get('/b/c.dump')?.problem, 'bad ,"tables": here');
+  });
 });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { appendDrillLog, type DrillLogFiles } from '../../core/drill/drill-log';
+import { logUnreadableDrill, type UnreadableBackupError } from '../../core/drill/unreadable-drill';
 import { describePlace } from '../../core/drill/drill-report';
 import { runRestoreDrill } from '../../core/drill/restore-drill';
 import type { RestoreDrillResult } from '../../core/drill/restore-drill-result';
@@ -72,6 +73,7 @@ export const verifyCommand = defineCommand({
     const conn = flag(p, 'conn');
     const server = conn === undefined ? undefined : resolveConnArg(conn, io.env);
     const json = has(p, 'json');
+    const logDir = has(p, 'no-log') ? undefined : resolve(flag(p, 'log') ?? process.cwd());
     const result = await runRestoreDrill({
       path: resolve(p.positional[0]),
       server,
@@ -80,12 +82,19 @@ export const verifyCommand = defineCommand({
       onCleanup: io.cleanup,
       onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
       ...(jobs !== undefined ? { jobs } : {}),
+    }).catch(async (e: unknown) => {
+      // A backup that cannot be read failed its drill: logged, so the status stops counting it; still exit 2.
+      const files = logDir === undefined ? undefined : await logUnreadableDrill(logDir, e);
+      if (files && json) io.out(JSON.stringify({ ...(e as UnreadableBackupError).drill, log: files }, null, 2));
+      else if (files)
+        io.out(`Restore drill FAILED: ${resolve(p.positional[0])} could not be read. Logged to ${files.markdown}`);
+      throw e;
     });
     // The drill ran: its report is shown even when its log cannot be written, and then that failure (exit 3).
     let logFailure: unknown;
     let files: DrillLogFiles | undefined;
-    if (!has(p, 'no-log')) {
-      files = await appendDrillLog(resolve(flag(p, 'log') ?? process.cwd()), result).catch((e: unknown) => {
+    if (logDir !== undefined) {
+      files = await appendDrillLog(logDir, result).catch((e: unknown) => {
         logFailure = e;
         return undefined;
       });

@@ -23,6 +23,10 @@ export function groupBackups(entries: readonly BackupEntry[], by: GroupBy): Back
 }
 
 function databaseLabel(e: BackupEntry): string {
-  const database = e.database ?? basename(e.folder);
-  return e.server ? `${database} @ ${e.server}` : database;
+  return databaseGroupLabel(e.database ?? basename(e.folder), e.server);
+}
+
+/** A group's label when grouping by database: "sample @ 127.0.0.1:5432", or the database alone. */
+export function databaseGroupLabel(database: string, server: string | undefined): string {
+  return server ? `${database} @ ${server}` : database;
 }

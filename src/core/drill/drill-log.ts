@@ -6,7 +6,7 @@ import { mkdir, readFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendWhole, writeError } from '../atomic-write';
 import { drillLogLine } from './drill-report';
-import type { RestoreDrillResult } from './restore-drill-result';
+import type { DrillLogEntry, RestoreDrillResult } from './restore-drill-result';
 
 export const DRILL_LOG_FOLDER = '.pgbackup';
 
@@ -15,7 +15,7 @@ export interface DrillLogFiles {
   markdown: string;
 }
 
-export function appendDrillLog(logDir: string, r: RestoreDrillResult): Promise<DrillLogFiles> {
+export function appendDrillLog(logDir: string, r: DrillLogEntry): Promise<DrillLogFiles> {
   return appendDrillLogEntry(logDir, r, drillLogLine(r));
 }
 
@@ -65,27 +65,44 @@ export async function readLastDrills(logDirs: readonly string[]): Promise<Map<st
   const texts = await Promise.all(
     [...new Set(logDirs)].map((d) => readFile(join(d, DRILL_LOG_FOLDER, 'drills.jsonl'), 'utf8').catch(() => '')),
   );
-  for (const line of texts.join('\n').split('\n')) {
-    if (!line.trim()) continue;
-    let r: Partial<RestoreDrillResult>;
-    try {
-      r = JSON.parse(line);
-    } catch {
-      continue;
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (line.trim()) keepNewer(last, line);
     }
-    const path = r.backup?.path;
-    if (!path || typeof r.passed !== 'boolean' || typeof r.startedAt !== 'string') continue;
-    const seen = last.get(path);
-    if (seen && seen.startedAt >= r.startedAt) continue;
-    last.set(path, {
-      passed: r.passed,
-      startedAt: r.startedAt,
-      durationMs: r.durationMs ?? 0,
-      problem: r.problems?.[0],
-      where: r.where?.kind ?? 'throwaway-cluster',
-      ...(r.backup?.database ? { database: r.backup.database } : {}),
-      ...(r.checksum ? { checksum: r.checksum } : {}),
-    });
   }
   return last;
+}
+
+/** What the view needs of a drill: the parts before its table counts (most of a line), parsed without them. */
+function parseDrill(line: string): Partial<RestoreDrillResult> | undefined {
+  const parse = (text: string) => {
+    try {
+      const r = JSON.parse(text) as Partial<RestoreDrillResult>;
+      return r?.backup?.path && typeof r.passed === 'boolean' && typeof r.startedAt === 'string' ? r : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  // A quote inside a JSON string is escaped, so `,"tables":` is a key: cut there, the rest is one object shorter.
+  const cut = line.indexOf(',"tables":');
+  return (cut > 0 ? parse(`${line.slice(0, cut)}}`) : undefined) ?? parse(line);
+}
+
+/** Keeps the drill of `line` when it is the newest of its backup so far. */
+function keepNewer(last: Map<string, LastDrill>, line: string): void {
+  const r = parseDrill(line);
+  if (!r) return;
+  const path = r.backup!.path;
+  const startedAt = r.startedAt!;
+  const seen = last.get(path);
+  if (seen && seen.startedAt >= startedAt) return;
+  last.set(path, {
+    passed: r.passed!,
+    startedAt,
+    durationMs: r.durationMs ?? 0,
+    problem: r.problems?.[0],
+    where: r.where?.kind ?? 'throwaway-cluster',
+    ...(r.backup?.database ? { database: r.backup.database } : {}),
+    ...(r.checksum ? { checksum: r.checksum } : {}),
+  });
 }

@@ -1,7 +1,7 @@
 /** How a restore drill reads: a headline, one line for the drill log, and a full markdown report. Pure. */
 import { tocCountsSentence } from '../backups/toc-counts';
 import { formatDuration } from '../format';
-import type { DrillPlace, RestoreDrillResult } from './restore-drill-result';
+import type { DrillLogEntry, DrillPlace, RestoreDrillResult } from './restore-drill-result';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const plural = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;
@@ -31,8 +31,10 @@ export function drillHeadline(r: RestoreDrillResult): string {
 }
 
 /** "- 2026-11-25 17:40 UTC · PASSED · shop.dump · restored in 4.2s on a throwaway PostgreSQL 15 · 12 tables, 10,204 rows · 0 errors". */
-export function drillLogLine(r: RestoreDrillResult): string {
+export function drillLogLine(r: DrillLogEntry): string {
   const when = `${r.startedAt.slice(0, 10)} ${r.startedAt.slice(11, 16)} UTC`;
+  if ('unreadable' in r)
+    return `- ${[when, 'FAILED', r.backup.name, 'could not be read', `problems: ${r.problems.join(' ')}`].join(' · ').replace(/\n/g, ' ')}`;
   const parts = [
     when,
     r.passed ? 'PASSED' : 'FAILED',

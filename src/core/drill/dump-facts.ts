@@ -36,7 +36,8 @@ async function plainHead(path: string): Promise<string> {
   }
 }
 
-async function loadSidecar(path: string): Promise<DumpFacts['sidecar']> {
+/** The dump's sidecar: ours, 'absent', or 'unreadable' (there but not one of ours). */
+export async function loadSidecar(path: string): Promise<DumpFacts['sidecar']> {
   const file = sidecarPath(path);
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return 'absent';

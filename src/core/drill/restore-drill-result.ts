@@ -67,3 +67,20 @@ export interface RestoreDrillResult {
   /** Tables whose data pg_restore reported an error for and that came back empty ("schema.name"). */
   emptyAfterError: string[];
 }
+
+/** A drill that stopped at reading the backup (truncated, garbled): a failed drill, logged like the others. */
+export interface UnreadableDrillResult {
+  backup: { path: string; name: string; database?: string };
+  passed: false;
+  unreadable: true;
+  /** Why it could not be read first. */
+  problems: string[];
+  warnings: string[];
+  /** ISO 8601. */
+  startedAt: string;
+  durationMs: number;
+  checksum: RestoreDrillResult['checksum'];
+}
+
+/** One line of the drill log. */
+export type DrillLogEntry = RestoreDrillResult | UnreadableDrillResult;

@@ -28,6 +28,7 @@ import type { DrillObjects, DrillPhase, DrillPlace, RestoreDrillResult } from '.
 import { withScratchCluster, type ScratchClusterInfo } from './scratch-cluster';
 import { createScratchDatabase, DROP_RETRY, dropScratchDatabase, scratchDatabaseName } from './scratch-database';
 import { drillToolSet } from './server-tools';
+import { unreadableBackup } from './unreadable-drill';
 
 export interface RestoreDrillOptions {
   /** A custom, tar or plain dump file, or a directory dump's folder. */
@@ -78,9 +79,15 @@ function newestPsql(sets: readonly ToolSet[]): ToolSet {
   return set;
 }
 
-/** Everything that can be refused before the drill starts (and so is not logged): input, tools, a dangerous dump. */
-async function prepare(o: RestoreDrillOptions): Promise<Prepared> {
-  const dump = await readDumpFacts(o.path);
+/**
+ * Everything that can be refused before the drill starts (and so is not logged): usage, tools, a dangerous dump;
+ * a backup that cannot be read is refused with the failed drill to log (UnreadableBackupError).
+ */
+async function prepare(o: RestoreDrillOptions, drill: { startedAt: Date; started: number }): Promise<Prepared> {
+  // A backup that exists but cannot be read is a failed drill (logged by the caller), not only bad input.
+  const dump = await readDumpFacts(o.path).catch(async (e: unknown) => {
+    throw await unreadableBackup(o.path, e, drill);
+  });
   const sets = o.toolSets ?? (await discoverTools());
   let client: Prepared['client'];
   if (dump.archive) {
@@ -363,7 +370,7 @@ async function drill(o: RestoreDrillOptions): Promise<RestoreDrillResult> {
   const started = Date.now();
   const progress = (step: string, percent: number) => o.onProgress?.(step, percent);
   if (o.signal?.aborted) throw new CancelledError('The drill');
-  const p = await prepare(o);
+  const p = await prepare(o, { startedAt, started });
   const phases: RestoreDrillResult['phases'] = {};
   const timed: Timer = async (phase, fn) => {
     const t = Date.now();

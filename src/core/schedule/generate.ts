@@ -42,6 +42,8 @@ export interface ScheduleVerify {
   /** Absolute paths of node and of the pg-backup CLI the job runs the drill with. */
   node: string;
   cli: string;
+  /** `node` is Electron (desktop VS Code): the job runs it with ELECTRON_RUN_AS_NODE=1 (cli-runtime.ts). */
+  runAsNode?: boolean;
   /** How to write the job again, shown by the job when the CLI is gone. */
   regenerate: string;
 }

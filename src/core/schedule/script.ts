@@ -43,6 +43,8 @@ export interface ScriptVerify {
   /** Absolute paths of node and of the pg-backup CLI that generated the job: the drill runs `node cli verify`. */
   node: string;
   cli: string;
+  /** `node` is Electron (desktop VS Code): run it as plain Node (cli-runtime.ts). */
+  runAsNode?: boolean;
   /** Where the drill is logged (`.pgbackup/drills.jsonl` under it); the backup folder when undefined. */
   logDir?: string;
   /** Password-free conninfo of a server for a scratch database; a throwaway cluster without it. */
@@ -195,7 +197,7 @@ PGBACKUP_CLI=${shQuote(v.cli)}
 DRILL_LOG_DIR=\${PGBACKUP_DRILL_LOG_DIR:-${v.logDir === undefined ? '$BACKUP_DIR' : shQuote(v.logDir)}}
 VERIFY_CONN=${shQuote(v.conninfo ?? '')}
 REGENERATE=${shQuote(v.regenerate)}
-# The drill finds the client tools of the pg_dump above first.
+${v.runAsNode ? '# NODE is the Electron binary of VS Code, which runs the CLI as plain Node with this set.\nexport ELECTRON_RUN_AS_NODE=1\n' : ''}# The drill finds the client tools of the pg_dump above first.
 export PGBACKUP_TOOL_FOLDERS=\${PGBACKUP_TOOL_FOLDERS:-${shQuote(dirname(pgDump))}}
 `;
 }

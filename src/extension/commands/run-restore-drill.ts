@@ -5,6 +5,7 @@ import { describeParams } from '../../core/connection/profile';
 import { detectArchiveFormat } from '../../core/archive/detect';
 import { restoresInParallel } from '../../core/restore/options';
 import { appendDrillLog } from '../../core/drill/drill-log';
+import { logUnreadableDrill } from '../../core/drill/unreadable-drill';
 import { drillHeadline, drillLogLine, drillReport } from '../../core/drill/drill-report';
 import { versionMajor } from '../../core/tools/discover';
 import { runRestoreDrill as runDrill } from '../../core/drill/restore-drill';
@@ -28,10 +29,10 @@ export interface RunRestoreDrillArgs {
 }
 
 /** Where the drill restores: a saved connection, or undefined for a throwaway local cluster. */
-type Place = { profile?: ConnectionProfile };
+export type Place = { profile?: ConnectionProfile };
 
 /** Asks where to restore: a throwaway cluster when a fitting server is installed, or any saved connection. */
-async function chooseWhere(
+export async function chooseWhere(
   ctx: Ctx,
   title: string,
   serverVersion: string | undefined,
@@ -82,7 +83,10 @@ export const runRestoreDrill: Headless<RunRestoreDrillArgs, RestoreDrillResult> 
   const profile = args.connection === undefined ? undefined : savedConnection(ctx, args.connection);
   const server = profile && { params: profile, password: await ctx.connections.password(profile) };
   // The setting applies where pg_restore can use it; tar and plain dumps restore serially whatever it says.
-  const jobs = restoresInParallel(await detectArchiveFormat(path)) ? ctx.config.drillJobs() : undefined;
+  // A file that is not a dump at all is the drill's to refuse (and log as failed), below.
+  const format = await detectArchiveFormat(path).catch(() => undefined);
+  const jobs = format && restoresInParallel(format) ? ctx.config.drillJobs() : undefined;
+  const logDir = args.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
   const result = await runDrill({
     path,
     server,
@@ -91,8 +95,14 @@ export const runRestoreDrill: Headless<RunRestoreDrillArgs, RestoreDrillResult> 
     onProgress: (step, percent) => progress?.report(percent, step),
     log: (line) => ctx.log.command(line),
     jobs,
+  }).catch(async (e: unknown) => {
+    const files = await logUnreadableDrill(logDir, e);
+    if (files) {
+      ctx.log.info(`Restore drill failed: ${path} could not be read (logged to ${files.markdown})`);
+      ctx.backupsTree.refresh();
+    }
+    throw e;
   });
-  const logDir = args.logDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(path);
   const files = await appendDrillLog(logDir, result);
   ctx.log.info(`${drillLogLine(result)} (logged to ${files.markdown})`);
   ctx.backupsTree.refresh();

@@ -1,12 +1,21 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { safeFileName } from '../../core/dump/naming';
 import { shQuote } from '../../core/pitr/quote';
-import { generateSchedule, parseEvery, type GeneratedSchedule, type ScheduleKind } from '../../core/schedule';
+import {
+  generateSchedule,
+  parseEvery,
+  type GeneratedSchedule,
+  type ScheduleKind,
+  type ScheduleVerify,
+  type VerifyWhen,
+} from '../../core/schedule';
+import { cliRuntime } from '../../core/schedule/cli-runtime';
 import { backupFolders } from '../backup-folders';
 import { savedConnection, type Ctx, type Headless } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickDatabase } from '../ui/pick-database';
+import { chooseWhere } from './run-restore-drill';
 import { markWalkthroughDone } from '../walkthrough';
 
 /** The headless part's arguments (tests, other commands). */
@@ -18,6 +27,11 @@ export interface ScheduleBackupsArgs {
   kind: ScheduleKind;
   keep: number;
   dir: string;
+  /** A restore drill of each new dump (every) or of the first of each day/week, by the extension's own CLI. */
+  verify?: {
+    when: VerifyWhen;
+    /** A saved connection for a scratch database; else a throwaway cluster. */ connection?: string;
+  };
 }
 
 type Choice<T> = vscode.QuickPickItem & { value: T };
@@ -26,10 +40,10 @@ async function pick<T>(title: string, items: Choice<T>[]): Promise<T | undefined
   return (await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }))?.value;
 }
 
-type ScheduleForm = Pick<ScheduleBackupsArgs, 'every' | 'at' | 'kind' | 'keep'>;
+type ScheduleForm = Pick<ScheduleBackupsArgs, 'every' | 'at' | 'kind' | 'keep' | 'verify'>;
 
 /** When, how many to keep, cron or systemd: the schedule's questions, each validated as it is typed. */
-async function scheduleForm(title: string): Promise<ScheduleForm | undefined> {
+async function scheduleForm(ctx: Ctx, title: string): Promise<ScheduleForm | undefined> {
   const when = await pick(`${title}: how often`, [
     { label: 'Daily', value: 'daily', description: 'at a time of day you choose' },
     { label: 'Weekly', value: 'weekly', description: 'Sundays, at a time of day you choose' },
@@ -85,7 +99,47 @@ async function scheduleForm(title: string): Promise<ScheduleForm | undefined> {
     },
   ]);
   if (!kind) return undefined;
-  return { ...cadence, kind, keep: Number(keepText) };
+  const verify = await verifyForm(ctx, title);
+  if (verify === undefined) return undefined;
+  return { ...cadence, kind, keep: Number(keepText), ...(verify ? { verify } : {}) };
+}
+
+/** Whether (and where) the job proves its dumps with a restore drill; false for none, undefined when cancelled. */
+async function verifyForm(ctx: Ctx, title: string): Promise<ScheduleBackupsArgs['verify'] | false | undefined> {
+  const when = await pick<VerifyWhen | 'none'>(`${title}: prove the backups restore`, [
+    {
+      label: 'Daily restore drill',
+      value: 'daily',
+      description: 'the first good dump of each day is restored and checked',
+    },
+    { label: 'Weekly restore drill', value: 'weekly', description: 'the first good dump of each week' },
+    { label: 'Drill every backup', value: 'every', description: 'each good dump, right after it is written' },
+    { label: 'No restore drill', value: 'none', description: 'only the sha256 is recorded' },
+  ]);
+  if (!when) return undefined;
+  if (when === 'none') return false;
+  const place = await chooseWhere(ctx, `${title}: restore drill`, undefined, await ctx.tools.all());
+  if (!place) return undefined;
+  return { when, ...(place.profile ? { connection: place.profile.name } : {}) };
+}
+
+/**
+ * The drill's settings: the job runs this extension's own CLI (dist/cli.js) with this host's runtime, by absolute
+ * path; when an update moves the extension, the job stops at its start with a line saying to schedule it again.
+ * Drills are logged in the backup folder that holds `dir`, where the Backups view and the status read them.
+ */
+function scheduleVerify(ctx: Ctx, args: ScheduleBackupsArgs): ScheduleVerify | undefined {
+  if (!args.verify) return undefined;
+  const scratch = args.verify.connection === undefined ? undefined : savedConnection(ctx, args.verify.connection);
+  const logDir = backupFolders(ctx.config).find((f) => args.dir === f || args.dir.startsWith(f + sep));
+  return {
+    when: args.verify.when,
+    ...(scratch ? { conn: scratch } : {}),
+    ...(logDir ? { logDir } : {}),
+    ...cliRuntime(),
+    cli: join(ctx.extension.extensionPath, 'dist', 'cli.js'),
+    regenerate: `in VS Code, run "Schedule Backups…" for ${args.database} on ${args.connection} again (the extension moved, e.g. after an update)`,
+  };
 }
 
 async function chooseFolder(suggested: string): Promise<string | undefined> {
@@ -126,6 +180,7 @@ export const scheduleBackups: Headless<ScheduleBackupsArgs, GeneratedSchedule> =
     dir,
     options: { format: 'custom' },
     toolSets: await ctx.tools.all(),
+    verify: scheduleVerify(ctx, args),
   });
   ctx.log.info(`Scheduled backups of ${database}: ${generated.files.join(', ')}`);
   for (const step of generated.install) ctx.log.info(`  ${step}`);
@@ -138,7 +193,7 @@ export const scheduleBackupsUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode
   const target = await pickDatabase(ctx, node, 'Choose the database to back up on a schedule');
   if (!target) return undefined;
   const { profile, database } = target;
-  const form = await scheduleForm(`Schedule backups of ${database}`);
+  const form = await scheduleForm(ctx, `Schedule backups of ${database}`);
   if (!form) return undefined;
   const dir = await chooseFolder(join(backupFolders(ctx.config)[0], safeFileName(database)));
   if (!dir) return undefined;
@@ -146,7 +201,8 @@ export const scheduleBackupsUi = (ctx: Ctx) => async (node?: ConnectionsTreeNode
   await vscode.window.showTextDocument(vscode.Uri.file(generated.scriptPath), { preview: false });
   const command = `cd ${shQuote(dir)} && ${generated.installCommand}`;
   const choice = await vscode.window.showInformationMessage(
-    `Backup job ${generated.job} written (${parseEvery(form.every, form.at).text}, keeping ${form.keep}). ` +
+    `Backup job ${generated.job} written (${parseEvery(form.every, form.at).text}, keeping ${form.keep}` +
+      `${form.verify ? `, ${form.verify.when === 'every' ? 'drilling every backup' : `a ${form.verify.when} restore drill`}` : ''}). ` +
       `It reads the password from ~/.pgpass when it runs. To install it: ${command}`,
     'Copy Install Command',
     'Show Log',

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { AskedServer } from '../../core/status/ask-server';
 import type { DatabaseStatus } from '../../core/status/compute';
 import type { readStatus, StatusReport } from '../../core/status/read-status';
 import { targetSettingsOf } from '../../core/status/targets';
@@ -37,6 +38,8 @@ export class StatusService implements vscode.Disposable {
   private soon: NodeJS.Timeout | undefined;
   /** How many times the status was read (the timer's skips leave it alone). */
   reads = 0;
+  /** A recent answer of a saved connection's server (the Connections tree's probe), to use instead of connecting. */
+  private answerOf: (connection: string) => Promise<AskedServer> | undefined = () => undefined;
 
   constructor(
     private readonly config: Config,
@@ -44,6 +47,11 @@ export class StatusService implements vscode.Disposable {
     /** readStatus, loaded with the commands on first use (see lazy.ts): activation does not evaluate it. */
     private readonly load: () => Promise<{ readStatus: typeof readStatus }>,
   ) {}
+
+  /** Where recent answers of the servers come from (the Connections tree, which connects to draw its rows). */
+  reuseAnswers(answerOf: (connection: string) => Promise<AskedServer> | undefined): void {
+    this.answerOf = answerOf;
+  }
 
   /** Starts the timer (when trusted) and the first read. */
   start(): void {
@@ -121,7 +129,14 @@ export class StatusService implements vscode.Disposable {
       const servers = await Promise.all(
         this.config.connections().map(async ({ profile }) => {
           const { name, ...params } = profile;
-          return { label: name, params, password: await this.passwords.get(name), targets: targetSettingsOf(profile) };
+          const asked = this.answerOf(name);
+          return {
+            label: name,
+            params,
+            password: await this.passwords.get(name),
+            targets: targetSettingsOf(profile),
+            ...(asked ? { asked } : {}),
+          };
         }),
       );
       const report = await (

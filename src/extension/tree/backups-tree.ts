@@ -6,13 +6,17 @@ import { checksumDetail, checksumText } from '../../core/backups/verification';
 import { versionsText } from '../../core/backups/versions-text';
 import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
+import { readJobStatuses, type JobStatus } from '../../core/schedule/status-file';
 import { backupFolders } from '../backup-folders';
 import type { Config } from '../config';
+import { failedJobsText, jobNodes, jobTreeItem, withJobs, type JobNode } from './job-rows';
 
 export interface BackupGroupNode {
   kind: 'group';
   label: string;
   entries: BackupEntry[];
+  /** The scheduled jobs whose status files are in this group's folder or name its database. */
+  jobs?: JobStatus[];
 }
 export interface BackupNode {
   kind: 'backup';
@@ -20,7 +24,7 @@ export interface BackupNode {
   /** The newest restore drill of this backup, from the drill logs. */
   drill?: LastDrill;
 }
-export type BackupsTreeNode = BackupGroupNode | BackupNode;
+export type BackupsTreeNode = BackupGroupNode | BackupNode | JobNode;
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -81,6 +85,9 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   private timer: NodeJS.Timeout | undefined;
   private entries: Promise<BackupEntry[]> | undefined;
   private drills: Promise<Map<string, LastDrill>> | undefined;
+  private jobs: Promise<JobStatus[]> | undefined;
+  /** The folders the last listing looked into (where job status files are read). */
+  private looked: string[] = [];
 
   constructor(private readonly config: Config) {
     this.watch(this.folders());
@@ -90,6 +97,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   refresh(): void {
     this.entries = undefined;
     this.drills = undefined;
+    this.jobs = undefined;
     this.changed.fire(undefined);
   }
 
@@ -105,6 +113,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   all(): Promise<BackupEntry[]> {
     this.entries ??= scanBackups(this.folders()).then(({ backups, folders }) => {
       // A new subfolder shows as a change in its parent; the refresh that follows starts watching it.
+      this.looked = folders;
       this.watch([...new Set([...this.folders(), ...folders])]);
       return backups;
     });
@@ -118,6 +127,12 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
       ...this.folders(),
     ]);
     return this.drills;
+  }
+
+  /** The last run of each scheduled job whose status file is in a listed folder. */
+  private jobStatuses(): Promise<JobStatus[]> {
+    this.jobs ??= this.all().then(() => readJobStatuses(this.looked));
+    return this.jobs;
   }
 
   /** Watches exactly these folders: new ones are added, those no longer listed dropped. */
@@ -147,9 +162,14 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
       item.id = `group:${node.label}`;
       item.contextValue = 'backupGroup';
       item.iconPath = new vscode.ThemeIcon('database');
-      item.description = `${node.entries.length} backup${node.entries.length === 1 ? '' : 's'}`;
+      const failed = failedJobsText(node.jobs ?? []);
+      item.description = [`${node.entries.length} backup${node.entries.length === 1 ? '' : 's'}`, failed]
+        .filter(Boolean)
+        .join(' · ');
+      if (failed) item.tooltip = `${node.label}: scheduled ${failed}`;
       return item;
     }
+    if (node.kind === 'job') return jobTreeItem(node);
     const e = node.entry;
     const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
     item.id = `backup:${e.path}`;
@@ -181,11 +201,16 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
 
   async getChildren(node?: BackupsTreeNode): Promise<BackupsTreeNode[]> {
     if (node?.kind === 'group') {
-      const drills = await this.lastDrills();
-      return node.entries.map((entry) => ({ kind: 'backup', entry, drill: drills.get(entry.path) }));
+      const [drills, jobs] = await Promise.all([this.lastDrills(), jobNodes(node.jobs ?? [])]);
+      return [
+        ...jobs,
+        ...node.entries.map((entry) => ({ kind: 'backup' as const, entry, drill: drills.get(entry.path) })),
+      ];
     }
     if (node) return [];
-    return groupBackups(await this.all(), this.config.backupsGroupBy()).map((g) => ({ kind: 'group', ...g }));
+    const by = this.config.backupsGroupBy();
+    const groups = groupBackups(await this.all(), by);
+    return withJobs(groups, await this.jobStatuses(), by).map((g) => ({ kind: 'group', ...g }));
   }
 
   dispose(): void {

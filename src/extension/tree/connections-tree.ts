@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
-import { listDatabases, serverInfo, type DatabaseInfo, type ServerInfo } from '../../core/connection/server-info';
+import type { DatabaseInfo, ServerInfo } from '../../core/connection/server-info';
 import { errorMessage, PgBackupError } from '../../core/errors';
 import { formatBytes } from '../../core/format';
+import { askServer, type AskedServer } from '../../core/status/ask-server';
 import type { Config } from '../config';
 import type { Connections } from '../connections';
 import type { StatusService } from '../status/status-service';
@@ -51,6 +52,9 @@ export function connectionProblem(kind: string | undefined): string {
   }
 }
 
+/** How long the status reuses a probe's answer (WAL archiving moves on: an older one is asked again). */
+const PROBE_REUSE_MS = 30_000;
+
 /** How long the connection rows wait for their servers before they are drawn without the version. */
 const FIRST_PAINT_WAIT_MS = 1500;
 
@@ -62,6 +66,8 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
   private readonly probes = new Map<string, Probe>();
   /** Probes under way or done, so a connection is reached once per refresh. */
   private readonly pending = new Map<string, Promise<Probe>>();
+  /** What each probe's connection found (or its failure), and when it was made: the status reuses it. */
+  private readonly asked = new Map<string, { at: number; answer: Promise<AskedServer> }>();
   private roots: ConnectionNode[] = [];
   /** The view showing this tree (reveal). */
   view: vscode.TreeView<ConnectionsTreeNode> | undefined;
@@ -73,11 +79,20 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
   ) {
     // The rows are drawn without waiting for the status; its read redraws each connection's databases.
     status.onDidChange(() => this.roots.forEach((root) => this.changed.fire(root)));
+    // One connection per server and refresh: the status takes what the probe found instead of connecting again.
+    status.reuseAnswers((name) => this.recentAnswer(name));
+  }
+
+  /** The answer of this connection's probe when it was asked in the last PROBE_REUSE_MS. */
+  private recentAnswer(name: string): Promise<AskedServer> | undefined {
+    const a = this.asked.get(name);
+    return a && Date.now() - a.at < PROBE_REUSE_MS ? a.answer : undefined;
   }
 
   refresh(): void {
     this.probes.clear();
     this.pending.clear();
+    this.asked.clear();
     this.status.invalidate();
     this.changed.fire(undefined);
   }
@@ -190,12 +205,10 @@ export class ConnectionsTree implements vscode.TreeDataProvider<ConnectionsTreeN
     const name = node.profile.name;
     let p = this.pending.get(name);
     if (!p) {
-      p = this.connections
-        .with(
-          node.profile,
-          {},
-          async (c) => ({ server: await serverInfo(c), databases: await listDatabases(c) }) as Probe,
-        )
+      const answer = this.connections.with(node.profile, {}, askServer);
+      this.asked.set(name, { at: Date.now(), answer });
+      p = answer
+        .then(({ server, databases }): Probe => ({ server, databases }))
         .catch((e) => ({ error: errorMessage(e), errorKind: e instanceof PgBackupError ? e.kind : undefined }))
         .then((probe) => {
           this.probes.set(name, probe);
