@@ -107,5 +107,7 @@ export function repoDrillLogLine(r: RepoDrillResult): string {
 }
 
 export function appendRepoDrillLog(logDir: string, r: RepoDrillResult): Promise<DrillLogFiles> {
-  return appendDrillLogEntry(logDir, { kind: 'repository', ...r }, repoDrillLogLine(r));
+  // The table counts last: readLastDrills parses a line up to its "tables" key.
+  const { tables, ...rest } = r;
+  return appendDrillLogEntry(logDir, { kind: 'repository', ...rest, tables }, repoDrillLogLine(r));
 }
