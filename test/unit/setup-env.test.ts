@@ -74,7 +74,10 @@ describe('set-up scripts', () => {
     it('installs the backup engines the integration layer drives: pgBackRest and Barman', () => {
       const exists = (f: string) => f === '/usr/bin/barman';
       assert.deepEqual(missingPackages(['pgbackrest', 'barman'], exists), ['pgbackrest']);
-      assert.deepEqual(missingPackages(['pgbackrest', 'barman'], () => false), ['pgbackrest', 'barman']);
+      assert.deepEqual(
+        missingPackages(['pgbackrest', 'barman'], () => false),
+        ['pgbackrest', 'barman'],
+      );
     });
 
     it('tells a user who is not root the exact sudo line', () => {
