@@ -1,4 +1,4 @@
-export type Need = 'postgresql' | 'chromium' | 'krb5';
+export type Need = 'postgresql' | 'chromium' | 'krb5' | 'pgbackrest' | 'barman';
 export function missingPackages(needs: Need[], exists?: (file: string) => boolean): string[];
 export function aptCommand(packages: string[]): string;
 export function sudoAdvice(packages: string[]): string;

@@ -71,6 +71,15 @@ describe('set-up scripts', () => {
       assert.deepEqual(missingPackages(['postgresql', 'chromium', 'krb5'], exists), ['chromium', 'libkrb5-dev']);
     });
 
+    it('installs the backup engines the integration layer drives: pgBackRest and Barman', () => {
+      const exists = (f: string) => f === '/usr/bin/barman';
+      assert.deepEqual(missingPackages(['pgbackrest', 'barman'], exists), ['pgbackrest']);
+      assert.deepEqual(
+        missingPackages(['pgbackrest', 'barman'], () => false),
+        ['pgbackrest', 'barman'],
+      );
+    });
+
     it('tells a user who is not root the exact sudo line', () => {
       const advice = sudoAdvice(['chromium', 'libkrb5-dev']);
       assert.match(advice, /^Missing system packages: chromium, libkrb5-dev\. Install them with:\n {2}sudo sh -c '/);

@@ -12,6 +12,9 @@ import { flag, has, numberFlag } from '../flags';
 import { withBackupArg } from '../remote-backup-arg';
 import { resolveConnArg } from '../resolve-conn';
 import { S3_FLAGS } from '../s3-flags';
+import { isRepoArgument } from '../../core/engines/repo-spec';
+import { CONFIG_FLAG } from '../repo-arg';
+import { runRepoVerify } from '../repo-drill';
 
 const PHASES = [
   ['checksum', 'checksum'],
@@ -49,7 +52,7 @@ function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | un
 
 export const verifyCommand = defineCommand({
   name: 'verify',
-  args: '<file-or-dir-or-s3-url>',
+  args: '<file-or-dir-or-s3-url> | <repo>',
   flags: {
     conn: { value: '<conn>', help: 'restore into a scratch database on this server instead of a throwaway cluster' },
     jobs: { value: 'N', min: 1, help: 'parallel pg_restore jobs (custom and directory dumps)' },
@@ -57,10 +60,15 @@ export const verifyCommand = defineCommand({
     'no-log': { help: 'log nothing' },
     json: { help: 'print the drill result as JSON' },
     ...S3_FLAGS,
+    backup: { value: 'LABEL', help: 'a repository (pgbackrest:STANZA): the backup to drill (default the newest)' },
+    config: CONFIG_FLAG,
   },
   summary:
     'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
   async run(p, io) {
+    if (p.positional.length === 1 && isRepoArgument(p.positional[0])) return runRepoVerify(p, io);
+    for (const name of ['backup', 'config'])
+      if (has(p, name)) throw new PgBackupError(`--${name} is for a repository (pgbackrest:STANZA).`, 'usage');
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
     if (has(p, 'no-log') && flag(p, 'log') !== undefined)
       throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');
