@@ -106,7 +106,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     });
     assert.doesNotMatch(setup.config, /Secret/);
     repo = { engine: 'barman', name: 'pg15', config };
-    await applyBarmanSetup('pg15', setup, { onLine: (l) => lines.push(l) });
+    await applyBarmanSetup('pg15', setup, { onLine: (l) => lines.push(l), log: (l) => lines.push(l) });
     await cluster.psql(
       `create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`,
     );
@@ -209,7 +209,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     targetTime = await cluster.psql(`select to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'`);
     await sleep(1100);
     await cluster.psql('drop table precious');
-    barmanCli(config, ['switch-wal', '--force', '--archive', 'pg15']);
+    barmanCli(config, ['switch-wal', '--force', '--archive', '--archive-timeout', '120', 'pg15']);
     const parent = workFolder('pgb-barman-restore-', 0o755);
     const to = join(parent, 'data');
     const argv = barmanEngine.restoreArgv({
@@ -249,7 +249,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     assert.equal((await psql(`select note from precious where id = ${ROWS + 1}`)).trim(), 'after the backup');
   });
 
-  it('refuses a target before the oldest backup, and a folder that is not empty', async () => {
+  it('refuses a target before the oldest backup ends, and a folder that is not empty', async () => {
     const parent = workFolder('pgb-barman-refuse-', 0o755);
     try {
       await rejectsWith(
@@ -259,7 +259,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
           target: { kind: 'time', value: '2000-01-01 00:00:00+00' },
         }),
         'input',
-        /before the end of the oldest backup/,
+        /is before the backup ended/,
       );
       writeFileSync(join(parent, 'keep'), 'mine');
       await rejectsWith(

@@ -15,7 +15,7 @@ const notBuiltIn = (name: string) => async (): Promise<BackupEngine> => {
 /** One line per engine; barman and walg live in ./barman and ./walg (their own branch fills these lines in). */
 const ENGINES: Record<EngineName, () => Promise<BackupEngine>> = {
   pgbackrest: () => import('./pgbackrest/engine').then((m) => m.pgbackrestEngine),
-  barman: notBuiltIn('Barman'),
+  barman: () => import('./barman/engine').then((m) => m.barmanEngine),
   walg: notBuiltIn('WAL-G'),
 };
 

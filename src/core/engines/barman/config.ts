@@ -155,7 +155,14 @@ export function barmanSetup(o: BarmanSetupOptions): BarmanSetup {
     commands: [
       cmd('create the replication slot', ['receive-wal', '--create-slot', o.server]),
       cmd('start streaming WAL (cron starts receive-wal)', ['cron']),
-      cmd('close the current WAL segment', ['switch-wal', '--force', '--archive', o.server]),
+      cmd('close the current WAL segment', [
+        'switch-wal',
+        '--force',
+        '--archive',
+        '--archive-timeout',
+        '120',
+        o.server,
+      ]),
       cmd('check', ['check', o.server]),
     ],
     serverRequirements: [

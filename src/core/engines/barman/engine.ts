@@ -8,7 +8,8 @@ import { serverOwner } from '../../drill/server-owner';
 import { PgBackupError, isPgBackupError } from '../../errors';
 import type { BackupEngine, EngineRunOptions, RepoBackup, RepoInfo, RepoRestoreRequest, RepoSpec } from '../types';
 import { jsonMessages, parseCheck, parseDiagnose, parseListBackups } from './parse';
-import { barmanRecoverArgs, barmanRecoverArgv, pickBarmanBackup } from './recover';
+import { planRepoRestore } from '../restore-plan';
+import { barmanRecoverArgs, barmanRecoverArgv } from './recover';
 import { barmanRunner, discoverBarman, type BarmanRunner } from './run';
 
 /** Checks whose failure makes a backup impossible (others, like an old failed backup, do not). */
@@ -84,7 +85,7 @@ async function backup(repo: RepoSpec, type: string, o: EngineRunOptions = {}): P
 
 /** Deletes the backups a failed or cancelled `barman backup` left in the catalog (without the caller's signal). */
 async function removeNewBackups(repo: RepoSpec, before: Set<string>, o: EngineRunOptions): Promise<void> {
-  const r = await barmanRunner(repo, { onLine: o.onLine });
+  const r = await barmanRunner(repo, { onLine: o.onLine, log: o.log });
   const left = (await backupIds(r, repo).catch(() => [])).filter((id) => !before.has(id));
   for (const id of left) {
     await r.run({ step: 'delete', args: ['delete', repo.name, id] }).then(
@@ -147,16 +148,21 @@ async function restore(req: RepoRestoreRequest, o: EngineRunOptions = {}): Promi
     throw new PgBackupError(`${req.to} is not empty: restore into an empty or new folder.`, 'input');
   const r = await barmanRunner(req.repo, o);
   const d = await diagnose(r, req.repo);
-  const chosen = pickBarmanBackup(d.info.backups, req.target, req.repo.name, req.label);
+  const chosen = planRepoRestore(
+    { repo: req.repo, engineVersion: d.engineVersion, status: { ok: true, message: '' }, ...d.info },
+    req,
+  ).backup;
+  if (chosen.error)
+    throw new PgBackupError(`Barman backup ${chosen.label} cannot be restored: it is ${chosen.error}.`, 'input');
   const partial = `${req.to.replace(/\/+$/, '')}.partial`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true, mode: 0o700 });
   try {
-    await serverOwner(o.onLine, r.user).adopt(partial, o.signal);
+    await serverOwner(o.log, r.user).adopt(partial, o.signal);
     o.onProgress?.(undefined, `Barman is recovering backup ${chosen.label} into ${req.to}…`);
     const args = barmanRecoverArgs({ ...req, label: chosen.label }, partial);
     await r.run({ step: 'recover', args, processGroup: true });
-    await serverOwner(o.onLine).adopt(partial, o.signal);
+    await serverOwner(o.log).adopt(partial, o.signal);
     if (await emptyOrAbsent(req.to)) await rmdir(req.to).catch(() => undefined);
     await rename(partial, req.to);
   } catch (e) {

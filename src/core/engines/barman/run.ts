@@ -3,12 +3,11 @@
  * root; Barman refuses any other user) and turns its failures into one-line errors with Barman's own words and the
  * step that failed.
  */
-import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { serverOwner } from '../../drill/server-owner';
 import { PgBackupError, isPgBackupError } from '../../errors';
 import { runTool } from '../../process/run-tool';
+import { findOnPath } from '../find-binary';
 import type { EngineRunOptions, RepoSpec } from '../types';
 import { configuredBarmanUser } from './config';
 import { jsonMessages, parseBarmanVersion } from './parse';
@@ -16,23 +15,8 @@ import { jsonMessages, parseBarmanVersion } from './parse';
 /** Barman's default configuration when `--config` is not given. */
 export const DEFAULT_BARMAN_CONFIG = '/etc/barman.conf';
 
-/** The first executable `name` on PATH. */
-async function onPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const file = join(dir, name);
-    if (
-      await access(file, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return file;
-  }
-  return undefined;
-}
-
 export async function discoverBarman(): Promise<{ path: string; version: string } | undefined> {
-  const path = await onPath('barman');
+  const path = await findOnPath('barman');
   if (!path) return undefined;
   const out = await runTool({ file: path, args: ['--version'] }).catch(() => undefined);
   const version = out && parseBarmanVersion(out.stdout + out.stderr);
@@ -65,7 +49,7 @@ function barmanReason(stdout: string[], fallback: string): string {
 }
 
 export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Promise<BarmanRunner> {
-  const found = await onPath('barman');
+  const found = await findOnPath('barman');
   if (!found) {
     throw new PgBackupError('Barman is not installed: there is no barman on PATH.', 'tool-missing', {
       hint: 'Install it (Debian: apt-get install barman), then try again.',
@@ -79,7 +63,7 @@ export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Pr
     return '';
   });
   const user = configuredBarmanUser(configText);
-  const owner = serverOwner(o.onLine, user);
+  const owner = serverOwner(o.log, user);
   return {
     configFile,
     user,

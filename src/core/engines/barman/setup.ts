@@ -15,7 +15,7 @@ export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: En
   const repo = { engine: 'barman' as const, name: server, config: setup.configFile };
   await writeFileAtomic(setup.configFile, setup.config, 0o644);
   const r = await barmanRunner(repo, o);
-  const owner = serverOwner(o.onLine, r.user);
+  const owner = serverOwner(o.log, r.user);
   for (const dir of setup.directories) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await owner.adopt(dir, o.signal);
