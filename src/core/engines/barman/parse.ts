@@ -3,6 +3,7 @@
  * timeline, the server's status, in one call), `barman -f json check` and `list-backups`, and the `_ERROR` /
  * `_INFO` lists its other commands print in JSON mode. Pure; recorded real output in test/fixtures/barman/.
  */
+import { majorOf } from '../../connection/server-info';
 import { PgBackupError } from '../../errors';
 import type { RepoBackup, RepoInfo } from '../types';
 
@@ -22,8 +23,7 @@ function parseJson(text: string, what: string): unknown {
 
 /** 150018 → "15", 90624 → "9.6". */
 export function pgMajorOfNum(v: number | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  return v >= 100000 ? String(Math.floor(v / 10000)) : `${Math.floor(v / 10000)}.${Math.floor(v / 100) % 100}`;
+  return v === undefined ? undefined : String(majorOf(v));
 }
 
 /** Barman's "2026-12-02T03:24:02.612743+00:00" → ISO 8601 UTC. */
