@@ -16,6 +16,7 @@ import type { RepoSpec } from '../../src/core/engines/types';
 import { PgBackupError } from '../../src/core/errors';
 import { PG15_BIN, destroyCluster, freePort, startCluster, type Cluster } from '../support/cluster';
 import { sleep } from '../support/time';
+import { buildCli, runCli } from './run-cli';
 import { workFolder } from '../support/work-folder';
 
 const BACKUP_PASSWORD = 'bkp-Secret-42';
@@ -191,6 +192,26 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     assert.ok(info.archive?.max && info.archive.max >= (got.walStop ?? ''), JSON.stringify(info.archive));
     assert.equal(info.archive?.timeline, 1);
     assert.equal(info.status.ok, true, info.status.message);
+  });
+
+  it('the CLI reads and verifies it: pg-backup repo info|verify barman:SERVER --config FILE', async () => {
+    buildCli();
+    const info = await runCli(['repo', 'info', 'barman:pg15', '--config', config, '--json']);
+    assert.equal(info.code, 0, info.stderr);
+    const parsed = JSON.parse(info.stdout);
+    assert.deepEqual(
+      parsed.backups.map((b: { label: string }) => b.label),
+      [label],
+    );
+    const table = await runCli(['repo', 'info', 'barman:pg15', '--config', config]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, new RegExp(`^${label}\\s+full`, 'm'));
+    const verify = await runCli(['repo', 'verify', 'barman:pg15', '--config', config]);
+    assert.equal(verify.code, 0, verify.stderr + verify.stdout);
+    const missing = await runCli(['repo', 'info', 'barman:nope', '--config', config]);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr.split('\n')[0], /no server "nope"/);
+    assert.doesNotMatch(missing.stderr, /\n\s+at /);
   });
 
   it('verifies the backup with check-backup and verify-backup', async () => {
