@@ -244,7 +244,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     assert.ok(argv.includes('--target-time') && argv.includes('--target-action'));
     const r = await barmanEngine.restore({ repo, to, target: { kind: 'time', value: targetTime }, action: 'promote' });
     assert.equal(r.label, label);
-    assert.equal(existsSync(`${to}.partial`), false);
+    assert.deepEqual(readdirSync(parent), ['data'], 'no staging folder left next to it');
     assert.ok(existsSync(join(to, 'PG_VERSION')));
     restored = to;
     restoredPort = await freePort();
@@ -268,6 +268,22 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     for (let i = 0; i < 60 && (await psql('select pg_is_in_recovery()')).trim() === 't'; i++) await sleep(500);
     assert.equal((await psql('select count(*) from precious')).trim(), String(ROWS + 1));
     assert.equal((await psql(`select note from precious where id = ${ROWS + 1}`)).trim(), 'after the backup');
+  });
+
+  it('drills the newest backup: pg-backup verify barman:SERVER restores it into a throwaway server', async () => {
+    const logDir = workFolder('pgb-barman-drill-log-');
+    try {
+      const drill = await runCli(['verify', 'barman:pg15', '--config', config, '--log', logDir, '--json']);
+      assert.equal(drill.code, 0, drill.stderr + drill.stdout);
+      const result = JSON.parse(drill.stdout);
+      assert.equal(result.passed, true, drill.stdout);
+      assert.equal(result.backup.name, label);
+      const precious = result.tables.find((t: { name: string }) => /precious/.test(t.name));
+      assert.equal(precious?.rows, ROWS, drill.stdout);
+      assert.ok(readdirSync(logDir).length > 0);
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a target before the oldest backup ends, and a folder that is not empty', async () => {

@@ -3,9 +3,11 @@
  * come from `barman diagnose` and `barman -f json …`; backups, checks, retention and recovery are Barman's own
  * commands, run as Barman's OS user.
  */
-import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { serverOwner } from '../../drill/server-owner';
 import { PgBackupError, isPgBackupError } from '../../errors';
+import { runTool } from '../../process/run-tool';
 import type { BackupEngine, EngineRunOptions, RepoBackup, RepoInfo, RepoRestoreRequest, RepoSpec } from '../types';
 import { jsonMessages, parseCheck, parseDiagnose, parseListBackups } from './parse';
 import { planRepoRestore } from '../restore-plan';
@@ -140,34 +142,57 @@ async function emptyOrAbsent(dir: string): Promise<boolean> {
 }
 
 /**
- * `barman recover` into `<to>.partial` (Barman's user writes it), handed to the cluster's OS user and renamed to
- * `to` when Barman succeeded; removed on failure or cancel.
+ * A new empty folder Barman's user can write, for the restore to grow in: next to `to` when that user can write
+ * there, else in a temp folder it can reach (a drill's scratch folder belongs to the server's user alone).
+ */
+async function stagingFolder(user: string, to: string, o: EngineRunOptions): Promise<string> {
+  const owner = serverOwner(o.log, user);
+  const parent = dirname(to);
+  const writable = await owner.run({ file: 'test', args: ['-w', parent, '-a', '-x', parent], signal: o.signal }).then(
+    () => true,
+    () => false,
+  );
+  const dir = await mkdtemp(join(writable ? parent : await owner.tempFolder(o.signal), `.${basename(to)}.partial-`));
+  await owner.adopt(dir, o.signal);
+  return dir;
+}
+
+/** Renames, or moves across file systems (a staging folder in /tmp). */
+async function moveInto(from: string, to: string, o: EngineRunOptions): Promise<void> {
+  if (await emptyOrAbsent(to)) await rmdir(to).catch(() => undefined);
+  await rename(from, to).catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EXDEV') throw e;
+    await runTool({ file: 'mv', args: ['-T', from, to], signal: o.signal, log: o.log });
+  });
+}
+
+/**
+ * `barman recover` into a staging folder (Barman's user writes it), handed to the cluster's OS user and moved to
+ * `to` when Barman succeeded; removed on failure or cancel. Barman configures the recovery (restore_command from
+ * the WAL it copies into the folder, the target, the action).
  */
 async function restore(req: RepoRestoreRequest, o: EngineRunOptions = {}): Promise<{ label: string; to: string }> {
   if (!(await emptyOrAbsent(req.to)))
     throw new PgBackupError(`${req.to} is not empty: restore into an empty or new folder.`, 'input');
   const r = await barmanRunner(req.repo, o);
   const d = await diagnose(r, req.repo);
-  const chosen = planRepoRestore(
-    { repo: req.repo, engineVersion: d.engineVersion, status: { ok: true, message: '' }, ...d.info },
-    req,
-  ).backup;
+  const info = { repo: req.repo, engineVersion: d.engineVersion, status: { ok: true, message: '' }, ...d.info };
+  const chosen = planRepoRestore(info, req).backup;
   if (chosen.error)
     throw new PgBackupError(`Barman backup ${chosen.label} cannot be restored: it is ${chosen.error}.`, 'input');
-  const partial = `${req.to.replace(/\/+$/, '')}.partial`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true, mode: 0o700 });
+  const staging = await stagingFolder(r.user, req.to, o);
   try {
-    await serverOwner(o.log, r.user).adopt(partial, o.signal);
     o.onProgress?.(undefined, `Barman is recovering backup ${chosen.label} into ${req.to}…`);
-    const args = barmanRecoverArgs({ ...req, label: chosen.label }, partial);
-    await r.run({ step: 'recover', args, processGroup: true });
-    await serverOwner(o.log).adopt(partial, o.signal);
-    if (await emptyOrAbsent(req.to)) await rmdir(req.to).catch(() => undefined);
-    await rename(partial, req.to);
+    await r.run({
+      step: 'recover',
+      args: barmanRecoverArgs({ ...req, label: chosen.label }, staging),
+      processGroup: true,
+    });
+    await serverOwner(o.log).adopt(staging, o.signal);
+    await moveInto(staging, req.to, o);
   } catch (e) {
-    await rm(partial, { recursive: true, force: true });
-    o.onLine?.(`removed ${partial}`);
+    await rm(staging, { recursive: true, force: true });
+    o.onLine?.(`removed ${staging}`);
     throw e;
   }
   return { label: chosen.label, to: req.to };
