@@ -270,7 +270,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     assert.equal((await psql(`select note from precious where id = ${ROWS + 1}`)).trim(), 'after the backup');
   });
 
-  it('drills the newest backup: pg-backup verify barman:SERVER restores it into a throwaway server', async () => {
+  it('drills the newest backup (pg-backup verify barman:SERVER), which status --repo counts; restore --dry-run', async () => {
     const logDir = workFolder('pgb-barman-drill-log-');
     try {
       const drill = await runCli(['verify', 'barman:pg15', '--config', config, '--log', logDir, '--json']);
@@ -281,6 +281,45 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
       const precious = result.tables.find((t: { name: string }) => /precious/.test(t.name));
       assert.equal(precious?.rows, ROWS, drill.stdout);
       assert.ok(readdirSync(logDir).length > 0);
+      const status = await runCli(
+        [
+          'status',
+          '--repo',
+          'barman:pg15',
+          '--config',
+          config,
+          '--log',
+          logDir,
+          '--rpo',
+          '1d',
+          '--rto',
+          '1h',
+          '--json',
+        ],
+        logDir,
+      );
+      assert.equal(status.code, 0, status.stderr + status.stdout);
+      const row = JSON.parse(status.stdout).rows.find((x: { database: string }) => x.database === '(cluster)');
+      assert.equal(row?.backups, 1, status.stdout);
+      assert.equal(row.rpo.verdict, 'green');
+      assert.equal(row.rto.verdict, 'green');
+      const dry = await runCli([
+        'repo',
+        'restore',
+        'barman:pg15',
+        '--config',
+        config,
+        '--to',
+        '/nowhere/x',
+        '--target',
+        'immediate',
+        '--dry-run',
+      ]);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.equal(
+        dry.stdout.trim(),
+        `barman -c ${config} recover --target-immediate --target-action promote pg15 latest /nowhere/x`,
+      );
     } finally {
       rmSync(logDir, { recursive: true, force: true });
     }
