@@ -325,7 +325,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     }
   });
 
-  it('refuses a target before the oldest backup ends, and a folder that is not empty', async () => {
+  it('refuses a target before the oldest backup ends, a relative folder and one that is not empty', async () => {
     const parent = workFolder('pgb-barman-refuse-', 0o755);
     try {
       await rejectsWith(
@@ -336,6 +336,11 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
         }),
         'input',
         /is before the backup ended/,
+      );
+      await rejectsWith(
+        barmanEngine.restore({ repo, to: 'relative/x', target: { kind: 'latest' } }),
+        'usage',
+        /absolute path/,
       );
       writeFileSync(join(parent, 'keep'), 'mine');
       await rejectsWith(

@@ -3,7 +3,7 @@
  * come from `barman diagnose` and `barman -f json …`; backups, checks, retention and recovery are Barman's own
  * commands, run as Barman's OS user.
  */
-import { mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { serverOwner } from '../../drill/server-owner';
 import { PgBackupError, isPgBackupError } from '../../errors';
@@ -172,6 +172,7 @@ async function moveInto(from: string, to: string, o: EngineRunOptions): Promise<
  * the WAL it copies into the folder, the target, the action).
  */
 async function restore(req: RepoRestoreRequest, o: EngineRunOptions = {}): Promise<{ label: string; to: string }> {
+  if (!req.to.startsWith('/')) throw new PgBackupError(`Restore into an absolute path, not "${req.to}".`, 'usage');
   if (!(await emptyOrAbsent(req.to)))
     throw new PgBackupError(`${req.to} is not empty: restore into an empty or new folder.`, 'input');
   const r = await barmanRunner(req.repo, o);
@@ -180,6 +181,7 @@ async function restore(req: RepoRestoreRequest, o: EngineRunOptions = {}): Promi
   const chosen = planRepoRestore(info, req).backup;
   if (chosen.error)
     throw new PgBackupError(`Barman backup ${chosen.label} cannot be restored: it is ${chosen.error}.`, 'input');
+  await mkdir(dirname(req.to), { recursive: true });
   const staging = await stagingFolder(r.user, req.to, o);
   try {
     o.onProgress?.(undefined, `Barman is recovering backup ${chosen.label} into ${req.to}…`);
