@@ -5,7 +5,7 @@
  * repository; a restore into a folder; verify and expire; and the errors a user meets (a wrong stanza).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineFor } from '../../src/core/engines';
 import { runPgbackrest } from '../../src/core/engines/pgbackrest/run';
@@ -37,6 +37,7 @@ describe('pgBackRest engine (pgBackRest 2.45, PostgreSQL 15)', function () {
 
   after(async () => {
     await pgbr?.destroy();
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('discovers pgbackrest on PATH with its version', async () => {
