@@ -20,8 +20,10 @@ export interface DatabaseInfo {
   encoding: string;
 }
 
+/** server_version_num → major: 150018 → 15, 90624 → 9.6. */
 export function majorOf(versionNum: number): number {
-  return versionNum >= 100000 ? Math.floor(versionNum / 10000) : Math.floor(versionNum / 100) / 10;
+  const major = Math.floor(versionNum / 10000);
+  return versionNum >= 100000 ? major : major + (Math.floor(versionNum / 100) % 100) / 10;
 }
 
 export async function serverInfo(c: Client): Promise<ServerInfo> {

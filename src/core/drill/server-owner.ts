@@ -23,12 +23,13 @@ export interface ServerOwner {
 const SERVER_USER = 'postgres';
 const SYSTEM_TEMP = ['/tmp', '/var/tmp'];
 
-/** The first of `tmpdir()`, /tmp and /var/tmp the server's user can write into, by TMPDIR (asked once each). */
+/** The first of `tmpdir()`, /tmp and /var/tmp the user can write into, by user and TMPDIR (asked once each). */
 const reachable = new Map<string, Promise<string>>();
 
-function reachableTemp(run: ServerOwner['run'], signal?: AbortSignal): Promise<string> {
+function reachableTemp(user: string, run: ServerOwner['run'], signal?: AbortSignal): Promise<string> {
   const own = tmpdir();
-  let found = reachable.get(own);
+  const key = `${user}\0${own}`;
+  let found = reachable.get(key);
   if (!found) {
     const candidates = [...new Set([own, ...SYSTEM_TEMP])];
     found = (async () => {
@@ -40,31 +41,35 @@ function reachableTemp(run: ServerOwner['run'], signal?: AbortSignal): Promise<s
         if (ok) return dir;
       }
       throw new PgBackupError(
-        `The throwaway server runs as the OS user "${SERVER_USER}", which cannot write any temp folder: ` +
+        `The throwaway server runs as the OS user "${user}", which cannot write any temp folder: ` +
           `${candidates.join(', ')}.`,
         'tool-failed',
         {
-          hint: `Point TMPDIR at a folder "${SERVER_USER}" can write (like /tmp, mode 1777), or drill on a server with --conn.`,
+          hint: `Point TMPDIR at a folder "${user}" can write (like /tmp, mode 1777), or drill on a server with --conn.`,
         },
       );
     })();
-    reachable.set(own, found);
-    found.catch(() => reachable.delete(own));
+    reachable.set(key, found);
+    found.catch(() => reachable.delete(key));
   }
   return found;
 }
 
-export function serverOwner(log?: (line: string) => void): ServerOwner {
+/**
+ * `user` is the OS user to run as when we are root: `postgres` for servers, an engine's own user (Barman runs as
+ * `barman`) for backup engines.
+ */
+export function serverOwner(log?: (line: string) => void, user = SERVER_USER): ServerOwner {
   if (process.getuid?.() !== 0) {
     return { run: (o) => runTool({ log, ...o }), adopt: async () => undefined, tempFolder: async () => tmpdir() };
   }
   const run: ServerOwner['run'] = (o) =>
-    runTool({ log, ...o, file: 'runuser', args: ['-u', SERVER_USER, '--', o.file, ...o.args] });
+    runTool({ log, ...o, file: 'runuser', args: ['-u', user, '--', o.file, ...o.args] });
   return {
     run,
     adopt: async (dir, signal) => {
-      await runTool({ file: 'chown', args: ['-R', `${SERVER_USER}:${SERVER_USER}`, dir], signal, log });
+      await runTool({ file: 'chown', args: ['-R', `${user}:`, dir], signal, log });
     },
-    tempFolder: (signal) => reachableTemp(run, signal),
+    tempFolder: (signal) => reachableTemp(user, run, signal),
   };
 }

@@ -2,21 +2,16 @@
  * The backup engines by name, loaded on first use. A caller goes through engineFor(repo) and the BackupEngine
  * interface (types.ts), never into an engine's folder.
  */
-import { PgBackupError } from '../errors';
 import type { BackupEngine, EngineName, RepoSpec } from './types';
 
 export type { BackupEngine, EngineName, RepoSpec } from './types';
 export { describeRepo, isRepoArgument, parseRepoSpec } from './repo-spec';
 
-const notBuiltIn = (name: string) => async (): Promise<BackupEngine> => {
-  throw new PgBackupError(`The ${name} engine is not built into this pg-backup.`, 'tool-missing');
-};
-
-/** One line per engine; barman and walg live in ./barman and ./walg (their own branch fills these lines in). */
+/** One line per engine. */
 const ENGINES: Record<EngineName, () => Promise<BackupEngine>> = {
   pgbackrest: () => import('./pgbackrest/engine').then((m) => m.pgbackrestEngine),
-  barman: notBuiltIn('Barman'),
-  walg: notBuiltIn('WAL-G'),
+  barman: () => import('./barman/engine').then((m) => m.barmanEngine),
+  walg: () => import('./walg/engine').then((m) => m.walgEngine),
 };
 
 export function engineFor(repo: Pick<RepoSpec, 'engine'>): Promise<BackupEngine> {

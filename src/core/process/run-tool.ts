@@ -121,7 +121,12 @@ export async function runTool(opts: RunToolOptions): Promise<RunToolResult> {
       opts.onStderrLine?.(line);
     }),
   );
-  if (opts.onStdoutLine && child.stdout) child.stdout.on('data', splitLines(opts.onStdoutLine));
+  if (opts.onStdoutLine && child.stdout) {
+    // The last line may have no newline (Barman's JSON): it counts too, once the stream ends.
+    const onChunk = splitLines(opts.onStdoutLine);
+    child.stdout.on('data', onChunk);
+    child.stdout.on('end', () => onChunk('\n'));
+  }
   const result = await child.finally(() => {
     watchdog?.stop();
     opts.signal?.removeEventListener('abort', killGroup);
