@@ -9,6 +9,8 @@ import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
 import { BackupsTree, type BackupsTreeNode } from './tree/backups-tree';
 import { ConnectionsTree, type ConnectionsTreeNode } from './tree/connections-tree';
+import { REPOSITORY_NODE_KINDS } from './tree/repository-nodes';
+import { RepositoryInfos } from './repository/repo-infos';
 import { StatusBar } from './status/status-bar';
 import { StatusService } from './status/status-service';
 import { warnOnRpoCrossing } from './status/rpo-warnings';
@@ -31,6 +33,7 @@ const TREE_NODE_KINDS = new Set<string>([
   'message',
   'group',
   'backup',
+  ...REPOSITORY_NODE_KINDS,
 ] satisfies TreeNodeKind[]);
 
 /**
@@ -88,7 +91,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const status = new StatusService(config, passwords, loadLazy);
   const statusBar = new StatusBar(status);
   const connectionsTree = new ConnectionsTree(config, connections, status);
-  const backupsTree = new BackupsTree(config);
+  const backupsTree = new BackupsTree(config, new RepositoryInfos(loadLazy, log));
   const documents = new ReadOnlyDocuments();
   const ctx: Ctx = {
     extension,
@@ -176,6 +179,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   extension.subscriptions.push(
     log,
     backupsTree,
+    backupsTree.repositories,
     documents,
     exportOnSave(ctx),
     (connectionsTree.view = vscode.window.createTreeView('pgBackup.connections', {

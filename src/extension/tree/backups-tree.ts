@@ -8,6 +8,14 @@ import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
 import { backupFolders } from '../backup-folders';
 import type { Config } from '../config';
+import type { RepositoryInfos } from '../repository/repo-infos';
+import {
+  isRepositoryNode,
+  repositoryChildren,
+  repositoryGroups,
+  repositoryItem,
+  type RepositoryTreeNode,
+} from './repository-nodes';
 
 export interface BackupGroupNode {
   kind: 'group';
@@ -20,7 +28,7 @@ export interface BackupNode {
   /** The newest restore drill of this backup, from the drill logs. */
   drill?: LastDrill;
 }
-export type BackupsTreeNode = BackupGroupNode | BackupNode;
+export type BackupsTreeNode = BackupGroupNode | BackupNode | RepositoryTreeNode;
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -82,14 +90,22 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   private entries: Promise<BackupEntry[]> | undefined;
   private drills: Promise<Map<string, LastDrill>> | undefined;
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    /** The connections' backup repositories, read in the background: a read that ends redraws the view. */
+    readonly repositories: RepositoryInfos,
+  ) {
     this.watch(this.folders());
+    this.repositoryChanges = repositories.onDidChange(() => this.changed.fire(undefined));
   }
 
-  /** Re-reads the folders (e.g. after a setting change) and redraws. */
+  private readonly repositoryChanges: vscode.Disposable;
+
+  /** Re-reads the folders (e.g. after a setting change) and the repositories, and redraws. */
   refresh(): void {
     this.entries = undefined;
     this.drills = undefined;
+    this.repositories.invalidate();
     this.changed.fire(undefined);
   }
 
@@ -142,6 +158,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   getTreeItem(node: BackupsTreeNode): vscode.TreeItem {
+    if (isRepositoryNode(node)) return repositoryItem(node, this.repositories);
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.label}`;
@@ -180,15 +197,21 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   async getChildren(node?: BackupsTreeNode): Promise<BackupsTreeNode[]> {
+    if (node && isRepositoryNode(node)) return repositoryChildren(node, this.repositories);
     if (node?.kind === 'group') {
       const drills = await this.lastDrills();
       return node.entries.map((entry) => ({ kind: 'backup', entry, drill: drills.get(entry.path) }));
     }
     if (node) return [];
-    return groupBackups(await this.all(), this.config.backupsGroupBy()).map((g) => ({ kind: 'group', ...g }));
+    const local = groupBackups(await this.all(), this.config.backupsGroupBy()).map((g): BackupsTreeNode => ({
+      kind: 'group',
+      ...g,
+    }));
+    return [...local, ...repositoryGroups(this.config)];
   }
 
   dispose(): void {
+    this.repositoryChanges.dispose();
     this.watch([]);
     clearTimeout(this.timer);
   }
