@@ -11,6 +11,9 @@ const NEEDS = {
   chromium: { packages: ['chromium'], files: ['/usr/bin/chromium'] },
   // code-server builds its kerberos addon against these headers while it installs.
   krb5: { packages: ['libkrb5-dev'], files: ['/usr/include/krb5.h', '/usr/include/gssapi/gssapi.h'] },
+  // Backup engines the integration layer drives for real (issue 16); barman's package creates the `barman` user.
+  pgbackrest: { packages: ['pgbackrest'], files: ['/usr/bin/pgbackrest'] },
+  barman: { packages: ['barman'], files: ['/usr/bin/barman'] },
 };
 
 /** The packages missing for `needs` (names of NEEDS); `exists` is injectable for tests. */

@@ -77,7 +77,12 @@ const mocha = (globs, timeout) => [
 
 const started = Date.now();
 const needsHost = layers.some((l) => l === 'extension' || l === 'e2e');
-ensurePackages(['postgresql', ...(needsHost ? ['chromium', 'krb5'] : [])]);
+const needsEngines = installOnly || layers.includes('integration');
+ensurePackages([
+  'postgresql',
+  ...(needsEngines ? ['pgbackrest', 'barman'] : []),
+  ...(needsHost ? ['chromium', 'krb5'] : []),
+]);
 ensureNodeModules();
 sh('npm', ['run', '--silent', 'build']);
 if (process.argv.includes('--install-only')) process.exit(0);

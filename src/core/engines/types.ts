@@ -35,6 +35,10 @@ export interface RepoBackup {
   databaseBytes?: number;
   /** What the backup takes in the repository (after compression/dedup). */
   repositoryBytes?: number;
+  /** What restoring it reads from the repository: this backup plus the ones it references. */
+  repositoryTotalBytes?: number;
+  /** Of databaseBytes, what changed since the backup it is based on (all of it for a full backup). */
+  databaseDeltaBytes?: number;
   /** PostgreSQL version of the backed-up cluster, e.g. "15". */
   pgVersion?: string;
   /** The engine marks it failed/incomplete. */
@@ -53,6 +57,8 @@ export interface RepoInfo {
   backups: RepoBackup[];
   /** The WAL the repository holds, as segment names. */
   archive?: { min?: string; max?: string; timeline?: number };
+  /** A backup of this stanza/server is running now (the engine holds its lock). */
+  backupRunning?: boolean;
 }
 
 export interface EngineStep {
@@ -62,6 +68,8 @@ export interface EngineStep {
 
 export interface EngineRunOptions {
   signal?: AbortSignal;
+  /** Each command line the engine runs, secrets masked (before it starts). */
+  log?: (commandLine: string) => void;
   /** Each line the engine logs (stderr/stdout), for the output channel or the terminal. */
   onLine?: (line: string) => void;
   /** 0..1 where the engine reports it, else undefined and a spinner. */
