@@ -33,6 +33,6 @@ export { readStatus } from '../core/status/read-status';
 export { setTargets } from './status/set-targets';
 export { showStatus } from './status/show-status';
 export { PitrPanel } from './webview/pitr-panel';
-export { engineFor } from './repository/engines';
+export { engineFor } from '../core/engines';
 export { revivePanel } from './webview/panel-host';
 export { RestorePanel } from './webview/restore-panel';

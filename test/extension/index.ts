@@ -23,6 +23,7 @@ const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
     'new-user': () => import('./suite/new-user.test.js'),
     status: () => import('./suite/status.test.js'),
     walkthrough: () => import('./suite/walkthrough.test.js'),
+    repository: () => import('./suite/repository.test.js'),
   },
   untrusted: {
     untrusted: () => import('./suite/untrusted.test.js'),

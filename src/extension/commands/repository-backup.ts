@@ -3,7 +3,7 @@ import type { RepoBackup, RepoBackupType } from '../../core/engines/types';
 import { formatBytes } from '../../core/format';
 import type { Ctx, Headless } from '../context';
 import { engineRunOptions } from '../repository/engine-progress';
-import { engineFor } from '../repository/engines';
+import { engineFor } from '../../core/engines';
 import { pickRepositoryConnection } from '../repository/repository-node-arg';
 import { repoText, savedRepository } from '../repository/settings';
 import type { RepositoryTreeNode } from '../tree/repository-nodes';
@@ -18,7 +18,7 @@ export interface RepositoryBackupArgs {
 export const repositoryBackup: Headless<RepositoryBackupArgs, RepoBackup> = (ctx) => async (args, progress) => {
   const repo = savedRepository(ctx, args.connection);
   try {
-    return await engineFor(repo.engine).backup(repo, args.type, engineRunOptions(ctx.log, repo, progress));
+    return await (await engineFor(repo)).backup(repo, args.type, engineRunOptions(ctx.log, repo, progress));
   } finally {
     ctx.backupsTree.repositories.invalidate(args.connection);
   }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx, Headless } from '../context';
 import { engineRunOptions } from '../repository/engine-progress';
-import { engineFor } from '../repository/engines';
+import { engineFor } from '../../core/engines';
 import { pickRepositoryConnection } from '../repository/repository-node-arg';
 import { repoText, savedRepository } from '../repository/settings';
 import type { RepositoryTreeNode } from '../tree/repository-nodes';
@@ -18,7 +18,9 @@ export const repositoryExpire: Headless<RepositoryExpireArgs, { removed: string[
   (ctx) => async (args, progress) => {
     const repo = savedRepository(ctx, args.connection);
     try {
-      return await engineFor(repo.engine).expire(repo, {
+      return await (
+        await engineFor(repo)
+      ).expire(repo, {
         ...engineRunOptions(ctx.log, repo, progress),
         ...(args.dryRun ? { dryRun: true } : {}),
       });

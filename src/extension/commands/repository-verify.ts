@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Ctx, Headless } from '../context';
 import { engineRunOptions } from '../repository/engine-progress';
-import { engineFor } from '../repository/engines';
+import { engineFor } from '../../core/engines';
 import { pickRepositoryConnection } from '../repository/repository-node-arg';
 import { repoText, savedRepository } from '../repository/settings';
 import type { RepositoryTreeNode } from '../tree/repository-nodes';
@@ -17,7 +17,9 @@ export interface RepositoryVerifyArgs {
 export const repositoryVerify: Headless<RepositoryVerifyArgs, { ok: boolean; message: string }> =
   (ctx) => async (args, progress) => {
     const repo = savedRepository(ctx, args.connection);
-    const result = await engineFor(repo.engine).verify(repo, {
+    const result = await (
+      await engineFor(repo)
+    ).verify(repo, {
       ...engineRunOptions(ctx.log, repo, progress),
       ...(args.label ? { label: args.label } : {}),
     });

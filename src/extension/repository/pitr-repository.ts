@@ -3,12 +3,12 @@ import type { RepoBackup, RepoInfo, RepoRestoreRequest, RepoSpec } from '../../c
 import { PgBackupError } from '../../core/errors';
 import type { PitrModel } from '../../core/pitr/model';
 import { shWord } from '../../core/pitr/quote';
-import { repositoryWindow } from '../../core/pitr/repository-window';
 import type { RecoverableWindow } from '../../core/pitr/window';
 import type { ToolSet } from '../../core/tools/discover';
 import type { PitrDrillResult } from '../../core/drill/pitr-drill-result';
 import type { Ctx } from '../context';
-import { engineFor } from './engines';
+import { engineFor } from '../../core/engines';
+import { repoWindow } from '../../core/engines/restore-plan';
 import { savedRepository, repoText } from './settings';
 
 export interface RepositoryBackupFacts {
@@ -58,7 +58,7 @@ export async function repositoryBackupFacts(
     binDir: toolSets.find((s) => s.major === serverMajor && s.tools.pg_ctl)?.dir,
     notes: backup.error ? [`The engine marks this backup: ${backup.error}`] : [],
   };
-  return { repo, info, backup, summary, window: repositoryWindow(info, backup) };
+  return { repo, info, backup, summary, window: repoWindow(info, backup) };
 }
 
 /** The engine's restore request for the builder's model: this backup (`--set`), the target and the action. */
@@ -73,8 +73,8 @@ export function restoreRequest(repo: RepoSpec, label: string, model: PitrModel, 
 }
 
 /** The engine's restore as argv (the core's restoreArgv) and as a line for the runbook. */
-export function repositoryRestoreCommand(req: RepoRestoreRequest): { argv: string[]; line: string } {
-  const argv = engineFor(req.repo.engine).restoreArgv(req);
+export async function repositoryRestoreCommand(req: RepoRestoreRequest): Promise<{ argv: string[]; line: string }> {
+  const argv = (await engineFor(req.repo)).restoreArgv(req);
   return { argv, line: argv.map(shWord).join(' ') };
 }
 

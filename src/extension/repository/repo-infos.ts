@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BackupEngine, EngineName, RepoInfo, RepoSpec } from '../../core/engines/types';
+import type { BackupEngine, RepoInfo, RepoSpec } from '../../core/engines/types';
 import { errorMessage } from '../../core/errors';
 import type { Log } from '../log';
 import { repoText } from './settings';
@@ -14,7 +14,7 @@ export type RepoState =
 export const INFO_TIMEOUT_MS = 20_000;
 
 /** The engines, loaded with the commands on first use (see lazy.ts): activation does not evaluate them. */
-export type EngineLoader = () => Promise<{ engineFor: (name: EngineName) => BackupEngine }>;
+export type EngineLoader = () => Promise<{ engineFor: (repo: Pick<RepoSpec, 'engine'>) => Promise<BackupEngine> }>;
 
 interface Entry {
   key: string;
@@ -57,7 +57,7 @@ export class RepositoryInfos implements vscode.Disposable {
     const s = await this.read(connection, repo);
     if (s.status === 'ok') return s.info;
     const { engineFor } = await this.load();
-    return engineFor(repo.engine).info(repo);
+    return (await engineFor(repo)).info(repo);
   }
 
   /** Forgets one connection's repository (or all): the next state() reads it again. */
@@ -92,7 +92,9 @@ export class RepositoryInfos implements vscode.Disposable {
     try {
       const { engineFor } = await this.load();
       this.reads++;
-      const info = await engineFor(repo.engine).info(repo, {
+      const info = await (
+        await engineFor(repo)
+      ).info(repo, {
         signal: abort.signal,
         onLine: (line) => this.log.info(`${repoText(repo)}: ${line}`),
       });

@@ -135,7 +135,7 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
       case 'drill':
         return this.drill(m.model, reply);
       case 'restoreCommand':
-        reply({ type: 'restoreCommand', ...this.restoreCommand(m.model, m.dataDir) });
+        reply({ type: 'restoreCommand', ...(await this.restoreCommand(m.model, m.dataDir)) });
         return;
     }
   }
@@ -144,7 +144,7 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
    * The engine's restore of this panel's repository backup into `dataDir` for the model (checked against the
    * repository's window first: a target before the backup's end is refused). What the panel shows and copies.
    */
-  restoreCommand(model: PitrModel, dataDir: string): { argv: string[]; line: string } {
+  async restoreCommand(model: PitrModel, dataDir: string): Promise<{ argv: string[]; line: string }> {
     if (!this.repository || !this.repo)
       throw new PgBackupError('This PITR builder is not for a repository backup.', 'usage');
     this.checkModel(model);
