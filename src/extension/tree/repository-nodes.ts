@@ -63,9 +63,10 @@ function groupDescription(s: RepoState): string {
   if (s.status === 'reading') return `reading…`;
   if (s.status === 'failed') return `✗ ${s.step ? `${s.step} failed` : 'cannot be read'}`;
   const n = s.info.backups.length;
+  // A repository the engine reports a problem with says so first: a narrow side bar cuts the end.
   return [
-    `${n} backup${n === 1 ? '' : 's'}`,
     s.info.status.ok ? undefined : `✗ ${s.info.status.message}`,
+    `${n} backup${n === 1 ? '' : 's'}`,
     `${ENGINE_TITLES[s.info.repo.engine]} ${s.info.engineVersion}`,
   ]
     .filter(Boolean)
