@@ -9,6 +9,9 @@ import { discoverTools } from '../../core/tools/discover';
 import { defineCommand, EXIT, type CliIo } from '../command';
 import { flag, has, numberFlag } from '../flags';
 import { resolveConnArg } from '../resolve-conn';
+import { isRepoArgument } from '../../core/engines/repo-spec';
+import { CONFIG_FLAG } from '../repo-arg';
+import { runRepoVerify } from '../repo-drill';
 
 const PHASES = [
   ['checksum', 'checksum'],
@@ -46,17 +49,22 @@ function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | un
 
 export const verifyCommand = defineCommand({
   name: 'verify',
-  args: '<file-or-dir>',
+  args: '<file-or-dir> | <repo>',
   flags: {
     conn: { value: '<conn>', help: 'restore into a scratch database on this server instead of a throwaway cluster' },
     jobs: { value: 'N', min: 1, help: 'parallel pg_restore jobs (custom and directory dumps)' },
     log: { value: 'DIR', help: 'append the drill to DIR/.pgbackup/drills.{jsonl,md} (default: the current folder)' },
     'no-log': { help: 'log nothing' },
     json: { help: 'print the drill result as JSON' },
+    backup: { value: 'LABEL', help: 'a repository (pgbackrest:STANZA): the backup to drill (default the newest)' },
+    config: CONFIG_FLAG,
   },
   summary:
     'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
   async run(p, io) {
+    if (p.positional.length === 1 && isRepoArgument(p.positional[0])) return runRepoVerify(p, io);
+    for (const name of ['backup', 'config'])
+      if (has(p, name)) throw new PgBackupError(`--${name} is for a repository (pgbackrest:STANZA).`, 'usage');
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
     if (has(p, 'no-log') && flag(p, 'log') !== undefined)
       throw new PgBackupError('--log and --no-log cannot be used together.', 'usage');

@@ -15,7 +15,15 @@ export interface DrillLogFiles {
   markdown: string;
 }
 
-export async function appendDrillLog(logDir: string, r: RestoreDrillResult): Promise<DrillLogFiles> {
+export function appendDrillLog(logDir: string, r: RestoreDrillResult): Promise<DrillLogFiles> {
+  return appendDrillLogEntry(logDir, r, drillLogLine(r));
+}
+
+/**
+ * Appends one drill of any kind: its JSON document (with at least `backup.path`, `passed` and `startedAt`, which
+ * readLastDrills reads) and its readable line.
+ */
+export async function appendDrillLogEntry(logDir: string, entry: object, line: string): Promise<DrillLogFiles> {
   const dir = join(logDir, DRILL_LOG_FOLDER);
   await mkdir(dir, { recursive: true }).catch(async (e: unknown) => {
     throw await writeError(e, dir, 0);
@@ -27,8 +35,8 @@ export async function appendDrillLog(logDir: string, r: RestoreDrillResult): Pro
     (s) => s.size,
     () => 0,
   );
-  await appendWhole(files.jsonl, JSON.stringify(r) + '\n');
-  await appendWhole(files.markdown, drillLogLine(r) + '\n').catch(async (e: unknown) => {
+  await appendWhole(files.jsonl, JSON.stringify(entry) + '\n');
+  await appendWhole(files.markdown, line + '\n').catch(async (e: unknown) => {
     await truncate(files.jsonl, jsonlSize).catch(() => undefined);
     throw e;
   });

@@ -30,6 +30,8 @@ export function drillSettings(major: number, p: DrillServerPlace): string[] {
     `ident_file = ${gucString(p.identFile)}`,
     // The original's certificates, log folder and memory size belong to another machine.
     'ssl = off',
+    // A promoted drill server must never archive its new timeline into the original's archive or repository.
+    'archive_mode = off',
     'logging_collector = off',
     `log_destination = 'stderr'`,
     // The log is read for "recovery stopping …" and FATAL lines: untranslated, and LOG level kept.
@@ -64,6 +66,12 @@ export async function prepareDataDir(dataDir: string, model: PitrModel, place: D
   // Debian-style clusters keep postgresql.conf in /etc: their backups have none, and the server needs one.
   await appendFile(join(dataDir, 'postgresql.conf'), '', { mode: 0o600 });
   await writeRecoveryFiles(dataDir, renderRecoveryFiles(model));
-  await appendFile(join(dataDir, 'postgresql.auto.conf'), drillSettings(model.serverMajor, place).join('\n'));
+  await appendDrillSettings(dataDir, model.serverMajor, place);
+}
+
+/** The drill settings and access files alone, for a data directory whose recovery an engine's restore configured. */
+export async function appendDrillSettings(dataDir: string, major: number, place: DrillServerPlace): Promise<void> {
+  await rm(join(dataDir, 'postmaster.pid'), { force: true });
+  await appendFile(join(dataDir, 'postgresql.auto.conf'), drillSettings(major, place).join('\n'));
   await writeAccessFiles(place);
 }

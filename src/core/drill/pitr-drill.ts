@@ -17,7 +17,7 @@ import { hasErrors, validateModel } from '../pitr/validate';
 import type { ToolSet } from '../tools/discover';
 import { countTables } from './count-tables';
 import type { PitrDrillResult } from './pitr-drill-result';
-import { prepareDataDir } from './drill-settings';
+import { appendDrillSettings, prepareDataDir } from './drill-settings';
 import {
   endedBeforeTarget,
   firstFatal,
@@ -36,7 +36,13 @@ import { freePort, serverStarted, sleep, startFailure, stopServer } from './thro
 export { drillToolSet };
 
 export interface PitrDrillOptions {
-  backup: BaseBackupInfo;
+  /** The base backup copied into the scratch folder; or, instead, `restore`. */
+  backup?: BaseBackupInfo;
+  /**
+   * Puts the data directory in place with its recovery configured (a backup engine's restore, run as the server's
+   * OS user into the empty, adopted `dataDir`); the model then only names the major, the target and the action.
+   */
+  restore?: (dataDir: string, onProgress: (fraction: number | undefined) => void) => Promise<void>;
   model: PitrModel;
   /** initdb/pg_ctl/postgres of the backup's major (see drillToolSet). */
   toolSet: ToolSet;
@@ -58,7 +64,8 @@ const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 function checkInputs(o: PitrDrillOptions): void {
   if (process.platform === 'win32')
     throw new PgBackupError('The drill runs a server on a Unix socket: it needs Linux or macOS.', 'usage');
-  if (o.backup.serverMajor !== undefined && o.backup.serverMajor !== o.model.serverMajor) {
+  if (!o.backup === !o.restore) throw new PgBackupError('A drill needs a base backup or a restore, not both.', 'usage');
+  if (o.backup?.serverMajor !== undefined && o.backup.serverMajor !== o.model.serverMajor) {
     throw new PgBackupError(
       `The recovery settings are for PostgreSQL ${o.model.serverMajor}, the backup is ${o.backup.serverMajor}.`,
       'input',
@@ -178,22 +185,26 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
     await chmod(scratch, 0o700);
     await mkdir(dataDir, { mode: 0o700 });
     await mkdir(socketDir, { mode: 0o700 });
-    progress('Copying the base backup', 0);
-    await placeBackup({
-      backup: o.backup,
-      dataDir,
-      signal: o.signal,
-      log: o.log,
-      onProgress: (f) => progress('Copying the base backup', f * 50),
-    });
-    progress('Writing the recovery settings', 50);
     const port = await freePort();
-    await prepareDataDir(dataDir, o.model, {
-      port,
-      socketDir,
-      hbaFile: join(scratch, 'pg_hba.conf'),
-      identFile: join(scratch, 'pg_ident.conf'),
-    });
+    const place = { port, socketDir, hbaFile: join(scratch, 'pg_hba.conf'), identFile: join(scratch, 'pg_ident.conf') };
+    if (o.restore) {
+      progress('Restoring from the repository', 0);
+      await owner.adopt(scratch, o.signal);
+      await o.restore(dataDir, (f) => progress('Restoring from the repository', (f ?? 0) * 50));
+      progress('Writing the drill settings', 50);
+      await appendDrillSettings(dataDir, o.model.serverMajor, place);
+    } else {
+      progress('Copying the base backup', 0);
+      await placeBackup({
+        backup: o.backup!,
+        dataDir,
+        signal: o.signal,
+        log: o.log,
+        onProgress: (f) => progress('Copying the base backup', f * 50),
+      });
+      progress('Writing the recovery settings', 50);
+      await prepareDataDir(dataDir, o.model, place);
+    }
     await owner.adopt(scratch, o.signal);
     progress('Starting a throwaway server', 55);
     launched = true;

@@ -5,6 +5,12 @@
 import type { ArchiveSource } from './model';
 import { joinPath, percentLiteral, shQuote, shWord } from './quote';
 
+/** `--config=FILE --stanza=S`, quoted for the shell (the config only when not the default). */
+function pgbackrestOptions(s: { stanza: string; config?: string }): string {
+  const config = s.config ? `${shWord(`--config=${percentLiteral(s.config)}`)} ` : '';
+  return `${config}--stanza=${shWord(percentLiteral(s.stanza))}`;
+}
+
 /** The shell command recovery runs to fetch one archived WAL file (%f) into %p. */
 export function restoreCommand(s: ArchiveSource): string {
   switch (s.kind) {
@@ -15,7 +21,7 @@ export function restoreCommand(s: ArchiveSource): string {
     case 'walg':
       return 'wal-g wal-fetch %f %p';
     case 'pgbackrest':
-      return `pgbackrest --stanza=${shWord(percentLiteral(s.stanza))} archive-get %f "%p"`;
+      return `pgbackrest ${pgbackrestOptions(s)} archive-get %f "%p"`;
     case 'barman':
       return `barman-wal-restore ${shWord(percentLiteral(s.host))} ${shWord(percentLiteral(s.server))} %f %p`;
   }
@@ -37,7 +43,7 @@ export function archiveCommand(s: ArchiveSource): string {
     case 'walg':
       return 'wal-g wal-push %p';
     case 'pgbackrest':
-      return `pgbackrest --stanza=${shWord(percentLiteral(s.stanza))} archive-push %p`;
+      return `pgbackrest ${pgbackrestOptions(s)} archive-push %p`;
     case 'barman':
       return `barman-wal-archive ${shWord(percentLiteral(s.host))} ${shWord(percentLiteral(s.server))} %p`;
   }

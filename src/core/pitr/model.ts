@@ -24,7 +24,7 @@ export type ArchiveSource =
   | { kind: 'cp'; dir: string }
   | { kind: 'rsync'; host: string; dir: string }
   | { kind: 'walg' }
-  | { kind: 'pgbackrest'; stanza: string }
+  | { kind: 'pgbackrest'; stanza: string; /** pgbackrest.conf when not the default one. */ config?: string }
   | { kind: 'barman'; host: string; server: string };
 
 export interface PitrModel {

@@ -5,7 +5,7 @@
  * nothing incomplete is ever left under the final name, and a cancel or failure removes the partial folder.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { serverOwner } from '../../drill/server-owner';
 import { PgBackupError } from '../../errors';
@@ -49,6 +49,16 @@ async function checkDestination(to: string): Promise<void> {
     });
 }
 
+/**
+ * pgBackRest writes the restore's --pg1-path into restore_command (`archive-get` needs it): the partial folder's
+ * name becomes the final one before the rename. The file keeps its owner and mode (written in place).
+ */
+async function pointSettingsAt(partial: string, to: string): Promise<void> {
+  const file = join(partial, 'postgresql.auto.conf');
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text?.includes(partial)) await writeFile(file, text.split(partial).join(to));
+}
+
 export async function restorePgbackrest(
   req: RepoRestoreRequest,
   o: EngineRunOptions = {},
@@ -72,6 +82,7 @@ export async function restorePgbackrest(
       log: o.log,
       onLine: progressLines(o.onProgress, o.onLine, 'Restoring'),
     });
+    await pointSettingsAt(partial, req.to);
     await rename(partial, req.to);
     return { label: backup.label, to: req.to };
   } catch (e) {

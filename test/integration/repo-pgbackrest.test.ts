@@ -1,0 +1,242 @@
+/**
+ * The pgBackRest engine for real (Debian's pgBackRest 2.45, PostgreSQL 15): a throwaway cluster archiving into a
+ * local repository set up with the generated configuration; full then incremental backups with progress; the core
+ * reads them back; a table dropped after a recorded time comes back with every row through a drill from the
+ * repository; a restore into a folder; verify and expire; and the errors a user meets (a wrong stanza).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { engineFor } from '../../src/core/engines';
+import { runRepoDrill } from '../../src/core/engines/repo-drill';
+import type { BackupEngine, RepoInfo } from '../../src/core/engines/types';
+import { CancelledError, PgBackupError } from '../../src/core/errors';
+import { discoverTools, type ToolSet } from '../../src/core/tools/discover';
+import { startPgbackrestCluster, type PgbackrestCluster } from '../support/pgbackrest-repo';
+import { sleep } from '../support/time';
+import { workFolder } from '../support/work-folder';
+
+const ROWS = 1000;
+
+describe('pgBackRest engine (pgBackRest 2.45, PostgreSQL 15)', function () {
+  this.timeout(300_000);
+  let pgbr: PgbackrestCluster;
+  let engine: BackupEngine;
+  let toolSets: ToolSet[];
+  let targetTime: string;
+  let work: string;
+
+  before(async () => {
+    work = workFolder('pgb-pgbackrest-test-', 0o755);
+    pgbr = await startPgbackrestCluster();
+    engine = await engineFor(pgbr.repo);
+    toolSets = await discoverTools();
+    await pgbr.cluster.psql('create table keep (id int); insert into keep select generate_series(1, 50)');
+  });
+
+  after(async () => {
+    await pgbr?.destroy();
+  });
+
+  it('discovers pgbackrest on PATH with its version', async () => {
+    const found = await engine.discover();
+    assert.ok(found, 'pgbackrest not found');
+    assert.match(found.version, /^2\.\d+/);
+    assert.ok(found.path.endsWith('/pgbackrest'));
+  });
+
+  it('takes a full and then an incremental backup, with progress from pgBackRest', async () => {
+    const fractions: number[] = [];
+    const messages: string[] = [];
+    const full = await engine.backup(pgbr.repo, 'full', {
+      onProgress: (f, m) => {
+        if (f !== undefined) fractions.push(f);
+        messages.push(m);
+      },
+    });
+    assert.equal(full.type, 'full');
+    assert.deepEqual(full.references, []);
+    assert.ok(fractions.length > 10, `only ${fractions.length} progress reports`);
+    assert.equal(fractions.at(-1), 1);
+    assert.ok(
+      fractions.every((f, i) => i === 0 || f >= fractions[i - 1]),
+      'progress went backwards',
+    );
+    assert.ok(
+      messages.some((m) => /backup start archive/.test(m)),
+      messages.join('\n'),
+    );
+    await pgbr.cluster.psql(
+      `create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`,
+    );
+    const incr = await engine.backup(pgbr.repo, 'incr');
+    assert.equal(incr.type, 'incr');
+    assert.deepEqual(incr.references, [full.label]);
+    assert.match(incr.label, new RegExp(`^${full.label}_\\d{8}-\\d{6}I$`));
+  });
+
+  it('reads the backups back: types, references, LSNs, sizes, the archive range and the system id', async () => {
+    const info: RepoInfo = await engine.info(pgbr.repo);
+    assert.equal(info.status.ok, true, info.status.message);
+    assert.equal(info.pgVersion, '15');
+    const systemId = await pgbr.cluster.psql('select system_identifier from pg_control_system()');
+    assert.equal(info.systemId, systemId, 'the 64-bit system id must survive JSON parsing');
+    assert.deepEqual(
+      info.backups.map((b) => b.type),
+      ['full', 'incr'],
+    );
+    const [full, incr] = info.backups;
+    assert.ok(Date.parse(full.startedAt) <= Date.parse(full.stoppedAt));
+    assert.ok(Date.parse(full.stoppedAt) <= Date.parse(incr.startedAt));
+    const lsn = (s?: string) => {
+      const [hi, lo] = s!.split('/');
+      return BigInt(`0x${hi}`) * 2n ** 32n + BigInt(`0x${lo}`);
+    };
+    assert.ok(lsn(full.startLsn) < lsn(full.stopLsn) && lsn(full.stopLsn) < lsn(incr.startLsn));
+    assert.ok(full.databaseBytes! > 10_000_000, 'a fresh cluster is ~22 MB');
+    assert.ok(incr.repositoryBytes! < full.repositoryBytes!, 'the incremental holds only what changed');
+    assert.ok(incr.repositoryTotalBytes! >= full.repositoryBytes!);
+    assert.equal(full.timeline, 1);
+    assert.ok(info.archive?.min && info.archive.max);
+    assert.ok(info.archive.min <= full.walStart! && info.archive.max >= incr.walStop!);
+    assert.equal(info.backupRunning, false);
+  });
+
+  it('a drill from the repository brings back a table dropped after a recorded time, with every row', async () => {
+    await sleep(1100);
+    targetTime = await pgbr.cluster.psql(
+      `select to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'`,
+    );
+    await sleep(1100);
+    await pgbr.cluster.psql('drop table precious');
+    await pgbr.switchAndArchive();
+    const steps: string[] = [];
+    const r = await runRepoDrill({
+      repo: pgbr.repo,
+      target: { kind: 'time', value: targetTime },
+      toolSets,
+      onProgress: (s) => steps.push(s),
+    });
+    assert.equal(r.passed, true, r.problems.join('; ') + '\n' + r.logTail);
+    assert.equal(r.reachedTarget, true);
+    const precious = r.tables.find((t) => t.name === 'precious');
+    assert.equal(precious?.rows, ROWS, JSON.stringify(r.tables));
+    assert.equal(r.tables.find((t) => t.name === 'keep')?.rows, 50);
+    assert.equal(r.backup.type, 'incr', 'the newest backup before the target is picked');
+    assert.ok(steps.includes('Restoring from the repository'));
+  });
+
+  it('drills the newest backup to its consistent end (immediate) by default', async () => {
+    const r = await runRepoDrill({ repo: pgbr.repo, toolSets });
+    assert.equal(r.passed, true, r.problems.join('; ') + '\n' + r.logTail);
+    assert.equal(r.tables.find((t) => t.name === 'precious')?.rows, ROWS);
+  });
+
+  it('restores into a folder with recovery configured, via a partial folder, and refuses a target before the oldest backup', async () => {
+    const to = join(work, 'restored');
+    const r = await engine.restore({
+      repo: pgbr.repo,
+      to,
+      target: { kind: 'time', value: targetTime },
+      action: 'shutdown',
+    });
+    assert.match(r.label, /I$/);
+    assert.ok(existsSync(join(to, 'PG_VERSION')));
+    assert.ok(existsSync(join(to, 'recovery.signal')));
+    const auto = readFileSync(join(to, 'postgresql.auto.conf'), 'utf8');
+    assert.match(auto, /recovery_target_time = '/);
+    assert.match(auto, /recovery_target_action = 'shutdown'/);
+    assert.match(auto, /restore_command = 'pgbackrest .*--stanza=demo archive-get/);
+    assert.doesNotMatch(auto, /partial/, 'the partial folder name must not end up in the restored settings');
+    assert.ok(auto.includes(`--pg1-path=${to} `), auto);
+    assert.deepEqual(
+      readdirSync(work).filter((n) => n.includes('partial')),
+      [],
+    );
+    await assert.rejects(
+      engine.restore({
+        repo: pgbr.repo,
+        to: join(work, 'early'),
+        target: { kind: 'time', value: '2020-01-01 00:00:00+00' },
+      }),
+      (e: PgBackupError) => e.kind === 'input' && /before the backup ended/.test(e.message),
+    );
+    assert.equal(existsSync(join(work, 'early')), false);
+    await assert.rejects(
+      engine.restore({ repo: pgbr.repo, to, target: { kind: 'immediate' } }),
+      (e: PgBackupError) => e.kind === 'input' && /not empty/.test(e.message),
+    );
+  });
+
+  it('the restore argv is what a user would type', () => {
+    const argv = engine.restoreArgv({
+      repo: pgbr.repo,
+      to: '/var/lib/postgresql/15/main',
+      target: { kind: 'time', value: '2026-12-02 10:00:00 CET' },
+      action: 'promote',
+    });
+    assert.deepEqual(argv, [
+      'pgbackrest',
+      `--config=${pgbr.repo.config}`,
+      '--stanza=demo',
+      '--type=time',
+      '--target=2026-12-02 10:00:00+01:00',
+      '--target-action=promote',
+      '--pg1-path=/var/lib/postgresql/15/main',
+      'restore',
+    ]);
+  });
+
+  it('verifies the repository', async () => {
+    const r = await engine.verify(pgbr.repo);
+    assert.equal(r.ok, true, r.message);
+  });
+
+  it('expires past retention (2 full backups): dry run first, then for real', async () => {
+    const first = (await engine.info(pgbr.repo)).backups[0].label;
+    await engine.backup(pgbr.repo, 'full');
+    await engine.backup(pgbr.repo, 'full');
+    // backup runs expire itself: the oldest full and its incremental are gone already.
+    const info = await engine.info(pgbr.repo);
+    assert.equal(
+      info.backups.some((b) => b.label.startsWith(first)),
+      false,
+    );
+    assert.deepEqual((await engine.expire(pgbr.repo, { dryRun: true })).removed, []);
+  });
+
+  it('stops a backup cleanly on cancel: the lock is released and the next backup works', async () => {
+    await pgbr.cluster.psql('create table bulk as select g, md5(g::text) m from generate_series(1, 400000) g');
+    const controller = new AbortController();
+    const started = Date.now();
+    await assert.rejects(
+      engine.backup(pgbr.repo, 'full', {
+        signal: controller.signal,
+        onProgress: (f) => {
+          if (f !== undefined && f > 0) controller.abort();
+        },
+      }),
+      CancelledError,
+    );
+    assert.ok(Date.now() - started < 60_000);
+    const info = await engine.info(pgbr.repo);
+    assert.equal(info.backupRunning, false, 'pgBackRest still holds the backup lock');
+    const next = await engine.backup(pgbr.repo, 'incr');
+    assert.equal(next.type, 'incr');
+  });
+
+  it("names a wrong stanza with pgBackRest's own words and the step that failed", async () => {
+    const wrong = { ...pgbr.repo, name: 'nope' };
+    await assert.rejects(engine.info(wrong), (e: PgBackupError) => {
+      assert.equal(e.kind, 'input');
+      assert.match(e.message, /no stanza "nope".*missing stanza path/);
+      return true;
+    });
+    await assert.rejects(engine.backup(wrong, 'full'), (e: PgBackupError) => {
+      assert.equal(e.kind, 'input');
+      assert.match(e.message, /^pgBackRest backup failed: backup command requires option: pg1-path/);
+      assert.match(e.hint ?? '', /stanza name "nope"/);
+      return true;
+    });
+  });
+});
