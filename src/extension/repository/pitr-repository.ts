@@ -1,11 +1,12 @@
+import * as vscode from 'vscode';
 import type { BackupSummary } from '../../common/pitr-protocol';
+import { appendRepoDrillLog, runRepoDrill, type RepoDrillResult } from '../../core/engines/repo-drill';
 import type { RepoBackup, RepoInfo, RepoRestoreRequest, RepoSpec } from '../../core/engines/types';
 import { PgBackupError } from '../../core/errors';
 import type { PitrModel } from '../../core/pitr/model';
 import { shWord } from '../../core/pitr/quote';
 import type { RecoverableWindow } from '../../core/pitr/window';
 import type { ToolSet } from '../../core/tools/discover';
-import type { PitrDrillResult } from '../../core/drill/pitr-drill-result';
 import type { Ctx } from '../context';
 import { engineFor } from '../../core/engines';
 import { repoWindow } from '../../core/engines/restore-plan';
@@ -81,6 +82,7 @@ export async function repositoryRestoreCommand(req: RepoRestoreRequest): Promise
 /**
  * Run a drill here, for a repository backup: the core's repository drill restores it with the engine into a
  * scratch folder, recovers it to the model's target on a throwaway server and reports the tables that came back.
+ * It is logged with the other drills (the workspace folder's .pgbackup/drills.jsonl), where the RTO status reads it.
  */
 export async function repositoryDrill(
   ctx: Ctx,
@@ -88,10 +90,20 @@ export async function repositoryDrill(
   label: string,
   model: PitrModel,
   o: { signal: AbortSignal; onProgress: (step: string, percent: number) => void },
-): Promise<PitrDrillResult> {
-  void ctx;
-  void label;
-  void model;
-  void o;
-  throw new PgBackupError(`A drill from ${repoText(repo)} is not available in this build.`, 'tool-missing');
+): Promise<RepoDrillResult> {
+  const result = await runRepoDrill({
+    repo,
+    label,
+    target: model.target,
+    toolSets: await ctx.tools.all(),
+    signal: o.signal,
+    onProgress: o.onProgress,
+    log: (line) => ctx.log.command(line),
+  });
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (folder) {
+    const files = await appendRepoDrillLog(folder, result);
+    ctx.log.info(`Repository drill logged to ${files.markdown}`);
+  }
+  return result;
 }

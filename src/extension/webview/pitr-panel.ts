@@ -151,6 +151,15 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     return repositoryRestoreCommand(restoreRequest(this.repo, this.repository.label, model, dataDir));
   }
 
+  /**
+   * Run a drill here, as the panel's button does (the extension's tests call it): the panel sees its progress and
+   * outcome, and the outcome is returned (a failure is thrown).
+   */
+  async runDrill(model: PitrModel): Promise<DrillState | undefined> {
+    await this.drill(model, (m) => void this.panel.webview.postMessage({ ...m, id: 0 }));
+    return this.lastDrill;
+  }
+
   /** A repository backup: its facts and window come from the engine's info (no archive folder to scan). */
   private async readyFromRepository(
     { connection, label }: { connection: string; label: string },
