@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serverAddress } from '../../core/connection/resolve';
+import { parseRepoSpec } from '../../core/engines/repo-spec';
 import { PgBackupError } from '../../core/errors';
 import type { DatabaseStatus, Measure } from '../../core/status/compute';
 import { formatSpan } from '../../core/status/duration';
@@ -89,6 +90,12 @@ export const statusCommand = defineCommand({
     log: { value: 'DIR', repeatable: true, help: 'a folder whose .pgbackup drill log to read (and the current one)' },
     conn: { value: '<conn>', repeatable: true, help: 'a server whose databases to show, even those never backed up' },
     archive: { value: 'DIR', help: 'the WAL archive of the one --conn server: RPO by its last archived WAL' },
+    repo: {
+      value: '<repo>',
+      repeatable: true,
+      help: 'a backup repository (pgbackrest:STANZA): one row for its cluster',
+    },
+    config: { value: 'FILE', help: "the --repo engine's config file when not its default" },
     rpo: { value: 'DURATION', help: 'the recovery point objective for every database, e.g. 1d, 6h' },
     rto: { value: 'DURATION', help: 'the recovery time objective for every database, e.g. 30m' },
     json: { help: 'print the report as JSON' },
@@ -115,6 +122,7 @@ export const statusCommand = defineCommand({
       backupFolders: given.length ? given : existsSync(defaultFolder) ? [defaultFolder] : [],
       logFolders: [...flags(p, 'log').map((f) => resolve(f)), process.cwd()],
       servers,
+      repositories: flags(p, 'repo').map((r) => parseRepoSpec(r, flag(p, 'config'))),
       override: { rpo: flag(p, 'rpo'), rto: flag(p, 'rto') },
       env: io.env,
     });

@@ -4,10 +4,12 @@
  */
 import { readdir } from 'node:fs/promises';
 import { listBackups } from '../backups/catalog';
+import type { RepoSpec } from '../engines/types';
 import { readLastDrills } from '../drill/drill-log';
 import { errorMessage } from '../errors';
 import { readJobStatuses } from '../schedule/status-file';
 import { computeStatus, type DatabaseStatus, type ServerFacts } from './compute';
+import { readRepositoryRows } from './repositories';
 import { readServerFacts, type ServerRequest } from './server-facts';
 import { targetsFor, type TargetSettings, type TargetText } from './targets';
 import { worstVerdict, type Verdict } from './verdict';
@@ -17,6 +19,8 @@ export interface StatusRequest {
   /** Folders holding `.pgbackup/drills.jsonl` (the backup folders are read too). */
   logFolders: readonly string[];
   servers: readonly (ServerRequest & { targets?: TargetSettings })[];
+  /** Backup repositories (pgbackrest:STANZA), one row each (repositories.ts). */
+  repositories?: readonly RepoSpec[];
   /** Targets that win over the saved ones (the CLI's --rpo/--rto). */
   override?: TargetText;
   env?: NodeJS.ProcessEnv;
@@ -68,6 +72,8 @@ export async function readStatus(req: StatusRequest): Promise<StatusReport> {
     jobs,
     targets: (s, db) => targetsFor(s && req.servers[servers.indexOf(s)]?.targets, db, req.override),
   });
+  const repoTargets = targetsFor(undefined, '', req.override);
+  rows.push(...(await readRepositoryRows(req.repositories ?? [], drills, repoTargets, now, problems)));
   const worst = worstVerdict(rows.flatMap((r) => [r.rpo.verdict, r.rto.verdict]));
   return { at: new Date(now).toISOString(), rows, servers, problems, worst };
 }
