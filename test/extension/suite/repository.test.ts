@@ -265,6 +265,18 @@ describe('backup repositories (pgBackRest)', function () {
     assert.match(readFileSync(log, 'utf8'), new RegExp(`PASSED · pgbackrest:ext .*${incr.label} \\(incr\\)`));
   });
 
+  it("counts the repository in the RPO/RTO status as the connection's: its newest backup and the drill just run", async () => {
+    const report = await api.status.refresh();
+    const row = report?.rows.find((r) => r.connection === 'repo-test' && r.database === '(cluster)');
+    assert.ok(
+      row,
+      `no repository row: ${JSON.stringify(report?.rows.map((r) => [r.connection, r.server, r.database]))}`,
+    );
+    assert.equal(row.backups, 2);
+    assert.equal(row.newestGood?.name, `${incr.label} (incr)`);
+    assert.equal(row.drill?.passed, true, 'the drill from the PITR builder is the RTO proof');
+  });
+
   it("a stanza that does not exist shows pgBackRest's message in its group, and the local backups still list", async () => {
     const list = settings().inspect<object[]>('connections')?.workspaceValue ?? [];
     const broken = {
