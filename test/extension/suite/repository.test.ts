@@ -197,6 +197,27 @@ describe('backup repositories (pgBackRest)', function () {
     assert.equal(api.backupsTree.repositories.reads, reads);
   });
 
+  it('lists the view without waiting for the engine: the groups come at once, the info when pgbackrest answers', async function () {
+    const local = async () => {
+      const t0 = performance.now();
+      await api.backupsTree.getChildren();
+      return performance.now() - t0;
+    };
+    api.backupsTree.refresh();
+    const withRepository = await local();
+    const group = (await groups()).find((g) => g.connection === 'repo-test')!;
+    const state = api.backupsTree.repositories.state(group.connection, group.repo);
+    assert.equal(state.status, 'reading', 'a fresh read is under way while the view is already listed');
+    const read = await api.backupsTree.repositories.read(group.connection, group.repo);
+    assert.equal(read.status, 'ok');
+    const infoMs = read.status === 'ok' ? read.ms : NaN;
+    assert.ok(
+      withRepository < infoMs,
+      `the listing (${withRepository.toFixed(1)} ms) waited for pgbackrest info (${infoMs.toFixed(0)} ms)`,
+    );
+    this.test!.title += `: listing ${withRepository.toFixed(1)} ms, pgbackrest info ${infoMs.toFixed(0)} ms`;
+  });
+
   it("opens the PITR builder on a repository backup: pgBackRest's restore for a time target, a time before the backup's end refused", async () => {
     const { rows: list } = await rows('repo-test');
     const node = list.find((r) => r.kind === 'repoBackup' && r.backup.label === incr.label)!;
