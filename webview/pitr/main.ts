@@ -36,7 +36,7 @@ let current: { model: PitrModel; files: RecoveryFile[]; steps: RunbookStep[]; is
 let scanTimer: ReturnType<typeof setTimeout> | undefined;
 let drill: DrillState = { status: 'idle' };
 /** A repository backup: the engine's restore for the current model, as the host built it (and what it was for). */
-let restore: { for: string; line?: string } = { for: '' };
+let restore: { for: string; id?: number; line?: string } = { for: '' };
 let restoreTimer: ReturnType<typeof setTimeout> | undefined;
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
@@ -136,7 +136,7 @@ function requestRestoreCommand(model: PitrModel): void {
   restore = { for: key };
   clearTimeout(restoreTimer);
   if (!dataDir.startsWith('/')) return;
-  restoreTimer = setTimeout(() => post({ type: 'restoreCommand', model, dataDir }), 150);
+  restoreTimer = setTimeout(() => (restore.id = post({ type: 'restoreCommand', model, dataDir })), 150);
 }
 
 function renderIssues(problems: string[], issues: Issue[]): string {
@@ -317,6 +317,7 @@ function onMessage(m: HostToPanel): void {
       showDrill({ status: 'error', message: m.message, cancelled: m.cancelled });
       break;
     case 'restoreCommand':
+      if (m.id !== restore.id) break; // the answer to a form that has changed since
       restore = { ...restore, line: m.line };
       update();
       break;
