@@ -5,7 +5,8 @@
  */
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   pgbackrestSetup,
   type PgbackrestRepository,
@@ -29,6 +30,7 @@ export interface PgbackrestCluster {
 }
 
 const isRoot = process.getuid?.() === 0;
+const execFileP = promisify(execFile);
 
 function giveToPostgres(path: string): void {
   if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', path]);
@@ -60,10 +62,11 @@ export async function startPgbackrestCluster(
       Number(execFileSync('id', ['-g', 'postgres'])),
     );
   const env = { ...process.env, ...opts.env };
+  // Asynchronously: an S3 test server may run in this very process.
   for (const c of setup.commands) {
     const [file, ...args] = c.argv;
     const argv = isRoot ? ['runuser', '-u', 'postgres', '--', file, ...args] : [file, ...args];
-    execFileSync(argv[0], argv.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    await execFileP(argv[0], argv.slice(1), { env });
   }
   return {
     cluster,

@@ -9,6 +9,7 @@ import { readPgbackrestInfo } from './info';
 import { progressLines } from './progress';
 import { runPgbackrest } from './run';
 
+const TYPE_WORDS: Record<RepoBackupType, string> = { full: 'a full', diff: 'a differential', incr: 'an incremental' };
 const LABEL_LINE = /\bnew backup label = (\S+)/;
 
 export function newBackupLabel(lines: readonly string[]): string | undefined {
@@ -26,7 +27,7 @@ export async function backupPgbackrest(
 ): Promise<RepoBackup> {
   const said: string[] = [];
   const progress = progressLines(o.onProgress, o.onLine, 'Copying');
-  o.onProgress?.(undefined, `Starting a ${type} backup`);
+  o.onProgress?.(undefined, `Starting ${TYPE_WORDS[type]} backup`);
   await runPgbackrest({
     repo,
     command: 'backup',
