@@ -104,6 +104,32 @@ describe('a backup repository in the Backups view and the PITR builder (packaged
     await wb.screenshot(join(REPO_ROOT, 'docs', 'images', 'backup-repository.png'));
   });
 
+  it("Back Up Now from the group's menu: the type picked, the backup done, a differential row added", async () => {
+    const backups = await wb.view('Backups');
+    const group = backups.locator('.monaco-list-row', { hasText: 'pgbackrest:shop (shop-prod)' }).first();
+    await wb.contextMenu(group, 'Back Up Now');
+    const items = await wb.quickPickItems('Back up shop-prod into pgbackrest:shop');
+    const types = ['Full', 'Differential', 'Incremental'];
+    assert.deepEqual(
+      items.filter((l) => types.includes(l)),
+      types,
+      items.join(' | '),
+    );
+    // The group's tooltip may still cover the list: filter by typing and pick with the keyboard.
+    await wb.page.keyboard.type('Differential');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Differential' }).first().waitFor();
+    await wb.page.keyboard.press('Enter');
+    assert.match(await wb.notification(/written into pgbackrest:shop/, 120_000), /\(diff\)/);
+    await backups
+      .locator('.monaco-list-row', { hasText: /D\s*diff · ← \d{8}-\d{6}F · / })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await backups
+      .locator('.monaco-list-row', { hasText: /3 backups · pgBackRest/ })
+      .first()
+      .waitFor();
+  });
+
   it("opens the PITR builder on the incremental backup: the repository's facts and pgBackRest's restore", async () => {
     const backups = await wb.view('Backups');
     const incr = backups.locator('.monaco-list-row', { hasText: /I\s*incr · ← / }).first();

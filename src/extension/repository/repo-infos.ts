@@ -60,12 +60,16 @@ export class RepositoryInfos implements vscode.Disposable {
     return (await engineFor(repo)).info(repo);
   }
 
-  /** Forgets one connection's repository (or all): the next state() reads it again. */
+  /**
+   * Forgets one connection's repository (or all) and says so (the view redraws): the next state() reads it again.
+   * After Back Up Now or Expire, that is what brings the new rows.
+   */
   invalidate(connection?: string): void {
     for (const [name, e] of this.entries) {
       if (connection !== undefined && name !== connection) continue;
       e.abort.abort();
       this.entries.delete(name);
+      this.changed.fire(name);
     }
   }
 

@@ -149,11 +149,15 @@ describe('backup repositories (pgBackRest)', function () {
   });
 
   it('Back Up Now takes a full backup, then an incremental one: each adds a row, the incremental references the full', async () => {
+    let redrawn = 0;
+    const listening = api.backupsTree.onDidChangeTreeData(() => redrawn++);
     full = await vscode.commands.executeCommand<RepoBackup>('pgBackup.repositoryBackup', {
       connection: 'repo-test',
       type: 'full',
     });
     assert.equal(full.type, 'full');
+    listening.dispose();
+    assert.ok(redrawn > 0, 'the view is told to redraw after a backup');
     let list = (await rows('repo-test')).rows;
     const backups = () => list.filter((r): r is RepositoryTreeNode & { kind: 'repoBackup' } => r.kind === 'repoBackup');
     assert.deepEqual(
