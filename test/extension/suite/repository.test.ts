@@ -193,6 +193,22 @@ describe('backup repositories (pgBackRest)', function () {
     assert.match(String(groupItem.description), /^2 backups · pgBackRest /);
   });
 
+  it("Verify checks the repository with pgBackRest's verify; Expire's dry run keeps both backups (retention 2 fulls)", async () => {
+    const verified = await vscode.commands.executeCommand<{ ok: boolean; message: string }>(
+      'pgBackup.repositoryVerify',
+      {
+        connection: 'repo-test',
+      },
+    );
+    assert.equal(verified.ok, true, verified.message);
+    const expired = await vscode.commands.executeCommand<{ removed: string[] }>('pgBackup.repositoryExpire', {
+      connection: 'repo-test',
+      dryRun: true,
+    });
+    assert.deepEqual(expired.removed, []);
+    assert.equal((await rows('repo-test')).rows.filter((r) => r.kind === 'repoBackup').length, 2);
+  });
+
   it('redraws the view from its cache: no second pgbackrest info until something changes', async () => {
     await rows('repo-test');
     const reads = api.backupsTree.repositories.reads;
