@@ -4,7 +4,7 @@
  * stderr, the drill logged where drills are logged and counted by the RPO/RTO status.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPgbackrestCluster, type PgbackrestCluster } from '../support/pgbackrest-repo';
 import { workFolder } from '../support/work-folder';
@@ -26,6 +26,7 @@ describe('pg-backup repo … against pgBackRest (CLI)', function () {
 
   after(async () => {
     await pgbr?.destroy();
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('repo backup takes a full backup with progress on stderr, then an incremental', async () => {

@@ -5,9 +5,10 @@
  * repository; a restore into a folder; verify and expire; and the errors a user meets (a wrong stanza).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineFor } from '../../src/core/engines';
+import { runPgbackrest } from '../../src/core/engines/pgbackrest/run';
 import { runRepoDrill } from '../../src/core/engines/repo-drill';
 import type { BackupEngine, RepoInfo } from '../../src/core/engines/types';
 import { CancelledError, PgBackupError } from '../../src/core/errors';
@@ -36,6 +37,7 @@ describe('pgBackRest engine (pgBackRest 2.45, PostgreSQL 15)', function () {
 
   after(async () => {
     await pgbr?.destroy();
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('discovers pgbackrest on PATH with its version', async () => {
@@ -223,6 +225,43 @@ describe('pgBackRest engine (pgBackRest 2.45, PostgreSQL 15)', function () {
     assert.equal(info.backupRunning, false, 'pgBackRest still holds the backup lock');
     const next = await engine.backup(pgbr.repo, 'incr');
     assert.equal(next.type, 'incr');
+  });
+
+  it("a missing archive_command fails check with the step, pgBackRest's words and what to set", async () => {
+    await pgbr.cluster.psql("alter system set archive_command = ''");
+    await pgbr.cluster.psql('select pg_reload_conf()');
+    try {
+      await assert.rejects(runPgbackrest({ repo: pgbr.repo, command: 'check' }), (e: PgBackupError) => {
+        assert.equal(e.kind, 'input', e.message);
+        assert.match(e.message, /^pgBackRest check failed: .*archive_command/);
+        assert.match(e.hint ?? '', /archive_command = 'pgbackrest --stanza=… archive-push %p'/);
+        return true;
+      });
+    } finally {
+      await pgbr.cluster.psql('alter system reset archive_command');
+      await pgbr.cluster.psql('select pg_reload_conf()');
+    }
+  });
+
+  it('a repository its user cannot write fails stanza-create as an I/O error naming who must write it', async function () {
+    if (process.getuid?.() !== 0) this.skip(); // only root can make a folder the postgres user cannot write
+    const locked = join(work, 'locked-repo');
+    mkdirSync(locked, { mode: 0o755 });
+    const conf = join(work, 'locked.conf');
+    writeFileSync(
+      conf,
+      pgbr.setup.configText.replace(/^repo1-path=.*$/m, `repo1-path=${locked}`).replace(/\[demo\]/, '[locked]'),
+      { mode: 0o644 },
+    );
+    await assert.rejects(
+      runPgbackrest({ repo: { engine: 'pgbackrest', name: 'locked', config: conf }, command: 'stanza-create' }),
+      (e: PgBackupError) => {
+        assert.equal(e.kind, 'io', e.message);
+        assert.match(e.message, /^pgBackRest stanza-create failed: .*Permission denied/);
+        assert.match(e.hint ?? '', /"postgres" when pg-backup runs as root/);
+        return true;
+      },
+    );
   });
 
   it("names a wrong stanza with pgBackRest's own words and the step that failed", async () => {

@@ -46,6 +46,22 @@ export async function startPgbackrestCluster(
   giveToPostgres(base);
   const archive = archiveCommand({ kind: 'pgbackrest', stanza, config: configFile });
   const cluster = await startCluster({ conf: ['archive_mode = on', `archive_command = ${gucString(archive)}`] });
+  try {
+    return await setUp(cluster, stanza, base, configFile, opts);
+  } catch (e) {
+    await destroyCluster(cluster);
+    rmSync(base, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function setUp(
+  cluster: Cluster,
+  stanza: string,
+  base: string,
+  configFile: string,
+  opts: { repository?: (base: string) => PgbackrestRepository; env?: Record<string, string> },
+): Promise<PgbackrestCluster> {
   const setup = pgbackrestSetup({
     stanza,
     pg: { dataDir: cluster.dataDir, port: cluster.port, socketDir: cluster.socketDir, user: 'postgres' },

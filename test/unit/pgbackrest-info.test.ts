@@ -106,14 +106,12 @@ describe('pgBackRest console lines (recorded from 2.45)', () => {
     assert.equal(newBackupLabel(lines), '20261202-032406F');
   });
 
-  it('expired labels come from the expire lines', () => {
-    assert.deepEqual(
-      expiredLabels([
-        '2026-12-02 03:30:01.000 P00   INFO: [DRY-RUN] repo1: expire full backup set 20261202-032332F, 20261202-032332F_20261202-032336I',
-        '2026-12-02 03:30:01.000 P00   INFO: repo1: 15-1 remove archive, start = 000000010000000000000001',
-      ]),
-      ['20261202-032332F', '20261202-032332F_20261202-032336I'],
-    );
+  it('expired labels come from the expire lines (a dry run with retention 1 of two full backups)', () => {
+    const dry = fixture('expire-dry-run.log').split('\n');
+    const labels = expiredLabels(dry);
+    assert.equal(labels.length, 2);
+    assert.match(labels[0], /^\d{8}-\d{6}F$/);
+    assert.match(labels[1], new RegExp(`^${labels[0]}_\\d{8}-\\d{6}I$`));
   });
 
   it("an engine error carries pgBackRest's message and hint, the step and a kind", () => {

@@ -28,6 +28,9 @@ export interface PgbackrestCall {
 const ERROR_LINE = /\bERROR: \[(\d{3})\]: (.*)$/;
 const HINT_LINE = /^\s*HINT: (.*)$/;
 
+/** ArchiveDisabledError / ArchiveCommandInvalidError, told apart by their message (their codes moved between releases). */
+const ARCHIVE_SETUP = -1;
+
 /** What each pgBackRest error code means for the user (errorDefine.yaml), by kind and a hint of our own. */
 function classify(code: number, message: string, repo: RepoSpec): { kind: ErrorKind; hint?: string } {
   const stanza = `Check the stanza name "${repo.name}"${repo.config ? ` and ${repo.config}` : ''}; pgbackrest info lists the stanzas.`;
@@ -36,6 +39,7 @@ function classify(code: number, message: string, repo: RepoSpec): { kind: ErrorK
       kind: 'io',
       hint: 'pgBackRest runs as the cluster\'s OS user ("postgres" when pg-backup runs as root): that user must be able to write the repository and its log, lock and spool paths.',
     };
+  if (/archive_command .*must contain pgbackrest|archive_mode must be enabled/.test(message)) code = ARCHIVE_SETUP;
   switch (code) {
     case 37: // OptionRequiredError: a stanza missing from the config has no pg1-path
     case 55: // FileMissingError: no archive.info / backup.info for this stanza
@@ -44,8 +48,7 @@ function classify(code: number, message: string, repo: RepoSpec): { kind: ErrorK
     case 32: // OptionInvalidValueError
     case 39: // OptionInvalidPairError
       return { kind: 'input' };
-    case 87: // ArchiveDisabledError
-    case 88: // ArchiveCommandInvalidError
+    case ARCHIVE_SETUP:
       return {
         kind: 'input',
         hint: "Set archive_mode = on and archive_command = 'pgbackrest --stanza=… archive-push %p' (the generated configuration shows it), then restart the server.",
