@@ -4,6 +4,7 @@
  * webview is a browser page and is treated like any other untrusted input. Pure: no node, no vscode, no DOM.
  */
 import type { PitrDrillResult } from '../core/drill/pitr-drill-result';
+import type { RepoBackupType, RepoSpec } from '../core/engines/types';
 import {
   RECOVERY_ACTIONS,
   TARGET_KINDS,
@@ -21,9 +22,47 @@ export const PITR_VIEW_TYPE = 'pgBackup.pitr';
 
 export const SOURCE_KINDS: readonly ArchiveSource['kind'][] = ['cp', 'rsync', 'walg', 'pgbackrest', 'barman'];
 
-/** What the panel needs to know about the base backup (read by the host from its folder). */
+/** A backup in a connection's repository (pgBackRest, Barman): what the panel shows and restores from. */
+export interface RepositoryBackupSummary {
+  connection: string;
+  repo: RepoSpec;
+  label: string;
+  type: RepoBackupType;
+  references: string[];
+  /** ISO UTC. */
+  stoppedAt: string;
+  stopLsn?: string;
+  /** The WAL the repository holds (segment names). */
+  archive?: { min?: string; max?: string };
+}
+
+const REPOSITORY_KEY = 'repository:';
+
+/** The panel's key (and its state's `backupDir`) for a repository backup: one panel per connection and label. */
+export function repositoryPanelKey(connection: string, label: string): string {
+  return `${REPOSITORY_KEY}${JSON.stringify([connection, label])}`;
+}
+
+/** The connection and label a repository panel key names, or undefined for a base backup folder's key. */
+export function parseRepositoryPanelKey(key: string): { connection: string; label: string } | undefined {
+  if (!key.startsWith(REPOSITORY_KEY)) return undefined;
+  try {
+    const v: unknown = JSON.parse(key.slice(REPOSITORY_KEY.length));
+    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string'
+      ? { connection: v[0], label: v[1] }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the panel needs to know about the base backup (read by the host from its folder, or from the repository's
+ * info when `repository` is set; `dir` is then the panel's key).
+ */
 export interface BackupSummary {
   dir: string;
+  repository?: RepositoryBackupSummary;
   format: 'plain' | 'tar';
   /** From PG_VERSION; undefined when unreadable (the panel then asks for it). */
   serverMajor?: number;
@@ -98,6 +137,8 @@ export type HostToPanel =
       | { type: 'drillProgress'; step: string; percent: number }
       | { type: 'drillResult'; result: PitrDrillResult }
       | { type: 'drillError'; message: string; cancelled: boolean }
+      /** The engine's restore for the model (a repository backup), as argv and as one shell line. */
+      | { type: 'restoreCommand'; argv: string[]; line: string }
     >
   | ErrorReply;
 
@@ -110,6 +151,8 @@ export type PanelToHost = WithId<
   | { type: 'save'; model: PitrModel }
   /** Recover a scratch copy of the backup to the model's target and report what came back. */
   | { type: 'drill'; model: PitrModel }
+  /** A repository backup: the engine's restore of it into `dataDir` for the model's target. */
+  | { type: 'restoreCommand'; model: PitrModel; dataDir: string }
 >;
 
 const MAX_TEXT = 1_000_000;
@@ -197,6 +240,12 @@ export function parsePanelMessage(raw: unknown): Parsed<PanelToHost> {
     case 'drill': {
       const model = parsePitrModel(raw.model);
       return model.ok ? accept({ type: raw.type, id, model: model.value }) : refuse(model.reason);
+    }
+    case 'restoreCommand': {
+      const model = parsePitrModel(raw.model);
+      if (!model.ok) return refuse(model.reason);
+      if (!isString(raw.dataDir) || !raw.dataDir.startsWith('/')) return refuse('dataDir is not an absolute path');
+      return accept({ type: 'restoreCommand', id, model: model.value, dataDir: raw.dataDir });
     }
     default:
       return refuse(`unknown message type ${JSON.stringify(raw.type)?.slice(0, 40)}`);

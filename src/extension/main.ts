@@ -9,6 +9,8 @@ import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
 import { BackupsTree, type BackupsTreeNode } from './tree/backups-tree';
 import { ConnectionsTree, type ConnectionsTreeNode } from './tree/connections-tree';
+import { REPOSITORY_NODE_KINDS } from './tree/repository-nodes';
+import { RepositoryInfos } from './repository/repo-infos';
 import { StatusBar } from './status/status-bar';
 import { StatusService } from './status/status-service';
 import { warnOnRpoCrossing } from './status/rpo-warnings';
@@ -31,6 +33,7 @@ const TREE_NODE_KINDS = new Set<string>([
   'message',
   'group',
   'backup',
+  ...REPOSITORY_NODE_KINDS,
 ] satisfies TreeNodeKind[]);
 
 /**
@@ -56,6 +59,7 @@ const RESTORE_TRUST = 'Restoring a backup runs pg_restore or psql';
 const SCHEDULE_TRUST = 'Scheduling backups connects to the server';
 const BASE_BACKUP_TRUST = 'A base backup runs pg_basebackup';
 const WAL_ARCHIVING_TRUST = 'Setting up WAL archiving connects to the server';
+const REPOSITORY_TRUST = 'A backup repository is read and written by running its engine (pgbackrest, barman)';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
@@ -88,7 +92,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const status = new StatusService(config, passwords, loadLazy);
   const statusBar = new StatusBar(status);
   const connectionsTree = new ConnectionsTree(config, connections, status);
-  const backupsTree = new BackupsTree(config);
+  const backupsTree = new BackupsTree(config, new RepositoryInfos(loadLazy, log));
   const documents = new ReadOnlyDocuments();
   const ctx: Ctx = {
     extension,
@@ -157,6 +161,10 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.createBaseBackup', (m) => [m.createBaseBackupUi, m.createBaseBackup], BASE_BACKUP_TRUST);
   register('pgBackup.setupWalArchiving', (m) => [m.setupWalArchivingUi, m.setupWalArchiving], WAL_ARCHIVING_TRUST);
   register('pgBackup.openPitrBuilder', (m) => m.openPitrBuilder, PITR_TRUST);
+  register('pgBackup.addBackupRepository', (m) => [m.addBackupRepositoryUi, m.addBackupRepository], REPOSITORY_TRUST);
+  register('pgBackup.repositoryBackup', (m) => [m.repositoryBackupUi, m.repositoryBackup], REPOSITORY_TRUST);
+  register('pgBackup.repositoryVerify', (m) => [m.repositoryVerifyUi, m.repositoryVerify], REPOSITORY_TRUST);
+  register('pgBackup.repositoryExpire', (m) => [m.repositoryExpireUi, m.repositoryExpire], REPOSITORY_TRUST);
   register('pgBackup.setTargets', (m) => m.setTargets);
   register('pgBackup.showStatus', (m) => m.showStatus, 'The RPO/RTO status connects to the servers');
 
@@ -176,6 +184,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   extension.subscriptions.push(
     log,
     backupsTree,
+    backupsTree.repositories,
     documents,
     exportOnSave(ctx),
     (connectionsTree.view = vscode.window.createTreeView('pgBackup.connections', {
@@ -195,7 +204,10 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
       revive(RESTORE_SELECTED_TRUST, (m, panel, state) => m.revivePanel(ctx, m.RestorePanel.kind, panel, state)),
     ),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (config.affects(e, 'connections')) connectionsTree.refresh();
+      if (config.affects(e, 'connections')) {
+        connectionsTree.refresh();
+        backupsTree.refresh(); // a connection's repository is a group there
+      }
       if (config.affects(e, 'toolFolders')) tools.invalidate();
       if (config.affects(e, 'backupFolders')) backupsTree.rewatch();
       if (config.affects(e, 'backupsGroupBy')) backupsTree.refresh();

@@ -25,6 +25,7 @@ const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
     'scheduled-jobs': () => import('./suite/scheduled-jobs.test.js'),
     'status-probes': () => import('./suite/status-probes.test.js'),
     walkthrough: () => import('./suite/walkthrough.test.js'),
+    repository: () => import('./suite/repository.test.js'),
   },
   untrusted: {
     untrusted: () => import('./suite/untrusted.test.js'),

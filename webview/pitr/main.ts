@@ -35,6 +35,9 @@ let scan: ScanState = { status: 'none', reason: 'Choose the archive folder to se
 let current: { model: PitrModel; files: RecoveryFile[]; steps: RunbookStep[]; issues: Issue[] } | undefined;
 let scanTimer: ReturnType<typeof setTimeout> | undefined;
 let drill: DrillState = { status: 'idle' };
+/** A repository backup: the engine's restore for the current model, as the host built it (and what it was for). */
+let restore: { for: string; id?: number; line?: string } = { for: '' };
+let restoreTimer: ReturnType<typeof setTimeout> | undefined;
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const fields = () => [
@@ -72,10 +75,15 @@ function toggleSections(): void {
   for (const el of document.querySelectorAll<HTMLElement>('[data-when-target]'))
     el.hidden = !el.dataset.whenTarget!.split(' ').includes(form.targetKind);
   $('#server-major-row').hidden = !!backup?.serverMajor;
+  // A repository backup brings its WAL from the repository: there is no archive to choose.
+  $('#archive-section').hidden = !!backup?.repository;
+  $('#save-files').hidden = !!backup?.repository;
 }
 
-/** The window applies only to the folder it was read from. */
+/** The window applies only to the folder it was read from (a repository's comes with the backup). */
 function windowFor(): ScanState {
+  if (backup?.repository)
+    return scan.status !== 'none' ? scan : { status: 'none', reason: "Reading the repository's facts…" };
   if (form.sourceKind !== 'cp')
     return {
       status: 'none',
@@ -114,6 +122,23 @@ function renderSteps(steps: RunbookStep[]): string {
     .join('');
 }
 
+function renderRestoreCommand(blocked: boolean): string {
+  const engine = backup?.repository?.repo.engine ?? '';
+  const text = blocked ? 'Fix the form first.' : (restore.line ?? 'Building the command…');
+  return `<div class="file"><div class="file-head"><code>${escapeHtml(engine)} restore</code> <span class="muted">run as the repository's owner into an empty data directory</span></div><pre class="code" id="restore-command">${escapeHtml(text)}</pre></div>`;
+}
+
+/** Asks the host for the engine's restore of this model (the engine's argv is the core's, not the panel's). */
+function requestRestoreCommand(model: PitrModel): void {
+  const dataDir = form.dataDir.trim();
+  const key = JSON.stringify([model, dataDir]);
+  if (key === restore.for) return;
+  restore = { for: key };
+  clearTimeout(restoreTimer);
+  if (!dataDir.startsWith('/')) return;
+  restoreTimer = setTimeout(() => (restore.id = post({ type: 'restoreCommand', model, dataDir })), 150);
+}
+
 function renderIssues(problems: string[], issues: Issue[]): string {
   const items = [...problems.map((message) => ({ severity: 'error', message })), ...issues];
   return items.map((i) => `<li class="${i.severity}">${escapeHtml(i.message)}</li>`).join('');
@@ -128,21 +153,25 @@ function update(): void {
   const shown = windowFor();
   const issues = validateModel(model, shown.status === 'ready' ? shown.window : undefined);
   const files = renderRecoveryFiles(model);
-  const steps = buildRunbook(model, runbookContext(form, backup));
-  current = { model, files, steps, issues };
   const blocked = problems.length > 0 || hasErrors(issues);
-  $('#files').innerHTML = renderFiles(files);
+  const fromRepository = !!backup.repository;
+  if (fromRepository && !blocked) requestRestoreCommand(model);
+  const restoreCommand = fromRepository ? (restore.line ?? '<the restore command>') : undefined;
+  const steps = buildRunbook(model, { ...runbookContext(form, backup), restoreCommand });
+  current = { model, files, steps, issues };
+  $('#files').innerHTML = fromRepository ? renderRestoreCommand(blocked) : renderFiles(files);
   $('#files').classList.toggle('invalid', blocked);
   $('#runbook').innerHTML = renderSteps(steps);
   $('#issues').innerHTML = renderIssues(problems, issues);
   // Nothing invalid leaves the panel: not the files, not a runbook that names them.
-  $('#copy-files').toggleAttribute('disabled', blocked);
+  $('#copy-files').toggleAttribute('disabled', blocked || (fromRepository && !restore.line));
+  $('#copy-files').textContent = fromRepository ? 'Copy command' : 'Copy files';
   $('#copy-runbook').toggleAttribute('disabled', blocked);
   $('#save-files').toggleAttribute('disabled', blocked);
   // A drill fetches WAL on this machine, so it needs a local archive folder.
   $('#run-drill').toggleAttribute(
     'disabled',
-    blocked || form.sourceKind !== 'cp' || !form.archiveDir.trim() || drill.status === 'running',
+    blocked || (!fromRepository && (form.sourceKind !== 'cp' || !form.archiveDir.trim())) || drill.status === 'running',
   );
   const win = $('#window');
   if (win.dataset.scan !== scanKey(shown)) {
@@ -177,7 +206,7 @@ function persist(): void {
 function requestScan(): void {
   clearTimeout(scanTimer);
   const dir = form.archiveDir.trim();
-  if (form.sourceKind !== 'cp' || !dir.startsWith('/')) return;
+  if (backup?.repository || form.sourceKind !== 'cp' || !dir.startsWith('/')) return;
   if (scan.status !== 'none' && scan.archiveDir === dir && scan.status !== 'error') return;
   // Typing a path fires on every key: read the folder once the typing pauses.
   scanTimer = setTimeout(() => {
@@ -196,18 +225,34 @@ function onFormInput(): void {
   requestScan();
 }
 
-function describeBackup(b: BackupSummary): string {
-  const rows: [string, string | undefined][] = [
-    ['Folder', b.dir],
-    ['PostgreSQL', b.serverMajor ? String(b.serverMajor) : 'unknown (no PG_VERSION)'],
-    [
-      'Format',
-      b.format === 'tar' ? `tar (${[b.tarFiles?.base, b.tarFiles?.wal].filter(Boolean).join(', ')})` : 'plain',
-    ],
-    ['Label', b.label],
-    ['Started', b.startTime ? b.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : undefined],
-    ['Start LSN', b.startLsn && `${b.startLsn} (timeline ${b.timeline ?? '?'})`],
+const TYPE_TEXT = { full: 'full', diff: 'differential', incr: 'incremental' } as const;
+
+function repositoryRows(r: NonNullable<BackupSummary['repository']>): [string, string | undefined][] {
+  return [
+    ['Repository', `${r.repo.engine}:${r.repo.name}${r.repo.config ? ` (${r.repo.config})` : ''}`],
+    ['Connection', r.connection],
+    ['Backup', `${r.label} (${TYPE_TEXT[r.type]})`],
+    ['Needs', r.references.length ? r.references.join(', ') : undefined],
+    ['Stopped', r.stoppedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')],
+    ['Stop LSN', r.stopLsn],
+    ['WAL held', r.archive?.min ? `${r.archive.min} … ${r.archive.max ?? '?'}` : undefined],
   ];
+}
+
+function describeBackup(b: BackupSummary): string {
+  const rows: [string, string | undefined][] = b.repository
+    ? [...repositoryRows(b.repository), ['PostgreSQL', b.serverMajor ? String(b.serverMajor) : undefined]]
+    : [
+        ['Folder', b.dir],
+        ['PostgreSQL', b.serverMajor ? String(b.serverMajor) : 'unknown (no PG_VERSION)'],
+        [
+          'Format',
+          b.format === 'tar' ? `tar (${[b.tarFiles?.base, b.tarFiles?.wal].filter(Boolean).join(', ')})` : 'plain',
+        ],
+        ['Label', b.label],
+        ['Started', b.startTime ? b.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : undefined],
+        ['Start LSN', b.startLsn && `${b.startLsn} (timeline ${b.timeline ?? '?'})`],
+      ];
   return `<dl>${rows
     .filter(([, v]) => v)
     .map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v!)}</dd>`)
@@ -221,6 +266,9 @@ function onMessage(m: HostToPanel): void {
       const mine = saved?.backupDir === m.backup.dir ? saved : undefined;
       form = restoreForm(mine?.form, defaultForm(m.backup));
       if (!form.archiveDir.trim() && m.archiveDir) form.archiveDir = m.archiveDir;
+      if (m.backup.repository)
+        form = { ...form, ...repositorySource(m.backup.repository), ...(mine?.form ? {} : { targetKind: 'latest' }) };
+      $('#backup-heading').textContent = m.backup.repository ? 'Repository backup' : 'Base backup';
       $('#backup-info').innerHTML = describeBackup(m.backup);
       applyForm(form);
       // The host knows how a drill went, also one that ended while the panel was hidden; a saved running drill
@@ -268,10 +316,22 @@ function onMessage(m: HostToPanel): void {
     case 'drillError':
       showDrill({ status: 'error', message: m.message, cancelled: m.cancelled });
       break;
+    case 'restoreCommand':
+      if (m.id !== restore.id) break; // the answer to a form that has changed since
+      restore = { ...restore, line: m.line };
+      update();
+      break;
     case 'error':
       if (m.id !== drillRequest) $('#render-time').textContent = m.message;
       break;
   }
+}
+
+/** The form's archive source for a repository backup: recovery fetches WAL through the engine. */
+function repositorySource(r: NonNullable<BackupSummary['repository']>): Partial<PitrForm> {
+  return r.repo.engine === 'barman'
+    ? { sourceKind: 'barman', barmanHost: 'localhost', barmanServer: r.repo.name }
+    : { sourceKind: 'pgbackrest', stanza: r.repo.name };
 }
 
 function filesText(files: RecoveryFile[]): string {
@@ -290,7 +350,11 @@ async function main(): Promise<void> {
   root.addEventListener('input', onFormInput);
   root.addEventListener('change', onFormInput);
   $('#pick-archive').addEventListener('click', () => post({ type: 'pickArchive' }));
-  $('#copy-files').addEventListener('click', () => current && post({ type: 'copy', text: filesText(current.files) }));
+  $('#copy-files').addEventListener('click', () => {
+    if (!current) return;
+    const text = backup?.repository ? restore.line : filesText(current.files);
+    if (text) post({ type: 'copy', text });
+  });
   $('#copy-runbook').addEventListener(
     'click',
     () => current && post({ type: 'copy', text: renderRunbook(current.steps) }),

@@ -34,12 +34,13 @@ const radios = (list: [string, string][]) =>
 export const PANEL_MARKUP = `
 <main class="pitr">
   <section class="form" aria-label="Recovery settings">
-    <h2>Base backup</h2>
+    <h2 id="backup-heading">Base backup</h2>
     <div id="backup-info" class="backup-info">Reading the backup…</div>
     <div class="row" id="server-major-row" hidden>
       <vscode-text-field id="server-major" data-field="serverMajor" size="6" placeholder="15">Server major</vscode-text-field>
     </div>
 
+    <div id="archive-section">
     <h2>WAL archive</h2>
     <div class="row">
       <label class="label" for="source-kind">Fetch archived WAL from</label>
@@ -59,6 +60,7 @@ export const PANEL_MARKUP = `
     <div class="row" data-when-source="barman">
       <vscode-text-field id="barman-host" data-field="barmanHost" placeholder="barman@backup-host">Barman host</vscode-text-field>
       <vscode-text-field id="barman-server" data-field="barmanServer" placeholder="pg">Server name in Barman</vscode-text-field>
+    </div>
     </div>
 
     <h2>Recoverable window</h2>

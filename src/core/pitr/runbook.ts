@@ -24,6 +24,11 @@ export interface RunbookContext {
   osUser?: string;
   /** Suffix for the moved-aside folder, e.g. a date. */
   stamp?: string;
+  /**
+   * The engine's restore (`pgbackrest … restore`, `barman recover …`) as a shell line, for a backup in a
+   * repository: it replaces copying the base backup, and it writes the recovery settings itself.
+   */
+  restoreCommand?: string;
 }
 
 export interface RunbookStep {
@@ -113,8 +118,18 @@ export function buildRunbook(m: PitrModel, ctx: RunbookContext): RunbookStep[] {
       commands: [`mv ${data} ${aside}`],
       note: 'Its pg_wal may hold WAL that was never archived; copy such files into the new pg_wal if you need them.',
     },
-    { title: 'Copy the base backup into place', commands: restore },
-    { title: 'Write the recovery files', commands: write },
+    ...(ctx.restoreCommand
+      ? [
+          {
+            title: 'Restore from the repository',
+            commands: [as(ctx.restoreCommand)],
+            note: 'The engine writes the recovery settings (restore_command, the target) and recovery.signal itself.',
+          },
+        ]
+      : [
+          { title: 'Copy the base backup into place', commands: restore },
+          { title: 'Write the recovery files', commands: write },
+        ]),
     { title: 'Start the server', commands: [as(`${bin('pg_ctl')} -D ${data} -l ${log} start`)] },
     {
       title: 'Watch the log until recovery reaches the target',

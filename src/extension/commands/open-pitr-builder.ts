@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { readBaseBackup } from '../../core/physical/base-backup-info';
 import type { Ctx } from '../context';
+import { repositoryPanelKey } from '../../common/pitr-protocol';
 import type { BackupsTreeNode } from '../tree/backups-tree';
 import { PitrPanel } from '../webview/pitr-panel';
 
@@ -35,11 +36,14 @@ async function pickBaseBackupFolder(ctx: Ctx): Promise<string | undefined> {
 
 /**
  * Opens the PITR builder for a base backup: the Backups tree's node, a folder path (tests, other commands), or
- * one picked from the palette. Returns the panel.
+ * one picked from the palette; or for a backup in a connection's repository (its row in the Backups view), whose
+ * facts the panel reads from the engine. Returns the panel.
  */
 export const openPitrBuilder =
   (ctx: Ctx) =>
   async (arg?: BackupsTreeNode | string): Promise<PitrPanel | undefined> => {
+    if (typeof arg === 'object' && arg.kind === 'repoBackup')
+      return PitrPanel.show(ctx, repositoryPanelKey(arg.connection, arg.backup.label));
     const dir =
       typeof arg === 'string' ? arg : arg?.kind === 'backup' ? arg.entry.path : await pickBaseBackupFolder(ctx);
     if (!dir) return undefined;

@@ -9,7 +9,8 @@ import { savedConnection, type Ctx, type Headless } from '../context';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickConnection } from '../ui/pick-connection';
 
-async function currentArchiving(c: Client): Promise<CurrentArchiving & { version: string }> {
+/** The server's archiving settings and version (also read by Add Backup Repository…). */
+export async function currentArchiving(c: Client): Promise<CurrentArchiving & { version: string }> {
   const { rows } = await c.query<{ name: string; setting: string }>(
     "select name, setting from pg_settings where name in ('wal_level', 'archive_mode', 'archive_command', 'server_version')",
   );
@@ -157,6 +158,18 @@ export const setupWalArchiving: Headless<SetupWalArchivingArgs, SetupWalArchivin
   return { current, setup, document };
 };
 
+/** Writes the settings that change with ALTER SYSTEM and reloads (a restart stays the user's), and logs it. */
+export async function applyArchiving(ctx: Ctx, profile: ConnectionProfile, setup: ArchiveSetup): Promise<void> {
+  const changing = setup.settings.filter((s) => s.changes);
+  await ctx.connections.with(profile, { interactive: true }, async (c) => {
+    for (const s of changing) await c.query(`ALTER SYSTEM SET ${s.name} = ${c.escapeLiteral(s.value)}`);
+    await c.query('SELECT pg_reload_conf()');
+  });
+  ctx.log.info(
+    `ALTER SYSTEM on ${profile.name} (${describeParams(profile)}): ${changing.map((s) => `${s.name} = ${s.value}`).join('; ')}`,
+  );
+}
+
 /**
  * Shows the server's archiving settings, generates the lines for a chosen archive, opens them in an editor and,
  * only after a modal confirm naming the server, applies them with ALTER SYSTEM (and reloads). A restart stays the
@@ -186,12 +199,7 @@ export const setupWalArchivingUi = (ctx: Ctx) => async (node?: ConnectionsTreeNo
     apply,
   );
   if (answer !== apply) return result;
-  const changing = setup.settings.filter((s) => s.changes);
-  await ctx.connections.with(profile, { interactive: true }, async (c) => {
-    for (const s of changing) await c.query(`ALTER SYSTEM SET ${s.name} = ${c.escapeLiteral(s.value)}`);
-    await c.query('SELECT pg_reload_conf()');
-  });
-  ctx.log.info(`ALTER SYSTEM on ${target}: ${changing.map((s) => `${s.name} = ${s.value}`).join('; ')}`);
+  await applyArchiving(ctx, profile, setup);
   void vscode.window.showInformationMessage(
     setup.apply === 'restart'
       ? `Settings written to ${profile.name}'s postgresql.auto.conf. Restart the server for wal_level / archive_mode to take effect.`

@@ -7,7 +7,9 @@ import type { readStatus, StatusReport } from '../../core/status/read-status';
 import { targetSettingsOf } from '../../core/status/targets';
 import { verdictOf } from '../../core/status/verdict';
 import { errorMessage } from '../../core/errors';
+import { describeRepo } from '../../core/engines/repo-spec';
 import { backupFolders } from '../backup-folders';
+import { repositoryOf } from '../repository/settings';
 import type { Config } from '../config';
 import type { Passwords } from '../secrets';
 
@@ -139,14 +141,24 @@ export class StatusService implements vscode.Disposable {
           };
         }),
       );
+      // A connection's backup repository counts too: its row (the whole cluster) is the connection's.
+      const repositories = this.config.connections().flatMap(({ profile }) => {
+        const repo = repositoryOf(profile);
+        return repo ? [{ connection: profile.name, repo, server: describeRepo(repo) }] : [];
+      });
       const report = await (
         await this.load()
       ).readStatus({
         backupFolders: backupFolders(this.config),
         logFolders: this.logFolders(),
         servers,
+        repositories: repositories.map((r) => r.repo),
         connectTimeoutSec: this.config.connectTimeoutSeconds(),
       });
+      for (const row of report.rows) {
+        const owner = repositories.find((r) => r.server === row.server);
+        if (owner && !row.connection) row.connection = owner.connection;
+      }
       this.reads++;
       this.last = report;
       this.problem = undefined;

@@ -10,6 +10,14 @@ import { readJobStatuses, type JobStatus } from '../../core/schedule/status-file
 import { backupFolders } from '../backup-folders';
 import type { Config } from '../config';
 import { failedJobsText, jobNodes, jobTreeItem, withJobs, type JobNode } from './job-rows';
+import type { RepositoryInfos } from '../repository/repo-infos';
+import {
+  isRepositoryNode,
+  repositoryChildren,
+  repositoryGroups,
+  repositoryItem,
+  type RepositoryTreeNode,
+} from './repository-nodes';
 
 export interface BackupGroupNode {
   kind: 'group';
@@ -24,7 +32,7 @@ export interface BackupNode {
   /** The newest restore drill of this backup, from the drill logs. */
   drill?: LastDrill;
 }
-export type BackupsTreeNode = BackupGroupNode | BackupNode | JobNode;
+export type BackupsTreeNode = BackupGroupNode | BackupNode | JobNode | RepositoryTreeNode;
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -89,15 +97,23 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   /** The folders the last listing looked into (where job status files are read). */
   private looked: string[] = [];
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    /** The connections' backup repositories, read in the background: a read that ends redraws the view. */
+    readonly repositories: RepositoryInfos,
+  ) {
     this.watch(this.folders());
+    this.repositoryChanges = repositories.onDidChange(() => this.changed.fire(undefined));
   }
 
-  /** Re-reads the folders (e.g. after a setting change) and redraws. */
+  private readonly repositoryChanges: vscode.Disposable;
+
+  /** Re-reads the folders (e.g. after a setting change) and the repositories, and redraws. */
   refresh(): void {
     this.entries = undefined;
     this.drills = undefined;
     this.jobs = undefined;
+    this.repositories.invalidate();
     this.changed.fire(undefined);
   }
 
@@ -157,6 +173,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   getTreeItem(node: BackupsTreeNode): vscode.TreeItem {
+    if (isRepositoryNode(node)) return repositoryItem(node, this.repositories);
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.label}`;
@@ -200,6 +217,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   async getChildren(node?: BackupsTreeNode): Promise<BackupsTreeNode[]> {
+    if (node && isRepositoryNode(node)) return repositoryChildren(node, this.repositories);
     if (node?.kind === 'group') {
       const [drills, jobs] = await Promise.all([this.lastDrills(), jobNodes(node.jobs ?? [])]);
       return [
@@ -210,10 +228,12 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     if (node) return [];
     const by = this.config.backupsGroupBy();
     const groups = groupBackups(await this.all(), by);
-    return withJobs(groups, await this.jobStatuses(), by).map((g) => ({ kind: 'group', ...g }));
+    const local = withJobs(groups, await this.jobStatuses(), by).map((g): BackupsTreeNode => ({ kind: 'group', ...g }));
+    return [...local, ...repositoryGroups(this.config)];
   }
 
   dispose(): void {
+    this.repositoryChanges.dispose();
     this.watch([]);
     clearTimeout(this.timer);
   }

@@ -2,7 +2,12 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { WithoutId } from '../../common/panel-protocol';
 import { accept } from '../../common/panel-protocol';
-import { parsePanelMessage, parsePanelState, PITR_VIEW_TYPE } from '../../common/pitr-protocol';
+import {
+  parsePanelMessage,
+  parsePanelState,
+  parseRepositoryPanelKey,
+  PITR_VIEW_TYPE,
+} from '../../common/pitr-protocol';
 import type { DrillState, HostToPanel, PanelToHost } from '../../common/pitr-protocol';
 import { drillToolSet, runPitrDrill } from '../../core/drill/pitr-drill';
 import { errorMessage, PgBackupError } from '../../core/errors';
@@ -20,6 +25,14 @@ import { requireTrust } from '../ui/trust';
 import { backupSummary } from './backup-summary';
 import { HostedPanel, openPanels, showPanel, type PanelKind } from './panel-host';
 import { writeRecoveryFiles } from '../../core/physical/recovery-files';
+import {
+  repositoryBackupFacts,
+  repositoryDrill,
+  repositoryRestoreCommand,
+  restoreRequest,
+} from '../repository/pitr-repository';
+import type { PitrDrillResult } from '../../core/drill/pitr-drill-result';
+import type { RepoSpec } from '../../core/engines/types';
 
 /** globalState key: the archive folder whose window was read last, the panel's start when nothing better is known. */
 const LAST_ARCHIVE = 'pgBackup.pitr.lastArchiveDir';
@@ -35,7 +48,7 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
   static readonly kind: PanelKind<PitrPanel> = {
     viewType: PITR_VIEW_TYPE,
     name: 'PITR panel',
-    title: (backupDir) => `PITR: ${basename(backupDir)}`,
+    title: (key) => `PITR: ${parseRepositoryPanelKey(key)?.label ?? basename(key)}`,
     page: () => ({ title: 'Point-in-time recovery', script: 'pitr.js', style: 'pitr.css' }),
     parseState: (raw) => {
       const state = parsePanelState(raw);
@@ -44,6 +57,10 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     create: (ctx, panel, backupDir) => new PitrPanel(ctx, panel, backupDir),
   };
 
+  /** A backup in a connection's repository (the key says so) rather than a base backup folder. */
+  private readonly repository = parseRepositoryPanelKey(this.key);
+  /** The repository the backup is in, once read. */
+  private repo: RepoSpec | undefined;
   private scanSeq = 0;
   private drilling = false;
   private lastWindow: { archiveDir: string; window: RecoverableWindow } | undefined;
@@ -84,6 +101,7 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     switch (m.type) {
       case 'ready': {
         requireTrust('The PITR builder lists the client tools by running each one');
+        if (this.repository) return this.readyFromRepository(this.repository, reply);
         // A panel restored after a reload may point at a backup that is gone: close it rather than show a husk.
         const [info, toolSets] = await Promise.all([readBaseBackup(this.backupDir), this.ctx.tools.all()]).catch(
           (e) => {
@@ -116,7 +134,48 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
         return this.save(m.model, reply);
       case 'drill':
         return this.drill(m.model, reply);
+      case 'restoreCommand':
+        reply({ type: 'restoreCommand', ...(await this.restoreCommand(m.model, m.dataDir)) });
+        return;
     }
+  }
+
+  /**
+   * The engine's restore of this panel's repository backup into `dataDir` for the model (checked against the
+   * repository's window first: a target before the backup's end is refused). What the panel shows and copies.
+   */
+  async restoreCommand(model: PitrModel, dataDir: string): Promise<{ argv: string[]; line: string }> {
+    if (!this.repository || !this.repo)
+      throw new PgBackupError('This PITR builder is not for a repository backup.', 'usage');
+    this.checkModel(model);
+    return repositoryRestoreCommand(restoreRequest(this.repo, this.repository.label, model, dataDir));
+  }
+
+  /**
+   * Run a drill here, as the panel's button does (the extension's tests call it): the panel sees its progress and
+   * outcome, and the outcome is returned (a failure is thrown).
+   */
+  async runDrill(model: PitrModel): Promise<DrillState | undefined> {
+    await this.drill(model, (m) => void this.panel.webview.postMessage({ ...m, id: 0 }));
+    return this.lastDrill;
+  }
+
+  /** A repository backup: its facts and window come from the engine's info (no archive folder to scan). */
+  private async readyFromRepository(
+    { connection, label }: { connection: string; label: string },
+    reply: Reply,
+  ): Promise<void> {
+    const facts = await repositoryBackupFacts(this.ctx, this.key, connection, label, await this.ctx.tools.all()).catch(
+      (e) => {
+        this.dispose();
+        throw e;
+      },
+    );
+    this.repo = facts.repo;
+    this.lastWindow = { archiveDir: this.key, window: facts.window };
+    reply({ type: 'backup', backup: facts.summary, drill: this.lastDrill });
+    reply({ type: 'window', archiveDir: this.key, window: facts.window, segments: 0, scanMs: 0 });
+    this.markReady();
   }
 
   /** Reads the archive folder; only the newest request's answer reaches the panel. */
@@ -154,8 +213,9 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
 
   /** The panel checked the model already; the host checks again (messages are untrusted) before acting on it. */
   private checkModel(model: PitrModel): void {
-    const window =
-      model.source.kind === 'cp' && this.lastWindow?.archiveDir === model.source.dir
+    const window = this.repository
+      ? this.lastWindow?.window
+      : model.source.kind === 'cp' && this.lastWindow?.archiveDir === model.source.dir
         ? this.lastWindow.window
         : undefined;
     const issues = validateModel(model, window);
@@ -163,6 +223,8 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
   }
 
   private async save(model: PitrModel, reply: Reply): Promise<void> {
+    if (this.repository)
+      throw new PgBackupError('A repository backup is restored by its engine: copy its restore command.', 'usage');
     this.checkModel(model);
     const picked = await vscode.window.showOpenDialog({
       canSelectFolders: true,
@@ -180,6 +242,22 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     );
   }
 
+  /** A base backup folder's drill: a scratch copy recovered with the archive folder's WAL on a throwaway server. */
+  private async folderDrill(
+    model: PitrModel,
+    signal: AbortSignal,
+    onProgress: (step: string, percent: number) => void,
+  ): Promise<PitrDrillResult> {
+    if (model.source.kind !== 'cp')
+      throw new PgBackupError(
+        'A drill reads the archived WAL from a local folder: choose "Local folder (cp)".',
+        'usage',
+      );
+    const backup = await readBaseBackup(this.backupDir);
+    const toolSet = drillToolSet(await this.ctx.tools.all(), backup.serverMajor);
+    return runPitrDrill({ backup, model, toolSet, signal, log: (line) => this.ctx.log.command(line), onProgress });
+  }
+
   /**
    * Recovers a scratch copy of the backup with a throwaway server and posts what came back. One drill at a time
    * per panel; the notification's Cancel stops it (the core stops the server and removes the copy).
@@ -190,27 +268,17 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
     try {
       requireTrust('A PITR drill runs a throwaway server');
       this.checkModel(model);
-      if (model.source.kind !== 'cp')
-        throw new PgBackupError(
-          'A drill reads the archived WAL from a local folder: choose "Local folder (cp)".',
-          'usage',
-        );
-      const backup = await readBaseBackup(this.backupDir);
-      const toolSet = drillToolSet(await this.ctx.tools.all(), backup.serverMajor);
-      const result = await withCancellableProgress(`Drill: recovering ${basename(this.backupDir)}`, (p) =>
-        runPitrDrill({
-          backup,
-          model,
-          toolSet,
-          signal: p.signal,
-          log: (line) => this.ctx.log.command(line),
-          onProgress: (step, percent) => {
-            p.report(percent, step);
-            this.lastDrill = { status: 'running', step, percent };
-            reply({ type: 'drillProgress', step, percent });
-          },
-        }),
-      );
+      const title = `Drill: recovering ${this.repository?.label ?? basename(this.backupDir)}`;
+      const result = await withCancellableProgress(title, (p) => {
+        const onProgress = (step: string, percent: number) => {
+          p.report(percent, step);
+          this.lastDrill = { status: 'running', step, percent };
+          reply({ type: 'drillProgress', step, percent });
+        };
+        return this.repository && this.repo
+          ? repositoryDrill(this.ctx, this.repo, this.repository.label, model, { signal: p.signal, onProgress })
+          : this.folderDrill(model, p.signal, onProgress);
+      });
       const rows = result.tables.reduce((n, t) => n + t.rows, 0);
       this.ctx.log.info(
         `PITR drill of ${this.backupDir}: target ${result.reachedTarget ? 'reached' : 'not reached'}, ${result.end}, ${result.tables.length} tables, ${rows} rows, ${result.durationMs} ms`,

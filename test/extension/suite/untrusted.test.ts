@@ -33,6 +33,10 @@ const REFUSED = [
   'pgBackup.setupWalArchiving',
   'pgBackup.openPitrBuilder',
   'pgBackup.showStatus',
+  'pgBackup.addBackupRepository',
+  'pgBackup.repositoryBackup',
+  'pgBackup.repositoryVerify',
+  'pgBackup.repositoryExpire',
 ];
 /** Settings, secret storage and files on disk only: they run (and find nothing to act on here). */
 const ALLOWED = [
