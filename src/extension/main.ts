@@ -9,6 +9,9 @@ import { Passwords } from './secrets';
 import { ToolsService } from './tools-service';
 import { BackupsTree, type BackupsTreeNode } from './tree/backups-tree';
 import { ConnectionsTree, type ConnectionsTreeNode } from './tree/connections-tree';
+import { FETCHING_COMMANDS, isRemoteBackupNode, namesRemoteBackup, OFFSITE_NODE_KINDS } from './tree/offsite-nodes';
+import { affectsOffsiteDestinations } from './offsite/destinations';
+import { OffsiteKeys } from './offsite/keys';
 import { StatusBar } from './status/status-bar';
 import { StatusService } from './status/status-service';
 import { warnOnRpoCrossing } from './status/rpo-warnings';
@@ -31,6 +34,7 @@ const TREE_NODE_KINDS = new Set<string>([
   'message',
   'group',
   'backup',
+  ...OFFSITE_NODE_KINDS,
 ] satisfies TreeNodeKind[]);
 
 /**
@@ -56,6 +60,9 @@ const RESTORE_TRUST = 'Restoring a backup runs pg_restore or psql';
 const SCHEDULE_TRUST = 'Scheduling backups connects to the server';
 const BASE_BACKUP_TRUST = 'A base backup runs pg_basebackup';
 const WAL_ARCHIVING_TRUST = 'Setting up WAL archiving connects to the server';
+const OFFSITE_COPY_TRUST = 'Copying off-site connects to the destination';
+const OFFSITE_VERIFY_TRUST = 'Verifying an off-site copy connects to the destination';
+const OFFSITE_PRUNE_TRUST = 'Pruning off-site copies connects to the destination';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
@@ -88,7 +95,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const status = new StatusService(config, passwords, loadLazy);
   const statusBar = new StatusBar(status);
   const connectionsTree = new ConnectionsTree(config, connections, status);
-  const backupsTree = new BackupsTree(config);
+  const backupsTree = new BackupsTree(config, { keys: new OffsiteKeys(extension.secrets), load: loadLazy });
   const documents = new ReadOnlyDocuments();
   const ctx: Ctx = {
     extension,
@@ -119,8 +126,14 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
       const ui = fromUi(args[0]);
       try {
         if (trust) requireTrust(trust);
-        handlers ??= bind(pick(await loadLazy()));
-        return await (ui ? handlers.ui(...args) : handlers.headless(args[0]));
+        const m = await loadLazy();
+        const h = (handlers ??= bind(pick(m)));
+        // A remote backup (a tree node, or a headless call naming its destination) is fetched first: see fetched.ts.
+        if (FETCHING_COMMANDS.has(id) && isRemoteBackupNode(args[0]))
+          return await m.withFetchedBackup(ctx, args[0], (n) => h.ui(n as never));
+        if (FETCHING_COMMANDS.has(id) && !ui && namesRemoteBackup(args[0]))
+          return await m.withFetchedArgs(ctx, args[0], (a) => h.headless(a as never));
+        return await (ui ? h.ui(...args) : h.headless(args[0]));
       } catch (e) {
         if (!ui) throw e;
         await showFailure(log, e, connectionOf(args[0]));
@@ -158,6 +171,11 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.setupWalArchiving', (m) => [m.setupWalArchivingUi, m.setupWalArchiving], WAL_ARCHIVING_TRUST);
   register('pgBackup.openPitrBuilder', (m) => m.openPitrBuilder, PITR_TRUST);
   register('pgBackup.setTargets', (m) => m.setTargets);
+  register('pgBackup.addOffsiteDestination', (m) => [m.addOffsiteDestinationUi, m.addOffsiteDestination]);
+  register('pgBackup.setOffsiteKeys', (m) => [m.setOffsiteKeysUi, m.setOffsiteKeys]);
+  register('pgBackup.copyOffsite', (m) => [m.copyOffsiteUi, m.copyOffsite], OFFSITE_COPY_TRUST);
+  register('pgBackup.verifyOffsiteCopy', (m) => [m.verifyOffsiteUi, m.verifyOffsite], OFFSITE_VERIFY_TRUST);
+  register('pgBackup.pruneOffsite', (m) => [m.pruneOffsiteUi, m.pruneOffsite], OFFSITE_PRUNE_TRUST);
   register('pgBackup.showStatus', (m) => m.showStatus, 'The RPO/RTO status connects to the servers');
 
   // A panel VS Code restores after a reload runs tools from its first message on: it passes the same gate.
@@ -198,7 +216,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
       if (config.affects(e, 'connections')) connectionsTree.refresh();
       if (config.affects(e, 'toolFolders')) tools.invalidate();
       if (config.affects(e, 'backupFolders')) backupsTree.rewatch();
-      if (config.affects(e, 'backupsGroupBy')) backupsTree.refresh();
+      if (config.affects(e, 'backupsGroupBy') || affectsOffsiteDestinations(e)) backupsTree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       status.start();

@@ -8,6 +8,9 @@ import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
 import { backupFolders } from '../backup-folders';
 import type { Config } from '../config';
+import { offsiteDestinations } from '../offsite/destinations';
+import type { OffsiteKeys } from '../offsite/keys';
+import { isOffsiteNode, offsiteMark, OffsiteSection, type OffsiteNode, type RemoteBackupNode } from './offsite-nodes';
 
 export interface BackupGroupNode {
   kind: 'group';
@@ -20,7 +23,7 @@ export interface BackupNode {
   /** The newest restore drill of this backup, from the drill logs. */
   drill?: LastDrill;
 }
-export type BackupsTreeNode = BackupGroupNode | BackupNode;
+export type BackupsTreeNode = BackupGroupNode | BackupNode | OffsiteNode;
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -34,7 +37,8 @@ function drillText(d: LastDrill): string {
     : `FAILED on ${when}: ${d.problem ?? 'see the drill log'}`;
 }
 
-function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
+/** A backup row's tooltip: every fact known about it (local, or a remote copy's from its sidecar object). */
+export function backupTooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
   const rows: [string, string | undefined][] = [
     ['Path', e.path],
     ['Kind', e.kind === 'basebackup' ? `base backup, ${e.format}` : `pg_dump, ${e.format} format`],
@@ -69,6 +73,28 @@ function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
   return md;
 }
 
+export function backupIcon(e: BackupEntry): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(
+    e.problem
+      ? 'warning'
+      : e.kind === 'basebackup'
+        ? 'server-environment'
+        : e.format === 'directory'
+          ? 'file-directory'
+          : e.format === 'plain'
+            ? 'file-code'
+            : 'archive',
+  );
+}
+
+/** A backup row's description; `extra` (an off-site mark) goes after the checksum and drill. */
+export function backupDescription(e: BackupEntry, drill?: LastDrill, extra?: string): string {
+  const drilled = drill ? (drill.passed ? `✓ drill ${age(new Date(drill.startedAt))}` : '✗ drill failed') : undefined;
+  // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
+  const parts = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drilled, extra];
+  return [...parts, versionsText(e)].filter(Boolean).join(' · ');
+}
+
 /**
  * Backups in the configured folders and their subfolders, grouped by database and server (or by folder), newest
  * first. Watches each folder the listing looked into and refreshes (debounced) when files come and go there.
@@ -82,7 +108,14 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   private entries: Promise<BackupEntry[]> | undefined;
   private drills: Promise<Map<string, LastDrill>> | undefined;
 
-  constructor(private readonly config: Config) {
+  /** The off-site destinations' groups, below the local ones (offsite-nodes.ts). */
+  readonly offsite: OffsiteSection | undefined;
+
+  constructor(
+    private readonly config: Config,
+    remote?: { keys: OffsiteKeys; load: ConstructorParameters<typeof OffsiteSection>[1] },
+  ) {
+    this.offsite = remote && new OffsiteSection(remote.keys, remote.load, () => this.changed.fire(undefined));
     this.watch(this.folders());
   }
 
@@ -90,6 +123,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   refresh(): void {
     this.entries = undefined;
     this.drills = undefined;
+    this.offsite?.refresh();
     this.changed.fire(undefined);
   }
 
@@ -142,6 +176,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   }
 
   getTreeItem(node: BackupsTreeNode): vscode.TreeItem {
+    if (isOffsiteNode(node)) return this.offsite!.item(node, (n) => this.remoteItem(n));
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.label}`;
@@ -155,37 +190,34 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.id = `backup:${e.path}`;
     item.resourceUri = vscode.Uri.file(e.path);
     item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
-    item.iconPath = new vscode.ThemeIcon(
-      e.problem
-        ? 'warning'
-        : e.kind === 'basebackup'
-          ? 'server-environment'
-          : e.format === 'directory'
-            ? 'file-directory'
-            : e.format === 'plain'
-              ? 'file-code'
-              : 'archive',
-    );
-    const drill = node.drill
-      ? node.drill.passed
-        ? `✓ drill ${age(new Date(node.drill.startedAt))}`
-        : '✗ drill failed'
-      : undefined;
-    // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
-    const parts = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drill, versionsText(e)];
-    item.description = parts.filter(Boolean).join(' · ');
-    item.tooltip = tooltip(e, node.drill);
+    item.iconPath = backupIcon(e);
+    item.description = backupDescription(e, node.drill, offsiteMark(e, offsiteDestinations()));
+    item.tooltip = backupTooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;
   }
 
+  /** A remote copy's row: the same facts as a local backup's, its own context (the commands that fetch it). */
+  private remoteItem(node: RemoteBackupNode): vscode.TreeItem {
+    const e = node.entry;
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `remote:${e.path}`;
+    item.contextValue = e.kind === 'basebackup' ? 'remote.basebackup' : `remote.dump.${e.format}`;
+    item.iconPath = backupIcon(e);
+    item.description = backupDescription(e);
+    item.tooltip = backupTooltip(e);
+    return item;
+  }
+
   async getChildren(node?: BackupsTreeNode): Promise<BackupsTreeNode[]> {
+    if (node && isOffsiteNode(node)) return this.offsite?.children(node) ?? [];
     if (node?.kind === 'group') {
       const drills = await this.lastDrills();
       return node.entries.map((entry) => ({ kind: 'backup', entry, drill: drills.get(entry.path) }));
     }
     if (node) return [];
-    return groupBackups(await this.all(), this.config.backupsGroupBy()).map((g) => ({ kind: 'group', ...g }));
+    const local = groupBackups(await this.all(), this.config.backupsGroupBy());
+    return [...local.map((g): BackupsTreeNode => ({ kind: 'group', ...g })), ...(this.offsite?.roots() ?? [])];
   }
 
   dispose(): void {

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import type { Ctx, Headless } from '../context';
+import { isRemoteBackupNode } from '../tree/offsite-nodes';
+import type { BackupsTreeNode } from '../tree/backups-tree';
+import { pickBackup } from '../ui/pick-backup';
+import { showError } from '../ui/errors';
+import { withCancellableProgress } from '../ui/progress';
+import { copiesOf } from '../tree/offsite-nodes';
+import { readBackCopy, type ReadBack } from './core';
+import { offsiteDestination, offsiteDestinations } from './destinations';
+import { OffsiteKeys } from './keys';
+import { offsiteTarget } from './target';
+
+export interface VerifyOffsiteArgs {
+  /** The copy: `s3://bucket/prefix/name` or its path in a folder destination. */
+  location: string;
+  destination: string;
+  /** The local backup it is a copy of: its sidecar records the outcome. */
+  path?: string;
+}
+
+/** Reads a copy back and compares its sha256 with the sidecar's; the local sidecar keeps the verdict. */
+export const verifyOffsite: Headless<VerifyOffsiteArgs, ReadBack> = (ctx) => async (args, progress) => {
+  const target = await offsiteTarget(new OffsiteKeys(ctx.extension.secrets), offsiteDestination(args.destination));
+  const result = await readBackCopy(args.location, target, progress, args.path);
+  if (result.ok) ctx.log.info(`Off-site copy OK: ${args.location} matches its sha256 ${result.expected}`);
+  else ctx.log.error(`Off-site copy MISMATCH: ${args.location}: expected ${result.expected}, read ${result.actual}`);
+  ctx.backupsTree.refresh();
+  return result;
+};
+
+/** Runs the read-back in a progress notification and says the verdict (both sums when they differ). */
+export async function verifyAndShow(ctx: Ctx, args: VerifyOffsiteArgs): Promise<ReadBack | undefined> {
+  const name = args.location.replace(/\/+$/, '').split('/').pop();
+  try {
+    const r = await withCancellableProgress(`Reading back ${name} from ${args.destination}`, (p) =>
+      verifyOffsite(ctx)(args, p),
+    );
+    if (r.ok)
+      void vscode.window.showInformationMessage(`Off-site copy OK: ${name} on ${args.destination} matches its sha256.`);
+    else
+      void vscode.window.showErrorMessage(
+        `Off-site copy MISMATCH: ${name} on ${args.destination} is not what was copied (expected ${r.expected}, read ${r.actual}). Do not rely on it.`,
+      );
+    return r;
+  } catch (e) {
+    await showError(ctx.log, e);
+    return undefined;
+  }
+}
+
+/** On a remote backup: that copy. On a local one: its copy (picked when it has several). */
+export const verifyOffsiteUi = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
+  if (isRemoteBackupNode(node))
+    return verifyAndShow(ctx, { location: node.remote.location, destination: node.destination.name });
+  const entry = await pickBackup(ctx, node, (e) => copiesOf(e).length > 0, 'Verify Off-site Copy');
+  if (!entry) return undefined;
+  const names = new Map(offsiteDestinations().map((d) => [d.url.replace(/\/+$/, ''), d.name]));
+  const copies = copiesOf(entry).flatMap((c) => {
+    const destination = names.get(c.destination.replace(/\/+$/, ''));
+    return destination
+      ? [{ label: destination, description: c.location, detail: `copied ${c.copiedAt}`, destination, c }]
+      : [];
+  });
+  if (!copies.length) {
+    void vscode.window.showWarningMessage(`${entry.name} has no copy at a destination in the settings.`);
+    return undefined;
+  }
+  const picked =
+    copies.length === 1 ? copies[0] : await vscode.window.showQuickPick(copies, { title: 'Verify Off-site Copy' });
+  if (!picked) return undefined;
+  return verifyAndShow(ctx, { location: picked.c.location, destination: picked.destination, path: entry.path });
+};
