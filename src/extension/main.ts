@@ -72,6 +72,8 @@ export interface PgBackupApi {
   statusBar: StatusBar;
   /** The PITR builder panels open now. */
   pitrPanels: () => PitrPanel[];
+  /** The output channel (tests check what reaches it). */
+  log: Log;
   /** Test hooks: whether a Getting Started step is done, and forgetting them all. */
   walkthroughDone: (step: WalkthroughStep) => boolean;
   resetWalkthrough: () => Promise<void>;
@@ -233,6 +235,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     status,
     statusBar,
     pitrPanels,
+    log,
     walkthroughDone: (step) => walkthroughDone(extension, step),
     resetWalkthrough: () => resetWalkthrough(extension),
     activationMs,

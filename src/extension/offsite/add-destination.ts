@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { PgBackupError } from '../../core/errors';
+import { errorMessage, PgBackupError } from '../../core/errors';
+import { isS3Url, parseDestination } from '../../core/offsite/destination';
 import type { Ctx, Headless } from '../context';
 import { offsiteDestinations, saveOffsiteDestination, type OffsiteDestination } from './destinations';
 import { destinationSpec } from './target';
@@ -36,11 +37,18 @@ export const addOffsiteDestinationUi = (ctx: Ctx) => async () => {
   if (!name) return undefined;
   const url = await input('A folder (another disk, a mounted share) or s3://bucket/prefix', {
     placeHolder: 's3://my-bucket/pg-backups  or  /mnt/nas/pg-backups',
-    validateInput: (v) => (v.trim() ? undefined : 'Give a folder or s3://bucket/prefix.'),
+    validateInput: (v) => {
+      try {
+        parseDestination(v.trim());
+        return undefined;
+      } catch (e) {
+        return errorMessage(e);
+      }
+    },
   });
   if (!url) return undefined;
   const d: OffsiteDestination = { name: name.trim(), url: url.trim() };
-  if (destinationSpec(d).kind === 's3') {
+  if (isS3Url(d.url)) {
     const endpoint = await input('Endpoint URL (MinIO, R2, B2…); empty for AWS S3', {
       placeHolder: 'https://s3.eu-central-003.backblazeb2.com',
       validateInput: (v) =>
@@ -69,7 +77,7 @@ export const addOffsiteDestinationUi = (ctx: Ctx) => async () => {
     if (profile) d.profile = profile;
   }
   const saved = await addOffsiteDestination(ctx)(d);
-  if (destinationSpec(d).kind === 's3') {
+  if (isS3Url(d.url)) {
     const keys = 'Set Off-site Keys…';
     const picked = await vscode.window.showInformationMessage(
       `Off-site destination "${d.name}" added. Credentials come from the AWS default chain (environment, profiles, SSO) unless you enter keys.`,

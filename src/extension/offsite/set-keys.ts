@@ -5,7 +5,7 @@ import type { Ctx, Headless } from '../context';
 import { offsiteDestination } from './destinations';
 import { OffsiteKeys } from './keys';
 import { pickDestination } from './pick-destination';
-import { destinationSpec } from './target';
+import { isS3Url } from '../../core/offsite/destination';
 
 export interface SetOffsiteKeysArgs extends Partial<S3Credentials> {
   destination: string;
@@ -30,11 +30,9 @@ export const setOffsiteKeys: Headless<SetOffsiteKeysArgs, void> = (ctx) => async
   ctx.backupsTree.refresh();
 };
 
-const isS3 = (d: { url: string }) => destinationSpec({ name: '', ...d }).kind === 's3';
-
 export const setOffsiteKeysUi = (ctx: Ctx) => async (arg?: string | { destination?: { name: string } }) => {
   const named = typeof arg === 'string' ? arg : arg?.destination?.name;
-  const d = named ? offsiteDestination(named) : await pickDestination('Set Off-site Keys', isS3);
+  const d = named ? offsiteDestination(named) : await pickDestination('Set Off-site Keys', (x) => isS3Url(x.url));
   if (!d) return undefined;
   const title = `Off-site keys for ${d.name}`;
   const accessKeyId = await vscode.window.showInputBox({

@@ -1,4 +1,6 @@
-import type { DestinationSpec, S3Credentials } from '../../core/offsite/types';
+import { parseDestination } from '../../core/offsite/destination';
+import type { S3Access } from '../../core/offsite/s3-client';
+import type { DestinationSpec } from '../../core/offsite/types';
 import type { OffsiteDestination } from './destinations';
 import type { OffsiteKeys } from './keys';
 
@@ -6,25 +8,22 @@ import type { OffsiteKeys } from './keys';
 export interface OffsiteTarget {
   destination: OffsiteDestination;
   spec: DestinationSpec;
-  credentials?: S3Credentials;
+  access: S3Access;
 }
 
-/** `s3://bucket/prefix` with the settings' endpoint, region, path style and profile; anything else is a folder. */
+/** The settings' URL with their endpoint, region, path style and profile (a usage error when it is not valid). */
 export function destinationSpec(d: OffsiteDestination): DestinationSpec {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(d.url.trim());
-  if (!m) return { kind: 'folder', path: d.url };
-  return {
-    kind: 's3',
-    bucket: m[1],
-    prefix: m[2].replace(/^\/+|\/+$/g, ''),
-    endpoint: d.endpoint || undefined,
-    region: d.region || undefined,
-    pathStyle: d.pathStyle || undefined,
-    profile: d.profile || undefined,
-  };
+  const { endpoint, region, pathStyle, profile } = d;
+  return parseDestination(d.url, {
+    endpoint: endpoint || undefined,
+    region: region || undefined,
+    pathStyle,
+    profile: profile || undefined,
+  });
 }
 
 export async function offsiteTarget(keys: OffsiteKeys, destination: OffsiteDestination): Promise<OffsiteTarget> {
   const spec = destinationSpec(destination);
-  return { destination, spec, credentials: spec.kind === 's3' ? await keys.get(destination.name) : undefined };
+  const credentials = spec.kind === 's3' ? await keys.get(destination.name) : undefined;
+  return { destination, spec, access: credentials ? { credentials } : {} };
 }

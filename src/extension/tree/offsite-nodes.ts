@@ -188,7 +188,7 @@ export class OffsiteSection {
     const count = known?.ok ? known.listing.backups.length : undefined;
     item.description = [
       'off-site',
-      known ? (known.ok ? `${count} backup${count === 1 ? '' : 's'}` : 'unreachable') : 'listing…',
+      known ? (known.ok ? `${count} backup${count === 1 ? '' : 's'}` : 'cannot list') : 'listing…',
       protectionText(protection),
     ]
       .filter(Boolean)

@@ -1,0 +1,256 @@
+/**
+ * Off-site copies in the real host, against a real S3-compatible server (s3rver, started here on 127.0.0.1) and a
+ * folder destination: destinations added through the command, keys kept in SecretStorage (never in settings or
+ * the output channel), Copy Off-site… in a progress notification with percent, the destination groups and their
+ * backups in the Backups view, the "✓ off-site" mark after Verify Off-site Copy, and a restore drill of a remote
+ * backup, fetched to a temporary folder that is gone afterwards.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { RestoreDrillResult } from '../../../src/core/drill/restore-drill-result';
+import type { DumpResult } from '../../../src/core/dump';
+import type { CopyResult } from '../../../src/core/offsite/types';
+import type { PgBackupApi } from '../../../src/extension/main';
+import type { ReadBack } from '../../../src/extension/offsite/core';
+import type { BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
+import type { OffsiteGroupNode, RemoteBackupNode } from '../../../src/extension/tree/offsite-nodes';
+import { S3_ACCESS_KEY, startS3Server, type S3TestServer } from '../../support/s3-server';
+import { workFolder } from '../../support/work-folder';
+import { runClosingPrompts } from '../host-spies';
+
+/** s3rver does not check signatures: any secret works with its access key, so this one is ours to look for. */
+const SECRET = 'pgb-offsite-secret-4f1c9a';
+
+/** Records every progress notification's title and reports, calling through to the real one. */
+function recordProgress() {
+  const w = vscode.window as { withProgress: typeof vscode.window.withProgress };
+  const original = w.withProgress;
+  const seen: { title?: string; cancellable?: boolean; messages: string[] }[] = [];
+  w.withProgress = (options, task) => {
+    const record = { title: options.title, cancellable: options.cancellable, messages: [] as string[] };
+    seen.push(record);
+    return original(options, (progress, token) =>
+      task(
+        {
+          report: (v) => {
+            if (v.message) record.messages.push(v.message);
+            progress.report(v);
+          },
+        },
+        token,
+      ),
+    );
+  };
+  return { seen, restore: () => (w.withProgress = original) };
+}
+
+/** Records what the extension writes to its output channel. */
+function recordLog(api: PgBackupApi) {
+  const channel = api.log.channel as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const names = ['info', 'error', 'warn', 'debug', 'trace', 'append', 'appendLine'];
+  const originals = names.map((n) => [n, channel[n]] as const);
+  const lines: string[] = [];
+  for (const [n, f] of originals)
+    channel[n] = (...a: unknown[]) => {
+      lines.push(a.map(String).join(' '));
+      return f.apply(channel, a);
+    };
+  return { lines, restore: () => originals.forEach(([n, f]) => (channel[n] = f)) };
+}
+
+describe('off-site copies in the editor', () => {
+  let api: PgBackupApi;
+  let s3: S3TestServer;
+  let folder: string;
+  let remoteFolder: string;
+  let dump: DumpResult;
+  let copy: CopyResult;
+  let log: ReturnType<typeof recordLog>;
+  const settings = () => vscode.workspace.getConfiguration('pgBackup');
+
+  const tree = async () => (await api.backupsTree.getChildren()) as BackupsTreeNode[];
+  const group = async (name: string) => {
+    const g = (await tree()).find((n) => n.kind === 'offsiteGroup' && n.destination.name === name);
+    assert.ok(g, `no group for ${name}`);
+    return g as OffsiteGroupNode;
+  };
+  const localNode = async (path: string) => {
+    for (const g of await tree()) {
+      if (g.kind !== 'group') continue;
+      const found = ((await api.backupsTree.getChildren(g)) as BackupsTreeNode[]).find(
+        (n) => n.kind === 'backup' && n.entry.path === path,
+      );
+      if (found) return found;
+    }
+    assert.fail(`${path} is not in the Backups view`);
+  };
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<PgBackupApi>('pg-backup.pg-backup')!.activate();
+    log = recordLog(api);
+    s3 = await startS3Server();
+    folder = workFolder('pgb-offsite-ext-');
+    remoteFolder = join(workFolder('pgb-offsite-ext-dest-'), 'copies');
+    mkdirSync(remoteFolder);
+    await settings().update('backupFolders', [folder], vscode.ConfigurationTarget.Workspace);
+    dump = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', {
+      connection: 'test',
+      database: 'sample',
+      options: { format: 'custom' },
+      out: join(folder, 'sample.dump'),
+    }))!;
+  });
+
+  after(async () => {
+    log?.restore();
+    await settings().update('backupFolders', undefined, vscode.ConfigurationTarget.Workspace);
+    await settings().update('offsite.destinations', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('pgBackup.setOffsiteKeys', { destination: 'bucket', clear: true }).then(
+      () => undefined,
+      () => undefined,
+    );
+    await s3?.stop();
+    rmSync(folder, { recursive: true, force: true });
+    rmSync(dirname(remoteFolder), { recursive: true, force: true });
+  });
+
+  it('adds a bucket destination to the settings and keeps its keys in SecretStorage only', async () => {
+    await vscode.commands.executeCommand('pgBackup.addOffsiteDestination', {
+      name: 'bucket',
+      url: 's3://backups/pg',
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      pathStyle: true,
+    });
+    await vscode.commands.executeCommand('pgBackup.setOffsiteKeys', {
+      destination: 'bucket',
+      accessKeyId: S3_ACCESS_KEY,
+      secretAccessKey: SECRET,
+    });
+    const saved = settings().inspect('offsite.destinations')?.globalValue;
+    assert.deepEqual(saved, [
+      { name: 'bucket', url: 's3://backups/pg', endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true },
+    ]);
+  });
+
+  it('refuses a destination without a bucket or folder, in one line', async () => {
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('pgBackup.addOffsiteDestination', { name: 'x', url: ' ' })),
+      /"x" needs a folder or s3:\/\/bucket\/prefix\./,
+    );
+  });
+
+  it('copies a dump off-site in a progress notification with percent, and says what was checked', async () => {
+    const progress = recordProgress();
+    try {
+      const node = await localNode(dump.path);
+      const run = await runClosingPrompts('pgBackup.copyOffsite', [node], 30_000);
+      assert.ok(run.settled && !run.error, String(run.error));
+    } finally {
+      progress.restore();
+    }
+    const shown = progress.seen.find((p) => p.title === 'Copying sample.dump to bucket');
+    assert.ok(shown, `notifications: ${progress.seen.map((p) => p.title).join(', ')}`);
+    assert.equal(shown.cancellable, true);
+    assert.ok(shown.messages.length > 0 && shown.messages.every((m) => /^\d+%/.test(m)), shown.messages.join('|'));
+    assert.match(shown.messages.at(-1)!, /^100%/);
+    assert.ok(existsSync(join(s3.directory, 'backups', 'pg', 'sample.dump._S3rver_object')), 'no object in the bucket');
+    assert.ok(
+      log.lines.some((l) => /Copied sample\.dump to bucket: .* in .*; the store did not check a sha256/.test(l)),
+      log.lines.join('\n'),
+    );
+  });
+
+  it('shows the destination as a group with its backups and the same facts as local ones', async () => {
+    api.backupsTree.refresh();
+    const g = await group('bucket');
+    const children = (await api.backupsTree.getChildren(g)) as BackupsTreeNode[];
+    assert.equal(children.length, 1);
+    const remote = children[0] as RemoteBackupNode;
+    assert.equal(remote.kind, 'remoteBackup');
+    assert.equal(remote.remote.location, 's3://backups/pg/sample.dump');
+    const item = api.backupsTree.getTreeItem(remote);
+    assert.equal(item.contextValue, 'remote.dump.custom');
+    assert.match(String(item.description), /^custom · [\d.]+ [KM]B · just now · sha256 recorded · PG 15$/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, /\| Database \| sample \|/);
+    const groupItem = api.backupsTree.getTreeItem(g);
+    assert.match(String(groupItem.description), /^off-site · 1 backup/);
+    assert.match((groupItem.tooltip as vscode.MarkdownString).value, /s3:\/\/backups\/pg at http:\/\/127\.0\.0\.1:/);
+  });
+
+  it('lists with the keys from SecretStorage: without them the group says why it cannot list', async () => {
+    await vscode.commands.executeCommand('pgBackup.setOffsiteKeys', { destination: 'bucket', clear: true });
+    try {
+      api.backupsTree.refresh();
+      const [message] = (await api.backupsTree.getChildren(await group('bucket'))) as BackupsTreeNode[];
+      assert.equal(message.kind, 'offsiteMessage');
+      assert.match(String(api.backupsTree.getTreeItem(await group('bucket')).description), /cannot list/);
+    } finally {
+      await vscode.commands.executeCommand('pgBackup.setOffsiteKeys', {
+        destination: 'bucket',
+        accessKeyId: S3_ACCESS_KEY,
+        secretAccessKey: SECRET,
+      });
+    }
+  });
+
+  it('marks the local backup "✓ off-site: bucket" once Verify Off-site Copy read it back', async () => {
+    api.backupsTree.refresh();
+    const before = api.backupsTree.getTreeItem(await localNode(dump.path));
+    assert.doesNotMatch(String(before.description), /off-site/);
+    const r = (await vscode.commands.executeCommand<ReadBack>('pgBackup.verifyOffsiteCopy', {
+      location: 's3://backups/pg/sample.dump',
+      destination: 'bucket',
+      path: dump.path,
+    }))!;
+    assert.equal(r.ok, true);
+    api.backupsTree.refresh();
+    const after = api.backupsTree.getTreeItem(await localNode(dump.path));
+    assert.match(String(after.description), /✓ off-site: bucket/);
+  });
+
+  it('copies to a folder destination and lists it in its own group', async () => {
+    await vscode.commands.executeCommand('pgBackup.addOffsiteDestination', { name: 'nas', url: remoteFolder });
+    copy = (await vscode.commands.executeCommand<CopyResult>('pgBackup.copyOffsite', {
+      path: dump.path,
+      destination: 'nas',
+    }))!;
+    assert.equal(copy.location, join(remoteFolder, 'sample.dump'));
+    assert.equal(copy.storeChecked, true);
+    assert.ok(existsSync(copy.location));
+    api.backupsTree.refresh();
+    const children = (await api.backupsTree.getChildren(await group('nas'))) as RemoteBackupNode[];
+    assert.deepEqual(
+      children.map((c) => c.remote.name),
+      ['sample.dump'],
+    );
+    assert.match(String(api.backupsTree.getTreeItem(await group('nas')).description), /^off-site · 1 backup$/);
+  });
+
+  it('runs a restore drill of a remote backup, fetched to a temporary folder removed afterwards', async () => {
+    const r = (await vscode.commands.executeCommand<RestoreDrillResult>('pgBackup.runRestoreDrill', {
+      path: 's3://backups/pg/sample.dump',
+      offsiteDestination: 'bucket',
+      connection: 'test',
+      logDir: folder,
+    }))!;
+    assert.equal(r.passed, true, r.problems.join('\n'));
+    assert.equal(r.checksum, 'verified');
+    assert.ok(r.totalRows > 0);
+    assert.equal(r.backup.name, 'sample.dump');
+    assert.ok(!existsSync(dirname(r.backup.path)), `${r.backup.path} was left behind`);
+  });
+
+  it('never puts the secret key in settings, the workspace files or the output channel', async () => {
+    const inspected = JSON.stringify(settings().inspect('offsite.destinations'));
+    assert.ok(!inspected.includes(SECRET));
+    const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const files = [join(ws, '.vscode', 'settings.json'), ...readdirSync(folder).map((f) => join(folder, f))];
+    for (const f of files.filter((f) => existsSync(f) && !f.endsWith('.dump')))
+      assert.ok(!readFileSync(f, 'utf8').includes(SECRET), `${f} holds the secret`);
+    assert.ok(log.lines.length > 0);
+    assert.ok(!log.lines.some((l) => l.includes(SECRET)), 'the output channel shows the secret');
+  });
+});
