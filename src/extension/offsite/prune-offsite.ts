@@ -26,6 +26,13 @@ export interface PruneOffsiteResult {
   deleted: RemoteBackup[];
 }
 
+/** Logs what a prune deleted and redraws the view. */
+function pruned(ctx: Ctx, deleted: RemoteBackup[]): RemoteBackup[] {
+  for (const b of deleted) ctx.log.info(`Pruned off-site copy ${b.location}`);
+  ctx.backupsTree.refresh();
+  return deleted;
+}
+
 /** Plans a prune by the rule, and (unless a dry run) deletes what the plan deletes. */
 export const pruneOffsite: Headless<PruneOffsiteArgs, PruneOffsiteResult> = (ctx) => async (args, progress) => {
   if (args.keep === undefined && args.keepDays === undefined)
@@ -33,10 +40,7 @@ export const pruneOffsite: Headless<PruneOffsiteArgs, PruneOffsiteResult> = (ctx
   const target = await offsiteTarget(new OffsiteKeys(ctx.extension.secrets), offsiteDestination(args.destination));
   const plan = await planPrune(target, { keep: args.keep, keepDays: args.keepDays });
   if (args.dryRun) return { plan, deleted: [] };
-  const deleted = await applyPrune(plan, target, progress);
-  for (const b of deleted) ctx.log.info(`Pruned off-site copy ${b.location}`);
-  ctx.backupsTree.refresh();
-  return { plan, deleted };
+  return { plan, deleted: pruned(ctx, await applyPrune(plan, target, progress)) };
 };
 
 /** "keep 7", "7d", "keep 7, 30d": the last N and/or N days. */
@@ -90,7 +94,10 @@ export const pruneOffsiteUi = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
     go,
   );
   if (answer !== go) return undefined;
-  const result = await withCancellableProgress(`Pruning ${d.name}`, (p) => prune({ destination: d.name, ...rule }, p));
+  // Exactly the plan the modal showed is applied (a fresh plan could differ from what the user agreed to).
+  const target = await offsiteTarget(new OffsiteKeys(ctx.extension.secrets), d);
+  const deleted = await withCancellableProgress(`Pruning ${d.name}`, (p) => applyPrune(plan, target, p));
+  const result = { plan, deleted: pruned(ctx, deleted) };
   void vscode.window.showInformationMessage(`Pruned ${result.deleted.length} copies from ${d.name}.`);
   return result;
 };
