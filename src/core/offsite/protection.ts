@@ -1,0 +1,114 @@
+/**
+ * A bucket's own protection against deletion: versioning (GetBucketVersioning) and Object Lock
+ * (GetObjectLockConfiguration), and in plain words what deleting the account or the bucket would take with it.
+ * A store that cannot say (no permission, an S3-compatible server that does not implement the call) is "unknown",
+ * and the summary then assumes neither is on.
+ */
+import {
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  type GetBucketVersioningCommandOutput,
+  type GetObjectLockConfigurationCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { CancelledError, errorMessage } from '../errors';
+import type { BucketProtection } from './types';
+
+/** What one of the two calls answered: its output, or the error it failed with. */
+export type Answer<T> = { ok: true; output: T } | { ok: false; error: unknown };
+
+/** S3's name for an error (the SDK's `name`, else its `Code`). */
+const errorName = (e: unknown): string =>
+  String((e as { name?: string; Code?: string })?.name ?? (e as { Code?: string })?.Code ?? '');
+
+/** Why a call gave no answer, one short phrase ("NotImplemented", "AccessDenied: …"). */
+function why(e: unknown): string {
+  const name = errorName(e);
+  const message = errorMessage(e);
+  return name && !message.startsWith(name) ? `${name}: ${message}` : message || name || 'no answer';
+}
+
+function versioningOf(a: Answer<GetBucketVersioningCommandOutput>): BucketProtection['versioning'] {
+  if (!a.ok) return 'unknown';
+  // A bucket whose versioning was never turned on has no Status at all.
+  return a.output.Status === 'Enabled' ? 'enabled' : a.output.Status === 'Suspended' ? 'suspended' : 'off';
+}
+
+function objectLockOf(a: Answer<GetObjectLockConfigurationCommandOutput>): BucketProtection['objectLock'] {
+  if (!a.ok) return errorName(a.error) === 'ObjectLockConfigurationNotFoundError' ? 'off' : 'unknown';
+  return a.output.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled' ? 'on' : 'off';
+}
+
+function lockRetention(a: Answer<GetObjectLockConfigurationCommandOutput>): string {
+  const rule = a.ok ? a.output.ObjectLockConfiguration?.Rule?.DefaultRetention : undefined;
+  if (!rule?.Mode) return 'only objects given a retention period are locked (the bucket sets no default)';
+  const span = rule.Days ? `${rule.Days} days` : rule.Years ? `${rule.Years} years` : 'their retention period';
+  return rule.Mode === 'COMPLIANCE'
+    ? `new objects are locked for ${span} in compliance mode (no one, not even the account's root user, can delete them sooner)`
+    : `new objects are locked for ${span} in governance mode (users with the bypass permission can still delete them)`;
+}
+
+/** The plain-words summary for the two states. */
+function summaryOf(
+  p: Pick<BucketProtection, 'versioning' | 'objectLock'>,
+  lock: Answer<GetObjectLockConfigurationCommandOutput>,
+  reasons: string[],
+): string {
+  const unprotected =
+    'deleting the bucket, deleting the account, or anyone holding its keys takes every copy here with it, and ' +
+    'nothing brings them back: keep another copy under another account, or turn on versioning or Object Lock.';
+  if (p.objectLock === 'on') {
+    return (
+      `Object Lock is on: ${lockRetention(lock)}; a bucket holding locked objects cannot be deleted. ` +
+      'Closing the account would still take them with it after the provider’s grace period.'
+    );
+  }
+  if (p.versioning === 'enabled') {
+    return (
+      'Versioning is on: a deleted or overwritten copy keeps its earlier versions, so a mistaken prune or overwrite ' +
+      'can be undone. Object Lock is ' +
+      (p.objectLock === 'off' ? 'off' : 'unknown') +
+      ': anyone who can delete versions, the bucket or the account still takes every copy with them.'
+    );
+  }
+  if (p.versioning === 'suspended') {
+    return `Versioning is suspended: versions kept before remain, but deletes from now on are final; ${unprotected}`;
+  }
+  if (p.versioning === 'unknown' || p.objectLock === 'unknown') {
+    return `The store did not say whether versioning or Object Lock is on (${reasons.join('; ')}); assuming neither, ${unprotected}`;
+  }
+  return `Neither versioning nor Object Lock is on: ${unprotected}`;
+}
+
+/** The protection the two answers describe. Pure. */
+export function protectionOf(
+  versioning: Answer<GetBucketVersioningCommandOutput>,
+  lock: Answer<GetObjectLockConfigurationCommandOutput>,
+): BucketProtection {
+  const p = { versioning: versioningOf(versioning), objectLock: objectLockOf(lock) };
+  const reasons = [
+    ...(versioning.ok ? [] : [`versioning: ${why(versioning.error)}`]),
+    ...(p.objectLock === 'unknown' && !lock.ok ? [`Object Lock: ${why(lock.error)}`] : []),
+  ];
+  return { ...p, summary: summaryOf(p, lock, reasons) };
+}
+
+const answer = <T>(promise: Promise<T>): Promise<Answer<T>> =>
+  promise.then(
+    (output) => ({ ok: true as const, output }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+/** Asks the bucket (both calls at once). Never throws for a refused call: that is an "unknown". */
+export async function readBucketProtection(
+  client: S3Client,
+  bucket: string,
+  signal?: AbortSignal,
+): Promise<BucketProtection> {
+  const [versioning, lock] = await Promise.all([
+    answer(client.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal })),
+    answer(client.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }), { abortSignal: signal })),
+  ]);
+  if (signal?.aborted) throw new CancelledError('Reading the bucket’s protection');
+  return protectionOf(versioning, lock);
+}
