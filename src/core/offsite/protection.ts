@@ -4,14 +4,9 @@
  * A store that cannot say (no permission, an S3-compatible server that does not implement the call) is "unknown",
  * and the summary then assumes neither is on.
  */
-import {
-  GetBucketVersioningCommand,
-  GetObjectLockConfigurationCommand,
-  type GetBucketVersioningCommandOutput,
-  type GetObjectLockConfigurationCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { GetBucketVersioningCommandOutput, GetObjectLockConfigurationCommandOutput } from '@aws-sdk/client-s3';
 import { CancelledError, errorMessage } from '../errors';
+import { loadSdk, type Sdk } from './s3-client';
 import type { BucketProtection } from './types';
 
 /** What one of the two calls answered: its output, or the error it failed with. */
@@ -101,10 +96,11 @@ const answer = <T>(promise: Promise<T>): Promise<Answer<T>> =>
 
 /** Asks the bucket (both calls at once). Never throws for a refused call: that is an "unknown". */
 export async function readBucketProtection(
-  client: S3Client,
+  client: InstanceType<Sdk['S3Client']>,
   bucket: string,
   signal?: AbortSignal,
 ): Promise<BucketProtection> {
+  const { GetBucketVersioningCommand, GetObjectLockConfigurationCommand } = await loadSdk();
   const [versioning, lock] = await Promise.all([
     answer(client.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal })),
     answer(client.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }), { abortSignal: signal })),
