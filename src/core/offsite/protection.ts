@@ -5,9 +5,11 @@
  * and the summary then assumes neither is on.
  */
 import type { GetBucketVersioningCommandOutput, GetObjectLockConfigurationCommandOutput } from '@aws-sdk/client-s3';
-import { CancelledError, errorMessage } from '../errors';
-import { loadSdk, type Sdk } from './s3-client';
-import type { BucketProtection } from './types';
+import { CancelledError, errorMessage, type PgBackupError } from '../errors';
+import { loadSdk, s3Failure, type Sdk } from './s3-client';
+import type { BucketProtection, DestinationSpec } from './types';
+
+type S3Spec = Extract<DestinationSpec, { kind: 's3' }>;
 
 /** What one of the two calls answered: its output, or the error it failed with. */
 export type Answer<T> = { ok: true; output: T } | { ok: false; error: unknown };
@@ -94,17 +96,71 @@ const answer = <T>(promise: Promise<T>): Promise<Answer<T>> =>
     (error: unknown) => ({ ok: false as const, error }),
   );
 
-/** Asks the bucket (both calls at once). Never throws for a refused call: that is an "unknown". */
+/**
+ * A never-versioned bucket answers an empty <VersioningConfiguration/>, which the SDK parses to the same {} as any
+ * 200 answer it cannot read: s3rver answers GET ?versioning with the bucket's listing. The raw body's root element
+ * tells them apart (this runs next to the transport, before the SDK's parser; the body is handed on as bytes).
+ */
+function expectRoot(root: string) {
+  return <A, O extends { response: unknown }>(next: (args: A) => Promise<O>) =>
+    async (args: A): Promise<O> => {
+      const out = await next(args);
+      const res = out.response as { statusCode?: number; body?: AsyncIterable<Uint8Array> | Uint8Array };
+      if (res.statusCode !== 200 || !res.body || res.body instanceof Uint8Array) return out;
+      const chunks: Uint8Array[] = [];
+      for await (const c of res.body) chunks.push(c);
+      const body = Buffer.concat(chunks);
+      res.body = body;
+      const found = /<([A-Za-z][\w:.-]*)[\s/>]/.exec(body.toString('utf8').replace(/<\?[^>]*\?>/, ''))?.[1];
+      if (found !== root) {
+        throw Object.assign(new Error(`it answered with <${found ?? 'nothing'}>, not <${root}>`), {
+          name: 'UnexpectedAnswer',
+        });
+      }
+      return out;
+    };
+}
+
+/** A call's failure that is not the bucket's answer: the store is unreachable, the keys are wrong, cancel. */
+function failureOf(a: Answer<unknown>, spec: S3Spec, signal?: AbortSignal): PgBackupError | undefined {
+  if (a.ok || REFUSALS.has(errorName(a.error))) return undefined;
+  const f = s3Failure(a.error, `read the protection of bucket ${spec.bucket}`, spec, signal);
+  return FATAL_KINDS.has(f.kind) ? f : undefined;
+}
+
+/** Refusals that mean "this store or these keys cannot say", not "the keys are wrong". */
+const REFUSALS = new Set([
+  'AccessDenied',
+  'NotImplemented',
+  'MethodNotAllowed',
+  'ObjectLockConfigurationNotFoundError',
+  'UnexpectedAnswer',
+]);
+const FATAL_KINDS = new Set(['unreachable', 'ssl', 'auth', 'cancelled']);
+
+/**
+ * Asks the bucket (both calls at once). A call the store refuses (no permission, not implemented) is an
+ * "unknown"; an unreachable store, wrong credentials or a cancel throw (s3Failure's errors).
+ */
 export async function readBucketProtection(
   client: InstanceType<Sdk['S3Client']>,
-  bucket: string,
+  spec: S3Spec,
   signal?: AbortSignal,
 ): Promise<BucketProtection> {
   const { GetBucketVersioningCommand, GetObjectLockConfigurationCommand } = await loadSdk();
+  const Bucket = spec.bucket;
+  const versioningCall = new GetBucketVersioningCommand({ Bucket });
+  versioningCall.middlewareStack.add(expectRoot('VersioningConfiguration'), {
+    step: 'deserialize',
+    priority: 'low',
+    name: 'pgBackupExpectVersioningConfiguration',
+  });
   const [versioning, lock] = await Promise.all([
-    answer(client.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal })),
-    answer(client.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }), { abortSignal: signal })),
+    answer(client.send(versioningCall, { abortSignal: signal })),
+    answer(client.send(new GetObjectLockConfigurationCommand({ Bucket }), { abortSignal: signal })),
   ]);
   if (signal?.aborted) throw new CancelledError('Reading the bucket’s protection');
+  const failure = failureOf(versioning, spec, signal) ?? failureOf(lock, spec, signal);
+  if (failure) throw failure;
   return protectionOf(versioning, lock);
 }
