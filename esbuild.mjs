@@ -27,6 +27,10 @@ const vendored = {
       path: `./vendor/${args.path}.js`,
       external: true,
     }));
+    // The AWS SDK (~1 MB) the same way: src/core/offsite/sdk.ts, imported only dynamically, is dist/vendor/aws-sdk.js.
+    build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
+      args.importer.endsWith(`src/core/offsite/s3-client.ts`) ? { path: './vendor/aws-sdk.js', external: true } : undefined,
+    );
   },
 };
 const vendorBuilds = VENDORED.map((name) => ({
@@ -39,6 +43,11 @@ const vendorBuilds = VENDORED.map((name) => ({
   target: 'node20',
   external: ['pg-native'],
 }));
+vendorBuilds.push({
+  ...vendorBuilds[0],
+  entryPoints: ['src/core/offsite/sdk.ts'],
+  outfile: 'dist/vendor/aws-sdk.js',
+});
 
 /**
  * The extension is two bundles. dist/extension.js holds what activation runs (the trees, config, connections…);

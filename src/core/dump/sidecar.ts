@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stageFile, type StagedFile } from '../atomic-write';
 import { PgBackupError } from '../errors';
+import type { CopyRecord } from '../offsite/types';
 import { backupChecksum, type BackupChecksum } from './checksum';
 import { sidecarPath } from './naming';
 import type { DumpFormat, DumpOptions } from './options';
@@ -22,6 +23,8 @@ export interface DumpSidecar {
   sha256: BackupChecksum;
   /** The last Verify Checksum: when (ISO 8601) and whether the backup still matched sha256. */
   verified?: { at: string; ok: boolean };
+  /** Its off-site copies (src/core/offsite/copy.ts). */
+  copies?: CopyRecord[];
 }
 
 /** Writes to a temporary name; call commit() to move it in place (a rename, so no reader sees half a file). */

@@ -47,11 +47,44 @@ export interface RemoteBackup {
   database?: string;
   server?: string;
   serverVersion?: string;
+  /** A dump's sidecar object. */
   sidecar?: DumpSidecar;
+  /** A base backup's copy sidecar object. */
+  baseSidecar?: BaseBackupSidecar;
   sha256?: BackupChecksum;
   /** Why its sidecar could not be read (the copy is still listed). */
   problem?: string;
 }
+
+/**
+ * A base backup's sidecar, written by its first copy (pg_basebackup leaves none): the facts the Backups view shows
+ * and a sha256 per file. Kept next to the local folder (`<folder>.pgbackup.json`, with its `copies`) and copied
+ * with it.
+ */
+export interface BaseBackupSidecar {
+  tool: 'pg-backup';
+  kind: 'basebackup';
+  format: 'plain' | 'tar';
+  /** PG_VERSION, e.g. "15". */
+  serverVersion?: string;
+  /** backup_label's start time (ISO 8601), else the folder's mtime. */
+  started: string;
+  /** backup_label's label. */
+  label?: string;
+  startLsn?: string;
+  timeline?: number;
+  bytes: number;
+  sha256: { files: Record<string, string> };
+  copies?: CopyRecord[];
+}
+
+/** What a backup's sidecar object at a destination is: a dump's (DumpSidecar) or a base backup's. */
+export type OffsiteSidecar = DumpSidecar | BaseBackupSidecar;
+
+export const isBaseSidecar = (s: OffsiteSidecar): s is BaseBackupSidecar => 'kind' in s && s.kind === 'basebackup';
+
+/** Percent of the bytes moved, for a progress notification or line. */
+export type CopyProgress = (percent: number, bytes: number, totalBytes: number) => void;
 
 /** What a copy did, honestly: bytes moved, whether the store checked our sha256, and the read-back verdict. */
 export interface CopyResult {
@@ -62,6 +95,24 @@ export interface CopyResult {
   /** The store checked the SHA-256 we sent with each part/object (S3), or we re-read the copy (folder). */
   storeChecked: boolean;
   sha256: BackupChecksum;
+  kind: BackupKind;
+  /** How many files were sent (1 for a single-file dump). */
+  files: number;
+}
+
+/** A read-back of a copy against its sidecar's sha256 ("Verify Off-site Copy"). */
+export interface CopyCheck {
+  location: string;
+  ok: boolean;
+  /** The sidecar's sha256, and what was read back (per file for a folder backup). */
+  expected: BackupChecksum;
+  actual: BackupChecksum;
+  /** Files whose content differs ("" for a single-file dump), missing from the copy, or not in the sidecar. */
+  changed: string[];
+  missing: string[];
+  added: string[];
+  bytes: number;
+  durationMs: number;
 }
 
 /** A local backup's record of its off-site copies (kept in its sidecar, `copies`). */
