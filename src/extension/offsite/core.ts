@@ -3,77 +3,87 @@
  * settings with its keys (OffsiteTarget) and the command's progress notification. No S3 client here.
  */
 import { PgBackupError } from '../../core/errors';
-import type { BucketProtection, CopyResult, RemoteBackup } from '../../core/offsite/types';
+import { formatBytes } from '../../core/format';
+import { copyBackup } from '../../core/offsite/copy';
+import { parseRemoteLocation } from '../../core/offsite/destination';
+import { fetchRemoteBackup, type FetchedBackup } from '../../core/offsite/fetch';
+import { listRemoteBackups } from '../../core/offsite/list';
+import { readBucketProtection } from '../../core/offsite/protection';
+import { planRetention, type RetentionPlan, type RetentionRule } from '../../core/offsite/retention';
+import { createS3Client } from '../../core/offsite/s3-client';
+import type { BucketProtection, CopyCheck, CopyProgress, CopyResult, RemoteBackup } from '../../core/offsite/types';
+import { verifyCopy } from '../../core/offsite/verify-copy';
 import type { ProgressSink } from '../ui/progress';
 import type { OffsiteTarget } from './target';
 
-/** A remote backup downloaded into a private temporary folder (sha256 checked); `remove` deletes the folder. */
-export interface FetchedBackup {
-  path: string;
-  remove(): Promise<void>;
+export type { FetchedBackup };
+
+/** The core's percent and bytes as the notification's percent and "3.1 MB of 12 MB". */
+const progressOf = (p?: ProgressSink): CopyProgress | undefined =>
+  p && ((percent, bytes, total) => p.report(percent, `${formatBytes(bytes)} of ${formatBytes(total)}`));
+
+export function listRemote(t: OffsiteTarget, signal?: AbortSignal): Promise<RemoteBackup[]> {
+  return listRemoteBackups({ destination: t.spec, access: t.access, signal });
 }
 
-export interface ReadBack {
-  ok: boolean;
-  expected: string;
-  actual: string;
+/** A bucket's versioning and Object Lock; undefined for a folder. */
+export async function bucketProtection(t: OffsiteTarget, signal?: AbortSignal): Promise<BucketProtection | undefined> {
+  if (t.spec.kind !== 's3') return undefined;
+  const client = await createS3Client(t.spec, t.access);
+  try {
+    return await readBucketProtection(client, t.spec, signal);
+  } finally {
+    client.destroy();
+  }
 }
 
-const notYet = (what: string) => new PgBackupError(`${what}: the off-site core is not merged yet.`, 'tool-missing');
-
-export async function listRemote(t: OffsiteTarget, signal?: AbortSignal): Promise<RemoteBackup[]> {
-  void t;
-  void signal;
-  throw notYet('Listing');
+export function copyToTarget(path: string, t: OffsiteTarget, p?: ProgressSink): Promise<CopyResult> {
+  return copyBackup({
+    backup: path,
+    destination: t.spec,
+    access: t.access,
+    signal: p?.signal,
+    onProgress: progressOf(p),
+  });
 }
 
-export async function bucketProtection(t: OffsiteTarget): Promise<BucketProtection | undefined> {
-  void t;
-  return undefined;
-}
-
-export async function copyToTarget(path: string, t: OffsiteTarget, p?: ProgressSink): Promise<CopyResult> {
-  void path;
-  void t;
-  void p;
-  throw notYet('Copying');
-}
-
-export async function readBackCopy(
+/** Reads a copy back against its sidecar's sha256; `localPath`'s sidecar records the verdict. */
+export function readBackCopy(
   location: string,
   t: OffsiteTarget,
   p?: ProgressSink,
   localPath?: string,
-): Promise<ReadBack> {
-  void localPath;
-  void location;
-  void t;
-  void p;
-  throw notYet('Verifying');
+): Promise<CopyCheck> {
+  const { name } = parseRemoteLocation(location, t.spec.kind === 's3' ? t.spec : {});
+  return verifyCopy({
+    destination: t.spec,
+    name,
+    access: t.access,
+    signal: p?.signal,
+    onProgress: progressOf(p),
+    localBackup: localPath,
+  });
 }
 
-export async function fetchRemote(location: string, t: OffsiteTarget, p?: ProgressSink): Promise<FetchedBackup> {
-  void location;
-  void t;
-  void p;
-  throw notYet('Fetching');
+export function fetchRemote(location: string, t: OffsiteTarget, p?: ProgressSink): Promise<FetchedBackup> {
+  return fetchRemoteBackup({
+    location,
+    s3: t.spec.kind === 's3' ? t.spec : undefined,
+    access: t.access,
+    signal: p?.signal,
+    onProgress: progressOf(p),
+  });
 }
 
-/** Which copies a retention rule keeps and deletes (s3ops' plan, never the newest good copy). */
-export interface PrunePlan {
-  destination: string;
-  items: { backup: RemoteBackup; action: 'keep' | 'delete'; reason: string }[];
-}
+export type PrunePlan = RetentionPlan;
 
-export async function planPrune(t: OffsiteTarget, rule: { keep?: number; keepDays?: number }): Promise<PrunePlan> {
-  void t;
-  void rule;
-  throw notYet('Pruning');
+export async function planPrune(t: OffsiteTarget, rule: RetentionRule): Promise<PrunePlan> {
+  return planRetention(t.destination.url, await listRemote(t), rule, Date.now());
 }
 
 export async function applyPrune(plan: PrunePlan, t: OffsiteTarget, p?: ProgressSink): Promise<RemoteBackup[]> {
   void plan;
   void t;
   void p;
-  throw notYet('Pruning');
+  throw new PgBackupError('Pruning: the off-site core does not delete copies yet.', 'tool-missing');
 }

@@ -30,7 +30,7 @@ async function withFetched<T>(
   try {
     return await run(fetched.path);
   } finally {
-    await fetched.remove();
+    await fetched.dispose();
   }
 }
 

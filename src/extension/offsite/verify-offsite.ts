@@ -6,7 +6,9 @@ import { pickBackup } from '../ui/pick-backup';
 import { showError } from '../ui/errors';
 import { withCancellableProgress } from '../ui/progress';
 import { copiesOf } from '../tree/offsite-nodes';
-import { readBackCopy, type ReadBack } from './core';
+import type { CopyCheck } from '../../core/offsite/types';
+import { describeCheck } from '../../core/offsite/verify-copy';
+import { readBackCopy } from './core';
 import { offsiteDestination, offsiteDestinations } from './destinations';
 import { OffsiteKeys } from './keys';
 import { offsiteTarget } from './target';
@@ -20,17 +22,17 @@ export interface VerifyOffsiteArgs {
 }
 
 /** Reads a copy back and compares its sha256 with the sidecar's; the local sidecar keeps the verdict. */
-export const verifyOffsite: Headless<VerifyOffsiteArgs, ReadBack> = (ctx) => async (args, progress) => {
+export const verifyOffsite: Headless<VerifyOffsiteArgs, CopyCheck> = (ctx) => async (args, progress) => {
   const target = await offsiteTarget(new OffsiteKeys(ctx.extension.secrets), offsiteDestination(args.destination));
   const result = await readBackCopy(args.location, target, progress, args.path);
-  if (result.ok) ctx.log.info(`Off-site copy OK: ${args.location} matches its sha256 ${result.expected}`);
-  else ctx.log.error(`Off-site copy MISMATCH: ${args.location}: expected ${result.expected}, read ${result.actual}`);
+  if (result.ok) ctx.log.info(`Off-site copy OK: ${describeCheck(result).join(' ')}`);
+  else ctx.log.error(`Off-site copy MISMATCH: ${describeCheck(result).join(' ')}`);
   ctx.backupsTree.refresh();
   return result;
 };
 
 /** Runs the read-back in a progress notification and says the verdict (both sums when they differ). */
-export async function verifyAndShow(ctx: Ctx, args: VerifyOffsiteArgs): Promise<ReadBack | undefined> {
+export async function verifyAndShow(ctx: Ctx, args: VerifyOffsiteArgs): Promise<CopyCheck | undefined> {
   const name = args.location.replace(/\/+$/, '').split('/').pop();
   try {
     const r = await withCancellableProgress(`Reading back ${name} from ${args.destination}`, (p) =>
@@ -40,7 +42,7 @@ export async function verifyAndShow(ctx: Ctx, args: VerifyOffsiteArgs): Promise<
       void vscode.window.showInformationMessage(`Off-site copy OK: ${name} on ${args.destination} matches its sha256.`);
     else
       void vscode.window.showErrorMessage(
-        `Off-site copy MISMATCH: ${name} on ${args.destination} is not what was copied (expected ${r.expected}, read ${r.actual}). Do not rely on it.`,
+        `Off-site copy MISMATCH on ${args.destination}: ${describeCheck(r).join(' ')} Do not rely on it.`,
       );
     return r;
   } catch (e) {

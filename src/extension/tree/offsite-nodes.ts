@@ -64,8 +64,7 @@ export const namesRemoteBackup = (arg: unknown): arg is OffsiteArgs =>
 
 /** A local backup's off-site copies, from its sidecar. */
 export function copiesOf(e: Pick<BackupEntry, 'sidecar'>): CopyRecord[] {
-  const copies = (e.sidecar as { copies?: unknown } | undefined)?.copies;
-  return Array.isArray(copies) ? (copies as CopyRecord[]) : [];
+  return e.sidecar?.copies ?? [];
 }
 
 /** The name a destination URL has in the settings (else the URL itself). */
@@ -96,7 +95,7 @@ export function remoteEntry(r: RemoteBackup): BackupEntry {
     name: r.name,
     folder: r.destination,
     kind: r.kind,
-    format: r.format ?? 'custom',
+    format: r.format ?? r.baseSidecar?.format ?? 'custom',
     sizeBytes: r.sizeBytes,
     modified: r.modified,
     created: r.created,

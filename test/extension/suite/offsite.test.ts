@@ -11,9 +11,8 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RestoreDrillResult } from '../../../src/core/drill/restore-drill-result';
 import type { DumpResult } from '../../../src/core/dump';
-import type { CopyResult } from '../../../src/core/offsite/types';
+import type { CopyCheck, CopyResult } from '../../../src/core/offsite/types';
 import type { PgBackupApi } from '../../../src/extension/main';
-import type { ReadBack } from '../../../src/extension/offsite/core';
 import type { BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
 import type { OffsiteGroupNode, RemoteBackupNode } from '../../../src/extension/tree/offsite-nodes';
 import { S3_ACCESS_KEY, startS3Server, type S3TestServer } from '../../support/s3-server';
@@ -200,7 +199,7 @@ describe('off-site copies in the editor', () => {
     api.backupsTree.refresh();
     const before = api.backupsTree.getTreeItem(await localNode(dump.path));
     assert.doesNotMatch(String(before.description), /off-site/);
-    const r = (await vscode.commands.executeCommand<ReadBack>('pgBackup.verifyOffsiteCopy', {
+    const r = (await vscode.commands.executeCommand<CopyCheck>('pgBackup.verifyOffsiteCopy', {
       location: 's3://backups/pg/sample.dump',
       destination: 'bucket',
       path: dump.path,
