@@ -119,11 +119,16 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     this.watch(this.folders());
   }
 
-  /** Re-reads the folders (e.g. after a setting change) and redraws. */
+  /** Re-reads the folders (e.g. after a setting change) and the destinations, and redraws. */
   refresh(): void {
+    this.offsite?.refresh();
+    this.refreshLocal();
+  }
+
+  /** Re-reads the folders only (their files changed: the destinations' listings stay). */
+  private refreshLocal(): void {
     this.entries = undefined;
     this.drills = undefined;
-    this.offsite?.refresh();
     this.changed.fire(undefined);
   }
 
@@ -166,7 +171,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*'));
       const later = () => {
         clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.refresh(), 300);
+        this.timer = setTimeout(() => this.refreshLocal(), 300);
       };
       w.onDidCreate(later);
       w.onDidDelete(later);

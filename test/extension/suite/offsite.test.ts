@@ -6,7 +6,8 @@
  * backup, fetched to a temporary folder that is gone afterwards.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RestoreDrillResult } from '../../../src/core/drill/restore-drill-result';
@@ -74,6 +75,12 @@ describe('off-site copies in the editor', () => {
     const g = (await tree()).find((n) => n.kind === 'offsiteGroup' && n.destination.name === name);
     assert.ok(g, `no group for ${name}`);
     return g as OffsiteGroupNode;
+  };
+  /** A group's row once its listing is in (listing waits for it). */
+  const listedItem = async (name: string) => {
+    const g = await group(name);
+    await api.backupsTree.getChildren(g);
+    return api.backupsTree.getTreeItem(g);
   };
   const localNode = async (path: string) => {
     for (const g of await tree()) {
@@ -174,9 +181,12 @@ describe('off-site copies in the editor', () => {
     assert.equal(item.contextValue, 'remote.dump.custom');
     assert.match(String(item.description), /^custom · [\d.]+ [KM]B · just now · sha256 recorded · PG 15$/);
     assert.match((item.tooltip as vscode.MarkdownString).value, /\| Database \| sample \|/);
-    const groupItem = api.backupsTree.getTreeItem(g);
-    assert.match(String(groupItem.description), /^off-site · 1 backup/);
-    assert.match((groupItem.tooltip as vscode.MarkdownString).value, /s3:\/\/backups\/pg at http:\/\/127\.0\.0\.1:/);
+    const groupItem = await listedItem('bucket');
+    // s3rver implements neither versioning nor Object Lock: the group says the bucket does not protect its copies.
+    assert.equal(groupItem.description, 'off-site · 1 backup · ⚠ no versioning or Object Lock');
+    const tip = (groupItem.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, /s3:\/\/backups\/pg at http:\/\/127\.0\.0\.1:/);
+    assert.match(tip, /Protection: .*deleting the bucket, deleting the account/);
   });
 
   it('lists with the keys from SecretStorage: without them the group says why it cannot list', async () => {
@@ -185,7 +195,7 @@ describe('off-site copies in the editor', () => {
       api.backupsTree.refresh();
       const [message] = (await api.backupsTree.getChildren(await group('bucket'))) as BackupsTreeNode[];
       assert.equal(message.kind, 'offsiteMessage');
-      assert.match(String(api.backupsTree.getTreeItem(await group('bucket')).description), /cannot list/);
+      assert.match(String((await listedItem('bucket')).description), /cannot list/);
     } finally {
       await vscode.commands.executeCommand('pgBackup.setOffsiteKeys', {
         destination: 'bucket',
@@ -225,7 +235,7 @@ describe('off-site copies in the editor', () => {
       children.map((c) => c.remote.name),
       ['sample.dump'],
     );
-    assert.match(String(api.backupsTree.getTreeItem(await group('nas')).description), /^off-site · 1 backup$/);
+    assert.match(String((await listedItem('nas')).description), /^off-site · 1 backup$/);
   });
 
   it('runs a restore drill of a remote backup, fetched to a temporary folder removed afterwards', async () => {
@@ -242,12 +252,43 @@ describe('off-site copies in the editor', () => {
     assert.ok(!existsSync(dirname(r.backup.path)), `${r.backup.path} was left behind`);
   });
 
+  it('inspects a remote backup from its tree row: fetched, reported, the download removed', async () => {
+    const [remote] = (await api.backupsTree.getChildren(await group('bucket'))) as RemoteBackupNode[];
+    const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('pg-backup-fetch-')));
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('pgBackup.inspectBackup', remote);
+    assert.ok(uri, 'Inspect returned no report');
+    const report = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(report, /sample/);
+    assert.match(report, /\d+ TABLE DATA/);
+    const left = readdirSync(tmpdir()).filter((f) => f.startsWith('pg-backup-fetch-') && !before.has(f));
+    assert.deepEqual(left, [], 'the fetched copy was left behind');
+  });
+
+  it('finds a corrupted copy: the read-back names both sums and the local row shows ✗ off-site', async () => {
+    const object = join(s3.directory, 'backups', 'pg', 'sample.dump._S3rver_object');
+    const bytes = readFileSync(object);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(object, bytes);
+    const r = (await vscode.commands.executeCommand<CopyCheck>('pgBackup.verifyOffsiteCopy', {
+      location: 's3://backups/pg/sample.dump',
+      destination: 'bucket',
+      path: dump.path,
+    }))!;
+    assert.equal(r.ok, false);
+    assert.equal(r.expected, dump.sidecar.sha256);
+    assert.match(String(r.actual), /^[0-9a-f]{64}$/);
+    assert.notEqual(r.actual, r.expected);
+    assert.ok(log.lines.some((l) => l.includes(String(r.expected)) && l.includes(String(r.actual))));
+    api.backupsTree.refresh();
+    assert.match(String(api.backupsTree.getTreeItem(await localNode(dump.path)).description), /✗ off-site: bucket/);
+  });
+
   it('never puts the secret key in settings, the workspace files or the output channel', async () => {
     const inspected = JSON.stringify(settings().inspect('offsite.destinations'));
     assert.ok(!inspected.includes(SECRET));
     const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const files = [join(ws, '.vscode', 'settings.json'), ...readdirSync(folder).map((f) => join(folder, f))];
-    for (const f of files.filter((f) => existsSync(f) && !f.endsWith('.dump')))
+    for (const f of files.filter((f) => existsSync(f) && statSync(f).isFile() && !f.endsWith('.dump')))
       assert.ok(!readFileSync(f, 'utf8').includes(SECRET), `${f} holds the secret`);
     assert.ok(log.lines.length > 0);
     assert.ok(!log.lines.some((l) => l.includes(SECRET)), 'the output channel shows the secret');

@@ -32,6 +32,9 @@ const REFUSED = [
   'pgBackup.createBaseBackup',
   'pgBackup.setupWalArchiving',
   'pgBackup.openPitrBuilder',
+  'pgBackup.copyOffsite',
+  'pgBackup.verifyOffsiteCopy',
+  'pgBackup.pruneOffsite',
   'pgBackup.showStatus',
 ];
 /** Settings, secret storage and files on disk only: they run (and find nothing to act on here). */
@@ -48,6 +51,8 @@ const ALLOWED = [
   'pgBackup.copyBackupPath',
   'pgBackup.deleteBackup',
   'pgBackup.setTargets',
+  'pgBackup.addOffsiteDestination',
+  'pgBackup.setOffsiteKeys',
 ];
 const GATE_WARNING = /, which PostgreSQL Backup does not do in an untrusted workspace\.$/;
 
