@@ -69,25 +69,31 @@ describe('off-site retention: the plan', () => {
     assert.equal(deletions(plan)[0].reason, 'not one of the newest 1, older than 2 days');
   });
 
-  it('never deletes the newest good copy, even when the rule would', () => {
+  it('never deletes the newest good copy, even when the rule would; one without a sidecar is left alone', () => {
     const noSidecar = remote('shop-0.dump', 0, { sidecar: undefined, sha256: undefined });
     const failed = remote('shop-1.dump', 1, {}, { verified: { at: new Date(NOW).toISOString(), ok: false } });
     const problem = remote('shop-2.dump', 2, { problem: 'its sidecar is not JSON' });
     const good = remote('shop-3.dump', 3);
     const older = remote('shop-4.dump', 4);
     const plan = planRetention('s3://b/p', [noSidecar, failed, problem, good, older], { keep: 1 }, NOW);
-    assert.deepEqual(kept(plan), ['shop-0.dump', 'shop-3.dump']);
+    assert.deepEqual(kept(plan).sort(), ['shop-0.dump', 'shop-1.dump', 'shop-3.dump']);
     assert.equal(plan.items.find((i) => i.backup === good)?.reason, 'the newest good copy (always kept)');
-    assert.deepEqual(gone(plan), ['shop-1.dump', 'shop-2.dump', 'shop-4.dump']);
+    assert.match(plan.items.find((i) => i.backup === noSidecar)!.reason, /^no sidecar .*: kept$/);
+    assert.equal(
+      plan.items.find((i) => i.backup === failed)?.reason,
+      'one of the newest 1',
+      'counted, though not good',
+    );
+    assert.deepEqual(gone(plan), ['shop-2.dump', 'shop-4.dump']);
   });
 
-  it('counts per server and database; a backup whose database is unknown is kept', () => {
+  it('counts per server and database', () => {
     const other = [0, 1, 2].map((d) => remote(`crm-${d}.dump`, d, { database: 'crm' }));
     const elsewhere = [0, 1].map((d) => remote(`shop2-${d}.dump`, d, { server: 'db2:5432' }));
     const unknown = remote('mystery.dump', 30, { database: undefined, sidecar: undefined, sha256: undefined });
     const plan = planRetention('s3://b/p', [...five, ...other, ...elsewhere, unknown], { keep: 1 }, NOW);
     assert.deepEqual(kept(plan).sort(), ['crm-0.dump', 'mystery.dump', 'shop-0.dump', 'shop2-0.dump']);
-    assert.equal(plan.items.find((i) => i.backup === unknown)?.reason, 'its database is not known');
+    assert.match(plan.items.find((i) => i.backup === unknown)!.reason, /^no sidecar/);
   });
 
   it('refuses a rule that keeps nothing or is not a whole number (usage)', () => {

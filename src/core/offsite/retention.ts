@@ -1,13 +1,18 @@
 /**
  * Retention at a destination: keep the newest N and/or the last N days of backups, per server and database, and
  * never the newest good copy. The plan is pure (the clock comes in) and says for every backup whether it stays and
- * why; applying it deletes each backup's sidecar first, then its objects, so that a prune stopped half way leaves a
- * backup without a sidecar (listed, not good, pruned next time), never one that looks good but is not whole.
+ * why; applying it deletes each backup's sidecar first, then its objects, so that a prune that fails half way leaves
+ * a backup without a sidecar (listed with its problem, never as good), never one that looks good but is not whole.
+ * Backups without a sidecar are never deleted: an unfinished copy and a file that is not ours look alike.
  *
  * Age is the backup's `created`: the sidecar's `started` (when the dump was taken), else when the copy was written.
  */
-import { CancelledError, PgBackupError } from '../errors';
-import type { RemoteBackup } from './types';
+import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
+import { listRemoteBackups } from './list';
+import { sidecarKey } from './remote-backup';
+import type { S3Access } from './s3-client';
+import { openStore, type OffsiteStore } from './store';
+import type { DestinationSpec, RemoteBackup } from './types';
 
 export interface RetentionRule {
   /** Keep the newest N of each database. */
@@ -36,12 +41,17 @@ const DAY_MS = 86_400_000;
 
 /** Good: its sidecar was read, with a sha256, and no verification of it failed. */
 export function isGoodCopy(b: RemoteBackup): boolean {
-  return !!b.sidecar && !!(b.sha256 ?? b.sidecar.sha256) && !b.problem && b.sidecar.verified?.ok !== false;
+  const s = b.sidecar ?? b.baseSidecar;
+  return !!s?.sha256 && !b.problem && b.sidecar?.verified?.ok !== false;
 }
 
-function groupOf(b: RemoteBackup): string | undefined {
-  if (b.kind === 'basebackup') return `base backups of ${b.server ?? 'an unnamed server'}`;
-  return b.database === undefined ? undefined : `${b.server ?? '(unknown server)'}/${b.database}`;
+/** The set a backup is counted in, or why it is kept outside any. */
+function groupOf(b: RemoteBackup): { group: string } | { kept: string } {
+  if (!b.sidecar && !b.baseSidecar) return { kept: 'no sidecar (an unfinished copy, or not a pg-backup copy): kept' };
+  if (b.kind === 'basebackup') return { group: `base backups of ${b.server ?? 'an unnamed server'}` };
+  return b.database === undefined
+    ? { kept: 'its database is not known: kept' }
+    : { group: `${b.server ?? '(unknown server)'}/${b.database}` };
 }
 
 function describe(rule: RetentionRule): string {
@@ -74,9 +84,8 @@ export function planRetention(
   const items: RetentionItem[] = [];
   for (const b of backups) {
     const g = groupOf(b);
-    if (g === undefined) {
-      items.push({ backup: b, group: '(unknown database)', action: 'keep', reason: 'its database is not known' });
-    } else groups.set(g, [...(groups.get(g) ?? []), b]);
+    if ('kept' in g) items.push({ backup: b, group: '(none)', action: 'keep', reason: g.kept });
+    else groups.set(g.group, [...(groups.get(g.group) ?? []), b]);
   }
   const whyDelete = describe(rule);
   for (const [group, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
@@ -117,16 +126,74 @@ export interface RetentionResult {
 export async function applyRetention(
   plan: RetentionPlan,
   store: BackupDeleter,
-  opts: { signal?: AbortSignal; progress?: (done: number, total: number, b: RemoteBackup) => void } = {},
+  opts: {
+    signal?: AbortSignal;
+    progress?: (done: number, total: number, b: RemoteBackup) => void;
+    /** Told what a failure left half deleted. */
+    onCleanup?: CleanupLog;
+  } = {},
 ): Promise<RetentionResult> {
   const todo = deletions(plan);
   const deleted: RemoteBackup[] = [];
   for (const { backup } of todo) {
     if (opts.signal?.aborted) throw new CancelledError('Pruning');
     await store.deleteSidecar(backup);
-    await store.deleteBackup(backup);
+    await store.deleteBackup(backup).catch((e: unknown) => {
+      opts.onCleanup?.(`left ${backup.location} without its sidecar (prune keeps such copies): delete it by hand`);
+      throw e;
+    });
     deleted.push(backup);
     opts.progress?.(deleted.length, todo.length, backup);
   }
   return { deleted };
+}
+
+/** A store's deleter: the sidecar object, then the backup's object (or every object under its folder). */
+export function storeDeleter(store: OffsiteStore, signal?: AbortSignal): BackupDeleter {
+  return {
+    deleteSidecar: (b) => store.remove([sidecarKey(b.name)], signal),
+    async deleteBackup(b) {
+      const single = b.kind === 'dump' && b.format !== undefined && b.format !== 'directory';
+      const under = single ? [] : (await store.listUnder(b.name, signal)).map((o) => o.key);
+      await store.remove(under.length ? under : [b.name], signal);
+    },
+  };
+}
+
+export interface PruneRequest {
+  destination: DestinationSpec;
+  rule: RetentionRule;
+  /** Plan only: list what would go and why, delete nothing. */
+  dryRun?: boolean;
+  access?: S3Access;
+  signal?: AbortSignal;
+  /** The clock (tests fix it). */
+  now?: number;
+  progress?: (done: number, total: number, b: RemoteBackup) => void;
+  onCleanup?: CleanupLog;
+}
+
+export interface PruneResult extends RetentionResult {
+  plan: RetentionPlan;
+}
+
+/** `pg-backup prune`: lists the destination, plans, and (unless a dry run) deletes. */
+export async function pruneDestination(r: PruneRequest): Promise<PruneResult> {
+  checkRule(r.rule);
+  const backups = await listRemoteBackups({ destination: r.destination, access: r.access, signal: r.signal });
+  const store = await openStore(r.destination, r.access);
+  try {
+    const plan = planRetention(store.destination, backups, r.rule, r.now ?? Date.now());
+    if (r.dryRun) return { plan, deleted: [] };
+    return {
+      plan,
+      ...(await applyRetention(plan, storeDeleter(store), {
+        signal: r.signal,
+        progress: r.progress,
+        onCleanup: r.onCleanup,
+      })),
+    };
+  } finally {
+    store.close();
+  }
 }

@@ -28,8 +28,7 @@ export interface OffsiteMeasure extends Measure {
 }
 
 /** The copies a local backup's sidecar records. */
-export const copiesOf = (e: BackupEntry): readonly CopyRecord[] =>
-  (e.sidecar as { copies?: readonly CopyRecord[] } | undefined)?.copies ?? [];
+export const copiesOf = (e: BackupEntry): readonly CopyRecord[] => e.sidecar?.copies ?? [];
 
 /** How a copy was verified; undefined when it was not (or its last read-back failed). */
 function verification(c: CopyRecord): OffsiteCopyRef['verified'] | undefined {
