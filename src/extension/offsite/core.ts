@@ -2,14 +2,20 @@
  * The extension's one way into the off-site core (src/core/offsite/): each call takes a destination from the
  * settings with its keys (OffsiteTarget) and the command's progress notification. No S3 client here.
  */
-import { PgBackupError } from '../../core/errors';
 import { formatBytes } from '../../core/format';
 import { copyBackup } from '../../core/offsite/copy';
 import { parseRemoteLocation } from '../../core/offsite/destination';
 import { fetchRemoteBackup, type FetchedBackup } from '../../core/offsite/fetch';
 import { listRemoteBackups } from '../../core/offsite/list';
 import { readBucketProtection } from '../../core/offsite/protection';
-import { planRetention, type RetentionPlan, type RetentionRule } from '../../core/offsite/retention';
+import {
+  applyRetention,
+  pruneDestination,
+  storeDeleter,
+  type RetentionPlan,
+  type RetentionRule,
+} from '../../core/offsite/retention';
+import { openStore } from '../../core/offsite/store';
 import { createS3Client } from '../../core/offsite/s3-client';
 import type { BucketProtection, CopyCheck, CopyProgress, CopyResult, RemoteBackup } from '../../core/offsite/types';
 import { verifyCopy } from '../../core/offsite/verify-copy';
@@ -77,13 +83,18 @@ export function fetchRemote(location: string, t: OffsiteTarget, p?: ProgressSink
 
 export type PrunePlan = RetentionPlan;
 
-export async function planPrune(t: OffsiteTarget, rule: RetentionRule): Promise<PrunePlan> {
-  return planRetention(t.destination.url, await listRemote(t), rule, Date.now());
+/** The dry run: what the rule keeps and deletes, and why. */
+export async function planPrune(t: OffsiteTarget, rule: RetentionRule, signal?: AbortSignal): Promise<PrunePlan> {
+  return (await pruneDestination({ destination: t.spec, access: t.access, rule, dryRun: true, signal })).plan;
 }
 
+/** Deletes what `plan` deletes (the plan the user saw), one backup at a time, sidecar first. */
 export async function applyPrune(plan: PrunePlan, t: OffsiteTarget, p?: ProgressSink): Promise<RemoteBackup[]> {
-  void plan;
-  void t;
-  void p;
-  throw new PgBackupError('Pruning: the off-site core does not delete copies yet.', 'tool-missing');
+  const store = await openStore(t.spec, t.access);
+  try {
+    const progress = (done: number, total: number, b: RemoteBackup) => p?.report((100 * done) / total, b.name);
+    return (await applyRetention(plan, storeDeleter(store, p?.signal), { signal: p?.signal, progress })).deleted;
+  } finally {
+    store.close();
+  }
 }

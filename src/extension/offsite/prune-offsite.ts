@@ -38,7 +38,7 @@ export const pruneOffsite: Headless<PruneOffsiteArgs, PruneOffsiteResult> = (ctx
   if (args.keep === undefined && args.keepDays === undefined)
     throw new PgBackupError('Prune needs keep (the last N) or keepDays (N days), or both.', 'usage');
   const target = await offsiteTarget(new OffsiteKeys(ctx.extension.secrets), offsiteDestination(args.destination));
-  const plan = await planPrune(target, { keep: args.keep, keepDays: args.keepDays });
+  const plan = await planPrune(target, { keep: args.keep, keepDays: args.keepDays }, progress?.signal);
   if (args.dryRun) return { plan, deleted: [] };
   return { plan, deleted: pruned(ctx, await applyPrune(plan, target, progress)) };
 };

@@ -5,7 +5,7 @@ import type { BackupsTreeNode } from '../tree/backups-tree';
 import { pickBackup } from '../ui/pick-backup';
 import { showError } from '../ui/errors';
 import { withCancellableProgress } from '../ui/progress';
-import { copiesOf } from '../tree/offsite-nodes';
+import { readCopies } from '../tree/offsite-nodes';
 import type { CopyCheck } from '../../core/offsite/types';
 import { describeCheck } from '../../core/offsite/verify-copy';
 import { readBackCopy } from './core';
@@ -55,10 +55,16 @@ export async function verifyAndShow(ctx: Ctx, args: VerifyOffsiteArgs): Promise<
 export const verifyOffsiteUi = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
   if (isRemoteBackupNode(node))
     return verifyAndShow(ctx, { location: node.remote.location, destination: node.destination.name });
-  const entry = await pickBackup(ctx, node, (e) => copiesOf(e).length > 0, 'Verify Off-site Copy');
+  const entry = await pickBackup(
+    ctx,
+    node,
+    (e) => e.kind === 'basebackup' || !!e.sidecar?.copies?.length,
+    'Verify Off-site Copy',
+  );
   if (!entry) return undefined;
+  const recorded = node?.kind === 'backup' && node.copies ? node.copies : await readCopies(entry);
   const names = new Map(offsiteDestinations().map((d) => [d.url.replace(/\/+$/, ''), d.name]));
-  const copies = copiesOf(entry).flatMap((c) => {
+  const copies = recorded.flatMap((c) => {
     const destination = names.get(c.destination.replace(/\/+$/, ''));
     return destination
       ? [{ label: destination, description: c.location, detail: `copied ${c.copiedAt}`, destination, c }]

@@ -7,10 +7,18 @@ import { versionsText } from '../../core/backups/versions-text';
 import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
 import { backupFolders } from '../backup-folders';
+import type { CopyRecord } from '../../core/offsite/types';
 import type { Config } from '../config';
 import { offsiteDestinations } from '../offsite/destinations';
 import type { OffsiteKeys } from '../offsite/keys';
-import { isOffsiteNode, offsiteMark, OffsiteSection, type OffsiteNode, type RemoteBackupNode } from './offsite-nodes';
+import {
+  isOffsiteNode,
+  offsiteMark,
+  readCopies,
+  OffsiteSection,
+  type OffsiteNode,
+  type RemoteBackupNode,
+} from './offsite-nodes';
 
 export interface BackupGroupNode {
   kind: 'group';
@@ -22,6 +30,8 @@ export interface BackupNode {
   entry: BackupEntry;
   /** The newest restore drill of this backup, from the drill logs. */
   drill?: LastDrill;
+  /** Its off-site copies (offsite-nodes.ts). */
+  copies?: CopyRecord[];
 }
 export type BackupsTreeNode = BackupGroupNode | BackupNode | OffsiteNode;
 
@@ -196,7 +206,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.resourceUri = vscode.Uri.file(e.path);
     item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
     item.iconPath = backupIcon(e);
-    item.description = backupDescription(e, node.drill, offsiteMark(e, offsiteDestinations()));
+    item.description = backupDescription(e, node.drill, offsiteMark(node.copies ?? [], offsiteDestinations()));
     item.tooltip = backupTooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
     return item;
@@ -218,7 +228,13 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     if (node && isOffsiteNode(node)) return this.offsite?.children(node) ?? [];
     if (node?.kind === 'group') {
       const drills = await this.lastDrills();
-      return node.entries.map((entry) => ({ kind: 'backup', entry, drill: drills.get(entry.path) }));
+      const copies = await Promise.all(node.entries.map(readCopies));
+      return node.entries.map((entry, i) => ({
+        kind: 'backup',
+        entry,
+        drill: drills.get(entry.path),
+        copies: copies[i],
+      }));
     }
     if (node) return [];
     const local = groupBackups(await this.all(), this.config.backupsGroupBy());

@@ -4,7 +4,9 @@
  * "✓ off-site: <destination>" mark on a local backup that has a verified copy. The listing itself runs in the
  * lazy bundle (the AWS SDK is not loaded at activation).
  */
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { sidecarPath } from '../../core/dump/naming';
 import type { BackupEntry } from '../../core/backups/catalog';
 import type { BucketProtection, CopyRecord, RemoteBackup } from '../../core/offsite/types';
 import { errorMessage } from '../../core/errors';
@@ -62,9 +64,19 @@ export const namesRemoteBackup = (arg: unknown): arg is OffsiteArgs =>
   typeof (arg as OffsiteArgs | undefined)?.offsiteDestination === 'string' &&
   typeof (arg as OffsiteArgs).path === 'string';
 
-/** A local backup's off-site copies, from its sidecar. */
-export function copiesOf(e: Pick<BackupEntry, 'sidecar'>): CopyRecord[] {
-  return e.sidecar?.copies ?? [];
+/**
+ * A local backup's off-site copies: a dump's sidecar lists them; a base backup's are in the sidecar its first copy
+ * wrote next to it (pg_basebackup leaves none).
+ */
+export async function readCopies(e: Pick<BackupEntry, 'kind' | 'path' | 'sidecar'>): Promise<CopyRecord[]> {
+  if (e.kind !== 'basebackup') return e.sidecar?.copies ?? [];
+  const text = await readFile(sidecarPath(e.path), 'utf8').catch(() => undefined);
+  try {
+    const copies = text ? (JSON.parse(text) as { copies?: unknown }).copies : undefined;
+    return Array.isArray(copies) ? (copies as CopyRecord[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The name a destination URL has in the settings (else the URL itself). */
@@ -74,8 +86,7 @@ function destinationName(url: string, destinations: readonly OffsiteDestination[
 }
 
 /** "✓ off-site: nas, b2" for verified copies, "✗ off-site: nas" for one that failed its read-back. */
-export function offsiteMark(e: Pick<BackupEntry, 'sidecar'>, destinations: readonly OffsiteDestination[]): string {
-  const copies = copiesOf(e);
+export function offsiteMark(copies: readonly CopyRecord[], destinations: readonly OffsiteDestination[]): string {
   const names = (ok: boolean) => [
     ...new Set(copies.filter((c) => c.verified?.ok === ok).map((c) => destinationName(c.destination, destinations))),
   ];

@@ -13,7 +13,9 @@ import * as vscode from 'vscode';
 import type { RestoreDrillResult } from '../../../src/core/drill/restore-drill-result';
 import type { DumpResult } from '../../../src/core/dump';
 import type { CopyCheck, CopyResult } from '../../../src/core/offsite/types';
+import type { BaseBackupResult } from '../../../src/core/physical/basebackup';
 import type { PgBackupApi } from '../../../src/extension/main';
+import type { PruneOffsiteResult } from '../../../src/extension/offsite/prune-offsite';
 import type { BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
 import type { OffsiteGroupNode, RemoteBackupNode } from '../../../src/extension/tree/offsite-nodes';
 import { S3_ACCESS_KEY, startS3Server, type S3TestServer } from '../../support/s3-server';
@@ -236,6 +238,70 @@ describe('off-site copies in the editor', () => {
       ['sample.dump'],
     );
     assert.match(String((await listedItem('nas')).description), /^off-site · 1 backup$/);
+  });
+
+  it('copies a base backup to the folder destination and marks it "✓ off-site: nas" once read back', async function () {
+    this.timeout(120_000);
+    const out = join(folder, 'base-1');
+    const base = (await vscode.commands.executeCommand<BaseBackupResult>('pgBackup.createBaseBackup', {
+      connection: 'test',
+      options: { format: 'tar', checkpoint: 'fast', label: 'off-site test' },
+      out,
+    }))!;
+    const copied = (await vscode.commands.executeCommand<CopyResult>('pgBackup.copyOffsite', {
+      path: base.dir,
+      destination: 'nas',
+    }))!;
+    assert.equal(copied.kind, 'basebackup');
+    assert.ok(copied.files >= 2, `${copied.files} files`);
+    const r = (await vscode.commands.executeCommand<CopyCheck>('pgBackup.verifyOffsiteCopy', {
+      location: copied.location,
+      destination: 'nas',
+      path: base.dir,
+    }))!;
+    assert.equal(r.ok, true);
+    api.backupsTree.refresh();
+    const item = api.backupsTree.getTreeItem(await localNode(base.dir));
+    assert.match(String(item.description), /^base backup \(tar\) · .*✓ off-site: nas/);
+    const remote = ((await api.backupsTree.getChildren(await group('nas'))) as RemoteBackupNode[]).find(
+      (n) => n.remote.name === 'base-1',
+    );
+    assert.ok(remote, 'the base backup is not listed at the destination');
+    assert.equal(api.backupsTree.getTreeItem(remote).contextValue, 'remote.basebackup');
+  });
+
+  it('prunes a destination: the dry run plans, the rule keeps the newest copy, the older one goes', async () => {
+    const tar = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', {
+      connection: 'test',
+      database: 'sample',
+      options: { format: 'tar' },
+      out: join(folder, 'sample-later.tar'),
+    }))!;
+    await vscode.commands.executeCommand('pgBackup.copyOffsite', { path: tar.path, destination: 'nas' });
+    const plan = (await vscode.commands.executeCommand<PruneOffsiteResult>('pgBackup.pruneOffsite', {
+      destination: 'nas',
+      keep: 1,
+      dryRun: true,
+    }))!;
+    const action = (name: string) => plan.plan.items.find((i) => i.backup.name === name)?.action;
+    assert.equal(action('sample.dump'), 'delete');
+    assert.equal(action('sample-later.tar'), 'keep');
+    assert.deepEqual(plan.deleted, []);
+    assert.ok(existsSync(join(remoteFolder, 'sample.dump')), 'the dry run deleted');
+    const done = (await vscode.commands.executeCommand<PruneOffsiteResult>('pgBackup.pruneOffsite', {
+      destination: 'nas',
+      keep: 1,
+    }))!;
+    assert.deepEqual(
+      done.deleted.map((b) => b.name),
+      ['sample.dump'],
+    );
+    assert.ok(!existsSync(join(remoteFolder, 'sample.dump')) && existsSync(join(remoteFolder, 'sample-later.tar')));
+    api.backupsTree.refresh();
+    const names = ((await api.backupsTree.getChildren(await group('nas'))) as RemoteBackupNode[]).map(
+      (n) => n.remote.name,
+    );
+    assert.ok(!names.includes('sample.dump') && names.includes('sample-later.tar'), names.join(', '));
   });
 
   it('runs a restore drill of a remote backup, fetched to a temporary folder removed afterwards', async () => {
