@@ -6,10 +6,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/code-server.mjs';
-import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server } from '../support/s3-server.ts';
 import { openWorkbench, session } from './support.mjs';
+
+// Through require: tsx compiles an imported .ts into a data: URL, from which s3-server.ts cannot import s3rver.
+const { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server } = createRequire(import.meta.url)('../support/s3-server.ts');
 
 const cli = (args) =>
   execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', stdio: 'pipe' });
@@ -19,7 +22,7 @@ describe('Copy Off-site… to a bucket from the Backups view (packaged extension
   let s3;
   let folder;
   let settingsFile;
-  let before;
+  let savedSettings;
 
   before(async () => {
     const { cluster, workspace } = session();
@@ -34,8 +37,8 @@ describe('Copy Off-site… to a bucket from the Backups view (packaged extension
       join(folder, 'sample.dump'),
     ]);
     settingsFile = join(workspace, '.vscode', 'settings.json');
-    before = readFileSync(settingsFile, 'utf8');
-    const settings = JSON.parse(before);
+    savedSettings = readFileSync(settingsFile, 'utf8');
+    const settings = JSON.parse(savedSettings);
     settings['pgBackup.backupFolders'] = [folder];
     settings['pgBackup.offsite.destinations'] = [
       { name: 'offsite-bucket', url: 's3://backups/pg', endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true },
@@ -51,9 +54,9 @@ describe('Copy Off-site… to a bucket from the Backups view (packaged extension
 
   after(async () => {
     await wb?.close();
-    if (before !== undefined) writeFileSync(settingsFile, before);
+    if (savedSettings !== undefined) writeFileSync(settingsFile, savedSettings);
     await s3?.stop();
-    rmSync(folder, { recursive: true, force: true });
+    if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
   it('takes the keys through Set Off-site Keys… (a password box)', async () => {
@@ -70,7 +73,7 @@ describe('Copy Off-site… to a bucket from the Backups view (packaged extension
     await wb.notification(/Keys for "offsite-bucket" saved in the keychain/);
   });
 
-  it('copies a dump with a progress notification, verifies it, and marks it "✓ off-site"', async () => {
+  it('copies a dump from its context menu, verifies it from the result, and marks it "✓ off-site"', async () => {
     const backups = await wb.view('Backups');
     const dump = backups.locator('.monaco-list-row', { hasText: 'sample.dump' }).first();
     await dump.waitFor({ timeout: 30_000 });
