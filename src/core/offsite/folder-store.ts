@@ -28,7 +28,10 @@ export class FolderStore implements OffsiteStore {
 
   private async folderExists(): Promise<void> {
     const s = await stat(this.spec.path).catch(() => undefined);
-    if (!s?.isDirectory()) throw new PgBackupError(`The destination folder ${this.spec.path} does not exist.`, 'input');
+    if (!s?.isDirectory())
+      throw new PgBackupError(`The destination folder ${this.spec.path} does not exist.`, 'input', {
+        hint: 'Create it (or mount the share) first.',
+      });
   }
 
   async listTop(): Promise<{ files: StoredObject[]; folders: string[] }> {
@@ -69,6 +72,8 @@ export class FolderStore implements OffsiteStore {
   async putFile(key: string, localPath: string, o: PutOptions = {}): Promise<PutResult> {
     const target = this.pathOf(key);
     const partial = `${target}.partial`;
+    // Never made: a share that is not mounted must not fill the disk under its mount point.
+    await this.folderExists();
     await mkdir(dirname(target), { recursive: true });
     let sent = 0;
     const source = createReadStream(localPath, { highWaterMark: 1 << 20 });
@@ -96,6 +101,7 @@ export class FolderStore implements OffsiteStore {
 
   async putText(key: string, text: string): Promise<void> {
     const target = this.pathOf(key);
+    await this.folderExists();
     await mkdir(dirname(target), { recursive: true });
     await writeFileAtomic(target, text);
   }
