@@ -48,6 +48,7 @@ export function defineCommand(spec: CommandSpec): CliCommand {
 /** Maps an error to the contract's exit code. */
 export function exitCodeFor(e: unknown): number {
   if (e instanceof CancelledError) return EXIT.cancelled;
+  if (e instanceof PgBackupError && e.kind === 'mismatch') return EXIT.difference;
   if (e instanceof PgBackupError && (e.kind === 'usage' || e.kind === 'input')) return EXIT.usage;
   return EXIT.failed;
 }

@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   'pitr window': () => import('./commands/pitr-window').then((m) => m.pitrWindowCommand),
   'pitr config': () => import('./commands/pitr-config').then((m) => m.pitrConfigCommand),
   verify: () => import('./commands/verify').then((m) => m.verifyCommand),
+  copy: () => import('./commands/copy').then((m) => m.copyCommand),
+  list: () => import('./commands/list').then((m) => m.listCommand),
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
   schedule: () => import('./commands/schedule').then((m) => m.scheduleCommand),

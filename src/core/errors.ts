@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'tool-missing' // no pg_dump etc. found
   | 'tool-version' // tools too old for the server / archive
   | 'tool-failed' // a client tool exited non-zero
+  | 'mismatch' // a copy or download does not match its recorded checksum (the CLI's exit 1)
   | 'cancelled'
   | 'io';
 

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { readCheckedArchive } from '../../core/archive/read-archive';
 import type { ArchiveInfo } from '../../core/archive/types';
 import { withClient } from '../../core/connection/client';
@@ -16,7 +15,9 @@ import { pickRestoreTools } from '../../core/restore/tool-version';
 import { discoverTools, type ToolSet } from '../../core/tools/discover';
 import { defineCommand, EXIT, type CliIo } from '../command';
 import { flag, flags, has, numberFlag, type ParsedArgs } from '../flags';
+import { withBackupArg } from '../remote-backup-arg';
 import { resolveConnArg } from '../resolve-conn';
+import { S3_FLAGS } from '../s3-flags';
 
 const SWITCHES = {
   clean: 'clean',
@@ -139,9 +140,103 @@ function restoreErrors(errors: RestoreError[], tool = 'pg_restore'): PgBackupErr
 const planIsNews = (plan: PlannedRestore) =>
   plan.items.some((i) => i.action !== 'restore') || plan.omitted.length > 0 || plan.notes.length > 0;
 
+/** Restores a local backup file or folder (a fetched remote one included). */
+async function restoreFile(file: string, p: ParsedArgs, io: CliIo): Promise<number> {
+  if ((await detectArchiveFormat(file)) === 'plain') return restorePlain(file, p, io);
+  const archive = await readCheckedArchive(file);
+  const options = optionsFromArgs(p);
+  const { params, password } = resolveConnArg(p.positional[1], io.env);
+  const tools = pickRestoreTools(
+    await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
+    archive,
+  );
+  const pgRestore = tools.tools.pg_restore!;
+  const plan = await makePlan(archive, p, options, params, password);
+  const json = has(p, 'json');
+
+  if (has(p, 'dry-run')) {
+    const command = restoreCommandLine(pgRestore, planArgv(archive, plan, params, 'restore.list'));
+    if (json)
+      io.out(
+        JSON.stringify(
+          {
+            listFile: plan.listFile,
+            command,
+            items: plan.items.map((i) => ({
+              dumpId: i.entry.dumpId,
+              action: i.action,
+              reason: i.reason,
+              note: i.note,
+            })),
+            omitted: plan.omitted.map((o) => ({ dumpId: o.entry.dumpId, reason: o.reason })),
+            notes: plan.notes,
+          },
+          null,
+          2,
+        ),
+      );
+    else
+      io.out(
+        [
+          ...describePlan(plan),
+          '',
+          '# restore.list',
+          plan.listFile,
+          '# command (save the list above as restore.list)',
+          command,
+        ].join('\n'),
+      );
+    return EXIT.ok;
+  }
+  if (!plan.total)
+    throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', {
+      hint: 'Use --clean to drop and recreate them.',
+    });
+  if (plan.options.clean && !has(p, 'yes')) {
+    const pre = options.create
+      ? undefined
+      : await withClient(params, { password }, (c) => destructivePreflight(c, plan));
+    const dropped = pre?.drops.length ?? plan.items.filter((i) => i.action === 'recreate').length;
+    throw new PgBackupError(
+      `--clean drops ${dropped} object(s) in ${describeParams(params)} before restoring them. Add --yes to confirm.`,
+      'usage',
+      { hint: pre ? preflightLines(pre).join('\n') : undefined },
+    );
+  }
+  // Shown once pg_restore is under way (not before a failure to start), and only when it says something.
+  let planShown = json || !planIsNews(plan);
+  const summary = await executeRestore({
+    archive,
+    plan,
+    target: params,
+    password,
+    pgRestore,
+    signal: io.signal,
+    onCleanup: io.cleanup,
+    onProgress: (pr) => {
+      if (!planShown) io.err(describePlan(plan).join('\n'));
+      planShown = true;
+      io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.percent}% · ${pr.current}`);
+    },
+  });
+  printSummary(io, json, plan, summary);
+  if (summary.errors.length) throw restoreErrors(summary.errors);
+  // A restore whose rows cannot be counted is not shown as a success: the count is how the user checks it.
+  const uncounted = summary.rowCounts.filter((r) => r.rows === null);
+  if (summary.countError) {
+    throw new PgBackupError(`Restored, but the rows could not be counted: ${summary.countError}`, 'database');
+  }
+  if (uncounted.length) {
+    const names = uncounted.map((r) => r.table).join(', ');
+    const why = uncounted[0].error;
+    throw new PgBackupError(`Restored, but the rows of ${names} could not be counted: ${why}`, 'database');
+  }
+  return EXIT.ok;
+}
+
 export const restoreCommand = defineCommand({
   name: 'restore',
-  args: '<file-or-dir> <conn>',
+  args: '<file-or-dir-or-s3-url> <conn>',
   flags: {
     select: { value: 'KIND:SCHEMA.NAME', repeatable: true, help: 'restore this object with what belongs to it' },
     'with-dependents': { help: 'also restore the objects that depend on the selected ones' },
@@ -158,6 +253,7 @@ export const restoreCommand = defineCommand({
     'dry-run': { help: 'print the plan, the list file and the pg_restore command; restore nothing' },
     yes: { help: 'confirm what --clean drops' },
     json: { help: 'print the plan and the result as JSON' },
+    ...S3_FLAGS,
   },
   summary:
     'Restore a custom, tar or directory dump, whole or selected objects with what belongs to them and what the ' +
@@ -168,96 +264,6 @@ export const restoreCommand = defineCommand({
         'Name the backup and the target connection: pg-backup restore <file-or-dir> <conn>.',
         'usage',
       );
-    const file = resolve(p.positional[0]);
-    if ((await detectArchiveFormat(file)) === 'plain') return restorePlain(file, p, io);
-    const archive = await readCheckedArchive(file);
-    const options = optionsFromArgs(p);
-    const { params, password } = resolveConnArg(p.positional[1], io.env);
-    const tools = pickRestoreTools(
-      await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
-      archive,
-    );
-    const pgRestore = tools.tools.pg_restore!;
-    const plan = await makePlan(archive, p, options, params, password);
-    const json = has(p, 'json');
-
-    if (has(p, 'dry-run')) {
-      const command = restoreCommandLine(pgRestore, planArgv(archive, plan, params, 'restore.list'));
-      if (json)
-        io.out(
-          JSON.stringify(
-            {
-              listFile: plan.listFile,
-              command,
-              items: plan.items.map((i) => ({
-                dumpId: i.entry.dumpId,
-                action: i.action,
-                reason: i.reason,
-                note: i.note,
-              })),
-              omitted: plan.omitted.map((o) => ({ dumpId: o.entry.dumpId, reason: o.reason })),
-              notes: plan.notes,
-            },
-            null,
-            2,
-          ),
-        );
-      else
-        io.out(
-          [
-            ...describePlan(plan),
-            '',
-            '# restore.list',
-            plan.listFile,
-            '# command (save the list above as restore.list)',
-            command,
-          ].join('\n'),
-        );
-      return EXIT.ok;
-    }
-    if (!plan.total)
-      throw new PgBackupError('Nothing to restore: every selected object already exists in the target.', 'input', {
-        hint: 'Use --clean to drop and recreate them.',
-      });
-    if (plan.options.clean && !has(p, 'yes')) {
-      const pre = options.create
-        ? undefined
-        : await withClient(params, { password }, (c) => destructivePreflight(c, plan));
-      const dropped = pre?.drops.length ?? plan.items.filter((i) => i.action === 'recreate').length;
-      throw new PgBackupError(
-        `--clean drops ${dropped} object(s) in ${describeParams(params)} before restoring them. Add --yes to confirm.`,
-        'usage',
-        { hint: pre ? preflightLines(pre).join('\n') : undefined },
-      );
-    }
-    // Shown once pg_restore is under way (not before a failure to start), and only when it says something.
-    let planShown = json || !planIsNews(plan);
-    const summary = await executeRestore({
-      archive,
-      plan,
-      target: params,
-      password,
-      pgRestore,
-      signal: io.signal,
-      onCleanup: io.cleanup,
-      onProgress: (pr) => {
-        if (!planShown) io.err(describePlan(plan).join('\n'));
-        planShown = true;
-        io.progress(`Restoring ${pr.done}/${pr.total}: ${pr.percent}% · ${pr.current}`);
-      },
-    });
-    printSummary(io, json, plan, summary);
-    if (summary.errors.length) throw restoreErrors(summary.errors);
-    // A restore whose rows cannot be counted is not shown as a success: the count is how the user checks it.
-    const uncounted = summary.rowCounts.filter((r) => r.rows === null);
-    if (summary.countError) {
-      throw new PgBackupError(`Restored, but the rows could not be counted: ${summary.countError}`, 'database');
-    }
-    if (uncounted.length) {
-      const names = uncounted.map((r) => r.table).join(', ');
-      const why = uncounted[0].error;
-      throw new PgBackupError(`Restored, but the rows of ${names} could not be counted: ${why}`, 'database');
-    }
-    return EXIT.ok;
+    return withBackupArg(p.positional[0], p, io, (file) => restoreFile(file, p, io));
   },
 });

@@ -8,7 +8,9 @@ import { formatDuration } from '../../core/format';
 import { discoverTools } from '../../core/tools/discover';
 import { defineCommand, EXIT, type CliIo } from '../command';
 import { flag, has, numberFlag } from '../flags';
+import { withBackupArg } from '../remote-backup-arg';
 import { resolveConnArg } from '../resolve-conn';
+import { S3_FLAGS } from '../s3-flags';
 
 const PHASES = [
   ['checksum', 'checksum'],
@@ -46,13 +48,14 @@ function printReport(io: CliIo, r: RestoreDrillResult, files: DrillLogFiles | un
 
 export const verifyCommand = defineCommand({
   name: 'verify',
-  args: '<file-or-dir>',
+  args: '<file-or-dir-or-s3-url>',
   flags: {
     conn: { value: '<conn>', help: 'restore into a scratch database on this server instead of a throwaway cluster' },
     jobs: { value: 'N', min: 1, help: 'parallel pg_restore jobs (custom and directory dumps)' },
     log: { value: 'DIR', help: 'append the drill to DIR/.pgbackup/drills.{jsonl,md} (default: the current folder)' },
     'no-log': { help: 'log nothing' },
     json: { help: 'print the drill result as JSON' },
+    ...S3_FLAGS,
   },
   summary:
     'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
@@ -64,15 +67,17 @@ export const verifyCommand = defineCommand({
     const conn = flag(p, 'conn');
     const server = conn === undefined ? undefined : resolveConnArg(conn, io.env);
     const json = has(p, 'json');
-    const result = await runRestoreDrill({
-      path: resolve(p.positional[0]),
-      server,
-      toolSets: await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
-      signal: io.signal,
-      onCleanup: io.cleanup,
-      onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
-      ...(jobs !== undefined ? { jobs } : {}),
-    });
+    const result = await withBackupArg(p.positional[0], p, io, async (path) =>
+      runRestoreDrill({
+        path,
+        server,
+        toolSets: await discoverTools(io.env.PGBACKUP_TOOL_FOLDERS?.split(':').filter(Boolean) ?? [], io.env),
+        signal: io.signal,
+        onCleanup: io.cleanup,
+        onProgress: (step, percent) => io.progress(`Drill ${percent}%: ${step}`),
+        ...(jobs !== undefined ? { jobs } : {}),
+      }),
+    );
     // The drill ran: its report is shown even when its log cannot be written, and then that failure (exit 3).
     let logFailure: unknown;
     let files: DrillLogFiles | undefined;

@@ -45,7 +45,7 @@ export class ChecksumMismatchError extends PgBackupError {
     readonly expected: string,
     readonly actual: string,
   ) {
-    super(`${location}: sha256 mismatch: the sidecar says ${expected}, the download is ${actual}.`, 'input', {
+    super(`${location}: sha256 mismatch: the sidecar says ${expected}, the download is ${actual}.`, 'mismatch', {
       hint: 'The copy is damaged: verify it, and copy the backup again.',
     });
     this.name = 'ChecksumMismatchError';
