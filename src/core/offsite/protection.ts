@@ -6,7 +6,7 @@
  */
 import type { GetBucketVersioningCommandOutput, GetObjectLockConfigurationCommandOutput } from '@aws-sdk/client-s3';
 import { CancelledError, errorMessage, type PgBackupError } from '../errors';
-import { loadSdk, s3Failure, type Sdk } from './s3-client';
+import { createS3Client, loadSdk, s3Failure, type S3Access, type Sdk } from './s3-client';
 import type { BucketProtection, DestinationSpec } from './types';
 
 type S3Spec = Extract<DestinationSpec, { kind: 's3' }>;
@@ -163,4 +163,18 @@ export async function readBucketProtection(
   const failure = failureOf(versioning, spec, signal) ?? failureOf(lock, spec, signal);
   if (failure) throw failure;
   return protectionOf(versioning, lock);
+}
+
+/** The protection of an S3 destination's bucket, with its own client (closed after). */
+export async function readDestinationProtection(
+  spec: S3Spec,
+  access: S3Access = {},
+  signal?: AbortSignal,
+): Promise<BucketProtection> {
+  const client = await createS3Client(spec, access);
+  try {
+    return await readBucketProtection(client, spec, signal);
+  } finally {
+    client.destroy();
+  }
 }

@@ -211,7 +211,7 @@ function drillComment(when: VerifyWhen): string {
 
 function copyComment(c: ScriptCopy): string {
   const keep = c.keep === undefined ? '' : ` (then pruned there to the newest ${c.keep} of each database)`;
-  return `# Each good dump is then copied to COPY_TO by the same CLI${keep}:
+  return `# Each good dump is then copied to COPY_TO by the same CLI and read back against its sha256${keep}:
 # a failed copy exits non-zero and prunes nothing. Credentials: the AWS SDK's chain (environment, ~/.aws), never here.
 `;
 }
@@ -377,8 +377,20 @@ if [ "$copy_rc" -ne 0 ]; then
   copy_detail=\${copy_detail%.}
   die "the copy of $file to $COPY_TO failed: \${copy_detail:-exit $copy_rc}; no backup was pruned" 3
 fi
+# Read back and compared with the sidecar's sha256 (recorded in it): only a verified copy counts in pg-backup status.
+step="the off-site copy's read-back"
+check_rc=0
+run_logged "$NODE" "$PGBACKUP_CLI" copy --verify-only "$file" "$COPY_TO" "\${COPY_FLAGS[@]}" || check_rc=$?
+if [ "$check_rc" -ne 0 ]; then
+  copy='failed'
+  # A mismatch is told on stdout (exit 1), a failure to read on stderr.
+  copy_detail=$({ grep -v '^[[:space:]]*$' "$work/err.shown" || true; cat "$work/out"; } | sed 's/^pg-backup copy: //' | head -n 1)
+  copy_detail="\${copy_detail:-exit $check_rc}"
+  copy_detail=\${copy_detail%.}
+  die "the copy of $file at $COPY_TO failed its read-back: $copy_detail; no backup was pruned" 3
+fi
 copy='copied'
-log "copied $file to $COPY_TO"
+log "copied $file to $COPY_TO (read back, sha256 matched)"
 if [ -n "$COPY_KEEP" ]; then
   step='off-site retention'
   prune_rc=0

@@ -1,7 +1,7 @@
 /**
  * Off-site in the RPO/RTO status: a database is safe off-site only when a verified copy of a recent good backup
- * exists elsewhere. Verified: the copy's last read-back matched the sidecar's sha256, or the store checked the
- * sha256 we sent with the upload. Recent: within the database's RPO target. The facts are the copies each local
+ * exists elsewhere. Verified: the copy's last read-back matched the sidecar's sha256 (the copy record does not say
+ * whether the store checked the upload). Recent: within the database's RPO target. The facts are the copies each local
  * backup's sidecar records (`copies`, written by `pg-backup copy`); no destination is asked. Pure.
  */
 import type { BackupEntry } from '../backups/catalog';
@@ -18,8 +18,11 @@ export interface OffsiteCopyRef {
   location: string;
   /** ISO 8601. */
   copiedAt: string;
-  /** How it was verified: read back (with when) or checked by the store on upload. */
-  verified: { by: 'read-back'; at: string } | { by: 'store' };
+  /**
+   * How it was verified: its last read-back (`pg-backup copy --verify-only`, Verify Off-site Copy). A copy record
+   * does not say whether the store checked the upload's sha256, so only a read-back counts.
+   */
+  verified: { by: 'read-back'; at: string };
 }
 
 /** The age of the newest verified off-site copy's backup against the RPO target. */
@@ -32,8 +35,7 @@ export const copiesOf = (e: BackupEntry): readonly CopyRecord[] => e.sidecar?.co
 
 /** How a copy was verified; undefined when it was not (or its last read-back failed). */
 function verification(c: CopyRecord): OffsiteCopyRef['verified'] | undefined {
-  if (c.verified) return c.verified.ok ? { by: 'read-back', at: c.verified.at } : undefined;
-  return (c as CopyRecord & { storeChecked?: boolean }).storeChecked ? { by: 'store' } : undefined;
+  return c.verified?.ok ? { by: 'read-back', at: c.verified.at } : undefined;
 }
 
 /** The off-site measure of a database from its good dumps (newest first): the newest one with a verified copy. */
