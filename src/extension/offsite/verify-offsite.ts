@@ -51,10 +51,20 @@ export async function verifyAndShow(ctx: Ctx, args: VerifyOffsiteArgs): Promise<
   }
 }
 
-/** On a remote backup: that copy. On a local one: its copy (picked when it has several). */
+/** The local backup whose sidecar records a copy at `location`, if it is still listed. */
+async function copiedFrom(ctx: Ctx, location: string): Promise<string | undefined> {
+  const name = location.replace(/\/+$/, '').split('/').pop();
+  for (const e of (await ctx.backupsTree.all()).filter((b) => b.name === name))
+    if ((await readCopies(e)).some((c) => c.location === location)) return e.path;
+  return undefined;
+}
+
+/** On a remote backup: that copy (and its local backup's record). On a local one: its copy (picked when it has several). */
 export const verifyOffsiteUi = (ctx: Ctx) => async (node?: BackupsTreeNode) => {
-  if (isRemoteBackupNode(node))
-    return verifyAndShow(ctx, { location: node.remote.location, destination: node.destination.name });
+  if (isRemoteBackupNode(node)) {
+    const { location } = node.remote;
+    return verifyAndShow(ctx, { location, destination: node.destination.name, path: await copiedFrom(ctx, location) });
+  }
   const entry = await pickBackup(
     ctx,
     node,
