@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RestoreDrillResult } from '../../../src/core/drill/restore-drill-result';
 import type { DumpResult } from '../../../src/core/dump';
+import { withClient } from '../../../src/core/connection/client';
+import type { RestoreOutcome } from '../../../src/extension/restore/execute';
 import type { CopyCheck, CopyResult } from '../../../src/core/offsite/types';
 import type { BaseBackupResult } from '../../../src/core/physical/basebackup';
 import type { PgBackupApi } from '../../../src/extension/main';
@@ -316,6 +318,37 @@ describe('off-site copies in the editor', () => {
     assert.ok(r.totalRows > 0);
     assert.equal(r.backup.name, 'sample.dump');
     assert.ok(!existsSync(dirname(r.backup.path)), `${r.backup.path} was left behind`);
+  });
+
+  it('restores a remote backup into a new database, from the download', async () => {
+    const database = `offsite_restored_${Date.now().toString(36)}`;
+    const server = { host: '127.0.0.1', port: Number(process.env.PGBACKUP_TEST_PORT), user: 'postgres' };
+    try {
+      const outcome = (await vscode.commands.executeCommand<RestoreOutcome>('pgBackup.restoreBackup', {
+        path: 's3://backups/pg/sample.dump',
+        offsiteDestination: 'bucket',
+        connection: 'test',
+        database,
+      }))!;
+      assert.deepEqual(outcome.summary.errors, []);
+      const restored = outcome.rowCounts.reduce((n, r) => n + (r.rows ?? 0), 0);
+      assert.ok(restored > 0, 'no rows restored');
+      const [{ n }] = await withClient(
+        { ...server, database },
+        {},
+        async (c) =>
+          (
+            await c.query<{ n: string }>(
+              `select count(*) as n from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r'`,
+            )
+          ).rows,
+      );
+      assert.ok(Number(n) > 0);
+    } finally {
+      await withClient({ ...server, database: 'postgres' }, {}, (c) =>
+        c.query(`drop database if exists "${database}" with (force)`),
+      );
+    }
   });
 
   it('inspects a remote backup from its tree row: fetched, reported, the download removed', async () => {
