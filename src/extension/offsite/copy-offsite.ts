@@ -29,7 +29,7 @@ export const copyOffsite: Headless<CopyOffsiteArgs, CopyResult> = (ctx) => async
 };
 
 /** The result as it is: bytes, time, and whether anyone checked the sha256. */
-export function copyLine(path: string, destination: string, r: CopyResult): string {
+function copyLine(path: string, destination: string, r: CopyResult): string {
   const name = path.replace(/\/+$/, '').split('/').pop();
   const rate = r.durationMs > 0 ? ` (${formatBytes((r.bytes * 1000) / r.durationMs)}/s)` : '';
   const checked = r.storeChecked

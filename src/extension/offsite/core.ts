@@ -22,8 +22,6 @@ import { verifyCopy } from '../../core/offsite/verify-copy';
 import type { ProgressSink } from '../ui/progress';
 import type { OffsiteTarget } from './target';
 
-export type { FetchedBackup };
-
 /** The core's percent and bytes as the notification's percent and "3.1 MB of 12 MB". */
 const progressOf = (p?: ProgressSink): CopyProgress | undefined =>
   p && ((percent, bytes, total) => p.report(percent, `${formatBytes(bytes)} of ${formatBytes(total)}`));

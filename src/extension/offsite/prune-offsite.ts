@@ -44,7 +44,7 @@ export const pruneOffsite: Headless<PruneOffsiteArgs, PruneOffsiteResult> = (ctx
 };
 
 /** "keep 7", "7d", "keep 7, 30d": the last N and/or N days. */
-export function parseRule(text: string): { keep?: number; keepDays?: number } | undefined {
+function parseRule(text: string): { keep?: number; keepDays?: number } | undefined {
   const rule: { keep?: number; keepDays?: number } = {};
   for (const part of text.split(/[\s,]+/).filter(Boolean)) {
     const days = /^(\d+)d(ays?)?$/i.exec(part);

@@ -98,7 +98,7 @@ export function offsiteMark(copies: readonly CopyRecord[], destinations: readonl
 }
 
 /** A remote copy as the local rows see a backup: its location for a path, its sidecar's facts. */
-export function remoteEntry(r: RemoteBackup): BackupEntry {
+function remoteEntry(r: RemoteBackup): BackupEntry {
   // The sidecar object's `verified` is the local file's last check, not the copy's: a remote row does not show it.
   const sidecar = r.sidecar && { ...r.sidecar, verified: undefined };
   return {
