@@ -27,25 +27,31 @@ import { runClosingPrompts } from '../host-spies';
 /** s3rver does not check signatures: any secret works with its access key, so this one is ours to look for. */
 const SECRET = 'pgb-offsite-secret-4f1c9a';
 
-/** Records every progress notification's title and reports, calling through to the real one. */
-function recordProgress() {
+/**
+ * Records every progress notification's title and reports, calling through to the real one. `cancelWhen` presses
+ * the notification's Cancel (its token fires, as the button's does) on the first report it matches.
+ */
+function recordProgress(cancelWhen?: (message: string) => boolean) {
   const w = vscode.window as { withProgress: typeof vscode.window.withProgress };
   const original = w.withProgress;
   const seen: { title?: string; cancellable?: boolean; messages: string[] }[] = [];
   w.withProgress = (options, task) => {
     const record = { title: options.title, cancellable: options.cancellable, messages: [] as string[] };
     seen.push(record);
-    return original(options, (progress, token) =>
-      task(
+    const cancel = new vscode.CancellationTokenSource();
+    return original(options, (progress, token) => {
+      token.onCancellationRequested(() => cancel.cancel());
+      return task(
         {
           report: (v) => {
             if (v.message) record.messages.push(v.message);
             progress.report(v);
+            if (v.message && cancelWhen?.(v.message)) cancel.cancel();
           },
         },
-        token,
-      ),
-    );
+        cancel.token,
+      );
+    });
   };
   return { seen, restore: () => (w.withProgress = original) };
 }
@@ -171,6 +177,51 @@ describe('off-site copies in the editor', () => {
       log.lines.some((l) => /Copied sample\.dump to bucket: .* in .*; the store did not check a sha256/.test(l)),
       log.lines.join('\n'),
     );
+  });
+
+  it('cancels a multipart copy from its notification: no object under the final key, no parts left', async function () {
+    this.timeout(120_000);
+    const big = `offsite_big_${Date.now().toString(36)}`;
+    const server = { host: '127.0.0.1', port: Number(process.env.PGBACKUP_TEST_PORT), user: 'postgres' };
+    await withClient({ ...server, database: 'postgres' }, {}, (c) => c.query(`create database "${big}"`));
+    try {
+      await withClient({ ...server, database: big }, {}, (c) =>
+        c.query(
+          `create table t as select g, md5(g::text) || md5((g * 3)::text) as a from generate_series(1, 600000) g`,
+        ),
+      );
+      const plain = (await vscode.commands.executeCommand<DumpResult>('pgBackup.dumpDatabase', {
+        connection: 'test',
+        database: big,
+        options: { format: 'plain' },
+        out: join(folder, 'big.sql'),
+      }))!;
+      assert.ok(plain.sidecar.bytes > 32 << 20, `${plain.sidecar.bytes} bytes: not several 16 MiB parts`);
+      api.backupsTree.refresh();
+      const progress = recordProgress((m) => /^([1-9]\d?)%/.test(m));
+      let run;
+      try {
+        run = await runClosingPrompts('pgBackup.copyOffsite', [await localNode(plain.path)], 60_000);
+      } finally {
+        progress.restore();
+      }
+      assert.ok(run.settled && !run.error, String(run.error));
+      const shown = progress.seen.find((p) => p.title === 'Copying big.sql to bucket');
+      assert.ok(
+        shown && shown.messages.length > 0 && !shown.messages.some((m) => m.startsWith('100%')),
+        shown?.messages.join('|'),
+      );
+      assert.ok(!existsSync(join(s3.directory, 'backups', 'pg', 'big.sql._S3rver_object')), 'an object was left');
+      assert.deepEqual(s3.pendingUploads('backups'), []);
+      const sidecar = JSON.parse(readFileSync(`${plain.path}.pgbackup.json`, 'utf8'));
+      assert.equal(sidecar.copies, undefined, 'a cancelled copy was recorded');
+      rmSync(plain.path);
+      rmSync(`${plain.path}.pgbackup.json`);
+    } finally {
+      await withClient({ ...server, database: 'postgres' }, {}, (c) =>
+        c.query(`drop database if exists "${big}" with (force)`),
+      );
+    }
   });
 
   it('shows the destination as a group with its backups and the same facts as local ones', async () => {
