@@ -199,6 +199,7 @@ describe('off-site copies in the editor', () => {
       assert.ok(plain.sidecar.bytes > 32 << 20, `${plain.sidecar.bytes} bytes: not several 16 MiB parts`);
       api.backupsTree.refresh();
       const progress = recordProgress((m) => /^([1-9]\d?)%/.test(m));
+      const logged = log.lines.length;
       let run;
       try {
         run = await runClosingPrompts('pgBackup.copyOffsite', [await localNode(plain.path)], 60_000);
@@ -211,6 +212,8 @@ describe('off-site copies in the editor', () => {
         shown && shown.messages.length > 0 && !shown.messages.some((m) => m.startsWith('100%')),
         shown?.messages.join('|'),
       );
+      // Cancelled, not failed: a failure would show (and log) an error instead.
+      assert.ok(log.lines.slice(logged).includes('The copy was cancelled.'), log.lines.slice(logged).join('\n'));
       assert.ok(!existsSync(join(s3.directory, 'backups', 'pg', 'big.sql._S3rver_object')), 'an object was left');
       assert.deepEqual(s3.pendingUploads('backups'), []);
       const sidecar = JSON.parse(readFileSync(`${plain.path}.pgbackup.json`, 'utf8'));
