@@ -1,6 +1,6 @@
 /**
- * A real S3-compatible server for the tests: s3rver (npm, 3.7) on 127.0.0.1, a free port, its objects in a temp
- * folder, stopped and removed after. Optionally over TLS with a self-signed certificate made by `openssl` at test
+ * A real S3-compatible server for the tests: s3rver (npm, 3.7) in a process of its own (s3-server-process.mjs) on
+ * 127.0.0.1, a free port, its objects in a temp folder, stopped and removed after. Optionally over TLS with a self-signed certificate made by `openssl` at test
  * time (`tls: true`: pgBackRest's S3 repository wants https); give clients `caFile` (NODE_EXTRA_CA_CERTS, or
  * pgBackRest's repo-storage-ca-file).
  *
@@ -10,14 +10,17 @@
  * - Checksums: x-amz-checksum-* headers are ignored, never checked and never returned (no ChecksumSHA256 in any
  *   answer), so an upload to it is never "checked by the store".
  * - ListMultipartUploads (GET ?uploads) and AbortMultipartUpload (DELETE ?uploadId) are not implemented, and a part
- *   sent for an aborted upload is stored anyway: this helper adds both calls and refuses such a part (NoSuchUpload), over s3rver's own on-disk uploads folder (`<bucket>/._S3rver_uploads/<id>/`), so that an
- *   aborted upload's parts are really gone and a listing shows what is really left.
+ *   sent for an aborted upload is stored anyway: the server process adds both calls and refuses such a part
+ *   (NoSuchUpload), over s3rver's own on-disk uploads folder (`<bucket>/._S3rver_uploads/<id>/`), so that an aborted
+ *   upload's parts are really gone and a listing shows what is really left.
+ * - Listing more than 1,000 keys: its continuation tokens are DES-encrypted, which OpenSSL 3 has only in its legacy
+ *   provider: the server process runs with --openssl-legacy-provider (else HTTP 500 on the second page).
  * - Versioning, Object Lock, lifecycle, bucket policies: not implemented (GetBucketVersioning answers
  *   NotImplemented).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { workFolder } from './work-folder';
 
@@ -43,78 +46,14 @@ export interface S3TestServer {
 
 const UPLOADS = '._S3rver_uploads';
 
-function uploadsOf(directory: string, bucket: string): { key: string; uploadId: string; initiated: Date }[] {
+/** What is on the server's disk, whatever its API says: an upload is a folder with its key in it. */
+function uploadsOnDisk(directory: string, bucket: string): { key: string; uploadId: string }[] {
   const dir = join(directory, bucket, UPLOADS);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((id) => existsSync(join(dir, id, 'key')))
-    .map((id) => ({
-      key: readFileSync(join(dir, id, 'key'), 'utf8'),
-      uploadId: id,
-      initiated: statSync(join(dir, id)).mtime,
-    }));
-}
-
-const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-interface KoaContext {
-  method: string;
-  path: string;
-  query: Record<string, string | undefined>;
-  req: IncomingMessage;
-  status: number;
-  type: string;
-  body: unknown;
-}
-
-/** ListMultipartUploads and AbortMultipartUpload, which s3rver lacks, over its uploads folder (path-style only). */
-function multipartAdmin(directory: string) {
-  return async (ctx: KoaContext, next: () => Promise<void>) => {
-    const [, bucket, ...rest] = ctx.path.split('/');
-    const key = decodeURIComponent(rest.join('/'));
-    if (ctx.method === 'GET' && bucket && !key && 'uploads' in ctx.query) {
-      const prefix = ctx.query.prefix ?? '';
-      const uploads = uploadsOf(directory, bucket).filter((u) => u.key.startsWith(prefix));
-      ctx.type = 'application/xml';
-      ctx.body =
-        '<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
-        `<Bucket>${xmlEscape(bucket)}</Bucket><Prefix>${xmlEscape(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>` +
-        uploads
-          .map(
-            (u) =>
-              `<Upload><Key>${xmlEscape(u.key)}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`,
-          )
-          .join('') +
-        '</ListMultipartUploadsResult>';
-      return;
-    }
-    if (ctx.method === 'DELETE' && bucket && key && ctx.query.uploadId) {
-      const dir = join(directory, bucket, UPLOADS, ctx.query.uploadId.replace(/[/\\.]/g, ''));
-      if (!existsSync(dir)) {
-        ctx.status = 404;
-        ctx.type = 'application/xml';
-        ctx.body =
-          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>';
-        return;
-      }
-      rmSync(dir, { recursive: true, force: true });
-      ctx.status = 204;
-      ctx.body = null;
-      return;
-    }
-    // A part for an upload that is gone (aborted) is refused, as S3 does: s3rver would make its folder again.
-    if (ctx.method === 'PUT' && bucket && key && ctx.query.uploadId && ctx.query.partNumber) {
-      const dir = join(directory, bucket, UPLOADS, ctx.query.uploadId.replace(/[/\\.]/g, ''));
-      if (!existsSync(join(dir, 'key'))) {
-        ctx.status = 404;
-        ctx.type = 'application/xml';
-        ctx.body =
-          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>';
-        return;
-      }
-    }
-    await next();
-  };
+  const ids = existsSync(dir) ? readdirSync(dir) : [];
+  return ids.flatMap((uploadId) => {
+    const keyFile = join(dir, uploadId, 'key');
+    return existsSync(keyFile) ? [{ key: readFileSync(keyFile, 'utf8'), uploadId }] : [];
+  });
 }
 
 /** Starts s3rver on 127.0.0.1 with `buckets` made (default one, "backups"). */
@@ -122,10 +61,9 @@ export async function startS3Server(o: { tls?: boolean; buckets?: string[] } = {
   const buckets = o.buckets ?? ['backups'];
   const root = workFolder('pgb-s3-');
   const directory = join(root, 'data');
-  let tls: { key: Buffer; cert: Buffer } | undefined;
   let caFile: string | undefined;
+  const keyFile = join(root, 'key.pem');
   if (o.tls) {
-    const keyFile = join(root, 'key.pem');
     caFile = join(root, 'cert.pem');
     execFileSync(
       'openssl',
@@ -137,23 +75,27 @@ export async function startS3Server(o: { tls?: boolean; buckets?: string[] } = {
       ]),
       { stdio: 'ignore' },
     );
-    tls = { key: readFileSync(keyFile), cert: readFileSync(caFile) };
   }
-  const { default: S3rver } = await import('s3rver');
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    vhostBuckets: false,
-    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
-    ...(tls ?? {}),
+  const child = spawn(
+    process.execPath,
+    [
+      '--openssl-legacy-provider',
+      join(__dirname, 's3-server-process.mjs'),
+      JSON.stringify({ directory, buckets, ...(caFile ? { keyFile, certFile: caFile } : {}) }),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (d) => {
+      text += d;
+      if (text.includes('\n')) resolve(JSON.parse(text).port);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`s3rver exited (${code}) before listening`)));
   });
-  // Ahead of s3rver's router (its last middleware): the two multipart calls it lacks.
-  const stack = (server as unknown as { middleware: unknown[] }).middleware;
-  stack.splice(stack.length - 1, 0, multipartAdmin(directory));
-  const address = (await server.run()) as { port: number };
-  const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
+  const address = { port };
+  const endpoint = `${caFile ? 'https' : 'http'}://127.0.0.1:${address.port}`;
   return {
     endpoint,
     port: address.port,
@@ -167,9 +109,12 @@ export async function startS3Server(o: { tls?: boolean; buckets?: string[] } = {
       AWS_ENDPOINT_URL: endpoint,
       ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
     },
-    pendingUploads: (bucket) => uploadsOf(directory, bucket).map(({ key, uploadId }) => ({ key, uploadId })),
+    pendingUploads: (bucket) => uploadsOnDisk(directory, bucket),
     async stop() {
-      await server.close();
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
       rmSync(root, { recursive: true, force: true });
     },
   };

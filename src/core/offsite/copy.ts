@@ -5,10 +5,7 @@
  * listed with a sidecar is complete. A cancelled or failed copy removes what it sent. The local sidecar records
  * the copy.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { sidecarPath } from '../dump/naming';
 import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
 import { expectedSha, describeLocalBackup, recordCopy, travellingSidecar, type LocalBackup } from './local-backup';
@@ -37,12 +34,6 @@ const FILES_AT_ONCE = 4;
 /** The key of a backup's file at the destination: `name` or `name/rel`. */
 export const fileKey = (b: { name: string; folder: boolean }, rel: string) => (b.folder ? `${b.name}/${rel}` : b.name);
 
-async function sha256Of(path: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash, { signal });
-  return hash.digest('hex');
-}
-
 /** Sends every file of the backup; returns whether the store checked each one. */
 async function sendFiles(local: LocalBackup, store: OffsiteStore, o: CopyOptions, sent: string[]): Promise<boolean> {
   const progress = byteProgress(local.bytes, o.onProgress);
@@ -54,17 +45,15 @@ async function sendFiles(local: LocalBackup, store: OffsiteStore, o: CopyOptions
     if (!want) throw new PgBackupError(`${path} is not in its sidecar's sha256: the backup changed.`, 'input');
     const key = fileKey(local, f.rel);
     sent.push(key);
-    // Our own check, whatever the store does: the file as read now must be the one the sidecar describes.
-    const [put, actual] = await Promise.all([
-      store.putFile(key, path, {
-        signal: o.signal,
-        sha256: want,
-        partSize: o.partSize,
-        concurrency: o.concurrency,
-        onBytes: (n) => progress(key, n),
-      }),
-      sha256Of(path, o.signal),
-    ]);
+    const put = await store.putFile(key, path, {
+      signal: o.signal,
+      sha256: want,
+      partSize: o.partSize,
+      concurrency: o.concurrency,
+      onBytes: (n) => progress(key, n),
+    });
+    // Our own check, whatever the store does: what was read and sent must be the file the sidecar describes.
+    const actual = put.sent;
     if (actual !== want)
       throw new PgBackupError(
         `${path} no longer matches its sidecar: sha256 ${want} recorded, ${actual} now. It was not copied.`,

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { writeError, writeFileAtomic } from '../atomic-write';
 import { sha256File } from '../dump/checksum';
 import { CancelledError, PgBackupError } from '../errors';
+import { hashingStream } from './remote-backup';
 import type { OffsiteStore, PutOptions, PutResult, StoredObject } from './store';
 import type { DestinationSpec } from './types';
 
@@ -28,7 +29,10 @@ export class FolderStore implements OffsiteStore {
 
   private async folderExists(): Promise<void> {
     const s = await stat(this.spec.path).catch(() => undefined);
-    if (!s?.isDirectory()) throw new PgBackupError(`The destination folder ${this.spec.path} does not exist.`, 'input');
+    if (!s?.isDirectory())
+      throw new PgBackupError(`The destination folder ${this.spec.path} does not exist.`, 'input', {
+        hint: 'Create it (or mount the share) first.',
+      });
   }
 
   async listTop(): Promise<{ files: StoredObject[]; folders: string[] }> {
@@ -69,22 +73,28 @@ export class FolderStore implements OffsiteStore {
   async putFile(key: string, localPath: string, o: PutOptions = {}): Promise<PutResult> {
     const target = this.pathOf(key);
     const partial = `${target}.partial`;
+    // Never made: a share that is not mounted must not fill the disk under its mount point.
+    await this.folderExists();
     await mkdir(dirname(target), { recursive: true });
     let sent = 0;
-    const source = createReadStream(localPath, { highWaterMark: 1 << 20 });
-    source.on('data', (chunk) => {
-      sent += chunk.length;
-      o.onBytes?.(sent);
-    });
+    const hash = hashingStream((n) => o.onBytes?.((sent = n)));
     try {
-      await pipeline(source, createWriteStream(partial, { flags: 'wx' }), { signal: o.signal });
+      await pipeline(
+        createReadStream(localPath, { highWaterMark: 1 << 20 }),
+        hash,
+        createWriteStream(partial, { flags: 'wx' }),
+        {
+          signal: o.signal,
+        },
+      );
+      const written = hash.sha256();
       const readBack = await sha256File(partial);
-      if (o.sha256 && readBack !== o.sha256)
+      if (readBack !== written)
         throw new PgBackupError(`The copy of ${key} in ${this.spec.path} does not read back as it was written.`, 'io', {
-          detail: `sha256 expected ${o.sha256}, read back ${readBack}`,
+          detail: `sha256 written ${written}, read back ${readBack}`,
         });
       await rename(partial, target);
-      return { storeChecked: true, readBack };
+      return { storeChecked: true, sent: written };
     } catch (e) {
       await rm(partial, { force: true });
       if (o.signal?.aborted) throw new CancelledError('The copy');
@@ -96,6 +106,7 @@ export class FolderStore implements OffsiteStore {
 
   async putText(key: string, text: string): Promise<void> {
     const target = this.pathOf(key);
+    await this.folderExists();
     await mkdir(dirname(target), { recursive: true });
     await writeFileAtomic(target, text);
   }

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { CancelledError } from '../errors';
 import { describeDestination, keyUnder } from './destination';
+import { hashingStream } from './remote-backup';
 import { createS3Client, loadSdk, s3Failure, type S3Access, type Sdk } from './s3-client';
 import type { OffsiteStore, PutOptions, PutResult, StoredObject } from './store';
 import type { DestinationSpec } from './types';
@@ -107,9 +108,9 @@ export class S3Store implements OffsiteStore {
 
   /** One PUT carrying the whole file's SHA-256 (when known): the store checks it against what it received. */
   private async putSingle(key: string, path: string, size: number, o: PutOptions, what: string): Promise<PutResult> {
-    const body = createReadStream(path, { highWaterMark: 1 << 20 });
-    let sent = 0;
-    body.on('data', (c) => o.onBytes?.((sent += c.length)));
+    const source = createReadStream(path, { highWaterMark: 1 << 20 });
+    const body = source.pipe(hashingStream(o.onBytes));
+    source.on('error', (e) => body.destroy(e));
     try {
       const r = await this.client.send(
         new this.sdk.PutObjectCommand({
@@ -121,11 +122,11 @@ export class S3Store implements OffsiteStore {
         }),
         { abortSignal: o.signal },
       );
-      return { storeChecked: !!r.ChecksumSHA256, ...(r.ChecksumSHA256 ? { readBack: r.ChecksumSHA256 } : {}) };
+      return { storeChecked: !!r.ChecksumSHA256, sent: body.sha256() };
     } catch (e) {
       throw this.fail(e, what, o.signal);
     } finally {
-      body.destroy();
+      source.destroy();
     }
   }
 
@@ -139,12 +140,16 @@ export class S3Store implements OffsiteStore {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     o.signal?.addEventListener('abort', onAbort);
+    // Hashed on the way to lib-storage's part buffers: one read of the file for both.
+    const source = createReadStream(path, { highWaterMark: 1 << 20 });
+    const body = source.pipe(hashingStream());
+    source.on('error', (e) => body.destroy(e));
     const upload = new this.sdk.Upload({
       client: this.client,
       params: {
         Bucket: this.spec.bucket,
         Key: this.key(key),
-        Body: createReadStream(path),
+        Body: body,
         ChecksumAlgorithm: 'SHA256',
       },
       partSize,
@@ -154,12 +159,13 @@ export class S3Store implements OffsiteStore {
     upload.on('httpUploadProgress', (p) => p.loaded !== undefined && o.onBytes?.(p.loaded));
     try {
       const r = await upload.done();
-      return { storeChecked: !!r.ChecksumSHA256, ...(r.ChecksumSHA256 ? { readBack: r.ChecksumSHA256 } : {}) };
+      return { storeChecked: !!r.ChecksumSHA256, sent: body.sha256() };
     } catch (e) {
       controller.abort();
       await this.abortUploads(key);
       throw this.fail(e, what, o.signal);
     } finally {
+      source.destroy();
       o.signal?.removeEventListener('abort', onAbort);
     }
   }

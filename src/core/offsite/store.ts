@@ -28,8 +28,8 @@ export interface PutOptions {
 export interface PutResult {
   /** The store checked a SHA-256 of what it received (S3 answered with one; a folder was re-read). */
   storeChecked: boolean;
-  /** The sha256 (hex) of what was read back, for a folder; the store's own (base64) for S3 when it gave one. */
-  readBack?: string;
+  /** The sha256 (hex) of the bytes read from the file and sent, hashed on the way (no second read). */
+  sent: string;
 }
 
 export interface OffsiteStore {
