@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   verify: () => import('./commands/verify').then((m) => m.verifyCommand),
   copy: () => import('./commands/copy').then((m) => m.copyCommand),
   list: () => import('./commands/list').then((m) => m.listCommand),
+  prune: () => import('./commands/prune').then((m) => m.pruneCommand),
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
   schedule: () => import('./commands/schedule').then((m) => m.scheduleCommand),

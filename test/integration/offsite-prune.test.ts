@@ -175,4 +175,85 @@ describe('off-site retention against real destinations (s3rver and a folder)', f
     ]);
     assert.equal(existsSync(join(dir, 'shop-2')), false, 'the directory dump’s folder is gone');
   });
+
+  describe('pg-backup prune (the built CLI)', () => {
+    const saved = { ...process.env };
+    let flags: string[];
+    before(async () => {
+      Object.assign(process.env, s3.env); // the SDK's chain: the keys reach the CLI through its environment only
+      flags = ['--endpoint', s3.endpoint, '--path-style'];
+      await fill(s3Dest('cli'));
+    });
+    after(() => {
+      process.env = saved;
+    });
+
+    it('--dry-run lists every backup with what would happen and why, then the bucket’s protection', async () => {
+      const before = stored(s3, 'backups');
+      const r = await runCli(['prune', 's3://backups/cli', '--keep', '1', '--dry-run', ...flags]);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trim().split('\n');
+      assert.equal(
+        lines[0],
+        's3://backups/cli: keeping the newest 1 of each database, and always its newest good copy (dry run: nothing is deleted).',
+      );
+      assert.match(
+        r.stdout,
+        /^ {2}would delete {2}shop-3\.dump +\d{4}-\d\d-\d\d \d\d:\d\d {2}\S+\/shop: not one of the newest 1$/m,
+      );
+      assert.match(r.stdout, /^ {2}keep {10}shop-0\.dump +.* {2}\S+\/shop: one of the newest 1$/m);
+      assert.match(r.stdout, /^Would delete 3 of 5 backups \(.+\)\.$/m);
+      assert.match(lines.at(-1)!, /^Bucket protection: The store did not say whether versioning or Object Lock is on/);
+      assert.deepEqual(stored(s3, 'backups'), before);
+    });
+
+    it('--json: the plan and what was deleted; the listing agrees', async () => {
+      const r = await runCli(['prune', 's3://backups/cli', '--keep-days', '2', '--json', ...flags]);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.rule, { keepDays: 2 });
+      assert.equal(out.dryRun, false);
+      assert.deepEqual(out.deleted.sort(), ['shop-2', 'shop-3.dump']);
+      assert.deepEqual(out.protection.versioning, 'unknown');
+      const crm = out.items.find((i: { name: string }) => i.name === 'crm-10.dump');
+      assert.deepEqual([crm.action, crm.reason], ['keep', 'the newest good copy (always kept)']);
+      assert.deepEqual(await names(s3Dest('cli')), ['crm-10.dump', 'shop-0.dump', 'shop-1.dump']);
+    });
+
+    it('bad input: one line and exit 2; an unreachable endpoint: one line and exit 3', async () => {
+      const cases: [string[], number, RegExp][] = [
+        [
+          ['prune', 's3://backups/cli', ...flags],
+          2,
+          /^pg-backup prune: Say what to keep: --keep N and\/or --keep-days N\.$/,
+        ],
+        [
+          ['prune', 's3://backups/cli', '--keep', '0'],
+          2,
+          /^pg-backup prune: --keep needs a whole number of at least 1, not "0"\.$/,
+        ],
+        [
+          ['prune', 's3://No_Bucket/x', '--keep', '1'],
+          2,
+          /^pg-backup prune: "No_Bucket" in s3:\/\/No_Bucket\/x is not a bucket name/,
+        ],
+        [
+          ['prune', join(root, 'nowhere'), '--keep', '1'],
+          2,
+          /^pg-backup prune: The destination folder .*nowhere does not exist\.$/,
+        ],
+        [
+          ['prune', 's3://backups/cli', '--keep', '1', '--endpoint', 'http://127.0.0.1:1', '--path-style'],
+          3,
+          /^pg-backup prune: Cannot list s3:\/\/backups\/cli: http:\/\/127\.0\.0\.1:1 does not answer \(ECONNREFUSED\)\.$/,
+        ],
+      ];
+      for (const [args, code, first] of cases) {
+        const r = await runCli(args);
+        assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr.split('\n')[0], first);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      }
+    });
+  });
 });

@@ -10,6 +10,8 @@ import {
   type ScheduleVerify,
 } from '../../core/schedule';
 import type { JobCli } from '../../core/schedule/script';
+import { describeDestination, parseDestination, type S3Options } from '../../core/offsite/destination';
+import { S3_FLAGS, s3Options } from '../s3-flags';
 import { discoverTools } from '../../core/tools/discover';
 import { defineCommand, EXIT, type CliIo } from '../command';
 import { flag, has, numberFlag, type ParsedArgs } from '../flags';
@@ -44,30 +46,40 @@ function verifyOf(p: ParsedArgs, args: readonly string[], io: CliIo): ScheduleVe
   };
 }
 
-/** The store flags --copy-to passes on to `pg-backup copy` and `prune` (values, never credentials). */
-const STORE_FLAGS = ['endpoint', 'region', 'profile'] as const;
+/** The flags of `pg-backup copy` and `prune` that make S3Options (values, never credentials). */
+function s3Argv(o: S3Options): string[] {
+  return [
+    ...(o.endpoint === undefined ? [] : ['--endpoint', o.endpoint]),
+    ...(o.region === undefined ? [] : ['--region', o.region]),
+    ...(o.pathStyle ? ['--path-style'] : []),
+    ...(o.profile === undefined ? [] : ['--profile', o.profile]),
+  ];
+}
 
-/** --copy-to: a folder (made absolute; not the backup folder itself) or s3://bucket/prefix with its store flags. */
+/** --copy-to: a folder (made absolute; not the backup folder itself) or s3://bucket/prefix with its S3 flags. */
 function copyOf(p: ParsedArgs, args: readonly string[], dir: string): ScheduleCopy | undefined {
   const to = flag(p, 'copy-to');
-  const given = [...STORE_FLAGS, 'path-style', 'copy-keep'].filter((f) => has(p, f));
+  const s3Given = [...Object.keys(S3_FLAGS)].filter((f) => has(p, f));
   if (to === undefined) {
+    const given = [...s3Given, ...(has(p, 'copy-keep') ? ['copy-keep'] : [])];
     if (given.length) throw new PgBackupError(`--${given[0]} goes with --copy-to DEST.`, 'usage');
     return undefined;
   }
-  const s3 = /^s3:\/\//i.test(to);
-  if (!s3 && given.some((f) => f !== 'copy-keep')) {
-    throw new PgBackupError(`--${given.find((f) => f !== 'copy-keep')} goes with an s3:// destination.`, 'usage');
+  const options = s3Options(p);
+  const dest = parseDestination(to, options);
+  if (dest.kind === 'folder' && s3Given.length) {
+    throw new PgBackupError(`--${s3Given[0]} goes with an s3:// destination.`, 'usage');
   }
-  if (!to || (!s3 && resolve(to) === dir)) {
+  if (dest.kind === 'folder' && dest.path === dir) {
     throw new PgBackupError('--copy-to must name another folder than --out, or an s3://bucket/prefix.', 'usage');
   }
-  const flags = [
-    ...STORE_FLAGS.flatMap((f) => (has(p, f) ? [`--${f}`, flag(p, f)!] : [])),
-    ...(has(p, 'path-style') ? ['--path-style'] : []),
-  ];
   const keep = numberFlag(p, 'copy-keep');
-  return { to: s3 ? to : resolve(to), flags, ...(keep === undefined ? {} : { keep }), ...jobCliOf(args) };
+  return {
+    to: describeDestination(dest),
+    flags: s3Argv(options),
+    ...(keep === undefined ? {} : { keep }),
+    ...jobCliOf(args),
+  };
 }
 
 /** The dump's flags, less its --out (here the folder for everything) and with schedule's own defaults. */
@@ -98,10 +110,7 @@ export const scheduleCommand = defineCommand({
       help: 'after a good backup (and its drill), copy it there with pg-backup copy; a failed copy fails the run',
     },
     'copy-keep': { value: 'N', min: 1, help: 'then prune the destination to the newest N of each database' },
-    endpoint: { value: 'URL', help: 'the S3 endpoint of --copy-to (MinIO, R2, B2, …)' },
-    region: { value: 'R', help: 'the S3 region of --copy-to' },
-    'path-style': { help: 'path-style S3 addressing for --copy-to' },
-    profile: { value: 'P', help: 'the AWS shared-config profile for --copy-to (keys stay in ~/.aws)' },
+    ...S3_FLAGS,
     json: { ...json, help: 'print what was generated as JSON' },
   },
   summary:
