@@ -9,7 +9,7 @@
  * Run: npx tsx bench/offsite-upload.ts [size-MiB] [rounds]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { copyBackup } from '../src/core/offsite/copy';
@@ -108,6 +108,23 @@ async function main() {
       );
     client.destroy();
 
+    // The same 1,000 backups in a folder destination: our listing without an S3 server's own cost.
+    const folder = join(work, 'many');
+    mkdirSync(folder);
+    const folderNames = Array.from({ length: 1000 }, (_, i) => `db${i % 50}-${String(i).padStart(4, '0')}.dump`);
+    for (const n of folderNames) {
+      writeFileSync(join(folder, n), 'PGDMP');
+      writeFileSync(join(folder, `${n}.pgbackup.json`), JSON.stringify(sidecar('0'.repeat(64), 5, n.split('-')[0])));
+    }
+    const folderTimes: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const listed = await listRemoteBackups({ destination: parseDestination(folder) });
+      folderTimes.push(performance.now() - t);
+      if (listed.length !== 1000 || listed.some((b) => b.problem)) throw new Error(`listed ${listed.length}`);
+    }
+    console.log(`list 1,000 backups in a folder: median ${median(folderTimes).toFixed(0)} ms`);
+
     // 1,000 remote backups: small dumps and their sidecars, written 32 at a time.
     const list = parseDestination('s3://backups/many', { endpoint: s3.endpoint, pathStyle: true });
     const store = await openStore(list);
@@ -136,6 +153,16 @@ async function main() {
       times.push(performance.now() - t);
       if (listed.length !== 1000 || listed.some((b) => b.problem)) throw new Error(`listed ${listed.length}`);
     }
+    const cache = new Map();
+    await listRemoteBackups({ destination: list, cache });
+    const warm: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const listed = await listRemoteBackups({ destination: list, cache });
+      warm.push(performance.now() - t);
+      if (listed.length !== 1000 || listed.some((b) => b.problem)) throw new Error(`listed ${listed.length}`);
+    }
+    console.log(`list 1,000 remote backups again, sidecars cached by ETag: median ${median(warm).toFixed(0)} ms`);
     console.log(
       `list 1,000 remote backups: median ${median(times).toFixed(0)} ms, best ${Math.min(...times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms`,
     );
