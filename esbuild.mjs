@@ -29,7 +29,9 @@ const vendored = {
     }));
     // The AWS SDK (~1 MB) the same way: src/core/offsite/sdk.ts, imported only dynamically, is dist/vendor/aws-sdk.js.
     build.onResolve({ filter: /^\.\/sdk$/ }, (args) =>
-      args.importer.endsWith(`src/core/offsite/s3-client.ts`) ? { path: './vendor/aws-sdk.js', external: true } : undefined,
+      args.importer.endsWith(`src/core/offsite/s3-client.ts`)
+        ? { path: './vendor/aws-sdk.js', external: true }
+        : undefined,
     );
   },
 };

@@ -9,7 +9,7 @@
  * Run: npx tsx bench/offsite-upload.ts [size-MiB] [rounds]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { copyBackup } from '../src/core/offsite/copy';
@@ -24,6 +24,7 @@ import { median } from './support/median';
 
 const SIZE = Number(process.argv[2] ?? 1024) << 20;
 const ROUNDS = Number(process.argv[3] ?? 3);
+const LIST_ONLY = process.argv.includes('--list-only');
 
 async function makeDump(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -61,7 +62,7 @@ async function main() {
   const work = workFolder('pgb-bench-offsite-');
   try {
     const dump = join(work, 'big.dump');
-    const sha = await makeDump(dump);
+    const sha = LIST_ONLY ? '' : await makeDump(dump);
     const sidecarText = JSON.stringify(sidecar(sha, SIZE));
     const spec = parseDestination('s3://backups/bench', { endpoint: s3.endpoint, pathStyle: true });
     if (spec.kind !== 's3') throw new Error('an s3 destination');
@@ -70,7 +71,7 @@ async function main() {
     const mbps = (ms: number) => SIZE / (1 << 20) / (ms / 1000);
     const ours: number[] = [];
     const sdk: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < (LIST_ONLY ? 0 : ROUNDS); round++) {
       let t = performance.now();
       await new Upload({
         client,
@@ -101,10 +102,28 @@ async function main() {
       );
     }
     const ratio = median(ours) / median(sdk);
-    console.log(
-      `upload ${SIZE >> 20} MiB, part ${DEFAULT_PART_SIZE >> 20} MiB x ${DEFAULT_CONCURRENCY}: lib-storage median ${median(sdk).toFixed(0)} MB/s, ours ${median(ours).toFixed(0)} MB/s = ${(ratio * 100).toFixed(0)} %`,
-    );
+    if (!LIST_ONLY)
+      console.log(
+        `upload ${SIZE >> 20} MiB, part ${DEFAULT_PART_SIZE >> 20} MiB x ${DEFAULT_CONCURRENCY}: lib-storage median ${median(sdk).toFixed(0)} MB/s, ours ${median(ours).toFixed(0)} MB/s = ${(ratio * 100).toFixed(0)} %`,
+      );
     client.destroy();
+
+    // The same 1,000 backups in a folder destination: our listing without an S3 server's own cost.
+    const folder = join(work, 'many');
+    mkdirSync(folder);
+    const folderNames = Array.from({ length: 1000 }, (_, i) => `db${i % 50}-${String(i).padStart(4, '0')}.dump`);
+    for (const n of folderNames) {
+      writeFileSync(join(folder, n), 'PGDMP');
+      writeFileSync(join(folder, `${n}.pgbackup.json`), JSON.stringify(sidecar('0'.repeat(64), 5, n.split('-')[0])));
+    }
+    const folderTimes: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const listed = await listRemoteBackups({ destination: parseDestination(folder) });
+      folderTimes.push(performance.now() - t);
+      if (listed.length !== 1000 || listed.some((b) => b.problem)) throw new Error(`listed ${listed.length}`);
+    }
+    console.log(`list 1,000 backups in a folder: median ${median(folderTimes).toFixed(0)} ms`);
 
     // 1,000 remote backups: small dumps and their sidecars, written 32 at a time.
     const list = parseDestination('s3://backups/many', { endpoint: s3.endpoint, pathStyle: true });
@@ -119,7 +138,14 @@ async function main() {
         }
       }),
     );
+    const listings: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      await store.listTop();
+      listings.push(performance.now() - t);
+    }
     store.close();
+    console.log(`  of which the listing alone (2 pages, 2,000 keys): median ${median(listings).toFixed(0)} ms`);
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
       const t = performance.now();

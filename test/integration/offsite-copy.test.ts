@@ -126,6 +126,26 @@ describe('off-site copies: core (s3rver and a folder, PostgreSQL 15)', function 
     );
   });
 
+  it('refuses a dump that no longer matches its sidecar, and leaves nothing at the destination', async () => {
+    const changed = join(work, 'changed.sql');
+    writeFileSync(changed, readFileSync(dumps.plain, 'utf8') + '\n-- edited after the dump\n');
+    writeFileSync(sidecarPath(changed), readFileSync(sidecarPath(dumps.plain)));
+    await assert.rejects(
+      copyBackup({ backup: changed, destination: dest }),
+      (e: unknown) =>
+        e instanceof PgBackupError && e.kind === 'input' && /no longer matches its sidecar/.test(e.message),
+    );
+    const store = await openStore(dest);
+    try {
+      assert.equal(
+        (await store.listTop()).files.find((f) => f.key.startsWith('changed.sql')),
+        undefined,
+      );
+    } finally {
+      store.close();
+    }
+  });
+
   it('copies a base backup with a sidecar of its own (a sha256 per file), local and remote', async () => {
     const r = await copyBackup({ backup: base, destination: dest });
     assert.equal(r.kind, 'basebackup');
