@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { PgBackupError } from '../../src/core/errors';
 import { renderBackupScript, type BackupScriptInput } from '../../src/core/schedule/script';
 import { statusExitCode } from '../../src/cli/commands/status';
+import { main } from '../../src/cli/main';
+import { captureIo } from '../support/io';
 import type { StatusReport } from '../../src/core/status/read-status';
 import type { DatabaseStatus } from '../../src/core/status/compute';
 
@@ -84,4 +86,41 @@ describe('status --require-offsite: the exit code', () => {
     assert.equal(statusExitCode(report([row({ ...verified, verdict: 'green', valueMs: 1 })]), true), 0);
     assert.equal(statusExitCode(report([row({ ...verified, verdict: 'red', valueMs: 9 })]), true), 1);
   });
+});
+
+describe('schedule --copy-to: bad input (exit 2, one line, before any server is asked)', () => {
+  const base = [
+    'schedule',
+    'postgresql://nobody@127.0.0.1:1/shop',
+    '--every',
+    'daily',
+    '--keep',
+    '2',
+    '--out',
+    '/tmp/x',
+  ];
+  const cases: [string[], RegExp][] = [
+    [['--copy-keep', '3'], /^pg-backup schedule: --copy-keep goes with --copy-to DEST\.$/],
+    [['--endpoint', 'http://h:9000'], /^pg-backup schedule: --endpoint goes with --copy-to DEST\.$/],
+    [
+      ['--copy-to', '/tmp/elsewhere', '--path-style'],
+      /^pg-backup schedule: --path-style goes with an s3:\/\/ destination\.$/,
+    ],
+    [['--copy-to', '/tmp/x'], /^pg-backup schedule: --copy-to must name another folder than --out/],
+    [
+      ['--copy-to', 's3://Bad_Bucket/p'],
+      /^pg-backup schedule: "Bad_Bucket" in s3:\/\/Bad_Bucket\/p is not a bucket name/,
+    ],
+    [
+      ['--copy-to', 's3://bucket1/p', '--endpoint', 'ftp://h'],
+      /^pg-backup schedule: The endpoint "ftp:\/\/h" must start with http/,
+    ],
+  ];
+  for (const [more, first] of cases) {
+    it(more.join(' '), async () => {
+      const io = captureIo();
+      assert.equal(await main([...base, ...more], io), 2, io.stderr.join('\n'));
+      assert.match(io.stderr[0], first);
+    });
+  }
 });

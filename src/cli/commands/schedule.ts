@@ -154,7 +154,14 @@ export const scheduleCommand = defineCommand({
       copy,
     });
     if (has(p, 'json')) {
-      io.out(JSON.stringify({ ...g, every, kind, keep, dir: resolve(out) }, null, 2));
+      const copyTo = copy && {
+        to: copy.to,
+        flags: copy.flags,
+        ...(copy.keep === undefined ? {} : { keep: copy.keep }),
+      };
+      io.out(
+        JSON.stringify({ ...g, every, kind, keep, dir: resolve(out), ...(copyTo ? { copy: copyTo } : {}) }, null, 2),
+      );
       return EXIT.ok;
     }
     io.out(

@@ -85,7 +85,8 @@ export function planRetention(
   for (const b of backups) {
     const g = groupOf(b);
     if ('kept' in g) items.push({ backup: b, group: '(none)', action: 'keep', reason: g.kept });
-    else groups.set(g.group, [...(groups.get(g.group) ?? []), b]);
+    else if (groups.has(g.group)) groups.get(g.group)!.push(b);
+    else groups.set(g.group, [b]);
   }
   const whyDelete = describe(rule);
   for (const [group, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
