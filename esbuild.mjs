@@ -183,7 +183,7 @@ const testBuilds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', 'mocha', 'pg-native'],
+    external: ['vscode', 'mocha', 'pg-native', 's3rver'],
   },
 ];
 

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   'repo verify': () => import('./commands/repo-verify').then((m) => m.repoVerifyCommand),
   'repo expire': () => import('./commands/repo-expire').then((m) => m.repoExpireCommand),
   'repo restore': () => import('./commands/repo-restore').then((m) => m.repoRestoreCommand),
+  prune: () => import('./commands/prune').then((m) => m.pruneCommand),
   'schema export': () => import('./commands/schema-export').then((m) => m.schemaExportCommand),
   'schema check': () => import('./commands/schema-check').then((m) => m.schemaCheckCommand),
   schedule: () => import('./commands/schedule').then((m) => m.scheduleCommand),

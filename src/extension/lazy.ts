@@ -29,6 +29,13 @@ export { setupWalArchiving, setupWalArchivingUi } from './commands/setup-wal-arc
 export { showClientTools } from './commands/show-client-tools';
 export { testConnection } from './commands/test-connection';
 export { verifyChecksum } from './commands/verify-checksum';
+export { addOffsiteDestination, addOffsiteDestinationUi } from './offsite/add-destination';
+export { copyOffsite, copyOffsiteUi } from './offsite/copy-offsite';
+export { withFetchedArgs, withFetchedBackup } from './offsite/fetched';
+export { listDestination } from './offsite/list-destination';
+export { pruneOffsite, pruneOffsiteUi } from './offsite/prune-offsite';
+export { setOffsiteKeys, setOffsiteKeysUi } from './offsite/set-keys';
+export { verifyOffsite, verifyOffsiteUi } from './offsite/verify-offsite';
 export { readStatus } from '../core/status/read-status';
 export { setTargets } from './status/set-targets';
 export { showStatus } from './status/show-status';

@@ -11,6 +11,9 @@ import { BackupsTree, type BackupsTreeNode } from './tree/backups-tree';
 import { ConnectionsTree, type ConnectionsTreeNode } from './tree/connections-tree';
 import { REPOSITORY_NODE_KINDS } from './tree/repository-nodes';
 import { RepositoryInfos } from './repository/repo-infos';
+import { FETCHING_COMMANDS, isRemoteBackupNode, namesRemoteBackup, OFFSITE_NODE_KINDS } from './tree/offsite-nodes';
+import { affectsOffsiteDestinations } from './offsite/destinations';
+import { OffsiteKeys } from './offsite/keys';
 import { StatusBar } from './status/status-bar';
 import { StatusService } from './status/status-service';
 import { warnOnRpoCrossing } from './status/rpo-warnings';
@@ -34,6 +37,7 @@ const TREE_NODE_KINDS = new Set<string>([
   'group',
   'backup',
   ...REPOSITORY_NODE_KINDS,
+  ...OFFSITE_NODE_KINDS,
 ] satisfies TreeNodeKind[]);
 
 /**
@@ -60,6 +64,9 @@ const SCHEDULE_TRUST = 'Scheduling backups connects to the server';
 const BASE_BACKUP_TRUST = 'A base backup runs pg_basebackup';
 const WAL_ARCHIVING_TRUST = 'Setting up WAL archiving connects to the server';
 const REPOSITORY_TRUST = 'A backup repository is read and written by running its engine (pgbackrest, barman)';
+const OFFSITE_COPY_TRUST = 'Copying off-site connects to the destination';
+const OFFSITE_VERIFY_TRUST = 'Verifying an off-site copy connects to the destination';
+const OFFSITE_PRUNE_TRUST = 'Pruning off-site copies connects to the destination';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface PgBackupApi {
@@ -69,6 +76,8 @@ export interface PgBackupApi {
   statusBar: StatusBar;
   /** The PITR builder panels open now. */
   pitrPanels: () => PitrPanel[];
+  /** The output channel (tests check what reaches it). */
+  log: Log;
   /** Test hooks: whether a Getting Started step is done, and forgetting them all. */
   walkthroughDone: (step: WalkthroughStep) => boolean;
   resetWalkthrough: () => Promise<void>;
@@ -92,7 +101,10 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const status = new StatusService(config, passwords, loadLazy);
   const statusBar = new StatusBar(status);
   const connectionsTree = new ConnectionsTree(config, connections, status);
-  const backupsTree = new BackupsTree(config, new RepositoryInfos(loadLazy, log));
+  const backupsTree = new BackupsTree(config, new RepositoryInfos(loadLazy, log), {
+    keys: new OffsiteKeys(extension.secrets),
+    load: loadLazy,
+  });
   const documents = new ReadOnlyDocuments();
   const ctx: Ctx = {
     extension,
@@ -123,8 +135,14 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
       const ui = fromUi(args[0]);
       try {
         if (trust) requireTrust(trust);
-        handlers ??= bind(pick(await loadLazy()));
-        return await (ui ? handlers.ui(...args) : handlers.headless(args[0]));
+        const m = await loadLazy();
+        const h = (handlers ??= bind(pick(m)));
+        // A remote backup (a tree node, or a headless call naming its destination) is fetched first: see fetched.ts.
+        if (FETCHING_COMMANDS.has(id) && isRemoteBackupNode(args[0]))
+          return await m.withFetchedBackup(ctx, args[0], (n) => h.ui(n as never));
+        if (FETCHING_COMMANDS.has(id) && !ui && namesRemoteBackup(args[0]))
+          return await m.withFetchedArgs(ctx, args[0], (a) => h.headless(a as never));
+        return await (ui ? h.ui(...args) : h.headless(args[0]));
       } catch (e) {
         if (!ui) throw e;
         await showFailure(log, e, connectionOf(args[0]));
@@ -166,6 +184,11 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.repositoryVerify', (m) => [m.repositoryVerifyUi, m.repositoryVerify], REPOSITORY_TRUST);
   register('pgBackup.repositoryExpire', (m) => [m.repositoryExpireUi, m.repositoryExpire], REPOSITORY_TRUST);
   register('pgBackup.setTargets', (m) => m.setTargets);
+  register('pgBackup.addOffsiteDestination', (m) => [m.addOffsiteDestinationUi, m.addOffsiteDestination]);
+  register('pgBackup.setOffsiteKeys', (m) => [m.setOffsiteKeysUi, m.setOffsiteKeys]);
+  register('pgBackup.copyOffsite', (m) => [m.copyOffsiteUi, m.copyOffsite], OFFSITE_COPY_TRUST);
+  register('pgBackup.verifyOffsiteCopy', (m) => [m.verifyOffsiteUi, m.verifyOffsite], OFFSITE_VERIFY_TRUST);
+  register('pgBackup.pruneOffsite', (m) => [m.pruneOffsiteUi, m.pruneOffsite], OFFSITE_PRUNE_TRUST);
   register('pgBackup.showStatus', (m) => m.showStatus, 'The RPO/RTO status connects to the servers');
 
   // A panel VS Code restores after a reload runs tools from its first message on: it passes the same gate.
@@ -210,7 +233,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
       }
       if (config.affects(e, 'toolFolders')) tools.invalidate();
       if (config.affects(e, 'backupFolders')) backupsTree.rewatch();
-      if (config.affects(e, 'backupsGroupBy')) backupsTree.refresh();
+      if (config.affects(e, 'backupsGroupBy') || affectsOffsiteDestinations(e)) backupsTree.refresh();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       status.start();
@@ -227,6 +250,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
     status,
     statusBar,
     pitrPanels,
+    log,
     walkthroughDone: (step) => walkthroughDone(extension, step),
     resetWalkthrough: () => resetWalkthrough(extension),
     activationMs,

@@ -17,6 +17,7 @@ const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
     errors: () => import('./suite/errors.test.js'),
     restore: () => import('./suite/restore.test.js'),
     'restore-drill': () => import('./suite/restore-drill.test.js'),
+    offsite: () => import('./suite/offsite.test.js'),
     pitr: () => import('./suite/pitr.test.js'),
     dump: () => import('./suite/dump.test.js'),
     schema: () => import('./suite/schema.test.js'),

@@ -46,6 +46,15 @@ export interface S3TestServer {
 
 const UPLOADS = '._S3rver_uploads';
 
+/**
+ * The server process's script: next to this file, or (this file bundled into the extension-host tests,
+ * out/test/extension/index.js) in test/support of the repository the bundle was built in.
+ */
+function serverScript(): string {
+  const here = join(__dirname, 's3-server-process.mjs');
+  return existsSync(here) ? here : join(__dirname, '..', '..', '..', 'test', 'support', 's3-server-process.mjs');
+}
+
 /** What is on the server's disk, whatever its API says: an upload is a folder with its key in it. */
 function uploadsOnDisk(directory: string, bucket: string): { key: string; uploadId: string }[] {
   const dir = join(directory, bucket, UPLOADS);
@@ -80,7 +89,7 @@ export async function startS3Server(o: { tls?: boolean; buckets?: string[] } = {
     process.execPath,
     [
       '--openssl-legacy-provider',
-      join(__dirname, 's3-server-process.mjs'),
+      serverScript(),
       JSON.stringify({ directory, buckets, ...(caFile ? { keyFile, certFile: caFile } : {}) }),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -6,6 +6,7 @@ import { parseRepoSpec } from '../../core/engines/repo-spec';
 import { PgBackupError } from '../../core/errors';
 import type { DatabaseStatus, Measure } from '../../core/status/compute';
 import { formatSpan } from '../../core/status/duration';
+import { offsiteMissing } from '../../core/status/offsite';
 import { readStatus, type StatusReport } from '../../core/status/read-status';
 import { targetSettingsOf } from '../../core/status/targets';
 import { isOutside, type Verdict } from '../../core/status/verdict';
@@ -37,6 +38,15 @@ function jobText(r: DatabaseStatus): string {
   return j.failure ?? `ok ${formatSpan(j.ageMs)} ago`;
 }
 
+/** "off-site 3h ago (s3://b/p)", "no off-site copy", "no verified off-site copy"; WARN/FAIL past the RPO target. */
+function offsiteText(r: DatabaseStatus): string {
+  const m = r.offsite;
+  if (!m) return 'kept by the engine';
+  if (!m.copy || m.valueMs === undefined) return m.note ?? 'no off-site copy';
+  const word = m.verdict === 'unset' || m.verdict === 'green' ? '' : `${WORD[m.verdict]} `;
+  return `${word}off-site ${formatSpan(m.valueMs)} ago (${m.copy.destination})`;
+}
+
 function notes(r: DatabaseStatus): string {
   const n = [r.rpo.note, r.rto.note];
   if (r.rpo.basis === 'last archived WAL' && r.wal) {
@@ -47,9 +57,11 @@ function notes(r: DatabaseStatus): string {
   return n.filter(Boolean).join('; ');
 }
 
-function table(report: StatusReport): string[] {
+/** The off-site column shows when any backup was copied off-site, or when it is required. */
+function table(report: StatusReport, offsite: boolean): string[] {
   const now = new Date(report.at).getTime();
   const head = ['SERVER', 'DATABASE', 'NEWEST GOOD BACKUP', 'AGE', 'NEWEST DRILL', 'RPO', 'RTO', 'SCHEDULED JOB'];
+  if (offsite) head.push('OFF-SITE');
   head.push('NOTES');
   const body = report.rows.map((r) => [
     r.server ?? '(unknown)',
@@ -60,6 +72,7 @@ function table(report: StatusReport): string[] {
     measureText(r.rpo, formatSpan),
     measureText(r.rto, restoreTime),
     jobText(r),
+    ...(offsite ? [offsiteText(r)] : []),
     notes(r),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
@@ -71,15 +84,24 @@ function table(report: StatusReport): string[] {
   );
 }
 
-/** 3 when something could not be read, else 1 when any target is missed or never proven, else 0. */
-export function statusExitCode(report: StatusReport): number {
+/**
+ * 3 when something could not be read, else 1 when any target is missed or never proven (or, with requireOffsite,
+ * a database has no verified off-site copy within its RPO target), else 0.
+ */
+export function statusExitCode(report: StatusReport, requireOffsite = false): number {
   if (report.problems.length) return EXIT.failed;
-  return report.rows.some((r) => isOutside(r.rpo.verdict) || isOutside(r.rto.verdict)) ? EXIT.difference : EXIT.ok;
+  const missed = (r: DatabaseStatus) =>
+    isOutside(r.rpo.verdict) ||
+    isOutside(r.rto.verdict) ||
+    (requireOffsite && r.offsite !== undefined && offsiteMissing(r.offsite));
+  return report.rows.some(missed) ? EXIT.difference : EXIT.ok;
 }
 
-function print(io: CliIo, report: StatusReport): void {
+function print(io: CliIo, report: StatusReport, requireOffsite: boolean): void {
+  const offsite =
+    requireOffsite || report.rows.some((r) => r.offsite && (r.offsite.copy || r.offsite.note !== 'no off-site copy'));
   if (!report.rows.length) io.out('No backups found and no databases to show.');
-  else io.out(table(report).join('\n'));
+  else io.out(table(report, offsite).join('\n'));
   for (const p of report.problems) io.err(`could not read: ${p}`);
 }
 
@@ -98,11 +120,14 @@ export const statusCommand = defineCommand({
     config: { value: 'FILE', help: "the --repo engine's config file when not its default" },
     rpo: { value: 'DURATION', help: 'the recovery point objective for every database, e.g. 1d, 6h' },
     rto: { value: 'DURATION', help: 'the recovery time objective for every database, e.g. 30m' },
+    'require-offsite': {
+      help: 'exit 1 also when a database has no verified off-site copy of a backup within its RPO target',
+    },
     json: { help: 'print the report as JSON' },
   },
   summary:
-    'RPO and RTO per server and database: newest good backup, newest drill, verdict per target; exit 1 when ' +
-    'a target is missed or never proven, 3 when something could not be read.',
+    'RPO and RTO per server and database: newest good backup, newest drill, verified off-site copy, verdict per ' +
+    'target; exit 1 when a target is missed or never proven, 3 when something could not be read.',
   async run(p, io) {
     if (p.positional.length) throw new PgBackupError(`Unexpected argument "${p.positional[0]}".`, 'usage');
     const conns = flags(p, 'conn');
@@ -126,8 +151,9 @@ export const statusCommand = defineCommand({
       override: { rpo: flag(p, 'rpo'), rto: flag(p, 'rto') },
       env: io.env,
     });
+    const requireOffsite = has(p, 'require-offsite');
     if (has(p, 'json')) io.out(JSON.stringify(report, null, 2));
-    else print(io, report);
-    return statusExitCode(report);
+    else print(io, report, requireOffsite);
+    return statusExitCode(report, requireOffsite);
   },
 });

@@ -10,7 +10,7 @@ import { PgBackupError } from '../errors';
 import type { ToolSet } from '../tools/discover';
 import { pickToolSet, toolPath } from '../tools/pick';
 import type { Every } from './every';
-import { renderBackupScript, VERIFY_WHEN, type VerifyWhen } from './script';
+import { renderBackupScript, VERIFY_WHEN, type JobCli, type ScriptCopy, type VerifyWhen } from './script';
 import { statusFilePath } from './status-file';
 import { renderCron, renderSystemd } from './units';
 
@@ -31,21 +31,19 @@ export interface ScheduleRequest {
   toolSets: readonly ToolSet[];
   /** A restore drill after each good dump (`every`) or the first of each day/week. */
   verify?: ScheduleVerify;
+  /** A copy of each good dump (after its drill) to a folder or bucket, and retention there. */
+  copy?: ScheduleCopy;
 }
 
-export interface ScheduleVerify {
+export type ScheduleCopy = ScriptCopy;
+
+/** node and the pg-backup CLI (absolute paths) the job runs the drill with. */
+export interface ScheduleVerify extends JobCli {
   when: VerifyWhen;
   /** A server for the drill's scratch database (password from ~/.pgpass when the job runs); else a throwaway one. */
   conn?: ConnParams;
   /** Where drills are logged; the backup folder when undefined. */
   logDir?: string;
-  /** Absolute paths of node and of the pg-backup CLI the job runs the drill with. */
-  node: string;
-  cli: string;
-  /** `node` is Electron (desktop VS Code): the job runs it with ELECTRON_RUN_AS_NODE=1 (cli-runtime.ts). */
-  runAsNode?: boolean;
-  /** How to write the job again, shown by the job when the CLI is gone. */
-  regenerate: string;
 }
 
 export interface GeneratedSchedule {
@@ -97,6 +95,7 @@ export async function generateSchedule(r: ScheduleRequest): Promise<GeneratedSch
     keep: r.keep,
     generated: new Date(),
     ...(r.verify ? { verify: { ...r.verify, conninfo: r.verify.conn && jobConninfo(r.verify.conn, env) } } : {}),
+    ...(r.copy ? { copy: r.copy } : {}),
   });
   const units =
     r.kind === 'cron'

@@ -6,6 +6,7 @@ export {
   SCHEDULE_KINDS,
   type GeneratedSchedule,
   type ScheduleKind,
+  type ScheduleCopy,
   type ScheduleRequest,
   type ScheduleVerify,
 } from './generate';

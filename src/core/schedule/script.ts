@@ -2,8 +2,9 @@
  * The backup script a schedule runs: pg_dump into `<db>-<YYYYMMDD-HHMMSS>.<ext>` under a `.partial` name,
  * renamed when pg_dump succeeded, a `.pgbackup.json` sidecar with its sha256 (so the Backups tree and
  * `pg-backup verify` can check it), optionally a restore drill of it (`pg-backup verify`, logged where the Backups
- * view reads drills), then retention: the newest KEEP dumps of this job stay. A failed run (dump or drill)
- * deletes nothing and exits non-zero; two runs never overlap (flock). Every run writes `<job>.status.json`
+ * view reads drills), optionally a copy of it off-site (`pg-backup copy`, then `pg-backup prune` there), then
+ * retention: the newest KEEP dumps of this job stay. A failed run (dump, drill or copy) deletes nothing and exits
+ * non-zero; two runs never overlap (flock). Every run writes `<job>.status.json`
  * (status-file.ts reads it). No password is ever written into it: libpq reads ~/.pgpass or PGPASSFILE. Pure.
  */
 import { dirname } from 'node:path';
@@ -33,24 +34,40 @@ export interface BackupScriptInput {
   generated: Date;
   /** A restore drill after each good dump (or the first of the day/week). */
   verify?: ScriptVerify;
+  /** A copy of each good dump (after its drill) to a folder or bucket. */
+  copy?: ScriptCopy;
+}
+
+/** The pg-backup CLI a job runs (drills, copies): node's and the CLI's absolute paths when it was generated. */
+export interface JobCli {
+  node: string;
+  cli: string;
+  /** The command that writes this job again (shown when the CLI moved). */
+  regenerate: string;
+  /** `node` is Electron (desktop VS Code): the job runs it as plain Node with ELECTRON_RUN_AS_NODE=1 (cli-runtime.ts). */
+  runAsNode?: boolean;
 }
 
 export const VERIFY_WHEN = ['every', 'daily', 'weekly'] as const;
 export type VerifyWhen = (typeof VERIFY_WHEN)[number];
 
-export interface ScriptVerify {
+/** The drill runs `node cli verify`. */
+export interface ScriptVerify extends JobCli {
   when: VerifyWhen;
-  /** Absolute paths of node and of the pg-backup CLI that generated the job: the drill runs `node cli verify`. */
-  node: string;
-  cli: string;
-  /** `node` is Electron (desktop VS Code): run it as plain Node (cli-runtime.ts). */
-  runAsNode?: boolean;
   /** Where the drill is logged (`.pgbackup/drills.jsonl` under it); the backup folder when undefined. */
   logDir?: string;
   /** Password-free conninfo of a server for a scratch database; a throwaway cluster without it. */
   conninfo?: string;
-  /** The command that writes this job again (shown when the CLI moved). */
-  regenerate: string;
+}
+
+/** `node cli copy <dump> <to>`, then `node cli prune <to> --keep N` when `keep` is set. Credentials: never here. */
+export interface ScriptCopy extends JobCli {
+  /** An absolute folder path or `s3://bucket/prefix`. */
+  to: string;
+  /** Flags passed to copy and prune as they are (--endpoint URL, --region R, --path-style, --profile P). */
+  flags: readonly string[];
+  /** Off-site retention: the newest N of each database stay at `to`. */
+  keep?: number;
 }
 
 /** Formats whose backup is one file: one file per run keeps the script's retention and checksum simple. */
@@ -71,6 +88,9 @@ export function renderBackupScript(i: BackupScriptInput): string {
   }
   if (!Number.isInteger(i.keep) || i.keep < 1)
     throw new PgBackupError(`--keep must be a whole number of at least 1, not ${i.keep}.`, 'usage');
+  if (i.copy?.keep !== undefined && (!Number.isInteger(i.copy.keep) || i.copy.keep < 1))
+    throw new PgBackupError(`--copy-keep must be a whole number of at least 1, not ${i.copy.keep}.`, 'usage');
+  const jobCli = i.verify ?? i.copy;
   const ext = backupExtension(i.options.format, i.options.compression);
   const prefix = `${safeFileName(i.database)}-`;
   // dumpArgv's -v feeds the extension's progress bar; a scheduled run logs its own lines instead.
@@ -108,7 +128,7 @@ export function renderBackupScript(i: BackupScriptInput): string {
 # nothing and exits non-zero. The password comes from ~/.pgpass or PGPASSFILE, never from this file.
 # Each run writes its result to BACKUP_DIR/${i.job}.status.json (pg-backup status shows a failed last run).
 ${i.verify ? drillComment(i.verify.when) : CHECK_COMMENT}
-set -euo pipefail
+${i.copy ? copyComment(i.copy) : ''}set -euo pipefail
 umask 077
 
 BACKUP_DIR=\${PGBACKUP_BACKUP_DIR:-${shQuote(i.backupDir)}}
@@ -121,7 +141,7 @@ EXT=${shQuote(ext)}
 STATUS_FILE="$BACKUP_DIR/$JOB.status.json"
 DATABASE_JSON=${shQuote(JSON.stringify(i.database))}
 SERVER_JSON=${shQuote(JSON.stringify(i.server))}
-${i.verify ? verifySettings(i.verify, i.pgDump) : ''}
+${jobCli ? cliSettings(jobCli) : ''}${i.verify ? verifySettings(i.verify, i.pgDump) : ''}${i.copy ? copySettings(i.copy) : ''}
 ${STATUS_FUNCTIONS}
 mkdir -p "$BACKUP_DIR"
 exec 9>"$BACKUP_DIR/.$JOB.lock"
@@ -139,11 +159,13 @@ step='starting'
 reason=''
 drill=''
 drill_detail=''
+copy=''
+copy_detail=''
 last_drill=$(sed -n 's/^  "lastDrill": \\({.*}\\),$/\\1/p' "$STATUS_FILE" 2>/dev/null || true)
 trap finish EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
-${i.verify ? CLI_CHECK : ''}
+${jobCli ? CLI_CHECK : ''}
 file="$BACKUP_DIR/$PREFIX$(date +%Y%m%d-%H%M%S)$EXT"
 # Two runs in one second would share the name: wait for a name no backup has (one is never overwritten).
 while [ -e "$file" ] || [ -e "$file.partial" ]; do
@@ -166,8 +188,8 @@ ${serverVersion}
 printf ${shQuote(sidecarFormat)} "$server_version" "$started" "$(( ($(date +%s) - t0) * 1000 ))" "$bytes" "$sha" >"$file.pgbackup.json.tmp"
 mv "$file.pgbackup.json.tmp" "$file.pgbackup.json"
 log "wrote $file ($bytes bytes, sha256 $sha)"
-${i.verify ? DRILL : ''}
-# Retention, only after a good dump${i.verify ? ' (and drill)' : ''}: the newest KEEP of this job's dumps stay
+${i.verify ? DRILL : ''}${i.copy ? COPY : ''}
+# Retention, only after a good dump${i.verify ? ' (and drill)' : ''}${i.copy ? ' and its copy' : ''}: the newest KEEP of this job's dumps stay
 # (names sort by time); a dump whose drill failed (<dump>.drill-failed beside it) is neither counted nor removed.
 step='retention'
 { ls -1 "$BACKUP_DIR" | grep -E ${shQuote(`^${ere(prefix)}[0-9]{8}-[0-9]{6}${ere(ext)}$`)} || true; } | sort -r |
@@ -189,15 +211,34 @@ function drillComment(when: VerifyWhen): string {
 # a dump whose drill fails exits non-zero and prunes nothing.`;
 }
 
+function copyComment(c: ScriptCopy): string {
+  const keep = c.keep === undefined ? '' : ` (then pruned there to the newest ${c.keep} of each database)`;
+  return `# Each good dump is then copied to COPY_TO by the same CLI and read back against its sha256${keep}:
+# a failed copy exits non-zero and prunes nothing. Credentials: the AWS SDK's chain (environment, ~/.aws), never here.
+`;
+}
+
+/** Where the CLI that drills and copies is. */
+function cliSettings(c: JobCli): string {
+  return `NODE=${shQuote(c.node)}
+PGBACKUP_CLI=${shQuote(c.cli)}
+REGENERATE=${shQuote(c.regenerate)}
+${c.runAsNode ? '# NODE is the Electron binary of VS Code, which runs the CLI as plain Node with this set.\nexport ELECTRON_RUN_AS_NODE=1\n' : ''}`;
+}
+
+function copySettings(c: ScriptCopy): string {
+  return `COPY_TO=\${PGBACKUP_COPY_TO:-${shQuote(c.to)}}
+COPY_FLAGS=(${c.flags.map(shQuote).join(' ')})
+COPY_KEEP=${c.keep ?? ''}
+`;
+}
+
 /** The drill's settings in the script; the environment can point the log elsewhere. */
 function verifySettings(v: ScriptVerify, pgDump: string): string {
   return `VERIFY=${shQuote(v.when)}
-NODE=${shQuote(v.node)}
-PGBACKUP_CLI=${shQuote(v.cli)}
 DRILL_LOG_DIR=\${PGBACKUP_DRILL_LOG_DIR:-${v.logDir === undefined ? '$BACKUP_DIR' : shQuote(v.logDir)}}
 VERIFY_CONN=${shQuote(v.conninfo ?? '')}
-REGENERATE=${shQuote(v.regenerate)}
-${v.runAsNode ? '# NODE is the Electron binary of VS Code, which runs the CLI as plain Node with this set.\nexport ELECTRON_RUN_AS_NODE=1\n' : ''}# The drill finds the client tools of the pg_dump above first.
+# The drill finds the client tools of the pg_dump above first.
 export PGBACKUP_TOOL_FOLDERS=\${PGBACKUP_TOOL_FOLDERS:-${shQuote(dirname(pgDump))}}
 `;
 }
@@ -240,18 +281,23 @@ json() {
 
 # The status file, written whole (temp file + mv): what this run did, for pg-backup status and people.
 write_status() {
-  local lines='' l backup=null drill_json=null reason_json=null detail=''
+  local lines='' l backup=null drill_json=null copy_json=null reason_json=null detail=''
   while IFS= read -r l; do
     lines="$lines\${lines:+,}"$'\\n'"    $(json "$l")"
   done < <(tail -n 20 "$work/run.log" 2>/dev/null)
   if [ -n "$wrote" ] && [ -e "$wrote" ]; then backup=$(json "$wrote"); fi
   if [ -n "$drill_detail" ]; then detail=", \\"detail\\": $(json "$drill_detail")"; fi
   if [ -n "$drill" ]; then drill_json="{\\"result\\": $(json "$drill")$detail}"; fi
+  if [ -n "$copy" ]; then
+    copy_json="{\\"result\\": $(json "$copy"), \\"to\\": $(json "$COPY_TO")"
+    if [ -n "$copy_detail" ]; then copy_json="$copy_json, \\"detail\\": $(json "$copy_detail")"; fi
+    copy_json="$copy_json}"
+  fi
   if [ -n "$reason" ]; then reason_json=$(json "$reason"); fi
   {
     printf '{\\n  "job": %s,\\n  "database": %s,\\n  "server": %s,\\n' "$(json "$JOB")" "$DATABASE_JSON" "$SERVER_JSON"
     printf '  "started": "%s",\\n  "finished": "%s",\\n  "exitCode": %s,\\n' "$started" "$(now)" "$1"
-    printf '  "backup": %s,\\n  "drill": %s,\\n  "reason": %s,\\n' "$backup" "$drill_json" "$reason_json"
+    printf '  "backup": %s,\\n  "drill": %s,\\n  "copy": %s,\\n  "reason": %s,\\n' "$backup" "$drill_json" "$copy_json" "$reason_json"
     printf '  "lastDrill": %s,\\n  "output": [%s\\n  ]\\n}\\n' "\${last_drill:-null}" "$lines"
   } >"$STATUS_FILE.tmp.$$" && mv -f "$STATUS_FILE.tmp.$$" "$STATUS_FILE"
 }
@@ -318,5 +364,44 @@ else
   fi
   last_drill="{\\"at\\": \\"$(now)\\", \\"period\\": \\"$period\\"}"
   log "restore drill passed (logged in $DRILL_LOG_DIR/.pgbackup)"
+fi
+`;
+
+/** The copy of the new dump off-site, then retention there; a failure prunes nothing (here or there). */
+const COPY = `
+step='the off-site copy'
+log "copying $file to $COPY_TO"
+copy_rc=0
+run_logged "$NODE" "$PGBACKUP_CLI" copy "$file" "$COPY_TO" "\${COPY_FLAGS[@]}" || copy_rc=$?
+if [ "$copy_rc" -ne 0 ]; then
+  copy='failed'
+  copy_detail=$(sed -n 's/^pg-backup copy: //p' "$work/err.shown" | head -n 1)
+  copy_detail=\${copy_detail%.}
+  die "the copy of $file to $COPY_TO failed: \${copy_detail:-exit $copy_rc}; no backup was pruned" 3
+fi
+# Read back and compared with the sidecar's sha256 (recorded in it): only a verified copy counts in pg-backup status.
+step="the off-site copy's read-back"
+check_rc=0
+run_logged "$NODE" "$PGBACKUP_CLI" copy --verify-only "$file" "$COPY_TO" "\${COPY_FLAGS[@]}" || check_rc=$?
+if [ "$check_rc" -ne 0 ]; then
+  copy='failed'
+  # A mismatch is told on stdout (exit 1), a failure to read on stderr.
+  copy_detail=$({ grep -v '^[[:space:]]*$' "$work/err.shown" || true; cat "$work/out"; } | sed 's/^pg-backup copy: //' | head -n 1)
+  copy_detail="\${copy_detail:-exit $check_rc}"
+  copy_detail=\${copy_detail%.}
+  die "the copy of $file at $COPY_TO failed its read-back: $copy_detail; no backup was pruned" 3
+fi
+copy='copied'
+log "copied $file to $COPY_TO (read back, sha256 matched)"
+if [ -n "$COPY_KEEP" ]; then
+  step='off-site retention'
+  prune_rc=0
+  run_logged "$NODE" "$PGBACKUP_CLI" prune "$COPY_TO" --keep "$COPY_KEEP" "\${COPY_FLAGS[@]}" || prune_rc=$?
+  if [ "$prune_rc" -ne 0 ]; then
+    copy='copied, prune failed'
+    copy_detail=$(sed -n 's/^pg-backup prune: //p' "$work/err.shown" | head -n 1)
+    copy_detail=\${copy_detail%.}
+    die "pruning $COPY_TO failed: \${copy_detail:-exit $prune_rc}; no local backup was pruned" 3
+  fi
 fi
 `;

@@ -13,6 +13,9 @@ export const statusFilePath = (dir: string, job: string): string => join(dir, `$
 /** What a run of the job did with the restore drill. */
 export type JobDrillResult = 'passed' | 'failed' | 'could not run' | 'skipped';
 
+/** What a run did with its off-site copy (`schedule --copy-to`). */
+export type JobCopyResult = 'copied' | 'failed' | 'copied, prune failed';
+
 export interface JobStatus {
   /** The status file it was read from. */
   path: string;
@@ -28,6 +31,8 @@ export interface JobStatus {
   /** The dump this run wrote, if it got that far. */
   backup?: string;
   drill?: { result: JobDrillResult; detail?: string };
+  /** The off-site copy of that dump: where to, and why it failed. */
+  copy?: { result: JobCopyResult; to: string; detail?: string };
   /** Why a failed run failed, one line. */
   reason?: string;
   /** The last drill that passed (daily/weekly jobs drill once per period). */
@@ -51,6 +56,7 @@ function parseStatus(path: string, content: string): JobStatus | undefined {
   if (!job || !database || !server || !started || !finished || typeof o.exitCode !== 'number') return undefined;
   const drill = o.drill as JobStatus['drill'] | null;
   const lastDrill = o.lastDrill as JobStatus['lastDrill'] | null;
+  const copy = o.copy as JobStatus['copy'] | null;
   return {
     path,
     job,
@@ -62,6 +68,7 @@ function parseStatus(path: string, content: string): JobStatus | undefined {
     ok: o.exitCode === 0,
     ...(text(o.backup) ? { backup: text(o.backup) } : {}),
     ...(drill && text(drill.result) ? { drill } : {}),
+    ...(copy && text(copy.result) && text(copy.to) ? { copy } : {}),
     ...(text(o.reason) ? { reason: text(o.reason) } : {}),
     ...(lastDrill && text(lastDrill.at) ? { lastDrill } : {}),
     output: Array.isArray(o.output) ? o.output.filter((l): l is string => typeof l === 'string') : [],

@@ -6,6 +6,7 @@ import type { BackupEntry } from '../backups/catalog';
 import type { LastDrill } from '../drill/drill-log';
 import type { JobStatus } from '../schedule/status-file';
 import { formatSpan } from './duration';
+import { offsiteOf, type OffsiteMeasure } from './offsite';
 import type { Targets } from './targets';
 import { verdictOf, type Verdict } from './verdict';
 
@@ -96,6 +97,11 @@ export interface DatabaseStatus {
   rto: Measure;
   /** The last run of its scheduled job (the newest, when several back it up). */
   scheduledJob?: ScheduledJobRef;
+  /**
+   * The newest verified off-site copy of a good backup, against the RPO target (offsite.ts). Absent for a backup
+   * repository's row: where its engine keeps the backups (a bucket, another host) is the engine's configuration.
+   */
+  offsite?: OffsiteMeasure;
 }
 
 export interface ScheduledJobRef {
@@ -299,6 +305,7 @@ export function computeStatus(inputs: StatusInputs): DatabaseStatus[] {
         ...rpoOf(r, newest, inputs, t),
         rto: rtoOf(r, proof, t),
         ...(r.job ? { scheduledJob: jobRef(r.job, inputs.now) } : {}),
+        offsite: offsiteOf(good, inputs.now, t.rpoMs),
       };
     })
     .sort((a, b) => (a.server ?? '').localeCompare(b.server ?? '') || a.database.localeCompare(b.database));

@@ -8,6 +8,7 @@ import { readLastDrills, type LastDrill } from '../../core/drill/drill-log';
 import { formatBytes } from '../../core/format';
 import { readJobStatuses, type JobStatus } from '../../core/schedule/status-file';
 import { backupFolders } from '../backup-folders';
+import type { CopyRecord } from '../../core/offsite/types';
 import type { Config } from '../config';
 import { failedJobsText, jobNodes, jobTreeItem, withJobs, type JobNode } from './job-rows';
 import type { RepositoryInfos } from '../repository/repo-infos';
@@ -18,6 +19,16 @@ import {
   repositoryItem,
   type RepositoryTreeNode,
 } from './repository-nodes';
+import { offsiteDestinations } from '../offsite/destinations';
+import type { OffsiteKeys } from '../offsite/keys';
+import {
+  isOffsiteNode,
+  offsiteMark,
+  readCopies,
+  OffsiteSection,
+  type OffsiteNode,
+  type RemoteBackupNode,
+} from './offsite-nodes';
 
 export interface BackupGroupNode {
   kind: 'group';
@@ -31,8 +42,10 @@ export interface BackupNode {
   entry: BackupEntry;
   /** The newest restore drill of this backup, from the drill logs. */
   drill?: LastDrill;
+  /** Its off-site copies (offsite-nodes.ts). */
+  copies?: CopyRecord[];
 }
-export type BackupsTreeNode = BackupGroupNode | BackupNode | JobNode | RepositoryTreeNode;
+export type BackupsTreeNode = BackupGroupNode | BackupNode | JobNode | RepositoryTreeNode | OffsiteNode;
 
 function formatLabel(e: BackupEntry): string {
   return e.kind === 'basebackup' ? `base backup (${e.format})` : e.format;
@@ -46,7 +59,8 @@ function drillText(d: LastDrill): string {
     : `FAILED on ${when}: ${d.problem ?? 'see the drill log'}`;
 }
 
-function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
+/** A backup row's tooltip: every fact known about it (local, or a remote copy's from its sidecar object). */
+export function backupTooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
   const rows: [string, string | undefined][] = [
     ['Path', e.path],
     ['Kind', e.kind === 'basebackup' ? `base backup, ${e.format}` : `pg_dump, ${e.format} format`],
@@ -81,6 +95,28 @@ function tooltip(e: BackupEntry, drill?: LastDrill): vscode.MarkdownString {
   return md;
 }
 
+export function backupIcon(e: BackupEntry): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(
+    e.problem
+      ? 'warning'
+      : e.kind === 'basebackup'
+        ? 'server-environment'
+        : e.format === 'directory'
+          ? 'file-directory'
+          : e.format === 'plain'
+            ? 'file-code'
+            : 'archive',
+  );
+}
+
+/** A backup row's description; `extra` (an off-site mark) goes after the checksum and drill. */
+export function backupDescription(e: BackupEntry, drill?: LastDrill, extra?: string): string {
+  const drilled = drill ? (drill.passed ? `✓ drill ${age(new Date(drill.startedAt))}` : '✗ drill failed') : undefined;
+  // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
+  const parts = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drilled, extra];
+  return [...parts, versionsText(e)].filter(Boolean).join(' · ');
+}
+
 /**
  * Backups in the configured folders and their subfolders, grouped by database and server (or by folder), newest
  * first. Watches each folder the listing looked into and refreshes (debounced) when files come and go there.
@@ -97,19 +133,30 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   /** The folders the last listing looked into (where job status files are read). */
   private looked: string[] = [];
 
+  /** The off-site destinations' groups, below the local ones (offsite-nodes.ts). */
+  readonly offsite: OffsiteSection | undefined;
+
   constructor(
     private readonly config: Config,
     /** The connections' backup repositories, read in the background: a read that ends redraws the view. */
     readonly repositories: RepositoryInfos,
+    remote?: { keys: OffsiteKeys; load: ConstructorParameters<typeof OffsiteSection>[1] },
   ) {
+    this.offsite = remote && new OffsiteSection(remote.keys, remote.load, () => this.changed.fire(undefined));
     this.watch(this.folders());
     this.repositoryChanges = repositories.onDidChange(() => this.changed.fire(undefined));
   }
 
   private readonly repositoryChanges: vscode.Disposable;
 
-  /** Re-reads the folders (e.g. after a setting change) and the repositories, and redraws. */
+  /** Re-reads the folders (e.g. after a setting change), the repositories and the destinations, and redraws. */
   refresh(): void {
+    this.offsite?.refresh();
+    this.refreshLocal();
+  }
+
+  /** Re-reads the folders only (their files changed: the destinations' listings stay). */
+  private refreshLocal(): void {
     this.entries = undefined;
     this.drills = undefined;
     this.jobs = undefined;
@@ -163,7 +210,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*'));
       const later = () => {
         clearTimeout(this.timer);
-        this.timer = setTimeout(() => this.refresh(), 300);
+        this.timer = setTimeout(() => this.refreshLocal(), 300);
       };
       w.onDidCreate(later);
       w.onDidDelete(later);
@@ -174,6 +221,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
 
   getTreeItem(node: BackupsTreeNode): vscode.TreeItem {
     if (isRepositoryNode(node)) return repositoryItem(node, this.repositories);
+    if (isOffsiteNode(node)) return this.offsite!.item(node, (n) => this.remoteItem(n));
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.label}`;
@@ -192,44 +240,49 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     item.id = `backup:${e.path}`;
     item.resourceUri = vscode.Uri.file(e.path);
     item.contextValue = e.kind === 'basebackup' ? 'basebackup' : `dump.${e.format}`;
-    item.iconPath = new vscode.ThemeIcon(
-      e.problem
-        ? 'warning'
-        : e.kind === 'basebackup'
-          ? 'server-environment'
-          : e.format === 'directory'
-            ? 'file-directory'
-            : e.format === 'plain'
-              ? 'file-code'
-              : 'archive',
-    );
-    const drill = node.drill
-      ? node.drill.passed
-        ? `✓ drill ${age(new Date(node.drill.startedAt))}`
-        : '✗ drill failed'
-      : undefined;
-    // What tells a good backup from a doubtful one comes first; a narrow side bar cuts the end.
-    const parts = [formatLabel(e), formatBytes(e.sizeBytes), age(e.created), checksumText(e), drill, versionsText(e)];
-    item.description = parts.filter(Boolean).join(' · ');
-    item.tooltip = tooltip(e, node.drill);
+    item.iconPath = backupIcon(e);
+    item.description = backupDescription(e, node.drill, offsiteMark(node.copies ?? [], offsiteDestinations()));
+    item.tooltip = backupTooltip(e, node.drill);
     item.command = { command: 'pgBackup.inspectBackup', title: 'Inspect', arguments: [node] };
+    return item;
+  }
+
+  /** A remote copy's row: the same facts as a local backup's, its own context (the commands that fetch it). */
+  private remoteItem(node: RemoteBackupNode): vscode.TreeItem {
+    const e = node.entry;
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `remote:${e.path}`;
+    item.contextValue = e.kind === 'basebackup' ? 'remote.basebackup' : `remote.dump.${e.format}`;
+    item.iconPath = backupIcon(e);
+    item.description = backupDescription(e);
+    item.tooltip = backupTooltip(e);
     return item;
   }
 
   async getChildren(node?: BackupsTreeNode): Promise<BackupsTreeNode[]> {
     if (node && isRepositoryNode(node)) return repositoryChildren(node, this.repositories);
+    if (node && isOffsiteNode(node)) return this.offsite?.children(node) ?? [];
     if (node?.kind === 'group') {
-      const [drills, jobs] = await Promise.all([this.lastDrills(), jobNodes(node.jobs ?? [])]);
+      const [drills, jobs, copies] = await Promise.all([
+        this.lastDrills(),
+        jobNodes(node.jobs ?? []),
+        Promise.all(node.entries.map(readCopies)),
+      ]);
       return [
         ...jobs,
-        ...node.entries.map((entry) => ({ kind: 'backup' as const, entry, drill: drills.get(entry.path) })),
+        ...node.entries.map((entry, i) => ({
+          kind: 'backup' as const,
+          entry,
+          drill: drills.get(entry.path),
+          copies: copies[i],
+        })),
       ];
     }
     if (node) return [];
     const by = this.config.backupsGroupBy();
     const groups = groupBackups(await this.all(), by);
     const local = withJobs(groups, await this.jobStatuses(), by).map((g): BackupsTreeNode => ({ kind: 'group', ...g }));
-    return [...local, ...repositoryGroups(this.config)];
+    return [...local, ...repositoryGroups(this.config), ...(this.offsite?.roots() ?? [])];
   }
 
   dispose(): void {

@@ -32,6 +32,9 @@ const REFUSED = [
   'pgBackup.createBaseBackup',
   'pgBackup.setupWalArchiving',
   'pgBackup.openPitrBuilder',
+  'pgBackup.copyOffsite',
+  'pgBackup.verifyOffsiteCopy',
+  'pgBackup.pruneOffsite',
   'pgBackup.showStatus',
   'pgBackup.addBackupRepository',
   'pgBackup.repositoryBackup',
@@ -52,6 +55,8 @@ const ALLOWED = [
   'pgBackup.copyBackupPath',
   'pgBackup.deleteBackup',
   'pgBackup.setTargets',
+  'pgBackup.addOffsiteDestination',
+  'pgBackup.setOffsiteKeys',
 ];
 const GATE_WARNING = /, which PostgreSQL Backup does not do in an untrusted workspace\.$/;
 
