@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { main } from '../../src/cli/main';
 import { dumpDatabase, sidecarPath } from '../../src/core/dump';
+import { sha256File } from '../../src/core/dump/checksum';
 import { readSidecar } from '../../src/core/dump/sidecar';
 import { parseDestination } from '../../src/core/offsite/destination';
 import type { S3Store } from '../../src/core/offsite/s3-store';
@@ -128,6 +129,26 @@ describe('off-site copies: the CLI (s3rver, PostgreSQL 15)', function () {
       );
     }
     assert.deepEqual(fetchFolders(), before);
+  });
+
+  it('Ctrl-C during a copy: exit 130, one line saying what was removed, no object and no open upload', async () => {
+    const big = join(work, 'big.dump');
+    writeFileSync(big, randomBytes(30 << 20));
+    const sidecar = { ...(await readSidecar(dump)), bytes: 30 << 20, sha256: await sha256File(big), copies: undefined };
+    writeFileSync(sidecarPath(big), JSON.stringify(sidecar));
+    const ac = new AbortController();
+    const io = captureIo({ signal: ac.signal });
+    const progress = io.progress;
+    io.progress = (t) => {
+      progress(t);
+      if (/^Copy ([2-9]\d|100)%/.test(t)) ac.abort();
+    };
+    const code = await main(['copy', big, 's3://backups/cancel', '--part-size', '5', ...flags], io);
+    assert.equal(code, 130, io.stderr.join('\n'));
+    assert.match(io.stderr[0], /^pg-backup copy: cancelled; removed the 1 object\(s\) sent to s3:\/\/backups\/cancel$/);
+    assert.deepEqual(s3.pendingUploads('backups'), []);
+    const l = await run('list', 's3://backups/cancel', ...flags);
+    assert.equal(l.out, 'No backups at s3://backups/cancel.');
   });
 
   it('wrong credentials, an unreachable endpoint, a missing bucket, bad input: one clear line each, the exit code', async () => {

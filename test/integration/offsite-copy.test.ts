@@ -17,7 +17,7 @@ import { CancelledError, PgBackupError } from '../../src/core/errors';
 import { copyBackup } from '../../src/core/offsite/copy';
 import { parseDestination } from '../../src/core/offsite/destination';
 import { fetchRemoteBackup } from '../../src/core/offsite/fetch';
-import { listRemoteBackups } from '../../src/core/offsite/list';
+import { listRemoteBackups, type SidecarCache } from '../../src/core/offsite/list';
 import { openStore } from '../../src/core/offsite/store';
 import type { S3Store } from '../../src/core/offsite/s3-store';
 import type { BaseBackupSidecar, DestinationSpec } from '../../src/core/offsite/types';
@@ -274,6 +274,21 @@ describe('off-site copies: core (s3rver and a folder, PostgreSQL 15)', function 
     writeFileSync(join(folder, 'shop-directory', 'toc.dat'), 'damaged');
     const bad = await verifyCopy({ destination: fdest, name: 'shop-directory' });
     assert.deepEqual(bad.changed, ['toc.dat']);
+  });
+
+  it('a listing with a cache reads only the sidecars whose ETag changed', async () => {
+    const cache: SidecarCache = new Map();
+    await listRemoteBackups({ destination: dest, cache });
+    const where = 's3://backups/team/shop/shop-custom.dump.pgbackup.json';
+    const entry = cache.get(where);
+    assert.ok(entry?.etag, 'cached with its ETag');
+    // A cached text is used as long as the ETag is the same: this one says another database.
+    cache.set(where, { etag: entry.etag, text: entry.text.replace('"database": "shop"', '"database": "from-cache"') });
+    const again = await listRemoteBackups({ destination: dest, cache });
+    assert.equal(again.find((b) => b.name === 'shop-custom.dump')?.database, 'from-cache');
+    cache.set(where, { etag: '"stale"', text: cache.get(where)!.text });
+    const fresh = await listRemoteBackups({ destination: dest, cache });
+    assert.equal(fresh.find((b) => b.name === 'shop-custom.dump')?.database, 'shop', 'a changed ETag is read again');
   });
 
   it('lists a backup whose copy never finished (no sidecar) with that problem', async () => {

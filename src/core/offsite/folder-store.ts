@@ -43,7 +43,7 @@ export class FolderStore implements OffsiteStore {
         .filter((d) => d.isFile())
         .map(async (d) => {
           const s = await stat(join(this.spec.path, d.name));
-          return { key: d.name, size: s.size, modified: s.mtime };
+          return { key: d.name, size: s.size, modified: s.mtime, etag: `${s.size}-${s.mtimeMs}` };
         }),
     );
     return { files, folders: dirents.filter((d) => d.isDirectory()).map((d) => d.name) };

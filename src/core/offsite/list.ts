@@ -16,7 +16,14 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Sidecars read at once. */
   concurrency?: number;
+  /**
+   * Sidecar texts by location and ETag, kept by the caller between listings (a view's refresh): a sidecar whose
+   * ETag is unchanged is not read again. Filled by the listing.
+   */
+  cache?: SidecarCache;
 }
+
+export type SidecarCache = Map<string, { etag: string; text: string }>;
 
 /** In-flight and temporary names of our own writes: never backups. */
 const IN_FLIGHT = /(\.partial|\.\d+\.tmp)$/;
@@ -83,7 +90,13 @@ export async function listRemoteBackups(o: ListOptions): Promise<RemoteBackup[]>
         return;
       }
       try {
-        const text = await store.getText(sidecarKey(name), o.signal);
+        const where = store.locationOf(sidecarKey(name));
+        const cached = o.cache?.get(where);
+        const text =
+          cached && sidecarObj.etag && cached.etag === sidecarObj.etag
+            ? cached.text
+            : await store.getText(sidecarKey(name), o.signal);
+        if (text !== undefined && sidecarObj.etag) o.cache?.set(where, { etag: sidecarObj.etag, text });
         if (text === undefined) throw new Error('its sidecar disappeared while listing');
         const b = fromSidecar(store, name, text, data, sidecarObj);
         const folder = b.kind === 'basebackup' || b.format === 'directory';

@@ -82,7 +82,12 @@ export class S3Store implements OffsiteStore {
     for await (const page of this.pages(prefix, '/', signal)) {
       for (const o of page.Contents ?? [])
         if (o.Key && o.Key !== prefix)
-          files.push({ key: this.relative(o.Key), size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) });
+          files.push({
+            key: this.relative(o.Key),
+            size: o.Size ?? 0,
+            modified: o.LastModified ?? new Date(0),
+            ...(o.ETag ? { etag: o.ETag } : {}),
+          });
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix) folders.push(this.relative(p.Prefix).replace(/\/$/, ''));
     }
     return { files, folders };

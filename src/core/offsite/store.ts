@@ -12,6 +12,8 @@ export interface StoredObject {
   key: string;
   size: number;
   modified: Date;
+  /** What changes when the content does: S3's ETag, a file's size and mtime. */
+  etag?: string;
 }
 
 export interface PutOptions {
