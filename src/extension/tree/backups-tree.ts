@@ -152,6 +152,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
   /** Re-reads the folders (e.g. after a setting change), the repositories and the destinations, and redraws. */
   refresh(): void {
     this.offsite?.refresh();
+    this.repositories.invalidate();
     this.refreshLocal();
   }
 
@@ -160,7 +161,6 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     this.entries = undefined;
     this.drills = undefined;
     this.jobs = undefined;
-    this.repositories.invalidate();
     this.changed.fire(undefined);
   }
 
