@@ -3,6 +3,7 @@ import type { DumpSidecar } from '../../src/core/dump/sidecar';
 import { PgBackupError } from '../../src/core/errors';
 import { applyRetention, deletions, planRetention, type RetentionPlan } from '../../src/core/offsite/retention';
 import type { RemoteBackup } from '../../src/core/offsite/types';
+import { dumpSidecar } from '../support/backup-entry';
 
 const D = 86_400_000;
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
@@ -10,20 +11,7 @@ const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 function remote(name: string, daysAgo: number, more: Partial<RemoteBackup> = {}, side: Partial<DumpSidecar> = {}) {
   const created = new Date(NOW - daysAgo * D);
   const database = more.database ?? 'shop';
-  const sidecar: DumpSidecar = {
-    tool: 'pg-backup',
-    format: 'custom',
-    database,
-    server: 'db1:5432',
-    serverVersion: '15.1',
-    pgDumpVersion: '15.1',
-    options: { format: 'custom' },
-    started: created.toISOString(),
-    durationMs: 1,
-    bytes: 1,
-    sha256: 'a'.repeat(64),
-    ...side,
-  };
+  const sidecar = dumpSidecar(database, created, side);
   const b: RemoteBackup = {
     destination: 's3://b/p',
     name,

@@ -5,7 +5,7 @@ import type { CopyRecord } from '../../src/core/offsite/types';
 import { computeStatus, type DatabaseStatus } from '../../src/core/status/compute';
 import { offsiteMissing, type OffsiteMeasure } from '../../src/core/status/offsite';
 import { targetsFor } from '../../src/core/status/targets';
-import { backupEntry } from '../support/backup-entry';
+import { backupEntry, dumpSidecar } from '../support/backup-entry';
 
 const H = 3_600_000;
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
@@ -13,21 +13,7 @@ const iso = (agoMs: number) => new Date(NOW - agoMs).toISOString();
 
 function dump(name: string, agoMs: number, copies: CopyRecord[], more: Partial<DumpSidecar> = {}): BackupEntry {
   const created = new Date(NOW - agoMs);
-  const sidecar = {
-    tool: 'pg-backup',
-    format: 'custom',
-    database: 'shop',
-    server: 'db1:5432',
-    serverVersion: '15.1',
-    pgDumpVersion: '15.1',
-    options: { format: 'custom' },
-    started: created.toISOString(),
-    durationMs: 1,
-    bytes: 1,
-    sha256: 'a'.repeat(64),
-    copies,
-    ...more,
-  } as DumpSidecar;
+  const sidecar = dumpSidecar('shop', created, { copies, ...more });
   return backupEntry(name, { modified: created, created, database: 'shop', checksum: 'recorded', sidecar });
 }
 

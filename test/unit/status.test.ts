@@ -11,7 +11,7 @@ import { formatSpan, parseDuration } from '../../src/core/status/duration';
 import { readStatus } from '../../src/core/status/read-status';
 import { targetsFor, targetSettingsOf } from '../../src/core/status/targets';
 import { verdictOf, worstVerdict } from '../../src/core/status/verdict';
-import { backupEntry } from '../support/backup-entry';
+import { backupEntry, dumpSidecar } from '../support/backup-entry';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -25,19 +25,7 @@ function dump(name: string, database: string, agoMs: number, extra: Partial<Back
     created,
     database,
     checksum: 'recorded',
-    sidecar: {
-      tool: 'pg-backup',
-      format: 'custom',
-      database,
-      serverVersion: '15.1',
-      pgDumpVersion: '15.1',
-      options: { format: 'custom' },
-      started: created.toISOString(),
-      durationMs: 1,
-      bytes: 1,
-      sha256: 'a'.repeat(64),
-      ...extra,
-    },
+    sidecar: dumpSidecar(database, created, { server: undefined, ...extra }),
   });
 }
 
