@@ -74,15 +74,28 @@ export async function openWorkbench() {
 
     /**
      * Right-clicks a row and picks a context menu entry by its title. A click that lands while the menu is still
-     * settling is ignored by the workbench (the menu stays open), so it is repeated until the menu closes.
+     * settling is ignored by the workbench (the menu stays open), so it is repeated until the menu closes. A tree
+     * that redraws under the pointer (a destination's listing arriving) can take the right-click for another row:
+     * then the entry is missing, the menu is closed and the right-click made again.
      */
     async contextMenu(row, itemTitle) {
-      await row.click({ button: 'right' });
       const entry = page
         .locator('.monaco-menu .action-item')
         .filter({ has: page.getByText(itemTitle, { exact: true }) })
         .first();
-      await entry.waitFor();
+      for (let attempt = 1; ; attempt++) {
+        await row.click({ button: 'right' });
+        const shown = await entry.waitFor({ timeout: 20_000 }).then(
+          () => true,
+          (e) => {
+            if (attempt === 3) throw e;
+            return false;
+          },
+        );
+        if (shown) break;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(500);
+      }
       for (let attempt = 0; attempt < 5 && (await entry.isVisible()); attempt++) {
         await entry.click({ timeout: 5000 }).catch(() => undefined);
         await page.waitForTimeout(300);

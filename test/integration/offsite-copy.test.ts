@@ -17,7 +17,7 @@ import { CancelledError, PgBackupError } from '../../src/core/errors';
 import { copyBackup } from '../../src/core/offsite/copy';
 import { parseDestination } from '../../src/core/offsite/destination';
 import { fetchRemoteBackup } from '../../src/core/offsite/fetch';
-import { listRemoteBackups, type SidecarCache } from '../../src/core/offsite/list';
+import { INDEX_KEY, listRemoteBackups, type SidecarCache } from '../../src/core/offsite/list';
 import { openStore } from '../../src/core/offsite/store';
 import type { S3Store } from '../../src/core/offsite/s3-store';
 import type { BaseBackupSidecar, DestinationSpec } from '../../src/core/offsite/types';
@@ -289,6 +289,31 @@ describe('off-site copies: core (s3rver and a folder, PostgreSQL 15)', function 
     cache.set(where, { etag: '"stale"', text: cache.get(where)!.text });
     const fresh = await listRemoteBackups({ destination: dest, cache });
     assert.equal(fresh.find((b) => b.name === 'shop-custom.dump')?.database, 'shop', 'a changed ETag is read again');
+  });
+
+  it('keeps an index of the sidecars in the bucket: used only where the ETag matches, rewritten when wrong', async () => {
+    const before = await listRemoteBackups({ destination: dest, saveIndex: true });
+    const store = await openStore(dest);
+    try {
+      const index = JSON.parse((await store.getText(INDEX_KEY))!);
+      assert.equal(index.tool, 'pg-backup');
+      assert.ok(index.sidecars['shop-custom.dump.pgbackup.json']?.etag, 'the listing wrote the index');
+      assert.ok(!before.some((b) => b.name === INDEX_KEY), 'the index is not a backup');
+      // An entry whose ETag is not the sidecar's is never used; a foreign or broken index is ignored.
+      const key = 'shop-custom.dump.pgbackup.json';
+      const forged = { ...index.sidecars[key], etag: '"other"', text: '{"tool":"pg-backup","database":"forged"}' };
+      await store.putText(INDEX_KEY, JSON.stringify({ ...index, sidecars: { ...index.sidecars, [key]: forged } }));
+      const listed = await listRemoteBackups({ destination: dest, saveIndex: true });
+      assert.equal(listed.find((b) => b.name === 'shop-custom.dump')?.database, 'shop');
+      assert.equal(JSON.parse((await store.getText(INDEX_KEY))!).sidecars[key].etag, index.sidecars[key].etag);
+      await store.putText(INDEX_KEY, 'not json');
+      assert.deepEqual(
+        (await listRemoteBackups({ destination: dest, saveIndex: true })).map((b) => [b.name, b.database, b.problem]),
+        before.map((b) => [b.name, b.database, b.problem]),
+      );
+    } finally {
+      store.close();
+    }
   });
 
   it('lists a backup whose copy never finished (no sidecar) with that problem', async () => {

@@ -40,7 +40,7 @@ export const listCommand = defineCommand({
       throw new PgBackupError('Name one destination: pg-backup list <folder-or-s3://bucket/prefix>.', 'usage');
     const destination = parseDestination(p.positional[0], s3Options(p));
     const { listRemoteBackups } = await import('../../core/offsite/list');
-    const backups = await listRemoteBackups({ destination, signal: io.signal });
+    const backups = await listRemoteBackups({ destination, signal: io.signal, saveIndex: true });
     if (has(p, 'json')) io.out(JSON.stringify(backups, null, 2));
     else if (!backups.length) io.out(`No backups at ${p.positional[0]}.`);
     else io.out(backups.map(line).join('\n'));

@@ -2,6 +2,11 @@
  * The backups at a destination, with the facts of their sidecar objects: one paginated listing of the top level
  * (objects and folders), then the sidecars read in parallel (a bound of 32). A backup without a sidecar is listed
  * with a problem: its copy never finished, or it is not ours.
+ *
+ * A bucket also holds `.pgbackup-index.json`: the sidecars' texts by ETag as the last listing saw them. It is only
+ * a cache — a sidecar is taken from it when the listing shows the same ETag, else read — so a stale, missing or
+ * foreign index costs reads, never a wrong answer. `pg-backup list` and the Backups view write it again when they had
+ * to read sidecars (without write permission they just read); prune, even a dry run, leaves it be. 1,000 backups: one listing and one GET instead of 1,001 requests.
  */
 import { errorMessage } from '../errors';
 import { eachAtMost } from './progress';
@@ -21,9 +26,36 @@ export interface ListOptions {
    * ETag is unchanged is not read again. Filled by the listing.
    */
   cache?: SidecarCache;
+  /** Write the bucket's index again when this listing had to read sidecars (`list`, the Backups view; not a dry run). */
+  saveIndex?: boolean;
 }
 
 export type SidecarCache = Map<string, { etag: string; text: string }>;
+
+/** The index object at a bucket destination (a hidden name: never listed as a backup). */
+export const INDEX_KEY = '.pgbackup-index.json';
+
+interface IndexFile {
+  tool: 'pg-backup';
+  /** Sidecar texts by the sidecar's key. */
+  sidecars: Record<string, { etag: string; text: string }>;
+}
+
+/** The index's entries as a cache by location; nothing when it is missing or not ours. */
+async function readIndex(store: OffsiteStore, signal?: AbortSignal): Promise<SidecarCache> {
+  const cache: SidecarCache = new Map();
+  const text = await store.getText(INDEX_KEY, signal).catch(() => undefined);
+  if (text === undefined) return cache;
+  try {
+    const index = JSON.parse(text) as IndexFile;
+    if (index?.tool !== 'pg-backup' || typeof index.sidecars !== 'object') return cache;
+    for (const [key, v] of Object.entries(index.sidecars))
+      if (typeof v?.etag === 'string' && typeof v.text === 'string') cache.set(store.locationOf(key), v);
+  } catch {
+    // Not JSON: read every sidecar, and the listing writes a good index.
+  }
+  return cache;
+}
 
 /** In-flight and temporary names of our own writes: never backups. */
 const IN_FLIGHT = /(\.partial|\.\d+\.tmp)$/;
@@ -63,7 +95,13 @@ function fromSidecar(
 export async function listRemoteBackups(o: ListOptions): Promise<RemoteBackup[]> {
   const store = await openStore(o.destination, o.access);
   try {
-    const { files, folders } = await store.listTop(o.signal);
+    const useIndex = store.spec.kind === 's3';
+    const [{ files, folders }, index] = await Promise.all([
+      store.listTop(o.signal),
+      useIndex ? readIndex(store, o.signal) : (new Map() as SidecarCache),
+    ]);
+    const seen: IndexFile['sidecars'] = {};
+    let reads = 0;
     const byName = new Map(files.map((f) => [f.key, f]));
     const sidecars = files.filter((f) => f.key.endsWith(SIDECAR_SUFFIX) && !IN_FLIGHT.test(f.key));
     const names = new Set([
@@ -91,12 +129,13 @@ export async function listRemoteBackups(o: ListOptions): Promise<RemoteBackup[]>
       }
       try {
         const where = store.locationOf(sidecarKey(name));
-        const cached = o.cache?.get(where);
+        const cached = [o.cache?.get(where), index.get(where)].find((c) => c && c.etag === sidecarObj.etag);
         const text =
-          cached && sidecarObj.etag && cached.etag === sidecarObj.etag
-            ? cached.text
-            : await store.getText(sidecarKey(name), o.signal);
-        if (text !== undefined && sidecarObj.etag) o.cache?.set(where, { etag: sidecarObj.etag, text });
+          cached && sidecarObj.etag ? cached.text : (reads++, await store.getText(sidecarKey(name), o.signal));
+        if (text !== undefined && sidecarObj.etag) {
+          o.cache?.set(where, { etag: sidecarObj.etag, text });
+          seen[sidecarKey(name)] = { etag: sidecarObj.etag, text };
+        }
         if (text === undefined) throw new Error('its sidecar disappeared while listing');
         const b = fromSidecar(store, name, text, data, sidecarObj);
         const folder = b.kind === 'basebackup' || b.format === 'directory';
@@ -106,6 +145,10 @@ export async function listRemoteBackups(o: ListOptions): Promise<RemoteBackup[]>
         out.push({ ...base, problem: errorMessage(e) });
       }
     });
+    if (useIndex && o.saveIndex && (reads > 0 || Object.keys(seen).length !== index.size)) {
+      const text = JSON.stringify({ tool: 'pg-backup', sidecars: seen } satisfies IndexFile);
+      await store.putText(INDEX_KEY, text, o.signal).catch(() => undefined);
+    }
     return out.sort((a, b) => b.created.getTime() - a.created.getTime() || a.name.localeCompare(b.name));
   } finally {
     store.close();

@@ -27,7 +27,7 @@ const progressOf = (p?: ProgressSink): CopyProgress | undefined =>
   p && ((percent, bytes, total) => p.report(percent, `${formatBytes(bytes)} of ${formatBytes(total)}`));
 
 export function listRemote(t: OffsiteTarget, signal?: AbortSignal): Promise<RemoteBackup[]> {
-  return listRemoteBackups({ destination: t.spec, access: t.access, signal });
+  return listRemoteBackups({ destination: t.spec, access: t.access, signal, saveIndex: true });
 }
 
 /** A bucket's versioning and Object Lock; undefined for a folder. */
