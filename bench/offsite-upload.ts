@@ -5,7 +5,7 @@
  *    with the same part size, concurrency and ChecksumAlgorithm SHA256, the same client settings), rounds
  *    interleaved, median MB/s of each. Target: ours ≥ 80 % of lib-storage's.
  * 2. listing 1,000 remote backups (1,000 dumps + 1,000 sidecar objects: a paginated listing, then the sidecars read
- *    32 at a time). Target < 1 s.
+ *    32 at a time, or taken from the bucket's .pgbackup-index.json where their ETag matches). Target < 1 s.
  * Run: npx tsx bench/offsite-upload.ts [size-MiB] [rounds]
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -153,6 +153,19 @@ async function main() {
       times.push(performance.now() - t);
       if (listed.length !== 1000 || listed.some((b) => b.problem)) throw new Error(`listed ${listed.length}`);
     }
+    // With the bucket's index (written by one listing, as `pg-backup list` does): no in-process cache, so each
+    // listing is what a fresh `pg-backup list` or a newly opened editor costs.
+    await listRemoteBackups({ destination: list, saveIndex: true });
+    const indexed: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const listed = await listRemoteBackups({ destination: list, saveIndex: true });
+      indexed.push(performance.now() - t);
+      if (listed.length !== 1000 || listed.some((b) => b.problem)) throw new Error(`listed ${listed.length}`);
+    }
+    console.log(
+      `list 1,000 remote backups with the bucket's index, nothing cached in the process: median ${median(indexed).toFixed(0)} ms, worst ${Math.max(...indexed).toFixed(0)} ms`,
+    );
     const cache = new Map();
     await listRemoteBackups({ destination: list, cache });
     const warm: number[] = [];
