@@ -87,10 +87,7 @@ describe('Dump Database from the context menu (packaged extension in code-server
     await wb.pickQuickItem('A scratch database on test');
     const done = await wb.notification(/Restore drill passed in/, 300_000);
     assert.match(done, /4 tables, 1,600,000 rows/);
-    await wb.page
-      .locator('.notifications-toasts .notification-toast', { hasText: /Restore drill passed/ })
-      .getByRole('button', { name: 'Show Report' })
-      .click();
+    await wb.clickToastButton(/Restore drill passed/, 'Show Report');
     // The report opens rendered, as a Markdown preview (a webview); it is read-only, so it closes without a "save?".
     const preview = wb.page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
     await preview

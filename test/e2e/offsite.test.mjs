@@ -80,11 +80,8 @@ describe('Copy Off-site… to a bucket from the Backups view (packaged extension
     await wb.contextMenu(dump, 'Copy Off-site…');
     const result = await wb.notification(/Copied sample\.dump to offsite-bucket: .* in /);
     assert.match(result, /the store did not check a sha256/);
-    await wb.page
-      .locator('.notifications-toasts .notification-toast', { hasText: /Copied sample\.dump/ })
-      .getByRole('button', { name: 'Verify Off-site Copy' })
-      .click();
-    const verdict = await wb.notification(/Off-site copy (OK|MISMATCH)/);
+    await wb.clickToastButton(/Copied sample\.dump/, 'Verify Off-site Copy');
+    const verdict = await wb.notification(/Off-site copy (OK|MISMATCH)/, 60_000);
     assert.match(verdict, /Off-site copy OK: sample\.dump on offsite-bucket matches its sha256/);
     await backups
       .locator('.monaco-list-row', { hasText: /sample\.dump.*✓ off-site: offsite-bucket/ })

@@ -1,8 +1,8 @@
 // Helpers for UI tests against the packaged extension in code-server (no smoke-test driver, so notification
 // toasts show). scripts/run-e2e.mjs installs the .vsix, starts the cluster and code-server once, and hands them
 // over with setSession(); each test file opens its own Chromium window with openWorkbench().
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { launchBrowser } from '../support/code-server.mjs';
 
 let current;
@@ -16,6 +16,26 @@ export function setSession(session) {
 export function session() {
   if (!current) throw new Error('no e2e session: run the e2e tests with `node scripts/run-e2e.mjs`');
   return current;
+}
+
+/** The last lines of the "PostgreSQL Backup" output channel's log under the user data folder, or why not. */
+function extensionLog(userData, lines = 15) {
+  const found = [];
+  const walk = (dir) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, d.name);
+      if (d.isDirectory()) walk(path);
+      else if (/PostgreSQL Backup\.log$/.test(d.name)) found.push(path);
+    }
+  };
+  try {
+    walk(join(userData, 'logs'));
+  } catch (e) {
+    return `(no logs: ${e.message})`;
+  }
+  if (!found.length) return '(no "PostgreSQL Backup" log file)';
+  const newest = found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  return readFileSync(newest, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -140,8 +160,38 @@ export async function openWorkbench() {
     /** Waits for a notification toast whose text matches `pattern` and returns its text. */
     async notification(pattern, timeout = 30_000) {
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
-      await toast.waitFor({ timeout });
+      try {
+        await toast.waitFor({ timeout });
+      } catch (e) {
+        const shown = await page
+          .locator('.notifications-toasts .notification-toast')
+          .allInnerTexts()
+          .catch(() => []);
+        const log = extensionLog(scratch.dirs['user-data']);
+        throw new Error(
+          `no notification matched ${pattern} within ${timeout / 1000} s; toasts on screen: ` +
+            `${JSON.stringify(shown.map((t) => t.trim().replace(/\s+/g, ' ')))}\n` +
+            `last lines of the extension's output channel:\n${log}\n${e.message.split('\n')[0]}`,
+        );
+      }
       return (await toast.innerText()).trim();
+    },
+
+    /**
+     * Clicks the button `name` of the toast matching `pattern`. A click on a toast that moves as another toast
+     * comes or goes can land beside the button; the toast then stays, so the click is made again (up to three).
+     */
+    async clickToastButton(pattern, name) {
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
+      for (let attempt = 1; ; attempt++) {
+        await toast.getByRole('button', { name }).click();
+        const taken = await toast.waitFor({ state: 'hidden', timeout: 5000 }).then(
+          () => true,
+          () => false,
+        );
+        if (taken) return;
+        if (attempt === 3) throw new Error(`the toast ${pattern} stayed after three clicks on "${name}"`);
+      }
     },
 
     /** Waits until no toast matches `pattern` (e.g. a progress toast that closes when its work ends). */

@@ -74,6 +74,11 @@ export interface EngineRunOptions {
   onLine?: (line: string) => void;
   /** 0..1 where the engine reports it, else undefined and a spinner. */
   onProgress?: (fraction: number | undefined, message: string) => void;
+  /**
+   * Variables added to the engine's environment: the repository's secrets (PGBACKREST_REPO1_S3_KEY / _SECRET),
+   * which never go in argv, config files, settings or logs.
+   */
+  env?: Record<string, string>;
 }
 
 export interface RepoRestoreRequest {
@@ -84,6 +89,8 @@ export interface RepoRestoreRequest {
   action?: RecoveryAction;
   /** A backup label; the engine picks one for the target otherwise. */
   label?: string;
+  /** Stop just after the target (the default, true) or just before it (time, xid and lsn targets). */
+  inclusive?: boolean;
 }
 
 /** One engine. Every call runs the engine's own binary (as the repository's owner) and reads its JSON. */
