@@ -19,6 +19,7 @@ export { addBackupRepository, addBackupRepositoryUi } from './commands/add-backu
 export { repositoryBackup, repositoryBackupUi } from './commands/repository-backup';
 export { repositoryExpire, repositoryExpireUi } from './commands/repository-expire';
 export { repositoryVerify, repositoryVerifyUi } from './commands/repository-verify';
+export { setRepositoryKeys, setRepositoryKeysUi } from './commands/set-repository-keys';
 export { restoreBackup, restoreBackupUi } from './commands/restore-backup';
 export { restoreSelected } from './commands/restore-selected';
 export { copyBackupPath, revealBackup } from './commands/reveal-backup';

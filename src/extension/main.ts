@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Config } from './config';
 import { Connections } from './connections';
 import type { CommandFactory, Ctx, Headless } from './context';
+import type { RepoSpec } from '../core/engines/types';
 import { Log } from './log';
 import { ReadOnlyDocuments } from './read-only-documents';
 import { exportOnSave } from './schema-on-save';
@@ -14,6 +15,7 @@ import { RepositoryInfos } from './repository/repo-infos';
 import { FETCHING_COMMANDS, isRemoteBackupNode, namesRemoteBackup, OFFSITE_NODE_KINDS } from './tree/offsite-nodes';
 import { affectsOffsiteDestinations } from './offsite/destinations';
 import { OffsiteKeys } from './offsite/keys';
+import { RepositoryKeys } from './repository/keys';
 import { StatusBar } from './status/status-bar';
 import { StatusService } from './status/status-service';
 import { warnOnRpoCrossing } from './status/rpo-warnings';
@@ -98,10 +100,12 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   const passwords = new Passwords(extension.secrets);
   const tools = new ToolsService(config);
   const connections = new Connections(config, passwords);
-  const status = new StatusService(config, passwords, loadLazy);
+  const repositoryKeys = new RepositoryKeys(extension.secrets);
+  const repositoryEnv = (connection: string, repo: RepoSpec) => repositoryKeys.env(connection, repo);
+  const status = new StatusService(config, passwords, loadLazy, repositoryEnv);
   const statusBar = new StatusBar(status);
   const connectionsTree = new ConnectionsTree(config, connections, status);
-  const backupsTree = new BackupsTree(config, new RepositoryInfos(loadLazy, log), {
+  const backupsTree = new BackupsTree(config, new RepositoryInfos(loadLazy, log, repositoryEnv), {
     keys: new OffsiteKeys(extension.secrets),
     load: loadLazy,
   });
@@ -183,6 +187,7 @@ export function activate(extension: vscode.ExtensionContext): PgBackupApi {
   register('pgBackup.repositoryBackup', (m) => [m.repositoryBackupUi, m.repositoryBackup], REPOSITORY_TRUST);
   register('pgBackup.repositoryVerify', (m) => [m.repositoryVerifyUi, m.repositoryVerify], REPOSITORY_TRUST);
   register('pgBackup.repositoryExpire', (m) => [m.repositoryExpireUi, m.repositoryExpire], REPOSITORY_TRUST);
+  register('pgBackup.setRepositoryKeys', (m) => [m.setRepositoryKeysUi, m.setRepositoryKeys], REPOSITORY_TRUST);
   register('pgBackup.setTargets', (m) => m.setTargets);
   register('pgBackup.addOffsiteDestination', (m) => [m.addOffsiteDestinationUi, m.addOffsiteDestination]);
   register('pgBackup.setOffsiteKeys', (m) => [m.setOffsiteKeysUi, m.setOffsiteKeys]);

@@ -13,6 +13,11 @@ function escapePgpass(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
 }
 
+/** One line of a pgpass file (`host:port:database:user:password`, `*` matches anything), `:` and `\` escaped. */
+export function pgpassLine(host: string, port: number | '*', database: string, user: string, password: string): string {
+  return [host, String(port), database, user, password].map((v) => (v === '*' ? v : escapePgpass(v))).join(':') + '\n';
+}
+
 /**
  * Environment for a client tool. A password goes into a temporary pgpass file (mode 0600, deleted by dispose, or
  * when the process exits before that): never argv, never a setting, never a log line. Without a password the
@@ -27,7 +32,7 @@ export async function childEnv(password?: string): Promise<ChildEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'pg-backup-pass-'));
   const forget = removeOnExit(dir);
   const file = join(dir, 'pgpass');
-  await writeFile(file, `*:*:*:*:${escapePgpass(password)}\n`, { mode: 0o600 });
+  await writeFile(file, pgpassLine('*', '*', '*', '*', password), { mode: 0o600 });
   env.PGPASSFILE = file;
   return {
     env,

@@ -50,6 +50,8 @@ export interface PitrDrillOptions {
   onProgress?: (step: string, percent: number) => void;
   /** Command lines, as they run. */
   log?: (line: string) => void;
+  /** Variables for the throwaway server's environment (a repository's keys its restore_command needs). */
+  serverEnv?: Record<string, string>;
   /** Role to connect as (trusted over the private socket). Default postgres. */
   superuser?: string;
   /** Where the scratch folder is made. Default a temp folder the server's OS user can reach (ServerOwner). */
@@ -209,7 +211,12 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
     progress('Starting a throwaway server', 55);
     launched = true;
     await owner
-      .run({ file: pgCtl, args: ['-D', dataDir, '-l', logFile, '-w', '-t', '120', 'start'], signal: o.signal })
+      .run({
+        file: pgCtl,
+        args: ['-D', dataDir, '-l', logFile, '-w', '-t', '120', 'start'],
+        env: o.serverEnv,
+        signal: o.signal,
+      })
       .catch((e: unknown) => {
         if (e instanceof CancelledError) {
           startInterrupted = true;

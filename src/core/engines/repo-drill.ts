@@ -25,6 +25,11 @@ export interface RepoDrillOptions {
   signal?: AbortSignal;
   onProgress?: (step: string, percent: number) => void;
   log?: (line: string) => void;
+  /**
+   * The repository's secrets (EngineRunOptions.env): for the engine's info and restore, and for the throwaway
+   * server, whose restore_command (`pgbackrest archive-get`) reads the archive from the repository too.
+   */
+  env?: Record<string, string>;
 }
 
 export interface RepoDrillResult extends PitrDrillResult {
@@ -50,7 +55,7 @@ export async function runRepoDrill(o: RepoDrillOptions): Promise<RepoDrillResult
   const startedAt = new Date().toISOString();
   const engine = await engineFor(o.repo);
   o.onProgress?.('Reading the repository', 0);
-  const info = await engine.info(o.repo, { signal: o.signal, log: o.log });
+  const info = await engine.info(o.repo, { signal: o.signal, log: o.log, env: o.env });
   const target = o.target ?? { kind: 'immediate' };
   const { backup } = planRepoRestore(info, { repo: o.repo, to: '/', target, label: o.label });
   const major = Number(backup.pgVersion ?? info.pgVersion);
@@ -68,10 +73,11 @@ export async function runRepoDrill(o: RepoDrillOptions): Promise<RepoDrillResult
     signal: o.signal,
     log: o.log,
     onProgress: o.onProgress,
+    serverEnv: o.env,
     restore: async (dataDir, onProgress) => {
       await engine.restore(
         { repo: o.repo, to: dataDir, target, action: 'promote', label: backup.label },
-        { signal: o.signal, log: o.log, onProgress: (f) => onProgress(f) },
+        { signal: o.signal, log: o.log, env: o.env, onProgress: (f) => onProgress(f) },
       );
     },
   });

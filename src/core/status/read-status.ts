@@ -21,6 +21,8 @@ export interface StatusRequest {
   servers: readonly (ServerRequest & { targets?: TargetSettings })[];
   /** Backup repositories (pgbackrest:STANZA), one row each (repositories.ts). */
   repositories?: readonly RepoSpec[];
+  /** A repository's secrets for its engine (EngineRunOptions.env): the editor's keychain; the CLI has none. */
+  repositoryEnv?: (repo: RepoSpec) => Record<string, string> | undefined;
   /** Targets that win over the saved ones (the CLI's --rpo/--rto). */
   override?: TargetText;
   env?: NodeJS.ProcessEnv;
@@ -73,7 +75,9 @@ export async function readStatus(req: StatusRequest): Promise<StatusReport> {
     targets: (s, db) => targetsFor(s && req.servers[servers.indexOf(s)]?.targets, db, req.override),
   });
   const repoTargets = targetsFor(undefined, '', req.override);
-  rows.push(...(await readRepositoryRows(req.repositories ?? [], drills, repoTargets, now, problems)));
+  rows.push(
+    ...(await readRepositoryRows(req.repositories ?? [], drills, repoTargets, now, problems, req.repositoryEnv)),
+  );
   const worst = worstVerdict(rows.flatMap((r) => [r.rpo.verdict, r.rto.verdict]));
   return { at: new Date(now).toISOString(), rows, servers, problems, worst };
 }

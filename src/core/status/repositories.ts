@@ -78,11 +78,13 @@ export async function readRepositoryRows(
   targets: Targets,
   now: number,
   problems: string[],
+  envOf: (repo: RepoSpec) => Record<string, string> | undefined = () => undefined,
 ): Promise<DatabaseStatus[]> {
   const rows = await Promise.all(
     repos.map(async (repo) => {
       try {
-        const info = await (await engineFor(repo)).info(repo);
+        const env = envOf(repo);
+        const info = await (await engineFor(repo)).info(repo, env ? { env } : {});
         return repositoryRow(info, drills.get(describeRepo(repo)), targets, now);
       } catch (e) {
         problems.push(`${describeRepo(repo)}: ${errorMessage(e)}`);

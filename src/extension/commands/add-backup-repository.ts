@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
+import { serverInfo } from '../../core/connection/server-info';
 import { discoverEngines, engineFor } from '../../core/engines';
 import {
   DEFAULT_CONFIG,
@@ -11,6 +12,8 @@ import {
 } from '../../core/engines/pgbackrest/config';
 import type { EngineName, RepoInfo, RepoSpec } from '../../core/engines/types';
 import { PgBackupError } from '../../core/errors';
+import { s3KeyEnv } from '../../core/engines/pgbackrest/s3-keys';
+import type { S3Credentials } from '../../core/offsite/types';
 import { archiveSetup, type ArchiveSetup } from '../../core/pitr/archive-setup';
 import { savedConnection, type Ctx, type Headless } from '../context';
 import {
@@ -19,7 +22,19 @@ import {
   describeRepositorySetup,
   type SetupStepResult,
 } from '../repository/repository-setup';
+import {
+  applyBarman,
+  barmanConfigFile,
+  describeBarmanSetup,
+  generateBarman,
+  type BarmanRequest,
+  type GeneratedBarman,
+  type RolePasswords,
+} from '../repository/barman-setup';
+import { engineRunOptions } from '../repository/engine-progress';
+import { RepositoryKeys, keysProblem } from '../repository/keys';
 import { repoText, saveRepository } from '../repository/settings';
+import { askS3Keys } from '../ui/ask-keys';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickConnection } from '../ui/pick-connection';
 import { withCancellableProgress, type ProgressSink } from '../ui/progress';
@@ -30,17 +45,22 @@ export type GenerateRequest = Omit<PgbackrestSetupRequest, 'pg'> & { pg?: Partia
 
 /**
  * The headless part's arguments: an existing stanza or Barman server (read with its engine, then saved with the
- * connection), or a pgBackRest setup to generate — shown in a document, and with `apply` written, archived into
- * and created (stanza-create, check), then saved.
+ * connection), a pgBackRest setup to generate — shown in a document, and with `apply` written, archived into and
+ * created (stanza-create, check), then saved — or a Barman server to set up the same way. `keys` (an S3
+ * repository's) go into the keychain for the connection and repository; `passwords` are the Barman roles' (a role
+ * without one that is the connection's own user takes the connection's saved password).
  */
 export type AddBackupRepositoryArgs =
-  { connection: string; repo: RepoSpec } | { connection: string; generate: GenerateRequest; apply?: boolean };
+  | { connection: string; repo: RepoSpec; keys?: S3Credentials }
+  | { connection: string; generate: GenerateRequest; apply?: boolean; keys?: S3Credentials }
+  | { connection: string; barman: BarmanRequest; apply?: boolean; passwords?: RolePasswords };
 
 export interface AddBackupRepositoryResult {
   repo: RepoSpec;
   /** The repository as its engine read it (an existing one, or one just created). */
   info?: RepoInfo;
   setup?: PgbackrestSetup;
+  barman?: GeneratedBarman;
   archiving?: ArchiveSetup;
   document?: vscode.TextDocument;
   /** Each applied command's outcome. */
@@ -56,8 +76,23 @@ interface Generated {
   document: vscode.TextDocument;
 }
 
-async function readAndSave(ctx: Ctx, connection: string, repo: RepoSpec, p?: ProgressSink): Promise<RepoInfo> {
-  const info = await (await engineFor(repo)).info(repo, { signal: p?.signal, log: (l) => ctx.log.command(l) });
+/** The repository's keys into the keychain (when given), and the engine environment they make (or the saved ones'). */
+async function repositoryKeyEnv(ctx: Ctx, connection: string, repo: RepoSpec, keys?: S3Credentials) {
+  const keychain = new RepositoryKeys(ctx.extension.secrets);
+  if (keys) await keychain.set(RepositoryKeys.id(connection, repo), keys);
+  return keys && repo.engine === 'pgbackrest' ? s3KeyEnv(keys) : keychain.env(connection, repo);
+}
+
+async function readAndSave(
+  ctx: Ctx,
+  connection: string,
+  repo: RepoSpec,
+  p?: ProgressSink,
+  env?: Record<string, string>,
+): Promise<RepoInfo> {
+  const info = await (
+    await engineFor(repo)
+  ).info(repo, { signal: p?.signal, log: (l) => ctx.log.command(l), ...(env ? { env } : {}) });
   await saveRepository(ctx, connection, repo);
   ctx.backupsTree.repositories.invalidate(connection);
   return info;
@@ -82,10 +117,16 @@ async function generate(ctx: Ctx, connection: string, req: GenerateRequest): Pro
 }
 
 /** Writes the config, sets the server's archiving, runs stanza-create and check; saves the repository once created. */
-async function apply(ctx: Ctx, g: Generated, p?: ProgressSink): Promise<AddBackupRepositoryResult> {
+async function apply(
+  ctx: Ctx,
+  g: Generated,
+  keys?: S3Credentials,
+  p?: ProgressSink,
+): Promise<AddBackupRepositoryResult> {
   const { profile, setup, archiving } = g;
   p?.report(10, `writing ${setup.configFile}`);
-  const missingEnv = setup.env.filter((v) => !process.env[v]);
+  const env = setup.env.length ? await repositoryKeyEnv(ctx, profile.name, setup.repo, keys) : undefined;
+  const missingEnv = setup.env.filter((v) => !env?.[v] && !process.env[v]);
   if (archiving.apply !== 'nothing') await applyArchiving(ctx, profile, archiving);
   const local = setup.configText.match(/^repo1-path=(.*)$/m)?.[1];
   const isLocal = !/^repo1-type=/m.test(setup.configText);
@@ -95,31 +136,79 @@ async function apply(ctx: Ctx, g: Generated, p?: ProgressSink): Promise<AddBacku
         {
           step: setup.commands[0]?.step ?? 'stanza-create',
           ok: false,
-          message: `not run: set ${missingEnv.join(' and ')} in the environment pg-backup runs in, then run the commands shown`,
+          message: `not run: the repository's S3 keys are missing (${missingEnv.join(', ')}): add the repository again and give them`,
         },
       ]
-    : await applyRepositorySetup(setup, isLocal ? local : undefined, archiving.apply === 'restart', ctx.log, p?.signal);
+    : await applyRepositorySetup(
+        setup,
+        isLocal ? local : undefined,
+        archiving.apply === 'restart',
+        ctx.log,
+        p?.signal,
+        env,
+      );
   const created = steps.find((s) => s.step === 'stanza-create')?.ok === true;
   if (!created) return { repo: setup.repo, setup, archiving, document: g.document, steps, saved: false };
   p?.report(90, 'reading the new stanza');
-  const info = await readAndSave(ctx, profile.name, setup.repo, p);
+  const info = await readAndSave(ctx, profile.name, setup.repo, p, env);
   return { repo: setup.repo, info, setup, archiving, document: g.document, steps, saved: true };
+}
+
+/** The Barman roles' passwords: as given, else the connection's saved one (SecretStorage) for its own user. */
+async function rolePasswords(ctx: Ctx, profile: ConnectionProfile, req: BarmanRequest, given: RolePasswords = {}) {
+  const saved = await ctx.connections.password(profile);
+  const out: RolePasswords = {};
+  for (const role of new Set([req.user, req.streamingUser]))
+    out[role] = given[role] ?? (role === (profile.user ?? 'postgres') ? saved : undefined);
+  return out;
+}
+
+/** The Barman setup for the connection's server (path_prefix: the client tools of its major), in a document. */
+async function generateBarmanDocument(ctx: Ctx, connection: string, req: BarmanRequest, passwords: RolePasswords) {
+  const profile = savedConnection(ctx, connection);
+  const server = await ctx.connections.with(profile, {}, (c) => serverInfo(c));
+  const tools = await ctx.tools.forServer(server.major, server.version, 'pg_basebackup');
+  const g = generateBarman(profile, req, tools.dir, passwords);
+  const uri = ctx.documents.put(
+    'backup-repository',
+    `${connection.replace(/[\\/]/g, '_')}-barman-${req.server}.conf`,
+    describeBarmanSetup(connection, g),
+  );
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'ini');
+  return { profile, g, document };
+}
+
+async function setUpBarman(
+  ctx: Ctx,
+  args: { connection: string; barman: BarmanRequest; apply?: boolean; passwords?: RolePasswords },
+  p?: ProgressSink,
+): Promise<AddBackupRepositoryResult> {
+  const profile = savedConnection(ctx, args.connection);
+  const passwords = await rolePasswords(ctx, profile, args.barman, args.passwords);
+  const { g, document } = await generateBarmanDocument(ctx, args.connection, args.barman, passwords);
+  if (!args.apply) return { repo: g.repo, barman: g, document, saved: false };
+  await applyBarman(g, passwords, { ...engineRunOptions(ctx.log, g.repo, p), log: (l) => ctx.log.command(l) });
+  p?.report(95, 'reading the new server');
+  const info = await readAndSave(ctx, args.connection, g.repo, p);
+  return { repo: g.repo, info, barman: g, document, saved: true };
 }
 
 export const addBackupRepository: Headless<AddBackupRepositoryArgs, AddBackupRepositoryResult> =
   (ctx) => async (args, progress) => {
     if ('repo' in args) {
       savedConnection(ctx, args.connection);
-      const info = await readAndSave(ctx, args.connection, args.repo, progress);
+      const env = await repositoryKeyEnv(ctx, args.connection, args.repo, args.keys);
+      const info = await readAndSave(ctx, args.connection, args.repo, progress, env);
       return { repo: args.repo, info, saved: true };
     }
+    if ('barman' in args) return setUpBarman(ctx, args, progress);
     const g = await generate(ctx, args.connection, args.generate);
     if (!args.apply)
       return { repo: g.setup.repo, setup: g.setup, archiving: g.archiving, document: g.document, saved: false };
-    return apply(ctx, g, progress);
+    return apply(ctx, g, args.keys, progress);
   };
 
-type Choice = vscode.QuickPickItem & { engine: EngineName; mode: 'existing' | 'local' | 's3' };
+type Choice = vscode.QuickPickItem & { engine: EngineName; mode: 'existing' | 'local' | 's3' | 'barman' };
 
 const ENGINE_TITLES: Record<EngineName, string> = { pgbackrest: 'pgBackRest', barman: 'Barman', walg: 'WAL-G' };
 
@@ -134,7 +223,10 @@ function ask(title: string, prompt: string, value: string, check: (v: string) =>
     .then((v) => v?.trim());
 }
 
-async function askRepository(title: string, mode: 'local' | 's3'): Promise<PgbackrestRepository | undefined> {
+async function askRepository(
+  title: string,
+  mode: 'local' | 's3' | 'barman',
+): Promise<PgbackrestRepository | undefined> {
   if (mode === 'local') {
     const path = await ask(
       title,
@@ -155,8 +247,111 @@ async function askRepository(title: string, mode: 'local' | 's3'): Promise<Pgbac
   if (endpoint === undefined) return undefined;
   const region = await ask(title, 'The region.', 'us-east-1', (v) => (v.trim() ? undefined : 'Required.'));
   if (region === undefined) return undefined;
-  const aws = /amazonaws\.com$/.test(endpoint);
-  return { kind: 's3', bucket, endpoint, region, uriStyle: aws ? 'host' : 'path' };
+  const [, host, port] = /^(.*?)(?::(\d+))?$/.exec(endpoint)!;
+  const aws = /amazonaws\.com$/.test(host);
+  const verify = aws
+    ? { verifyTls: true }
+    : await vscode.window.showQuickPick(
+        [
+          { label: "Verify the server's TLS certificate", verifyTls: true },
+          { label: 'Do not verify it', description: 'a self-signed certificate (a test server)', verifyTls: false },
+        ],
+        { title, placeHolder: `pgBackRest reaches ${host} over https`, ignoreFocusOut: true },
+      );
+  if (!verify) return undefined;
+  return {
+    kind: 's3',
+    bucket,
+    endpoint: host,
+    region,
+    uriStyle: aws ? 'host' : 'path',
+    ...(port ? { port: Number(port) } : {}),
+    ...(verify.verifyTls ? {} : { verifyTls: false }),
+  };
+}
+
+/** The S3 keys of a repository being added: typed into input boxes, kept in the keychain. */
+async function askRepositoryKeys(title: string): Promise<S3Credentials | undefined> {
+  const keys = await askS3Keys(
+    `${title}: S3 keys (kept in the OS keychain, never in a file)`,
+    'Access key id of the bucket',
+    false,
+  );
+  return keys === 'empty' ? undefined : keys;
+}
+
+const barmanCheck = (v: string) =>
+  /^[A-Za-z0-9][\w.-]*$/.test(v.trim()) && v.trim() !== 'barman'
+    ? undefined
+    : 'Letters, digits, "_", "-" and ".", and not "barman".';
+const roleCheck = (v: string) => (v.trim() ? undefined : 'A role name.');
+
+/** Set up a Barman server: its name, home and roles (passwords asked unless the connection's saved one serves). */
+async function askBarman(
+  ctx: Ctx,
+  profile: ConnectionProfile,
+  title: string,
+): Promise<{ barman: BarmanRequest; passwords: RolePasswords } | undefined> {
+  const server = await ask(title, 'The Barman server name.', safeName(profile.name), barmanCheck);
+  if (server === undefined) return undefined;
+  const home = await ask(
+    title,
+    "Barman's home for this server (backups, WAL, log).",
+    `/var/lib/barman/${server}`,
+    absCheck,
+  );
+  if (home === undefined) return undefined;
+  const user = await ask(title, 'The role Barman backs up with (a superuser).', profile.user ?? 'postgres', roleCheck);
+  if (user === undefined) return undefined;
+  const streamingUser = await ask(title, 'The role with REPLICATION that streams WAL.', user, roleCheck);
+  if (streamingUser === undefined) return undefined;
+  const configFile = await ask(title, 'Where the Barman configuration is written.', barmanConfigFile(server), absCheck);
+  if (configFile === undefined) return undefined;
+  const saved = await ctx.connections.password(profile);
+  const passwords: RolePasswords = {};
+  for (const role of new Set([user, streamingUser])) {
+    if (saved && role === (profile.user ?? 'postgres')) continue; // the connection's own, from the keychain
+    const pw = await vscode.window.showInputBox({
+      title,
+      prompt: `Password of "${role}" for Barman (written to a pgpass file only Barman's user reads; empty: none)`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (pw === undefined) return undefined;
+    if (pw) passwords[role] = pw;
+  }
+  return { barman: { server, home, user, streamingUser, configFile }, passwords };
+}
+
+/** Set up a Barman server: the generated setup in a document, a modal, then applied with progress and Cancel. */
+async function setUpBarmanUi(ctx: Ctx, profile: ConnectionProfile, title: string) {
+  const asked = await askBarman(ctx, profile, title);
+  if (!asked) return undefined;
+  const args = { connection: profile.name, ...asked };
+  const shown = await addBackupRepository(ctx)(args);
+  await vscode.window.showTextDocument(shown.document!, { preview: false });
+  const g = shown.barman!;
+  const go = `Set Up ${g.repo.name}`;
+  const answer = await vscode.window.showWarningMessage(
+    `Set up the Barman server ${g.repo.name} for ${profile.name} (${describeParams(profile)})?`,
+    {
+      modal: true,
+      detail: [
+        `Writes ${g.setup.configFile}${g.passfile ? ` and ${g.passfile}` : ''}; creates ${g.setup.directories[0]} for Barman.`,
+        `The server needs: ${g.setup.serverRequirements.join('; ')}.`,
+        `Runs: ${g.setup.commands.map((c) => c.step).join(', ')}.`,
+      ].join('\n'),
+    },
+    go,
+  );
+  if (answer !== go) return shown;
+  const result = await withCancellableProgress(`Setting up ${repoText(g.repo)}`, (p) =>
+    addBackupRepository(ctx)({ ...args, apply: true }, p),
+  );
+  void vscode.window.showInformationMessage(
+    `${profile.name} backs up into ${repoText(result.repo)} (Barman checked it; ${result.info?.backups.length ?? 0} backups).`,
+  );
+  return result;
 }
 
 /**
@@ -181,6 +376,17 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
       engine: f.engine,
       mode: 'existing',
     };
+    if (f.engine === 'barman')
+      return [
+        existing,
+        {
+          label: 'Set up a Barman server',
+          description: about,
+          detail: 'a configuration of its own, streaming WAL over a slot; passwords in a pgpass file',
+          engine: f.engine,
+          mode: 'barman',
+        },
+      ];
     if (f.engine !== 'pgbackrest') return [existing];
     return [
       existing,
@@ -194,7 +400,7 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
       {
         label: 'Set up an S3-compatible pgBackRest repository',
         description: about,
-        detail: 'keys from PGBACKREST_REPO1_S3_KEY / _SECRET in the environment, never in the file',
+        detail: 'keys typed once, kept in the OS keychain, given to pgBackRest in its environment; never in the file',
         engine: f.engine,
         mode: 's3',
       },
@@ -217,14 +423,23 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
     const config = await ask(title, `The ${picked.engine} config file (empty: its default).`, '', optionalAbs);
     if (config === undefined) return undefined;
     const repo: RepoSpec = { engine: picked.engine, name, ...(config ? { config } : {}) };
-    const result = await withCancellableProgress(`Reading ${repoText(repo)}`, (p) =>
-      addBackupRepository(ctx)({ connection: profile.name, repo }, p),
-    );
+    const read = (keys?: S3Credentials) =>
+      withCancellableProgress(`Reading ${repoText(repo)}`, (p) =>
+        addBackupRepository(ctx)({ connection: profile.name, repo, ...(keys ? { keys } : {}) }, p),
+      );
+    // An S3 stanza tells by its error that it needs keys: they are asked then, and the read tried again.
+    const result = await Promise.resolve(read()).catch(async (e: unknown) => {
+      if (!(e instanceof PgBackupError) || !keysProblem(repo, e.message)) throw e;
+      const keys = await askRepositoryKeys(title);
+      if (!keys) throw e;
+      return read(keys);
+    });
     void vscode.window.showInformationMessage(
       `${profile.name} now has the backup repository ${repoText(repo)} (${result.info?.backups.length ?? 0} backups).`,
     );
     return result;
   }
+  if (picked.mode === 'barman') return setUpBarmanUi(ctx, profile, title);
   const stanza = await ask(
     title,
     'The stanza (the name of this cluster in the repository).',
@@ -234,6 +449,8 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
   if (stanza === undefined) return undefined;
   const repository = await askRepository(title, picked.mode);
   if (!repository) return undefined;
+  const keys = repository.kind === 's3' ? await askRepositoryKeys(title) : undefined;
+  if (repository.kind === 's3' && !keys) return undefined;
   const configFile = await ask(title, 'Where pgbackrest.conf is written.', DEFAULT_CONFIG, absCheck);
   if (configFile === undefined) return undefined;
   const generateReq: GenerateRequest = { stanza, repository, configFile };
@@ -256,7 +473,7 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
   );
   if (answer !== go) return shown;
   const result = await withCancellableProgress(`Setting up ${repoText(shown.repo)}`, (p) =>
-    addBackupRepository(ctx)({ connection: profile.name, generate: generateReq, apply: true }, p),
+    addBackupRepository(ctx)({ connection: profile.name, generate: generateReq, apply: true, keys }, p),
   );
   const summary = (result.steps ?? []).map((s) => `${s.step}: ${s.ok ? 'ok' : s.message}`).join('; ');
   if (result.saved)

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RepoBackup, RepoBackupType } from '../../core/engines/types';
 import { formatBytes } from '../../core/format';
 import type { Ctx, Headless } from '../context';
-import { engineRunOptions } from '../repository/engine-progress';
+import { engineRunOptions, repositoryEnv } from '../repository/engine-progress';
 import { engineFor } from '../../core/engines';
 import { pickRepositoryConnection } from '../repository/repository-node-arg';
 import { repoText, savedRepository } from '../repository/settings';
@@ -18,7 +18,13 @@ export interface RepositoryBackupArgs {
 export const repositoryBackup: Headless<RepositoryBackupArgs, RepoBackup> = (ctx) => async (args, progress) => {
   const repo = savedRepository(ctx, args.connection);
   try {
-    return await (await engineFor(repo)).backup(repo, args.type, engineRunOptions(ctx.log, repo, progress));
+    return await (
+      await engineFor(repo)
+    ).backup(
+      repo,
+      args.type,
+      engineRunOptions(ctx.log, repo, progress, await repositoryEnv(ctx, args.connection, repo)),
+    );
   } finally {
     ctx.backupsTree.repositories.invalidate(args.connection);
   }

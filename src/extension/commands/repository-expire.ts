@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx, Headless } from '../context';
-import { engineRunOptions } from '../repository/engine-progress';
+import { engineRunOptions, repositoryEnv } from '../repository/engine-progress';
 import { engineFor } from '../../core/engines';
 import { pickRepositoryConnection } from '../repository/repository-node-arg';
 import { repoText, savedRepository } from '../repository/settings';
@@ -21,7 +21,7 @@ export const repositoryExpire: Headless<RepositoryExpireArgs, { removed: string[
       return await (
         await engineFor(repo)
       ).expire(repo, {
-        ...engineRunOptions(ctx.log, repo, progress),
+        ...engineRunOptions(ctx.log, repo, progress, await repositoryEnv(ctx, args.connection, repo)),
         ...(args.dryRun ? { dryRun: true } : {}),
       });
     } finally {

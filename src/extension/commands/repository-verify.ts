@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx, Headless } from '../context';
-import { engineRunOptions } from '../repository/engine-progress';
+import { engineRunOptions, repositoryEnv } from '../repository/engine-progress';
 import { engineFor } from '../../core/engines';
 import { pickRepositoryConnection } from '../repository/repository-node-arg';
 import { repoText, savedRepository } from '../repository/settings';
@@ -20,7 +20,7 @@ export const repositoryVerify: Headless<RepositoryVerifyArgs, { ok: boolean; mes
     const result = await (
       await engineFor(repo)
     ).verify(repo, {
-      ...engineRunOptions(ctx.log, repo, progress),
+      ...engineRunOptions(ctx.log, repo, progress, await repositoryEnv(ctx, args.connection, repo)),
       ...(args.label ? { label: args.label } : {}),
     });
     ctx.log.info(

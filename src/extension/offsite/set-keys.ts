@@ -6,6 +6,7 @@ import { offsiteDestination } from './destinations';
 import { OffsiteKeys } from './keys';
 import { pickDestination } from './pick-destination';
 import { isS3Url } from '../../core/offsite/destination';
+import { askS3Keys } from '../ui/ask-keys';
 
 export interface SetOffsiteKeysArgs extends Partial<S3Credentials> {
   destination: string;
@@ -34,23 +35,14 @@ export const setOffsiteKeysUi = (ctx: Ctx) => async (arg?: string | { destinatio
   const named = typeof arg === 'string' ? arg : arg?.destination?.name;
   const d = named ? offsiteDestination(named) : await pickDestination('Set Off-site Keys', (x) => isS3Url(x.url));
   if (!d) return undefined;
-  const title = `Off-site keys for ${d.name}`;
-  const accessKeyId = await vscode.window.showInputBox({
-    title,
-    prompt: 'Access key id (empty: forget saved keys and use the AWS default chain)',
-    ignoreFocusOut: true,
-  });
-  if (accessKeyId === undefined) return undefined;
-  if (!accessKeyId) return setOffsiteKeys(ctx)({ destination: d.name, clear: true });
-  const secretAccessKey = await vscode.window.showInputBox({
-    title,
-    prompt: 'Secret access key (kept in the OS keychain)',
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (v) => (v ? undefined : 'Give the secret access key.'),
-  });
-  if (!secretAccessKey) return undefined;
-  await setOffsiteKeys(ctx)({ destination: d.name, accessKeyId, secretAccessKey });
+  const keys = await askS3Keys(
+    `Off-site keys for ${d.name}`,
+    'Access key id (empty: forget saved keys and use the AWS default chain)',
+    true,
+  );
+  if (!keys) return undefined;
+  if (keys === 'empty') return setOffsiteKeys(ctx)({ destination: d.name, clear: true });
+  await setOffsiteKeys(ctx)({ destination: d.name, ...keys });
   void vscode.window.showInformationMessage(`Keys for "${d.name}" saved in the keychain.`);
   return undefined;
 };

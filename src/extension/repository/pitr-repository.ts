@@ -10,6 +10,7 @@ import type { ToolSet } from '../../core/tools/discover';
 import type { Ctx } from '../context';
 import { engineFor } from '../../core/engines';
 import { repoWindow } from '../../core/engines/restore-plan';
+import { repositoryEnv } from './engine-progress';
 import { savedRepository, repoText } from './settings';
 
 export interface RepositoryBackupFacts {
@@ -86,11 +87,13 @@ export async function repositoryRestoreCommand(req: RepoRestoreRequest): Promise
  */
 export async function repositoryDrill(
   ctx: Ctx,
+  connection: string,
   repo: RepoSpec,
   label: string,
   model: PitrModel,
   o: { signal: AbortSignal; onProgress: (step: string, percent: number) => void },
 ): Promise<RepoDrillResult> {
+  const env = await repositoryEnv(ctx, connection, repo);
   const result = await runRepoDrill({
     repo,
     label,
@@ -99,6 +102,7 @@ export async function repositoryDrill(
     signal: o.signal,
     onProgress: o.onProgress,
     log: (line) => ctx.log.command(line),
+    ...(env ? { env } : {}),
   });
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (folder) {

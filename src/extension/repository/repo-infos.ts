@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BackupEngine, RepoInfo, RepoSpec } from '../../core/engines/types';
 import { errorMessage } from '../../core/errors';
 import type { Log } from '../log';
+import { redactEnv } from './keys';
 import { repoText } from './settings';
 
 /** What the Backups view knows of one repository: being read, read, or why it could not be. */
@@ -15,6 +16,9 @@ export const INFO_TIMEOUT_MS = 20_000;
 
 /** The engines, loaded with the commands on first use (see lazy.ts): activation does not evaluate them. */
 export type EngineLoader = () => Promise<{ engineFor: (repo: Pick<RepoSpec, 'engine'>) => Promise<BackupEngine> }>;
+
+/** A connection's repository secrets for its engine's environment (RepositoryKeys.env). */
+export type RepositoryEnv = (connection: string, repo: RepoSpec) => Promise<Record<string, string> | undefined>;
 
 interface Entry {
   key: string;
@@ -40,6 +44,7 @@ export class RepositoryInfos implements vscode.Disposable {
   constructor(
     private readonly load: EngineLoader,
     private readonly log: Log,
+    private readonly envOf: RepositoryEnv = async () => undefined,
   ) {}
 
   /** The current state (starting a read when there is none). */
@@ -57,7 +62,8 @@ export class RepositoryInfos implements vscode.Disposable {
     const s = await this.read(connection, repo);
     if (s.status === 'ok') return s.info;
     const { engineFor } = await this.load();
-    return (await engineFor(repo)).info(repo);
+    const env = await this.envOf(connection, repo);
+    return (await engineFor(repo)).info(repo, env ? { env } : {});
   }
 
   /**
@@ -80,7 +86,7 @@ export class RepositoryInfos implements vscode.Disposable {
     found?.abort.abort();
     const abort = new AbortController();
     const entry: Entry = { key, state: { status: 'reading' }, abort, done: Promise.resolve({ status: 'reading' }) };
-    entry.done = this.readInfo(repo, abort).then((state) => {
+    entry.done = this.readInfo(connection, repo, abort).then((state) => {
       if (this.entries.get(connection) !== entry) return state;
       entry.state = state;
       this.changed.fire(connection);
@@ -90,17 +96,19 @@ export class RepositoryInfos implements vscode.Disposable {
     return entry;
   }
 
-  private async readInfo(repo: RepoSpec, abort: AbortController): Promise<RepoState> {
+  private async readInfo(connection: string, repo: RepoSpec, abort: AbortController): Promise<RepoState> {
     const started = performance.now();
     const timer = setTimeout(() => abort.abort(), INFO_TIMEOUT_MS);
     try {
       const { engineFor } = await this.load();
+      const env = await this.envOf(connection, repo);
       this.reads++;
       const info = await (
         await engineFor(repo)
       ).info(repo, {
         signal: abort.signal,
-        onLine: (line) => this.log.info(`${repoText(repo)}: ${line}`),
+        onLine: (line) => this.log.info(`${repoText(repo)}: ${redactEnv(line, env)}`),
+        ...(env ? { env } : {}),
       });
       return { status: 'ok', info, readAt: Date.now(), ms: performance.now() - started };
     } catch (e) {

@@ -9,6 +9,7 @@ import { runPgbackrest } from '../../core/engines/pgbackrest/run';
 import type { ArchiveSetup } from '../../core/pitr/archive-setup';
 import { shWord } from '../../core/pitr/quote';
 import type { Log } from '../log';
+import { redactEnv } from './keys';
 
 /** What the generated setup needs to know of the server: where its data directory and socket are. */
 export async function clusterFacts(c: Client): Promise<PgbackrestSetupRequest['pg']> {
@@ -44,7 +45,14 @@ export function describeRepositorySetup(connection: string, setup: PgbackrestSet
     '#',
     '# ── commands, in order ──',
     ...setup.commands.map((c) => `# ${shell(c.argv)}`),
-    ...(setup.env.length ? [`# They need ${setup.env.join(' and ')} in the environment (never in the file).`] : []),
+    ...(setup.env.length
+      ? [
+          `# They need ${setup.env.join(' and ')}: pg-backup keeps the keys in the OS keychain (Set Repository Keys…)`,
+          '# and gives them to every pgbackrest it runs for this repository, in its environment — never in this file.',
+          "# The server's archive_command runs pgbackrest archive-push inside PostgreSQL: give the server the same two",
+          '# variables in its own environment (its service unit), or check waits for WAL that never arrives.',
+        ]
+      : []),
     '',
   ].join('\n');
 }
@@ -57,7 +65,7 @@ export interface SetupStepResult {
 
 /**
  * Writes the config file and the local repository folder (given to the cluster's OS user), then runs the setup's
- * commands (stanza-create, check) as that user, stopping at the first that fails. `check` waits for the restart
+ * commands (stanza-create, check) as that user with the repository's keys in `env`, stopping at the first that fails. `check` waits for the restart
  * archive_mode needs: it is reported as not run then.
  */
 export async function applyRepositorySetup(
@@ -66,6 +74,7 @@ export async function applyRepositorySetup(
   restartNeeded: boolean,
   log: Log,
   signal?: AbortSignal,
+  env?: Record<string, string>,
 ): Promise<SetupStepResult[]> {
   const owner = serverOwner((line) => log.command(line));
   await mkdir(dirname(setup.configFile), { recursive: true });
@@ -87,11 +96,12 @@ export async function applyRepositorySetup(
         repo: setup.repo,
         command: c.step,
         step: c.step,
+        env,
         signal,
         log: (line) => log.command(line),
         onLine: (line) => {
           lines.push(line);
-          log.info(line);
+          log.info(redactEnv(line, env));
         },
       });
       results.push({ step: c.step, ok: true, message: lines.at(-1)?.replace(/^.*?INFO: /, '') ?? 'ok' });

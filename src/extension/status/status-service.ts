@@ -9,6 +9,7 @@ import { verdictOf } from '../../core/status/verdict';
 import { errorMessage } from '../../core/errors';
 import { describeRepo } from '../../core/engines/repo-spec';
 import { backupFolders } from '../backup-folders';
+import type { RepositoryEnv } from '../repository/repo-infos';
 import { repositoryOf } from '../repository/settings';
 import type { Config } from '../config';
 import type { Passwords } from '../secrets';
@@ -48,6 +49,8 @@ export class StatusService implements vscode.Disposable {
     private readonly passwords: Passwords,
     /** readStatus, loaded with the commands on first use (see lazy.ts): activation does not evaluate it. */
     private readonly load: () => Promise<{ readStatus: typeof readStatus }>,
+    /** The repositories' keys for their engines (RepositoryKeys.env). */
+    private readonly repositoryEnv: RepositoryEnv = async () => undefined,
   ) {}
 
   /** Where recent answers of the servers come from (the Connections tree, which connects to draw its rows). */
@@ -146,6 +149,11 @@ export class StatusService implements vscode.Disposable {
         const repo = repositoryOf(profile);
         return repo ? [{ connection: profile.name, repo, server: describeRepo(repo) }] : [];
       });
+      const envs = new Map(
+        await Promise.all(
+          repositories.map(async (r) => [r.repo, await this.repositoryEnv(r.connection, r.repo)] as const),
+        ),
+      );
       const report = await (
         await this.load()
       ).readStatus({
@@ -153,6 +161,7 @@ export class StatusService implements vscode.Disposable {
         logFolders: this.logFolders(),
         servers,
         repositories: repositories.map((r) => r.repo),
+        repositoryEnv: (repo) => envs.get(repo),
         connectTimeoutSec: this.config.connectTimeoutSeconds(),
       });
       for (const row of report.rows) {

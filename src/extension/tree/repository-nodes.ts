@@ -4,6 +4,7 @@ import type { RepoBackup, RepoInfo, RepoSpec } from '../../core/engines/types';
 import { formatBytes } from '../../core/format';
 import type { Config } from '../config';
 import type { RepositoryInfos, RepoState } from '../repository/repo-infos';
+import { keysProblem } from '../repository/keys';
 import { repoText, repositoryOf } from '../repository/settings';
 
 /** A connection's backup repository: a group in the Backups view. */
@@ -33,6 +34,8 @@ export interface RepoMessageNode {
   repo: RepoSpec;
   message: string;
   failed: boolean;
+  /** The row runs Set Repository Keys… (the engine said the repository's S3 keys are missing or refused). */
+  setKeys?: boolean;
 }
 export type RepositoryTreeNode = RepositoryNode | RepoBackupNode | RepoArchiveNode | RepoMessageNode;
 
@@ -40,6 +43,9 @@ export const REPOSITORY_NODE_KINDS = ['repository', 'repoBackup', 'repoArchive',
 
 export const isRepositoryNode = (n: { kind: string }): n is RepositoryTreeNode =>
   (REPOSITORY_NODE_KINDS as readonly string[]).includes(n.kind);
+
+const SET_KEYS = 'pgBackup.setRepositoryKeys';
+const KEYS_HINT = 'Run "Set Repository Keys…" (this group\'s menu, or click here) to give pgBackRest its S3 keys.';
 
 const ENGINE_TITLES: Record<RepoSpec['engine'], string> = { pgbackrest: 'pgBackRest', barman: 'Barman', walg: 'WAL-G' };
 
@@ -159,9 +165,11 @@ export function repositoryItem(node: RepositoryTreeNode, infos: RepositoryInfos)
     case 'repoMessage': {
       const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
       item.id = `repoMessage:${id}`;
-      item.contextValue = node.failed ? 'repoError' : 'repoMessage';
-      item.iconPath = new vscode.ThemeIcon(node.failed ? 'error' : 'info');
+      item.contextValue = node.failed ? 'repoError' : node.setKeys ? 'repoKeysHint' : 'repoMessage';
+      item.iconPath = new vscode.ThemeIcon(node.failed ? 'error' : node.setKeys ? 'key' : 'info');
       item.tooltip = node.message;
+      if (node.setKeys)
+        item.command = { title: 'Set Repository Keys…', command: SET_KEYS, arguments: [node.connection] };
       return item;
     }
   }
@@ -177,6 +185,9 @@ export async function repositoryChildren(
   const state = await infos.read(connection, repo);
   const message = (text: string, failed: boolean): RepoMessageNode[] => [
     { kind: 'repoMessage', connection, repo, message: text, failed },
+    ...(failed && keysProblem(repo, text)
+      ? [{ kind: 'repoMessage' as const, connection, repo, message: KEYS_HINT, failed: false, setKeys: true }]
+      : []),
   ];
   if (state.status === 'failed') return message(state.step ? `${state.step}: ${state.message}` : state.message, true);
   if (state.status === 'reading') return message('reading…', false);

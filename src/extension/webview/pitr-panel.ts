@@ -276,7 +276,10 @@ export class PitrPanel extends HostedPanel<PanelToHost, HostToPanel> {
           reply({ type: 'drillProgress', step, percent });
         };
         return this.repository && this.repo
-          ? repositoryDrill(this.ctx, this.repo, this.repository.label, model, { signal: p.signal, onProgress })
+          ? repositoryDrill(this.ctx, this.repository.connection, this.repo, this.repository.label, model, {
+              signal: p.signal,
+              onProgress,
+            })
           : this.folderDrill(model, p.signal, onProgress);
       });
       const rows = result.tables.reduce((n, t) => n + t.rows, 0);

@@ -40,6 +40,7 @@ const REFUSED = [
   'pgBackup.repositoryBackup',
   'pgBackup.repositoryVerify',
   'pgBackup.repositoryExpire',
+  'pgBackup.setRepositoryKeys',
 ];
 /** Settings, secret storage and files on disk only: they run (and find nothing to act on here). */
 const ALLOWED = [

@@ -33,6 +33,7 @@ export async function backupPgbackrest(
     command: 'backup',
     step: 'backup',
     args: [`--type=${type}`, '--log-level-console=detail'],
+    env: o.env,
     signal: o.signal,
     log: o.log,
     onLine: (line) => {
@@ -41,7 +42,7 @@ export async function backupPgbackrest(
     },
   });
   const label = newBackupLabel(said);
-  const info = await readPgbackrestInfo(repo, { signal: o.signal, log: o.log });
+  const info = await readPgbackrestInfo(repo, { signal: o.signal, log: o.log, env: o.env });
   const made = info.backups.find((b) => b.label === label) ?? info.backups.at(-1);
   if (!made) throw new PgBackupError('pgBackRest backup reported success, but info lists no backup.', 'tool-failed');
   return made;

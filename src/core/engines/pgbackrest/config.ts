@@ -8,7 +8,8 @@ import { PgBackupError } from '../../errors';
 import { archiveCommand } from '../../pitr/commands';
 import { gucString } from '../../pitr/quote';
 import type { RepoSpec } from '../types';
-import { pgbackrestArgv, S3_KEY_ENV } from './run';
+import { pgbackrestArgv } from './run';
+import { S3_KEY_ENV } from './s3-keys';
 
 export type PgbackrestRepository =
   | { kind: 'local'; path: string }

@@ -22,6 +22,7 @@ interface JsonStanza {
   name: string;
   status: { code: number; message: string; lock?: { backup?: { held?: boolean } } };
   db?: { id: number; version: string; 'system-id': string }[];
+  repo?: { key: number; status: { code: number; message: string } }[];
   archive?: { id: string; min?: string | null; max?: string | null; database?: { id: number } }[];
   backup?: JsonBackup[];
 }
@@ -30,6 +31,8 @@ interface JsonStanza {
 const MISSING_STANZA = new Set([1, 3]);
 /** 2 is "no valid backups": the stanza exists, it just has nothing yet. */
 const NO_BACKUPS = 2;
+/** 99 is "other": the repository could not be read (its own status says why). */
+const OTHER = 99;
 const TYPES: readonly RepoBackupType[] = ['full', 'diff', 'incr'];
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
@@ -77,6 +80,19 @@ function stanzaOf(all: JsonStanza[], repo: RepoSpec): JsonStanza {
 }
 
 /**
+ * The stanza's status in pgBackRest's words: its own message, or for "other" (code 99, the repository could not be
+ * read) the repository's message, first line (`[ProtocolError] HTTP request failed with 403 (Forbidden):`).
+ */
+function statusMessage(s: JsonStanza): string {
+  if (s.status.code !== OTHER) return s.status.message;
+  const repo = s.repo
+    ?.find((r) => r.status.code !== 0)
+    ?.status.message.split('\n')[0]
+    .trim();
+  return repo || s.status.message;
+}
+
+/**
  * Parses the whole output of `pgbackrest --stanza=S info --output=json`. The system id is a 64-bit number that
  * JSON.parse would round: it is quoted before parsing.
  */
@@ -97,7 +113,7 @@ export function parseInfoJson(text: string, repo: RepoSpec, engineVersion: strin
   const info: RepoInfo = {
     repo,
     engineVersion,
-    status: { ok: s.status.code === 0 || s.status.code === NO_BACKUPS, message: s.status.message },
+    status: { ok: s.status.code === 0 || s.status.code === NO_BACKUPS, message: statusMessage(s) },
     backups: (s.backup ?? []).map((b) => toBackup(b, versions)),
     backupRunning: s.status.lock?.backup?.held === true,
   };

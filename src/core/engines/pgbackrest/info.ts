@@ -6,6 +6,13 @@ import { runPgbackrest } from './run';
 
 export async function readPgbackrestInfo(repo: RepoSpec, o: EngineRunOptions = {}): Promise<RepoInfo> {
   const { version } = await requirePgbackrest();
-  const r = await runPgbackrest({ repo, command: 'info', args: ['--output=json'], signal: o.signal, log: o.log });
+  const r = await runPgbackrest({
+    repo,
+    command: 'info',
+    args: ['--output=json'],
+    env: o.env,
+    signal: o.signal,
+    log: o.log,
+  });
   return parseInfoJson(r.stdout, repo, version);
 }

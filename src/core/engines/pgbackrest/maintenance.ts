@@ -17,6 +17,7 @@ export async function verifyPgbackrest(
     command: 'verify',
     step: 'verify',
     args: ['--log-level-console=info', ...(o.label ? [`--set=${o.label}`] : [])],
+    env: o.env,
     signal: o.signal,
     log: o.log,
     onLine: (line) => {
@@ -56,6 +57,7 @@ export async function expirePgbackrest(
     command: 'expire',
     step: 'expire',
     args: ['--log-level-console=info', ...(o.dryRun ? ['--dry-run'] : [])],
+    env: o.env,
     signal: o.signal,
     log: o.log,
     onLine: (line) => {

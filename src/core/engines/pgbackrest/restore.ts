@@ -78,6 +78,7 @@ export async function restorePgbackrest(
       command: 'restore',
       step: 'restore',
       args: ['--log-level-console=detail', ...restoreOptions({ ...req, label: backup.label }, partial)],
+      env: o.env,
       signal: o.signal,
       log: o.log,
       onLine: progressLines(o.onProgress, o.onLine, 'Restoring'),

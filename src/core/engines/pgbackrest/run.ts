@@ -8,6 +8,7 @@ import type { RunToolResult } from '../../process/run-tool';
 import { serverOwner } from '../../drill/server-owner';
 import { requirePgbackrest } from './discover';
 import type { RepoSpec } from '../types';
+import { S3_KEYS_HINT, S3_KEYS_REFUSED } from './s3-keys';
 
 export interface PgbackrestCall {
   repo: RepoSpec;
@@ -39,6 +40,7 @@ function classify(code: number, message: string, repo: RepoSpec): { kind: ErrorK
       kind: 'io',
       hint: 'pgBackRest runs as the cluster\'s OS user ("postgres" when pg-backup runs as root): that user must be able to write the repository and its log, lock and spool paths.',
     };
+  if (S3_KEYS_REFUSED.test(message)) return { kind: 'auth', hint: S3_KEYS_HINT };
   if (/archive_command .*must contain pgbackrest|archive_mode must be enabled/.test(message)) code = ARCHIVE_SETUP;
   switch (code) {
     case 37: // OptionRequiredError: a stanza missing from the config has no pg1-path
@@ -123,6 +125,3 @@ export async function runPgbackrest(call: PgbackrestCall): Promise<RunToolResult
     throw engineError(call.step ?? call.command, call.repo, lines, (e as Error).message);
   }
 }
-
-/** ENGINE_ENV: the variables by which pgBackRest takes S3 keys, never written into its config file. */
-export const S3_KEY_ENV = { key: 'PGBACKREST_REPO1_S3_KEY', secret: 'PGBACKREST_REPO1_S3_KEY_SECRET' } as const;
