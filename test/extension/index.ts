@@ -27,6 +27,7 @@ const sessions: Record<string, Record<string, () => Promise<unknown>>> = {
     'status-probes': () => import('./suite/status-probes.test.js'),
     walkthrough: () => import('./suite/walkthrough.test.js'),
     repository: () => import('./suite/repository.test.js'),
+    'repository-s3': () => import('./suite/repository-s3.test.js'),
   },
   untrusted: {
     untrusted: () => import('./suite/untrusted.test.js'),

@@ -15,10 +15,11 @@ import { findOnPath } from '../../src/core/engines/find-binary';
 import { applyBarmanSetup, barmanSetup } from '../../src/core/engines/barman';
 import type { RepoSpec } from '../../src/core/engines/types';
 import { PgBackupError } from '../../src/core/errors';
-import { PG15_BIN, destroyCluster, freePort, startCluster, type Cluster } from '../support/cluster';
+import { PG15_BIN, destroyCluster, freePort, type Cluster } from '../support/cluster';
 import { sleep } from '../support/time';
 import { buildCli, runCli } from './run-cli';
 import { workFolder } from '../support/work-folder';
+import { startBarmanCluster } from '../support/barman-cluster';
 
 const BACKUP_PASSWORD = 'bkp-Secret-42';
 const STREAM_PASSWORD = 'str-Secret-43';
@@ -64,21 +65,7 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
         this.skip();
       }
     }
-    cluster = await startCluster({ conf: ['max_replication_slots = 4'] });
-    await cluster.psql(
-      `create role pgb_backup login superuser password '${BACKUP_PASSWORD}';` +
-        `create role pgb_stream login replication password '${STREAM_PASSWORD}'`,
-    );
-    const hba = join(cluster.dataDir, 'pg_hba.conf');
-    const strict = [
-      'host replication pgb_stream 127.0.0.1/32 scram-sha-256',
-      'host all pgb_backup 127.0.0.1/32 scram-sha-256',
-    ];
-    await cluster.asOwner('sh', [
-      '-c',
-      `printf '%s\\n' '${strict.join("' '")}' | cat - ${hba} > ${hba}.new && mv ${hba}.new ${hba}`,
-    ]);
-    await cluster.psql('select pg_reload_conf()');
+    cluster = await startBarmanCluster({ backup: BACKUP_PASSWORD, stream: STREAM_PASSWORD });
     work = workFolder('pgb-barman-', 0o755);
     const home = join(work, 'home');
     config = join(work, 'barman.conf');

@@ -187,7 +187,14 @@ async function setUpBarman(
   const passwords = await rolePasswords(ctx, profile, args.barman, args.passwords);
   const { g, document } = await generateBarmanDocument(ctx, args.connection, args.barman, passwords);
   if (!args.apply) return { repo: g.repo, barman: g, document, saved: false };
-  await applyBarman(g, passwords, { ...engineRunOptions(ctx.log, g.repo, p), log: (l) => ctx.log.command(l) });
+  const client = await ctx.connections.open(profile);
+  try {
+    await applyBarman(g, passwords, { ...engineRunOptions(ctx.log, g.repo, p), log: (l) => ctx.log.command(l) }, () =>
+      client.query('select txid_current()'),
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
   p?.report(95, 'reading the new server');
   const info = await readAndSave(ctx, args.connection, g.repo, p);
   return { repo: g.repo, info, barman: g, document, saved: true };

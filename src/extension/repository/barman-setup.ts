@@ -84,11 +84,23 @@ export function describeBarmanSetup(connection: string, g: GeneratedBarman): str
   ].join('\n');
 }
 
+/** While Barman waits for WAL: a transaction id taken (and its commit record written) this often. */
+const WAL_NUDGE_MS = 2000;
+
 /**
  * Applies it: Barman's home (mode 0700) with the pgpass file (0600) in it, both given to Barman's OS user, then the
  * core's applyBarmanSetup (the config file, the slot, receive-wal, a WAL switch, check).
+ *
+ * `switch-wal --archive` waits for the closed segment, which Barman archives from its streaming folder only once
+ * pg_receivewal has begun the next one; an idle server may write nothing for minutes (Barman then gives up after
+ * 120 s). `walActivity` (`select txid_current()` on the connection: one commit record) runs every 2 s meanwhile.
  */
-export async function applyBarman(g: GeneratedBarman, passwords: RolePasswords, o: EngineRunOptions): Promise<void> {
+export async function applyBarman(
+  g: GeneratedBarman,
+  passwords: RolePasswords,
+  o: EngineRunOptions,
+  walActivity?: () => Promise<unknown>,
+): Promise<void> {
   const owner = serverOwner(o.log, DEFAULT_BARMAN_USER);
   await mkdir(g.setup.directories[0], { recursive: true, mode: 0o700 });
   if (g.passfile) {
@@ -98,5 +110,10 @@ export async function applyBarman(g: GeneratedBarman, passwords: RolePasswords, 
   }
   await owner.adopt(g.setup.directories[0], o.signal);
   await mkdir(dirname(g.setup.configFile), { recursive: true });
-  await applyBarmanSetup(g.repo.name, g.setup, o);
+  const nudge = walActivity && setInterval(() => void walActivity().catch(() => undefined), WAL_NUDGE_MS);
+  try {
+    await applyBarmanSetup(g.repo.name, g.setup, o);
+  } finally {
+    clearInterval(nudge);
+  }
 }

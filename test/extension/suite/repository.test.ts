@@ -15,10 +15,10 @@ import type { RepoBackup } from '../../../src/core/engines/types';
 import type { PitrModel } from '../../../src/core/pitr/model';
 import type { AddBackupRepositoryResult } from '../../../src/extension/commands/add-backup-repository';
 import type { PgBackupApi } from '../../../src/extension/main';
-import type { BackupsTreeNode } from '../../../src/extension/tree/backups-tree';
 import type { RepositoryTreeNode } from '../../../src/extension/tree/repository-nodes';
 import { destroyCluster, startCluster, type Cluster } from '../../support/cluster';
 import { workFolder } from '../../support/work-folder';
+import { repositoryGroups, repositoryRows } from '../repository-rows';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
 
@@ -83,15 +83,8 @@ describe('backup repositories (pgBackRest)', function () {
     else process.env.PGBACKUP_TEST_TMP = savedTmp;
   });
 
-  const groups = async () =>
-    ((await api.backupsTree.getChildren()) as BackupsTreeNode[]).filter(
-      (n): n is RepositoryTreeNode & { kind: 'repository' } => n.kind === 'repository',
-    );
-  const rows = async (connection: string) => {
-    const group = (await groups()).find((g) => g.connection === connection);
-    assert.ok(group, `no repository group for ${connection}`);
-    return { group, rows: (await api.backupsTree.getChildren(group)) as RepositoryTreeNode[] };
-  };
+  const groups = () => repositoryGroups(api);
+  const rows = (connection: string) => repositoryRows(api, connection);
 
   it('registers the repository commands', async () => {
     const commands = new Set(await vscode.commands.getCommands(true));
