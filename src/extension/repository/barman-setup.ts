@@ -7,6 +7,7 @@ import { serverOwner } from '../../core/drill/server-owner';
 import { applyBarmanSetup, barmanSetup, type BarmanSetup } from '../../core/engines/barman';
 import { DEFAULT_BARMAN_USER, type BarmanRetention } from '../../core/engines/barman/config';
 import type { EngineRunOptions, RepoSpec } from '../../core/engines/types';
+import { errorMessage } from '../../core/errors';
 import { shWord } from '../../core/pitr/quote';
 
 /** A Barman server to set up for a connection: what the user is asked (the rest comes from the connection). */
@@ -110,7 +111,13 @@ export async function applyBarman(
   }
   await owner.adopt(g.setup.directories[0], o.signal);
   await mkdir(dirname(g.setup.configFile), { recursive: true });
-  const nudge = walActivity && setInterval(() => void walActivity().catch(() => undefined), WAL_NUDGE_MS);
+  const nudge =
+    walActivity &&
+    setInterval(
+      () =>
+        void walActivity().catch((e: unknown) => o.onLine?.(`writing WAL for Barman to archive: ${errorMessage(e)}`)),
+      WAL_NUDGE_MS,
+    );
   try {
     await applyBarmanSetup(g.repo.name, g.setup, o);
   } finally {

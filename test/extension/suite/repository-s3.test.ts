@@ -239,11 +239,35 @@ describe('backup repositories: S3 keys in the keychain, and a Barman setup', fun
       assert.ok(list.some((r) => r.kind === 'repoBackup' && r.backup.label === full.label));
     });
 
+    it('Run a drill here restores the backup from the bucket, the throwaway server reading WAL with the keys', async () => {
+      const node = (await rows('s3-test')).rows.find((r) => r.kind === 'repoBackup' && r.backup.label === full.label);
+      await vscode.commands.executeCommand('pgBackup.openPitrBuilder', node);
+      const panel = api.pitrPanels().find((p) => p.panel.title === `PITR: ${full.label}`);
+      assert.ok(panel, 'the PITR builder opened on the S3 backup');
+      await panel.ready;
+      try {
+        const state = await panel.runDrill({
+          serverMajor: 15,
+          target: { kind: 'immediate' },
+          inclusive: true,
+          timeline: 'latest',
+          action: 'promote',
+          source: { kind: 'pgbackrest', stanza: 's3ext' },
+        });
+        assert.equal(state?.status, 'done', JSON.stringify(state));
+        if (state?.status !== 'done') return;
+        assert.equal(state.result.tables.find((t) => t.name === 'far')?.rows, 321);
+      } finally {
+        panel.dispose();
+      }
+    });
+
     it('counts the S3 repository in the RPO/RTO status, read with its keys', async () => {
       const report = await api.status.refresh();
       const row = report?.rows.find((r) => r.connection === 's3-test' && r.database === '(cluster)');
       assert.ok(row, `no repository row; problems: ${report?.problems.join('; ')}`);
       assert.equal(row.backups, 1);
+      assert.equal(row.drill?.passed, true, 'the drill from the bucket is the RTO proof');
     });
 
     it('the secret is in no setting, output channel line, config file or pgBackRest log', () => {
@@ -334,12 +358,24 @@ describe('backup repositories: S3 keys in the keychain, and a Barman setup', fun
       assert.match(doc, /wal_level = replica/);
       assert.match(doc, /receive-wal --create-slot pg15ext/);
       assert.doesNotMatch(doc, /Ext-Secret/);
-      result = await vscode.commands.executeCommand<AddBackupRepositoryResult>('pgBackup.addBackupRepository', {
-        connection: 'barman-test',
-        barman,
-        passwords: { pgb_stream: STREAM_PASSWORD },
-        apply: true,
-      });
+      const channel = recordChannel(api);
+      try {
+        result = await vscode.commands.executeCommand<AddBackupRepositoryResult>('pgBackup.addBackupRepository', {
+          connection: 'barman-test',
+          barman,
+          passwords: { pgb_stream: STREAM_PASSWORD },
+          apply: true,
+        });
+      } catch (e) {
+        // What Barman saw: its log and its streaming folder, with what the extension logged.
+        const log = spawnSync('tail', ['-n', '25', join(barman.home, 'barman.log')], { encoding: 'utf8' }).stdout;
+        const streaming = spawnSync('ls', ['-la', join(barman.home, 'pg15ext', 'streaming')], { encoding: 'utf8' });
+        throw new Error(
+          `${String(e)}\n${log}\n${streaming.stdout}${streaming.stderr}\n${channel.calls.slice(-15).join('\n')}`,
+        );
+      } finally {
+        channel.restore();
+      }
       assert.equal(result.saved, true);
       assert.equal(result.info?.repo.name, 'pg15ext');
       const saved = settings()
