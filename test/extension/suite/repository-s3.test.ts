@@ -21,6 +21,7 @@ import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../../supp
 import { startS3Server, type S3TestServer } from '../../support/s3-server';
 import { workFolder } from '../../support/work-folder';
 import { startBarmanCluster } from '../../support/barman-cluster';
+import { immediateDrill } from '../repository-drill';
 import { repositoryRows } from '../repository-rows';
 import { spyOn } from '../host-spies';
 
@@ -246,17 +247,8 @@ describe('backup repositories: S3 keys in the keychain, and a Barman setup', fun
       assert.ok(panel, 'the PITR builder opened on the S3 backup');
       await panel.ready;
       try {
-        const state = await panel.runDrill({
-          serverMajor: 15,
-          target: { kind: 'immediate' },
-          inclusive: true,
-          timeline: 'latest',
-          action: 'promote',
-          source: { kind: 'pgbackrest', stanza: 's3ext' },
-        });
-        assert.equal(state?.status, 'done', JSON.stringify(state));
-        if (state?.status !== 'done') return;
-        assert.equal(state.result.tables.find((t) => t.name === 'far')?.rows, 321);
+        const result = await immediateDrill(panel, 's3ext');
+        assert.equal(result.tables.find((t) => t.name === 'far')?.rows, 321);
       } finally {
         panel.dispose();
       }

@@ -18,6 +18,7 @@ import type { PgBackupApi } from '../../../src/extension/main';
 import type { RepositoryTreeNode } from '../../../src/extension/tree/repository-nodes';
 import { destroyCluster, startCluster, type Cluster } from '../../support/cluster';
 import { workFolder } from '../../support/work-folder';
+import { immediateDrill } from '../repository-drill';
 import { repositoryGroups, repositoryRows } from '../repository-rows';
 
 const EXTENSION_ID = 'pg-backup.pg-backup';
@@ -282,18 +283,9 @@ describe('backup repositories (pgBackRest)', function () {
   it('Run a drill here restores the repository backup into a scratch folder and reports the rows that came back', async () => {
     const panel = api.pitrPanels().find((p) => p.panel.title === `PITR: ${incr.label}`);
     assert.ok(panel, 'the PITR builder of the incremental backup is open');
-    const state = await panel.runDrill({
-      serverMajor: 15,
-      target: { kind: 'immediate' },
-      inclusive: true,
-      timeline: 'latest',
-      action: 'promote',
-      source: { kind: 'pgbackrest', stanza: 'ext' },
-    });
-    assert.equal(state?.status, 'done', JSON.stringify(state));
-    if (state?.status !== 'done') return;
-    assert.equal(state.result.reachedTarget, true);
-    const kept = state.result.tables.find((t) => t.name === 'kept');
+    const result = await immediateDrill(panel, 'ext');
+    assert.equal(result.reachedTarget, true);
+    const kept = result.tables.find((t) => t.name === 'kept');
     assert.equal(kept?.rows, 600, 'every row written before the incremental backup came back');
     const log = join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.pgbackup', 'drills.md');
     assert.match(readFileSync(log, 'utf8'), new RegExp(`PASSED · pgbackrest:ext .*${incr.label} \\(incr\\)`));
