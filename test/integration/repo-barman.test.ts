@@ -166,10 +166,32 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     await rejectsWith(barmanEngine.backup(repo, 'incr'), 'usage', /full backups only/);
   });
 
-  it('takes a full backup and reads it back from Barman diagnose', async () => {
+  it('takes a full backup with the bytes copied as progress, and reads it back from Barman diagnose', async () => {
     const progress: string[] = [];
-    const b = await barmanEngine.backup(repo, 'full', { onProgress: (_f, m) => progress.push(m) });
+    const fractions: number[] = [];
+    // pg_basebackup --max-rate (Barman's bandwidth_limit, kB/s) makes the ~30 MB copy last seconds, not a blink.
+    const plain = readFileSync(config, 'utf8');
+    writeFileSync(config, `${plain}bandwidth_limit = 8192\n`);
+    const b = await barmanEngine
+      .backup(repo, 'full', {
+        onProgress: (f, m) => {
+          progress.push(m);
+          if (f !== undefined) fractions.push(f);
+        },
+      })
+      .finally(() => writeFileSync(config, plain));
     label = b.label;
+    const between = fractions.filter((f) => f > 0 && f < 1);
+    assert.ok(between.length > 0, `no fraction between 0 and 1: ${fractions.join(', ')}\n${progress.join('\n')}`);
+    assert.ok(
+      fractions.every((f, i) => i === 0 || f > fractions[i - 1]),
+      `progress did not increase: ${fractions.join(', ')}`,
+    );
+    assert.equal(fractions.at(-1), 1);
+    assert.ok(
+      progress.some((m) => /: \d+(\.\d)? MB of \d+(\.\d)? MB \(\d+%\)$/.test(m)),
+      progress.join('\n'),
+    );
     assert.match(label, /^\d{8}T\d{6}$/);
     assert.equal(b.type, 'full');
     assert.deepEqual(b.references, []);

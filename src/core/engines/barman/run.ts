@@ -31,6 +31,8 @@ export interface BarmanCall {
   allowFailure?: boolean;
   /** Signal Barman and the pg_basebackup it started together on cancel. */
   processGroup?: boolean;
+  /** Each line of this call's output (stdout and stderr), besides the runner's onLine. */
+  onLine?: (line: string) => void;
 }
 
 export interface BarmanRunner {
@@ -79,9 +81,13 @@ export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Pr
           processGroup: call.processGroup,
           onStdoutLine: (l) => {
             stdout.push(l);
+            call.onLine?.(l);
             o.onLine?.(l);
           },
-          onStderrLine: o.onLine,
+          onStderrLine: (l) => {
+            call.onLine?.(l);
+            o.onLine?.(l);
+          },
         });
         return { ok: true, stdout: r.stdout };
       } catch (e) {
