@@ -38,14 +38,7 @@ describe('Dump Database from the context menu (packaged extension in code-server
   });
 
   it('dumps "big" with the "Full (custom)" preset, showing progress in percent', async () => {
-    await wb.openContainer('PostgreSQL Backup');
-    const connections = await wb.view('Connections');
-    // The row names the server version once the view has reached it; expand after that, on a settled tree.
-    await connections
-      .locator('.monaco-list-row', { hasText: /PostgreSQL 15/ })
-      .first()
-      .waitFor();
-    await wb.expand(wb.treeRow('test', connections));
+    const connections = await wb.expandConnection('test');
     await wb.treeRow('big', connections).waitFor();
     await wb.contextMenu(wb.treeRow('big', connections), 'Dump Database…');
     await wb.pickQuickItem('Full (custom)');

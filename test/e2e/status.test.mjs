@@ -47,13 +47,7 @@ describe('RPO and RTO in the Connections view and the status bar (packaged exten
   });
 
   it('describes each database row with its backup and drill, and counts the miss in the status bar', async () => {
-    await wb.openContainer('PostgreSQL Backup');
-    const connections = await wb.view('Connections');
-    await connections
-      .locator('.monaco-list-row', { hasText: /PostgreSQL 15/ })
-      .first()
-      .waitFor();
-    await wb.expand(wb.treeRow('test', connections));
+    const connections = await wb.expandConnection('test');
     const sample = connections.locator('.monaco-list-row', { hasText: /sample.*backup just now · drill just now/ });
     await sample.first().waitFor({ timeout: 30_000 });
     await connections

@@ -73,6 +73,21 @@ export async function openWorkbench() {
       return pane.first();
     },
 
+    /**
+     * Opens the Connections view and expands the connection `name` once its row names the server version (the
+     * view has reached the server): an expand on a tree still redrawing is lost. Returns the view pane.
+     */
+    async expandConnection(name = 'test') {
+      await this.openContainer('PostgreSQL Backup');
+      const connections = await this.view('Connections');
+      await connections
+        .locator('.monaco-list-row', { hasText: /PostgreSQL \d+/ })
+        .first()
+        .waitFor();
+      await this.expand(this.treeRow(name, connections));
+      return connections;
+    },
+
     /** A tree row whose label is exactly `label`, inside `scope` (a view pane) or anywhere. */
     treeRow(label, scope = page) {
       return scope

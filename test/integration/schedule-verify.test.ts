@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { readJobStatus } from '../../src/core/schedule';
 import { readStatus } from '../../src/core/status/read-status';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { damageDumpsOf } from '../support/damaging-pg-dump';
 import { buildCli, ROOT, runCli } from './run-cli';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,20 +104,14 @@ describe('pg-backup schedule --verify: the generated job drills its dumps, for r
     const good = dumps();
     await sleep(1100);
     // A real pg_dump whose table data is then overwritten: the sidecar's sha256 matches it, only a restore can tell.
-    const wrapper = join(base, 'pg_dump-then-corrupt.sh');
-    writeFileSync(
-      wrapper,
-      `#!/usr/bin/env bash
-set -e
-${PG15_BIN}/pg_dump "$@"
-for a in "$@"; do case $a in --file=*) f=\${a#--file=} ;; esac; done
-dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 conv=notrunc status=none
-`,
-      { mode: 0o755 },
-    );
     const broken = join(dir, 'pg-backup-shop.sh');
     const original = readFileSync(broken, 'utf8');
-    writeFileSync(broken, original.replace(/^PG_DUMP=.*$/m, `PG_DUMP='${wrapper}'`));
+    damageDumpsOf(
+      broken,
+      base,
+      'pg_dump-then-corrupt',
+      'dd if=/dev/zero of="$f" bs=1 seek=$(( $(stat -c %s "$f") * 2 / 3 )) count=64 conv=notrunc status=none',
+    );
     let bad = '';
     try {
       const r = runJob(broken);

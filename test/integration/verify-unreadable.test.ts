@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { destroyCluster, PG15_BIN, startCluster, type Cluster } from '../support/cluster';
+import { damageDumpsOf } from '../support/damaging-pg-dump';
 import { buildCli, runCli } from './run-cli';
 
 const drills = (dir: string) =>
@@ -123,18 +124,7 @@ describe('verify: a truncated dump is a failed drill, logged, and no longer a go
     assert.equal(made.code, 0, made.stderr);
     const script = join(jobDir, 'pg-backup-shop.sh');
     // A real pg_dump whose file is then cut short (before the job takes its sha256: only reading it can tell).
-    const wrapper = join(base, 'pg_dump-then-truncate.sh');
-    writeFileSync(
-      wrapper,
-      `#!/usr/bin/env bash
-set -e
-${PG15_BIN}/pg_dump "$@"
-for a in "$@"; do case $a in --file=*) f=\${a#--file=} ;; esac; done
-truncate -s 600 "$f"
-`,
-      { mode: 0o755 },
-    );
-    writeFileSync(script, readFileSync(script, 'utf8').replace(/^PG_DUMP=.*$/m, `PG_DUMP='${wrapper}'`));
+    damageDumpsOf(script, base, 'pg_dump-then-truncate', 'truncate -s 600 "$f"');
     const r = spawnSync(script, [], { encoding: 'utf8', env: { ...process.env, PGBACKUP_TOOL_FOLDERS: PG15_BIN } });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(

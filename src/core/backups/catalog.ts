@@ -18,30 +18,36 @@ import { readBaseBackup, type BaseBackupInfo } from '../physical/base-backup-inf
 
 export type BackupKind = 'dump' | 'basebackup';
 
-export interface BackupEntry {
-  path: string;
+/** What a listing knows of a backup wherever it is kept: a local backup folder or an off-site destination. */
+export interface BackupFacts {
+  /** The backup's file or folder name. */
   name: string;
-  /** The folder the backup is in: a backup folder or one of its subfolders. */
-  folder: string;
   kind: BackupKind;
-  /** plain | custom | tar | directory for dumps; plain | tar for base backups. */
-  format: DetectedFormat;
   sizeBytes: number;
-  /** The file's modification time. */
+  /** The file's modification time (an off-site copy's: when it was written). */
   modified: Date;
-  /** When the dump was taken: from the sidecar or archive header; else the modification time. */
+  /** When the backup was taken: from the sidecar or archive header; else the modification time. */
   created: Date;
   database?: string;
   /** "host:port" of the server dumped, from our sidecar (an archive header does not name it). */
   server?: string;
   serverVersion?: string;
-  pgDumpVersion?: string;
+  /** A dump's sidecar. */
   sidecar?: DumpSidecar;
+  /** Why the header or sidecar could not be read (the backup is still listed). */
+  problem?: string;
+}
+
+export interface BackupEntry extends BackupFacts {
+  path: string;
+  /** The folder the backup is in: a backup folder or one of its subfolders. */
+  folder: string;
+  /** plain | custom | tar | directory for dumps; plain | tar for base backups. */
+  format: DetectedFormat;
+  pgDumpVersion?: string;
   /** 'recorded': the sidecar has a sha256 to verify against. */
   checksum: 'recorded' | 'none';
   base?: BaseBackupInfo;
-  /** Why the header could not be read (the entry is still listed). */
-  problem?: string;
 }
 
 /** Names that are never backups: our own sidecars and in-flight output. */

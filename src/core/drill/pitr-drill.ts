@@ -5,7 +5,7 @@
  * folder always removed, also on failure and cancel; the backup and the archive are only read.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import { connect } from '../connection/client';
@@ -30,7 +30,14 @@ import {
 import { placeBackup } from './scratch-copy';
 import { serverOwner } from './server-owner';
 import { drillToolSet } from './server-tools';
-import { freePort, serverStarted, sleep, startFailure, stopServer } from './throwaway-server';
+import {
+  newScratchFolder,
+  prepareScratchFolder,
+  serverStarted,
+  sleep,
+  startFailure,
+  stopServer,
+} from './throwaway-server';
 
 /** Picked by the PITR panel and the tests from here, where the drill lives. */
 export { drillToolSet };
@@ -173,20 +180,15 @@ export async function runPitrDrill(o: PitrDrillOptions): Promise<PitrDrillResult
   const progress = (step: string, percent: number) => o.onProgress?.(step, percent);
   const owner = serverOwner(o.log);
   const pgCtl = o.toolSet.tools.pg_ctl!;
-  const scratch = await mkdtemp(join(o.scratchParent ?? (await owner.tempFolder(o.signal)), 'pgb-drill-'));
-  const dataDir = join(scratch, 'data');
-  const socketDir = join(scratch, 'sock');
-  const logFile = join(scratch, 'server.log');
+  const folder = await newScratchFolder(o.scratchParent ?? (await owner.tempFolder(o.signal)));
+  const { scratch, dataDir, socketDir, logFile } = folder;
   const readLog = () => readFile(logFile, 'utf8').catch(() => '');
   let launched = false;
   let startInterrupted = false;
   let startError: unknown;
   try {
-    await chmod(scratch, 0o700);
-    await mkdir(dataDir, { mode: 0o700 });
-    await mkdir(socketDir, { mode: 0o700 });
-    const port = await freePort();
-    const place = { port, socketDir, hbaFile: join(scratch, 'pg_hba.conf'), identFile: join(scratch, 'pg_ident.conf') };
+    const place = await prepareScratchFolder(folder);
+    const { port } = place;
     if (o.restore) {
       progress('Restoring from the repository', 0);
       await owner.adopt(scratch, o.signal);

@@ -4,7 +4,7 @@
  * its socket in that folder (no TCP), trust for the local superuser. Durability is switched off: the cluster
  * lives for one drill, and fsync would only slow the restore being timed.
  */
-import { appendFile, chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnParams } from '../connection/profile';
 import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
@@ -12,7 +12,7 @@ import type { ToolSet } from '../tools/discover';
 import { drillSettings, writeAccessFiles } from './drill-settings';
 import { copyTemplate, dropTemplate, INITDB_ARGS, initdbTemplate, SUPERUSER, type Template } from './initdb-template';
 import { serverOwner, type ServerOwner } from './server-owner';
-import { freePort, startFailure, stopServer } from './throwaway-server';
+import { newScratchFolder, prepareScratchFolder, startFailure, stopServer } from './throwaway-server';
 
 export interface ScratchClusterOptions {
   /** initdb and pg_ctl of the major to run (see drillToolSet). */
@@ -54,19 +54,14 @@ export async function withScratchCluster<T>(
   const { initdb, pg_ctl: pgCtl } = o.toolSet.tools;
   if (!initdb || !pgCtl)
     throw new PgBackupError(`initdb and pg_ctl ${o.toolSet.major} are needed for a throwaway cluster.`, 'tool-missing');
-  const scratch = await mkdtemp(join(o.scratchParent ?? (await owner.tempFolder(o.signal)), 'pgb-drill-'));
-  const dataDir = join(scratch, 'data');
-  const socketDir = join(scratch, 'sock');
-  const logFile = join(scratch, 'server.log');
+  const folder = await newScratchFolder(o.scratchParent ?? (await owner.tempFolder(o.signal)));
+  const { scratch, dataDir, socketDir, logFile } = folder;
   let launched = false;
   let startInterrupted = false;
   let finished = false;
   try {
-    await chmod(scratch, 0o700);
-    await mkdir(dataDir, { mode: 0o700 });
-    await mkdir(socketDir, { mode: 0o700 });
-    const port = await freePort();
-    const place = { port, socketDir, hbaFile: join(scratch, 'pg_hba.conf'), identFile: join(scratch, 'pg_ident.conf') };
+    const place = await prepareScratchFolder(folder);
+    const { port } = place;
     await writeAccessFiles(place);
     await owner.adopt(scratch, o.signal);
     const info: ScratchClusterInfo = { dataDir: 'initdb', initdbMs: 0, startMs: 0 };

@@ -3,11 +3,46 @@
  * happens. The server listens on a socket in the drill's scratch folder only (see drill-settings.ts).
  */
 import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PgBackupError } from '../errors';
+import type { DrillServerPlace } from './drill-settings';
 import { firstFatal, logTail } from './recovery-log';
 import type { ServerOwner } from './server-owner';
+
+/** A throwaway server's scratch folder: its data directory, socket folder and server log inside it. */
+export interface ScratchFolder {
+  scratch: string;
+  dataDir: string;
+  socketDir: string;
+  logFile: string;
+}
+
+/** A new `pgb-drill-*` folder under `parent` (created; the caller removes it, also on failure). */
+export async function newScratchFolder(parent: string): Promise<ScratchFolder> {
+  const scratch = await mkdtemp(join(parent, 'pgb-drill-'));
+  return {
+    scratch,
+    dataDir: join(scratch, 'data'),
+    socketDir: join(scratch, 'sock'),
+    logFile: join(scratch, 'server.log'),
+  };
+}
+
+/** Makes the folder private with an empty data directory and socket folder, and picks the server's port. */
+export async function prepareScratchFolder(f: ScratchFolder): Promise<DrillServerPlace> {
+  await chmod(f.scratch, 0o700);
+  await mkdir(f.dataDir, { mode: 0o700 });
+  await mkdir(f.socketDir, { mode: 0o700 });
+  const port = await freePort();
+  return {
+    port,
+    socketDir: f.socketDir,
+    hbaFile: join(f.scratch, 'pg_hba.conf'),
+    identFile: join(f.scratch, 'pg_ident.conf'),
+  };
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

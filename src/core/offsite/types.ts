@@ -3,7 +3,7 @@
  * verified by sha256, listed, pruned, and fetched back for inspect, verify, drill and restore.
  */
 import type { DetectedFormat } from '../archive/detect';
-import type { BackupKind } from '../backups/catalog';
+import type { BackupFacts, BackupKind } from '../backups/catalog';
 import type { BackupChecksum } from '../dump/checksum';
 import type { DumpSidecar } from '../dump/sidecar';
 
@@ -30,30 +30,15 @@ export interface S3Credentials {
 }
 
 /** A backup found at a destination, with the same facts as a local one (from its sidecar object). */
-export interface RemoteBackup {
+export interface RemoteBackup extends BackupFacts {
   /** The destination as the user names it: a folder path or `s3://bucket/prefix`. */
   destination: string;
-  /** The backup's name under the destination (an object key's last part, or a directory dump's folder). */
-  name: string;
   /** `s3://bucket/prefix/name` or the copy's path: what inspect, verify and restore accept. */
   location: string;
-  kind: BackupKind;
   format?: DetectedFormat;
-  sizeBytes: number;
-  /** When the copy was written (LastModified, or mtime). */
-  modified: Date;
-  /** When the backup was taken (sidecar), else `modified`. */
-  created: Date;
-  database?: string;
-  server?: string;
-  serverVersion?: string;
-  /** A dump's sidecar object. */
-  sidecar?: DumpSidecar;
   /** A base backup's copy sidecar object. */
   baseSidecar?: BaseBackupSidecar;
   sha256?: BackupChecksum;
-  /** Why its sidecar could not be read (the copy is still listed). */
-  problem?: string;
 }
 
 /**
