@@ -1,10 +1,10 @@
 /**
  * The Barman engine for real: a throwaway PostgreSQL 15 cluster with a backup role and a replication role that
  * need passwords over 127.0.0.1 (from a pgpass file), Barman 3.4 as its own OS user with backup_method = postgres
- * and streaming WAL over a slot, set up from the generated configuration; a backup the core reads back; a
- * recovery to a time that brings back a dropped table's rows; check-backup and verify-backup; a cancelled backup
- * that leaves nothing in the catalog; and the refusals (incremental, a target before the oldest backup, a
- * folder that is not empty).
+ * and streaming WAL over a slot, set up from the generated configuration; a backup with progress from the bytes it
+ * wrote, which the core reads back; a recovery to a time that brings back a dropped table's rows; drills either
+ * side of one transaction (--exclusive); check-backup and verify-backup; a cancelled backup that leaves nothing in
+ * the catalog; and the refusals (incremental, a target before the oldest backup, a folder that is not empty).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -345,6 +345,31 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     } finally {
       rmSync(logDir, { recursive: true, force: true });
     }
+  });
+
+  it('verify barman:SERVER --target xid:N --exclusive stops just before that transaction, without --exclusive just after', async () => {
+    await cluster.psql('create table edge (id int)');
+    const xid = await cluster.psql('insert into edge values (1) returning xmin');
+    assert.match(xid, /^\d+$/);
+    await cluster.psql('insert into edge values (2)');
+    barmanCli(config, ['switch-wal', '--force', '--archive', '--archive-timeout', '120', 'pg15']);
+    const edgeRows = async (...more: string[]) => {
+      const r = await runCli([
+        'verify',
+        'barman:pg15',
+        '--config',
+        config,
+        '--target',
+        `xid:${xid}`,
+        ...more,
+        '--no-log',
+      ]);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`\\n  target: +xid ${xid}${more.length ? ' \\(exclusive\\)' : ''}, reached;`));
+      return /postgres\.public\.edge: (\d+)/.exec(r.stdout)?.[1];
+    };
+    assert.equal(await edgeRows('--exclusive'), '0', 'exclusive: the row of that transaction is not there');
+    assert.equal(await edgeRows(), '1', 'inclusive: the row of that transaction is there, the next one not');
   });
 
   it('refuses a target before the oldest backup ends, a relative folder and one that is not empty', async () => {
