@@ -72,6 +72,10 @@ export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Pr
     run: async (call) => {
       const stdout: string[] = [];
       const args = [...(configFile ? ['-c', configFile] : []), ...call.args];
+      const onLine = (l: string) => {
+        call.onLine?.(l);
+        o.onLine?.(l);
+      };
       try {
         const r = await owner.run({
           file: found,
@@ -81,13 +85,9 @@ export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Pr
           processGroup: call.processGroup,
           onStdoutLine: (l) => {
             stdout.push(l);
-            call.onLine?.(l);
-            o.onLine?.(l);
+            onLine(l);
           },
-          onStderrLine: (l) => {
-            call.onLine?.(l);
-            o.onLine?.(l);
-          },
+          onStderrLine: onLine,
         });
         return { ok: true, stdout: r.stdout };
       } catch (e) {
