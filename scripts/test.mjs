@@ -58,11 +58,33 @@ function runLayer(name, cmd, args, env = {}) {
       }
       // A layer that crashed or exited non-zero without reporting a failure still counts as one failure.
       if (code !== 0 && failed === 0) failed = 1;
+      const pending = [...plain.matchAll(/^\s*(\d+) pending$/gm)].reduce((a, m) => a + +m[1], 0);
       const seconds = (Date.now() - started) / 1000;
-      console.log(`--- ${name}: ${passed} passed, ${failed} failed in ${seconds.toFixed(1)} s`);
-      resolve({ name, passed, failed, seconds });
+      const skipped = pending ? `, ${pending} skipped` : '';
+      console.log(`--- ${name}: ${passed} passed, ${failed} failed${skipped} in ${seconds.toFixed(1)} s`);
+      resolve({ name, passed, failed, pending, seconds, failures: failureReports(plain) });
     });
   });
+}
+
+/**
+ * Mocha's failure reports in a layer's output ("  2 failing" and what follows, up to the next blank line after
+ * each report's stack), shortened: the test's title, its error and the first lines of where it was thrown.
+ */
+function failureReports(plain) {
+  const reports = [];
+  for (const block of plain.split(/^\s*\d+ failing\s*$/m).slice(1)) {
+    const lines = block.split('\n');
+    let current;
+    for (const line of lines) {
+      if (/^\s+\d+\) /.test(line)) {
+        current = [line.trimEnd()];
+        reports.push(current);
+      } else if (current && current.length < 14 && line.trim()) current.push(line.trimEnd());
+      else if (/^\S/.test(line)) current = undefined; // the runner's own lines after mocha's report
+    }
+  }
+  return reports.map((r) => r.join('\n'));
 }
 
 const mocha = (globs, timeout) => [
@@ -118,8 +140,13 @@ const failed = results.reduce((a, r) => a + r.failed, 0);
 console.log('\nLayer summary:');
 for (const r of results)
   console.log(
-    `  ${r.name.padEnd(40)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s`,
+    `  ${r.name.padEnd(40)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.pending).padStart(3)} skipped ${r.seconds.toFixed(1).padStart(7)} s`,
   );
 console.log(`  total time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+// The failures again at the end, where a log cut to its last lines still shows them.
+for (const r of results.filter((x) => x.failures.length)) {
+  console.log(`Failures in ${r.name}:`);
+  for (const f of r.failures) console.log(`${f}\n`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
