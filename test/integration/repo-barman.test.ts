@@ -1,10 +1,10 @@
 /**
  * The Barman engine for real: a throwaway PostgreSQL 15 cluster with a backup role and a replication role that
  * need passwords over 127.0.0.1 (from a pgpass file), Barman 3.4 as its own OS user with backup_method = postgres
- * and streaming WAL over a slot, set up from the generated configuration; a backup the core reads back; a
- * recovery to a time that brings back a dropped table's rows; check-backup and verify-backup; a cancelled backup
- * that leaves nothing in the catalog; and the refusals (incremental, a target before the oldest backup, a
- * folder that is not empty).
+ * and streaming WAL over a slot, set up from the generated configuration; a backup with progress from the bytes it
+ * wrote, which the core reads back; a recovery to a time that brings back a dropped table's rows; drills either
+ * side of one transaction (--exclusive); check-backup and verify-backup; a cancelled backup that leaves nothing in
+ * the catalog; and the refusals (incremental, a target before the oldest backup, a folder that is not empty).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -153,10 +153,32 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     await rejectsWith(barmanEngine.backup(repo, 'incr'), 'usage', /full backups only/);
   });
 
-  it('takes a full backup and reads it back from Barman diagnose', async () => {
+  it('takes a full backup with the bytes copied as progress, and reads it back from Barman diagnose', async () => {
     const progress: string[] = [];
-    const b = await barmanEngine.backup(repo, 'full', { onProgress: (_f, m) => progress.push(m) });
+    const fractions: number[] = [];
+    // pg_basebackup --max-rate (Barman's bandwidth_limit, kB/s) makes the ~30 MB copy last seconds, not a blink.
+    const plain = readFileSync(config, 'utf8');
+    writeFileSync(config, `${plain}bandwidth_limit = 8192\n`);
+    const b = await barmanEngine
+      .backup(repo, 'full', {
+        onProgress: (f, m) => {
+          progress.push(m);
+          if (f !== undefined) fractions.push(f);
+        },
+      })
+      .finally(() => writeFileSync(config, plain));
     label = b.label;
+    const between = fractions.filter((f) => f > 0 && f < 1);
+    assert.ok(between.length > 0, `no fraction between 0 and 1: ${fractions.join(', ')}\n${progress.join('\n')}`);
+    assert.ok(
+      fractions.every((f, i) => i === 0 || f > fractions[i - 1]),
+      `progress did not increase: ${fractions.join(', ')}`,
+    );
+    assert.equal(fractions.at(-1), 1);
+    assert.ok(
+      progress.some((m) => /: \d+(\.\d)? MB of \d+(\.\d)? MB \(\d+%\)$/.test(m)),
+      progress.join('\n'),
+    );
     assert.match(label, /^\d{8}T\d{6}$/);
     assert.equal(b.type, 'full');
     assert.deepEqual(b.references, []);
@@ -310,6 +332,31 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     } finally {
       rmSync(logDir, { recursive: true, force: true });
     }
+  });
+
+  it('verify barman:SERVER --target xid:N --exclusive stops just before that transaction, without --exclusive just after', async () => {
+    await cluster.psql('create table edge (id int)');
+    const xid = await cluster.psql('insert into edge values (1) returning xmin');
+    assert.match(xid, /^\d+$/);
+    await cluster.psql('insert into edge values (2)');
+    barmanCli(config, ['switch-wal', '--force', '--archive', '--archive-timeout', '120', 'pg15']);
+    const edgeRows = async (...more: string[]) => {
+      const r = await runCli([
+        'verify',
+        'barman:pg15',
+        '--config',
+        config,
+        '--target',
+        `xid:${xid}`,
+        ...more,
+        '--no-log',
+      ]);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, new RegExp(`\\n  target: +xid ${xid}${more.length ? ' \\(exclusive\\)' : ''}, reached;`));
+      return /postgres\.public\.edge: (\d+)/.exec(r.stdout)?.[1];
+    };
+    assert.equal(await edgeRows('--exclusive'), '0', 'exclusive: the row of that transaction is not there');
+    assert.equal(await edgeRows(), '1', 'inclusive: the row of that transaction is there, the next one not');
   });
 
   it('refuses a target before the oldest backup ends, a relative folder and one that is not empty', async () => {

@@ -99,6 +99,29 @@ describe('pg-backup repo … against pgBackRest (CLI)', function () {
     assert.match(table.stdout, /pgbackrest:demo .*\(cluster\) +\d{8}-\d{6}F_\d{8}-\d{6}I \(incr\)/);
   });
 
+  it('verify <repo> --target drills to a point in time and says it was reached; a target outside the window is refused (exit 2)', async () => {
+    await pgbr.cluster.psql('insert into orders values (322)');
+    const at = await pgbr.cluster.psql(
+      `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'`,
+    );
+    await pgbr.cluster.psql('insert into orders values (323)');
+    await pgbr.switchAndArchive();
+    const r = await runCli(['verify', ...repoArgs, '--target', `time:${at}`, '--no-log']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /^Repository drill PASSED: pgbackrest:demo /);
+    assert.match(r.stdout, new RegExp(`\\n  target: +time ${at.replace(/[.+]/g, '\\$&')}, reached; recovery promoted`));
+    assert.match(r.stdout, /postgres\.public\.orders: 322\n/, 'the row committed after the target is not there');
+    const early = await runCli(['verify', ...repoArgs, '--target', 'time:2020-01-01 00:00:00+00', '--no-log']);
+    assert.equal(early.code, 2, early.stderr + early.stdout);
+    assert.match(early.stderr, /^pg-backup verify: 2020-01-01T00:00:00.000Z is before the backup ended/m);
+    assert.doesNotMatch(early.stderr, /\bat .*\.js:\d+/);
+    assert.doesNotMatch(early.stderr, /Restoring from the repository/, 'refused before any restore ran');
+    assert.equal(early.stdout, '');
+    const bad = await runCli(['verify', ...repoArgs, '--target', 'immediate', '--exclusive']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^pg-backup verify: --exclusive is for a time, xid or lsn target, not "immediate"\./);
+  });
+
   it('repo restore restores into DIR, --dry-run prints the command, a target before the backups is refused (exit 2)', async () => {
     const to = join(work, 'restored');
     const dry = await runCli(['repo', 'restore', ...repoArgs, '--to', to, '--target', 'immediate', '--dry-run']);
@@ -108,6 +131,11 @@ describe('pg-backup repo … against pgBackRest (CLI)', function () {
       `pgbackrest --config=${pgbr.repo.config} --stanza=demo --type=immediate --target-action=promote --pg1-path=${to} restore`,
     );
     assert.equal(existsSync(to), false);
+    const exclusive = await runCli([
+      ...['repo', 'restore', ...repoArgs, '--to', to, '--target', 'xid:1000', '--exclusive', '--dry-run'],
+    ]);
+    assert.equal(exclusive.code, 0, exclusive.stderr);
+    assert.match(exclusive.stdout, / --type=xid --target=1000 --target-exclusive --target-action=promote /);
     const early = await runCli(['repo', 'restore', ...repoArgs, '--to', to, '--target', 'time:2020-01-01 00:00:00+00']);
     assert.equal(early.code, 2);
     assert.match(early.stderr, /^pg-backup repo restore: 2020-01-01T00:00:00.000Z is before the backup ended/m);

@@ -2,7 +2,7 @@
  * The pgBackRest engine for real (Debian's pgBackRest 2.45, PostgreSQL 15): a throwaway cluster archiving into a
  * local repository set up with the generated configuration; full then incremental backups with progress; the core
  * reads them back; a table dropped after a recorded time comes back with every row through a drill from the
- * repository; a restore into a folder; verify and expire; and the errors a user meets (a wrong stanza).
+ * repository; an exclusive and an inclusive time target either side of one commit; a restore into a folder; verify and expire; and the errors a user meets (a wrong stanza).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,6 +132,33 @@ describe('pgBackRest engine (pgBackRest 2.45, PostgreSQL 15)', function () {
     const r = await runRepoDrill({ repo: pgbr.repo, toolSets });
     assert.equal(r.passed, true, r.problems.join('; ') + '\n' + r.logTail);
     assert.equal(r.tables.find((t) => t.name === 'precious')?.rows, ROWS);
+  });
+
+  it('an exclusive time target stops just before the transaction committed at it, an inclusive one just after', async () => {
+    // The target is a commit's own timestamp (track_commit_timestamp), to the microsecond, as in its WAL record.
+    await pgbr.cluster.psql('alter system set track_commit_timestamp = on');
+    await pgbr.cluster.stop();
+    await pgbr.cluster.start();
+    await pgbr.cluster.psql('create table edge (id int); insert into edge values (1)');
+    await pgbr.cluster.psql('insert into edge values (2)');
+    const committed = await pgbr.cluster.psql(
+      `select to_char(pg_xact_commit_timestamp(xmin) at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' from edge where id = 2`,
+    );
+    assert.match(committed, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00$/);
+    await pgbr.cluster.psql('insert into edge values (3)'); // a later commit: recovery passes the target
+    await pgbr.switchAndArchive();
+    const target = { kind: 'time' as const, value: committed };
+    const argv = engine.restoreArgv({ repo: pgbr.repo, to: '/r', target, inclusive: false });
+    assert.deepEqual(argv.slice(3, 6), ['--type=time', `--target=${committed}`, '--target-exclusive']);
+    const edgeRows = async (inclusive: boolean) => {
+      const r = await runRepoDrill({ repo: pgbr.repo, target, inclusive, toolSets });
+      assert.equal(r.passed, true, r.problems.join('; ') + '\n' + r.logTail);
+      assert.equal(r.reachedTarget, true);
+      assert.equal(r.inclusive, inclusive);
+      return r.tables.find((t) => t.name === 'edge')?.rows;
+    };
+    assert.equal(await edgeRows(false), 1, 'exclusive: the row committed at the target is not there');
+    assert.equal(await edgeRows(true), 2, 'inclusive: the row committed at the target is there, the next one not');
   });
 
   it('restores into a folder with recovery configured, via a partial folder, and refuses a target before the oldest backup', async () => {

@@ -58,6 +58,11 @@ describe('Barman diagnose', () => {
     assert.equal(failed.stopLsn, undefined);
   });
 
+  it('reads where backups are written and the database size Barman reports (for backup progress)', () => {
+    assert.equal(d.basebackupsDirectory, '/var/lib/barman/pg/base');
+    assert.equal(d.databaseBytes, 34327085);
+  });
+
   it('reads the archive range, the system id and the server version', () => {
     assert.equal(d.info.archive?.min, '000000010000000000000004');
     assert.match(d.info.archive?.max ?? '', /^00000001000000000000000[0-9A-F]$/);

@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PgBackupError } from '../../core/errors';
 import { readBaseBackup, type BaseBackupInfo } from '../../core/physical/base-backup-info';
-import { describeSource, parseSource, parseTarget, parseTimeline, RECOVERY_ACTIONS } from '../../core/pitr/model';
+import { describeSource, parseSource, parseTimeline, RECOVERY_ACTIONS } from '../../core/pitr/model';
 import type { ArchiveSource, PitrModel, RecoveryAction } from '../../core/pitr/model';
 import { writeRecoveryFiles } from '../../core/physical/recovery-files';
 import { renderRecoveryFiles } from '../../core/pitr/render';
@@ -13,9 +13,9 @@ import type { RecoverableWindow } from '../../core/pitr/window';
 import { discoverTools } from '../../core/tools/discover';
 import { defineCommand, EXIT } from '../command';
 import { flag, has } from '../flags';
+import { EXCLUSIVE_FLAG, inclusiveFlag, TARGET_FLAG, TARGET_VALUE, targetFlag } from '../target-flag';
 import { describeWindow, windowFor } from './pitr-window';
 
-const TARGET_HELP = 'time:TS | xid:N | lsn:X/Y | name:LABEL | immediate | latest';
 const SOURCE_HELP = 'cp:DIR | rsync:HOST:DIR | walg | pgbackrest:STANZA | barman:HOST:SERVER';
 
 /** Why this process cannot list and read a folder, or undefined when it can. */
@@ -59,9 +59,9 @@ export const pitrConfigCommand = defineCommand({
       required: true,
       help: 'where restore_command fetches WAL from (cp:<--archive> when not given)',
     },
-    target: { value: TARGET_HELP, required: true, help: 'where recovery stops' },
+    target: TARGET_FLAG,
     action: { value: 'pause|promote|shutdown', help: 'what the server does at the target (default pause)' },
-    exclusive: { help: 'stop just before the target instead of just after it' },
+    exclusive: EXCLUSIVE_FLAG,
     timeline: { value: 'latest|current|N', help: 'the timeline to recover along (default latest)' },
     standby: { help: 'write standby.signal: keep following the archive as a standby' },
     archive: { value: 'DIR', help: 'a readable copy of the WAL archive to check the target against' },
@@ -79,10 +79,8 @@ export const pitrConfigCommand = defineCommand({
     const source = sourceText ? parseSource(sourceText) : undefined;
     if (!source)
       throw new PgBackupError(`--source must be ${SOURCE_HELP}${sourceText ? `, not "${sourceText}"` : ''}.`, 'usage');
-    const targetText = flag(p, 'target');
-    const target = targetText ? parseTarget(targetText) : undefined;
-    if (!target)
-      throw new PgBackupError(`--target must be ${TARGET_HELP}${targetText ? `, not "${targetText}"` : ''}.`, 'usage');
+    const target = targetFlag(p);
+    if (!target) throw new PgBackupError(`--target must be ${TARGET_VALUE}.`, 'usage');
     const action = (flag(p, 'action') ?? 'pause') as RecoveryAction;
     if (!RECOVERY_ACTIONS.includes(action))
       throw new PgBackupError(`--action must be pause, promote or shutdown, not "${action}".`, 'usage');
@@ -104,7 +102,7 @@ export const pitrConfigCommand = defineCommand({
     const model: PitrModel = {
       serverMajor: info.serverMajor,
       target,
-      inclusive: !has(p, 'exclusive'),
+      inclusive: inclusiveFlag(p, target),
       timeline,
       action,
       source,

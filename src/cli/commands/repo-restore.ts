@@ -3,12 +3,11 @@ import { engineFor } from '../../core/engines';
 import type { RepoRestoreRequest } from '../../core/engines/types';
 import { PgBackupError } from '../../core/errors';
 import { renderCommandLine } from '../../core/process/run-tool';
-import { parseTarget, RECOVERY_ACTIONS, type RecoveryAction } from '../../core/pitr/model';
+import { describeTarget, RECOVERY_ACTIONS, type RecoveryAction } from '../../core/pitr/model';
 import { defineCommand, EXIT } from '../command';
 import { flag, has } from '../flags';
 import { CONFIG_FLAG, engineProgress, REPO_ARG, repoArgument, VERBOSE_FLAG } from '../repo-arg';
-
-const TARGET_HELP = 'time:TS | xid:N | lsn:X/Y | name:LABEL | immediate | latest';
+import { EXCLUSIVE_FLAG, inclusiveFlag, TARGET_FLAG, targetFlag } from '../target-flag';
 
 export const repoRestoreCommand = defineCommand({
   name: 'repo restore',
@@ -16,7 +15,8 @@ export const repoRestoreCommand = defineCommand({
   flags: {
     config: CONFIG_FLAG,
     to: { value: 'DIR', required: true, help: 'a new or empty folder to restore the data directory into' },
-    target: { value: TARGET_HELP, required: true, help: 'where recovery stops' },
+    target: TARGET_FLAG,
+    exclusive: EXCLUSIVE_FLAG,
     action: { value: RECOVERY_ACTIONS.join('|'), help: 'what the server does at the target (default promote)' },
     backup: { value: 'LABEL', help: 'restore this backup (default: the newest one that ended before the target)' },
     'dry-run': { help: "print the engine's restore command, run nothing" },
@@ -27,10 +27,9 @@ export const repoRestoreCommand = defineCommand({
   async run(p, io) {
     const repo = repoArgument(p, 'repo restore');
     const to = flag(p, 'to');
-    const targetText = flag(p, 'target');
-    if (!to || !targetText) throw new PgBackupError('Both --to DIR and --target are needed.', 'usage');
-    const target = parseTarget(targetText);
-    if (!target) throw new PgBackupError(`--target must be ${TARGET_HELP}, not "${targetText}".`, 'usage');
+    const target = targetFlag(p);
+    if (!to || !target) throw new PgBackupError('Both --to DIR and --target are needed.', 'usage');
+    const inclusive = inclusiveFlag(p, target);
     const action = flag(p, 'action') as RecoveryAction | undefined;
     if (action !== undefined && !RECOVERY_ACTIONS.includes(action))
       throw new PgBackupError(`--action must be ${RECOVERY_ACTIONS.join(', ')}, not "${action}".`, 'usage');
@@ -39,6 +38,7 @@ export const repoRestoreCommand = defineCommand({
       repo,
       to: resolve(to),
       target,
+      ...(inclusive ? {} : { inclusive }),
       ...(action ? { action } : {}),
       ...(label ? { label } : {}),
     };
@@ -51,7 +51,7 @@ export const repoRestoreCommand = defineCommand({
     const r = await engine.restore(req, engineProgress(io, has(p, 'verbose')));
     io.out(
       [
-        `Restored ${r.label} into ${r.to}, recovery configured for ${targetText} (then ${action ?? 'promote'}).`,
+        `Restored ${r.label} into ${r.to}, recovery configured for ${describeTarget(target, inclusive)} (then ${action ?? 'promote'}).`,
         `Start it with: pg_ctl -D ${r.to} start  (as the OS user that owns it; set its port first if another server runs)`,
       ].join('\n'),
     );

@@ -15,6 +15,7 @@ import { S3_FLAGS } from '../s3-flags';
 import { isRepoArgument } from '../../core/engines/repo-spec';
 import { CONFIG_FLAG } from '../repo-arg';
 import { runRepoVerify } from '../repo-drill';
+import { EXCLUSIVE_FLAG, TARGET_FLAG } from '../target-flag';
 
 const PHASES = [
   ['checksum', 'checksum'],
@@ -62,12 +63,18 @@ export const verifyCommand = defineCommand({
     ...S3_FLAGS,
     backup: { value: 'LABEL', help: 'a repository (pgbackrest:STANZA): the backup to drill (default the newest)' },
     config: CONFIG_FLAG,
+    target: {
+      ...TARGET_FLAG,
+      required: false,
+      help: "a repository: where the drill's recovery stops (default immediate, the backup's consistent end)",
+    },
+    exclusive: { help: `a repository: ${EXCLUSIVE_FLAG.help}` },
   },
   summary:
     'Restore drill: restore a dump into a throwaway local cluster (or a scratch database on --conn), check what came back, count rows, time it, log it.',
   async run(p, io) {
     if (p.positional.length === 1 && isRepoArgument(p.positional[0])) return runRepoVerify(p, io);
-    for (const name of ['backup', 'config'])
+    for (const name of ['backup', 'config', 'target', 'exclusive'])
       if (has(p, name)) throw new PgBackupError(`--${name} is for a repository (pgbackrest:STANZA).`, 'usage');
     if (p.positional.length !== 1) throw new PgBackupError('Name one backup: pg-backup verify <file-or-dir>.', 'usage');
     if (has(p, 'no-log') && flag(p, 'log') !== undefined)

@@ -10,6 +10,7 @@ import { CancelledError, PgBackupError, type CleanupLog } from '../errors';
 import { removeOnExit } from '../process/exit-cleanup';
 import { runTool } from '../process/run-tool';
 import { discoverTools, type ToolSet } from '../tools/discover';
+import { watchSize } from '../size-watch';
 import { pickToolSet, toolPath } from '../tools/pick';
 import { dumpArgv } from './argv';
 import { backupChecksum, sizeOnDisk } from './checksum';
@@ -154,17 +155,10 @@ async function dumpLocked(req: DumpRequest, pre: Preflight, started: Date): Prom
   emit();
 
   const env = await childEnv(req.password);
-  let polling = false;
-  const poll = setInterval(() => {
-    if (polling) return; // a slow stat of a big directory must not pile up
-    polling = true;
-    void sizeOnDisk(partial)
-      .then((bytes) => {
-        estimator.written(bytes);
-        emit();
-      })
-      .finally(() => (polling = false));
-  }, req.pollMs ?? 500);
+  const poll = watchSize(partial, req.pollMs ?? 500, (bytes) => {
+    estimator.written(bytes);
+    emit();
+  });
   const onRows = (table: string, rows: number) => estimator.copied(table, rows);
   const copies = watchCopyProgress({ params: req.params, password: req.password, everyMs: req.pollMs ?? 500, onRows });
   try {
@@ -187,7 +181,7 @@ async function dumpLocked(req: DumpRequest, pre: Preflight, started: Date): Prom
         },
       });
     } finally {
-      clearInterval(poll);
+      poll.stop();
       await copies.stop();
       await env.dispose();
     }

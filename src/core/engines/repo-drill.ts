@@ -8,7 +8,7 @@ import { appendDrillLogEntry, type DrillLogFiles } from '../drill/drill-log';
 import { drillToolSet, runPitrDrill } from '../drill/pitr-drill';
 import type { PitrDrillResult } from '../drill/pitr-drill-result';
 import { formatDuration } from '../format';
-import type { ArchiveSource, PitrModel, RecoveryTarget } from '../pitr/model';
+import { describeTarget, type ArchiveSource, type PitrModel, type RecoveryTarget } from '../pitr/model';
 import type { ToolSet } from '../tools/discover';
 import { engineFor } from './index';
 import { describeRepo } from './repo-spec';
@@ -21,6 +21,8 @@ export interface RepoDrillOptions {
   label?: string;
   /** Default immediate: the backup's own consistent state. */
   target?: RecoveryTarget;
+  /** Stop just after the target (the default) or just before it (time, xid and lsn targets). */
+  inclusive?: boolean;
   toolSets: readonly ToolSet[];
   signal?: AbortSignal;
   onProgress?: (step: string, percent: number) => void;
@@ -37,6 +39,7 @@ export interface RepoDrillResult extends PitrDrillResult {
   backup: { path: string; name: string; type: RepoBackupType; stoppedAt: string };
   engine: { name: string; version: string };
   target: RecoveryTarget;
+  inclusive: boolean;
   passed: boolean;
   problems: string[];
   startedAt: string;
@@ -57,12 +60,13 @@ export async function runRepoDrill(o: RepoDrillOptions): Promise<RepoDrillResult
   o.onProgress?.('Reading the repository', 0);
   const info = await engine.info(o.repo, { signal: o.signal, log: o.log, env: o.env });
   const target = o.target ?? { kind: 'immediate' };
-  const { backup } = planRepoRestore(info, { repo: o.repo, to: '/', target, label: o.label });
+  const inclusive = o.inclusive ?? true;
+  const { backup } = planRepoRestore(info, { repo: o.repo, to: '/', target, inclusive, label: o.label });
   const major = Number(backup.pgVersion ?? info.pgVersion);
   const model: PitrModel = {
     serverMajor: major,
     target,
-    inclusive: true,
+    inclusive,
     timeline: 'latest',
     action: 'promote',
     source: sourceOf(o.repo),
@@ -76,7 +80,7 @@ export async function runRepoDrill(o: RepoDrillOptions): Promise<RepoDrillResult
     serverEnv: o.env,
     restore: async (dataDir, onProgress) => {
       await engine.restore(
-        { repo: o.repo, to: dataDir, target, action: 'promote', label: backup.label },
+        { repo: o.repo, to: dataDir, target, inclusive, action: 'promote', label: backup.label },
         { signal: o.signal, log: o.log, env: o.env, onProgress: (f) => onProgress(f) },
       );
     },
@@ -90,6 +94,7 @@ export async function runRepoDrill(o: RepoDrillOptions): Promise<RepoDrillResult
     backup: { path: describeRepo(o.repo), name: backup.label, type: backup.type, stoppedAt: backup.stoppedAt },
     engine: { name: engine.name, version: info.engineVersion },
     target,
+    inclusive,
     passed: problems.length === 0,
     problems,
     startedAt,
@@ -99,13 +104,13 @@ export async function runRepoDrill(o: RepoDrillOptions): Promise<RepoDrillResult
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** "- 2026-12-02 03:40 UTC · PASSED · pgbackrest:demo 20261202-032332F (full) · restored and recovered in 4.2s · 3 tables, 1,200 rows". */
+/** "- 2026-12-02 03:40 UTC · PASSED · pgbackrest:demo 20261202-032332F (full) · restored and recovered to immediate in 4.2s … · 3 tables, 1,200 rows". */
 export function repoDrillLogLine(r: RepoDrillResult): string {
   const parts = [
     `${r.startedAt.slice(0, 10)} ${r.startedAt.slice(11, 16)} UTC`,
     r.passed ? 'PASSED' : 'FAILED',
     `${r.backup.path} ${r.backup.name} (${r.backup.type})`,
-    `restored and recovered in ${formatDuration(r.durationMs)} on a throwaway PostgreSQL, with ${r.engine.name} ${r.engine.version}`,
+    `restored and recovered to ${describeTarget(r.target, r.inclusive)} in ${formatDuration(r.durationMs)} on a throwaway PostgreSQL, with ${r.engine.name} ${r.engine.version}`,
     `${n(r.tables.length)} tables${r.tablesTruncated ? ' (more not counted)' : ''}, ${n(r.totalRows)} rows`,
   ];
   if (r.problems.length) parts.push(`problems: ${r.problems.join(' ')}`);

@@ -72,7 +72,7 @@ export function planRepoRestore(info: RepoInfo, req: RepoRestoreRequest): Restor
   const model: PitrModel = {
     serverMajor: Number(backup.pgVersion ?? info.pgVersion ?? 15),
     target: req.target,
-    inclusive: true,
+    inclusive: req.inclusive ?? true,
     timeline: 'latest',
     action: req.action ?? 'promote',
     source: { kind: 'pgbackrest', stanza: req.repo.name },

@@ -78,6 +78,17 @@ export function parseTimeline(text: string): TimelineChoice | undefined {
   return /^[1-9]\d*$/.test(text) ? Number(text) : undefined;
 }
 
+/** Whether recovery can stop just before the target instead of just after it (time, xid and lsn targets). */
+export function takesInclusive(kind: TargetKind): boolean {
+  return kind === 'time' || kind === 'xid' || kind === 'lsn';
+}
+
+/** "time 2026-12-02 10:15:00+01 (exclusive)", "immediate": a target as reports and logs write it. */
+export function describeTarget(target: RecoveryTarget, inclusive = true): string {
+  const exclusive = !inclusive && takesInclusive(target.kind);
+  return `${target.kind}${target.value ? ` ${target.value}` : ''}${exclusive ? ' (exclusive)' : ''}`;
+}
+
 export function describeSource(s: ArchiveSource): string {
   switch (s.kind) {
     case 'cp':

@@ -11,6 +11,7 @@ import { runTool } from '../../process/run-tool';
 import type { BackupEngine, EngineRunOptions, RepoBackup, RepoInfo, RepoRestoreRequest, RepoSpec } from '../types';
 import { jsonMessages, parseCheck, parseDiagnose, parseListBackups } from './parse';
 import { planRepoRestore } from '../restore-plan';
+import { barmanBackupProgress } from './progress';
 import { barmanRecoverArgs, barmanRecoverArgv } from './recover';
 import { barmanRunner, discoverBarman, type BarmanRunner } from './run';
 
@@ -50,7 +51,8 @@ async function info(repo: RepoSpec, o: EngineRunOptions = {}): Promise<RepoInfo>
 
 /**
  * `barman backup --wait`: full only (backup_method = postgres has no incremental), and only when the checks a
- * backup needs pass. A cancelled or failed backup is deleted from the catalog: nothing is left half-made.
+ * backup needs pass, with the bytes copied so far against the database size as progress (./progress.ts). A
+ * cancelled or failed backup is deleted from the catalog: nothing is left half-made.
  */
 async function backup(repo: RepoSpec, type: string, o: EngineRunOptions = {}): Promise<RepoBackup> {
   if (type !== 'full') {
@@ -68,10 +70,19 @@ async function backup(repo: RepoSpec, type: string, o: EngineRunOptions = {}): P
         : undefined,
     });
   }
-  const before = new Set(await backupIds(r, repo));
+  const start = await diagnose(r, repo);
+  const before = new Set(start.info.backups.map((b) => b.label));
   o.onProgress?.(undefined, `Barman is backing up "${repo.name}"…`);
+  const progress = barmanBackupProgress({
+    server: repo.name,
+    basebackupsDirectory: start.basebackupsDirectory,
+    databaseBytes: start.databaseBytes,
+    onProgress: o.onProgress,
+  });
   try {
-    await r.run({ step: 'backup', args: ['backup', '--wait', repo.name], processGroup: true });
+    await r
+      .run({ step: 'backup', args: ['backup', '--wait', repo.name], processGroup: true, onLine: progress.line })
+      .finally(progress.stop);
   } catch (e) {
     await removeNewBackups(repo, before, o);
     throw e;
@@ -82,6 +93,7 @@ async function backup(repo: RepoSpec, type: string, o: EngineRunOptions = {}): P
     throw new PgBackupError(`Barman backup of "${repo.name}" finished but no new backup is listed.`, 'tool-failed');
   if (made.error)
     throw new PgBackupError(`Barman backup ${made.label} of "${repo.name}" is ${made.error}.`, 'tool-failed');
+  o.onProgress?.(1, `Barman backed up "${repo.name}": ${made.label}`);
   return made;
 }
 

@@ -71,6 +71,10 @@ export interface BarmanDiagnosis {
   engineVersion: string;
   /** The server names the configuration defines. */
   servers: string[];
+  /** Where the server's backups are written (`basebackups_directory`), each in `<backup id>/data`. */
+  basebackupsDirectory?: string;
+  /** The size of the server's databases as Barman reports it ("Current data size", `current_size`). */
+  databaseBytes?: number;
   info: Omit<RepoInfo, 'repo' | 'status' | 'engineVersion'>;
 }
 
@@ -104,9 +108,12 @@ export function parseDiagnose(text: string, server: string): BarmanDiagnosis {
     .sort()[0];
   const newest = done.at(-1) ?? raw.at(-1);
   const serverVersion = str(status.server_txt_version);
+  const config = isObject(s.config) ? s.config : {};
   return {
     engineVersion,
     servers,
+    basebackupsDirectory: str(config.basebackups_directory),
+    databaseBytes: num(status.current_size),
     info: {
       pgVersion: serverVersion ? serverVersion.split('.')[0] : pgMajorOfNum(num(newest?.version)),
       systemId: str(status.postgres_systemid) ?? str(newest?.systemid),

@@ -1,5 +1,5 @@
 /** `barman recover` as argv for a restore request (the backup for a target is chosen by ../restore-plan.ts). Pure. */
-import type { RecoveryTarget } from '../../pitr/model';
+import { takesInclusive, type RecoveryTarget } from '../../pitr/model';
 import { recoveryTargetTimeLiteral } from '../../pitr/time';
 import type { RepoRestoreRequest } from '../types';
 import { barmanArgv } from './config';
@@ -23,9 +23,10 @@ export function barmanTargetArgs(t: RecoveryTarget): string[] {
   }
 }
 
-/** `recover [targets] [--target-action A] SERVER BACKUP_ID DIR` (BACKUP_ID "latest" when none is chosen). */
+/** `recover [targets [--exclusive]] [--target-action A] SERVER BACKUP_ID DIR` (BACKUP_ID "latest" when none is chosen). */
 export function barmanRecoverArgs(req: RepoRestoreRequest, to = req.to): string[] {
-  const target = barmanTargetArgs(req.target);
+  const exclusive = req.inclusive === false && takesInclusive(req.target.kind) ? ['--exclusive'] : [];
+  const target = [...barmanTargetArgs(req.target), ...exclusive];
   const action = target.length ? ['--target-action', req.action ?? 'promote'] : [];
   return ['recover', ...target, ...action, req.repo.name, req.label ?? 'latest', to];
 }

@@ -31,6 +31,8 @@ export interface BarmanCall {
   allowFailure?: boolean;
   /** Signal Barman and the pg_basebackup it started together on cancel. */
   processGroup?: boolean;
+  /** Each line of this call's output (stdout and stderr), besides the runner's onLine. */
+  onLine?: (line: string) => void;
 }
 
 export interface BarmanRunner {
@@ -70,6 +72,10 @@ export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Pr
     run: async (call) => {
       const stdout: string[] = [];
       const args = [...(configFile ? ['-c', configFile] : []), ...call.args];
+      const onLine = (l: string) => {
+        call.onLine?.(l);
+        o.onLine?.(l);
+      };
       try {
         const r = await owner.run({
           file: found,
@@ -79,9 +85,9 @@ export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Pr
           processGroup: call.processGroup,
           onStdoutLine: (l) => {
             stdout.push(l);
-            o.onLine?.(l);
+            onLine(l);
           },
-          onStderrLine: o.onLine,
+          onStderrLine: onLine,
         });
         return { ok: true, stdout: r.stdout };
       } catch (e) {

@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { serverOwner } from '../../drill/server-owner';
 import { PgBackupError } from '../../errors';
+import { takesInclusive } from '../../pitr/model';
 import { recoveryTargetTimeLiteral } from '../../pitr/time';
 import { planRepoRestore } from '../restore-plan';
 import type { EngineRunOptions, RepoRestoreRequest } from '../types';
@@ -16,7 +17,7 @@ import { readPgbackrestInfo } from './info';
 import { progressLines } from './progress';
 import { pgbackrestArgv, runPgbackrest } from './run';
 
-/** The restore's options for pgBackRest: target type, target, action, backup set, destination. */
+/** The restore's options for pgBackRest: target type, target (exclusive or not), action, backup set, destination. */
 export function restoreOptions(req: RepoRestoreRequest, to = req.to): string[] {
   const t = req.target;
   const args: string[] = [];
@@ -25,6 +26,7 @@ export function restoreOptions(req: RepoRestoreRequest, to = req.to): string[] {
   else {
     const value = t.kind === 'time' ? recoveryTargetTimeLiteral(t.value ?? '') : (t.value ?? '').trim();
     args.push(`--type=${t.kind}`, `--target=${value}`);
+    if (req.inclusive === false && takesInclusive(t.kind)) args.push('--target-exclusive');
   }
   // pgBackRest refuses a target action without a target.
   if (t.kind !== 'latest') args.push(`--target-action=${req.action ?? 'promote'}`);

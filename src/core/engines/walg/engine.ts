@@ -161,7 +161,7 @@ async function restore(req: RepoRestoreRequest, o: EngineRunOptions = {}): Promi
     const files = renderRecoveryFiles({
       serverMajor: Number(chosen.pgVersion ?? 15),
       target: req.target,
-      inclusive: true,
+      inclusive: req.inclusive ?? true,
       timeline: 'latest',
       action: req.action ?? 'promote',
       source: { kind: 'walg' },
