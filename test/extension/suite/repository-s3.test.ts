@@ -262,6 +262,44 @@ describe('backup repositories: S3 keys in the keychain, and a Barman setup', fun
       assert.equal(row.drill?.passed, true, 'the drill from the bucket is the RTO proof');
     });
 
+    it('adding the existing S3 stanza to another connection asks its keys when pgBackRest says it needs them', async () => {
+      await addConnection({ name: 's3-again', host: cluster!.socketDir, port: cluster!.port, user: 'postgres' });
+      const prompts = answerPrompts({
+        pick: [[/^Which repository\?$/, /^Use an existing pgBackRest stanza$/]],
+        input: [
+          [/^The stanza\.$/, 's3ext'],
+          [/config file/, join(base, 'pgbackrest.conf')],
+          [/^Access key id/, 'S3RVER'],
+          [/^Secret access key/, SECRET],
+        ],
+        modal: /^$/,
+      });
+      let result: AddBackupRepositoryResult | undefined;
+      try {
+        result = await vscode.commands.executeCommand<AddBackupRepositoryResult>('pgBackup.addBackupRepository', {
+          kind: 'connection',
+          profile: settingsProfile('s3-again'),
+        });
+      } finally {
+        prompts.restore();
+      }
+      const asked = prompts.asked.map((a) => a.prompt);
+      assert.ok(
+        asked.indexOf('Access key id of the bucket') > asked.findIndex((p) => /config file/.test(p)),
+        `the keys are asked after the first read failed: ${asked.join(' | ')}`,
+      );
+      assert.equal(result?.saved, true);
+      assert.deepEqual(
+        result?.info?.backups.map((b) => b.label),
+        [full.label],
+      );
+      const { rows: list } = await repositoryRows(api, 's3-again');
+      assert.ok(
+        list.some((r) => r.kind === 'repoBackup'),
+        'the new group reads the bucket with the keys it was given',
+      );
+    });
+
     it('the secret is in no setting, output channel line, config file or pgBackRest log', () => {
       assert.ok(channel.calls.length > 0, 'the output channel got lines');
       assert.ok(!channel.calls.some((l) => l.includes(SECRET)), 'the output channel shows the secret');
