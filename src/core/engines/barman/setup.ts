@@ -5,11 +5,38 @@
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../../atomic-write';
 import { serverOwner } from '../../drill/server-owner';
-import { PgBackupError } from '../../errors';
+import { sleep } from '../../drill/throwaway-server';
+import { CancelledError, PgBackupError } from '../../errors';
 import type { EngineRunOptions } from '../types';
 import type { BarmanSetup } from './config';
 import { parseCheck } from './parse';
-import { barmanRunner } from './run';
+import { barmanRunner, type BarmanRunner } from './run';
+
+const STREAMING_WAIT_MS = 90_000;
+
+/**
+ * Waits until Barman's WAL receiver, which `barman cron` starts in the background, streams from the slot (its
+ * "replication slot" check passes: initialised and active). A segment switched before it connects is never
+ * streamed (pg_receivewal starts at the server's current position), and `switch-wal --archive` would wait for it
+ * in vain. cron is run again now and then, as Barman's own cron job would.
+ */
+async function untilStreaming(r: BarmanRunner, server: string, o: EngineRunOptions): Promise<void> {
+  const until = Date.now() + STREAMING_WAIT_MS;
+  for (let round = 1; ; round++) {
+    const res = await r.run({ step: 'check', args: ['-f', 'json', 'check', server], allowFailure: true });
+    const verdict = parseCheck(res.stdout, server);
+    if (verdict.ok || !verdict.failed.includes('replication_slot')) return;
+    if (Date.now() >= until)
+      throw new PgBackupError(
+        `Barman's WAL receiver for "${server}" did not start streaming within ${STREAMING_WAIT_MS / 1000} s: ${verdict.message}`,
+        'tool-failed',
+        { hint: `Look at receive-wal in Barman's log (barman_home/barman.log), then run Barman's cron again.` },
+      );
+    await sleep(1000, o.signal);
+    if (o.signal?.aborted) throw new CancelledError();
+    if (round % 10 === 0) await r.run({ step: 'start streaming WAL (cron starts receive-wal)', args: ['cron'] });
+  }
+}
 
 export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: EngineRunOptions = {}): Promise<void> {
   const repo = { engine: 'barman' as const, name: server, config: setup.configFile };
@@ -23,6 +50,7 @@ export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: En
   for (const [i, c] of setup.commands.entries()) {
     o.onProgress?.(i / setup.commands.length, `Barman: ${c.step}`);
     const args = c.argv.slice(setup.configFile ? 3 : 1);
+    if (args[0] === 'switch-wal') await untilStreaming(r, server, o);
     if (args[0] !== 'check') {
       await r.run({ step: c.step, args });
       continue;
