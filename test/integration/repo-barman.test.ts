@@ -94,7 +94,13 @@ describe('Barman engine (Barman 3.4, PostgreSQL 15, streaming WAL)', function ()
     });
     assert.doesNotMatch(setup.config, /Secret/);
     repo = { engine: 'barman', name: 'pg15', config };
-    await applyBarmanSetup('pg15', setup, { onLine: (l) => lines.push(l), log: (l) => lines.push(l) });
+    const setupStarted = Date.now();
+    await applyBarmanSetup('pg15', setup, {
+      onLine: (l) => lines.push(l),
+      log: (l) => lines.push(l),
+      walActivity: () => cluster.psql('select txid_current()'),
+    });
+    console.log(`      Barman set up in ${Date.now() - setupStarted} ms`);
     await cluster.psql(
       `create table precious (id int primary key, note text); insert into precious select g, 'row ' || g from generate_series(1, ${ROWS}) g`,
     );

@@ -7,7 +7,6 @@ import { serverOwner } from '../../core/drill/server-owner';
 import { applyBarmanSetup, barmanSetup, type BarmanSetup } from '../../core/engines/barman';
 import { DEFAULT_BARMAN_USER, type BarmanRetention } from '../../core/engines/barman/config';
 import type { EngineRunOptions, RepoSpec } from '../../core/engines/types';
-import { errorMessage } from '../../core/errors';
 import { shWord } from '../../core/pitr/quote';
 
 /** A Barman server to set up for a connection: what the user is asked (the rest comes from the connection). */
@@ -85,16 +84,9 @@ export function describeBarmanSetup(connection: string, g: GeneratedBarman): str
   ].join('\n');
 }
 
-/** While Barman waits for WAL: a transaction id taken (and its commit record written) this often. */
-const WAL_NUDGE_MS = 2000;
-
 /**
  * Applies it: Barman's home (mode 0700) with the pgpass file (0600) in it, both given to Barman's OS user, then the
- * core's applyBarmanSetup (the config file, the slot, receive-wal, a WAL switch, check).
- *
- * `switch-wal --archive` waits for the closed segment, which Barman archives from its streaming folder only once
- * pg_receivewal has begun the next one; an idle server may write nothing for minutes (Barman then gives up after
- * 120 s). `walActivity` (`select txid_current()` on the connection: one commit record) runs every 2 s meanwhile.
+ * core's applyBarmanSetup (the config file, the slot, receive-wal, a WAL switch with `walActivity` beside it, check).
  */
 export async function applyBarman(
   g: GeneratedBarman,
@@ -111,16 +103,5 @@ export async function applyBarman(
   }
   await owner.adopt(g.setup.directories[0], o.signal);
   await mkdir(dirname(g.setup.configFile), { recursive: true });
-  const nudge =
-    walActivity &&
-    setInterval(
-      () =>
-        void walActivity().catch((e: unknown) => o.onLine?.(`writing WAL for Barman to archive: ${errorMessage(e)}`)),
-      WAL_NUDGE_MS,
-    );
-  try {
-    await applyBarmanSetup(g.repo.name, g.setup, o);
-  } finally {
-    clearInterval(nudge);
-  }
+  await applyBarmanSetup(g.repo.name, g.setup, { ...o, walActivity });
 }

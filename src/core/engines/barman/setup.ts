@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../../atomic-write';
 import { serverOwner } from '../../drill/server-owner';
 import { sleep } from '../../drill/throwaway-server';
-import { CancelledError, PgBackupError } from '../../errors';
+import { CancelledError, errorMessage, PgBackupError } from '../../errors';
 import type { EngineRunOptions } from '../types';
 import type { BarmanSetup } from './config';
 import { parseCheck } from './parse';
@@ -38,7 +38,39 @@ async function untilStreaming(r: BarmanRunner, server: string, o: EngineRunOptio
   }
 }
 
-export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: EngineRunOptions = {}): Promise<void> {
+/** While Barman waits for the switched segment: WAL written this often (see `walActivity`). */
+const WAL_NUDGE_MS = 2000;
+
+export interface BarmanSetupOptions extends EngineRunOptions {
+  /**
+   * Writes a little WAL on the server (`select txid_current()`: one commit record). `switch-wal --archive` waits
+   * for the segment it closed, which Barman archives from its streaming folder only once pg_receivewal has begun
+   * the next one; an idle server may write nothing for minutes, and Barman gives up after 120 s. Run every 2 s
+   * while it waits.
+   */
+  walActivity?: () => Promise<unknown>;
+}
+
+/** Runs one setup command; the WAL switch with `walActivity` beside it. */
+async function runStep(r: BarmanRunner, step: string, args: string[], o: BarmanSetupOptions): Promise<void> {
+  const nudge =
+    args[0] === 'switch-wal' && o.walActivity
+      ? setInterval(
+          () =>
+            void o
+              .walActivity?.()
+              .catch((e: unknown) => o.onLine?.(`writing WAL for Barman to archive: ${errorMessage(e)}`)),
+          WAL_NUDGE_MS,
+        )
+      : undefined;
+  try {
+    await r.run({ step, args });
+  } finally {
+    clearInterval(nudge);
+  }
+}
+
+export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: BarmanSetupOptions = {}): Promise<void> {
   const repo = { engine: 'barman' as const, name: server, config: setup.configFile };
   await writeFileAtomic(setup.configFile, setup.config, 0o644);
   const r = await barmanRunner(repo, o);
@@ -52,7 +84,7 @@ export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: En
     const args = c.argv.slice(setup.configFile ? 3 : 1);
     if (args[0] === 'switch-wal') await untilStreaming(r, server, o);
     if (args[0] !== 'check') {
-      await r.run({ step: c.step, args });
+      await runStep(r, c.step, args, o);
       continue;
     }
     const res = await r.run({ step: c.step, args: ['-f', 'json', ...args], allowFailure: true });
