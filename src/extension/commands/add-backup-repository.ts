@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/connection/profile';
 import { describeParams } from '../../core/connection/profile';
-import { serverInfo } from '../../core/connection/server-info';
-import { discoverEngines, engineFor } from '../../core/engines';
+import { discoverEngines } from '../../core/engines';
 import {
   DEFAULT_CONFIG,
   pgbackrestSetup,
@@ -22,23 +21,17 @@ import {
   describeRepositorySetup,
   type SetupStepResult,
 } from '../repository/repository-setup';
-import {
-  applyBarman,
-  barmanConfigFile,
-  describeBarmanSetup,
-  generateBarman,
-  type BarmanRequest,
-  type GeneratedBarman,
-  type RolePasswords,
-} from '../repository/barman-setup';
-import { engineRunOptions } from '../repository/engine-progress';
+import type { BarmanRequest, GeneratedBarman, RolePasswords } from '../repository/barman-setup';
+import { readAndSaveRepository } from '../repository/read-and-save';
 import { RepositoryKeys, keysProblem } from '../repository/keys';
-import { repoText, saveRepository } from '../repository/settings';
+import { repoText } from '../repository/settings';
+import { absCheck, askText, nameCheck, optionalAbs, safeName } from '../ui/ask-text';
 import { askS3Keys } from '../ui/ask-keys';
 import type { ConnectionsTreeNode } from '../tree/connections-tree';
 import { pickConnection } from '../ui/pick-connection';
 import { withCancellableProgress, type ProgressSink } from '../ui/progress';
 import { applyArchiving, currentArchiving } from './setup-wal-archiving';
+import { setUpBarman, setUpBarmanUi } from './set-up-barman';
 
 /** A pgBackRest setup to generate: the request without the cluster's facts (they are read from the server). */
 export type GenerateRequest = Omit<PgbackrestSetupRequest, 'pg'> & { pg?: Partial<PgbackrestSetupRequest['pg']> };
@@ -81,21 +74,6 @@ async function repositoryKeyEnv(ctx: Ctx, connection: string, repo: RepoSpec, ke
   const keychain = new RepositoryKeys(ctx.extension.secrets);
   if (keys) await keychain.set(RepositoryKeys.id(connection, repo), keys);
   return keys && repo.engine === 'pgbackrest' ? s3KeyEnv(keys) : keychain.env(connection, repo);
-}
-
-async function readAndSave(
-  ctx: Ctx,
-  connection: string,
-  repo: RepoSpec,
-  p?: ProgressSink,
-  env?: Record<string, string>,
-): Promise<RepoInfo> {
-  const info = await (
-    await engineFor(repo)
-  ).info(repo, { signal: p?.signal, log: (l) => ctx.log.command(l), ...(env ? { env } : {}) });
-  await saveRepository(ctx, connection, repo);
-  ctx.backupsTree.repositories.invalidate(connection);
-  return info;
 }
 
 /** The setup for the connection's cluster and the server settings it needs, in a read-only document. */
@@ -150,54 +128,8 @@ async function apply(
   const created = steps.find((s) => s.step === 'stanza-create')?.ok === true;
   if (!created) return { repo: setup.repo, setup, archiving, document: g.document, steps, saved: false };
   p?.report(90, 'reading the new stanza');
-  const info = await readAndSave(ctx, profile.name, setup.repo, p, env);
+  const info = await readAndSaveRepository(ctx, profile.name, setup.repo, p, env);
   return { repo: setup.repo, info, setup, archiving, document: g.document, steps, saved: true };
-}
-
-/** The Barman roles' passwords: as given, else the connection's saved one (SecretStorage) for its own user. */
-async function rolePasswords(ctx: Ctx, profile: ConnectionProfile, req: BarmanRequest, given: RolePasswords = {}) {
-  const saved = await ctx.connections.password(profile);
-  const out: RolePasswords = {};
-  for (const role of new Set([req.user, req.streamingUser]))
-    out[role] = given[role] ?? (role === (profile.user ?? 'postgres') ? saved : undefined);
-  return out;
-}
-
-/** The Barman setup for the connection's server (path_prefix: the client tools of its major), in a document. */
-async function generateBarmanDocument(ctx: Ctx, connection: string, req: BarmanRequest, passwords: RolePasswords) {
-  const profile = savedConnection(ctx, connection);
-  const server = await ctx.connections.with(profile, {}, (c) => serverInfo(c));
-  const tools = await ctx.tools.forServer(server.major, server.version, 'pg_basebackup');
-  const g = generateBarman(profile, req, tools.dir, passwords);
-  const uri = ctx.documents.put(
-    'backup-repository',
-    `${connection.replace(/[\\/]/g, '_')}-barman-${req.server}.conf`,
-    describeBarmanSetup(connection, g),
-  );
-  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'ini');
-  return { profile, g, document };
-}
-
-async function setUpBarman(
-  ctx: Ctx,
-  args: { connection: string; barman: BarmanRequest; apply?: boolean; passwords?: RolePasswords },
-  p?: ProgressSink,
-): Promise<AddBackupRepositoryResult> {
-  const profile = savedConnection(ctx, args.connection);
-  const passwords = await rolePasswords(ctx, profile, args.barman, args.passwords);
-  const { g, document } = await generateBarmanDocument(ctx, args.connection, args.barman, passwords);
-  if (!args.apply) return { repo: g.repo, barman: g, document, saved: false };
-  const client = await ctx.connections.open(profile);
-  try {
-    await applyBarman(g, passwords, { ...engineRunOptions(ctx.log, g.repo, p), log: (l) => ctx.log.command(l) }, () =>
-      client.query('select txid_current()'),
-    );
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  p?.report(95, 'reading the new server');
-  const info = await readAndSave(ctx, args.connection, g.repo, p);
-  return { repo: g.repo, info, barman: g, document, saved: true };
 }
 
 export const addBackupRepository: Headless<AddBackupRepositoryArgs, AddBackupRepositoryResult> =
@@ -205,7 +137,7 @@ export const addBackupRepository: Headless<AddBackupRepositoryArgs, AddBackupRep
     if ('repo' in args) {
       savedConnection(ctx, args.connection);
       const env = await repositoryKeyEnv(ctx, args.connection, args.repo, args.keys);
-      const info = await readAndSave(ctx, args.connection, args.repo, progress, env);
+      const info = await readAndSaveRepository(ctx, args.connection, args.repo, progress, env);
       return { repo: args.repo, info, saved: true };
     }
     if ('barman' in args) return setUpBarman(ctx, args, progress);
@@ -219,23 +151,12 @@ type Choice = vscode.QuickPickItem & { engine: EngineName; mode: 'existing' | 'l
 
 const ENGINE_TITLES: Record<EngineName, string> = { pgbackrest: 'pgBackRest', barman: 'Barman', walg: 'WAL-G' };
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const nameCheck = (v: string) => (NAME.test(v.trim()) ? undefined : 'Letters, digits, ".", "_" and "-".');
-const absCheck = (v: string) => (v.trim().startsWith('/') ? undefined : 'An absolute path.');
-const optionalAbs = (v: string) => (!v.trim() || v.trim().startsWith('/') ? undefined : 'An absolute path, or empty.');
-
-function ask(title: string, prompt: string, value: string, check: (v: string) => string | undefined) {
-  return vscode.window
-    .showInputBox({ title, prompt, value, ignoreFocusOut: true, validateInput: check })
-    .then((v) => v?.trim());
-}
-
 async function askRepository(
   title: string,
   mode: 'local' | 's3' | 'barman',
 ): Promise<PgbackrestRepository | undefined> {
   if (mode === 'local') {
-    const path = await ask(
+    const path = await askText(
       title,
       "The repository folder on this machine (created and given to the cluster's OS user).",
       '/var/lib/pgbackrest',
@@ -243,16 +164,16 @@ async function askRepository(
     );
     return path === undefined ? undefined : { kind: 'local', path };
   }
-  const bucket = await ask(title, 'The S3 bucket.', '', nameCheck);
+  const bucket = await askText(title, 'The S3 bucket.', '', nameCheck);
   if (bucket === undefined) return undefined;
-  const endpoint = await ask(
+  const endpoint = await askText(
     title,
     'The S3 endpoint host (s3.amazonaws.com, or your server).',
     's3.amazonaws.com',
     (v) => (v.trim() ? undefined : 'Required.'),
   );
   if (endpoint === undefined) return undefined;
-  const region = await ask(title, 'The region.', 'us-east-1', (v) => (v.trim() ? undefined : 'Required.'));
+  const region = await askText(title, 'The region.', 'us-east-1', (v) => (v.trim() ? undefined : 'Required.'));
   if (region === undefined) return undefined;
   const [, host, port] = /^(.*?)(?::(\d+))?$/.exec(endpoint)!;
   const aws = /amazonaws\.com$/.test(host);
@@ -285,80 +206,6 @@ async function askRepositoryKeys(title: string): Promise<S3Credentials | undefin
     false,
   );
   return keys === 'empty' ? undefined : keys;
-}
-
-const barmanCheck = (v: string) =>
-  /^[A-Za-z0-9][\w.-]*$/.test(v.trim()) && v.trim() !== 'barman'
-    ? undefined
-    : 'Letters, digits, "_", "-" and ".", and not "barman".';
-const roleCheck = (v: string) => (v.trim() ? undefined : 'A role name.');
-
-/** Set up a Barman server: its name, home and roles (passwords asked unless the connection's saved one serves). */
-async function askBarman(
-  ctx: Ctx,
-  profile: ConnectionProfile,
-  title: string,
-): Promise<{ barman: BarmanRequest; passwords: RolePasswords } | undefined> {
-  const server = await ask(title, 'The Barman server name.', safeName(profile.name), barmanCheck);
-  if (server === undefined) return undefined;
-  const home = await ask(
-    title,
-    "Barman's home for this server (backups, WAL, log).",
-    `/var/lib/barman/${server}`,
-    absCheck,
-  );
-  if (home === undefined) return undefined;
-  const user = await ask(title, 'The role Barman backs up with (a superuser).', profile.user ?? 'postgres', roleCheck);
-  if (user === undefined) return undefined;
-  const streamingUser = await ask(title, 'The role with REPLICATION that streams WAL.', user, roleCheck);
-  if (streamingUser === undefined) return undefined;
-  const configFile = await ask(title, 'Where the Barman configuration is written.', barmanConfigFile(server), absCheck);
-  if (configFile === undefined) return undefined;
-  const saved = await ctx.connections.password(profile);
-  const passwords: RolePasswords = {};
-  for (const role of new Set([user, streamingUser])) {
-    if (saved && role === (profile.user ?? 'postgres')) continue; // the connection's own, from the keychain
-    const pw = await vscode.window.showInputBox({
-      title,
-      prompt: `Password of "${role}" for Barman (written to a pgpass file only Barman's user reads; empty: none)`,
-      password: true,
-      ignoreFocusOut: true,
-    });
-    if (pw === undefined) return undefined;
-    if (pw) passwords[role] = pw;
-  }
-  return { barman: { server, home, user, streamingUser, configFile }, passwords };
-}
-
-/** Set up a Barman server: the generated setup in a document, a modal, then applied with progress and Cancel. */
-async function setUpBarmanUi(ctx: Ctx, profile: ConnectionProfile, title: string) {
-  const asked = await askBarman(ctx, profile, title);
-  if (!asked) return undefined;
-  const args = { connection: profile.name, ...asked };
-  const shown = await addBackupRepository(ctx)(args);
-  await vscode.window.showTextDocument(shown.document!, { preview: false });
-  const g = shown.barman!;
-  const go = `Set Up ${g.repo.name}`;
-  const answer = await vscode.window.showWarningMessage(
-    `Set up the Barman server ${g.repo.name} for ${profile.name} (${describeParams(profile)})?`,
-    {
-      modal: true,
-      detail: [
-        `Writes ${g.setup.configFile}${g.passfile ? ` and ${g.passfile}` : ''}; creates ${g.setup.directories[0]} for Barman.`,
-        `The server needs: ${g.setup.serverRequirements.join('; ')}.`,
-        `Runs: ${g.setup.commands.map((c) => c.step).join(', ')}.`,
-      ].join('\n'),
-    },
-    go,
-  );
-  if (answer !== go) return shown;
-  const result = await withCancellableProgress(`Setting up ${repoText(g.repo)}`, (p) =>
-    addBackupRepository(ctx)({ ...args, apply: true }, p),
-  );
-  void vscode.window.showInformationMessage(
-    `${profile.name} backs up into ${repoText(result.repo)} (Barman checked it; ${result.info?.backups.length ?? 0} backups).`,
-  );
-  return result;
 }
 
 /**
@@ -420,14 +267,14 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
   });
   if (!picked) return undefined;
   if (picked.mode === 'existing') {
-    const name = await ask(
+    const name = await askText(
       title,
       picked.engine === 'barman' ? "The server's name in Barman." : 'The stanza.',
       'main',
       nameCheck,
     );
     if (name === undefined) return undefined;
-    const config = await ask(title, `The ${picked.engine} config file (empty: its default).`, '', optionalAbs);
+    const config = await askText(title, `The ${picked.engine} config file (empty: its default).`, '', optionalAbs);
     if (config === undefined) return undefined;
     const repo: RepoSpec = { engine: picked.engine, name, ...(config ? { config } : {}) };
     const read = (keys?: S3Credentials) =>
@@ -447,7 +294,7 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
     return result;
   }
   if (picked.mode === 'barman') return setUpBarmanUi(ctx, profile, title);
-  const stanza = await ask(
+  const stanza = await askText(
     title,
     'The stanza (the name of this cluster in the repository).',
     safeName(profile.name),
@@ -458,7 +305,7 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
   if (!repository) return undefined;
   const keys = repository.kind === 's3' ? await askRepositoryKeys(title) : undefined;
   if (repository.kind === 's3' && !keys) return undefined;
-  const configFile = await ask(title, 'Where pgbackrest.conf is written.', DEFAULT_CONFIG, absCheck);
+  const configFile = await askText(title, 'Where pgbackrest.conf is written.', DEFAULT_CONFIG, absCheck);
   if (configFile === undefined) return undefined;
   const generateReq: GenerateRequest = { stanza, repository, configFile };
   const shown = await addBackupRepository(ctx)({ connection: profile.name, generate: generateReq });
@@ -488,5 +335,3 @@ export const addBackupRepositoryUi = (ctx: Ctx) => async (node?: ConnectionsTree
   else void vscode.window.showWarningMessage(`${repoText(result.repo)} is not set up yet: ${summary}`);
   return result;
 };
-
-const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'main';
