@@ -119,7 +119,7 @@ export function repositoryItem(node: RepositoryTreeNode, infos: RepositoryInfos)
         vscode.TreeItemCollapsibleState.Expanded,
       );
       item.id = `repository:${id}`;
-      item.contextValue = 'repository';
+      item.contextValue = `repository.${node.repo.engine}`;
       item.iconPath = new vscode.ThemeIcon(state.status === 'failed' ? 'warning' : 'repo');
       item.description = groupDescription(state);
       item.tooltip = table(`${ENGINE_TITLES[node.repo.engine]} repository of ${node.connection}`, [

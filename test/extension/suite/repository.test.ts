@@ -140,6 +140,18 @@ describe('backup repositories (pgBackRest)', function () {
     assert.equal(item.label, 'pgbackrest:ext (repo-test)');
     assert.match(String(item.description), /(^|· )0 backups · pgBackRest 2\.\d+$/);
     assert.equal(list[0]?.kind, 'repoMessage');
+    // Its menu by engine: Set Repository Keys… (pgBackRest's S3 keys) on a pgBackRest group only.
+    assert.equal(item.contextValue, 'repository.pgbackrest');
+    const menus = vscode.extensions.getExtension('pg-backup.pg-backup')!.packageJSON.contributes.menus[
+      'view/item/context'
+    ] as { command: string; when: string }[];
+    const keysWhen = menus.find((m) => m.command === 'pgBackup.setRepositoryKeys')!.when;
+    assert.match(keysWhen, /viewItem == repository\.pgbackrest$/);
+    for (const command of ['pgBackup.repositoryBackup', 'pgBackup.repositoryVerify', 'pgBackup.repositoryExpire'])
+      assert.ok(
+        menus.some((m) => m.command === command && /viewItem =~ \/\^\(?repository/.test(m.when)),
+        `${command} is on every engine's group`,
+      );
   });
 
   it('Back Up Now takes a full backup, then an incremental one: each adds a row, the incremental references the full', async () => {
