@@ -142,7 +142,7 @@ export class BackupsTree implements vscode.TreeDataProvider<BackupsTreeNode>, vs
     readonly repositories: RepositoryInfos,
     remote?: { keys: OffsiteKeys; load: ConstructorParameters<typeof OffsiteSection>[1] },
   ) {
-    this.offsite = remote && new OffsiteSection(remote.keys, remote.load, () => this.changed.fire(undefined));
+    this.offsite = remote && new OffsiteSection(remote.keys, remote.load, (group) => this.changed.fire(group));
     this.watch(this.folders());
     this.repositoryChanges = repositories.onDidChange(() => this.changed.fire(undefined));
   }

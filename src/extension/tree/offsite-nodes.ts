@@ -133,11 +133,14 @@ type ListDestination = (keys: OffsiteKeys, d: OffsiteDestination) => Promise<Des
 /** The off-site groups: listed once per refresh (each destination on its own), redrawn as each answers. */
 export class OffsiteSection {
   private readonly listings = new Map<string, { done?: Listed; promise: Promise<Listed> }>();
+  /** The group nodes handed to the view, kept so that a listing redraws its own group only. */
+  private readonly groups = new Map<string, OffsiteGroupNode>();
 
   constructor(
     private readonly keys: OffsiteKeys,
     private readonly load: () => Promise<{ listDestination: ListDestination }>,
-    private readonly redraw: () => void,
+    /** Redraws a group whose listing arrived (the whole view when the group is not shown yet). */
+    private readonly redraw: (group: OffsiteGroupNode | undefined) => void,
   ) {}
 
   refresh(): void {
@@ -145,7 +148,13 @@ export class OffsiteSection {
   }
 
   roots(): OffsiteGroupNode[] {
-    return offsiteDestinations().map((destination) => ({ kind: 'offsiteGroup', destination }));
+    return offsiteDestinations().map((destination) => {
+      const known = this.groups.get(destination.name);
+      if (known && JSON.stringify(known.destination) === JSON.stringify(destination)) return known;
+      const group: OffsiteGroupNode = { kind: 'offsiteGroup', destination };
+      this.groups.set(destination.name, group);
+      return group;
+    });
   }
 
   /** The destination's listing: one request per refresh, whoever asks. */
@@ -161,7 +170,7 @@ export class OffsiteSection {
         )
         .then((done) => {
           entry.done = done;
-          if (this.listings.get(d.name) === entry) this.redraw();
+          if (this.listings.get(d.name) === entry) this.redraw(this.groups.get(d.name));
           return done;
         }),
     };
