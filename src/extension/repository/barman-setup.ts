@@ -1,9 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../../core/atomic-write';
+import { join } from 'node:path';
 import { pgpassLine } from '../../core/connection/child-env';
 import type { ConnectionProfile } from '../../core/connection/profile';
-import { serverOwner } from '../../core/drill/server-owner';
 import { applyBarmanSetup, barmanSetup, type BarmanSetup } from '../../core/engines/barman';
 import { DEFAULT_BARMAN_USER, type BarmanRetention } from '../../core/engines/barman/config';
 import type { EngineRunOptions, RepoSpec } from '../../core/engines/types';
@@ -85,8 +82,8 @@ export function describeBarmanSetup(connection: string, g: GeneratedBarman): str
 }
 
 /**
- * Applies it: Barman's home (mode 0700) with the pgpass file (0600) in it, both given to Barman's OS user, then the
- * core's applyBarmanSetup (the config file, the slot, receive-wal, a WAL switch with `walActivity` beside it, check).
+ * Applies it with the core's applyBarmanSetup: the configuration, Barman's home with the pgpass file (0600) in it,
+ * both given to Barman's OS user, the slot, receive-wal, a WAL switch with `walActivity` beside it, check.
  */
 export async function applyBarman(
   g: GeneratedBarman,
@@ -94,14 +91,11 @@ export async function applyBarman(
   o: EngineRunOptions,
   walActivity?: () => Promise<unknown>,
 ): Promise<void> {
-  const owner = serverOwner(o.log, DEFAULT_BARMAN_USER);
-  await mkdir(g.setup.directories[0], { recursive: true, mode: 0o700 });
-  if (g.passfile) {
-    // The file serves this server's configuration only: any host and port, by role.
-    const lines = Object.entries(passwords).flatMap(([role, pw]) => (pw ? [pgpassLine('*', '*', '*', role, pw)] : []));
-    await writeFileAtomic(g.passfile, lines.join(''), 0o600);
-  }
-  await owner.adopt(g.setup.directories[0], o.signal);
-  await mkdir(dirname(g.setup.configFile), { recursive: true });
-  await applyBarmanSetup(g.repo.name, g.setup, { ...o, walActivity });
+  // The file serves this server's configuration only: any host and port, by role.
+  const lines = Object.entries(passwords).flatMap(([role, pw]) => (pw ? [pgpassLine('*', '*', '*', role, pw)] : []));
+  await applyBarmanSetup(g.repo.name, g.setup, {
+    ...o,
+    walActivity,
+    ...(g.passfile ? { pgpass: { file: g.passfile, text: lines.join('') } } : {}),
+  });
 }

@@ -9,11 +9,11 @@ import { serverOwner } from '../../drill/server-owner';
 import { PgBackupError, isPgBackupError } from '../../errors';
 import { runTool } from '../../process/run-tool';
 import type { BackupEngine, EngineRunOptions, RepoBackup, RepoInfo, RepoRestoreRequest, RepoSpec } from '../types';
-import { jsonMessages, parseCheck, parseDiagnose, parseListBackups } from './parse';
+import { jsonMessages, parseDiagnose, parseListBackups } from './parse';
 import { planRepoRestore } from '../restore-plan';
 import { barmanBackupProgress } from './progress';
 import { barmanRecoverArgs, barmanRecoverArgv } from './recover';
-import { barmanRunner, discoverBarman, type BarmanRunner } from './run';
+import { barmanCheck, barmanRunner, discoverBarman, type BarmanRunner } from './run';
 
 /** Checks whose failure makes a backup impossible (others, like an old failed backup, do not). */
 const BLOCKING_CHECKS = new Set([
@@ -33,11 +33,6 @@ async function diagnose(r: BarmanRunner, repo: RepoSpec) {
   return parseDiagnose(stdout, repo.name);
 }
 
-async function check(r: BarmanRunner, repo: RepoSpec) {
-  const { stdout } = await r.run({ step: 'check', args: ['-f', 'json', 'check', repo.name], allowFailure: true });
-  return parseCheck(stdout, repo.name);
-}
-
 async function backupIds(r: BarmanRunner, repo: RepoSpec): Promise<string[]> {
   const { stdout } = await r.run({ step: 'list-backups', args: ['-f', 'json', 'list-backups', repo.name] });
   return parseListBackups(stdout, repo.name).map((b) => b.id);
@@ -45,7 +40,7 @@ async function backupIds(r: BarmanRunner, repo: RepoSpec): Promise<string[]> {
 
 async function info(repo: RepoSpec, o: EngineRunOptions = {}): Promise<RepoInfo> {
   const r = await barmanRunner(repo, o);
-  const [d, status] = await Promise.all([diagnose(r, repo), check(r, repo)]);
+  const [d, status] = await Promise.all([diagnose(r, repo), barmanCheck(r, repo.name)]);
   return { repo, engineVersion: d.engineVersion, status: { ok: status.ok, message: status.message }, ...d.info };
 }
 
@@ -61,7 +56,7 @@ async function backup(repo: RepoSpec, type: string, o: EngineRunOptions = {}): P
     });
   }
   const r = await barmanRunner(repo, o);
-  const pre = await check(r, repo);
+  const pre = await barmanCheck(r, repo.name);
   const blocking = pre.failed.filter((c) => BLOCKING_CHECKS.has(c));
   if (!pre.ok && (blocking.length || !pre.failed.length)) {
     throw new PgBackupError(`Barman check of "${repo.name}" ${pre.message}`, 'tool-failed', {

@@ -10,7 +10,7 @@ import { runTool } from '../../process/run-tool';
 import { findOnPath } from '../find-binary';
 import type { EngineRunOptions, RepoSpec } from '../types';
 import { configuredBarmanUser } from './config';
-import { jsonMessages, parseBarmanVersion } from './parse';
+import { jsonMessages, parseBarmanVersion, parseCheck } from './parse';
 
 /** Barman's default configuration when `--config` is not given. */
 export const DEFAULT_BARMAN_CONFIG = '/etc/barman.conf';
@@ -103,4 +103,10 @@ export async function barmanRunner(repo: RepoSpec, o: EngineRunOptions = {}): Pr
       }
     },
   };
+}
+
+/** `barman -f json check SERVER`, read: the verdict and the checks that failed (a failed check is not an error). */
+export async function barmanCheck(r: BarmanRunner, server: string): Promise<ReturnType<typeof parseCheck>> {
+  const { stdout } = await r.run({ step: 'check', args: ['-f', 'json', 'check', server], allowFailure: true });
+  return parseCheck(stdout, server);
 }

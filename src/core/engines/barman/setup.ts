@@ -3,14 +3,14 @@
  * atomically; it holds no secret), then its commands in order. The first command that fails stops it, named.
  */
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../atomic-write';
 import { serverOwner } from '../../drill/server-owner';
 import { sleep } from '../../drill/throwaway-server';
 import { CancelledError, errorMessage, PgBackupError } from '../../errors';
 import type { EngineRunOptions } from '../types';
 import type { BarmanSetup } from './config';
-import { parseCheck } from './parse';
-import { barmanRunner, type BarmanRunner } from './run';
+import { barmanCheck, barmanRunner, type BarmanRunner } from './run';
 
 const STREAMING_WAIT_MS = 90_000;
 
@@ -23,8 +23,7 @@ const STREAMING_WAIT_MS = 90_000;
 async function untilStreaming(r: BarmanRunner, server: string, o: EngineRunOptions): Promise<void> {
   const until = Date.now() + STREAMING_WAIT_MS;
   for (let round = 1; ; round++) {
-    const res = await r.run({ step: 'check', args: ['-f', 'json', 'check', server], allowFailure: true });
-    const verdict = parseCheck(res.stdout, server);
+    const verdict = await barmanCheck(r, server);
     if (verdict.ok || !verdict.failed.includes('replication_slot')) return;
     if (Date.now() >= until)
       throw new PgBackupError(
@@ -49,6 +48,8 @@ export interface BarmanSetupOptions extends EngineRunOptions {
    * while it waits.
    */
   walActivity?: () => Promise<unknown>;
+  /** A pgpass file for the roles (mode 0600), written before Barman's folders are given to its OS user. */
+  pgpass?: { file: string; text: string };
 }
 
 /** Runs one setup command; the WAL switch with `walActivity` beside it. */
@@ -72,13 +73,13 @@ async function runStep(r: BarmanRunner, step: string, args: string[], o: BarmanS
 
 export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: BarmanSetupOptions = {}): Promise<void> {
   const repo = { engine: 'barman' as const, name: server, config: setup.configFile };
+  await mkdir(dirname(setup.configFile), { recursive: true });
   await writeFileAtomic(setup.configFile, setup.config, 0o644);
   const r = await barmanRunner(repo, o);
   const owner = serverOwner(o.log, r.user);
-  for (const dir of setup.directories) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await owner.adopt(dir, o.signal);
-  }
+  for (const dir of setup.directories) await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (o.pgpass) await writeFileAtomic(o.pgpass.file, o.pgpass.text, 0o600);
+  for (const dir of setup.directories) await owner.adopt(dir, o.signal);
   for (const [i, c] of setup.commands.entries()) {
     o.onProgress?.(i / setup.commands.length, `Barman: ${c.step}`);
     const args = c.argv.slice(setup.configFile ? 3 : 1);
@@ -87,8 +88,7 @@ export async function applyBarmanSetup(server: string, setup: BarmanSetup, o: Ba
       await runStep(r, c.step, args, o);
       continue;
     }
-    const res = await r.run({ step: c.step, args: ['-f', 'json', ...args], allowFailure: true });
-    const verdict = parseCheck(res.stdout, server);
+    const verdict = await barmanCheck(r, server);
     if (!verdict.ok) throw new PgBackupError(`Barman check of "${server}" ${verdict.message}`, 'tool-failed');
   }
   o.onProgress?.(1, 'Barman is set up');
